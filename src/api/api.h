@@ -1,0 +1,107 @@
+/* The API layer: request and response shapes, the route table type, helpers for handlers. */
+#ifndef YT_API_H
+#define YT_API_H
+#include "../base/arena.h"
+#include "../base/buf.h"
+#include "../base/json.h"
+#include "../domain/ctx.h"
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define API_BODY_LIMIT (1u << 20)       /* 1 MiB for JSON bodies */
+#define API_UPLOAD_LIMIT (64u << 20)    /* 64 MiB for CSV imports */
+#define API_EVENTS_LIMIT (16u << 20)    /* 16 MiB: a batch of 10,000 events */
+#define API_MAX_PATH_PARAMS 4
+#define API_MAX_QUERY 32
+
+typedef struct yt_server yt_server; /* server-wide state (store, limits), owned by the http layer */
+
+typedef struct {
+    const char *key, *value;
+} api_kv;
+
+typedef struct yt_req yt_req;
+typedef void (*api_handler)(yt_req *r);
+
+enum {
+    ROUTE_PUBLIC = 1u << 0,     /* no token needed */
+    ROUTE_JSON = 1u << 1,       /* body must be a JSON object */
+    ROUTE_UPLOAD = 1u << 2,     /* raw body up to API_UPLOAD_LIMIT */
+    ROUTE_RAW_OUT = 1u << 3,    /* handler sets its own content type */
+};
+
+typedef struct {
+    const char *method;
+    const char *pattern;   /* "/api/v1/customers/{id}" */
+    api_handler fn;
+    uint32_t perm;         /* required permission bits; 0 = any signed-in user */
+    unsigned flags;
+    const char *name;      /* label for metrics and the access log */
+    size_t body_limit;     /* bytes; 0 = API_BODY_LIMIT */
+} yt_route;
+
+struct yt_req {
+    /* in */
+    yt_arena arena;
+    const char *method;
+    const char *path;
+    const char *body;
+    size_t body_len;
+    const char *content_type;
+    const char *authorization;
+    const char *client_ip;
+    api_kv query[API_MAX_QUERY];
+    int nquery;
+    const char *params[API_MAX_PATH_PARAMS];
+    int nparams;
+    const yt_route *route;
+    cJSON *json;           /* parsed body for ROUTE_JSON routes; freed by the dispatcher */
+    yt_store *store;
+    yt_server *server;
+    yt_actor who;
+    yt_ctx x;
+    char request_id[24];
+    /* out */
+    int status;
+    yt_buf out;
+    const char *out_type;
+    char retry_after[16];
+    char content_disposition[128];
+};
+
+/* The route table and its size (routes.c). */
+extern const yt_route api_routes[];
+extern const int api_nroutes;
+
+/* Finds the route for method and path; *method_mismatch tells 405 from 404. Fills r->params. */
+const yt_route *api_match(const char *method, const char *path, const char **params, int *nparams, bool *method_mismatch);
+/* Runs the request: auth, permission, rate limit, body checks, handler. Sets status and body. */
+void api_dispatch(yt_req *r);
+
+/* Problem responses (application/problem+json). field may be NULL. */
+void api_problem(yt_req *r, int status, const char *field, const char *detail);
+/* Reports the domain error in r->x.err. */
+void api_fail(yt_req *r);
+
+/* Starts a JSON response with status; returns the writer to fill. */
+yt_jw *api_json(yt_req *r, int status, yt_jw *w);
+
+/* Query string and path helpers */
+const char *api_query(yt_req *r, const char *key);
+/* Parses a positive id path parameter; on failure answers 404 and returns 0. */
+int64_t api_param_id(yt_req *r, int i);
+/* limit (1..200, default 50) and an integer cursor; on failure answers 400 and returns false. */
+bool api_paging(yt_req *r, int *limit, int64_t *cursor);
+
+/* Body field readers: return false and answer 400 naming the field when the type is wrong.
+ * Absent fields leave *out untouched and return true; *present tells whether it was given. */
+bool body_str(yt_req *r, const cJSON *obj, const char *key, const char **out, bool required);
+bool body_int(yt_req *r, const cJSON *obj, const char *key, int64_t *out, bool *present);
+bool body_bool(yt_req *r, const cJSON *obj, const char *key, bool *out, bool *present);
+/* Reads an array of strings into an arena-allocated array (max items). */
+bool body_str_array(yt_req *r, const cJSON *obj, const char *key, const char ***out, int *n, int max);
+/* Rejects members that are not in allowed (NULL-terminated), naming the first unknown one. */
+bool body_only(yt_req *r, const cJSON *obj, const char *const *allowed);
+
+#endif

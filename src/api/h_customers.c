@@ -1,0 +1,399 @@
+/* Handlers: customers, identities, merge, tags on customers, remarks, orders, PIPL export and erase. */
+#include "handlers.h"
+#include "../base/text.h"
+#include "../customer/customer.h"
+#include "../customer/identity.h"
+#include "../event/event.h"
+#include <stdio.h>
+#include <string.h>
+
+#define BULK_MAX 1000
+
+/* Reads the customer fields of a create or update body; false when it already answered 400. */
+static bool read_input(yt_req *r, const cJSON *j, customer_input *in) {
+    static const char *const allowed[] = {
+        "name", "nickname", "avatar_url", "gender", "birthday", "city", "store_id", "owner_id", "lifecycle_stage",
+        "member_level", "points", "consent", "phone", "unionid", "openid", "external_userid", "email", "buyer_ids",
+        "tags", NULL};
+    if (!body_only(r, j, allowed)) return false;
+    if (!body_str(r, j, "name", &in->name, false) || !body_str(r, j, "nickname", &in->nickname, false) ||
+        !body_str(r, j, "avatar_url", &in->avatar_url, false) || !body_str(r, j, "gender", &in->gender, false) ||
+        !body_str(r, j, "birthday", &in->birthday, false) || !body_str(r, j, "city", &in->city, false) ||
+        !body_str(r, j, "lifecycle_stage", &in->lifecycle, false) || !body_str(r, j, "phone", &in->phone, false) ||
+        !body_str(r, j, "unionid", &in->unionid, false) || !body_str(r, j, "openid", &in->openid, false) ||
+        !body_str(r, j, "external_userid", &in->external_userid, false) || !body_str(r, j, "email", &in->email, false) ||
+        !body_int(r, j, "store_id", &in->store_id, &in->has_store) ||
+        !body_int(r, j, "owner_id", &in->owner_id, &in->has_owner) ||
+        !body_int(r, j, "member_level", &in->member_level, &in->has_level) ||
+        !body_int(r, j, "points", &in->points, &in->has_points))
+        return false;
+    const char **tags = NULL;
+    if (!body_str_array(r, j, "tags", &tags, &in->ntags, 100)) return false;
+    in->tags = tags;
+    /* explicit nulls clear optional fields */
+    if (cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(j, "avatar_url"))) in->null_avatar = true;
+    if (cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(j, "birthday"))) in->null_birthday = true;
+    if (cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(j, "store_id"))) in->has_store = true, in->store_id = 0;
+    if (cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(j, "owner_id"))) in->has_owner = true, in->owner_id = 0;
+    const cJSON *consent = cJSON_GetObjectItemCaseSensitive(j, "consent");
+    if (consent && !cJSON_IsNull(consent)) {
+        static const char *const callowed[] = {"marketing", "source", "at", NULL};
+        if (!cJSON_IsObject(consent)) {
+            api_problem(r, 400, "consent", "consent must be an object {\"marketing\",\"source\"}");
+            return false;
+        }
+        if (!body_only(r, consent, callowed) || !body_str(r, consent, "marketing", &in->consent, true) ||
+            !body_str(r, consent, "source", &in->consent_source, false))
+            return false;
+    }
+    const cJSON *buyers = cJSON_GetObjectItemCaseSensitive(j, "buyer_ids");
+    if (buyers && !cJSON_IsNull(buyers)) {
+        if (!cJSON_IsArray(buyers) || cJSON_GetArraySize(buyers) > 20) {
+            api_problem(r, 400, "buyer_ids", "buyer_ids must be an array of at most 20 {\"platform\",\"id\"}");
+            return false;
+        }
+        buyer_ref *b = arena_alloc(&r->arena, sizeof *b * (size_t)cJSON_GetArraySize(buyers) + 1);
+        int n = 0;
+        const cJSON *it;
+        cJSON_ArrayForEach(it, buyers) {
+            char f[40];
+            snprintf(f, sizeof f, "buyer_ids[%d]", n);
+            if (!cJSON_IsObject(it)) {
+                api_problem(r, 400, f, "each buyer id must be an object {\"platform\",\"id\"}");
+                return false;
+            }
+            if (!body_str(r, it, "platform", &b[n].platform, true) || !body_str(r, it, "id", &b[n].id, true)) return false;
+            n++;
+        }
+        in->buyers = b;
+        in->nbuyers = n;
+    }
+    return true;
+}
+
+static void answer_customer(yt_req *r, int status, int64_t id) {
+    yt_jw w;
+    api_json(r, status, &w);
+    if (customer_write_json(&r->x, &w, id)) api_fail(r);
+}
+
+/* Resolves the {id} path parameter to a live customer the caller may see; 0 when it answered. */
+static int64_t path_customer(yt_req *r) {
+    int64_t id = api_param_id(r, 0);
+    if (!id) return 0;
+    int64_t live;
+    if (customer_resolve(&r->x, id, &live)) {
+        api_fail(r);
+        return 0;
+    }
+    return live;
+}
+
+void h_customer_create(yt_req *r) {
+    customer_input in = {0};
+    if (!read_input(r, r->json, &in)) return;
+    int64_t id;
+    if (customer_create(&r->x, &in, &id)) {
+        api_fail(r);
+        return;
+    }
+    answer_customer(r, 201, id);
+}
+
+void h_customer_get(yt_req *r) {
+    int64_t id = path_customer(r);
+    if (id) answer_customer(r, 200, id);
+}
+
+void h_customer_update(yt_req *r) {
+    int64_t id = path_customer(r);
+    if (!id) return;
+    customer_input in = {0};
+    if (!read_input(r, r->json, &in)) return;
+    if (customer_update(&r->x, id, &in)) {
+        api_fail(r);
+        return;
+    }
+    answer_customer(r, 200, id);
+}
+
+void h_customer_list(yt_req *r) {
+    customer_query q = {0};
+    if (!api_paging(r, &q.limit, &q.cursor)) return;
+    q.q = api_query(r, "q");
+    if (q.q && utf8_chars(q.q) > 64) {
+        api_problem(r, 400, "q", "q must be at most 64 characters");
+        return;
+    }
+    q.lifecycle = api_query(r, "lifecycle_stage");
+    static const char *const id_params[] = {"phone", "unionid", "openid", "external_userid", "email"};
+    for (size_t i = 0; i < sizeof id_params / sizeof id_params[0]; i++) {
+        const char *v = api_query(r, id_params[i]);
+        if (v) {
+            q.id_kind = id_params[i];
+            q.id_value = v;
+        }
+    }
+    const char *num;
+    if ((num = api_query(r, "owner_id")) && (!parse_i64(num, &q.owner_id) || q.owner_id <= 0)) {
+        api_problem(r, 400, "owner_id", "owner_id must be a staff id");
+        return;
+    }
+    if ((num = api_query(r, "store_id")) && (!parse_i64(num, &q.store_id) || q.store_id <= 0)) {
+        api_problem(r, 400, "store_id", "store_id must be a store id");
+        return;
+    }
+    const char **tags = arena_alloc(&r->arena, sizeof(char *) * API_MAX_QUERY);
+    for (int i = 0; i < r->nquery; i++)
+        if (strcmp(r->query[i].key, "tag") == 0 && *r->query[i].value) tags[q.ntags++] = r->query[i].value;
+    q.tags = tags;
+    yt_jw w;
+    api_json(r, 200, &w);
+    if (customer_list_json(&r->x, &w, &q)) api_fail(r);
+}
+
+void h_customer_identity_add(yt_req *r) {
+    int64_t id = path_customer(r);
+    if (!id) return;
+    static const char *const allowed[] = {"kind", "platform", "value", NULL};
+    const char *kind = NULL, *platform = NULL, *value = NULL;
+    if (!body_only(r, r->json, allowed) || !body_str(r, r->json, "kind", &kind, true) ||
+        !body_str(r, r->json, "platform", &platform, false) || !body_str(r, r->json, "value", &value, true))
+        return;
+    if (!identity_kind_valid(kind)) {
+        api_problem(r, 400, "kind", "kind must be phone, unionid, openid, external_userid, email or buyer");
+        return;
+    }
+    if (db_begin(r->x.db) != 0 || identity_add(&r->x, id, "value", kind, platform, value) != YT_OK) {
+        db_rollback(r->x.db);
+        api_fail(r);
+        return;
+    }
+    if (db_commit(r->x.db) != 0) {
+        yt_fail_db(&r->x, "adding an identity");
+        api_fail(r);
+        return;
+    }
+    answer_customer(r, 201, id);
+}
+
+void h_customer_merge(yt_req *r) {
+    int64_t id = path_customer(r);
+    if (!id) return;
+    int64_t from = 0;
+    static const char *const allowed[] = {"from", NULL};
+    if (!body_only(r, r->json, allowed) || !body_int(r, r->json, "from", &from, NULL)) return;
+    int64_t other;
+    if (from <= 0 || customer_resolve(&r->x, from, &other)) {
+        api_problem(r, 400, "from", "from must be the id of another customer you can see");
+        return;
+    }
+    if (other == id) {
+        api_problem(r, 400, "from", "these records are already one customer");
+        return;
+    }
+    if (customer_merge(&r->x, id, other)) {
+        api_fail(r);
+        return;
+    }
+    answer_customer(r, 200, id);
+}
+
+void h_customer_tags_add(yt_req *r) {
+    int64_t id = path_customer(r);
+    if (!id) return;
+    static const char *const allowed[] = {"tags", NULL};
+    const char **tags = NULL;
+    int n = 0;
+    if (!body_only(r, r->json, allowed) || !body_str_array(r, r->json, "tags", &tags, &n, 100)) return;
+    if (!cJSON_GetObjectItemCaseSensitive(r->json, "tags")) {
+        api_problem(r, 400, "tags", "tags is required");
+        return;
+    }
+    if (customer_tag(&r->x, id, tags, n, NULL, 0)) {
+        api_fail(r);
+        return;
+    }
+    answer_customer(r, 200, id);
+}
+
+void h_customer_tag_remove(yt_req *r) {
+    int64_t id = path_customer(r);
+    if (!id) return;
+    const char *name = r->params[1];
+    if (customer_tag(&r->x, id, NULL, 0, &name, 1)) {
+        api_fail(r);
+        return;
+    }
+    answer_customer(r, 200, id);
+}
+
+static bool read_ids(yt_req *r, int64_t **ids, int *n) {
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(r->json, "customer_ids");
+    if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) < 1 || cJSON_GetArraySize(arr) > BULK_MAX) {
+        api_problem(r, 400, "customer_ids", "customer_ids must be an array of 1 to 1000 customer ids");
+        return false;
+    }
+    *ids = arena_alloc(&r->arena, sizeof(int64_t) * (size_t)cJSON_GetArraySize(arr));
+    *n = 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, arr) {
+        if (!cJSON_IsNumber(it) || it->valuedouble < 1 || it->valuedouble != (double)(int64_t)it->valuedouble) {
+            char f[40];
+            snprintf(f, sizeof f, "customer_ids[%d]", *n);
+            api_problem(r, 400, f, "must be a customer id");
+            return false;
+        }
+        (*ids)[(*n)++] = (int64_t)it->valuedouble;
+    }
+    return true;
+}
+
+void h_customer_bulk_tags(yt_req *r) {
+    static const char *const allowed[] = {"customer_ids", "add", "remove", NULL};
+    int64_t *ids;
+    int n, nadd = 0, nremove = 0;
+    const char **add = NULL, **remove = NULL;
+    if (!body_only(r, r->json, allowed) || !read_ids(r, &ids, &n) || !body_str_array(r, r->json, "add", &add, &nadd, 100) ||
+        !body_str_array(r, r->json, "remove", &remove, &nremove, 100))
+        return;
+    /* all or nothing: check every id first, then apply in one transaction */
+    int64_t *live = arena_alloc(&r->arena, sizeof(int64_t) * (size_t)n);
+    for (int i = 0; i < n; i++) {
+        if (customer_resolve(&r->x, ids[i], &live[i])) {
+            char f[40];
+            snprintf(f, sizeof f, "customer_ids[%d]", i);
+            api_problem(r, 400, f, "no such customer");
+            return;
+        }
+    }
+    if (db_begin(r->x.db) != 0) {
+        yt_fail_db(&r->x, "bulk tagging");
+        api_fail(r);
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        if (customer_tag(&r->x, live[i], add, nadd, remove, nremove)) {
+            db_rollback(r->x.db);
+            api_fail(r);
+            return;
+        }
+    }
+    if (db_commit(r->x.db) != 0) {
+        yt_fail_db(&r->x, "bulk tagging");
+        api_fail(r);
+        return;
+    }
+    yt_jw w;
+    api_json(r, 200, &w);
+    jw_obj(&w);
+    jw_kint(&w, "updated", n);
+    jw_obj_end(&w);
+}
+
+void h_customer_bulk_transfer(yt_req *r) {
+    static const char *const allowed[] = {"customer_ids", "owner_id", NULL};
+    int64_t *ids, owner = 0;
+    int n;
+    if (!body_only(r, r->json, allowed) || !read_ids(r, &ids, &n) || !body_int(r, r->json, "owner_id", &owner, NULL))
+        return;
+    if (owner <= 0) {
+        api_problem(r, 400, "owner_id", "owner_id is required");
+        return;
+    }
+    int updated;
+    if (customer_transfer(&r->x, ids, n, owner, &updated)) {
+        api_fail(r);
+        return;
+    }
+    yt_jw w;
+    api_json(r, 200, &w);
+    jw_obj(&w);
+    jw_kint(&w, "updated", updated);
+    jw_obj_end(&w);
+}
+
+void h_customer_remarks(yt_req *r) {
+    int64_t id = path_customer(r);
+    int limit;
+    int64_t cursor;
+    if (!id || !api_paging(r, &limit, &cursor)) return;
+    yt_jw w;
+    api_json(r, 200, &w);
+    if (remark_list_json(&r->x, &w, id, limit, cursor)) api_fail(r);
+}
+
+void h_customer_remark_add(yt_req *r) {
+    int64_t id = path_customer(r);
+    if (!id) return;
+    static const char *const allowed[] = {"body", "kind", NULL};
+    const char *body = NULL, *kind = NULL;
+    if (!body_only(r, r->json, allowed) || !body_str(r, r->json, "body", &body, true) ||
+        !body_str(r, r->json, "kind", &kind, false))
+        return;
+    int64_t rid;
+    if (remark_add(&r->x, id, kind, body, &rid)) {
+        api_fail(r);
+        return;
+    }
+    yt_jw w;
+    api_json(r, 201, &w);
+    jw_obj(&w);
+    jw_kint(&w, "id", rid);
+    jw_kint(&w, "customer_id", id);
+    jw_kstr(&w, "kind", kind ? kind : "remark");
+    jw_kstr(&w, "body", body);
+    jw_kint(&w, "author_id", r->who.staff_id);
+    jw_obj_end(&w);
+}
+
+void h_customer_orders(yt_req *r) {
+    int64_t id = path_customer(r);
+    int limit;
+    int64_t cursor;
+    if (!id || !api_paging(r, &limit, &cursor)) return;
+    yt_jw w;
+    api_json(r, 200, &w);
+    if (order_list_json(&r->x, &w, id, limit, cursor)) api_fail(r);
+}
+
+void h_customer_export(yt_req *r) {
+    int64_t id = path_customer(r);
+    if (!id) return;
+    yt_jw w;
+    api_json(r, 200, &w);
+    if (customer_export_json(&r->x, &w, id)) api_fail(r);
+}
+
+void h_customer_erase(yt_req *r) {
+    int64_t id = path_customer(r);
+    if (!id) return;
+    if (customer_erase(&r->x, id)) {
+        api_fail(r);
+        return;
+    }
+    yt_jw w;
+    api_json(r, 200, &w);
+    jw_obj(&w);
+    jw_kint(&w, "id", id);
+    jw_kbool(&w, "erased", true);
+    jw_obj_end(&w);
+}
+
+void h_customer_events(yt_req *r) {
+    int64_t id = path_customer(r);
+    if (!id) return;
+    int limit = 50;
+    const char *l = api_query(r, "limit");
+    int64_t v;
+    if (l) {
+        if (!parse_i64(l, &v) || v < 1 || v > 200) {
+            api_problem(r, 400, "limit", "limit must be an integer from 1 to 200");
+            return;
+        }
+        limit = (int)v;
+    }
+    yt_jw w;
+    api_json(r, 200, &w);
+    if (event_timeline_json(&r->x, &w, id, limit, api_query(r, "cursor"))) api_fail(r);
+}

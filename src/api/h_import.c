@@ -1,0 +1,82 @@
+/* Handlers: order and customer CSV imports (uploaded body), customer CSV export. */
+#include "handlers.h"
+#include "../importer/importer.h"
+#include <stdio.h>
+#include <string.h>
+
+void h_import_orders(yt_req *r) {
+    const char *platform = api_query(r, "platform");
+    if (!platform || !*platform) platform = "cdnow";
+    if (strlen(platform) > 32) {
+        api_problem(r, 400, "platform", "platform must be at most 32 characters");
+        return;
+    }
+    for (const char *p = platform; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_')) {
+            api_problem(r, 400, "platform", "platform must be lower-case letters, digits or _");
+            return;
+        }
+    order_map m;
+    char bad[128], storage[1024];
+    if (!order_map_parse(api_query(r, "map"), &m, bad, sizeof bad, storage, sizeof storage)) {
+        char d[200];
+        snprintf(d, sizeof d, "map entry '%s' is not field=column with a known field", bad);
+        api_problem(r, 400, "map", d);
+        return;
+    }
+    if (!r->body_len) {
+        api_problem(r, 400, "body", "send the CSV file as the request body");
+        return;
+    }
+    FILE *f = fmemopen((void *)r->body, r->body_len, "r");
+    if (!f) {
+        api_problem(r, 500, NULL, "cannot read the upload");
+        return;
+    }
+    import_summary *s = arena_alloc(&r->arena, sizeof *s);
+    int rc = import_orders(&r->x, f, platform, &m, s, NULL, NULL);
+    fclose(f);
+    if (rc) {
+        api_fail(r);
+        return;
+    }
+    buf_reset(&r->out);
+    r->status = 200;
+    r->out_type = "application/json";
+    import_summary_json(s, &r->out);
+}
+
+void h_import_customers(yt_req *r) {
+    if (!r->body_len) {
+        api_problem(r, 400, "body", "send the CSV file as the request body");
+        return;
+    }
+    FILE *f = fmemopen((void *)r->body, r->body_len, "r");
+    if (!f) {
+        api_problem(r, 500, NULL, "cannot read the upload");
+        return;
+    }
+    import_summary *s = arena_alloc(&r->arena, sizeof *s);
+    int rc = import_customers(&r->x, f, s);
+    fclose(f);
+    if (rc) {
+        api_fail(r);
+        return;
+    }
+    buf_reset(&r->out);
+    r->status = 200;
+    r->out_type = "application/json";
+    import_summary_json(s, &r->out);
+}
+
+void h_export_customers(yt_req *r) {
+    const char *bom = api_query(r, "bom");
+    buf_reset(&r->out);
+    if (export_customers(&r->x, &r->out, bom && (strcmp(bom, "1") == 0 || strcmp(bom, "true") == 0))) {
+        api_fail(r);
+        return;
+    }
+    r->status = 200;
+    r->out_type = "text/csv; charset=utf-8";
+    snprintf(r->content_disposition, sizeof r->content_disposition, "attachment; filename=\"customers.csv\"");
+}

@@ -1,0 +1,58 @@
+/* Every route handler, declared once for the route table. */
+#ifndef YT_HANDLERS_H
+#define YT_HANDLERS_H
+#include "api.h"
+
+void h_healthz(yt_req *r);
+void h_readyz(yt_req *r);
+void h_metrics(yt_req *r);
+
+void h_login(yt_req *r);
+void h_logout(yt_req *r);
+void h_me(yt_req *r);
+void h_token_create(yt_req *r);
+void h_token_list(yt_req *r);
+void h_token_revoke(yt_req *r);
+
+void h_staff_list(yt_req *r);
+void h_staff_create(yt_req *r);
+void h_staff_get(yt_req *r);
+void h_staff_update(yt_req *r);
+void h_store_list(yt_req *r);
+void h_store_create(yt_req *r);
+
+void h_customer_list(yt_req *r);
+void h_customer_create(yt_req *r);
+void h_customer_get(yt_req *r);
+void h_customer_update(yt_req *r);
+void h_customer_identity_add(yt_req *r);
+void h_customer_merge(yt_req *r);
+void h_customer_tags_add(yt_req *r);
+void h_customer_tag_remove(yt_req *r);
+void h_customer_bulk_tags(yt_req *r);
+void h_customer_bulk_transfer(yt_req *r);
+void h_customer_remarks(yt_req *r);
+void h_customer_remark_add(yt_req *r);
+void h_customer_orders(yt_req *r);
+void h_customer_export(yt_req *r);
+void h_customer_erase(yt_req *r);
+void h_customer_events(yt_req *r);
+
+void h_tag_list(yt_req *r);
+void h_tag_create(yt_req *r);
+void h_tag_update(yt_req *r);
+void h_tag_delete(yt_req *r);
+void h_tag_group_list(yt_req *r);
+void h_tag_group_create(yt_req *r);
+void h_tag_group_update(yt_req *r);
+void h_tag_group_delete(yt_req *r);
+
+void h_events_ingest(yt_req *r);
+
+void h_import_orders(yt_req *r);
+void h_import_customers(yt_req *r);
+void h_export_customers(yt_req *r);
+
+void h_audit_list(yt_req *r);
+
+#endif

@@ -1,0 +1,192 @@
+/* Helpers for handlers: problem responses, JSON responses, query, path and body field readers. */
+#include "api.h"
+#include "../base/text.h"
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static const struct {
+    int status;
+    const char *slug, *title;
+} problems[] = {
+    {400, "invalid-request", "Invalid request"},   {401, "unauthorized", "Not signed in"},
+    {403, "forbidden", "Not allowed"},             {404, "not-found", "Not found"},
+    {405, "method-not-allowed", "Method not allowed"}, {409, "conflict", "Conflict"},
+    {413, "payload-too-large", "Body too large"},  {415, "unsupported-media-type", "Unsupported content type"},
+    {429, "too-many-requests", "Too many requests"}, {500, "internal", "Internal error"},
+    {503, "unavailable", "Service unavailable"},
+};
+
+void api_problem(yt_req *r, int status, const char *field, const char *detail) {
+    const char *slug = "error", *title = "Error";
+    for (size_t i = 0; i < sizeof problems / sizeof problems[0]; i++)
+        if (problems[i].status == status) {
+            slug = problems[i].slug;
+            title = problems[i].title;
+        }
+    buf_reset(&r->out);
+    r->status = status;
+    r->out_type = "application/problem+json";
+    yt_jw w;
+    jw_init(&w, &r->out);
+    jw_obj(&w);
+    char type[96];
+    snprintf(type, sizeof type, "https://yutang.dev/problems/%s", slug);
+    jw_kstr(&w, "type", type);
+    jw_kstr(&w, "title", title);
+    jw_kint(&w, "status", status);
+    jw_kstr(&w, "detail", detail);
+    jw_key(&w, "errors");
+    jw_arr(&w);
+    if (field && *field) {
+        jw_obj(&w);
+        jw_kstr(&w, "field", field);
+        jw_kstr(&w, "message", detail);
+        jw_obj_end(&w);
+    }
+    jw_arr_end(&w);
+    jw_kstr(&w, "request_id", r->request_id);
+    jw_obj_end(&w);
+}
+
+void api_fail(yt_req *r) {
+    yt_err *e = &r->x.err;
+    int status = e->code >= 400 && e->code < 600 ? e->code : 500;
+    if (status == 429 && e->retry_after > 0) snprintf(r->retry_after, sizeof r->retry_after, "%d", e->retry_after);
+    char detail[400];
+    if (e->field[0] && status == 400) snprintf(detail, sizeof detail, "%s %s", e->field, e->msg);
+    else snprintf(detail, sizeof detail, "%s", e->msg[0] ? e->msg : "the request failed");
+    api_problem(r, status, e->field[0] ? e->field : NULL, detail);
+}
+
+yt_jw *api_json(yt_req *r, int status, yt_jw *w) {
+    buf_reset(&r->out);
+    r->status = status;
+    r->out_type = "application/json";
+    jw_init(w, &r->out);
+    return w;
+}
+
+const char *api_query(yt_req *r, const char *key) {
+    for (int i = 0; i < r->nquery; i++)
+        if (strcmp(r->query[i].key, key) == 0) return r->query[i].value;
+    return NULL;
+}
+
+int64_t api_param_id(yt_req *r, int i) {
+    int64_t v;
+    if (i >= r->nparams || !parse_i64(r->params[i], &v) || v <= 0) {
+        api_problem(r, 404, NULL, "no such resource");
+        return 0;
+    }
+    return v;
+}
+
+bool api_paging(yt_req *r, int *limit, int64_t *cursor) {
+    *limit = 50;
+    *cursor = 0;
+    const char *l = api_query(r, "limit"), *c = api_query(r, "cursor");
+    int64_t v;
+    if (l) {
+        if (!parse_i64(l, &v) || v < 1 || v > 200) {
+            api_problem(r, 400, "limit", "limit must be an integer from 1 to 200");
+            return false;
+        }
+        *limit = (int)v;
+    }
+    if (c && *c) {
+        if (!parse_i64(c, &v) || v <= 0) {
+            api_problem(r, 400, "cursor", "cursor is not one this list returned");
+            return false;
+        }
+        *cursor = v;
+    }
+    return true;
+}
+
+static bool type_error(yt_req *r, const char *key, const char *want) {
+    char d[160];
+    snprintf(d, sizeof d, "%s must be %s", key, want);
+    api_problem(r, 400, key, d);
+    return false;
+}
+
+bool body_str(yt_req *r, const cJSON *obj, const char *key, const char **out, bool required) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!v || cJSON_IsNull(v)) {
+        if (required) {
+            char d[160];
+            snprintf(d, sizeof d, "%s is required", key);
+            api_problem(r, 400, key, d);
+            return false;
+        }
+        return true;
+    }
+    if (!cJSON_IsString(v)) return type_error(r, key, "a string");
+    *out = v->valuestring;
+    return true;
+}
+
+bool body_int(yt_req *r, const cJSON *obj, const char *key, int64_t *out, bool *present) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (present) *present = false;
+    if (!v || cJSON_IsNull(v)) return true;
+    if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble) || fabs(v->valuedouble) > 9007199254740991.0)
+        return type_error(r, key, "an integer");
+    *out = (int64_t)v->valuedouble;
+    if (present) *present = true;
+    return true;
+}
+
+bool body_bool(yt_req *r, const cJSON *obj, const char *key, bool *out, bool *present) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (present) *present = false;
+    if (!v || cJSON_IsNull(v)) return true;
+    if (!cJSON_IsBool(v)) return type_error(r, key, "true or false");
+    *out = cJSON_IsTrue(v);
+    if (present) *present = true;
+    return true;
+}
+
+bool body_str_array(yt_req *r, const cJSON *obj, const char *key, const char ***out, int *n, int max) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    *n = 0;
+    if (!v || cJSON_IsNull(v)) return true;
+    if (!cJSON_IsArray(v)) return type_error(r, key, "an array of strings");
+    int count = cJSON_GetArraySize(v);
+    if (count > max) {
+        char d[160];
+        snprintf(d, sizeof d, "%s may hold at most %d items", key, max);
+        api_problem(r, 400, key, d);
+        return false;
+    }
+    *out = arena_alloc(&r->arena, sizeof(char *) * (size_t)(count + 1));
+    int i = 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, v) {
+        if (!cJSON_IsString(it)) {
+            char f[96];
+            snprintf(f, sizeof f, "%s[%d]", key, i);
+            return type_error(r, f, "a string");
+        }
+        (*out)[i++] = it->valuestring;
+    }
+    *n = i;
+    return true;
+}
+
+bool body_only(yt_req *r, const cJSON *obj, const char *const *allowed) {
+    const cJSON *it;
+    cJSON_ArrayForEach(it, obj) {
+        bool ok = false;
+        for (const char *const *a = allowed; *a; a++)
+            if (strcmp(*a, it->string) == 0) ok = true;
+        if (!ok) {
+            char d[200];
+            snprintf(d, sizeof d, "unknown field '%.64s'", it->string);
+            api_problem(r, 400, it->string, d);
+            return false;
+        }
+    }
+    return true;
+}

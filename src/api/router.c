@@ -1,0 +1,149 @@
+/* The dispatcher: matches the route, then checks auth, permission, rate limit and body before any handler runs. */
+#include "api.h"
+#include "server.h"
+#include "../base/log.h"
+#include "../base/ratelimit.h"
+#include "../base/text.h"
+#include "../staff/auth.h"
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+const yt_route *api_match(const char *method, const char *path, const char **params, int *nparams, bool *method_mismatch) {
+    *method_mismatch = false;
+    for (int i = 0; i < api_nroutes; i++) {
+        const yt_route *rt = &api_routes[i];
+        const char *p = rt->pattern, *u = path;
+        int np = 0;
+        bool ok = true;
+        while (*p && ok) {
+            if (*p == '{') {
+                const char *pe = strchr(p, '}');
+                const char *ue = strchr(u, '/');
+                if (!ue) ue = u + strlen(u);
+                if (ue == u || np >= API_MAX_PATH_PARAMS) ok = false;
+                else {
+                    params[np++] = u; /* caller copies up to the next '/' */
+                    p = pe + 1;
+                    u = ue;
+                }
+            } else if (*p == *u) {
+                p++;
+                u++;
+            } else {
+                ok = false;
+            }
+        }
+        if (!ok || *u) continue;
+        if (strcmp(rt->method, method) != 0) {
+            *method_mismatch = true;
+            continue;
+        }
+        *nparams = np;
+        return rt;
+    }
+    return NULL;
+}
+
+static bool json_content_type(const char *ct) {
+    if (!ct) return false;
+    while (*ct == ' ') ct++;
+    if (strncasecmp(ct, "application/json", 16) != 0) return false;
+    return ct[16] == '\0' || ct[16] == ';' || ct[16] == ' ';
+}
+
+static bool authenticate(yt_req *r) {
+    const char *h = r->authorization;
+    if (!h || strncasecmp(h, "Bearer ", 7) != 0 || !h[7]) {
+        api_problem(r, 401, NULL, "sign in first: send Authorization: Bearer <token>");
+        return false;
+    }
+    const char *tok = h + 7;
+    while (*tok == ' ') tok++;
+    if (strlen(tok) > 128) {
+        api_problem(r, 401, NULL, "the token is not valid");
+        return false;
+    }
+    int rc = auth_resolve(r->x.db, tok, &r->who);
+    if (rc == YT_EINTERNAL) {
+        api_problem(r, 503, NULL, "the store is not answering");
+        return false;
+    }
+    if (rc != YT_OK) {
+        api_problem(r, 401, NULL, "the token is not valid, has expired or was revoked");
+        return false;
+    }
+    return true;
+}
+
+/* cJSON turns \u0000 into an early end of string; refuse it rather than truncate silently. */
+static bool has_escaped_nul(const char *s, size_t n) {
+    for (size_t i = 0; i + 6 <= n; i++)
+        if (s[i] == '\\' && s[i + 1] == 'u' && memcmp(s + i + 2, "0000", 4) == 0) return true;
+    return false;
+}
+
+void api_dispatch(yt_req *r) {
+    const yt_route *rt = r->route;
+    r->x.db = store_db(r->store);
+    r->x.arena = &r->arena;
+    r->x.who = &r->who;
+    if (!r->x.db) {
+        api_problem(r, 503, NULL, "the store is not reachable");
+        return;
+    }
+    if (!(rt->flags & ROUTE_PUBLIC)) {
+        if (!authenticate(r)) return;
+        char key[32];
+        snprintf(key, sizeof key, "t%lld", (long long)r->who.token_id);
+        int retry;
+        if (!ratelimit_take(r->server->per_token, key, &retry)) {
+            snprintf(r->retry_after, sizeof r->retry_after, "%d", retry);
+            api_problem(r, 429, NULL, "too many requests for this token; slow down");
+            return;
+        }
+        if ((r->who.perms & rt->perm) != rt->perm) {
+            api_problem(r, 403, NULL, "your role does not allow this");
+            return;
+        }
+    }
+    if (rt->flags & (ROUTE_JSON | ROUTE_UPLOAD)) {
+        if (r->body_len && !utf8_valid(r->body, r->body_len)) {
+            api_problem(r, 400, "body", "the body is not valid UTF-8");
+            return;
+        }
+    }
+    if (rt->flags & ROUTE_JSON) {
+        if (!json_content_type(r->content_type)) {
+            api_problem(r, 415, NULL, "send the body as Content-Type: application/json");
+            return;
+        }
+        if (has_escaped_nul(r->body, r->body_len)) {
+            api_problem(r, 400, "body", "strings must not contain \\u0000");
+            return;
+        }
+        const char *end = NULL;
+        r->json = cJSON_ParseWithLengthOpts(r->body, r->body_len, &end, 0);
+        if (!r->json) {
+            long off = end ? (long)(end - r->body) : 0;
+            char detail[96];
+            snprintf(detail, sizeof detail, "the body is not valid JSON (near byte %ld)", off);
+            api_problem(r, 400, "body", detail);
+            return;
+        }
+        for (; end && end < r->body + r->body_len; end++)
+            if (*end != ' ' && *end != '\n' && *end != '\r' && *end != '\t') {
+                api_problem(r, 400, "body", "unexpected data after the JSON value");
+                return;
+            }
+        if (!cJSON_IsObject(r->json)) {
+            api_problem(r, 400, "body", "the body must be a JSON object");
+            return;
+        }
+    }
+    rt->fn(r);
+    if (r->x.db->tx_depth) { /* a handler must never leave a transaction open */
+        log_error("route %s left a transaction open; rolled back", rt->name);
+        db_rollback(r->x.db);
+    }
+}

@@ -1,0 +1,64 @@
+/* The route table: every route once, with its handler, permission and body rules. */
+#include "handlers.h"
+
+#define P(x) PERM_##x
+
+const yt_route api_routes[] = {
+    {"GET", "/healthz", h_healthz, 0, ROUTE_PUBLIC, "healthz", 0},
+    {"GET", "/readyz", h_readyz, 0, ROUTE_PUBLIC, "readyz", 0},
+    {"GET", "/metrics", h_metrics, 0, ROUTE_PUBLIC | ROUTE_RAW_OUT, "metrics", 0},
+
+    {"POST", "/api/v1/auth/login", h_login, 0, ROUTE_PUBLIC | ROUTE_JSON, "auth.login", 0},
+    {"POST", "/api/v1/auth/logout", h_logout, 0, 0, "auth.logout", 0},
+    {"GET", "/api/v1/me", h_me, 0, 0, "me", 0},
+    {"GET", "/api/v1/tokens", h_token_list, 0, 0, "tokens.list", 0},
+    {"POST", "/api/v1/tokens", h_token_create, P(TOKENS_WRITE), ROUTE_JSON, "tokens.create", 0},
+    {"DELETE", "/api/v1/tokens/{id}", h_token_revoke, 0, 0, "tokens.revoke", 0},
+
+    {"GET", "/api/v1/staff", h_staff_list, P(STAFF_READ), 0, "staff.list", 0},
+    {"POST", "/api/v1/staff", h_staff_create, P(STAFF_WRITE), ROUTE_JSON, "staff.create", 0},
+    {"GET", "/api/v1/staff/{id}", h_staff_get, P(STAFF_READ), 0, "staff.get", 0},
+    {"PATCH", "/api/v1/staff/{id}", h_staff_update, P(STAFF_WRITE), ROUTE_JSON, "staff.update", 0},
+    {"GET", "/api/v1/stores", h_store_list, 0, 0, "stores.list", 0},
+    {"POST", "/api/v1/stores", h_store_create, P(STORES_WRITE), ROUTE_JSON, "stores.create", 0},
+
+    {"GET", "/api/v1/customers", h_customer_list, P(CUSTOMERS_READ), 0, "customers.list", 0},
+    {"POST", "/api/v1/customers", h_customer_create, P(CUSTOMERS_WRITE), ROUTE_JSON, "customers.create", 0},
+    {"POST", "/api/v1/customers/bulk/tags", h_customer_bulk_tags, P(TAGS_WRITE), ROUTE_JSON, "customers.bulk_tags", 0},
+    {"POST", "/api/v1/customers/bulk/transfer", h_customer_bulk_transfer, P(CUSTOMERS_WRITE), ROUTE_JSON,
+     "customers.bulk_transfer", 0},
+    {"GET", "/api/v1/customers/{id}", h_customer_get, P(CUSTOMERS_READ), 0, "customers.get", 0},
+    {"PATCH", "/api/v1/customers/{id}", h_customer_update, P(CUSTOMERS_WRITE), ROUTE_JSON, "customers.update", 0},
+    {"POST", "/api/v1/customers/{id}/identities", h_customer_identity_add, P(CUSTOMERS_WRITE), ROUTE_JSON,
+     "customers.identities", 0},
+    {"POST", "/api/v1/customers/{id}/merge", h_customer_merge, P(CUSTOMERS_WRITE), ROUTE_JSON, "customers.merge", 0},
+    {"POST", "/api/v1/customers/{id}/tags", h_customer_tags_add, P(TAGS_WRITE), ROUTE_JSON, "customers.tags_add", 0},
+    {"DELETE", "/api/v1/customers/{id}/tags/{name}", h_customer_tag_remove, P(TAGS_WRITE), 0, "customers.tag_remove", 0},
+    {"GET", "/api/v1/customers/{id}/remarks", h_customer_remarks, P(CUSTOMERS_READ), 0, "customers.remarks", 0},
+    {"POST", "/api/v1/customers/{id}/remarks", h_customer_remark_add, P(CUSTOMERS_WRITE), ROUTE_JSON,
+     "customers.remark_add", 0},
+    {"GET", "/api/v1/customers/{id}/orders", h_customer_orders, P(CUSTOMERS_READ), 0, "customers.orders", 0},
+    {"GET", "/api/v1/customers/{id}/events", h_customer_events, P(CUSTOMERS_READ), 0, "customers.events", 0},
+    {"GET", "/api/v1/customers/{id}/export", h_customer_export, P(CUSTOMERS_READ) | P(PII_READ), 0, "customers.export", 0},
+    {"POST", "/api/v1/customers/{id}/erase", h_customer_erase, P(CUSTOMERS_WRITE) | P(PII_READ), 0, "customers.erase", 0},
+
+    {"GET", "/api/v1/tags", h_tag_list, P(CUSTOMERS_READ), 0, "tags.list", 0},
+    {"POST", "/api/v1/tags", h_tag_create, P(TAGS_WRITE), ROUTE_JSON, "tags.create", 0},
+    {"PATCH", "/api/v1/tags/{id}", h_tag_update, P(TAGS_WRITE), ROUTE_JSON, "tags.update", 0},
+    {"DELETE", "/api/v1/tags/{id}", h_tag_delete, P(TAGS_WRITE), 0, "tags.delete", 0},
+    {"GET", "/api/v1/tag-groups", h_tag_group_list, P(CUSTOMERS_READ), 0, "tag_groups.list", 0},
+    {"POST", "/api/v1/tag-groups", h_tag_group_create, P(TAGS_WRITE), ROUTE_JSON, "tag_groups.create", 0},
+    {"PATCH", "/api/v1/tag-groups/{id}", h_tag_group_update, P(TAGS_WRITE), ROUTE_JSON, "tag_groups.update", 0},
+    {"DELETE", "/api/v1/tag-groups/{id}", h_tag_group_delete, P(TAGS_WRITE), 0, "tag_groups.delete", 0},
+
+    {"POST", "/api/v1/events", h_events_ingest, P(EVENTS_WRITE), ROUTE_JSON, "events.ingest", API_EVENTS_LIMIT},
+
+    {"POST", "/api/v1/import/orders", h_import_orders, P(IMPORT_RUN), ROUTE_UPLOAD, "import.orders", API_UPLOAD_LIMIT},
+    {"POST", "/api/v1/import/customers", h_import_customers, P(IMPORT_RUN) | P(CUSTOMERS_WRITE), ROUTE_UPLOAD,
+     "import.customers", API_UPLOAD_LIMIT},
+    {"GET", "/api/v1/export/customers", h_export_customers, P(CUSTOMERS_READ), ROUTE_RAW_OUT, "export.customers", 0},
+
+    {"GET", "/api/v1/audit", h_audit_list, P(AUDIT_READ), 0, "audit.list", 0},
+};
+
+const int api_nroutes = (int)(sizeof api_routes / sizeof api_routes[0]);

@@ -1,0 +1,26 @@
+/* Growable byte buffer, always NUL-terminated; the base of the JSON and CSV writers. */
+#ifndef YT_BUF_H
+#define YT_BUF_H
+#include <stdarg.h>
+#include <stddef.h>
+
+typedef struct {
+    char *p;     /* owned; NUL-terminated when cap > 0 */
+    size_t len;
+    size_t cap;
+} yt_buf;
+
+#define YT_BUF_INIT {NULL, 0, 0}
+
+void buf_reserve(yt_buf *b, size_t extra);
+void buf_append(yt_buf *b, const void *data, size_t n);
+void buf_puts(yt_buf *b, const char *s);
+void buf_putc(yt_buf *b, char c);
+void buf_printf(yt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vprintf(yt_buf *b, const char *fmt, va_list ap);
+void buf_reset(yt_buf *b);
+void buf_free(yt_buf *b);
+/* Hands the bytes to the caller (free() them) and leaves b empty. Never NULL. */
+char *buf_take(yt_buf *b);
+
+#endif

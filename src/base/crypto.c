@@ -1,0 +1,133 @@
+/* Crypto wrappers over libsodium: passwords (argon2id), random tokens, PII encryption and blind indexes. */
+#include "crypto.h"
+#include "alloc.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static unsigned char seal_key[crypto_secretbox_KEYBYTES];
+static unsigned char index_key[crypto_generichash_KEYBYTES];
+static bool have_key;
+
+bool crypto_start(void) { return sodium_init() >= 0; }
+
+static void derive(const unsigned char master[32]) {
+    crypto_kdf_derive_from_key(seal_key, sizeof seal_key, 1, "yt-seal_", master);
+    crypto_kdf_derive_from_key(index_key, sizeof index_key, 2, "yt-index", master);
+    have_key = true;
+}
+
+bool crypto_set_data_key_hex(const char *hex, const char **err) {
+    unsigned char master[32];
+    size_t bin_len = 0;
+    if (strlen(hex) != 64 ||
+        sodium_hex2bin(master, sizeof master, hex, 64, NULL, &bin_len, NULL) != 0 || bin_len != 32) {
+        *err = "YUTANG_DATA_KEY must be 64 hexadecimal characters (32 bytes)";
+        return false;
+    }
+    derive(master);
+    sodium_memzero(master, sizeof master);
+    return true;
+}
+
+bool crypto_load_or_create_key_file(const char *path, const char **err) {
+    char hex[80] = {0};
+    FILE *f = fopen(path, "r");
+    if (f) {
+        size_t n = fread(hex, 1, sizeof hex - 1, f);
+        fclose(f);
+        while (n && (hex[n - 1] == '\n' || hex[n - 1] == '\r')) hex[--n] = '\0';
+        return crypto_set_data_key_hex(hex, err);
+    }
+    if (errno != ENOENT) { *err = "cannot read the data key file"; return false; }
+    unsigned char master[32];
+    randombytes_buf(master, sizeof master);
+    sodium_bin2hex(hex, sizeof hex, master, sizeof master);
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd < 0) { *err = "cannot create the data key file"; return false; }
+    bool ok = write(fd, hex, 64) == 64 && write(fd, "\n", 1) == 1 && fsync(fd) == 0;
+    close(fd);
+    if (!ok) { *err = "cannot write the data key file"; return false; }
+    derive(master);
+    sodium_memzero(master, sizeof master);
+    return true;
+}
+
+void crypto_random_token(const char *prefix, char *out, size_t outsz) {
+    unsigned char raw[32];
+    randombytes_buf(raw, sizeof raw);
+    char b64[64];
+    sodium_bin2base64(b64, sizeof b64, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    snprintf(out, outsz, "%s%s", prefix, b64);
+}
+
+void crypto_token_hash(const char *token, char out[YT_HASH_HEX]) {
+    unsigned char h[32];
+    crypto_generichash(h, sizeof h, (const unsigned char *)token, strlen(token), NULL, 0);
+    sodium_bin2hex(out, YT_HASH_HEX, h, sizeof h);
+}
+
+bool crypto_pw_hash(const char *pw, char out[YT_PWHASH_LEN]) {
+    _Static_assert(YT_PWHASH_LEN >= crypto_pwhash_STRBYTES, "pwhash buffer");
+    return crypto_pwhash_str_alg(out, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                 crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) == 0;
+}
+
+bool crypto_pw_verify(const char *stored, const char *pw) {
+    return crypto_pwhash_str_verify(stored, pw, strlen(pw)) == 0;
+}
+
+char *crypto_pii_seal(const char *plain) {
+    size_t n = strlen(plain);
+    size_t boxlen = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + n;
+    unsigned char *box = yt_malloc(boxlen);
+    randombytes_buf(box, crypto_secretbox_NONCEBYTES);
+    crypto_secretbox_easy(box + crypto_secretbox_NONCEBYTES, (const unsigned char *)plain, n, box, seal_key);
+    size_t b64len = sodium_base64_ENCODED_LEN(boxlen, sodium_base64_VARIANT_ORIGINAL);
+    char *out = yt_malloc(b64len);
+    sodium_bin2base64(out, b64len, box, boxlen, sodium_base64_VARIANT_ORIGINAL);
+    free(box);
+    return out;
+}
+
+char *crypto_pii_open(const char *sealed) {
+    size_t slen = strlen(sealed);
+    unsigned char *box = yt_malloc(slen);
+    size_t boxlen = 0;
+    if (sodium_base642bin(box, slen, sealed, slen, NULL, &boxlen, NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+        boxlen < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES) {
+        free(box);
+        return NULL;
+    }
+    size_t n = boxlen - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES;
+    char *plain = yt_malloc(n + 1);
+    if (crypto_secretbox_open_easy((unsigned char *)plain, box + crypto_secretbox_NONCEBYTES,
+                                   boxlen - crypto_secretbox_NONCEBYTES, box, seal_key) != 0) {
+        free(box);
+        free(plain);
+        return NULL;
+    }
+    plain[n] = '\0';
+    free(box);
+    return plain;
+}
+
+void crypto_blind_index(const char *kind, const char *value, char out[YT_HASH_HEX]) {
+    unsigned char h[32];
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, have_key ? index_key : NULL, have_key ? sizeof index_key : 0, sizeof h);
+    crypto_generichash_update(&st, (const unsigned char *)kind, strlen(kind) + 1);
+    crypto_generichash_update(&st, (const unsigned char *)value, strlen(value));
+    crypto_generichash_final(&st, h, sizeof h);
+    sodium_bin2hex(out, YT_HASH_HEX, h, sizeof h);
+}
+
+void crypto_random_password(char *out, size_t n) {
+    static const char alphabet[] = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    for (size_t i = 0; i < n; i++) out[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
+    out[n] = '\0';
+}

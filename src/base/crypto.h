@@ -1,0 +1,31 @@
+/* Crypto wrappers over libsodium: passwords (argon2id), random tokens, PII encryption and blind indexes. */
+#ifndef YT_CRYPTO_H
+#define YT_CRYPTO_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#define YT_TOKEN_LEN 48       /* "yt_" + 43 base64url chars + NUL, rounded */
+#define YT_HASH_HEX 65        /* 32-byte hash as hex + NUL */
+#define YT_PWHASH_LEN 128
+
+/* Must be called once before anything else here; false when libsodium cannot start. */
+bool crypto_start(void);
+/* Installs the 32-byte data key (from YUTANG_DATA_KEY as 64 hex chars, or a key file).
+ * Returns false and sets *err (static text) when the key is malformed. */
+bool crypto_set_data_key_hex(const char *hex, const char **err);
+/* Loads the key from path, creating it (mode 0600) with a fresh random key when absent. */
+bool crypto_load_or_create_key_file(const char *path, const char **err);
+void crypto_random_token(const char *prefix, char *out, size_t outsz);
+void crypto_token_hash(const char *token, char out[YT_HASH_HEX]);
+bool crypto_pw_hash(const char *pw, char out[YT_PWHASH_LEN]);
+bool crypto_pw_verify(const char *stored, const char *pw);
+/* Encrypts plaintext with the data key (secretbox); returns a malloc'd base64 string. */
+char *crypto_pii_seal(const char *plain);
+/* Decrypts a crypto_pii_seal() result; malloc'd plaintext or NULL when tampered / wrong key. */
+char *crypto_pii_open(const char *sealed);
+/* Keyed blind index of (kind, value) as hex, for exact lookup of encrypted values. */
+void crypto_blind_index(const char *kind, const char *value, char out[YT_HASH_HEX]);
+/* Random password of n readable characters. */
+void crypto_random_password(char *out, size_t n);
+
+#endif

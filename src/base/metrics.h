@@ -1,0 +1,15 @@
+/* Request and store metrics: counters and latency histograms, rendered as Prometheus text. */
+#ifndef YT_METRICS_H
+#define YT_METRICS_H
+#include "buf.h"
+#include <stdint.h>
+
+#define METRICS_MAX_ROUTES 96
+
+/* Route labels are registered once at start: index i is "method name". */
+void metrics_register_route(int i, const char *method, const char *name);
+void metrics_observe_request(int route, int status, uint64_t ns);
+void metrics_observe_store(uint64_t ns);
+void metrics_render(yt_buf *out);
+
+#endif

@@ -1,0 +1,74 @@
+/* Fixed-window rate limiter keyed by a string (client IP, token id): N requests per minute. */
+#include "ratelimit.h"
+#include "alloc.h"
+#include "timeutil.h"
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RL_SLOTS 4096 /* open addressing; a full table evicts the stalest slot it probes */
+#define RL_PROBES 8
+
+typedef struct {
+    char key[64];
+    int64_t window; /* minute number */
+    uint32_t count;
+} rl_slot;
+
+struct yt_ratelimit {
+    uint32_t per_minute;
+    pthread_mutex_t mu;
+    rl_slot slots[RL_SLOTS];
+};
+
+yt_ratelimit *ratelimit_new(uint32_t per_minute) {
+    yt_ratelimit *rl = yt_calloc(1, sizeof *rl);
+    rl->per_minute = per_minute;
+    pthread_mutex_init(&rl->mu, NULL);
+    return rl;
+}
+
+void ratelimit_free(yt_ratelimit *rl) {
+    if (!rl) return;
+    pthread_mutex_destroy(&rl->mu);
+    free(rl);
+}
+
+bool ratelimit_take(yt_ratelimit *rl, const char *key, int *retry_after_s) {
+    if (!rl || rl->per_minute == 0) return true;
+    int64_t now = now_ms();
+    int64_t window = now / 60000;
+    uint32_t h = 2166136261u;
+    for (const char *p = key; *p; p++) h = (h ^ (unsigned char)*p) * 16777619u;
+    bool ok = true;
+    pthread_mutex_lock(&rl->mu);
+    rl_slot *victim = NULL, *hit = NULL;
+    for (int i = 0; i < RL_PROBES; i++) {
+        rl_slot *s = &rl->slots[(h + (uint32_t)i) % RL_SLOTS];
+        if (strncmp(s->key, key, sizeof s->key - 1) == 0 && s->key[0]) {
+            hit = s;
+            break;
+        }
+        if (!victim || s->window < victim->window) victim = s;
+    }
+    if (!hit) {
+        hit = victim;
+        strncpy(hit->key, key, sizeof hit->key - 1);
+        hit->key[sizeof hit->key - 1] = '\0';
+        hit->window = window;
+        hit->count = 0;
+    }
+    if (hit->window != window) {
+        hit->window = window;
+        hit->count = 0;
+    }
+    if (hit->count >= rl->per_minute) {
+        ok = false;
+        *retry_after_s = (int)((window + 1) * 60000 - now + 999) / 1000;
+        if (*retry_after_s < 1) *retry_after_s = 1;
+    } else {
+        hit->count++;
+    }
+    pthread_mutex_unlock(&rl->mu);
+    return ok;
+}

@@ -1,0 +1,27 @@
+/* UTF-8 validation and small text helpers (phone normalising and masking, money in fen, trimming). */
+#ifndef YT_TEXT_H
+#define YT_TEXT_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* True when s[0..n) is well-formed UTF-8 (no overlongs, surrogates or NULs). */
+bool utf8_valid(const char *s, size_t n);
+/* Number of code points in a valid UTF-8 string. */
+size_t utf8_chars(const char *s);
+/* Normalises a phone number into out (digits, optional leading '+86' dropped for mainland numbers).
+ * Returns false when it is not a plausible phone number (6..20 digits). */
+bool phone_normalize(const char *in, char *out, size_t outsz);
+/* Writes the masked form "138****1234" (first 3, last 4 kept) into out. */
+void phone_mask(const char *phone, char *out, size_t outsz);
+/* Parses a decimal money amount ("11.77", "-3", "1,234.5") into integer fen, exactly.
+ * Returns false for more than two decimals (unless zeros), junk or overflow. */
+bool money_to_fen(const char *s, int64_t *fen);
+/* Formats fen as yuan with two decimals into out. */
+void fen_to_str(int64_t fen, char *out, size_t outsz);
+/* Parses a base-10 int64 from the whole of s; false on junk or overflow. */
+bool parse_i64(const char *s, int64_t *out);
+/* Escapes % _ and \ for use in a LIKE pattern with ESCAPE '\'; returns a malloc'd "%s%" pattern. */
+char *like_contains(const char *s);
+
+#endif

@@ -1,0 +1,101 @@
+/* Time: UTC milliseconds since the epoch, RFC 3339 formatting and parsing. */
+#include "timeutil.h"
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+int64_t now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+uint64_t mono_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+int64_t days_from_civil(int y, int m, int d) {
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+void time_fmt(int64_t ms, char *out, size_t outsz) {
+    time_t secs = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+    int milli = (int)(ms - (int64_t)secs * 1000);
+    struct tm tm;
+    gmtime_r(&secs, &tm);
+    if (milli)
+        snprintf(out, outsz, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, milli);
+    else
+        snprintf(out, outsz, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+static int num(const char *s, int n) {
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9') return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+bool date_parse(const char *s, int *y, int *m, int *d) {
+    if (strlen(s) < 10 || s[4] != '-' || s[7] != '-') return false;
+    *y = num(s, 4);
+    *m = num(s + 5, 2);
+    *d = num(s + 8, 2);
+    if (*y < 1900 || *y > 2999 || *m < 1 || *m > 12 || *d < 1) return false;
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (*y % 4 == 0 && *y % 100 != 0) || *y % 400 == 0;
+    int max = mdays[*m - 1] + (*m == 2 && leap);
+    return *d <= max;
+}
+
+bool time_parse(const char *s, int64_t *ms) {
+    int y, mo, d;
+    if (!date_parse(s, &y, &mo, &d)) return false;
+    int64_t days = days_from_civil(y, mo, d);
+    if (s[10] == '\0') { /* bare date: midnight in Asia/Shanghai */
+        *ms = (days * 86400 - 8 * 3600) * 1000;
+        return true;
+    }
+    if (s[10] != 'T' && s[10] != 't' && s[10] != ' ') return false;
+    const char *t = s + 11;
+    if (strlen(t) < 8 || t[2] != ':' || t[5] != ':') return false;
+    int hh = num(t, 2), mi = num(t + 3, 2), ss = num(t + 6, 2);
+    if (hh < 0 || hh > 23 || mi < 0 || mi > 59 || ss < 0 || ss > 60) return false;
+    t += 8;
+    int frac = 0;
+    if (*t == '.') {
+        t++;
+        int digits = 0;
+        while (*t >= '0' && *t <= '9') {
+            if (digits < 3) frac = frac * 10 + (*t - '0');
+            digits++;
+            t++;
+        }
+        if (digits == 0) return false;
+        for (int k = digits; k < 3; k++) frac *= 10;
+    }
+    int offset = 0;
+    if (*t == 'Z' || *t == 'z') t++;
+    else if (*t == '+' || *t == '-') {
+        if (strlen(t) != 6 || t[3] != ':') return false;
+        int oh = num(t + 1, 2), om = num(t + 4, 2);
+        if (oh < 0 || oh > 14 || om < 0 || om > 59) return false;
+        offset = (oh * 60 + om) * (*t == '+' ? 1 : -1);
+        t += 6;
+    } else return false;
+    if (*t) return false;
+    int64_t secs = days * 86400 + hh * 3600 + mi * 60 + ss - offset * 60;
+    *ms = secs * 1000 + frac;
+    return true;
+}

@@ -1,0 +1,21 @@
+/* Time: UTC milliseconds since the epoch, RFC 3339 formatting and parsing. */
+#ifndef YT_TIMEUTIL_H
+#define YT_TIMEUTIL_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+int64_t now_ms(void);
+/* Monotonic clock in nanoseconds, for latency measurement. */
+uint64_t mono_ns(void);
+/* Writes "2026-11-27T16:02:05.123Z" (or without millis when they are zero) into out (>= 32 bytes). */
+void time_fmt(int64_t ms, char *out, size_t outsz);
+/* Parses RFC 3339 ("2026-11-27T16:02:05Z", "+08:00" offsets, optional fraction) or a date
+ * "2026-11-27" (midnight Asia/Shanghai, the brand's default zone) into UTC ms. */
+bool time_parse(const char *s, int64_t *ms);
+/* Parses "YYYY-MM-DD" strictly into y/m/d; validates the day of month. */
+bool date_parse(const char *s, int *y, int *m, int *d);
+/* Days since 1970-01-01 for a civil date. */
+int64_t days_from_civil(int y, int m, int d);
+
+#endif

@@ -1,0 +1,121 @@
+/* What every subcommand shares: flag parsing, opening the store with migrations and the data key. */
+#include "app.h"
+#include "../base/crypto.h"
+#include <errno.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+const char *app_flag(int *argc, char **argv, const char *name) {
+    size_t n = strlen(name);
+    for (int i = 1; i < *argc; i++) {
+        const char *v = NULL;
+        int take = 0;
+        if (strcmp(argv[i], name) == 0 && i + 1 < *argc) {
+            v = argv[i + 1];
+            take = 2;
+        } else if (strncmp(argv[i], name, n) == 0 && argv[i][n] == '=') {
+            v = argv[i] + n + 1;
+            take = 1;
+        }
+        if (take) {
+            memmove(&argv[i], &argv[i + take], sizeof(char *) * (size_t)(*argc - i - take + 1));
+            *argc -= take;
+            return v;
+        }
+    }
+    return NULL;
+}
+
+bool app_switch(int *argc, char **argv, const char *name) {
+    for (int i = 1; i < *argc; i++)
+        if (strcmp(argv[i], name) == 0) {
+            memmove(&argv[i], &argv[i + 1], sizeof(char *) * (size_t)(*argc - i));
+            (*argc)--;
+            return true;
+        }
+    return false;
+}
+
+bool app_wants_help(int argc, char **argv) {
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) return true;
+    return false;
+}
+
+bool app_common_flags(yt_config *cfg, int *argc, char **argv) {
+    char err[256];
+    const char *v;
+    if ((v = app_flag(argc, argv, "--config")) && !config_read_file(cfg, v, err, sizeof err)) {
+        fprintf(stderr, "yutang: %s\n", err);
+        return false;
+    }
+    static const struct {
+        const char *flag, *key;
+    } map[] = {{"--db", "YUTANG_DB"}, {"--listen", "YUTANG_LISTEN"}, {"--data-key-file", "YUTANG_DATA_KEY_FILE"}};
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if ((v = app_flag(argc, argv, map[i].flag)) && !config_set(cfg, map[i].key, v)) {
+            fprintf(stderr, "yutang: bad value for %s\n", map[i].flag);
+            return false;
+        }
+    return true;
+}
+
+static bool is_pg(const char *db) { return strncmp(db, "postgres://", 11) == 0 || strncmp(db, "postgresql://", 13) == 0; }
+
+/* Creates the parent directory of a SQLite path (one level, like ./var). */
+static void ensure_parent(const char *path) {
+    char tmp[512];
+    snprintf(tmp, sizeof tmp, "%s", path);
+    char *dir = dirname(tmp);
+    if (strcmp(dir, ".") != 0) mkdir(dir, 0700);
+}
+
+yt_store *app_open(yt_config *cfg) {
+    if (!crypto_start()) {
+        fprintf(stderr, "yutang: libsodium failed to start\n");
+        return NULL;
+    }
+    const char *err_s = NULL;
+    if (cfg->data_key[0]) {
+        if (!crypto_set_data_key_hex(cfg->data_key, &err_s)) {
+            fprintf(stderr, "yutang: %s\n", err_s);
+            return NULL;
+        }
+    } else {
+        char keyfile[600];
+        if (cfg->data_key_file[0]) snprintf(keyfile, sizeof keyfile, "%s", cfg->data_key_file);
+        else if (is_pg(cfg->db)) snprintf(keyfile, sizeof keyfile, "./var/yutang.key");
+        else {
+            char tmp[512];
+            snprintf(tmp, sizeof tmp, "%s", cfg->db);
+            snprintf(keyfile, sizeof keyfile, "%s/yutang.key", dirname(tmp));
+        }
+        ensure_parent(keyfile);
+        if (!crypto_load_or_create_key_file(keyfile, &err_s)) {
+            fprintf(stderr, "yutang: %s (%s)\n", err_s, keyfile);
+            return NULL;
+        }
+    }
+    if (!is_pg(cfg->db)) ensure_parent(cfg->db);
+    char err[512];
+    yt_store *s = store_open(cfg->db, err, sizeof err);
+    if (!s) {
+        fprintf(stderr, "yutang: %s\n", err);
+        return NULL;
+    }
+    if (!store_migrate(store_db(s), err, sizeof err)) {
+        fprintf(stderr, "yutang: %s\n", err);
+        store_close(s);
+        return NULL;
+    }
+    return s;
+}
+
+void app_usage(const yt_command *c) {
+    printf("usage: yutang %s\n\n%s\n\ncommon flags: --db PATH_OR_URL  --config FILE  --data-key-file FILE\n"
+           "environment: YUTANG_DB, YUTANG_LISTEN, YUTANG_DATA_KEY, YUTANG_ADMIN_PASSWORD, YUTANG_CONFIG\n",
+           c->usage, c->summary);
+}

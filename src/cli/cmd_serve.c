@@ -1,0 +1,121 @@
+/* `yutang serve`: opens the store, makes sure an owner exists, optionally seeds demo data, serves until SIGTERM. */
+#include "../base/log.h"
+#include "../demo/demo.h"
+#include "../http/http.h"
+#include "../staff/auth.h"
+#include "app.h"
+#include "commands.h"
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static bool dir_has_index(const char *dir) {
+    char p[PATH_MAX];
+    struct stat st;
+    snprintf(p, sizeof p, "%s/index.html", dir);
+    return stat(p, &st) == 0;
+}
+
+static void find_console(yt_config *cfg) {
+    if (cfg->console_dir[0]) return;
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            char cand[PATH_MAX + 32];
+            snprintf(cand, sizeof cand, "%s/../web/console/dist", exe);
+            if (dir_has_index(cand) && realpath(cand, cfg->console_dir)) return;
+        }
+    }
+    if (dir_has_index(YT_SOURCE_DIR "/web/console/dist")) snprintf(cfg->console_dir, sizeof cfg->console_dir, "%s", YT_SOURCE_DIR "/web/console/dist");
+}
+
+int cmd_serve(yt_config *cfg, int argc, char **argv) {
+    const char *v;
+    static const struct {
+        const char *flag, *key;
+    } map[] = {{"--rate-limit-per-ip", "YUTANG_RATE_LIMIT_PER_IP"},
+               {"--rate-limit-per-token", "YUTANG_RATE_LIMIT_PER_TOKEN"},
+               {"--threads", "YUTANG_THREADS"},
+               {"--console", "YUTANG_CONSOLE_DIR"}};
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if ((v = app_flag(&argc, argv, map[i].flag)) && !config_set(cfg, map[i].key, v)) {
+            fprintf(stderr, "yutang serve: bad value for %s\n", map[i].flag);
+            return 2;
+        }
+    if (app_switch(&argc, argv, "--demo")) cfg->demo = true;
+    if (argc > 1) {
+        fprintf(stderr, "yutang serve: unexpected argument '%s' (see yutang serve --help)\n", argv[1]);
+        return 2;
+    }
+    http_config hc = {.threads = cfg->threads, .timeout_s = 30, .header_limit = 64 * 1024};
+    if (!http_parse_listen(cfg->listen, &hc)) {
+        fprintf(stderr, "yutang serve: --listen must be HOST:PORT, got '%s'\n", cfg->listen);
+        return 2;
+    }
+    /* every thread started from here on inherits the blocked signals; the main thread waits for them */
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    yt_store *store = app_open(cfg);
+    if (!store) return 1;
+    yt_arena arena = {0};
+    yt_ctx x = {.db = store_db(store), .who = yt_system_actor(), .arena = &arena};
+    char generated[32] = "";
+    bool created;
+    if (auth_ensure_admin(&x, cfg->admin_password, generated, &created)) {
+        fprintf(stderr, "yutang: cannot create the owner account: %s\n", x.err.msg);
+        store_close(store);
+        return 1;
+    }
+    if (created && generated[0])
+        printf("Created the owner account 'admin' with the password: %s\n(shown once; change it with `yutang user passwd admin`)\n",
+               generated);
+    if (cfg->demo && demo_needed(&x)) {
+        printf("Seeding demo data ...\n");
+        fflush(stdout);
+        if (demo_seed(&x, NULL)) {
+            fprintf(stderr, "yutang: demo data failed: %s\n", x.err.msg);
+            store_close(store);
+            return 1;
+        }
+    }
+    arena_free(&arena);
+    find_console(cfg);
+    yt_server srv = {.store = store,
+                     .per_ip = ratelimit_new((uint32_t)cfg->rate_per_ip),
+                     .per_token = ratelimit_new((uint32_t)cfg->rate_per_token),
+                     .console_dir = cfg->console_dir[0] ? cfg->console_dir : NULL};
+    http_daemon *d = http_start(&hc, &srv);
+    if (!d) {
+        store_close(store);
+        return 1;
+    }
+    log_info("listening on %s (console %s)", cfg->listen, srv.console_dir ? "on" : "not built");
+    printf("yutang is serving on http://%s/  (console: http://%s/ , API: http://%s/api/v1)\n", cfg->listen, cfg->listen,
+           cfg->listen);
+    if (!cfg->admin_password[0] && !created) printf("Log in as an existing user, e.g. 'admin'.\n");
+    else if (cfg->admin_password[0]) printf("Log in as 'admin' with the password in YUTANG_ADMIN_PASSWORD.\n");
+    fflush(stdout);
+    int sig = 0;
+    sigwait(&sigs, &sig);
+    log_info("signal %d: stopping (finishing in-flight requests)", sig);
+    http_stop(d, 10000);
+    store_close(store);
+    ratelimit_free(srv.per_ip);
+    ratelimit_free(srv.per_token);
+    log_info("stopped");
+    return 0;
+}

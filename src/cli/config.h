@@ -1,0 +1,27 @@
+/* Configuration: defaults, then a KEY=VALUE file, then YUTANG_* environment variables, then flags (flags win). */
+#ifndef YT_CONFIG_H
+#define YT_CONFIG_H
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct {
+    char listen[160];
+    char db[512];
+    char data_key[80];
+    char data_key_file[512];
+    char admin_password[256];
+    char console_dir[512];
+    int threads;
+    int rate_per_ip;     /* requests per minute; 0 = off */
+    int rate_per_token;
+    bool demo;
+} yt_config;
+
+/* Fills defaults, reads the file named by YUTANG_CONFIG (if any) and the environment. */
+bool config_load(yt_config *c, char *err, size_t errsz);
+/* Reads a KEY=VALUE file (YUTANG_* keys, # comments). */
+bool config_read_file(yt_config *c, const char *path, char *err, size_t errsz);
+/* Applies one setting by its environment name; false when the name is unknown or the value bad. */
+bool config_set(yt_config *c, const char *key, const char *value);
+
+#endif

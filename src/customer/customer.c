@@ -1,0 +1,709 @@
+/* Customer profiles (客户档案): create, read, update, search, merge, transfer, remarks, PIPL export and erase. */
+#include "customer.h"
+#include "../base/alloc.h"
+#include "../base/crypto.h"
+#include "../base/text.h"
+#include "../base/timeutil.h"
+#include "../domain/audit.h"
+#include "../staff/staff.h"
+#include "../tag/tag.h"
+#include "identity.h"
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const lifecycle_stages[] = {"stranger", "weak_tie", "customer", "repeat_customer",
+                                               "fan", "iron_fan", "partner"};
+static const char *const genders[] = {"male", "female", "unknown"};
+static const char *const consents[] = {"unknown", "granted", "withdrawn"};
+
+static bool one_of(const char *s, const char *const *set, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(s, set[i]) == 0) return true;
+    return false;
+}
+#define ONE_OF(s, set) one_of((s), (set), sizeof(set) / sizeof((set)[0]))
+
+bool lifecycle_valid(const char *stage) { return ONE_OF(stage, lifecycle_stages); }
+
+static int text_field(yt_ctx *x, const char *field, const char *v, size_t min, size_t max) {
+    if (!v) return YT_OK;
+    size_t n = utf8_chars(v);
+    if (n < min || n > max) return yt_fail(x, YT_EINVAL, field, "must be %zu to %zu characters", min, max);
+    for (const char *p = v; *p; p++)
+        if ((unsigned char)*p < 0x20) return yt_fail(x, YT_EINVAL, field, "must not contain control characters");
+    return YT_OK;
+}
+
+static int validate(yt_ctx *x, const customer_input *in, bool creating) {
+    if (creating && !in->name) return yt_fail(x, YT_EINVAL, "name", "is required");
+    if (text_field(x, "name", in->name, 1, 64) || text_field(x, "nickname", in->nickname, 0, 64) ||
+        text_field(x, "city", in->city, 0, 32))
+        return x->err.code;
+    if (in->avatar_url) {
+        if (strlen(in->avatar_url) > 512 || (strncmp(in->avatar_url, "https://", 8) != 0 &&
+                                             strncmp(in->avatar_url, "http://", 7) != 0))
+            return yt_fail(x, YT_EINVAL, "avatar_url", "must be an http(s) URL of at most 512 bytes");
+        for (const char *p = in->avatar_url; *p; p++)
+            if ((unsigned char)*p <= 0x20) return yt_fail(x, YT_EINVAL, "avatar_url", "must not contain spaces");
+    }
+    if (in->gender && !ONE_OF(in->gender, genders))
+        return yt_fail(x, YT_EINVAL, "gender", "must be male, female or unknown");
+    if (in->birthday) {
+        int y, m, d;
+        if (strlen(in->birthday) != 10 || !date_parse(in->birthday, &y, &m, &d))
+            return yt_fail(x, YT_EINVAL, "birthday", "must be a date YYYY-MM-DD");
+        if (days_from_civil(y, m, d) * 86400000LL > now_ms())
+            return yt_fail(x, YT_EINVAL, "birthday", "must not be in the future");
+    }
+    if (in->lifecycle && !lifecycle_valid(in->lifecycle))
+        return yt_fail(x, YT_EINVAL, "lifecycle_stage", "unknown lifecycle stage '%s'", in->lifecycle);
+    if (in->has_store && in->store_id && !store_exists(x->db, in->store_id))
+        return yt_fail(x, YT_EINVAL, "store_id", "no store with id %lld", (long long)in->store_id);
+    if (in->has_owner && in->owner_id && !staff_exists(x->db, in->owner_id))
+        return yt_fail(x, YT_EINVAL, "owner_id", "no staff with id %lld", (long long)in->owner_id);
+    if (in->has_level && (in->member_level < 0 || in->member_level > 99))
+        return yt_fail(x, YT_EINVAL, "member_level", "must be 0 to 99");
+    if (in->has_points && (in->points < 0 || in->points > 1000000000000LL))
+        return yt_fail(x, YT_EINVAL, "points", "must be 0 to 10^12");
+    if (in->consent && !ONE_OF(in->consent, consents))
+        return yt_fail(x, YT_EINVAL, "consent.marketing", "must be granted, withdrawn or unknown");
+    if (text_field(x, "consent.source", in->consent_source, 0, 64)) return x->err.code;
+    for (int i = 0; i < in->ntags; i++) {
+        char field[32];
+        snprintf(field, sizeof field, "tags[%d]", i);
+        if (tag_name_check(x, field, in->tags[i])) return x->err.code;
+    }
+    return YT_OK;
+}
+
+static int add_identities(yt_ctx *x, int64_t id, const customer_input *in) {
+    static const struct {
+        const char *kind;
+        size_t off;
+    } fields[] = {
+        {"phone", offsetof(customer_input, phone)},
+        {"unionid", offsetof(customer_input, unionid)},
+        {"openid", offsetof(customer_input, openid)},
+        {"external_userid", offsetof(customer_input, external_userid)},
+        {"email", offsetof(customer_input, email)},
+    };
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        const char *v = *(const char *const *)((const char *)in + fields[i].off);
+        if (v && identity_add(x, id, fields[i].kind, fields[i].kind, "", v)) return x->err.code;
+    }
+    for (int i = 0; i < in->nbuyers; i++) {
+        char field[32];
+        snprintf(field, sizeof field, "buyer_ids[%d].id", i);
+        if (identity_add(x, id, field, "buyer", in->buyers[i].platform, in->buyers[i].id)) return x->err.code;
+    }
+    return YT_OK;
+}
+
+int customer_index(yt_ctx *x, int64_t id) {
+    if (db_dialect(x->db) != YT_SQLITE) return YT_OK;
+    yt_param p[] = {PI(id)};
+    if (db_exec(x->db, "DELETE FROM customer_fts WHERE rowid = ?", 1, p) < 0) return yt_fail_db(x, "indexing a customer");
+    yt_param q[] = {PI(id), PI(id)};
+    if (db_exec(x->db,
+                "INSERT INTO customer_fts(rowid, name, nickname, remarks)"
+                " SELECT id, name, nickname, (SELECT group_concat(body, ' ') FROM remarks WHERE customer_id = ?)"
+                " FROM customers WHERE id = ? AND merged_into IS NULL AND erased_at IS NULL",
+                2, q) < 0)
+        return yt_fail_db(x, "indexing a customer");
+    return YT_OK;
+}
+
+int customer_create_bare(yt_ctx *x, const char *name, int64_t *id) {
+    int64_t now = now_ms();
+    yt_param p[] = {PT(name ? name : ""), PI(now), PI(now)};
+    *id = db_query_int(x->db, "INSERT INTO customers(name, created_at, updated_at) VALUES(?,?,?) RETURNING id", 3, p, 0);
+    return *id ? YT_OK : yt_fail_db(x, "creating a customer");
+}
+
+static int finish(yt_ctx *x, int rc, const char *what) {
+    if (rc == YT_OK && db_commit(x->db) == 0) return YT_OK;
+    db_rollback(x->db);
+    return x->err.code ? x->err.code : yt_fail_db(x, what);
+}
+
+int customer_create(yt_ctx *x, const customer_input *in, int64_t *id) {
+    if (validate(x, in, true)) return x->err.code;
+    int64_t owner = in->has_owner ? in->owner_id : 0;
+    if (x->who->own_customers_only) owner = x->who->staff_id; /* a guide's new customer is their own */
+    int64_t store = in->has_store ? in->store_id : (x->who->own_customers_only ? x->who->store_id : 0);
+    int64_t now = now_ms();
+    yt_param p[] = {PT(in->name), PT(in->nickname ? in->nickname : ""), PT(in->avatar_url),
+                    PT(in->gender ? in->gender : "unknown"), PT(in->birthday), PT(in->city ? in->city : ""),
+                    store ? PI(store) : PNULL, owner ? PI(owner) : PNULL,
+                    PT(in->lifecycle ? in->lifecycle : "stranger"), PI(in->has_level ? in->member_level : 0),
+                    PI(in->has_points ? in->points : 0), PT(in->consent ? in->consent : "unknown"),
+                    in->consent ? PI(now) : PNULL, PT(in->consent_source), PI(now), PI(now)};
+    if (db_begin(x->db) != 0) return yt_fail_db(x, "creating a customer");
+    *id = db_query_int(x->db,
+                       "INSERT INTO customers(name, nickname, avatar_url, gender, birthday, city, store_id, owner_id,"
+                       " lifecycle, member_level, points, consent, consent_at, consent_source, created_at, updated_at)"
+                       " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+                       NPARAMS(p), p, 0);
+    int rc = *id ? YT_OK : yt_fail_db(x, "creating a customer");
+    if (rc == YT_OK) rc = add_identities(x, *id, in);
+    if (rc == YT_OK) rc = tag_attach(x, *id, in->tags, in->ntags);
+    if (rc == YT_OK) rc = customer_index(x, *id);
+    if (rc == YT_OK) rc = audit_record(x, "customer.create", "customer", *id, NULL);
+    return finish(x, rc, "creating a customer");
+}
+
+int customer_resolve(yt_ctx *x, int64_t id, int64_t *live) {
+    for (int hop = 0; hop < 32; hop++) {
+        yt_param p[] = {PI(id)};
+        yt_rows *r = db_query(x->db, "SELECT merged_into, owner_id FROM customers WHERE id = ?", 1, p);
+        if (!r) return yt_fail_db(x, "reading a customer");
+        if (!rows_next(r)) {
+            rows_free(r);
+            break;
+        }
+        int64_t merged = rows_null(r, 0) ? 0 : rows_int(r, 0);
+        int64_t owner = rows_null(r, 1) ? 0 : rows_int(r, 1);
+        rows_free(r);
+        if (merged) {
+            id = merged;
+            continue;
+        }
+        if (x->who->own_customers_only && owner != x->who->staff_id) break;
+        *live = id;
+        return YT_OK;
+    }
+    return yt_fail(x, YT_ENOTFOUND, NULL, "no customer with id %lld", (long long)id);
+}
+
+static void kv_time(yt_jw *w, const char *k, yt_rows *r, int col) {
+    if (rows_null(r, col)) {
+        jw_knull(w, k);
+        return;
+    }
+    char ts[40];
+    time_fmt(rows_int(r, col), ts, sizeof ts);
+    jw_kstr(w, k, ts);
+}
+
+static void kv_int_or_null(yt_jw *w, const char *k, yt_rows *r, int col) {
+    if (rows_null(r, col)) jw_knull(w, k);
+    else jw_kint(w, k, rows_int(r, col));
+}
+
+#define CUSTOMER_COLS                                                                                  \
+    "id, name, nickname, avatar_url, gender, birthday, city, store_id, owner_id, lifecycle, member_level," \
+    " points, consent, consent_at, consent_source, erased_at, created_at, updated_at"
+
+static int write_customer(yt_ctx *x, yt_jw *w, yt_rows *r, bool unmask) {
+    int64_t id = rows_int(r, 0);
+    jw_obj(w);
+    jw_kint(w, "id", id);
+    jw_kstr(w, "name", rows_text(r, 1));
+    jw_kstr(w, "nickname", rows_text(r, 2));
+    jw_kstr(w, "avatar_url", rows_null(r, 3) ? NULL : rows_text(r, 3));
+    jw_kstr(w, "gender", rows_text(r, 4));
+    jw_kstr(w, "birthday", rows_null(r, 5) ? NULL : rows_text(r, 5));
+    jw_kstr(w, "city", rows_text(r, 6));
+    kv_int_or_null(w, "store_id", r, 7);
+    kv_int_or_null(w, "owner_id", r, 8);
+    jw_kstr(w, "lifecycle_stage", rows_text(r, 9));
+    jw_kint(w, "member_level", rows_int(r, 10));
+    jw_kint(w, "points", rows_int(r, 11));
+    jw_key(w, "consent");
+    jw_obj(w);
+    jw_kstr(w, "marketing", rows_text(r, 12));
+    kv_time(w, "at", r, 13);
+    jw_kstr(w, "source", rows_null(r, 14) ? NULL : rows_text(r, 14));
+    jw_obj_end(w);
+    jw_kbool(w, "erased", !rows_null(r, 15));
+    kv_time(w, "created_at", r, 16);
+    kv_time(w, "updated_at", r, 17);
+    /* rows stay valid: the nested queries below run on other statements */
+    const char *phone = NULL;
+    jw_key(w, "identities");
+    if (identity_write_json(x, w, id, unmask, &phone)) return x->err.code;
+    jw_kstr(w, "phone", phone);
+    jw_key(w, "tags");
+    if (tag_names_json(x, w, id)) return x->err.code;
+    jw_obj_end(w);
+    return YT_OK;
+}
+
+int customer_write_json(yt_ctx *x, yt_jw *w, int64_t id) {
+    yt_param p[] = {PI(id)};
+    yt_rows *r = db_query(x->db, "SELECT " CUSTOMER_COLS " FROM customers WHERE id = ?", 1, p);
+    if (!r) return yt_fail_db(x, "reading a customer");
+    int rc = rows_next(r) ? write_customer(x, w, r, (x->who->perms & PERM_PII_READ) != 0)
+                          : yt_fail(x, YT_ENOTFOUND, NULL, "no customer with id %lld", (long long)id);
+    rows_free(r);
+    return rc;
+}
+
+int customer_update(yt_ctx *x, int64_t id, const customer_input *in) {
+    if (validate(x, in, false)) return x->err.code;
+    if (x->who->own_customers_only && in->has_owner && in->owner_id != x->who->staff_id)
+        return yt_fail(x, YT_EFORBIDDEN, "owner_id", "a guide cannot hand a customer to someone else");
+    int64_t now = now_ms();
+    yt_param p[] = {PT(in->name), PT(in->nickname), PT(in->avatar_url), PT(in->avatar_url), PI(in->null_avatar),
+                    PT(in->gender), PT(in->birthday), PT(in->birthday), PI(in->null_birthday), PT(in->city),
+                    PI(in->has_store), in->store_id ? PI(in->store_id) : PNULL, PI(in->has_owner),
+                    in->owner_id ? PI(in->owner_id) : PNULL, PT(in->lifecycle), PI(in->has_level),
+                    PI(in->member_level), PI(in->has_points), PI(in->points), PT(in->consent), PT(in->consent),
+                    PI(now), PT(in->consent_source), PT(in->consent_source), PI(now), PI(id)};
+    if (db_begin(x->db) != 0) return yt_fail_db(x, "updating a customer");
+    int64_t n = db_exec(x->db,
+                        "UPDATE customers SET name = COALESCE(CAST(? AS TEXT), name),"
+                        " nickname = COALESCE(CAST(? AS TEXT), nickname),"
+                        " avatar_url = CASE WHEN CAST(? AS TEXT) IS NOT NULL THEN CAST(? AS TEXT)"
+                        "   WHEN CAST(? AS BIGINT) = 1 THEN NULL ELSE avatar_url END,"
+                        " gender = COALESCE(CAST(? AS TEXT), gender),"
+                        " birthday = CASE WHEN CAST(? AS TEXT) IS NOT NULL THEN CAST(? AS TEXT)"
+                        "   WHEN CAST(? AS BIGINT) = 1 THEN NULL ELSE birthday END,"
+                        " city = COALESCE(CAST(? AS TEXT), city),"
+                        " store_id = CASE WHEN CAST(? AS BIGINT) = 1 THEN CAST(? AS BIGINT) ELSE store_id END,"
+                        " owner_id = CASE WHEN CAST(? AS BIGINT) = 1 THEN CAST(? AS BIGINT) ELSE owner_id END,"
+                        " lifecycle = COALESCE(CAST(? AS TEXT), lifecycle),"
+                        " member_level = CASE WHEN CAST(? AS BIGINT) = 1 THEN CAST(? AS BIGINT) ELSE member_level END,"
+                        " points = CASE WHEN CAST(? AS BIGINT) = 1 THEN CAST(? AS BIGINT) ELSE points END,"
+                        " consent = COALESCE(CAST(? AS TEXT), consent),"
+                        " consent_at = CASE WHEN CAST(? AS TEXT) IS NOT NULL THEN CAST(? AS BIGINT) ELSE consent_at END,"
+                        " consent_source = CASE WHEN CAST(? AS TEXT) IS NOT NULL THEN CAST(? AS TEXT) ELSE consent_source END,"
+                        " updated_at = CAST(? AS BIGINT) WHERE id = CAST(? AS BIGINT)",
+                        NPARAMS(p), p);
+    int rc = n < 0 ? yt_fail_db(x, "updating a customer") : YT_OK;
+    if (rc == YT_OK) rc = add_identities(x, id, in);
+    if (rc == YT_OK) rc = tag_attach(x, id, in->tags, in->ntags);
+    if (rc == YT_OK && (in->name || in->nickname)) rc = customer_index(x, id);
+    if (rc == YT_OK) {
+        yt_buf s = YT_BUF_INIT;
+        yt_jw w;
+        jw_init(&w, &s);
+        jw_obj(&w);
+        jw_key(&w, "changed");
+        jw_arr(&w);
+        static const struct {
+            const char *name;
+            size_t off;
+        } text_fields[] = {
+            {"name", offsetof(customer_input, name)},       {"nickname", offsetof(customer_input, nickname)},
+            {"avatar_url", offsetof(customer_input, avatar_url)}, {"gender", offsetof(customer_input, gender)},
+            {"birthday", offsetof(customer_input, birthday)}, {"city", offsetof(customer_input, city)},
+            {"lifecycle_stage", offsetof(customer_input, lifecycle)}, {"consent", offsetof(customer_input, consent)},
+            {"phone", offsetof(customer_input, phone)},     {"unionid", offsetof(customer_input, unionid)},
+            {"openid", offsetof(customer_input, openid)},   {"external_userid", offsetof(customer_input, external_userid)},
+            {"email", offsetof(customer_input, email)},
+        };
+        for (size_t i = 0; i < sizeof text_fields / sizeof text_fields[0]; i++)
+            if (*(const char *const *)((const char *)in + text_fields[i].off)) jw_str(&w, text_fields[i].name);
+        if (in->has_store) jw_str(&w, "store_id");
+        if (in->has_owner) jw_str(&w, "owner_id");
+        if (in->has_level) jw_str(&w, "member_level");
+        if (in->has_points) jw_str(&w, "points");
+        jw_arr_end(&w);
+        if (in->lifecycle) jw_kstr(&w, "lifecycle_stage", in->lifecycle);
+        if (in->consent) jw_kstr(&w, "consent", in->consent);
+        if (in->has_owner) jw_kint(&w, "owner_id", in->owner_id);
+        jw_obj_end(&w);
+        rc = audit_record(x, "customer.update", "customer", id, s.p);
+        buf_free(&s);
+    }
+    return finish(x, rc, "updating a customer");
+}
+
+int customer_tag(yt_ctx *x, int64_t id, const char *const *add, int nadd, const char *const *remove, int nremove) {
+    for (int i = 0; i < nadd; i++) {
+        char field[32];
+        snprintf(field, sizeof field, "tags[%d]", i);
+        if (tag_name_check(x, field, add[i])) return x->err.code;
+    }
+    if (db_begin(x->db) != 0) return yt_fail_db(x, "tagging a customer");
+    int rc = tag_attach(x, id, add, nadd);
+    for (int i = 0; rc == YT_OK && i < nremove; i++) rc = tag_detach(x, id, remove[i]);
+    if (rc == YT_OK) {
+        yt_param p[] = {PI(now_ms()), PI(id)};
+        if (db_exec(x->db, "UPDATE customers SET updated_at = ? WHERE id = ?", 2, p) < 0) rc = yt_fail_db(x, "tagging");
+    }
+    if (rc == YT_OK) {
+        yt_buf s = YT_BUF_INIT;
+        yt_jw w;
+        jw_init(&w, &s);
+        jw_obj(&w);
+        jw_key(&w, "added");
+        jw_arr(&w);
+        for (int i = 0; i < nadd; i++) jw_str(&w, add[i]);
+        jw_arr_end(&w);
+        jw_key(&w, "removed");
+        jw_arr(&w);
+        for (int i = 0; i < nremove; i++) jw_str(&w, remove[i]);
+        jw_arr_end(&w);
+        jw_obj_end(&w);
+        rc = audit_record(x, "customer.tag", "customer", id, s.p);
+        buf_free(&s);
+    }
+    return finish(x, rc, "tagging a customer");
+}
+
+int customer_list_json(yt_ctx *x, yt_jw *w, const customer_query *q) {
+    yt_buf sql = YT_BUF_INIT;
+    yt_param p[40];
+    int n = 0;
+    buf_puts(&sql, "SELECT " CUSTOMER_COLS " FROM customers c WHERE merged_into IS NULL AND erased_at IS NULL");
+    if (x->who->own_customers_only) {
+        buf_puts(&sql, " AND owner_id = ?");
+        p[n++] = PI(x->who->staff_id);
+    }
+    if (q->cursor) {
+        buf_puts(&sql, " AND id < ?");
+        p[n++] = PI(q->cursor);
+    }
+    if (q->owner_id) {
+        buf_puts(&sql, " AND owner_id = ?");
+        p[n++] = PI(q->owner_id);
+    }
+    if (q->store_id) {
+        buf_puts(&sql, " AND store_id = ?");
+        p[n++] = PI(q->store_id);
+    }
+    if (q->lifecycle) {
+        buf_puts(&sql, " AND lifecycle = ?");
+        p[n++] = PT(q->lifecycle);
+    }
+    if (q->id_kind) {
+        int64_t holder = identity_find(x->db, q->id_kind, q->id_platform, q->id_value);
+        buf_puts(&sql, " AND id = ?");
+        p[n++] = PI(holder ? holder : -1);
+    }
+    for (int i = 0; i < q->ntags && n < 30; i++) {
+        buf_puts(&sql, " AND id IN (SELECT ct.customer_id FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id"
+                       " WHERE t.name = ?)");
+        p[n++] = PT(q->tags[i]);
+    }
+    char *like = NULL, *phrase = NULL;
+    if (q->q && *q->q) {
+        if (db_dialect(x->db) == YT_SQLITE && utf8_chars(q->q) >= 3) {
+            yt_buf ph = YT_BUF_INIT; /* an FTS5 phrase: the query quoted, quotes doubled */
+            buf_putc(&ph, '"');
+            for (const char *s = q->q; *s; s++) {
+                if (*s == '"') buf_putc(&ph, '"');
+                buf_putc(&ph, *s);
+            }
+            buf_putc(&ph, '"');
+            phrase = buf_take(&ph);
+            buf_puts(&sql, " AND id IN (SELECT rowid FROM customer_fts WHERE customer_fts MATCH ?)");
+            p[n++] = PT(phrase);
+        } else {
+            like = like_contains(q->q);
+            buf_puts(&sql, " AND (name LIKE ? ESCAPE '\\' OR nickname LIKE ? ESCAPE '\\' OR EXISTS"
+                           " (SELECT 1 FROM remarks r WHERE r.customer_id = c.id AND r.body LIKE ? ESCAPE '\\'))");
+            p[n++] = PT(like);
+            p[n++] = PT(like);
+            p[n++] = PT(like);
+        }
+    }
+    buf_puts(&sql, " ORDER BY id DESC LIMIT ?");
+    p[n++] = PI(q->limit + 1);
+    yt_rows *r = db_query(x->db, sql.p, n, p);
+    int rc = YT_OK;
+    if (!r) rc = yt_fail_db(x, "searching customers");
+    int count = 0;
+    int64_t last = 0;
+    bool more = false;
+    if (rc == YT_OK) {
+        jw_obj(w);
+        jw_key(w, "items");
+        jw_arr(w);
+        bool unmask = (x->who->perms & PERM_PII_READ) != 0;
+        while (rc == YT_OK && rows_next(r)) {
+            if (count == q->limit) {
+                more = true;
+                break;
+            }
+            last = rows_int(r, 0);
+            rc = write_customer(x, w, r, unmask);
+            count++;
+        }
+        jw_arr_end(w);
+        if (more) {
+            char cur[24];
+            snprintf(cur, sizeof cur, "%lld", (long long)last);
+            jw_kstr(w, "next_cursor", cur);
+        } else {
+            jw_knull(w, "next_cursor");
+        }
+        jw_obj_end(w);
+        rows_free(r);
+    }
+    free(like);
+    free(phrase);
+    buf_free(&sql);
+    return rc;
+}
+
+int customer_merge(yt_ctx *x, int64_t survivor, int64_t absorbed) {
+    if (survivor == absorbed) return yt_fail(x, YT_EINVAL, "from", "cannot merge a customer into itself");
+    yt_param p[] = {PI(survivor), PI(absorbed)};
+    static const char *const moves[] = {
+        "UPDATE identities SET customer_id = ? WHERE customer_id = ?",
+        "INSERT INTO customer_tags(customer_id, tag_id, created_at) SELECT ?, tag_id, created_at FROM customer_tags"
+        " WHERE customer_id = ? ON CONFLICT(customer_id, tag_id) DO NOTHING",
+        "UPDATE remarks SET customer_id = ? WHERE customer_id = ?",
+        "UPDATE events SET customer_id = ? WHERE customer_id = ?",
+        "UPDATE orders SET customer_id = ? WHERE customer_id = ?",
+        "UPDATE customers SET merged_into = ? WHERE merged_into = ?",
+        /* the survivor keeps its own values and fills its blanks from the absorbed record */
+        "UPDATE customers SET"
+        " name = CASE WHEN customers.name = '' THEN a.name ELSE customers.name END,"
+        " nickname = CASE WHEN customers.nickname = '' THEN a.nickname ELSE customers.nickname END,"
+        " avatar_url = COALESCE(customers.avatar_url, a.avatar_url),"
+        " birthday = COALESCE(customers.birthday, a.birthday),"
+        " city = CASE WHEN customers.city = '' THEN a.city ELSE customers.city END,"
+        " store_id = COALESCE(customers.store_id, a.store_id),"
+        " owner_id = COALESCE(customers.owner_id, a.owner_id),"
+        " points = customers.points + a.points,"
+        " member_level = CASE WHEN a.member_level > customers.member_level THEN a.member_level"
+        "   ELSE customers.member_level END"
+        " FROM (SELECT * FROM customers WHERE id = ?) AS a WHERE customers.id = ?",
+    };
+    if (db_begin(x->db) != 0) return yt_fail_db(x, "merging customers");
+    int rc = YT_OK;
+    for (size_t i = 0; rc == YT_OK && i < sizeof moves / sizeof moves[0]; i++) {
+        yt_param swapped[] = {PI(absorbed), PI(survivor)};
+        bool last = i == sizeof moves / sizeof moves[0] - 1;
+        if (db_exec(x->db, moves[i], 2, last ? swapped : p) < 0) rc = yt_fail_db(x, "merging customers");
+    }
+    if (rc == YT_OK) {
+        int64_t now = now_ms();
+        yt_param q[] = {PI(survivor), PI(now), PI(absorbed)};
+        yt_param t[] = {PI(now), PI(survivor)};
+        if (db_exec(x->db, "DELETE FROM customer_tags WHERE customer_id = ?", 1, &p[1]) < 0 ||
+            db_exec(x->db, "UPDATE customers SET merged_into = ?, points = 0, updated_at = ? WHERE id = ?", 3, q) < 0 ||
+            db_exec(x->db, "UPDATE customers SET updated_at = ? WHERE id = ?", 2, t) < 0)
+            rc = yt_fail_db(x, "merging customers");
+    }
+    if (rc == YT_OK) rc = customer_index(x, survivor);
+    if (rc == YT_OK) rc = customer_index(x, absorbed); /* removes it from the index */
+    if (rc == YT_OK) {
+        char summary[96];
+        snprintf(summary, sizeof summary, "{\"absorbed\":%lld,\"survivor\":%lld}", (long long)absorbed, (long long)survivor);
+        rc = audit_record(x, "customer.merge", "customer", survivor, summary);
+    }
+    return finish(x, rc, "merging customers");
+}
+
+int customer_erase(yt_ctx *x, int64_t id) {
+    static const char *const steps[] = {
+        "DELETE FROM identities WHERE customer_id = ?",
+        "DELETE FROM remarks WHERE customer_id = ?",
+        "DELETE FROM customer_tags WHERE customer_id = ?",
+        "DELETE FROM events WHERE customer_id = ?",
+    };
+    if (db_begin(x->db) != 0) return yt_fail_db(x, "erasing a customer");
+    int rc = YT_OK;
+    yt_param p[] = {PI(id)};
+    for (size_t i = 0; rc == YT_OK && i < sizeof steps / sizeof steps[0]; i++)
+        if (db_exec(x->db, steps[i], 1, p) < 0) rc = yt_fail_db(x, "erasing a customer");
+    if (rc == YT_OK) {
+        int64_t now = now_ms();
+        yt_param q[] = {PI(now), PI(now), PI(now), PI(id)};
+        /* orders stay, linked to this anonymous shell */
+        if (db_exec(x->db,
+                    "UPDATE customers SET name = '', nickname = '', avatar_url = NULL, birthday = NULL, city = '',"
+                    " gender = 'unknown', consent = 'withdrawn', consent_at = ?, consent_source = 'erasure',"
+                    " erased_at = ?, updated_at = ? WHERE id = ?",
+                    4, q) < 0)
+            rc = yt_fail_db(x, "erasing a customer");
+    }
+    if (rc == YT_OK) rc = customer_index(x, id);
+    if (rc == YT_OK) rc = audit_record(x, "customer.erase", "customer", id, "{\"pii\":\"removed\",\"orders\":\"kept anonymised\"}");
+    return finish(x, rc, "erasing a customer");
+}
+
+static void write_time(yt_jw *w, const char *k, int64_t ms) {
+    char ts[40];
+    time_fmt(ms, ts, sizeof ts);
+    jw_kstr(w, k, ts);
+}
+
+static int write_remark_rows(yt_ctx *x, yt_jw *w, yt_rows *r, int limit, int64_t *last) {
+    int count = 0;
+    while (rows_next(r)) {
+        if (limit && count == limit) return 1;
+        jw_obj(w);
+        *last = rows_int(r, 0);
+        jw_kint(w, "id", *last);
+        jw_kstr(w, "kind", rows_text(r, 1));
+        jw_kstr(w, "body", rows_text(r, 2));
+        if (rows_null(r, 3)) jw_knull(w, "author_id");
+        else jw_kint(w, "author_id", rows_int(r, 3));
+        jw_kstr(w, "author", rows_null(r, 4) ? NULL : rows_text(r, 4));
+        write_time(w, "created_at", rows_int(r, 5));
+        jw_obj_end(w);
+        count++;
+    }
+    (void)x;
+    return 0;
+}
+
+static void write_order_row(yt_jw *w, yt_rows *r) {
+    jw_obj(w);
+    jw_kint(w, "id", rows_int(r, 0));
+    jw_kstr(w, "platform", rows_text(r, 1));
+    jw_kstr(w, "external_id", rows_text(r, 2));
+    write_time(w, "ordered_at", rows_int(r, 3));
+    jw_kint(w, "quantity", rows_int(r, 4));
+    jw_kint(w, "amount_fen", rows_int(r, 5));
+    jw_kstr(w, "status", rows_text(r, 6));
+    jw_obj_end(w);
+}
+
+#define REMARK_SELECT \
+    "SELECT r.id, r.kind, r.body, r.author_id, s.display_name, r.created_at FROM remarks r" \
+    " LEFT JOIN staff s ON s.id = r.author_id WHERE r.customer_id = ?"
+#define ORDER_SELECT \
+    "SELECT id, platform, external_id, ordered_at, quantity, amount_fen, status FROM orders WHERE customer_id = ?"
+
+int customer_export_json(yt_ctx *x, yt_jw *w, int64_t id) {
+    jw_obj(w);
+    jw_key(w, "customer");
+    yt_param p[] = {PI(id)};
+    yt_rows *r = db_query(x->db, "SELECT " CUSTOMER_COLS " FROM customers WHERE id = ?", 1, p);
+    if (!r) return yt_fail_db(x, "exporting a customer");
+    int rc = rows_next(r) ? write_customer(x, w, r, true) : yt_fail(x, YT_ENOTFOUND, NULL, "no such customer");
+    rows_free(r);
+    if (rc) return rc;
+    jw_key(w, "remarks");
+    jw_arr(w);
+    int64_t last;
+    if (!(r = db_query(x->db, REMARK_SELECT " ORDER BY r.id", 1, p))) return yt_fail_db(x, "exporting remarks");
+    write_remark_rows(x, w, r, 0, &last);
+    rows_free(r);
+    jw_arr_end(w);
+    jw_key(w, "events");
+    jw_arr(w);
+    if (!(r = db_query(x->db, "SELECT type, at, properties, key FROM events WHERE customer_id = ? ORDER BY at, id", 1, p)))
+        return yt_fail_db(x, "exporting events");
+    while (rows_next(r)) {
+        jw_obj(w);
+        jw_kstr(w, "type", rows_text(r, 0));
+        write_time(w, "time", rows_int(r, 1));
+        jw_kraw(w, "properties", rows_text(r, 2));
+        jw_kstr(w, "key", rows_null(r, 3) ? NULL : rows_text(r, 3));
+        jw_obj_end(w);
+    }
+    rows_free(r);
+    jw_arr_end(w);
+    jw_key(w, "orders");
+    jw_arr(w);
+    if (!(r = db_query(x->db, ORDER_SELECT " ORDER BY ordered_at, id", 1, p))) return yt_fail_db(x, "exporting orders");
+    while (rows_next(r)) write_order_row(w, r);
+    rows_free(r);
+    jw_arr_end(w);
+    char ts[40];
+    time_fmt(now_ms(), ts, sizeof ts);
+    jw_kstr(w, "exported_at", ts);
+    jw_obj_end(w);
+    return audit_record(x, "customer.export", "customer", id, NULL);
+}
+
+int customer_transfer(yt_ctx *x, const int64_t *ids, int n, int64_t owner_id, int *updated) {
+    *updated = 0;
+    if (!staff_exists(x->db, owner_id)) return yt_fail(x, YT_EINVAL, "owner_id", "no staff with id %lld", (long long)owner_id);
+    if (db_begin(x->db) != 0) return yt_fail_db(x, "transferring customers");
+    int64_t now = now_ms();
+    int rc = YT_OK;
+    yt_buf s = YT_BUF_INIT;
+    yt_jw w;
+    jw_init(&w, &s);
+    jw_obj(&w);
+    jw_kint(&w, "owner_id", owner_id);
+    jw_key(&w, "customers");
+    jw_arr(&w);
+    for (int i = 0; rc == YT_OK && i < n; i++) {
+        int64_t live;
+        if (customer_resolve(x, ids[i], &live)) {
+            snprintf(x->err.field, sizeof x->err.field, "customer_ids[%d]", i);
+            rc = x->err.code;
+            break;
+        }
+        yt_param p[] = {PI(owner_id), PI(now), PI(live)};
+        if (db_exec(x->db, "UPDATE customers SET owner_id = ?, updated_at = ? WHERE id = ?", 3, p) < 0)
+            rc = yt_fail_db(x, "transferring customers");
+        jw_int(&w, live);
+        (*updated)++;
+    }
+    jw_arr_end(&w);
+    jw_obj_end(&w);
+    if (rc == YT_OK) rc = audit_record(x, "customer.transfer", "customer", 0, s.p);
+    buf_free(&s);
+    if (rc) *updated = 0;
+    return finish(x, rc, "transferring customers");
+}
+
+int remark_add(yt_ctx *x, int64_t customer_id, const char *kind, const char *body, int64_t *remark_id) {
+    if (!kind) kind = "remark";
+    if (strcmp(kind, "remark") != 0 && strcmp(kind, "follow_up") != 0)
+        return yt_fail(x, YT_EINVAL, "kind", "must be remark or follow_up");
+    if (!body || utf8_chars(body) < 1 || utf8_chars(body) > 2000)
+        return yt_fail(x, YT_EINVAL, "body", "must be 1 to 2000 characters");
+    yt_param p[] = {PI(customer_id), PT(kind), PT(body), x->who->staff_id ? PI(x->who->staff_id) : PNULL, PI(now_ms())};
+    if (db_begin(x->db) != 0) return yt_fail_db(x, "adding a remark");
+    *remark_id = db_query_int(x->db,
+                              "INSERT INTO remarks(customer_id, kind, body, author_id, created_at) VALUES(?,?,?,?,?) RETURNING id",
+                              NPARAMS(p), p, 0);
+    int rc = *remark_id ? YT_OK : yt_fail_db(x, "adding a remark");
+    if (rc == YT_OK) rc = customer_index(x, customer_id);
+    if (rc == YT_OK) rc = audit_record(x, "remark.create", "customer", customer_id, NULL);
+    return finish(x, rc, "adding a remark");
+}
+
+int remark_list_json(yt_ctx *x, yt_jw *w, int64_t customer_id, int limit, int64_t cursor) {
+    yt_param p[] = {PI(customer_id), PI(cursor ? cursor : INT64_MAX), PI(limit + 1)};
+    yt_rows *r = db_query(x->db, REMARK_SELECT " AND r.id < ? ORDER BY r.id DESC LIMIT ?", 3, p);
+    if (!r) return yt_fail_db(x, "listing remarks");
+    jw_obj(w);
+    jw_key(w, "items");
+    jw_arr(w);
+    int64_t last = 0;
+    int more = write_remark_rows(x, w, r, limit, &last);
+    rows_free(r);
+    jw_arr_end(w);
+    if (more) {
+        char cur[24];
+        snprintf(cur, sizeof cur, "%lld", (long long)last);
+        jw_kstr(w, "next_cursor", cur);
+    } else jw_knull(w, "next_cursor");
+    jw_obj_end(w);
+    return YT_OK;
+}
+
+int order_list_json(yt_ctx *x, yt_jw *w, int64_t customer_id, int limit, int64_t cursor) {
+    yt_param p[] = {PI(customer_id), PI(cursor ? cursor : INT64_MAX), PI(limit + 1)};
+    yt_rows *r = db_query(x->db, ORDER_SELECT " AND id < ? ORDER BY id DESC LIMIT ?", 3, p);
+    if (!r) return yt_fail_db(x, "listing orders");
+    jw_obj(w);
+    jw_key(w, "items");
+    jw_arr(w);
+    int count = 0;
+    int64_t last = 0;
+    bool more = false;
+    while (rows_next(r)) {
+        if (count == limit) {
+            more = true;
+            break;
+        }
+        last = rows_int(r, 0);
+        write_order_row(w, r);
+        count++;
+    }
+    rows_free(r);
+    jw_arr_end(w);
+    if (more) {
+        char cur[24];
+        snprintf(cur, sizeof cur, "%lld", (long long)last);
+        jw_kstr(w, "next_cursor", cur);
+    } else jw_knull(w, "next_cursor");
+    jw_obj_end(w);
+    return YT_OK;
+}

@@ -1,0 +1,57 @@
+/* Customer profiles (客户档案): create, read, update, search, merge, transfer, remarks, PIPL export and erase. */
+#ifndef YT_CUSTOMER_H
+#define YT_CUSTOMER_H
+#include "../base/json.h"
+#include "../domain/ctx.h"
+
+typedef struct {
+    const char *platform;
+    const char *id;
+} buyer_ref;
+
+/* Input for create and update; NULL / has_* false means "not given". Strings are borrowed. */
+typedef struct {
+    const char *name, *nickname, *avatar_url, *gender, *birthday, *city, *lifecycle;
+    bool has_store, has_owner, has_level, has_points;
+    int64_t store_id, owner_id, member_level, points;
+    bool null_avatar, null_birthday;
+    const char *consent, *consent_source; /* "granted" | "withdrawn" | "unknown" */
+    const char *phone, *unionid, *openid, *external_userid, *email;
+    const buyer_ref *buyers;
+    int nbuyers;
+    const char *const *tags;
+    int ntags;
+} customer_input;
+
+typedef struct {
+    const char *q;
+    const char *const *tags;
+    int ntags;
+    int64_t owner_id, store_id;      /* 0 = any */
+    const char *lifecycle;
+    const char *id_kind, *id_platform, *id_value; /* identity filter */
+    int limit;
+    int64_t cursor;                  /* 0 = from the newest */
+} customer_query;
+
+int customer_create(yt_ctx *x, const customer_input *in, int64_t *id);
+int customer_update(yt_ctx *x, int64_t id, const customer_input *in);
+/* Follows merges to the live record and applies the guide's ownership rule; YT_ENOTFOUND otherwise. */
+int customer_resolve(yt_ctx *x, int64_t id, int64_t *live);
+int customer_write_json(yt_ctx *x, yt_jw *w, int64_t id);
+int customer_list_json(yt_ctx *x, yt_jw *w, const customer_query *q);
+int customer_merge(yt_ctx *x, int64_t survivor, int64_t absorbed);
+int customer_erase(yt_ctx *x, int64_t id);
+int customer_export_json(yt_ctx *x, yt_jw *w, int64_t id);
+int customer_transfer(yt_ctx *x, const int64_t *ids, int n, int64_t owner_id, int *updated);
+int customer_tag(yt_ctx *x, int64_t id, const char *const *add, int nadd, const char *const *remove, int nremove);
+int remark_add(yt_ctx *x, int64_t customer_id, const char *kind, const char *body, int64_t *remark_id);
+int remark_list_json(yt_ctx *x, yt_jw *w, int64_t customer_id, int limit, int64_t cursor);
+int order_list_json(yt_ctx *x, yt_jw *w, int64_t customer_id, int limit, int64_t cursor);
+/* Refreshes the customer's row in the full-text index (SQLite); a no-op on PostgreSQL. */
+int customer_index(yt_ctx *x, int64_t id);
+/* A bare customer for an identity seen first in an event or an import. Caller holds a transaction. */
+int customer_create_bare(yt_ctx *x, const char *name, int64_t *id);
+bool lifecycle_valid(const char *stage);
+
+#endif

@@ -1,0 +1,21 @@
+/* Customer identities (phone, unionid, openid, external_userid, email, platform buyer ids): validated,
+ * unique per kind, phone and email sealed with a blind index for exact lookup. */
+#ifndef YT_IDENTITY_H
+#define YT_IDENTITY_H
+#include "../base/json.h"
+#include "../domain/ctx.h"
+
+/* Normalises and validates value for kind; on success writes the lookup key (plain value or blind
+ * index) into lookup and the display value into norm. Returns YT_OK or YT_EINVAL with field set. */
+int identity_prepare(yt_ctx *x, const char *field, const char *kind, const char *platform, const char *value,
+                     char *lookup, size_t lookupsz, char *norm, size_t normsz);
+/* The customer holding the identity, 0 when none (or invalid input). */
+int64_t identity_find(yt_db *db, const char *kind, const char *platform, const char *value);
+/* Attaches an identity; YT_ECONFLICT when another customer holds it. Idempotent for the same customer. */
+int identity_add(yt_ctx *x, int64_t customer_id, const char *field, const char *kind, const char *platform,
+                 const char *value);
+/* Writes the identities array; sealed values are masked unless unmask. */
+int identity_write_json(yt_ctx *x, yt_jw *w, int64_t customer_id, bool unmask, const char **phone_out);
+bool identity_kind_valid(const char *kind);
+
+#endif

@@ -1,0 +1,26 @@
+/* The context every domain call gets: error helpers and the system actor. */
+#include "ctx.h"
+#include "../base/log.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+int yt_fail(yt_ctx *x, int code, const char *field, const char *fmt, ...) {
+    x->err.code = code;
+    snprintf(x->err.field, sizeof x->err.field, "%s", field ? field : "");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(x->err.msg, sizeof x->err.msg, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+int yt_fail_db(yt_ctx *x, const char *what) {
+    log_error("store error in %s: %s", what, db_error(x->db));
+    return yt_fail(x, YT_EINTERNAL, NULL, "the store failed while %s", what);
+}
+
+const yt_actor *yt_system_actor(void) {
+    static const yt_actor sys = {.staff_id = 0, .username = "system", .role = "owner", .perms = 0xffffffffu};
+    return &sys;
+}

@@ -1,0 +1,176 @@
+/* Customer events: typed, timestamped, idempotent by key; batches applied in one transaction. */
+#include "event.h"
+#include "../base/timeutil.h"
+#include "../customer/customer.h"
+#include "../customer/identity.h"
+#include <stdio.h>
+#include <string.h>
+
+static const char *const event_types[] = {
+    "contact_added", "contact_removed", "group_joined", "group_left", "message_sent", "order_paid",
+    "order_refunded", "page_viewed", "form_submitted", "coupon_redeemed", "checkin",
+};
+
+bool event_type_valid(const char *type) {
+    for (size_t i = 0; i < sizeof event_types / sizeof event_types[0]; i++)
+        if (strcmp(type, event_types[i]) == 0) return true;
+    return false;
+}
+
+typedef struct {
+    const char *kind;
+    const char *value;
+    const char *field;
+} ref_ident;
+
+static int ref_identities(const customer_ref *ref, ref_ident out[5]) {
+    int n = 0;
+    if (ref->phone) out[n++] = (ref_ident){"phone", ref->phone, "customer.phone"};
+    if (ref->unionid) out[n++] = (ref_ident){"unionid", ref->unionid, "customer.unionid"};
+    if (ref->openid) out[n++] = (ref_ident){"openid", ref->openid, "customer.openid"};
+    if (ref->external_userid) out[n++] = (ref_ident){"external_userid", ref->external_userid, "customer.external_userid"};
+    if (ref->email) out[n++] = (ref_ident){"email", ref->email, "customer.email"};
+    return n;
+}
+
+int64_t event_resolve_customer(yt_ctx *x, const customer_ref *ref, bool create) {
+    if (ref->id) {
+        int64_t live;
+        return customer_resolve(x, ref->id, &live) == YT_OK ? live : 0;
+    }
+    ref_ident ids[5];
+    int n = ref_identities(ref, ids);
+    if (n == 0) {
+        yt_fail(x, YT_EINVAL, "customer", "needs an id or an identity (phone, unionid, openid, external_userid, email)");
+        return 0;
+    }
+    int64_t found = 0;
+    for (int i = 0; i < n; i++) {
+        char lookup[200], norm[200];
+        if (identity_prepare(x, ids[i].field, ids[i].kind, "", ids[i].value, lookup, sizeof lookup, norm, sizeof norm))
+            return 0;
+        int64_t holder = identity_find(x->db, ids[i].kind, "", ids[i].value);
+        if (holder && found && holder != found) {
+            /* two identities of one person held by two records: they are one customer */
+            int64_t survivor = found < holder ? found : holder, absorbed = found < holder ? holder : found;
+            if (customer_merge(x, survivor, absorbed)) return 0;
+            holder = survivor;
+        }
+        if (holder) found = holder;
+    }
+    if (found && x->who->own_customers_only) {
+        int64_t live;
+        if (customer_resolve(x, found, &live)) return 0;
+    }
+    if (!found) {
+        if (!create) {
+            yt_fail(x, YT_ENOTFOUND, "customer", "no customer with this identity");
+            return 0;
+        }
+        if (customer_create_bare(x, "", &found)) return 0;
+        if (x->who->own_customers_only) {
+            yt_param p[] = {PI(x->who->staff_id), PI(found)};
+            db_exec(x->db, "UPDATE customers SET owner_id = ? WHERE id = ?", 2, p);
+        }
+    }
+    for (int i = 0; i < n; i++) /* attach identities the customer did not have yet */
+        if (identity_add(x, found, ids[i].field, ids[i].kind, "", ids[i].value)) return 0;
+    return found;
+}
+
+int event_ingest(yt_ctx *x, const event_in *items, int n, int *accepted, int *duplicates, event_error *errors,
+                 int *nerrors) {
+    *accepted = *duplicates = 0;
+    int nerr_in = *nerrors;
+    if (db_begin(x->db) != 0) return yt_fail_db(x, "storing events");
+    int64_t now = now_ms();
+    for (int i = 0; i < n; i++) {
+        const event_in *e = &items[i];
+        x->err.code = YT_OK;
+        int64_t cid = event_resolve_customer(x, &e->who, true);
+        if (!cid) {
+            if (x->err.code == YT_EINTERNAL) {
+                db_rollback(x->db);
+                *accepted = *duplicates = 0;
+                *nerrors = nerr_in;
+                return x->err.code;
+            }
+            event_error *er = &errors[(*nerrors)++];
+            er->index = e->index;
+            snprintf(er->field, sizeof er->field, "events[%d].%s", e->index, x->err.field[0] ? x->err.field : "customer");
+            snprintf(er->message, sizeof er->message, "%s", x->err.msg);
+            continue;
+        }
+        yt_param p[] = {PI(cid), PT(e->type), PI(e->at), PT(e->properties_json ? e->properties_json : "{}"),
+                        PT(e->key), PI(now)};
+        int64_t rc = db_exec(x->db,
+                             "INSERT INTO events(customer_id, type, at, properties, key, created_at) VALUES(?,?,?,?,?,?)"
+                             " ON CONFLICT(key) DO NOTHING",
+                             NPARAMS(p), p);
+        if (rc < 0) {
+            yt_fail_db(x, "storing events");
+            db_rollback(x->db);
+            *accepted = *duplicates = 0;
+            *nerrors = nerr_in;
+            return x->err.code;
+        }
+        if (rc == 0) (*duplicates)++;
+        else (*accepted)++;
+    }
+    x->err.code = YT_OK;
+    if (db_commit(x->db) != 0) {
+        *accepted = *duplicates = 0;
+        *nerrors = nerr_in;
+        return yt_fail_db(x, "storing events");
+    }
+    return YT_OK;
+}
+
+int event_timeline_json(yt_ctx *x, yt_jw *w, int64_t customer_id, int limit, const char *cursor) {
+    /* newest first by event time, ties by id; the cursor is "<time ms>.<id>" of the last item */
+    long long cat = INT64_MAX, cid = INT64_MAX;
+    if (cursor && *cursor) {
+        char tail;
+        if (sscanf(cursor, "%lld.%lld%c", &cat, &cid, &tail) != 2)
+            return yt_fail(x, YT_EINVAL, "cursor", "is not a cursor this list returned");
+    }
+    yt_param p[] = {PI(customer_id), PI(cat), PI(cat), PI(cid), PI(limit + 1)};
+    yt_rows *r = db_query(x->db,
+                          "SELECT id, type, at, properties, key FROM events WHERE customer_id = ?"
+                          " AND (at < ? OR (at = ? AND id < ?)) ORDER BY at DESC, id DESC LIMIT ?",
+                          NPARAMS(p), p);
+    if (!r) return yt_fail_db(x, "reading the timeline");
+    char ts[40];
+    jw_obj(w);
+    jw_key(w, "items");
+    jw_arr(w);
+    int count = 0;
+    int64_t last_id = 0, last_at = 0;
+    bool more = false;
+    while (rows_next(r)) {
+        if (count == limit) {
+            more = true;
+            break;
+        }
+        last_id = rows_int(r, 0);
+        last_at = rows_int(r, 2);
+        jw_obj(w);
+        jw_kint(w, "id", last_id);
+        jw_kstr(w, "type", rows_text(r, 1));
+        time_fmt(last_at, ts, sizeof ts);
+        jw_kstr(w, "time", ts);
+        jw_kraw(w, "properties", rows_text(r, 3));
+        jw_kstr(w, "key", rows_null(r, 4) ? NULL : rows_text(r, 4));
+        jw_obj_end(w);
+        count++;
+    }
+    rows_free(r);
+    jw_arr_end(w);
+    if (more) {
+        char cur[48];
+        snprintf(cur, sizeof cur, "%lld.%lld", (long long)last_at, (long long)last_id);
+        jw_kstr(w, "next_cursor", cur);
+    } else jw_knull(w, "next_cursor");
+    jw_obj_end(w);
+    return YT_OK;
+}

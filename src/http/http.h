@@ -1,0 +1,24 @@
+/* The only code that knows libmicrohttpd: HTTP/1.1 with keep-alive on a thread pool, static console files. */
+#ifndef YT_HTTP_H
+#define YT_HTTP_H
+#include "../api/api.h"
+#include "../api/server.h"
+
+typedef struct {
+    char host[128];
+    int port;
+    int threads;
+    int timeout_s;
+    size_t header_limit;
+} http_config;
+
+typedef struct http_daemon http_daemon;
+
+/* Parses "HOST:PORT" ("[::1]:8080" for IPv6) into cfg; false when malformed. */
+bool http_parse_listen(const char *s, http_config *cfg);
+/* Starts serving; srv is borrowed and must outlive the daemon. NULL on failure (logged). */
+http_daemon *http_start(const http_config *cfg, yt_server *srv);
+/* Stops accepting, lets in-flight requests finish (up to grace_ms), then stops. */
+void http_stop(http_daemon *d, int grace_ms);
+
+#endif

@@ -1,0 +1,170 @@
+/* Customers in and out as CSV: import upserts by identity, export masks phones unless the caller reads PII. */
+#include "importer.h"
+#include "../base/alloc.h"
+#include "../base/crypto.h"
+#include "../base/json.h"
+#include "../base/text.h"
+#include "../base/timeutil.h"
+#include "../customer/customer.h"
+#include "../customer/identity.h"
+#include "../domain/audit.h"
+#include "csv.h"
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const customer_columns[] = {"name", "nickname", "phone", "unionid", "openid", "external_userid",
+                                               "email", "city", "gender", "birthday", "tags"};
+enum { COL_NAME, COL_NICK, COL_PHONE, COL_UNIONID, COL_OPENID, COL_EXTID, COL_EMAIL, COL_CITY, COL_GENDER, COL_BIRTHDAY,
+       COL_TAGS, NCOLS };
+
+static void add_error(import_summary *s, long line, const char *msg) {
+    s->skipped++;
+    if (s->nerrors < IMPORT_MAX_ERRORS) {
+        s->errors[s->nerrors].line = line;
+        snprintf(s->errors[s->nerrors].message, sizeof s->errors[0].message, "%s", msg);
+        s->nerrors++;
+    }
+}
+
+int import_customers(yt_ctx *x, FILE *f, import_summary *s) {
+    memset(s, 0, sizeof *s);
+    csv_reader r;
+    csv_init(&r, f);
+    int col[NCOLS];
+    for (int i = 0; i < NCOLS; i++) col[i] = -1;
+    if (csv_next(&r) < 1) {
+        csv_free(&r);
+        return yt_fail(x, YT_EINVAL, "file", "the CSV has no header line");
+    }
+    for (int i = 0; i < r.nfields; i++)
+        for (int k = 0; k < NCOLS; k++)
+            if (strcmp(csv_field(&r, i), customer_columns[k]) == 0) col[k] = i;
+    if (col[COL_NAME] < 0) {
+        csv_free(&r);
+        return yt_fail(x, YT_EINVAL, "file", "the header needs a 'name' column");
+    }
+    int nf;
+    while ((nf = csv_next(&r)) != -1) {
+        s->read++;
+        if (nf == -2) {
+            add_error(s, r.line, r.error);
+            continue;
+        }
+        if (nf == 1 && !*csv_field(&r, 0)) {
+            s->read--;
+            continue;
+        }
+        const char *v[NCOLS];
+        bool utf8_ok = true;
+        for (int k = 0; k < NCOLS; k++) {
+            v[k] = col[k] >= 0 && *csv_field(&r, col[k]) ? csv_field(&r, col[k]) : NULL;
+            if (v[k] && !utf8_valid(v[k], strlen(v[k]))) utf8_ok = false;
+        }
+        if (!utf8_ok) {
+            add_error(s, r.line, "the line is not valid UTF-8");
+            continue;
+        }
+        const char *tags[32];
+        int ntags = 0;
+        char *tagbuf = v[COL_TAGS] ? yt_strdup(v[COL_TAGS]) : NULL;
+        char *save = NULL;
+        for (char *t = tagbuf ? strtok_r(tagbuf, "|", &save) : NULL; t && ntags < 32; t = strtok_r(NULL, "|", &save))
+            if (*t) tags[ntags++] = t;
+        customer_input in = {.name = v[COL_NAME], .nickname = v[COL_NICK], .city = v[COL_CITY], .gender = v[COL_GENDER],
+                             .birthday = v[COL_BIRTHDAY], .phone = v[COL_PHONE], .unionid = v[COL_UNIONID],
+                             .openid = v[COL_OPENID], .external_userid = v[COL_EXTID], .email = v[COL_EMAIL],
+                             .tags = tags, .ntags = ntags};
+        /* an existing customer with one of these identities is updated rather than duplicated */
+        static const int id_cols[] = {COL_PHONE, COL_UNIONID, COL_OPENID, COL_EXTID, COL_EMAIL};
+        int64_t existing = 0, live = 0;
+        for (size_t k = 0; k < sizeof id_cols / sizeof id_cols[0] && !existing; k++)
+            if (v[id_cols[k]]) existing = identity_find(x->db, customer_columns[id_cols[k]], "", v[id_cols[k]]);
+        int64_t id;
+        x->err.code = YT_OK;
+        int rc;
+        if (existing && customer_resolve(x, existing, &live) == YT_OK) rc = customer_update(x, live, &in);
+        else if (existing) rc = x->err.code;
+        else {
+            rc = customer_create(x, &in, &id);
+            if (rc == YT_OK) s->customers_created++;
+        }
+        free(tagbuf);
+        if (rc == YT_EINTERNAL) {
+            csv_free(&r);
+            return rc;
+        }
+        if (rc != YT_OK) {
+            char msg[200];
+            snprintf(msg, sizeof msg, "%s: %s", x->err.field, x->err.msg);
+            add_error(s, r.line, msg);
+            continue;
+        }
+        s->imported++;
+    }
+    csv_free(&r);
+    x->err.code = YT_OK;
+    return YT_OK;
+}
+
+int export_customers(yt_ctx *x, yt_buf *out, bool bom) {
+    if (bom) buf_puts(out, "\xEF\xBB\xBF");
+    buf_puts(out, "id,name,nickname,phone,gender,birthday,city,store_id,owner_id,lifecycle_stage,member_level,points,"
+                  "tags,created_at\r\n");
+    bool unmask = (x->who->perms & PERM_PII_READ) != 0;
+    yt_buf sql = YT_BUF_INIT;
+    buf_puts(&sql, "SELECT c.id, c.name, c.nickname, c.gender, c.birthday, c.city, c.store_id, c.owner_id, c.lifecycle,"
+                   " c.member_level, c.points, c.created_at,"
+                   " (SELECT sealed FROM identities i WHERE i.customer_id = c.id AND i.kind = 'phone' ORDER BY i.id LIMIT 1)"
+                   " FROM customers c WHERE c.merged_into IS NULL AND c.erased_at IS NULL");
+    yt_param p[1];
+    int n = 0;
+    if (x->who->own_customers_only) {
+        buf_puts(&sql, " AND c.owner_id = ?");
+        p[n++] = PI(x->who->staff_id);
+    }
+    buf_puts(&sql, " ORDER BY c.id");
+    yt_rows *r = db_query(x->db, sql.p, n, p);
+    buf_free(&sql);
+    if (!r) return yt_fail_db(x, "exporting customers");
+    while (rows_next(r)) {
+        int64_t id = rows_int(r, 0);
+        buf_printf(out, "%lld", (long long)id);
+        csv_put_field(out, rows_text(r, 1), false);
+        csv_put_field(out, rows_text(r, 2), false);
+        char phone[64] = "";
+        if (!rows_null(r, 12)) {
+            char *plain = crypto_pii_open(rows_text(r, 12));
+            if (plain) {
+                if (unmask) snprintf(phone, sizeof phone, "%s", plain);
+                else phone_mask(plain, phone, sizeof phone);
+                free(plain);
+            }
+        }
+        csv_put_field(out, phone, false);
+        csv_put_field(out, rows_text(r, 3), false);
+        csv_put_field(out, rows_text(r, 4), false);
+        csv_put_field(out, rows_text(r, 5), false);
+        buf_puts(out, ",");
+        if (!rows_null(r, 6)) buf_printf(out, "%lld", (long long)rows_int(r, 6));
+        buf_puts(out, ",");
+        if (!rows_null(r, 7)) buf_printf(out, "%lld", (long long)rows_int(r, 7));
+        csv_put_field(out, rows_text(r, 8), false);
+        buf_printf(out, ",%lld,%lld", (long long)rows_int(r, 9), (long long)rows_int(r, 10));
+        yt_param tp[] = {PI(id)};
+        yt_rows *t = db_query(x->db, "SELECT t.name FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id"
+                                     " WHERE ct.customer_id = ? ORDER BY t.id", 1, tp);
+        yt_buf tags = YT_BUF_INIT;
+        while (t && rows_next(t)) {
+            if (tags.len) buf_putc(&tags, '|');
+            buf_puts(&tags, rows_text(t, 0));
+        }
+        rows_free(t);
+        csv_put_field(out, tags.p ? tags.p : "", false);
+        buf_free(&tags);
+        char ts[40];
+        time_fmt(rows_int(r, 11), ts, sizeof ts);
+        buf_printf(out, ",%s\r\n", ts);
+    }
+    rows_free(r);
+    return audit_record(x, "export.customers", "customer", 0, NULL);
+}

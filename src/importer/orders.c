@@ -1,0 +1,290 @@
+/* Order-history import: platform CSV exports into customers (by buyer id) and orders, streaming and idempotent. */
+#include "importer.h"
+#include "../base/alloc.h"
+#include "../base/json.h"
+#include "../base/text.h"
+#include "../base/timeutil.h"
+#include "../customer/customer.h"
+#include "../customer/identity.h"
+#include "../domain/audit.h"
+#include "csv.h"
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+
+#define IMPORT_TX_ROWS 5000
+
+bool order_map_parse(const char *spec, order_map *m, char *bad, size_t badsz, char *storage, size_t storagesz) {
+    *m = (order_map){"customer_ref", "ordered_on", "quantity", "amount", NULL, NULL, NULL, NULL, 0};
+    if (!spec || !*spec) return true;
+    if (strlen(spec) >= storagesz) {
+        snprintf(bad, badsz, "map too long");
+        return false;
+    }
+    strcpy(storage, spec);
+    static const struct {
+        const char *field;
+        size_t off;
+    } fields[] = {
+        {"customer_ref", offsetof(order_map, customer_ref)}, {"ordered_on", offsetof(order_map, ordered_on)},
+        {"quantity", offsetof(order_map, quantity)},         {"amount", offsetof(order_map, amount)},
+        {"order_id", offsetof(order_map, order_id)},         {"phone", offsetof(order_map, phone)},
+        {"name", offsetof(order_map, name)},                 {"status", offsetof(order_map, status)},
+    };
+    char *save = NULL;
+    for (char *pair = strtok_r(storage, ",", &save); pair; pair = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(pair, '=');
+        if (!eq || eq == pair || !eq[1]) {
+            snprintf(bad, badsz, "%s", pair);
+            return false;
+        }
+        *eq = '\0';
+        bool known = false;
+        for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+            if (strcmp(fields[i].field, pair) == 0) {
+                *(const char **)((char *)m + fields[i].off) = eq + 1;
+                known = true;
+            }
+        if (!known) {
+            snprintf(bad, badsz, "%s", pair);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* A tiny open-addressing map from a 64-bit key hash to a value, for per-import caches. */
+typedef struct {
+    uint64_t *keys;
+    int64_t *vals;
+    size_t cap, n;
+} u64map;
+
+static uint64_t hash64(const char *s) {
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h | 1; /* 0 marks an empty slot */
+}
+
+static int64_t *map_slot(u64map *m, uint64_t k) {
+    if (m->n * 2 >= m->cap) {
+        size_t ncap = m->cap ? m->cap * 2 : 1024;
+        uint64_t *nk = yt_calloc(ncap, sizeof *nk);
+        int64_t *nv = yt_calloc(ncap, sizeof *nv);
+        for (size_t i = 0; i < m->cap; i++) {
+            if (!m->keys[i]) continue;
+            size_t j = m->keys[i] & (ncap - 1);
+            while (nk[j]) j = (j + 1) & (ncap - 1);
+            nk[j] = m->keys[i];
+            nv[j] = m->vals[i];
+        }
+        free(m->keys);
+        free(m->vals);
+        m->keys = nk;
+        m->vals = nv;
+        m->cap = ncap;
+    }
+    size_t j = k & (m->cap - 1);
+    while (m->keys[j] && m->keys[j] != k) j = (j + 1) & (m->cap - 1);
+    if (!m->keys[j]) {
+        m->keys[j] = k;
+        m->vals[j] = 0;
+        m->n++;
+    }
+    return &m->vals[j];
+}
+
+static void map_free(u64map *m) {
+    free(m->keys);
+    free(m->vals);
+}
+
+static void add_error(import_summary *s, long line, const char *msg) {
+    s->skipped++;
+    if (s->nerrors < IMPORT_MAX_ERRORS) {
+        s->errors[s->nerrors].line = line;
+        snprintf(s->errors[s->nerrors].message, sizeof s->errors[0].message, "%s", msg);
+        s->nerrors++;
+    }
+}
+
+static int column_of(const csv_reader *r, const char *name) {
+    if (!name) return -1;
+    for (int i = 0; i < r->nfields; i++)
+        if (strcmp(csv_field(r, i), name) == 0) return i;
+    return -2;
+}
+
+int import_orders(yt_ctx *x, FILE *f, const char *platform, const order_map *m, import_summary *s,
+                  import_progress progress, void *progress_ctx) {
+    memset(s, 0, sizeof *s);
+    csv_reader r;
+    csv_init(&r, f);
+    if (csv_next(&r) < 1) {
+        csv_free(&r);
+        return yt_fail(x, YT_EINVAL, "file", "the CSV has no header line");
+    }
+    int c_ref = column_of(&r, m->customer_ref), c_date = column_of(&r, m->ordered_on), c_qty = column_of(&r, m->quantity),
+        c_amt = column_of(&r, m->amount), c_oid = column_of(&r, m->order_id), c_phone = column_of(&r, m->phone),
+        c_name = column_of(&r, m->name), c_status = column_of(&r, m->status);
+    const struct {
+        int col;
+        const char *field, *name;
+    } need[] = {{c_ref, "customer_ref", m->customer_ref}, {c_date, "ordered_on", m->ordered_on},
+                {c_qty, "quantity", m->quantity},         {c_amt, "amount", m->amount},
+                {c_oid, "order_id", m->order_id},         {c_phone, "phone", m->phone},
+                {c_name, "name", m->name},                {c_status, "status", m->status}};
+    for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
+        if (need[i].col == -2 || (i < 4 && need[i].col < 0)) {
+            csv_free(&r);
+            return yt_fail(x, YT_EINVAL, "map", "the header has no column '%s' for %s", need[i].name ? need[i].name : "",
+                           need[i].field);
+        }
+    u64map customers = {0}, seen = {0};
+    int64_t now = now_ms();
+    int rc = YT_OK;
+    long in_tx = 0;
+    if (db_begin(x->db) != 0) rc = yt_fail_db(x, "importing orders");
+    int nf;
+    while (rc == YT_OK && (nf = csv_next(&r)) != -1) {
+        s->read++;
+        if (nf == -2) {
+            add_error(s, r.line, r.error);
+            continue;
+        }
+        if (nf == 1 && !*csv_field(&r, 0)) { /* blank line */
+            s->read--;
+            continue;
+        }
+        const char *ref = csv_field(&r, c_ref), *date = csv_field(&r, c_date), *qty = csv_field(&r, c_qty),
+                   *amt = csv_field(&r, c_amt);
+        int64_t when, q, fen;
+        char msg[160];
+        bool utf8_ok = true;
+        for (int i = 0; i < nf && utf8_ok; i++) utf8_ok = utf8_valid(csv_field(&r, i), strlen(csv_field(&r, i)));
+        if (!utf8_ok) {
+            add_error(s, r.line, "the line is not valid UTF-8");
+            continue;
+        }
+        if (!*ref || strlen(ref) > 128) {
+            add_error(s, r.line, "customer_ref is empty or longer than 128 bytes");
+            continue;
+        }
+        if (!time_parse(date, &when)) {
+            snprintf(msg, sizeof msg, "ordered_on '%.40s' is not a date", date);
+            add_error(s, r.line, msg);
+            continue;
+        }
+        if (!parse_i64(qty, &q) || q < 0 || q > 1000000) {
+            snprintf(msg, sizeof msg, "quantity '%.40s' is not a whole number", qty);
+            add_error(s, r.line, msg);
+            continue;
+        }
+        if (!money_to_fen(amt, &fen) || fen < -100000000000LL || fen > 100000000000LL) {
+            snprintf(msg, sizeof msg, "amount '%.40s' is not money with at most two decimals", amt);
+            add_error(s, r.line, msg);
+            continue;
+        }
+        when += m->shift_ms;
+        /* the customer, by platform buyer id, cached for the run */
+        int64_t *cslot = map_slot(&customers, hash64(ref));
+        int64_t cid = *cslot;
+        if (!cid) {
+            cid = identity_find(x->db, "buyer", platform, ref);
+            if (!cid) {
+                const char *name = c_name >= 0 ? csv_field(&r, c_name) : "";
+                if (customer_create_bare(x, name, &cid) ||
+                    identity_add(x, cid, "customer_ref", "buyer", platform, ref)) {
+                    if (x->err.code == YT_EINTERNAL) {
+                        rc = x->err.code;
+                        break;
+                    }
+                    add_error(s, r.line, x->err.msg);
+                    x->err.code = YT_OK;
+                    continue;
+                }
+                if (c_phone >= 0 && *csv_field(&r, c_phone) &&
+                    identity_add(x, cid, "phone", "phone", "", csv_field(&r, c_phone)) == YT_EINTERNAL) {
+                    rc = x->err.code;
+                    break;
+                }
+                x->err.code = YT_OK;
+                if (*name) customer_index(x, cid);
+                s->customers_created++;
+            }
+            *cslot = cid;
+        }
+        /* the order's identity: its id, or the row's content plus how often that content was seen */
+        char ext[200];
+        if (c_oid >= 0 && *csv_field(&r, c_oid)) {
+            snprintf(ext, sizeof ext, "%.190s", csv_field(&r, c_oid));
+        } else {
+            char content[400];
+            snprintf(content, sizeof content, "%s|%s|%s|%s", ref, date, qty, amt);
+            int64_t *occ = map_slot(&seen, hash64(content));
+            (*occ)++;
+            snprintf(ext, sizeof ext, "%.150s|%s|%lld|%lld#%lld", ref, date, (long long)q, (long long)fen, (long long)*occ);
+        }
+        const char *status = c_status >= 0 && *csv_field(&r, c_status) ? csv_field(&r, c_status) : "paid";
+        yt_param p[] = {PI(cid), PT(platform), PT(ext), PI(when), PI(q), PI(fen), PT(status), PI(now)};
+        int64_t ins = db_exec(x->db,
+                              "INSERT INTO orders(customer_id, platform, external_id, ordered_at, quantity, amount_fen,"
+                              " status, created_at) VALUES(?,?,?,?,?,?,?,?) ON CONFLICT(platform, external_id) DO NOTHING",
+                              NPARAMS(p), p);
+        if (ins < 0) {
+            rc = yt_fail_db(x, "importing orders");
+            break;
+        }
+        if (ins == 0) s->duplicates++;
+        else s->imported++;
+        if (++in_tx >= IMPORT_TX_ROWS) {
+            if (db_commit(x->db) != 0 || db_begin(x->db) != 0) rc = yt_fail_db(x, "importing orders");
+            in_tx = 0;
+            if (progress) progress(progress_ctx, s->read, ftello(f));
+        }
+    }
+    if (rc == YT_OK) {
+        /* buyers become customers, and repeat buyers repeat customers (never lowering a stage) */
+        yt_param p[] = {PT(platform)};
+        if (db_exec(x->db,
+                    "UPDATE customers SET lifecycle = CASE WHEN (SELECT count(*) FROM orders o WHERE o.customer_id ="
+                    " customers.id) > 1 THEN 'repeat_customer' ELSE 'customer' END WHERE lifecycle IN"
+                    " ('stranger', 'weak_tie', 'customer') AND id IN (SELECT customer_id FROM orders WHERE platform = ?)",
+                    1, p) < 0)
+            rc = yt_fail_db(x, "importing orders");
+    }
+    if (rc == YT_OK) {
+        char summary[200];
+        snprintf(summary, sizeof summary, "{\"platform\":\"%.32s\",\"read\":%ld,\"imported\":%ld,\"skipped\":%ld}", platform,
+                 s->read, s->imported, s->skipped);
+        rc = audit_record(x, "import.orders", "order", 0, summary);
+    }
+    if (rc == YT_OK && db_commit(x->db) != 0) rc = yt_fail_db(x, "importing orders");
+    if (rc != YT_OK) db_rollback(x->db);
+    if (progress) progress(progress_ctx, s->read, ftello(f));
+    map_free(&customers);
+    map_free(&seen);
+    csv_free(&r);
+    return rc;
+}
+
+void import_summary_json(const import_summary *s, yt_buf *out) {
+    yt_jw w;
+    jw_init(&w, out);
+    jw_obj(&w);
+    jw_kint(&w, "read", s->read);
+    jw_kint(&w, "imported", s->imported);
+    jw_kint(&w, "duplicates", s->duplicates);
+    jw_kint(&w, "skipped", s->skipped);
+    jw_kint(&w, "customers_created", s->customers_created);
+    jw_key(&w, "errors");
+    jw_arr(&w);
+    for (int i = 0; i < s->nerrors; i++) {
+        jw_obj(&w);
+        jw_kint(&w, "line", s->errors[i].line);
+        jw_kstr(&w, "message", s->errors[i].message);
+        jw_obj_end(&w);
+    }
+    jw_arr_end(&w);
+    jw_obj_end(&w);
+}

@@ -1,0 +1,26 @@
+/* Authentication: password login with back-off, session and API tokens (random, stored hashed). */
+#ifndef YT_AUTH_H
+#define YT_AUTH_H
+#include "../base/crypto.h"
+#include "../base/json.h"
+#include "../domain/ctx.h"
+
+#define SESSION_TTL_MS (12LL * 3600 * 1000)
+#define LOGIN_MAX_FAILURES 5
+#define LOGIN_LOCK_MS (15LL * 60 * 1000)
+
+/* On success fills token (shown once to the caller), its expiry and the staff id. */
+int auth_login(yt_ctx *x, const char *username, const char *password, char token[YT_TOKEN_LEN],
+               int64_t *expires_at, int64_t *staff_id);
+/* Resolves a bearer token into an actor; YT_EAUTH when unknown, expired, revoked or disabled. */
+int auth_resolve(yt_db *db, const char *token, yt_actor *out);
+int auth_logout(yt_ctx *x, int64_t token_id);
+/* API token with scopes (a subset of the owner's permissions; 0 = all of them). */
+int token_create(yt_ctx *x, int64_t staff_id, const char *name, uint32_t scopes, int ttl_days,
+                 char token[YT_TOKEN_LEN], int64_t *id, int64_t *expires_at);
+int token_revoke(yt_ctx *x, int64_t id);
+int token_list_json(yt_ctx *x, yt_jw *w);
+/* Creates the owner 'admin' when no staff exists. password NULL: a generated one is written to generated. */
+int auth_ensure_admin(yt_ctx *x, const char *password, char generated[32], bool *created);
+
+#endif

@@ -1,0 +1,213 @@
+/* Staff accounts and stores (门店): create, update, list. */
+#include "staff.h"
+#include "../base/crypto.h"
+#include "../base/text.h"
+#include "../base/timeutil.h"
+#include "../domain/audit.h"
+#include "roles.h"
+#include <stdio.h>
+#include <string.h>
+
+#define STAFF_COLS "id, username, display_name, role, store_id, active, created_at"
+
+static int check_password(yt_ctx *x, const char *pw) {
+    if (utf8_chars(pw) < 8) return yt_fail(x, YT_EINVAL, "password", "must be at least 8 characters");
+    if (strlen(pw) > 256) return yt_fail(x, YT_EINVAL, "password", "must be at most 256 bytes");
+    return YT_OK;
+}
+
+static int check_username(yt_ctx *x, const char *u) {
+    size_t n = strlen(u);
+    if (n < 2 || n > 32) return yt_fail(x, YT_EINVAL, "username", "must be 2 to 32 characters");
+    for (const char *p = u; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '.' || *p == '-'))
+            return yt_fail(x, YT_EINVAL, "username", "may only contain a-z, 0-9, '_', '.' and '-'");
+    return YT_OK;
+}
+
+static int check_store(yt_ctx *x, int64_t store_id) {
+    if (store_id && !store_exists(x->db, store_id))
+        return yt_fail(x, YT_EINVAL, "store_id", "no store with id %lld", (long long)store_id);
+    return YT_OK;
+}
+
+int staff_create(yt_ctx *x, const staff_new *in, int64_t *id) {
+    if (check_username(x, in->username) || check_password(x, in->password) || check_store(x, in->store_id))
+        return x->err.code;
+    if (!role_find(in->role)) return yt_fail(x, YT_EINVAL, "role", "unknown role '%s'", in->role);
+    const char *display = in->display_name && *in->display_name ? in->display_name : in->username;
+    if (utf8_chars(display) > 64) return yt_fail(x, YT_EINVAL, "display_name", "must be at most 64 characters");
+    char hash[YT_PWHASH_LEN];
+    if (!crypto_pw_hash(in->password, hash)) return yt_fail(x, YT_EINTERNAL, NULL, "cannot hash the password");
+    int64_t now = now_ms();
+    yt_param p[] = {PT(in->username), PT(display), PT(in->role), in->store_id ? PI(in->store_id) : PNULL,
+                    PT(hash), PI(now), PI(now)};
+    if (db_begin(x->db) != 0) return yt_fail_db(x, "creating staff");
+    *id = db_query_int(x->db,
+                       "INSERT INTO staff(username, display_name, role, store_id, pw_hash, created_at, updated_at)"
+                       " VALUES(?,?,?,?,?,?,?) RETURNING id",
+                       NPARAMS(p), p, 0);
+    if (*id == 0) {
+        bool dup = db_unique_violation(x->db);
+        int rc = dup ? yt_fail(x, YT_ECONFLICT, "username", "username '%s' is taken", in->username)
+                     : yt_fail_db(x, "creating staff");
+        db_rollback(x->db);
+        return rc;
+    }
+    char summary[200];
+    snprintf(summary, sizeof summary, "{\"after\":{\"role\":\"%s\"}}", in->role);
+    if (audit_record(x, "staff.create", "staff", *id, summary) || db_commit(x->db) != 0) {
+        db_rollback(x->db);
+        return x->err.code ? x->err.code : yt_fail_db(x, "creating staff");
+    }
+    return YT_OK;
+}
+
+int staff_update(yt_ctx *x, int64_t id, const staff_patch *in) {
+    if (!staff_exists(x->db, id)) return yt_fail(x, YT_ENOTFOUND, NULL, "no staff with id %lld", (long long)id);
+    if (in->role && !role_find(in->role)) return yt_fail(x, YT_EINVAL, "role", "unknown role '%s'", in->role);
+    if (in->display_name && (utf8_chars(in->display_name) < 1 || utf8_chars(in->display_name) > 64))
+        return yt_fail(x, YT_EINVAL, "display_name", "must be 1 to 64 characters");
+    if (in->password && check_password(x, in->password)) return x->err.code;
+    if (in->set_store && check_store(x, in->store_id)) return x->err.code;
+    char hash[YT_PWHASH_LEN] = "";
+    if (in->password && !crypto_pw_hash(in->password, hash))
+        return yt_fail(x, YT_EINTERNAL, NULL, "cannot hash the password");
+    int64_t now = now_ms();
+    yt_param p[] = {PT(in->display_name), PT(in->role), PI(in->set_store), in->store_id ? PI(in->store_id) : PNULL,
+                    PI(in->active), PT(in->password ? hash : NULL), PI(now), PI(id)};
+    if (db_begin(x->db) != 0) return yt_fail_db(x, "updating staff");
+    yt_param q[] = {p[0], p[1], p[2], p[3], p[4], p[4], p[5], p[6], p[7]};
+    if (db_exec(x->db,
+                "UPDATE staff SET display_name = COALESCE(?, display_name), role = COALESCE(?, role),"
+                " store_id = CASE WHEN ? = 1 THEN ? ELSE store_id END,"
+                " active = CASE WHEN ? >= 0 THEN ? ELSE active END,"
+                " pw_hash = COALESCE(?, pw_hash), failed_logins = 0, locked_until = 0, updated_at = ? WHERE id = ?",
+                NPARAMS(q), q) < 0) {
+        db_rollback(x->db);
+        return yt_fail_db(x, "updating staff");
+    }
+    if (in->active == 0 || in->password) { /* a disabled account or a new password ends every session */
+        yt_param r[] = {PI(now), PI(id)};
+        db_exec(x->db, "UPDATE tokens SET revoked_at = ? WHERE staff_id = ? AND revoked_at IS NULL AND kind = 'session'",
+                2, r);
+    }
+    yt_buf s = YT_BUF_INIT;
+    yt_jw w;
+    jw_init(&w, &s);
+    jw_obj(&w);
+    jw_key(&w, "changed");
+    jw_arr(&w);
+    if (in->display_name) jw_str(&w, "display_name");
+    if (in->role) jw_str(&w, "role");
+    if (in->set_store) jw_str(&w, "store_id");
+    if (in->active >= 0) jw_str(&w, "active");
+    if (in->password) jw_str(&w, "password");
+    jw_arr_end(&w);
+    if (in->role) jw_kstr(&w, "role", in->role);
+    jw_obj_end(&w);
+    int rc = audit_record(x, "staff.update", "staff", id, s.p);
+    buf_free(&s);
+    if (rc || db_commit(x->db) != 0) {
+        db_rollback(x->db);
+        return rc ? rc : yt_fail_db(x, "updating staff");
+    }
+    return YT_OK;
+}
+
+static void write_row(yt_jw *w, yt_rows *r) {
+    char ts[40];
+    jw_obj(w);
+    jw_kint(w, "id", rows_int(r, 0));
+    jw_kstr(w, "username", rows_text(r, 1));
+    jw_kstr(w, "display_name", rows_text(r, 2));
+    jw_kstr(w, "role", rows_text(r, 3));
+    if (rows_null(r, 4)) jw_knull(w, "store_id");
+    else jw_kint(w, "store_id", rows_int(r, 4));
+    jw_kbool(w, "active", rows_int(r, 5) != 0);
+    time_fmt(rows_int(r, 6), ts, sizeof ts);
+    jw_kstr(w, "created_at", ts);
+    jw_obj_end(w);
+}
+
+int staff_write_json(yt_ctx *x, yt_jw *w, int64_t id) {
+    yt_param p[] = {PI(id)};
+    yt_rows *r = db_query(x->db, "SELECT " STAFF_COLS " FROM staff WHERE id = ?", 1, p);
+    if (!r) return yt_fail_db(x, "reading staff");
+    int rc = YT_OK;
+    if (rows_next(r)) write_row(w, r);
+    else rc = yt_fail(x, YT_ENOTFOUND, NULL, "no staff with id %lld", (long long)id);
+    rows_free(r);
+    return rc;
+}
+
+int staff_list_json(yt_ctx *x, yt_jw *w) {
+    yt_rows *r = db_query(x->db, "SELECT " STAFF_COLS " FROM staff ORDER BY id", 0, NULL);
+    if (!r) return yt_fail_db(x, "listing staff");
+    jw_obj(w);
+    jw_key(w, "items");
+    jw_arr(w);
+    while (rows_next(r)) write_row(w, r);
+    jw_arr_end(w);
+    jw_knull(w, "next_cursor");
+    jw_obj_end(w);
+    rows_free(r);
+    return YT_OK;
+}
+
+int64_t staff_id_by_username(yt_db *db, const char *username) {
+    yt_param p[] = {PT(username)};
+    return db_query_int(db, "SELECT id FROM staff WHERE username = ?", 1, p, 0);
+}
+
+bool staff_exists(yt_db *db, int64_t id) {
+    yt_param p[] = {PI(id)};
+    return db_query_int(db, "SELECT 1 FROM staff WHERE id = ?", 1, p, 0) == 1;
+}
+
+int store_create(yt_ctx *x, const char *name, const char *city, int64_t *id) {
+    if (utf8_chars(name) < 1 || utf8_chars(name) > 64) return yt_fail(x, YT_EINVAL, "name", "must be 1 to 64 characters");
+    if (city && utf8_chars(city) > 64) return yt_fail(x, YT_EINVAL, "city", "must be at most 64 characters");
+    yt_param p[] = {PT(name), PT(city ? city : ""), PI(now_ms())};
+    if (db_begin(x->db) != 0) return yt_fail_db(x, "creating a store");
+    *id = db_query_int(x->db, "INSERT INTO stores(name, city, created_at) VALUES(?,?,?) RETURNING id", 3, p, 0);
+    if (*id == 0) {
+        int rc = db_unique_violation(x->db) ? yt_fail(x, YT_ECONFLICT, "name", "a store with this name exists")
+                                            : yt_fail_db(x, "creating a store");
+        db_rollback(x->db);
+        return rc;
+    }
+    if (audit_record(x, "store.create", "store", *id, NULL) || db_commit(x->db) != 0) {
+        db_rollback(x->db);
+        return x->err.code ? x->err.code : yt_fail_db(x, "creating a store");
+    }
+    return YT_OK;
+}
+
+int store_list_json(yt_ctx *x, yt_jw *w) {
+    yt_rows *r = db_query(x->db, "SELECT id, name, city, created_at FROM stores ORDER BY id", 0, NULL);
+    if (!r) return yt_fail_db(x, "listing stores");
+    char ts[40];
+    jw_obj(w);
+    jw_key(w, "items");
+    jw_arr(w);
+    while (rows_next(r)) {
+        jw_obj(w);
+        jw_kint(w, "id", rows_int(r, 0));
+        jw_kstr(w, "name", rows_text(r, 1));
+        jw_kstr(w, "city", rows_text(r, 2));
+        time_fmt(rows_int(r, 3), ts, sizeof ts);
+        jw_kstr(w, "created_at", ts);
+        jw_obj_end(w);
+    }
+    jw_arr_end(w);
+    jw_knull(w, "next_cursor");
+    jw_obj_end(w);
+    rows_free(r);
+    return YT_OK;
+}
+
+bool store_exists(yt_db *db, int64_t id) {
+    yt_param p[] = {PI(id)};
+    return db_query_int(db, "SELECT 1 FROM stores WHERE id = ?", 1, p, 0) == 1;
+}

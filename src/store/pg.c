@@ -1,0 +1,224 @@
+/* PostgreSQL driver over libpq: '?' rewritten to $n, statements prepared once per connection. */
+#include "store.h"
+#include "../base/alloc.h"
+#include "../base/buf.h"
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PG_CACHE 512
+
+typedef struct {
+    char *sql;   /* original '?' text */
+    char name[16];
+} pg_stmt;
+
+typedef struct {
+    yt_db base;
+    PGconn *c;
+    pg_stmt cache[PG_CACHE];
+    int nstmt;
+    char sqlstate[6];
+    char err[512];
+} pg_db;
+
+typedef struct {
+    const yt_driver *drv;
+    PGresult *res;
+    int row, nrows;
+} pg_rows;
+
+static uint32_t hash_sql(const char *s) {
+    uint32_t h = 2166136261u;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+static void set_err_res(pg_db *d, PGresult *res) {
+    const char *st = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    snprintf(d->sqlstate, sizeof d->sqlstate, "%s", st ? st : "");
+    const char *m = res ? PQresultErrorMessage(res) : NULL;
+    snprintf(d->err, sizeof d->err, "%s", m && *m ? m : PQerrorMessage(d->c));
+    size_t n = strlen(d->err);
+    while (n && d->err[n - 1] == '\n') d->err[--n] = '\0';
+}
+
+static yt_db *pg_connect(const char *target, char *err, size_t errsz) {
+    PGconn *c = PQconnectdb(target);
+    if (PQstatus(c) != CONNECTION_OK) {
+        /* libpq's message can echo the conninfo host but never the password */
+        snprintf(err, errsz, "cannot connect to PostgreSQL: %s", PQerrorMessage(c));
+        size_t n = strlen(err);
+        while (n && err[n - 1] == '\n') err[--n] = '\0';
+        PQfinish(c);
+        return NULL;
+    }
+    PGresult *r = PQexec(c, "SET client_min_messages=warning; SET TIME ZONE 'UTC'");
+    PQclear(r);
+    pg_db *d = yt_calloc(1, sizeof *d);
+    d->base.drv = &yt_pg_driver;
+    d->c = c;
+    return &d->base;
+}
+
+static void pg_close(yt_db *db) {
+    pg_db *d = (pg_db *)db;
+    for (int i = 0; i < PG_CACHE; i++) free(d->cache[i].sql);
+    PQfinish(d->c);
+    free(d);
+}
+
+/* '?' -> '$n', leaving quoted literals and identifiers alone. */
+static char *rewrite(const char *sql) {
+    yt_buf b = YT_BUF_INIT;
+    int n = 0;
+    char quote = 0;
+    for (const char *p = sql; *p; p++) {
+        if (quote) {
+            if (*p == quote) quote = 0;
+            buf_putc(&b, *p);
+        } else if (*p == '\'' || *p == '"') {
+            quote = *p;
+            buf_putc(&b, *p);
+        } else if (*p == '?') {
+            buf_printf(&b, "$%d", ++n);
+        } else {
+            buf_putc(&b, *p);
+        }
+    }
+    return buf_take(&b);
+}
+
+static const char *prepared_name(pg_db *d, const char *sql, int n) {
+    uint32_t h = hash_sql(sql) % PG_CACHE;
+    pg_stmt *s = &d->cache[h];
+    if (s->sql && strcmp(s->sql, sql) == 0) return s->name;
+    char name[16];
+    snprintf(name, sizeof name, "s%d", ++d->nstmt);
+    char *text = rewrite(sql);
+    PGresult *r = PQprepare(d->c, name, text, n, NULL);
+    free(text);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        set_err_res(d, r);
+        PQclear(r);
+        return NULL;
+    }
+    PQclear(r);
+    if (s->sql) { /* evict: the old statement stays prepared on the server under its own name */
+        char dealloc[40];
+        snprintf(dealloc, sizeof dealloc, "DEALLOCATE %s", s->name);
+        PQclear(PQexec(d->c, dealloc));
+        free(s->sql);
+    }
+    s->sql = yt_strdup(sql);
+    memcpy(s->name, name, sizeof name);
+    return s->name;
+}
+
+static PGresult *run(pg_db *d, const char *sql, int n, const yt_param *p) {
+    const char *name = prepared_name(d, sql, n);
+    if (!name) return NULL;
+    enum { MAX_PARAMS = 64 };
+    if (n > MAX_PARAMS) {
+        snprintf(d->err, sizeof d->err, "too many parameters (%d)", n);
+        return NULL;
+    }
+    const char *vals[MAX_PARAMS];
+    char nums[MAX_PARAMS][24];
+    for (int i = 0; i < n; i++) {
+        if (p[i].t == P_INT) {
+            snprintf(nums[i], sizeof nums[i], "%lld", (long long)p[i].i);
+            vals[i] = nums[i];
+        } else if (p[i].t == P_TEXT) {
+            vals[i] = p[i].s;
+        } else {
+            vals[i] = NULL;
+        }
+    }
+    PGresult *r = PQexecPrepared(d->c, name, n, vals, NULL, NULL, 0);
+    ExecStatusType st = PQresultStatus(r);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        set_err_res(d, r);
+        PQclear(r);
+        return NULL;
+    }
+    return r;
+}
+
+static int64_t pg_exec(yt_db *db, const char *sql, int n, const yt_param *p) {
+    PGresult *r = run((pg_db *)db, sql, n, p);
+    if (!r) return -1;
+    const char *t = PQcmdTuples(r);
+    int64_t v = t && *t ? strtoll(t, NULL, 10) : 0;
+    PQclear(r);
+    return v;
+}
+
+static yt_rows *pg_query(yt_db *db, const char *sql, int n, const yt_param *p) {
+    PGresult *r = run((pg_db *)db, sql, n, p);
+    if (!r) return NULL;
+    pg_rows *rows = yt_calloc(1, sizeof *rows);
+    rows->drv = &yt_pg_driver;
+    rows->res = r;
+    rows->row = -1;
+    rows->nrows = PQntuples(r);
+    return (yt_rows *)rows;
+}
+
+static bool pg_next(yt_rows *rows) {
+    pg_rows *r = (pg_rows *)rows;
+    return ++r->row < r->nrows;
+}
+
+static const char *pg_text(yt_rows *rows, int col) {
+    pg_rows *r = (pg_rows *)rows;
+    return PQgetvalue(r->res, r->row, col);
+}
+
+static int64_t pg_int(yt_rows *rows, int col) { return strtoll(pg_text(rows, col), NULL, 10); }
+
+static bool pg_is_null(yt_rows *rows, int col) {
+    pg_rows *r = (pg_rows *)rows;
+    return PQgetisnull(r->res, r->row, col);
+}
+
+static void pg_free_rows(yt_rows *rows) {
+    pg_rows *r = (pg_rows *)rows;
+    PQclear(r->res);
+    free(r);
+}
+
+static int pg_exec_script(yt_db *db, const char *sql) {
+    pg_db *d = (pg_db *)db;
+    PGresult *r = PQexec(d->c, sql);
+    ExecStatusType st = PQresultStatus(r);
+    int out = 0;
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
+        set_err_res(d, r);
+        out = -1;
+    }
+    PQclear(r);
+    return out;
+}
+
+static const char *pg_error(yt_db *db) { return ((pg_db *)db)->err; }
+static bool pg_unique(yt_db *db) { return strcmp(((pg_db *)db)->sqlstate, "23505") == 0; }
+
+const yt_driver yt_pg_driver = {
+    .name = "postgresql",
+    .connect = pg_connect,
+    .close = pg_close,
+    .exec = pg_exec,
+    .query = pg_query,
+    .exec_script = pg_exec_script,
+    .next = pg_next,
+    .text = pg_text,
+    .integer = pg_int,
+    .is_null = pg_is_null,
+    .free_rows = pg_free_rows,
+    .error = pg_error,
+    .unique_violation = pg_unique,
+    .begin_sql = "BEGIN",
+    .backup = NULL,
+};

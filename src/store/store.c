@@ -1,0 +1,143 @@
+/* The store: picks the driver from the target, hands out one connection per thread, nests transactions. */
+#include "store.h"
+#include "../base/alloc.h"
+#include "../base/log.h"
+#include "../base/metrics.h"
+#include "../base/timeutil.h"
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct yt_store {
+    const yt_driver *drv;
+    char *target;
+    pthread_key_t key;
+    pthread_mutex_t mu;
+    yt_db **all;     /* every connection handed out, closed by store_close */
+    size_t nall, capall;
+};
+
+static bool is_pg_url(const char *t) {
+    return strncmp(t, "postgres://", 11) == 0 || strncmp(t, "postgresql://", 13) == 0;
+}
+
+yt_store *store_open(const char *target, char *err, size_t errsz) {
+    yt_store *s = yt_calloc(1, sizeof *s);
+    s->drv = is_pg_url(target) ? &yt_pg_driver : &yt_sqlite_driver;
+    s->target = yt_strdup(target);
+    pthread_key_create(&s->key, NULL);
+    pthread_mutex_init(&s->mu, NULL);
+    yt_db *db = s->drv->connect(target, err, errsz); /* fail fast on a bad target */
+    if (!db) {
+        store_close(s);
+        return NULL;
+    }
+    db->store = s;
+    s->all = yt_calloc(8, sizeof *s->all);
+    s->capall = 8;
+    s->all[s->nall++] = db;
+    pthread_setspecific(s->key, db);
+    return s;
+}
+
+void store_close(yt_store *s) {
+    if (!s) return;
+    for (size_t i = 0; i < s->nall; i++) s->drv->close(s->all[i]);
+    free(s->all);
+    pthread_key_delete(s->key);
+    pthread_mutex_destroy(&s->mu);
+    free(s->target);
+    free(s);
+}
+
+yt_dialect store_dialect(const yt_store *s) { return s->drv == &yt_pg_driver ? YT_PG : YT_SQLITE; }
+
+yt_db *store_db(yt_store *s) {
+    yt_db *db = pthread_getspecific(s->key);
+    if (db) return db;
+    char err[256];
+    db = s->drv->connect(s->target, err, sizeof err);
+    if (!db) {
+        log_error("store connect failed: %s", err);
+        return NULL;
+    }
+    db->store = s;
+    pthread_mutex_lock(&s->mu);
+    if (s->nall == s->capall) {
+        s->capall *= 2;
+        s->all = yt_realloc(s->all, s->capall * sizeof *s->all);
+    }
+    s->all[s->nall++] = db;
+    pthread_mutex_unlock(&s->mu);
+    pthread_setspecific(s->key, db);
+    return db;
+}
+
+int64_t db_exec(yt_db *db, const char *sql, int n, const yt_param *p) {
+    uint64_t t0 = mono_ns();
+    int64_t rc = db->drv->exec(db, sql, n, p);
+    metrics_observe_store(mono_ns() - t0);
+    return rc;
+}
+
+yt_rows *db_query(yt_db *db, const char *sql, int n, const yt_param *p) {
+    uint64_t t0 = mono_ns();
+    yt_rows *r = db->drv->query(db, sql, n, p);
+    metrics_observe_store(mono_ns() - t0);
+    return r;
+}
+int db_exec_script(yt_db *db, const char *sql) { return db->drv->exec_script(db, sql); }
+const char *db_error(yt_db *db) { return db->drv->error(db); }
+bool db_unique_violation(yt_db *db) { return db->drv->unique_violation(db); }
+yt_dialect db_dialect(const yt_db *db) { return db->drv == &yt_pg_driver ? YT_PG : YT_SQLITE; }
+
+int db_backup(yt_db *db, const char *path, char *err, size_t errsz) {
+    if (!db->drv->backup) {
+        snprintf(err, errsz, "backup is not supported by the %s driver; use pg_dump", db->drv->name);
+        return -1;
+    }
+    return db->drv->backup(db, path, err, errsz);
+}
+
+int64_t db_query_int(yt_db *db, const char *sql, int n, const yt_param *p, int64_t dflt) {
+    yt_rows *r = db_query(db, sql, n, p);
+    if (!r) return dflt;
+    int64_t v = dflt;
+    if (rows_next(r) && !rows_null(r, 0)) v = rows_int(r, 0);
+    rows_free(r);
+    return v;
+}
+
+int db_begin(yt_db *db) {
+    if (db->tx_depth++ > 0) return 0;
+    if (db->drv->exec_script(db, db->drv->begin_sql) != 0) {
+        db->tx_depth = 0;
+        return -1;
+    }
+    return 0;
+}
+
+int db_commit(yt_db *db) {
+    if (db->tx_depth <= 0) return -1;
+    if (--db->tx_depth > 0) return 0;
+    if (db->drv->exec_script(db, "COMMIT") != 0) {
+        db->drv->exec_script(db, "ROLLBACK");
+        return -1;
+    }
+    return 0;
+}
+
+void db_rollback(yt_db *db) {
+    if (db->tx_depth <= 0) return;
+    db->tx_depth = 0; /* an inner failure aborts the whole transaction */
+    db->drv->exec_script(db, "ROLLBACK");
+}
+
+bool rows_next(yt_rows *r) { return (*(const yt_driver **)r)->next(r); }
+const char *rows_text(yt_rows *r, int col) { return (*(const yt_driver **)r)->text(r, col); }
+int64_t rows_int(yt_rows *r, int col) { return (*(const yt_driver **)r)->integer(r, col); }
+bool rows_null(yt_rows *r, int col) { return (*(const yt_driver **)r)->is_null(r, col); }
+void rows_free(yt_rows *r) {
+    if (r) (*(const yt_driver **)r)->free_rows(r);
+}

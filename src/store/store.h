@@ -1,0 +1,90 @@
+/* The store: one small interface over SQLite and PostgreSQL. SQL uses '?' placeholders in both. */
+#ifndef YT_STORE_H
+#define YT_STORE_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum { YT_SQLITE, YT_PG } yt_dialect;
+
+typedef struct yt_store yt_store;
+typedef struct yt_db yt_db;
+typedef struct yt_rows yt_rows;
+
+typedef enum { P_NULL, P_INT, P_TEXT } yt_ptype;
+typedef struct {
+    yt_ptype t;
+    int64_t i;
+    const char *s; /* borrowed for the duration of the call */
+} yt_param;
+
+#define PI(v) ((yt_param){P_INT, (int64_t)(v), NULL})
+#define PNULL ((yt_param){P_NULL, 0, NULL})
+static inline yt_param PT(const char *s) { return (yt_param){s ? P_TEXT : P_NULL, 0, s}; }
+#define NPARAMS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* One backend; sqlite.c and pg.c each define one of these. */
+typedef struct {
+    const char *name;
+    yt_db *(*connect)(const char *target, char *err, size_t errsz);
+    void (*close)(yt_db *db);
+    int64_t (*exec)(yt_db *db, const char *sql, int n, const yt_param *p);
+    yt_rows *(*query)(yt_db *db, const char *sql, int n, const yt_param *p);
+    int (*exec_script)(yt_db *db, const char *sql);
+    bool (*next)(yt_rows *r);
+    const char *(*text)(yt_rows *r, int col);
+    int64_t (*integer)(yt_rows *r, int col);
+    bool (*is_null)(yt_rows *r, int col);
+    void (*free_rows)(yt_rows *r);
+    const char *(*error)(yt_db *db);
+    bool (*unique_violation)(yt_db *db);
+    const char *begin_sql;
+    int (*backup)(yt_db *db, const char *path, char *err, size_t errsz);
+} yt_driver;
+
+/* Every connection starts with this header so the generic layer can find its driver. */
+struct yt_db {
+    const yt_driver *drv;
+    yt_store *store;
+    int tx_depth;
+};
+
+/* Opens a store from a path (SQLite) or a postgres:// / postgresql:// URL. NULL with err on failure.
+ * The store owns every connection it hands out; store_close() closes them all. */
+yt_store *store_open(const char *target, char *err, size_t errsz);
+void store_close(yt_store *s);
+yt_dialect store_dialect(const yt_store *s);
+/* This thread's connection, opened on first use; NULL (logged) when the database is unreachable. */
+yt_db *store_db(yt_store *s);
+
+/* Rows affected, or -1 on error (see db_error). */
+int64_t db_exec(yt_db *db, const char *sql, int n, const yt_param *p);
+/* NULL on error; the caller frees the rows with rows_free. */
+yt_rows *db_query(yt_db *db, const char *sql, int n, const yt_param *p);
+/* First column of the first row as an integer; dflt when there is no row or on error. */
+int64_t db_query_int(yt_db *db, const char *sql, int n, const yt_param *p, int64_t dflt);
+int db_exec_script(yt_db *db, const char *sql);
+/* Transactions nest by counting: only the outermost begin/commit reach the database. */
+int db_begin(yt_db *db);
+int db_commit(yt_db *db);
+void db_rollback(yt_db *db);
+const char *db_error(yt_db *db);
+bool db_unique_violation(yt_db *db);
+yt_dialect db_dialect(const yt_db *db);
+int db_backup(yt_db *db, const char *path, char *err, size_t errsz);
+
+bool rows_next(yt_rows *r);
+const char *rows_text(yt_rows *r, int col);   /* "" for NULL; valid until the next rows_next */
+int64_t rows_int(yt_rows *r, int col);
+bool rows_null(yt_rows *r, int col);
+void rows_free(yt_rows *r);
+
+/* Runs every pending migration; refuses (returns false) on a database newer than this binary. */
+bool store_migrate(yt_db *db, char *err, size_t errsz);
+int store_schema_version(yt_db *db);
+int store_latest_version(yt_dialect d);
+
+extern const yt_driver yt_sqlite_driver;
+extern const yt_driver yt_pg_driver;
+
+#endif

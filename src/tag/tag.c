@@ -1,0 +1,233 @@
+/* Tags (标签) in tag groups (标签组): create, rename, delete, attach to and detach from customers. */
+#include "tag.h"
+#include "../base/text.h"
+#include "../base/timeutil.h"
+#include "../domain/audit.h"
+#include <stdio.h>
+#include <string.h>
+
+int tag_name_check(yt_ctx *x, const char *field, const char *name) {
+    if (!name) return yt_fail(x, YT_EINVAL, field, "is required");
+    size_t n = utf8_chars(name);
+    if (n < 1 || n > 32) return yt_fail(x, YT_EINVAL, field, "must be 1 to 32 characters");
+    for (const char *p = name; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f) return yt_fail(x, YT_EINVAL, field, "must not contain control characters");
+    if (name[0] == ' ' || name[strlen(name) - 1] == ' ')
+        return yt_fail(x, YT_EINVAL, field, "must not start or end with a space");
+    return YT_OK;
+}
+
+int tag_ensure(yt_ctx *x, const char *name, int64_t *id) {
+    yt_param p[] = {PT(name)};
+    *id = db_query_int(x->db, "SELECT id FROM tags WHERE name = ?", 1, p, 0);
+    if (*id) return YT_OK;
+    yt_param q[] = {PT(name), PI(now_ms())};
+    *id = db_query_int(x->db,
+                       "INSERT INTO tags(name, created_at) VALUES(?, ?) ON CONFLICT(name) DO NOTHING RETURNING id", 2, q, 0);
+    if (!*id) *id = db_query_int(x->db, "SELECT id FROM tags WHERE name = ?", 1, p, 0);
+    return *id ? YT_OK : yt_fail_db(x, "creating a tag");
+}
+
+int tag_attach(yt_ctx *x, int64_t customer_id, const char *const *names, int n) {
+    int64_t now = now_ms();
+    for (int i = 0; i < n; i++) {
+        int64_t tid;
+        if (tag_ensure(x, names[i], &tid)) return x->err.code;
+        yt_param p[] = {PI(customer_id), PI(tid), PI(now)};
+        if (db_exec(x->db,
+                    "INSERT INTO customer_tags(customer_id, tag_id, created_at) VALUES(?,?,?)"
+                    " ON CONFLICT(customer_id, tag_id) DO NOTHING",
+                    3, p) < 0)
+            return yt_fail_db(x, "tagging a customer");
+    }
+    return YT_OK;
+}
+
+int tag_detach(yt_ctx *x, int64_t customer_id, const char *name) {
+    yt_param p[] = {PI(customer_id), PT(name)};
+    if (db_exec(x->db, "DELETE FROM customer_tags WHERE customer_id = ? AND tag_id IN (SELECT id FROM tags WHERE name = ?)",
+                2, p) < 0)
+        return yt_fail_db(x, "untagging a customer");
+    return YT_OK;
+}
+
+int tag_names_json(yt_ctx *x, yt_jw *w, int64_t customer_id) {
+    yt_param p[] = {PI(customer_id)};
+    yt_rows *r = db_query(x->db,
+                          "SELECT t.name FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id"
+                          " WHERE ct.customer_id = ? ORDER BY ct.created_at, t.id",
+                          1, p);
+    if (!r) return yt_fail_db(x, "reading tags");
+    jw_arr(w);
+    while (rows_next(r)) jw_str(w, rows_text(r, 0));
+    jw_arr_end(w);
+    rows_free(r);
+    return YT_OK;
+}
+
+static int check_group(yt_ctx *x, int64_t group_id) {
+    if (!group_id) return YT_OK;
+    yt_param p[] = {PI(group_id)};
+    if (db_query_int(x->db, "SELECT 1 FROM tag_groups WHERE id = ?", 1, p, 0) != 1)
+        return yt_fail(x, YT_EINVAL, "group_id", "no tag group with id %lld", (long long)group_id);
+    return YT_OK;
+}
+
+/* Runs one write statement plus its audit entry in a transaction; maps unique violations to 409. */
+static int write_with_audit(yt_ctx *x, const char *sql, int n, const yt_param *p, int64_t *returned_id,
+                            const char *action, const char *entity, int64_t entity_id, const char *field) {
+    if (db_begin(x->db) != 0) return yt_fail_db(x, action);
+    int64_t affected;
+    if (returned_id) affected = *returned_id = db_query_int(x->db, sql, n, p, 0);
+    else affected = db_exec(x->db, sql, n, p);
+    if (affected <= 0) {
+        int rc = db_unique_violation(x->db) ? yt_fail(x, YT_ECONFLICT, field, "the name is already used")
+                 : affected == 0       ? yt_fail(x, YT_ENOTFOUND, NULL, "no %s with id %lld", entity, (long long)entity_id)
+                                       : yt_fail_db(x, action);
+        db_rollback(x->db);
+        return rc;
+    }
+    if (audit_record(x, action, entity, returned_id ? *returned_id : entity_id, NULL) || db_commit(x->db) != 0) {
+        db_rollback(x->db);
+        return x->err.code ? x->err.code : yt_fail_db(x, action);
+    }
+    return YT_OK;
+}
+
+int tag_create(yt_ctx *x, const char *name, int64_t group_id, int64_t *id) {
+    if (tag_name_check(x, "name", name) || check_group(x, group_id)) return x->err.code;
+    yt_param p[] = {PT(name), group_id ? PI(group_id) : PNULL, PI(now_ms())};
+    return write_with_audit(x, "INSERT INTO tags(name, group_id, created_at) VALUES(?,?,?) RETURNING id", 3, p, id,
+                            "tag.create", "tag", 0, "name");
+}
+
+int tag_update(yt_ctx *x, int64_t id, const char *name, bool set_group, int64_t group_id) {
+    if ((name && tag_name_check(x, "name", name)) || (set_group && check_group(x, group_id))) return x->err.code;
+    yt_param p[] = {PT(name), PI(set_group), group_id ? PI(group_id) : PNULL, PI(id)};
+    return write_with_audit(x,
+                            "UPDATE tags SET name = COALESCE(?, name),"
+                            " group_id = CASE WHEN ? = 1 THEN ? ELSE group_id END WHERE id = ?",
+                            4, p, NULL, "tag.update", "tag", id, "name");
+}
+
+int tag_delete(yt_ctx *x, int64_t id) {
+    yt_param p[] = {PI(id)};
+    if (db_begin(x->db) != 0) return yt_fail_db(x, "deleting a tag");
+    if (db_exec(x->db, "DELETE FROM customer_tags WHERE tag_id = ?", 1, p) < 0) {
+        db_rollback(x->db);
+        return yt_fail_db(x, "deleting a tag");
+    }
+    int rc = write_with_audit(x, "DELETE FROM tags WHERE id = ?", 1, p, NULL, "tag.delete", "tag", id, "id");
+    if (rc) {
+        db_rollback(x->db);
+        return rc;
+    }
+    return db_commit(x->db) == 0 ? YT_OK : yt_fail_db(x, "deleting a tag");
+}
+
+static void write_tag_row(yt_jw *w, yt_rows *r) {
+    jw_obj(w);
+    jw_kint(w, "id", rows_int(r, 0));
+    jw_kstr(w, "name", rows_text(r, 1));
+    if (rows_null(r, 2)) jw_knull(w, "group_id");
+    else jw_kint(w, "group_id", rows_int(r, 2));
+    jw_kint(w, "customer_count", rows_int(r, 3));
+    jw_obj_end(w);
+}
+
+#define TAG_SELECT \
+    "SELECT t.id, t.name, t.group_id, (SELECT count(*) FROM customer_tags ct WHERE ct.tag_id = t.id) FROM tags t"
+
+int tag_list_json(yt_ctx *x, yt_jw *w) {
+    yt_rows *r = db_query(x->db, TAG_SELECT " ORDER BY t.id", 0, NULL);
+    if (!r) return yt_fail_db(x, "listing tags");
+    jw_obj(w);
+    jw_key(w, "items");
+    jw_arr(w);
+    while (rows_next(r)) write_tag_row(w, r);
+    jw_arr_end(w);
+    jw_knull(w, "next_cursor");
+    jw_obj_end(w);
+    rows_free(r);
+    return YT_OK;
+}
+
+int tag_write_json(yt_ctx *x, yt_jw *w, int64_t id) {
+    yt_param p[] = {PI(id)};
+    yt_rows *r = db_query(x->db, TAG_SELECT " WHERE t.id = ?", 1, p);
+    if (!r) return yt_fail_db(x, "reading a tag");
+    int rc = YT_OK;
+    if (rows_next(r)) write_tag_row(w, r);
+    else rc = yt_fail(x, YT_ENOTFOUND, NULL, "no tag with id %lld", (long long)id);
+    rows_free(r);
+    return rc;
+}
+
+int tag_group_create(yt_ctx *x, const char *name, int64_t *id) {
+    if (tag_name_check(x, "name", name)) return x->err.code;
+    yt_param p[] = {PT(name), PI(now_ms())};
+    return write_with_audit(x, "INSERT INTO tag_groups(name, created_at) VALUES(?,?) RETURNING id", 2, p, id,
+                            "tag_group.create", "tag_group", 0, "name");
+}
+
+int tag_group_rename(yt_ctx *x, int64_t id, const char *name) {
+    if (tag_name_check(x, "name", name)) return x->err.code;
+    yt_param p[] = {PT(name), PI(id)};
+    return write_with_audit(x, "UPDATE tag_groups SET name = ? WHERE id = ?", 2, p, NULL, "tag_group.rename",
+                            "tag_group", id, "name");
+}
+
+int tag_group_delete(yt_ctx *x, int64_t id) {
+    yt_param p[] = {PI(id)};
+    if (db_begin(x->db) != 0) return yt_fail_db(x, "deleting a tag group");
+    db_exec(x->db, "UPDATE tags SET group_id = NULL WHERE group_id = ?", 1, p);
+    int rc = write_with_audit(x, "DELETE FROM tag_groups WHERE id = ?", 1, p, NULL, "tag_group.delete", "tag_group", id, "id");
+    if (rc) {
+        db_rollback(x->db);
+        return rc;
+    }
+    if (db_commit(x->db) != 0) return yt_fail_db(x, "deleting a tag group");
+    return YT_OK;
+}
+
+static int write_group(yt_ctx *x, yt_jw *w, int64_t id, const char *name) {
+    jw_obj(w);
+    jw_kint(w, "id", id);
+    jw_kstr(w, "name", name);
+    jw_key(w, "tags");
+    jw_arr(w);
+    yt_param p[] = {PI(id)};
+    yt_rows *r = db_query(x->db, TAG_SELECT " WHERE t.group_id = ? ORDER BY t.id", 1, p);
+    if (!r) return yt_fail_db(x, "listing tags");
+    while (rows_next(r)) write_tag_row(w, r);
+    rows_free(r);
+    jw_arr_end(w);
+    jw_obj_end(w);
+    return YT_OK;
+}
+
+int tag_group_list_json(yt_ctx *x, yt_jw *w) {
+    yt_rows *g = db_query(x->db, "SELECT id, name FROM tag_groups ORDER BY id", 0, NULL);
+    if (!g) return yt_fail_db(x, "listing tag groups");
+    jw_obj(w);
+    jw_key(w, "items");
+    jw_arr(w);
+    int rc = YT_OK;
+    while (rc == YT_OK && rows_next(g)) rc = write_group(x, w, rows_int(g, 0), arena_strdup(x->arena, rows_text(g, 1)));
+    jw_arr_end(w);
+    jw_knull(w, "next_cursor");
+    jw_obj_end(w);
+    rows_free(g);
+    return rc;
+}
+
+int tag_group_write_json(yt_ctx *x, yt_jw *w, int64_t id) {
+    yt_param p[] = {PI(id)};
+    yt_rows *g = db_query(x->db, "SELECT id, name FROM tag_groups WHERE id = ?", 1, p);
+    if (!g) return yt_fail_db(x, "reading a tag group");
+    int rc;
+    if (rows_next(g)) rc = write_group(x, w, id, arena_strdup(x->arena, rows_text(g, 1)));
+    else rc = yt_fail(x, YT_ENOTFOUND, NULL, "no tag group with id %lld", (long long)id);
+    rows_free(g);
+    return rc;
+}
