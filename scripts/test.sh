@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# `make test`: unit tests, API tests on SQLite and PostgreSQL, the same under ASan+UBSan, the browser test.
+# Ends with one line: "N passed, M failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+OUT=$ROOT/tests/out
+mkdir -p "$OUT"
+PASS=0 FAIL=0 FAILED_STEPS=()
+PGDIR=$(mktemp -d /tmp/yt-pg-XXXXXX)
+PGPORT=${YT_TEST_PG_PORT:-55433}
+cleanup() { bash scripts/pg-cluster.sh stop "$PGDIR" >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+
+# Counts one step's tests from its log (ctest or node's test runner) into PASS/FAIL.
+count() {
+  local name=$1 log=$2 rc=$3 p=0 f=0
+  if grep -q "tests passed, .* tests failed out of" "$log"; then
+    local line; line=$(grep "tests failed out of" "$log" | tail -1)
+    local total; total=$(sed -E 's/.*out of ([0-9]+).*/\1/' <<<"$line")
+    f=$(sed -E 's/.*, ([0-9]+) tests failed.*/\1/' <<<"$line")
+    p=$((total - f))
+  elif grep -qE "^# pass [0-9]+" "$log"; then
+    p=$(grep -E "^# pass [0-9]+" "$log" | tail -1 | awk '{print $3}')
+    f=$(grep -E "^# fail [0-9]+" "$log" | tail -1 | awk '{print $3}')
+  fi
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+  PASS=$((PASS + p)); FAIL=$((FAIL + f))
+  if [ "$rc" -ne 0 ]; then FAILED_STEPS+=("$name"); echo "== $name: FAILED ($p passed, $f failed; log: $log)"
+  else echo "== $name: ok ($p passed)"; fi
+}
+
+step() { # step NAME COMMAND...
+  local name=$1; shift
+  local log="$OUT/$name.log"
+  echo "== $name"
+  "$@" >"$log" 2>&1
+  local rc=$?
+  grep -E "^(not ok|# (pass|fail) )|tests failed out of|Failed|\*\*\*" "$log" | head -40
+  count "$name" "$log" "$rc"
+}
+
+npm_ci() { # installs the test packages (playwright-core) once per lock change
+  local stamp=tests/node_modules/.yt-lock-stamp
+  if [ ! -f "$stamp" ] || ! cmp -s tests/package-lock.json "$stamp"; then
+    (cd tests && npm ci --no-audit --no-fund --loglevel=error) && cp tests/package-lock.json "$stamp"
+  fi
+}
+
+JOBS=${YT_TEST_JOBS:-2}
+
+# 1. unit tests (cmocka) in the normal build
+step unit ctest --test-dir build --output-on-failure -j "$JOBS"
+
+# 2. API tests against SQLite
+step api-sqlite env YT_BIN="$ROOT/build/yutang" YT_TEST_STORE=sqlite node --test --test-concurrency="$JOBS" tests/api/
+
+# 3. API tests against a throwaway PostgreSQL 15 cluster
+if PGURL=$(bash scripts/pg-cluster.sh start "$PGDIR" "$PGPORT"); then
+  step api-postgres env YT_BIN="$ROOT/build/yutang" YT_TEST_STORE=pg YT_TEST_PG_URL="$PGURL" \
+    node --test --test-concurrency="$JOBS" tests/api/
+else
+  echo "== api-postgres: FAILED (cluster did not start)"; FAIL=$((FAIL + 1)); FAILED_STEPS+=(api-postgres)
+fi
+
+# 4. the same under AddressSanitizer + UndefinedBehaviorSanitizer
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+export LSAN_OPTIONS=suppressions=$ROOT/tests/lsan.supp:print_suppressions=0
+if cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DYT_SANITIZE=ON >/dev/null && cmake --build build-asan >"$OUT/build-asan.log" 2>&1; then
+  step unit-asan ctest --test-dir build-asan --output-on-failure -j "$JOBS"
+  step api-sqlite-asan env YT_BIN="$ROOT/build-asan/yutang" YT_TEST_STORE=sqlite YT_SANITIZED=1 \
+    node --test --test-concurrency="$JOBS" tests/api/
+else
+  tail -20 "$OUT/build-asan.log"; echo "== asan build: FAILED"; FAIL=$((FAIL + 1)); FAILED_STEPS+=(build-asan)
+fi
+unset ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
+
+# 5. the console in a real browser (Debian chromium driven by playwright-core)
+if [ -d tests/e2e ] && ls tests/e2e/*.test.mjs >/dev/null 2>&1; then
+  if npm_ci >"$OUT/npm-tests.log" 2>&1; then
+    step browser bash scripts/browser-test.sh
+  else
+    tail -20 "$OUT/npm-tests.log"; echo "== browser: FAILED (npm ci)"; FAIL=$((FAIL + 1)); FAILED_STEPS+=(browser)
+  fi
+fi
+
+echo
+[ ${#FAILED_STEPS[@]} -gt 0 ] && echo "failed steps: ${FAILED_STEPS[*]}"
+echo "$PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ] && [ ${#FAILED_STEPS[@]} -eq 0 ]

@@ -1,0 +1,132 @@
+/* Unit tests for the SQLite store, migrations, crypto wrappers and the customer domain (merge, erase). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "base/crypto.h"
+#include "customer/customer.h"
+#include "customer/identity.h"
+#include "event/event.h"
+#include "store/store.h"
+
+static char dir[64];
+static yt_store *st;
+
+static int setup(void **state) {
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/yt-unit-XXXXXX");
+    if (!mkdtemp(dir)) return -1;
+    char path[128], err[256];
+    snprintf(path, sizeof path, "%s/t.db", dir);
+    if (!crypto_start()) return -1;
+    const char *e;
+    if (!crypto_set_data_key_hex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f", &e)) return -1;
+    st = store_open(path, err, sizeof err);
+    if (!st || !store_migrate(store_db(st), err, sizeof err)) return -1;
+    return 0;
+}
+
+static int teardown(void **state) {
+    (void)state;
+    store_close(st);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static void migrations_are_idempotent_and_refuse_newer(void **state) {
+    (void)state;
+    yt_db *db = store_db(st);
+    char err[256];
+    assert_true(store_migrate(db, err, sizeof err));
+    assert_int_equal(store_schema_version(db), store_latest_version(YT_SQLITE));
+    yt_param p[] = {PI(999), PI(0)};
+    assert_true(db_exec(db, "INSERT INTO schema_version(version, applied_at) VALUES(?, ?)", 2, p) == 1);
+    assert_false(store_migrate(db, err, sizeof err));
+    assert_non_null(strstr(err, "newer"));
+    assert_true(db_exec(db, "DELETE FROM schema_version WHERE version = 999", 0, NULL) == 1);
+}
+
+static void transactions_nest_and_roll_back(void **state) {
+    (void)state;
+    yt_db *db = store_db(st);
+    assert_int_equal(db_begin(db), 0);
+    assert_int_equal(db_begin(db), 0);
+    yt_param p[] = {PT("回滚店"), PI(1)};
+    assert_true(db_exec(db, "INSERT INTO stores(name, created_at) VALUES(?, ?)", 2, p) == 1);
+    db_rollback(db); /* an inner failure aborts everything */
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM stores WHERE name = '回滚店'", 0, NULL, -1), 0);
+    assert_true(db_exec(db, "INSERT INTO stores(name, created_at) VALUES(?, ?)", 2, p) == 1);
+    assert_true(db_exec(db, "INSERT INTO stores(name, created_at) VALUES(?, ?)", 2, p) < 0);
+    assert_true(db_unique_violation(db));
+}
+
+static void pii_is_sealed_and_tamper_evident(void **state) {
+    (void)state;
+    char *s = crypto_pii_seal("13800138000");
+    assert_null(strstr(s, "138"));
+    char *o = crypto_pii_open(s);
+    assert_string_equal(o, "13800138000");
+    free(o);
+    s[5] = s[5] == 'A' ? 'B' : 'A';
+    assert_null(crypto_pii_open(s));
+    free(s);
+    char a[YT_HASH_HEX], b[YT_HASH_HEX], c[YT_HASH_HEX];
+    crypto_blind_index("phone", "13800138000", a);
+    crypto_blind_index("phone", "13800138000", b);
+    crypto_blind_index("email", "13800138000", c);
+    assert_string_equal(a, b);
+    assert_string_not_equal(a, c);
+    char h[YT_PWHASH_LEN];
+    assert_true(crypto_pw_hash("正确的密码123", h));
+    assert_true(crypto_pw_verify(h, "正确的密码123"));
+    assert_false(crypto_pw_verify(h, "wrong"));
+}
+
+static void merge_moves_everything_and_erase_removes_pii(void **state) {
+    (void)state;
+    yt_arena arena = {0};
+    yt_ctx x = {.db = store_db(st), .who = yt_system_actor(), .arena = &arena};
+    const char *tags_a[] = {"宝妈"}, *tags_b[] = {"有宠物", "宝妈"};
+    customer_input a = {.name = "王小明", .phone = "13800000001", .tags = tags_a, .ntags = 1};
+    customer_input b = {.name = "小明", .unionid = "union-b", .tags = tags_b, .ntags = 2};
+    int64_t ida, idb;
+    assert_int_equal(customer_create(&x, &a, &ida), YT_OK);
+    assert_int_equal(customer_create(&x, &b, &idb), YT_OK);
+    /* the same phone on another customer is a conflict */
+    customer_input dup = {.name = "冒名", .phone = "+86 138 0000 0001"};
+    int64_t idd;
+    assert_int_equal(customer_create(&x, &dup, &idd), YT_ECONFLICT);
+    /* an event naming both identities merges the two records */
+    event_in ev = {.who = {.phone = "13800000001", .unionid = "union-b"}, .type = "checkin", .at = 1, .key = "m1"};
+    int acc, dups, nerr = 0;
+    event_error errs[1];
+    assert_int_equal(event_ingest(&x, &ev, 1, &acc, &dups, errs, &nerr), YT_OK);
+    assert_int_equal(acc, 1);
+    int64_t live;
+    assert_int_equal(customer_resolve(&x, idb, &live), YT_OK);
+    assert_int_equal(live, ida);
+    assert_int_equal(identity_find(x.db, "unionid", "", "union-b"), ida);
+    yt_param p[] = {PI(ida)};
+    assert_int_equal(db_query_int(x.db, "SELECT count(*) FROM customer_tags WHERE customer_id = ?", 1, p, -1), 2);
+    assert_int_equal(customer_erase(&x, ida), YT_OK);
+    assert_int_equal(identity_find(x.db, "phone", "", "13800000001"), 0);
+    assert_int_equal(db_query_int(x.db, "SELECT count(*) FROM customers WHERE id = ? AND name = '' AND erased_at IS NOT NULL",
+                                  1, p, -1), 1);
+    assert_true(db_query_int(x.db, "SELECT count(*) FROM audit_log WHERE action = 'customer.erase'", 0, NULL, 0) == 1);
+    arena_free(&arena);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(migrations_are_idempotent_and_refuse_newer),
+        cmocka_unit_test(transactions_nest_and_roll_back),
+        cmocka_unit_test(pii_is_sealed_and_tamper_evident),
+        cmocka_unit_test(merge_moves_everything_and_erase_removes_pii),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
