@@ -62,7 +62,15 @@ static bool read_input(yt_req *r, const cJSON *j, customer_input *in) {
                 api_problem(r, 400, f, "each buyer id must be an object {\"platform\",\"id\"}");
                 return false;
             }
-            if (!body_str(r, it, "platform", &b[n].platform, true) || !body_str(r, it, "id", &b[n].id, true)) return false;
+            const cJSON *pl = cJSON_GetObjectItemCaseSensitive(it, "platform"), *bid = cJSON_GetObjectItemCaseSensitive(it, "id");
+            if (!cJSON_IsString(pl) || !cJSON_IsString(bid)) {
+                char ff[64];
+                snprintf(ff, sizeof ff, "buyer_ids[%d].%s", n, cJSON_IsString(pl) ? "id" : "platform");
+                api_problem(r, 400, ff, "platform and id must be strings");
+                return false;
+            }
+            b[n].platform = pl->valuestring;
+            b[n].id = bid->valuestring;
             n++;
         }
         in->buyers = b;
@@ -184,8 +192,12 @@ void h_customer_merge(yt_req *r) {
     static const char *const allowed[] = {"from", NULL};
     if (!body_only(r, r->json, allowed) || !body_int(r, r->json, "from", &from, NULL)) return;
     int64_t other;
-    if (from <= 0 || customer_resolve(&r->x, from, &other)) {
-        api_problem(r, 400, "from", "from must be the id of another customer you can see");
+    if (from <= 0) {
+        api_problem(r, 400, "from", "from must be the id of another customer");
+        return;
+    }
+    if (customer_resolve(&r->x, from, &other)) {
+        api_problem(r, 404, "from", "no customer with that id");
         return;
     }
     if (other == id) {
@@ -338,13 +350,7 @@ void h_customer_remark_add(yt_req *r) {
     }
     yt_jw w;
     api_json(r, 201, &w);
-    jw_obj(&w);
-    jw_kint(&w, "id", rid);
-    jw_kint(&w, "customer_id", id);
-    jw_kstr(&w, "kind", kind ? kind : "remark");
-    jw_kstr(&w, "body", body);
-    jw_kint(&w, "author_id", r->who.staff_id);
-    jw_obj_end(&w);
+    remark_write_json(&r->x, &w, rid);
 }
 
 void h_customer_orders(yt_req *r) {

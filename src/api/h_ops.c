@@ -1,6 +1,7 @@
 /* Handlers: health, readiness, metrics, audit log. */
 #include "handlers.h"
 #include "../base/metrics.h"
+#include "../base/text.h"
 #include "../base/timeutil.h"
 #include <stdio.h>
 
@@ -46,6 +47,12 @@ void h_audit_list(yt_req *r) {
         buf_puts(&sql, " AND entity_id = ?");
         p[n++] = PT(entity_id);
     }
+    int64_t actor_id;
+    if (actor && !parse_i64(actor, &actor_id)) {
+        buf_free(&sql);
+        api_problem(r, 400, "actor_id", "actor_id must be a staff id");
+        return;
+    }
     if (actor) {
         buf_puts(&sql, " AND actor_id = CAST(? AS BIGINT)");
         p[n++] = PT(actor);
@@ -82,7 +89,9 @@ void h_audit_list(yt_req *r) {
         jw_kstr(&w, "actor", rows_text(rows, 3));
         jw_kstr(&w, "action", rows_text(rows, 4));
         jw_kstr(&w, "entity", rows_text(rows, 5));
-        jw_kstr(&w, "entity_id", rows_text(rows, 6));
+        int64_t eid;
+        if (parse_i64(rows_text(rows, 6), &eid)) jw_kint(&w, "entity_id", eid);
+        else jw_knull(&w, "entity_id");
         jw_kraw(&w, "summary", rows_text(rows, 7));
         jw_obj_end(&w);
         count++;

@@ -52,6 +52,17 @@ static bool json_content_type(const char *ct) {
     return ct[16] == '\0' || ct[16] == ';' || ct[16] == ' ';
 }
 
+static bool upload_content_type(const char *ct) {
+    static const char *const ok[] = {"text/csv", "text/plain", "application/octet-stream", "application/vnd.ms-excel"};
+    if (!ct) return false;
+    while (*ct == ' ') ct++;
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        size_t n = strlen(ok[i]);
+        if (strncasecmp(ct, ok[i], n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ')) return true;
+    }
+    return false;
+}
+
 static bool authenticate(yt_req *r) {
     const char *h = r->authorization;
     if (!h || strncasecmp(h, "Bearer ", 7) != 0 || !h[7]) {
@@ -78,8 +89,11 @@ static bool authenticate(yt_req *r) {
 
 /* cJSON turns \u0000 into an early end of string; refuse it rather than truncate silently. */
 static bool has_escaped_nul(const char *s, size_t n) {
-    for (size_t i = 0; i + 6 <= n; i++)
-        if (s[i] == '\\' && s[i + 1] == 'u' && memcmp(s + i + 2, "0000", 4) == 0) return true;
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (s[i] != '\\') continue;
+        if (s[i + 1] == 'u' && i + 6 <= n && memcmp(s + i + 2, "0000", 4) == 0) return true;
+        i++; /* skip the escaped character, so "\\\\u0000" stays ordinary text */
+    }
     return false;
 }
 
@@ -112,6 +126,10 @@ void api_dispatch(yt_req *r) {
             api_problem(r, 400, "body", "the body is not valid UTF-8");
             return;
         }
+    }
+    if ((rt->flags & ROUTE_UPLOAD) && !upload_content_type(r->content_type)) {
+        api_problem(r, 415, NULL, "send the file as Content-Type: text/csv");
+        return;
     }
     if (rt->flags & ROUTE_JSON) {
         if (!json_content_type(r->content_type)) {

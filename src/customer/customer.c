@@ -573,6 +573,11 @@ int customer_export_json(yt_ctx *x, yt_jw *w, int64_t id) {
     int rc = rows_next(r) ? write_customer(x, w, r, true) : yt_fail(x, YT_ENOTFOUND, NULL, "no such customer");
     rows_free(r);
     if (rc) return rc;
+    const char *phone;
+    jw_key(w, "identities");
+    if (identity_write_json(x, w, id, true, &phone)) return x->err.code;
+    jw_key(w, "tags");
+    if (tag_names_json(x, w, id)) return x->err.code;
     jw_key(w, "remarks");
     jw_arr(w);
     int64_t last;
@@ -656,6 +661,19 @@ int remark_add(yt_ctx *x, int64_t customer_id, const char *kind, const char *bod
     if (rc == YT_OK) rc = customer_index(x, customer_id);
     if (rc == YT_OK) rc = audit_record(x, "remark.create", "customer", customer_id, NULL);
     return finish(x, rc, "adding a remark");
+}
+
+int remark_write_json(yt_ctx *x, yt_jw *w, int64_t remark_id) {
+    yt_param p[] = {PI(remark_id)};
+    yt_rows *r = db_query(x->db,
+                          "SELECT r.id, r.kind, r.body, r.author_id, s.display_name, r.created_at FROM remarks r"
+                          " LEFT JOIN staff s ON s.id = r.author_id WHERE r.id = ?",
+                          1, p);
+    if (!r) return yt_fail_db(x, "reading a remark");
+    int64_t last;
+    write_remark_rows(x, w, r, 1, &last);
+    rows_free(r);
+    return YT_OK;
 }
 
 int remark_list_json(yt_ctx *x, yt_jw *w, int64_t customer_id, int limit, int64_t cursor) {

@@ -46,6 +46,7 @@ int customer_export_json(yt_ctx *x, yt_jw *w, int64_t id);
 int customer_transfer(yt_ctx *x, const int64_t *ids, int n, int64_t owner_id, int *updated);
 int customer_tag(yt_ctx *x, int64_t id, const char *const *add, int nadd, const char *const *remove, int nremove);
 int remark_add(yt_ctx *x, int64_t customer_id, const char *kind, const char *body, int64_t *remark_id);
+int remark_write_json(yt_ctx *x, yt_jw *w, int64_t remark_id);
 int remark_list_json(yt_ctx *x, yt_jw *w, int64_t customer_id, int limit, int64_t cursor);
 int order_list_json(yt_ctx *x, yt_jw *w, int64_t customer_id, int limit, int64_t cursor);
 /* Refreshes the customer's row in the full-text index (SQLite); a no-op on PostgreSQL. */

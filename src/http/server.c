@@ -40,6 +40,8 @@ typedef struct {
     int nparams;
     char request_id[24];
     char ip[64];
+    char method[12];
+    char path[256]; /* without the query string, which may carry identities */
     char retry_after[16];
     int status;
     size_t bytes_out;
@@ -107,7 +109,7 @@ static const char *mime_of(const char *path) {
     return "application/octet-stream";
 }
 
-/* Reads a console file into out; index.html for unknown paths (the console routes in the browser).
+/* Reads a console file into out (the console routes inside the page, with #/ paths).
  * Refuses any path that leaves the console directory. */
 static bool read_static(const char *dir, const char *url, yt_buf *out, const char **type) {
     if (!dir || strstr(url, "..") || strchr(url, '\\')) return false;
@@ -116,10 +118,7 @@ static bool read_static(const char *dir, const char *url, yt_buf *out, const cha
     const char *rel = strcmp(url, "/") == 0 ? "/index.html" : url;
     snprintf(path, sizeof path, "%s%s", realdir, rel);
     struct stat st;
-    if (!realpath(path, real) || stat(real, &st) != 0 || !S_ISREG(st.st_mode)) {
-        snprintf(path, sizeof path, "%s/index.html", realdir);
-        if (!realpath(path, real) || stat(real, &st) != 0) return false;
-    }
+    if (!realpath(path, real) || stat(real, &st) != 0 || !S_ISREG(st.st_mode)) return false;
     size_t dl = strlen(realdir);
     if (strncmp(real, realdir, dl) != 0 || real[dl] != '/') return false;
     FILE *f = fopen(real, "rb");
@@ -176,6 +175,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         snprintf(st->request_id, sizeof st->request_id, "%08x%08llx", (unsigned)(time(NULL) & 0xffffffff),
                  (unsigned long long)n);
         client_ip(c, st->ip, sizeof st->ip);
+        snprintf(st->method, sizeof st->method, "%s", method);
+        snprintf(st->path, sizeof st->path, "%s", url);
         st->route_index = ROUTE_NONE;
         int retry;
         if (!ratelimit_take(d->srv->per_ip, st->ip, &retry)) {
@@ -284,6 +285,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
     jw_kstr(&w, "level", "access");
     jw_kstr(&w, "request_id", st->request_id);
     jw_kstr(&w, "route", st->route ? st->route->name : st->route_index == ROUTE_STATIC ? "static" : "none");
+    jw_kstr(&w, "method", st->method);
+    jw_kstr(&w, "path", st->path);
     jw_kint(&w, "status", st->status);
     char ms[32];
     snprintf(ms, sizeof ms, "%.3f", (double)ns / 1e6);
@@ -303,7 +306,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
 http_daemon *http_start(const http_config *cfg, yt_server *srv) {
     http_daemon *d = yt_calloc(1, sizeof *d);
     d->srv = srv;
-    for (int i = 0; i < api_nroutes; i++) metrics_register_route(i, api_routes[i].method, api_routes[i].name);
+    for (int i = 0; i < api_nroutes; i++) metrics_register_route(i, api_routes[i].method, api_routes[i].pattern);
     metrics_register_route(ROUTE_STATIC, "GET", "static");
     metrics_register_route(ROUTE_NONE, "ANY", "none");
     struct sockaddr_storage ss;

@@ -58,10 +58,6 @@ int auth_login(yt_ctx *x, const char *username, const char *password, char token
             int64_t lock = failures >= LOGIN_MAX_FAILURES ? now + LOGIN_LOCK_MS : 0;
             yt_param q[] = {PI(failures), PI(lock), PI(id)};
             db_exec(x->db, "UPDATE staff SET failed_logins = ?, locked_until = ? WHERE id = ?", 3, q);
-            if (lock) {
-                x->err.retry_after = (int)(LOGIN_LOCK_MS / 1000);
-                return yt_fail(x, YT_ERATE, "username", "too many failed logins; try again later");
-            }
         }
         return yt_fail(x, YT_EAUTH, "password", "wrong username or password");
     }

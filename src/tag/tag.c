@@ -81,7 +81,7 @@ static int write_with_audit(yt_ctx *x, const char *sql, int n, const yt_param *p
     if (returned_id) affected = *returned_id = db_query_int(x->db, sql, n, p, 0);
     else affected = db_exec(x->db, sql, n, p);
     if (affected <= 0) {
-        int rc = db_unique_violation(x->db) ? yt_fail(x, YT_ECONFLICT, field, "the name is already used")
+        int rc = affected < 0 && db_unique_violation(x->db) ? yt_fail(x, YT_ECONFLICT, field, "the name is already used")
                  : affected == 0       ? yt_fail(x, YT_ENOTFOUND, NULL, "no %s with id %lld", entity, (long long)entity_id)
                                        : yt_fail_db(x, action);
         db_rollback(x->db);
