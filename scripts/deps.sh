@@ -2,7 +2,7 @@
 # Installs what yutang needs from Debian's packages, skipping what is already there.
 set -euo pipefail
 
-PKGS=(build-essential cmake ninja-build pkg-config
+PKGS=(build-essential cmake ninja-build pkg-config fonts-noto-cjk
       libmicrohttpd-dev libcjson-dev libsqlite3-dev libpq-dev libsodium-dev libssl-dev
       libcmocka-dev postgresql-15 postgresql-contrib chromium curl ca-certificates)
 

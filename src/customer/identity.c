@@ -74,6 +74,11 @@ int identity_prepare(yt_ctx *x, const char *field, const char *kind, const char 
     return YT_OK;
 }
 
+int64_t identity_holder(yt_db *db, const char *kind, const char *platform, const char *lookup) {
+    yt_param p[] = {PT(kind), PT(platform ? platform : ""), PT(lookup)};
+    return db_query_int(db, "SELECT customer_id FROM identities WHERE kind = ? AND platform = ? AND lookup = ?", 3, p, 0);
+}
+
 int64_t identity_find(yt_db *db, const char *kind, const char *platform, const char *value) {
     yt_ctx tmp = {.db = db, .who = yt_system_actor()};
     char lookup[200], norm[200];

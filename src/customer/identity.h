@@ -11,6 +11,8 @@ int identity_prepare(yt_ctx *x, const char *field, const char *kind, const char 
                      char *lookup, size_t lookupsz, char *norm, size_t normsz);
 /* The customer holding the identity, 0 when none (or invalid input). */
 int64_t identity_find(yt_db *db, const char *kind, const char *platform, const char *value);
+/* The customer holding an already prepared lookup key, 0 when none. */
+int64_t identity_holder(yt_db *db, const char *kind, const char *platform, const char *lookup);
 /* Attaches an identity; YT_ECONFLICT when another customer holds it. Idempotent for the same customer. */
 int identity_add(yt_ctx *x, int64_t customer_id, const char *field, const char *kind, const char *platform,
                  const char *value);

@@ -45,16 +45,18 @@ int64_t event_resolve_customer(yt_ctx *x, const customer_ref *ref, bool create) 
         return 0;
     }
     int64_t found = 0;
+    int64_t holders[5];
     for (int i = 0; i < n; i++) {
         char lookup[200], norm[200];
         if (identity_prepare(x, ids[i].field, ids[i].kind, "", ids[i].value, lookup, sizeof lookup, norm, sizeof norm))
             return 0;
-        int64_t holder = identity_find(x->db, ids[i].kind, "", ids[i].value);
+        int64_t holder = holders[i] = identity_holder(x->db, ids[i].kind, "", lookup);
         if (holder && found && holder != found) {
             /* two identities of one person held by two records: they are one customer */
             int64_t survivor = found < holder ? found : holder, absorbed = found < holder ? holder : found;
             if (customer_merge(x, survivor, absorbed)) return 0;
             holder = survivor;
+            for (int k = 0; k <= i; k++) holders[k] = 0; /* moved by the merge; re-checked below */
         }
         if (holder) found = holder;
     }
@@ -74,7 +76,7 @@ int64_t event_resolve_customer(yt_ctx *x, const customer_ref *ref, bool create) 
         }
     }
     for (int i = 0; i < n; i++) /* attach identities the customer did not have yet */
-        if (identity_add(x, found, ids[i].field, ids[i].kind, "", ids[i].value)) return 0;
+        if (holders[i] != found && identity_add(x, found, ids[i].field, ids[i].kind, "", ids[i].value)) return 0;
     return found;
 }
 
