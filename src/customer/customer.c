@@ -122,12 +122,6 @@ int customer_create_bare(yt_ctx *x, const char *name, int64_t *id) {
     return *id ? YT_OK : yt_fail_db(x, "creating a customer");
 }
 
-static int finish(yt_ctx *x, int rc, const char *what) {
-    if (rc == YT_OK && db_commit(x->db) == 0) return YT_OK;
-    db_rollback(x->db);
-    return x->err.code ? x->err.code : yt_fail_db(x, what);
-}
-
 int customer_create(yt_ctx *x, const customer_input *in, int64_t *id) {
     if (validate(x, in, true)) return x->err.code;
     int64_t owner = in->has_owner ? in->owner_id : 0;
@@ -151,7 +145,7 @@ int customer_create(yt_ctx *x, const customer_input *in, int64_t *id) {
     if (rc == YT_OK) rc = tag_attach(x, *id, in->tags, in->ntags);
     if (rc == YT_OK) rc = customer_index(x, *id);
     if (rc == YT_OK) rc = audit_record(x, "customer.create", "customer", *id, NULL);
-    return finish(x, rc, "creating a customer");
+    return yt_finish(x, rc, "creating a customer");
 }
 
 int customer_resolve(yt_ctx *x, int64_t id, int64_t *live) {
@@ -309,7 +303,7 @@ int customer_update(yt_ctx *x, int64_t id, const customer_input *in) {
         rc = audit_record(x, "customer.update", "customer", id, s.p);
         buf_free(&s);
     }
-    return finish(x, rc, "updating a customer");
+    return yt_finish(x, rc, "updating a customer");
 }
 
 int customer_tag(yt_ctx *x, int64_t id, const char *const *add, int nadd, const char *const *remove, int nremove) {
@@ -342,7 +336,7 @@ int customer_tag(yt_ctx *x, int64_t id, const char *const *add, int nadd, const 
         rc = audit_record(x, "customer.tag", "customer", id, s.p);
         buf_free(&s);
     }
-    return finish(x, rc, "tagging a customer");
+    return yt_finish(x, rc, "tagging a customer");
 }
 
 int customer_list_json(yt_ctx *x, yt_jw *w, const customer_query *q) {
@@ -489,7 +483,7 @@ int customer_merge(yt_ctx *x, int64_t survivor, int64_t absorbed) {
         snprintf(summary, sizeof summary, "{\"absorbed\":%lld,\"survivor\":%lld}", (long long)absorbed, (long long)survivor);
         rc = audit_record(x, "customer.merge", "customer", survivor, summary);
     }
-    return finish(x, rc, "merging customers");
+    return yt_finish(x, rc, "merging customers");
 }
 
 int customer_erase(yt_ctx *x, int64_t id) {
@@ -517,7 +511,7 @@ int customer_erase(yt_ctx *x, int64_t id) {
     }
     if (rc == YT_OK) rc = customer_index(x, id);
     if (rc == YT_OK) rc = audit_record(x, "customer.erase", "customer", id, "{\"pii\":\"removed\",\"orders\":\"kept anonymised\"}");
-    return finish(x, rc, "erasing a customer");
+    return yt_finish(x, rc, "erasing a customer");
 }
 
 static void write_time(yt_jw *w, const char *k, int64_t ms) {
@@ -643,7 +637,7 @@ int customer_transfer(yt_ctx *x, const int64_t *ids, int n, int64_t owner_id, in
     if (rc == YT_OK) rc = audit_record(x, "customer.transfer", "customer", 0, s.p);
     buf_free(&s);
     if (rc) *updated = 0;
-    return finish(x, rc, "transferring customers");
+    return yt_finish(x, rc, "transferring customers");
 }
 
 int remark_add(yt_ctx *x, int64_t customer_id, const char *kind, const char *body, int64_t *remark_id) {
@@ -660,7 +654,7 @@ int remark_add(yt_ctx *x, int64_t customer_id, const char *kind, const char *bod
     int rc = *remark_id ? YT_OK : yt_fail_db(x, "adding a remark");
     if (rc == YT_OK) rc = customer_index(x, customer_id);
     if (rc == YT_OK) rc = audit_record(x, "remark.create", "customer", customer_id, NULL);
-    return finish(x, rc, "adding a remark");
+    return yt_finish(x, rc, "adding a remark");
 }
 
 int remark_write_json(yt_ctx *x, yt_jw *w, int64_t remark_id) {

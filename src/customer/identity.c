@@ -88,6 +88,22 @@ int64_t identity_find(yt_db *db, const char *kind, const char *platform, const c
     return db_query_int(db, "SELECT customer_id FROM identities WHERE kind = ? AND platform = ? AND lookup = ?", 3, p, 0);
 }
 
+int identity_insert(yt_ctx *x, int64_t customer_id, const char *field, const char *kind, const char *platform,
+                    const char *lookup, const char *norm) {
+    int k = kind_index(kind);
+    char *sealed = k >= 0 && kinds[k].sealed ? crypto_pii_seal(norm) : NULL;
+    yt_param p[] = {PI(customer_id), PT(kind), PT(platform ? platform : ""), PT(lookup), PT(sealed), PI(now_ms())};
+    int64_t rc = db_exec(x->db,
+                         "INSERT INTO identities(customer_id, kind, platform, lookup, sealed, created_at) VALUES(?,?,?,?,?,?)",
+                         NPARAMS(p), p);
+    free(sealed);
+    if (rc < 0) {
+        if (db_unique_violation(x->db)) return yt_fail(x, YT_ECONFLICT, field, "this %s already belongs to another customer", kind);
+        return yt_fail_db(x, "adding an identity");
+    }
+    return YT_OK;
+}
+
 int identity_add(yt_ctx *x, int64_t customer_id, const char *field, const char *kind, const char *platform,
                  const char *value) {
     char lookup[200], norm[200];
@@ -98,18 +114,7 @@ int identity_add(yt_ctx *x, int64_t customer_id, const char *field, const char *
                                   3, q, 0);
     if (holder == customer_id) return YT_OK;
     if (holder) return yt_fail(x, YT_ECONFLICT, field, "this %s already belongs to customer %lld", kind, (long long)holder);
-    int k = kind_index(kind);
-    char *sealed = kinds[k].sealed ? crypto_pii_seal(norm) : NULL;
-    yt_param p[] = {PI(customer_id), PT(kind), PT(plat ? plat : ""), PT(lookup), PT(sealed), PI(now_ms())};
-    int64_t rc = db_exec(x->db,
-                         "INSERT INTO identities(customer_id, kind, platform, lookup, sealed, created_at) VALUES(?,?,?,?,?,?)",
-                         NPARAMS(p), p);
-    free(sealed);
-    if (rc < 0) {
-        if (db_unique_violation(x->db)) return yt_fail(x, YT_ECONFLICT, field, "this %s already belongs to another customer", kind);
-        return yt_fail_db(x, "adding an identity");
-    }
-    return YT_OK;
+    return identity_insert(x, customer_id, field, kind, plat, lookup, norm);
 }
 
 static void mask_email(const char *e, char *out, size_t outsz) {

@@ -13,6 +13,9 @@ int identity_prepare(yt_ctx *x, const char *field, const char *kind, const char 
 int64_t identity_find(yt_db *db, const char *kind, const char *platform, const char *value);
 /* The customer holding an already prepared lookup key, 0 when none. */
 int64_t identity_holder(yt_db *db, const char *kind, const char *platform, const char *lookup);
+/* Inserts an identity already prepared by identity_prepare and known to be free. */
+int identity_insert(yt_ctx *x, int64_t customer_id, const char *field, const char *kind, const char *platform,
+                    const char *lookup, const char *norm);
 /* Attaches an identity; YT_ECONFLICT when another customer holds it. Idempotent for the same customer. */
 int identity_add(yt_ctx *x, int64_t customer_id, const char *field, const char *kind, const char *platform,
                  const char *value);

@@ -20,6 +20,12 @@ int yt_fail_db(yt_ctx *x, const char *what) {
     return yt_fail(x, YT_EINTERNAL, NULL, "the store failed while %s", what);
 }
 
+int yt_finish(yt_ctx *x, int rc, const char *what) {
+    if (rc == YT_OK && db_commit(x->db) == 0) return YT_OK;
+    db_rollback(x->db);
+    return rc != YT_OK ? rc : yt_fail_db(x, what);
+}
+
 const yt_actor *yt_system_actor(void) {
     static const yt_actor sys = {.staff_id = 0, .username = "system", .role = "owner", .perms = 0xffffffffu};
     return &sys;

@@ -49,6 +49,9 @@ typedef struct {
     yt_err err;
 } yt_ctx;
 
+/* Ends a unit of work begun with db_begin: commits when rc is YT_OK, else rolls back; returns the outcome. */
+int yt_finish(yt_ctx *x, int rc, const char *what);
+
 /* Sets x->err and returns the code, for `return yt_fail(x, ...)`. */
 int yt_fail(yt_ctx *x, int code, const char *field, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* A store error: logged with the SQL error, reported to the caller as a generic 500. */

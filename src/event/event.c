@@ -46,17 +46,18 @@ int64_t event_resolve_customer(yt_ctx *x, const customer_ref *ref, bool create) 
     }
     int64_t found = 0;
     int64_t holders[5];
+    char lookup[5][200], norm[5][200];
     for (int i = 0; i < n; i++) {
-        char lookup[200], norm[200];
-        if (identity_prepare(x, ids[i].field, ids[i].kind, "", ids[i].value, lookup, sizeof lookup, norm, sizeof norm))
+        if (identity_prepare(x, ids[i].field, ids[i].kind, "", ids[i].value, lookup[i], sizeof lookup[i], norm[i],
+                             sizeof norm[i]))
             return 0;
-        int64_t holder = holders[i] = identity_holder(x->db, ids[i].kind, "", lookup);
+        int64_t holder = holders[i] = identity_holder(x->db, ids[i].kind, "", lookup[i]);
         if (holder && found && holder != found) {
             /* two identities of one person held by two records: they are one customer */
             int64_t survivor = found < holder ? found : holder, absorbed = found < holder ? holder : found;
             if (customer_merge(x, survivor, absorbed)) return 0;
             holder = survivor;
-            for (int k = 0; k <= i; k++) holders[k] = 0; /* moved by the merge; re-checked below */
+            for (int k = 0; k <= i; k++) holders[k] = -1; /* moved by the merge; re-checked below */
         }
         if (holder) found = holder;
     }
@@ -69,14 +70,29 @@ int64_t event_resolve_customer(yt_ctx *x, const customer_ref *ref, bool create) 
             yt_fail(x, YT_ENOTFOUND, "customer", "no customer with this identity");
             return 0;
         }
-        if (customer_create_bare(x, "", &found)) return 0;
-        if (x->who->own_customers_only) {
+        /* A new customer and its identities are one unit. Every identity was checked free above, inside
+         * this write transaction, so only a store failure can stop us half way; that aborts the whole
+         * batch (YT_EINTERNAL), never leaving a customer without its identities. A savepoint here would
+         * be correct too, but costs SQLite a sub-journal copy per new customer. */
+        int rc = customer_create_bare(x, "", &found);
+        if (rc == YT_OK && x->who->own_customers_only) {
             yt_param p[] = {PI(x->who->staff_id), PI(found)};
-            db_exec(x->db, "UPDATE customers SET owner_id = ? WHERE id = ?", 2, p);
+            if (db_exec(x->db, "UPDATE customers SET owner_id = ? WHERE id = ?", 2, p) < 0) rc = yt_fail_db(x, "creating a customer");
         }
+        for (int i = 0; rc == YT_OK && i < n; i++)
+            rc = identity_insert(x, found, ids[i].field, ids[i].kind, "", lookup[i], norm[i]);
+        if (rc != YT_OK) {
+            x->err.code = YT_EINTERNAL;
+            return 0;
+        }
+        return found;
     }
     for (int i = 0; i < n; i++) /* attach identities the customer did not have yet */
-        if (holders[i] != found && identity_add(x, found, ids[i].field, ids[i].kind, "", ids[i].value)) return 0;
+        if (holders[i] != found) {
+            int rc = holders[i] == 0 ? identity_insert(x, found, ids[i].field, ids[i].kind, "", lookup[i], norm[i])
+                                     : identity_add(x, found, ids[i].field, ids[i].kind, "", ids[i].value);
+            if (rc) return 0;
+        }
     return found;
 }
 

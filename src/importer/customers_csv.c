@@ -44,7 +44,21 @@ int import_customers(yt_ctx *x, FILE *f, import_summary *s) {
         return yt_fail(x, YT_EINVAL, "file", "the header needs a 'name' column");
     }
     int nf;
+    long in_tx = 0;
+    if (db_begin(x->db) != 0) {
+        csv_free(&r);
+        return yt_fail_db(x, "importing customers");
+    }
     while ((nf = csv_next(&r)) != -1) {
+        if (in_tx >= 1000) { /* commit in chunks: a crash loses at most the chunk, and a re-run fills it */
+            if (db_commit(x->db) != 0 || db_begin(x->db) != 0) {
+                csv_free(&r);
+                db_rollback(x->db);
+                return yt_fail_db(x, "importing customers");
+            }
+            in_tx = 0;
+        }
+        in_tx++;
         s->read++;
         if (nf == -2) {
             add_error(s, r.line, r.error);
@@ -91,6 +105,7 @@ int import_customers(yt_ctx *x, FILE *f, import_summary *s) {
         free(tagbuf);
         if (rc == YT_EINTERNAL) {
             csv_free(&r);
+            db_rollback(x->db);
             return rc;
         }
         if (rc != YT_OK) {
@@ -103,7 +118,7 @@ int import_customers(yt_ctx *x, FILE *f, import_summary *s) {
     }
     csv_free(&r);
     x->err.code = YT_OK;
-    return YT_OK;
+    return db_commit(x->db) == 0 ? YT_OK : yt_fail_db(x, "importing customers");
 }
 
 int export_customers(yt_ctx *x, yt_buf *out, bool bom) {

@@ -109,18 +109,27 @@ int64_t db_query_int(yt_db *db, const char *sql, int n, const yt_param *p, int64
     return v;
 }
 
+/* The outermost level is a transaction; inner levels are savepoints, so an inner rollback undoes
+ * only its own work and the caller decides about the rest. */
 int db_begin(yt_db *db) {
-    if (db->tx_depth++ > 0) return 0;
-    if (db->drv->exec_script(db, db->drv->begin_sql) != 0) {
-        db->tx_depth = 0;
-        return -1;
-    }
+    char sql[32];
+    if (db->tx_depth == 0) snprintf(sql, sizeof sql, "%s", db->drv->begin_sql);
+    else snprintf(sql, sizeof sql, "SAVEPOINT yt_%d", db->tx_depth);
+    if (db->drv->exec_script(db, sql) != 0) return -1;
+    db->tx_depth++;
     return 0;
 }
 
 int db_commit(yt_db *db) {
     if (db->tx_depth <= 0) return -1;
-    if (--db->tx_depth > 0) return 0;
+    if (db->tx_depth > 1) {
+        char sql[32];
+        snprintf(sql, sizeof sql, "RELEASE yt_%d", db->tx_depth - 1);
+        if (db->drv->exec_script(db, sql) != 0) return -1;
+        db->tx_depth--;
+        return 0;
+    }
+    db->tx_depth = 0;
     if (db->drv->exec_script(db, "COMMIT") != 0) {
         db->drv->exec_script(db, "ROLLBACK");
         return -1;
@@ -130,7 +139,14 @@ int db_commit(yt_db *db) {
 
 void db_rollback(yt_db *db) {
     if (db->tx_depth <= 0) return;
-    db->tx_depth = 0; /* an inner failure aborts the whole transaction */
+    if (db->tx_depth > 1) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "ROLLBACK TO yt_%d; RELEASE yt_%d", db->tx_depth - 1, db->tx_depth - 1);
+        db->tx_depth--;
+        if (db->drv->exec_script(db, sql) == 0) return;
+        /* the savepoint is gone (the transaction failed): abort all of it */
+    }
+    db->tx_depth = 0;
     db->drv->exec_script(db, "ROLLBACK");
 }
 

@@ -64,7 +64,7 @@ yt_rows *db_query(yt_db *db, const char *sql, int n, const yt_param *p);
 /* First column of the first row as an integer; dflt when there is no row or on error. */
 int64_t db_query_int(yt_db *db, const char *sql, int n, const yt_param *p, int64_t dflt);
 int db_exec_script(yt_db *db, const char *sql);
-/* Transactions nest by counting: only the outermost begin/commit reach the database. */
+/* Transactions nest: the outermost level is a transaction, inner levels are savepoints. */
 int db_begin(yt_db *db);
 int db_commit(yt_db *db);
 void db_rollback(yt_db *db);

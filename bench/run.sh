@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Runs the benchmarks on a fresh SQLite database: CDNOW import rate, event ingest rate, phone lookup latency under load.
+# usage: bash bench/run.sh   (after make build); figures go to stdout as JSON lines.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+BIN=$ROOT/build/yutang
+TMP=$(mktemp -d /tmp/yt-bench-XXXXXX)
+PORT=${YT_BENCH_PORT:-18190}
+export YUTANG_ADMIN_PASSWORD=bench-password-1
+export YUTANG_DB=$TMP/bench.db
+trap 'kill $PID 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$TMP"' EXIT
+PID=
+
+echo "# machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r)"
+
+# 1. import rate of the CDNOW master file (69,659 orders, 23,570 customers)
+t0=$(date +%s.%N)
+"$BIN" import orders data/cdnow/master.csv --platform cdnow >"$TMP/import.out"
+t1=$(date +%s.%N)
+rows=$(grep -oE 'imported [0-9]+' "$TMP/import.out" | awk '{print $2}')
+awk -v r="$rows" -v a="$t0" -v b="$t1" 'BEGIN { printf "{\"bench\":\"import_cdnow_master\",\"orders\":%d,\"seconds\":%.3f,\"orders_per_second\":%d}\n", r, b-a, r/(b-a) }'
+
+# 2. customers with phone numbers for the lookup benchmark (50,000, imported as CSV)
+node -e '
+  const n = 50000; const lines = ["name,phone"]; const phones = [];
+  for (let i = 0; i < n; i++) { const p = "139" + String(10000000 + i * 37).padStart(8, "0"); lines.push(`客户${i},${p}`); phones.push(p); }
+  require("fs").writeFileSync(process.argv[1], lines.join("\n") + "\n"); require("fs").writeFileSync(process.argv[2], phones.join("\n") + "\n");
+' "$TMP/customers.csv" "$TMP/phones.txt"
+t0=$(date +%s.%N)
+"$BIN" import customers "$TMP/customers.csv" >"$TMP/import2.out"
+t1=$(date +%s.%N)
+awk -v a="$t0" -v b="$t1" 'BEGIN { printf "{\"bench\":\"import_customers_csv\",\"customers\":50000,\"seconds\":%.3f,\"customers_per_second\":%d}\n", b-a, 50000/(b-a) }'
+
+# 3. the server
+"$BIN" serve --listen "127.0.0.1:$PORT" --rate-limit-per-ip 0 --rate-limit-per-token 0 >"$TMP/serve.out" 2>/dev/null &
+PID=$!
+for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+TOKEN=$(curl -fs -XPOST "http://127.0.0.1:$PORT/api/v1/auth/login" -H 'content-type: application/json' \
+  -d "{\"username\":\"admin\",\"password\":\"$YUTANG_ADMIN_PASSWORD\"}" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).token))')
+
+# 4. event ingest: 30 batches of 10,000 (new customers on first sight), then 30 more (known customers)
+echo "{\"bench\":\"ingest_first_sight\",\"result\":$(node bench/ingest.mjs "http://127.0.0.1:$PORT" "$TOKEN" 30 2 300000)}"
+echo "{\"bench\":\"ingest_known_customers\",\"result\":$(node bench/ingest.mjs "http://127.0.0.1:$PORT" "$TOKEN" 30 2 300000)}"
+
+# 5. phone lookup under concurrent load
+echo "{\"bench\":\"lookup_by_phone\",\"result\":$(node bench/lookup.mjs "http://127.0.0.1:$PORT" "$TOKEN" "$TMP/phones.txt" 20000 16)}"
