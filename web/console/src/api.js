@@ -1,0 +1,100 @@
+// Fetch wrapper for /api/v1: bearer token, problem+json errors shown as messages, 401 sends to login.
+import { ElMessage } from 'element-plus'
+import i18n from './i18n/index.js'
+import { session, clearSession } from './session.js'
+
+const BASE = '/api/v1'
+let unauthorizedHandler = () => {}
+
+export function onUnauthorized(fn) {
+  unauthorizedHandler = fn
+}
+
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super((problem && (problem.detail || problem.title)) || `HTTP ${status}`)
+    this.status = status
+    this.problem = problem || {}
+  }
+}
+
+function buildUrl(path, query) {
+  let url = BASE + path
+  if (query) {
+    const params = new URLSearchParams()
+    for (const [k, v] of Object.entries(query)) {
+      if (v === undefined || v === null || v === '') continue
+      if (Array.isArray(v)) v.forEach((x) => params.append(k, x))
+      else params.append(k, String(v))
+    }
+    const qs = params.toString()
+    if (qs) url += '?' + qs
+  }
+  return url
+}
+
+function describe(status, problem, retryAfter) {
+  const t = i18n.global.t
+  if (status === 429) return t('common.tooManyRequests', { s: retryAfter || '60' })
+  let text = problem.detail || problem.title || `${t('common.requestFailed')} (HTTP ${status})`
+  if (Array.isArray(problem.errors) && problem.errors.length) {
+    text += '：' + problem.errors.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)).join('；')
+  }
+  return text
+}
+
+// request(method, path, {query, body, silent}) -> parsed JSON (null for 204)
+export async function request(method, path, opts = {}) {
+  const headers = { Accept: 'application/json, application/problem+json' }
+  if (session.token) headers.Authorization = 'Bearer ' + session.token
+  const init = { method, headers }
+  if (opts.body !== undefined) {
+    headers['Content-Type'] = 'application/json'
+    init.body = JSON.stringify(opts.body)
+  }
+  let res
+  try {
+    res = await fetch(buildUrl(path, opts.query), init)
+  } catch (e) {
+    if (!opts.silent) ElMessage.error(i18n.global.t('common.networkError'))
+    throw new ApiError(0, { detail: String(e) })
+  }
+  const text = res.status === 204 ? '' : await res.text()
+  let data = null
+  if (text) {
+    try { data = JSON.parse(text) } catch { data = { detail: text.slice(0, 200) } }
+  }
+  if (res.ok) return data
+  const problem = data || {}
+  if (res.status === 401 && path !== '/auth/login') {
+    const hadSession = !!session.token
+    clearSession()
+    if (hadSession && !opts.silent) ElMessage.warning(i18n.global.t('common.sessionExpired'))
+    unauthorizedHandler()
+    throw new ApiError(401, problem)
+  }
+  if (!opts.silent) ElMessage.error({ message: describe(res.status, problem, res.headers.get('Retry-After')), duration: 5000 })
+  throw new ApiError(res.status, problem)
+}
+
+export const api = {
+  get: (path, query, opts = {}) => request('GET', path, { ...opts, query }),
+  post: (path, body, opts = {}) => request('POST', path, { ...opts, body: body ?? {} }),
+  patch: (path, body, opts = {}) => request('PATCH', path, { ...opts, body }),
+  del: (path, opts = {}) => request('DELETE', path, opts)
+}
+
+// Fetches every page of a cursor-paginated list (bounded by maxPages).
+export async function getAll(path, query = {}, maxPages = 20) {
+  const items = []
+  let cursor = null
+  for (let i = 0; i < maxPages; i++) {
+    const page = await api.get(path, { ...query, limit: 200, cursor })
+    items.push(...((page && page.items) || []))
+    cursor = page && page.next_cursor
+    if (!cursor) break
+  }
+  return items
+}
+
+export default api

@@ -1,0 +1,77 @@
+// English UI strings for the console.
+export default {
+  app: { name: 'yutang', subtitle: 'Private-domain customer ops' },
+  common: {
+    search: 'Search', reset: 'Reset', create: 'Create', edit: 'Edit', delete: 'Delete', save: 'Save',
+    cancel: 'Cancel', confirm: 'OK', actions: 'Actions', loadMore: 'Load more', noMore: 'No more',
+    prev: 'Previous', next: 'Next', refresh: 'Refresh', loading: 'Loading…', empty: 'No data',
+    yes: 'Yes', no: 'No', none: 'None', all: 'All', back: 'Back', name: 'Name', createdAt: 'Created',
+    deleteConfirm: 'Delete "{name}"?', saved: 'Saved', deleted: 'Deleted', created: 'Created',
+    requestFailed: 'Request failed', networkError: 'Cannot reach the server',
+    sessionExpired: 'Session expired, please sign in again',
+    tooManyRequests: 'Too many requests, retry in {s} s', add: 'Add'
+  },
+  login: {
+    title: 'Sign in to yutang', username: 'Username', password: 'Password', submit: 'Sign in',
+    required: 'Enter username and password', failed: 'Wrong username or password'
+  },
+  menu: { dashboard: 'Overview', customers: 'Customers', tags: 'Tags', staff: 'Staff', audit: 'Audit log' },
+  header: { logout: 'Sign out', language: 'Language' },
+  dashboard: {
+    title: 'Overview', tagCount: 'Tags', groupCount: 'Tag groups', staffCount: 'Staff',
+    topTags: 'Top tags (customers)', welcome: 'Welcome back, {name}'
+  },
+  customer: {
+    title: 'Customers', searchPlaceholder: 'Search name, nickname or remark', tagFilter: 'Filter by tag',
+    ownerFilter: 'Filter by owner', stageFilter: 'Lifecycle', name: 'Name', nickname: 'Nickname', phone: 'Phone',
+    tags: 'Tags', owner: 'Owner', store: 'Store', stage: 'Lifecycle', city: 'City', gender: 'Gender',
+    birthday: 'Birthday', memberLevel: 'Member level', points: 'Points', consent: 'Marketing consent',
+    identities: 'Identities', createdAt: 'Created', updatedAt: 'Updated', erased: 'Personal data erased',
+    bulkTag: 'Bulk tag', selected: '{n} customers selected', addTags: 'Add tags', removeTags: 'Remove tags',
+    bulkDone: '{n} customers updated', selectFirst: 'Select customers first', create: 'New customer',
+    loaded: '{n} loaded', nameRequired: 'Enter a name', profile: 'Profile', tagPlaceholder: 'Tag name, Enter to add', addTag: 'Add tag',
+    tagAdded: 'Tag "{name}" added', tagRemoved: 'Tag "{name}" removed', remarks: 'Remarks & follow-ups',
+    remarkPlaceholder: 'Write a remark or follow-up…', addRemark: 'Add remark', remarkAdded: 'Remark added',
+    timeline: 'Timeline', orders: 'Orders', noTags: 'No tags', identityKind: 'Kind',
+    identityPlatform: 'Platform', identityValue: 'Value', orderPlatform: 'Platform', orderId: 'Order ID',
+    orderedAt: 'Ordered at', quantity: 'Qty', amount: 'Amount', orderStatus: 'Status',
+    notFound: 'Customer not found', mergedInto: 'This customer was merged into #{id}'
+  },
+  gender: { male: 'Male', female: 'Female', unknown: 'Unknown' },
+  stage: {
+    stranger: 'Stranger', weak_tie: 'Weak tie', customer: 'Customer', repeat_customer: 'Repeat customer',
+    fan: 'Fan', iron_fan: 'Loyal fan', partner: 'Partner'
+  },
+  consentState: { unknown: 'Unknown', granted: 'Granted', withdrawn: 'Withdrawn' },
+  remarkKind: { remark: 'Remark', follow_up: 'Follow-up' },
+  identityKind: {
+    phone: 'Phone', unionid: 'UnionID', openid: 'OpenID', external_userid: 'WeCom external contact',
+    email: 'Email', buyer: 'Marketplace buyer'
+  },
+  eventType: {
+    contact_added: 'Contact added', contact_removed: 'Contact removed', group_joined: 'Joined group',
+    group_left: 'Left group', message_sent: 'Message sent', order_paid: 'Order paid',
+    order_refunded: 'Order refunded', page_viewed: 'Page viewed', form_submitted: 'Form submitted',
+    coupon_redeemed: 'Coupon redeemed', checkin: 'Check-in'
+  },
+  tags: {
+    title: 'Tags', groups: 'Tag groups', tags: 'Tags', newGroup: 'New group', newTag: 'New tag',
+    groupName: 'Group name', tagName: 'Tag name', group: 'Group', ungrouped: 'Ungrouped',
+    customerCount: 'Customers', chartTitle: 'Tags with the most customers', renameGroup: 'Rename group',
+    editTag: 'Edit tag', deleteGroupHint: 'Tags in a deleted group are kept, ungrouped.',
+    nameRequired: 'Enter a name'
+  },
+  staff: {
+    title: 'Staff', username: 'Username', displayName: 'Display name', role: 'Role', store: 'Store',
+    active: 'Active', password: 'Initial password', newStaff: 'New staff member', passwordHint: 'At least 8 characters',
+    usernameRequired: 'Enter a username', passwordShort: 'Password must be at least 8 characters'
+  },
+  role: {
+    owner: 'Owner', admin: 'Admin', operator: 'Operator', editor: 'Editor', guide: 'Guide', service: 'Service',
+    analyst: 'Analyst'
+  },
+  audit: {
+    title: 'Audit log', at: 'Time', actor: 'Actor', action: 'Action', entity: 'Entity', entityId: 'Entity ID',
+    actorId: 'Actor ID', summary: 'Summary', page: 'Page {n}'
+  }
+}

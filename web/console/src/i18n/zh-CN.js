@@ -1,0 +1,73 @@
+// Simplified Chinese (default) UI strings for the console.
+export default {
+  app: { name: '鱼塘', subtitle: '私域客户运营' },
+  common: {
+    search: '搜索', reset: '重置', create: '新建', edit: '编辑', delete: '删除', save: '保存',
+    cancel: '取消', confirm: '确定', actions: '操作', loadMore: '加载更多', noMore: '没有更多了',
+    prev: '上一页', next: '下一页', refresh: '刷新', loading: '加载中…', empty: '暂无数据',
+    yes: '是', no: '否', none: '无', all: '全部', back: '返回', name: '名称', createdAt: '创建时间',
+    deleteConfirm: '确定删除“{name}”吗？', saved: '已保存', deleted: '已删除', created: '已创建',
+    requestFailed: '请求失败', networkError: '无法连接服务器', sessionExpired: '登录已过期，请重新登录',
+    tooManyRequests: '请求过于频繁，请 {s} 秒后再试', add: '添加'
+  },
+  login: {
+    title: '登录鱼塘控制台', username: '用户名', password: '密码', submit: '登录',
+    required: '请输入用户名和密码', failed: '用户名或密码错误'
+  },
+  menu: { dashboard: '概览', customers: '客户', tags: '标签', staff: '员工', audit: '审计日志' },
+  header: { logout: '退出登录', language: '语言' },
+  dashboard: {
+    title: '概览', tagCount: '标签数', groupCount: '标签组', staffCount: '员工数',
+    topTags: '热门标签（客户数）', welcome: '欢迎回来，{name}'
+  },
+  customer: {
+    title: '客户', searchPlaceholder: '搜索姓名、昵称或备注', tagFilter: '按标签筛选',
+    ownerFilter: '按负责人筛选', stageFilter: '生命周期', name: '姓名', nickname: '昵称', phone: '手机号',
+    tags: '标签', owner: '负责人', store: '门店', stage: '生命周期', city: '城市', gender: '性别',
+    birthday: '生日', memberLevel: '会员等级', points: '积分', consent: '营销授权',
+    identities: '身份标识', createdAt: '创建时间', updatedAt: '更新时间', erased: '已删除个人信息',
+    bulkTag: '批量打标签', selected: '已选 {n} 位客户', addTags: '添加标签', removeTags: '移除标签',
+    bulkDone: '已更新 {n} 位客户', selectFirst: '请先选择客户', create: '新建客户', loaded: '已加载 {n} 位',
+    nameRequired: '请输入姓名', profile: '客户资料', tagPlaceholder: '输入标签名，回车添加', addTag: '添加标签', tagAdded: '已添加标签“{name}”',
+    tagRemoved: '已移除标签“{name}”', remarks: '备注与跟进', remarkPlaceholder: '写下备注或跟进记录…',
+    addRemark: '添加备注', remarkAdded: '已添加备注', timeline: '行为时间线', orders: '订单',
+    noTags: '暂无标签', identityKind: '类型', identityPlatform: '平台', identityValue: '值',
+    orderPlatform: '平台', orderId: '订单号', orderedAt: '下单时间', quantity: '数量', amount: '金额',
+    orderStatus: '状态', notFound: '客户不存在', mergedInto: '该客户已合并到 #{id}'
+  },
+  gender: { male: '男', female: '女', unknown: '未知' },
+  stage: {
+    stranger: '陌生人', weak_tie: '弱关系', customer: '客户', repeat_customer: '回头客',
+    fan: '粉丝', iron_fan: '铁粉', partner: '合伙人'
+  },
+  consentState: { unknown: '未知', granted: '已授权', withdrawn: '已撤回' },
+  remarkKind: { remark: '备注', follow_up: '跟进' },
+  identityKind: {
+    phone: '手机号', unionid: 'UnionID', openid: 'OpenID', external_userid: '企业微信外部联系人',
+    email: '邮箱', buyer: '电商买家'
+  },
+  eventType: {
+    contact_added: '添加好友', contact_removed: '删除好友', group_joined: '入群', group_left: '退群',
+    message_sent: '发送消息', order_paid: '订单支付', order_refunded: '订单退款', page_viewed: '浏览页面',
+    form_submitted: '提交表单', coupon_redeemed: '核销优惠券', checkin: '签到'
+  },
+  tags: {
+    title: '标签', groups: '标签组', tags: '标签', newGroup: '新建标签组', newTag: '新建标签',
+    groupName: '标签组名称', tagName: '标签名称', group: '所属标签组', ungrouped: '未分组',
+    customerCount: '客户数', chartTitle: '客户数最多的标签', renameGroup: '重命名标签组',
+    editTag: '编辑标签', deleteGroupHint: '删除标签组后，组内标签会保留为未分组。', nameRequired: '请输入名称'
+  },
+  staff: {
+    title: '员工', username: '用户名', displayName: '显示名称', role: '角色', store: '门店', active: '启用',
+    password: '初始密码', newStaff: '新建员工', passwordHint: '至少 8 位', usernameRequired: '请输入用户名',
+    passwordShort: '密码至少 8 位'
+  },
+  role: {
+    owner: '所有者', admin: '管理员', operator: '运营', editor: '编辑', guide: '导购', service: '客服',
+    analyst: '分析师'
+  },
+  audit: {
+    title: '审计日志', at: '时间', actor: '操作人', action: '动作', entity: '对象', entityId: '对象 ID',
+    actorId: '操作人 ID', summary: '摘要', page: '第 {n} 页'
+  }
+}
