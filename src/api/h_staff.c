@@ -1,5 +1,6 @@
 /* Handlers: staff accounts and stores. */
 #include "handlers.h"
+#include "../base/timeutil.h"
 #include "../staff/staff.h"
 #include <string.h>
 
@@ -87,5 +88,8 @@ void h_store_create(yt_req *r) {
     jw_kint(&w, "id", id);
     jw_kstr(&w, "name", name);
     jw_kstr(&w, "city", city ? city : "");
+    char ts[40];
+    time_fmt(now_ms(), ts, sizeof ts);
+    jw_kstr(&w, "created_at", ts);
     jw_obj_end(&w);
 }

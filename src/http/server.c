@@ -80,12 +80,27 @@ static void client_ip(struct MHD_Connection *c, char *out, size_t outsz) {
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)outsz);
 }
 
+/* libmicrohttpd would decode %XX before routing, turning a tag named "会员/金卡" into two path segments.
+ * This callback keeps the URL as sent; path parameters and query values are decoded after matching. */
+static size_t keep_escaped(void *cls, struct MHD_Connection *c, char *s) {
+    (void)cls;
+    (void)c;
+    return strlen(s);
+}
+
+static char *decoded(yt_arena *a, const char *s, size_t n) {
+    char *copy = arena_strndup(a, s, n);
+    size_t len = MHD_http_unescape(copy);
+    copy[len] = '\0';
+    return copy;
+}
+
 static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key, const char *value) {
     yt_req *r = cls;
     (void)kind;
     if (r->nquery >= API_MAX_QUERY) return MHD_NO;
-    r->query[r->nquery].key = arena_strdup(&r->arena, key);
-    r->query[r->nquery].value = arena_strdup(&r->arena, value ? value : "");
+    r->query[r->nquery].key = decoded(&r->arena, key, strlen(key));
+    r->query[r->nquery].value = decoded(&r->arena, value ? value : "", value ? strlen(value) : 0);
     r->nquery++;
     return MHD_YES;
 }
@@ -227,7 +242,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (st->route_index == ROUTE_STATIC) {
         yt_buf out = YT_BUF_INIT;
         const char *type;
-        if (!read_static(d->srv->console_dir, url, &out, &type)) {
+        yt_arena a = {0};
+        bool found = read_static(d->srv->console_dir, decoded(&a, url, strlen(url)), &out, &type);
+        arena_free(&a);
+        if (!found) {
             buf_free(&out);
             st->early_status = 404;
             st->early_detail = "no such file";
@@ -251,7 +269,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     snprintf(r.request_id, sizeof r.request_id, "%s", st->request_id);
     for (int i = 0; i < st->nparams; i++) {
         size_t n = strcspn(st->params[i], "/");
-        r.params[i] = arena_strndup(&r.arena, st->params[i], n);
+        r.params[i] = decoded(&r.arena, st->params[i], n);
     }
     r.nparams = st->nparams;
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_query, &r);
@@ -340,6 +358,7 @@ http_daemon *http_start(const http_config *cfg, yt_server *srv) {
                               MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(cfg->header_limit ? cfg->header_limit : 65536),
                               MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
                               MHD_OPTION_NOTIFY_COMPLETED, on_completed, d,
+                              MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
                               MHD_OPTION_END);
     if (!d->mhd) {
         log_error("cannot listen on %s:%d: %s", cfg->host, cfg->port, strerror(errno));

@@ -78,8 +78,12 @@ static int write_with_audit(yt_ctx *x, const char *sql, int n, const yt_param *p
                             const char *action, const char *entity, int64_t entity_id, const char *field) {
     if (db_begin(x->db) != 0) return yt_fail_db(x, action);
     int64_t affected;
-    if (returned_id) affected = *returned_id = db_query_int(x->db, sql, n, p, 0);
-    else affected = db_exec(x->db, sql, n, p);
+    if (returned_id) { /* INSERT ... RETURNING yields a row on success, -1 (the default) on an error */
+        affected = *returned_id = db_query_int(x->db, sql, n, p, -1);
+        if (*returned_id < 0) *returned_id = 0;
+    } else {
+        affected = db_exec(x->db, sql, n, p);
+    }
     if (affected <= 0) {
         int rc = affected < 0 && db_unique_violation(x->db) ? yt_fail(x, YT_ECONFLICT, field, "the name is already used")
                  : affected == 0       ? yt_fail(x, YT_ENOTFOUND, NULL, "no %s with id %lld", entity, (long long)entity_id)
