@@ -51,6 +51,7 @@ struct yt_req {
     const char *content_type;
     const char *authorization;
     const char *client_ip;
+    const char *idempotency_key; /* Idempotency-Key header of a write, or NULL */
     api_kv query[API_MAX_QUERY];
     int nquery;
     const char *params[API_MAX_PATH_PARAMS];

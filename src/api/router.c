@@ -1,7 +1,9 @@
 /* The dispatcher: matches the route, then checks auth, permission, rate limit and body before any handler runs. */
 #include "api.h"
 #include "server.h"
+#include "../base/crypto.h"
 #include "../base/log.h"
+#include "../base/timeutil.h"
 #include "../base/ratelimit.h"
 #include "../base/text.h"
 #include "../staff/auth.h"
@@ -97,6 +99,58 @@ static bool has_escaped_nul(const char *s, size_t n) {
     return false;
 }
 
+#define IDEMPOTENCY_TTL_MS (24LL * 3600 * 1000)
+
+/* A write with an Idempotency-Key runs once per staff member and key: a retry with the same request gets
+ * the stored answer back; the same key on a different request is a 409. Answers of 5xx are not stored. */
+static void idempotent_run(yt_req *r) {
+    const char *key = r->idempotency_key;
+    size_t kl = strlen(key);
+    if (kl < 1 || kl > 200) {
+        api_problem(r, 400, "Idempotency-Key", "the Idempotency-Key header must be 1 to 200 characters");
+        return;
+    }
+    yt_buf fp = YT_BUF_INIT;
+    buf_printf(&fp, "%s %s\n", r->method, r->path);
+    for (int i = 0; i < r->nquery; i++) buf_printf(&fp, "%s=%s&", r->query[i].key, r->query[i].value);
+    buf_putc(&fp, '\n');
+    buf_append(&fp, r->body, r->body_len);
+    char hash[YT_HASH_HEX];
+    crypto_hash_hex(fp.p, fp.len, hash);
+    buf_free(&fp);
+    int64_t now = now_ms();
+    yt_param p[] = {PI(r->who.staff_id), PT(key), PI(now - IDEMPOTENCY_TTL_MS)};
+    yt_rows *rows = db_query(r->x.db,
+                             "SELECT request_hash, status, content_type, response FROM idempotency_keys"
+                             " WHERE staff_id = ? AND key = ? AND created_at > ?",
+                             3, p);
+    if (rows && rows_next(rows)) {
+        if (strcmp(rows_text(rows, 0), hash) != 0) {
+            api_problem(r, 409, "Idempotency-Key", "this Idempotency-Key was already used for a different request");
+        } else {
+            r->status = (int)rows_int(rows, 1);
+            r->out_type = rows_text(rows, 2)[0] ? arena_strdup(&r->arena, rows_text(rows, 2)) : NULL;
+            buf_reset(&r->out);
+            buf_puts(&r->out, rows_text(rows, 3));
+        }
+        rows_free(rows);
+        return;
+    }
+    rows_free(rows);
+    r->route->fn(r);
+    if (r->status >= 500 || r->x.db->tx_depth) return;
+    yt_param q[] = {PI(now - IDEMPOTENCY_TTL_MS)};
+    db_exec(r->x.db, "DELETE FROM idempotency_keys WHERE created_at <= ?", 1, q);
+    yt_param s[] = {PI(r->who.staff_id), PT(key), PT(hash), PI(r->status), PT(r->out_type ? r->out_type : ""),
+                    PT(r->out.p ? r->out.p : ""), PI(now)};
+    db_exec(r->x.db,
+            "INSERT INTO idempotency_keys(staff_id, key, request_hash, status, content_type, response, created_at)"
+            " VALUES(?,?,?,?,?,?,?) ON CONFLICT(staff_id, key) DO UPDATE SET request_hash = excluded.request_hash,"
+            " status = excluded.status, content_type = excluded.content_type, response = excluded.response,"
+            " created_at = excluded.created_at",
+            NPARAMS(s), s);
+}
+
 void api_dispatch(yt_req *r) {
     const yt_route *rt = r->route;
     r->x.db = store_db(r->store);
@@ -159,7 +213,11 @@ void api_dispatch(yt_req *r) {
             return;
         }
     }
-    rt->fn(r);
+    if (r->idempotency_key && strcmp(r->method, "GET") != 0 && !(rt->flags & ROUTE_PUBLIC)) {
+        idempotent_run(r);
+    } else {
+        rt->fn(r);
+    }
     if (r->x.db->tx_depth) { /* a handler must never leave a transaction open */
         log_error("route %s left a transaction open; rolled back", rt->name);
         db_rollback(r->x.db);

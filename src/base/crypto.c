@@ -116,6 +116,12 @@ char *crypto_pii_open(const char *sealed) {
     return plain;
 }
 
+void crypto_hash_hex(const void *data, size_t n, char out[YT_HASH_HEX]) {
+    unsigned char h[32];
+    crypto_generichash(h, sizeof h, data, n, NULL, 0);
+    sodium_bin2hex(out, YT_HASH_HEX, h, sizeof h);
+}
+
 void crypto_blind_index(const char *kind, const char *value, char out[YT_HASH_HEX]) {
     unsigned char h[32];
     crypto_generichash_state st;

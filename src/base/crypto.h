@@ -23,6 +23,8 @@ bool crypto_pw_verify(const char *stored, const char *pw);
 char *crypto_pii_seal(const char *plain);
 /* Decrypts a crypto_pii_seal() result; malloc'd plaintext or NULL when tampered / wrong key. */
 char *crypto_pii_open(const char *sealed);
+/* Unkeyed BLAKE2b-256 of bytes as hex, for fingerprints (request bodies). */
+void crypto_hash_hex(const void *data, size_t n, char out[YT_HASH_HEX]);
 /* Keyed blind index of (kind, value) as hex, for exact lookup of encrypted values. */
 void crypto_blind_index(const char *kind, const char *value, char out[YT_HASH_HEX]);
 /* Random password of n readable characters. */

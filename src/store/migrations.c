@@ -56,6 +56,11 @@ static const migration sqlite_migrations[] = {
      "  action TEXT NOT NULL, entity TEXT NOT NULL, entity_id TEXT NOT NULL DEFAULT '',"
      "  summary TEXT NOT NULL DEFAULT '{}') STRICT;"
      "CREATE VIRTUAL TABLE customer_fts USING fts5(name, nickname, remarks, tokenize='trigram');"},
+    {2,
+     "CREATE TABLE idempotency_keys(staff_id INTEGER NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL,"
+     "  status INTEGER NOT NULL, content_type TEXT NOT NULL, response TEXT NOT NULL, created_at INTEGER NOT NULL,"
+     "  PRIMARY KEY(staff_id, key)) STRICT;"
+     "CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at);"},
 };
 
 static const migration pg_migrations[] = {
@@ -108,6 +113,11 @@ static const migration pg_migrations[] = {
      "CREATE TABLE audit_log(id BIGSERIAL PRIMARY KEY, at BIGINT NOT NULL, actor_id BIGINT, actor TEXT NOT NULL,"
      "  action TEXT NOT NULL, entity TEXT NOT NULL, entity_id TEXT NOT NULL DEFAULT '',"
      "  summary TEXT NOT NULL DEFAULT '{}');"},
+    {2,
+     "CREATE TABLE idempotency_keys(staff_id BIGINT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL,"
+     "  status BIGINT NOT NULL, content_type TEXT NOT NULL, response TEXT NOT NULL, created_at BIGINT NOT NULL,"
+     "  PRIMARY KEY(staff_id, key));"
+     "CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at);"},
 };
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
