@@ -3,6 +3,7 @@
 #include "../base/timeutil.h"
 #include "../customer/customer.h"
 #include "../customer/identity.h"
+#include "../domain/audit.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -136,6 +137,15 @@ int event_ingest(yt_ctx *x, const event_in *items, int n, int *accepted, int *du
         else (*accepted)++;
     }
     x->err.code = YT_OK;
+    char summary[96];
+    snprintf(summary, sizeof summary, "{\"accepted\":%d,\"duplicates\":%d,\"rejected\":%d}", *accepted, *duplicates,
+             *nerrors - nerr_in);
+    if (audit_record(x, "events.ingest", "event", 0, summary)) {
+        db_rollback(x->db);
+        *accepted = *duplicates = 0;
+        *nerrors = nerr_in;
+        return x->err.code;
+    }
     if (db_commit(x->db) != 0) {
         *accepted = *duplicates = 0;
         *nerrors = nerr_in;

@@ -5,6 +5,7 @@
 #include "../domain/audit.h"
 #include "roles.h"
 #include "staff.h"
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,10 +22,15 @@ static int insert_token(yt_ctx *x, int64_t staff_id, const char *kind, const cha
     return *id ? YT_OK : yt_fail_db(x, "creating a token");
 }
 
+/* A real argon2id hash to verify against when the username is unknown, made once. */
+static char dummy_hash[YT_PWHASH_LEN];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+static void make_dummy_hash(void) {
+    if (!crypto_pw_hash("not-a-real-password", dummy_hash)) dummy_hash[0] = '\0';
+}
+
 int auth_login(yt_ctx *x, const char *username, const char *password, char token[YT_TOKEN_LEN],
                int64_t *expires_at, int64_t *staff_id) {
-    static const char *dummy_hash = NULL;
-    static char dummy_buf[YT_PWHASH_LEN];
     int64_t now = now_ms();
     yt_param p[] = {PT(username)};
     yt_rows *r = db_query(x->db, "SELECT id, pw_hash, active, failed_logins, locked_until FROM staff WHERE username = ?",
@@ -48,8 +54,8 @@ int auth_login(yt_ctx *x, const char *username, const char *password, char token
     if (id) {
         ok = crypto_pw_verify(hash, password) && active;
     } else { /* same work for an unknown user, so timing does not reveal which usernames exist */
-        if (!dummy_hash && crypto_pw_hash("not-a-real-password", dummy_buf)) dummy_hash = dummy_buf;
-        if (dummy_hash) crypto_pw_verify(dummy_hash, password);
+        pthread_once(&dummy_once, make_dummy_hash);
+        if (dummy_hash[0]) crypto_pw_verify(dummy_hash, password);
         ok = false;
     }
     if (!ok) {
