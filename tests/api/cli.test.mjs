@@ -1,0 +1,142 @@
+// The `yutang` command line: help, migrate, user, token, import, export, backup, configuration precedence.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { binPath, ROOT } from '../lib/server.mjs';
+
+const KEY = 'ab'.repeat(32);
+let dir, db;
+
+function yt(args, env = {}) {
+  const r = spawnSync(binPath(), args, {
+    cwd: dir, encoding: 'utf8', timeout: 60000,
+    env: { ...process.env, YUTANG_DATA_KEY: KEY, YUTANG_DB: db, ...env },
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+before(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yt-cli-'));
+  db = path.join(dir, 'cli.db');
+});
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('help and version', () => {
+  test('every subcommand explains itself with --help', () => {
+    for (const cmd of ['serve', 'migrate', 'import', 'export', 'user', 'token', 'backup', 'version', 'routes', 'demo']) {
+      const r = yt([cmd, '--help']);
+      assert.equal(r.code, 0, `${cmd} --help: ${r.err}`);
+      assert.match(r.out, new RegExp(`usage: yutang ${cmd}`));
+    }
+    const top = yt(['--help']);
+    assert.equal(top.code, 0);
+    assert.match(top.out, /serve/);
+    assert.equal(yt(['no-such-command']).code, 2);
+  });
+  test('version names the schema versions', () => {
+    const r = yt(['version']);
+    assert.equal(r.code, 0);
+    assert.match(r.out, /^yutang \d+\.\d+\.\d+ \(schema \d+ sqlite, \d+ postgresql\)/);
+  });
+});
+
+describe('migrate, users and tokens', () => {
+  test('migrate creates the schema and is idempotent', () => {
+    const a = yt(['migrate']);
+    assert.equal(a.code, 0, a.err);
+    const v = a.out.match(/schema version (\d+) \(latest (\d+)\)/);
+    assert.ok(v, a.out);
+    assert.equal(v[1], v[2]);
+    assert.equal(yt(['migrate']).code, 0);
+  });
+  test('user add, list, passwd; bad role and duplicate are refused', () => {
+    const a = yt(['user', 'add', 'guide.cli', '--role', 'guide', '--password', 'guide-pass-1', '--display-name', '导购小王']);
+    assert.equal(a.code, 0, a.err);
+    assert.match(a.out, /created user guide\.cli/);
+    assert.notEqual(yt(['user', 'add', 'guide.cli', '--role', 'guide', '--password', 'guide-pass-1']).code, 0);
+    const bad = yt(['user', 'add', 'x.cli', '--role', 'emperor', '--password', 'some-pass-1']);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.err, /role/);
+    const l = yt(['user', 'list']);
+    assert.match(l.out, /guide\.cli .*导购小王 .*guide/);
+    const p = yt(['user', 'passwd', 'guide.cli']);
+    assert.equal(p.code, 0, p.err);
+    assert.match(p.out, /password: \S{16}/, 'a generated password is printed once');
+  });
+  test('token create prints a token once; revoke works', () => {
+    const t = yt(['token', 'create', '--user', 'guide.cli', '--name', 'crm-sync', '--scopes', 'customers.read', '--ttl-days', '7']);
+    assert.equal(t.code, 0, t.err);
+    assert.match(t.out.trim(), /^yt_[A-Za-z0-9_-]{40,}$/);
+    const bad = yt(['token', 'create', '--user', 'guide.cli', '--scopes', 'root.all']);
+    assert.notEqual(bad.code, 0);
+    assert.notEqual(yt(['token', 'create', '--user', 'nobody']).code, 0);
+  });
+});
+
+describe('import, export, backup', () => {
+  const sample = path.join(ROOT, 'data', 'cdnow', 'sample.csv');
+  test('orders import reports a summary and is idempotent on re-run', () => {
+    const a = yt(['import', 'orders', sample, '--map', 'customer_ref=customer_ref,ordered_on=ordered_on,quantity=quantity,amount=amount']);
+    assert.equal(a.code, 0, a.err);
+    assert.match(a.out, /read 6919, imported 6919, already there 0, skipped 0, customers created 2357/);
+    const b = yt(['import', 'orders', sample]);
+    assert.match(b.out, /read 6919, imported 0, already there 6919, skipped 0, customers created 0/);
+    const bad = yt(['import', 'orders', sample, '--map', 'price=amount']);
+    assert.equal(bad.code, 2);
+  });
+  test('customers import and export with a BOM', () => {
+    const csv = path.join(dir, 'c.csv');
+    fs.writeFileSync(csv, 'name,phone,tags\n李雷,13900001111,宝妈|有宠物\n韩梅梅,not-a-phone,\n');
+    const a = yt(['import', 'customers', csv]);
+    assert.equal(a.code, 0, a.err);
+    assert.match(a.out, /imported 1, .*skipped 1/);
+    assert.match(a.out, /line 3: phone/);
+    const out = path.join(dir, 'out.csv');
+    assert.equal(yt(['export', 'customers', '--bom', '--out', out]).code, 0);
+    const text = fs.readFileSync(out, 'utf8');
+    assert.equal(text.charCodeAt(0), 0xfeff, 'BOM first');
+    assert.match(text, /李雷,,13900001111,/, 'the CLI is the system actor and sees full phones');
+    assert.match(text, /宝妈\|有宠物/);
+  });
+  test('backup writes a usable SQLite copy', () => {
+    const copy = path.join(dir, 'backup.db');
+    const r = yt(['backup', copy]);
+    assert.equal(r.code, 0, r.err);
+    const v = yt(['migrate'], { YUTANG_DB: copy });
+    assert.equal(v.code, 0, v.err);
+    const u = yt(['user', 'list'], { YUTANG_DB: copy });
+    assert.match(u.out, /guide\.cli/);
+  });
+});
+
+describe('configuration', () => {
+  test('flags win over the environment, which wins over the config file', () => {
+    const other = path.join(dir, 'other.db');
+    const conf = path.join(dir, 'yutang.conf');
+    fs.writeFileSync(conf, `# a comment\nYUTANG_DB=${path.join(dir, 'from-file.db')}\n`);
+    assert.equal(yt(['migrate', '--db', other]).code, 0);
+    assert.ok(fs.existsSync(other), 'the --db flag won over YUTANG_DB');
+    assert.equal(yt(['migrate'], { YUTANG_CONFIG: conf, YUTANG_DB: '' }).code, 0);
+    assert.ok(fs.existsSync(path.join(dir, 'from-file.db')), 'the config file is read');
+    const bad = yt(['migrate'], { YUTANG_CONFIG: conf, YUTANG_THREADS: 'many' });
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /YUTANG_THREADS/);
+  });
+  test('a malformed data key is refused', () => {
+    const r = yt(['migrate'], { YUTANG_DATA_KEY: 'short' });
+    assert.notEqual(r.code, 0);
+    assert.match(r.err, /YUTANG_DATA_KEY/);
+  });
+  test('a database newer than the binary is refused', () => {
+    const newer = path.join(dir, 'newer.db');
+    assert.equal(yt(['migrate', '--db', newer]).code, 0);
+    const r = spawnSync('sqlite3', [newer, 'INSERT INTO schema_version VALUES (999, 0)']); // sqlite3 comes from scripts/deps.sh
+    assert.equal(r.status, 0, String(r.error || r.stderr));
+    const m = yt(['migrate', '--db', newer]);
+    assert.notEqual(m.code, 0);
+    assert.match(m.err, /newer than this yutang/);
+  });
+});
