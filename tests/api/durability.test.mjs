@@ -1,0 +1,92 @@
+// Durability: SIGTERM while writes are in flight; the server drains and exits cleanly, and every acknowledged write survives.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from '../lib/server.mjs';
+import { client, expectStatus, listAll, uniq } from '../lib/client.mjs';
+
+function sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }
+
+describe('SIGTERM during in-flight writes', () => {
+  test('graceful stop keeps every acknowledged write', { timeout: 300000 }, async (t) => {
+    const srv = await startServer({ name: 'durability' });
+    try {
+      let { api } = client(srv.baseUrl);
+      let token = await client(srv.baseUrl).login('admin', srv.adminPassword);
+      const run = uniq('d');
+      const tag = `耐久${run}`;
+      const ackCustomers = [];   // {id, name}
+      const ackRemarks = [];     // {customerId, body}
+      const ackEvents = [];      // keys
+      const statuses = [];
+      let stopping = false; let n = 0;
+      const anchor = expectStatus(await api('POST', '/api/v1/customers', { token, body: { name: `锚${run}` } }), 201);
+
+      const worker = async (w) => {
+        while (!stopping || n < 100000) {
+          const i = n++;
+          try {
+            if (i % 3 === 0) {
+              const name = `耐久客户${run}-${i}`;
+              const r = await api('POST', '/api/v1/customers', { token, body: { name, tags: [tag] }, timeoutMs: 20000 });
+              statuses.push(r.status);
+              if (r.status === 201) ackCustomers.push({ id: r.json.id, name });
+            } else if (i % 3 === 1) {
+              const body = `备注${run}-${i}`;
+              const r = await api('POST', `/api/v1/customers/${anchor.id}/remarks`, { token, body: { body }, timeoutMs: 20000 });
+              statuses.push(r.status);
+              if (r.status === 201) ackRemarks.push(body);
+            } else {
+              const keys = Array.from({ length: 20 }, (_, k) => `${run}-${i}-${k}`);
+              const r = await api('POST', '/api/v1/events', { token, body: { events: keys.map((key) => ({ customer: { id: anchor.id }, type: 'checkin', key })) }, timeoutMs: 20000 });
+              statuses.push(r.status);
+              if (r.status === 200 && r.json.accepted === 20) ackEvents.push(...keys);
+            }
+          } catch {
+            if (stopping) return;     // the listener is closed: stop this worker
+            throw new Error(`worker ${w}: request failed before SIGTERM`);
+          }
+          if (stopping && srv.exitCode !== undefined) return;
+        }
+      };
+      const workers = Array.from({ length: 10 }, (_, w) => worker(w));
+      await sleep(1500);
+      assert.ok(ackCustomers.length + ackRemarks.length + ackEvents.length > 0, 'writes were acknowledged before SIGTERM');
+      stopping = true;
+      const t0 = Date.now();
+      const ex = await srv.stop(20000);
+      const took = Date.now() - t0;
+      await Promise.all(workers);
+      assert.equal(ex.signal, null, `exited by itself after SIGTERM, not killed (signal ${ex.signal})`);
+      assert.equal(ex.code, 0, 'clean exit code');
+      assert.ok(took < 15000, `drained within 15 s (${took} ms)`);
+      assert.ok(statuses.every((s) => s < 500 || s === 503), `only 503 allowed while draining, got ${[...new Set(statuses)]}`);
+
+      t.diagnostic(`acknowledged before exit: ${ackCustomers.length} customers, ${ackRemarks.length} remarks, ${ackEvents.length} events; drained in ${took} ms`);
+      await srv.restart();
+      ({ api } = client(srv.baseUrl));
+      token = await client(srv.baseUrl).login('admin', srv.adminPassword);
+      const listed = await listAll(api, `/api/v1/customers?tag=${encodeURIComponent(tag)}`, token, { limit: 200 });
+      const have = new Map(listed.items.map((c) => [c.id, c.name]));
+      const lost = ackCustomers.filter((c) => have.get(c.id) !== c.name);
+      assert.deepEqual(lost.slice(0, 10), [], `${lost.length} of ${ackCustomers.length} acknowledged customers lost`);
+      const remarks = new Set((await listAll(api, `/api/v1/customers/${anchor.id}/remarks`, token, { limit: 200 })).items.map((r) => r.body));
+      const lostR = ackRemarks.filter((b) => !remarks.has(b));
+      assert.deepEqual(lostR.slice(0, 10), [], `${lostR.length} of ${ackRemarks.length} acknowledged remarks lost`);
+      const keys = new Set((await listAll(api, `/api/v1/customers/${anchor.id}/events`, token, { limit: 200 })).items.map((e) => e.key));
+      const lostE = ackEvents.filter((k) => !keys.has(k));
+      assert.deepEqual(lostE.slice(0, 10), [], `${lostE.length} of ${ackEvents.length} acknowledged events lost`);
+      assert.equal(keys.size % 20, 0, 'event batches are whole');
+    } finally {
+      await srv.stop();
+    }
+  });
+
+  test('SIGTERM on an idle server exits 0 promptly', { timeout: 60000 }, async () => {
+    const srv = await startServer({ name: 'durability-idle' });
+    const t0 = Date.now();
+    const ex = await srv.stop(10000);
+    assert.equal(ex.signal, null);
+    assert.equal(ex.code, 0);
+    assert.ok(Date.now() - t0 < 5000, 'idle shutdown under 5 s');
+  });
+});
