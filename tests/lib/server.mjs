@@ -154,6 +154,11 @@ export async function startServer(opts = {}) {
     const t = setTimeout(() => { try { child.kill('SIGKILL'); } catch { /* gone */ } }, timeoutMs);
     const r = await h.exited;
     clearTimeout(t);
+    // A clean stop must exit 0, and under ASan/UBSan the log must hold no sanitizer report (leaks included).
+    const report = /ERROR: (Address|Leak)Sanitizer|runtime error:|SUMMARY: (Address|UndefinedBehavior)Sanitizer/;
+    if (r.code !== 0 || report.test(h.log())) {
+      throw new Error(`server did not stop cleanly (code ${r.code}, signal ${r.signal}); log ${logFile}:\n${tail(logFile)}`);
+    }
     return r;
   };
 
