@@ -151,9 +151,17 @@ static void idempotent_run(yt_req *r) {
             NPARAMS(s), s);
 }
 
+static void dispatch(yt_req *r);
+
 void api_dispatch(yt_req *r) {
+    bool writes = strcmp(r->method, "GET") != 0;
+    r->x.db = writes ? store_writer_acquire(r->store) : store_db(r->store);
+    dispatch(r);
+    if (writes && r->x.db) store_writer_release(r->store);
+}
+
+static void dispatch(yt_req *r) {
     const yt_route *rt = r->route;
-    r->x.db = store_db(r->store);
     r->x.arena = &r->arena;
     r->x.who = &r->who;
     if (!r->x.db) {

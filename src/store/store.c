@@ -16,6 +16,8 @@ struct yt_store {
     pthread_mutex_t mu;
     yt_db **all;     /* every connection handed out, closed by store_close */
     size_t nall, capall;
+    pthread_mutex_t writer_mu;
+    yt_db *writer;   /* SQLite: the one connection every write request uses */
 };
 
 static bool is_pg_url(const char *t) {
@@ -28,6 +30,7 @@ yt_store *store_open(const char *target, char *err, size_t errsz) {
     s->target = yt_strdup(target);
     pthread_key_create(&s->key, NULL);
     pthread_mutex_init(&s->mu, NULL);
+    pthread_mutex_init(&s->writer_mu, NULL);
     yt_db *db = s->drv->connect(target, err, errsz); /* fail fast on a bad target */
     if (!db) {
         store_close(s);
@@ -47,17 +50,16 @@ void store_close(yt_store *s) {
     free(s->all);
     pthread_key_delete(s->key);
     pthread_mutex_destroy(&s->mu);
+    pthread_mutex_destroy(&s->writer_mu);
     free(s->target);
     free(s);
 }
 
 yt_dialect store_dialect(const yt_store *s) { return s->drv == &yt_pg_driver ? YT_PG : YT_SQLITE; }
 
-yt_db *store_db(yt_store *s) {
-    yt_db *db = pthread_getspecific(s->key);
-    if (db) return db;
+static yt_db *new_connection(yt_store *s) {
     char err[256];
-    db = s->drv->connect(s->target, err, sizeof err);
+    yt_db *db = s->drv->connect(s->target, err, sizeof err);
     if (!db) {
         log_error("store connect failed: %s", err);
         return NULL;
@@ -70,8 +72,27 @@ yt_db *store_db(yt_store *s) {
     }
     s->all[s->nall++] = db;
     pthread_mutex_unlock(&s->mu);
-    pthread_setspecific(s->key, db);
     return db;
+}
+
+yt_db *store_db(yt_store *s) {
+    yt_db *db = pthread_getspecific(s->key);
+    if (db) return db;
+    db = new_connection(s);
+    if (db) pthread_setspecific(s->key, db);
+    return db;
+}
+
+yt_db *store_writer_acquire(yt_store *s) {
+    if (s->drv != &yt_sqlite_driver) return store_db(s);
+    pthread_mutex_lock(&s->writer_mu);
+    if (!s->writer) s->writer = new_connection(s);
+    if (!s->writer) pthread_mutex_unlock(&s->writer_mu);
+    return s->writer;
+}
+
+void store_writer_release(yt_store *s) {
+    if (s->drv == &yt_sqlite_driver) pthread_mutex_unlock(&s->writer_mu);
 }
 
 int64_t db_exec(yt_db *db, const char *sql, int n, const yt_param *p) {

@@ -57,6 +57,12 @@ yt_dialect store_dialect(const yt_store *s);
 /* This thread's connection, opened on first use; NULL (logged) when the database is unreachable. */
 yt_db *store_db(yt_store *s);
 
+/* The connection for a request that writes. SQLite admits one writer at a time anyway, and a commit
+ * on one connection empties every other connection's page cache; so all writes share one connection
+ * (its cache stays warm) behind a mutex, held until store_writer_release. PostgreSQL: this thread's. */
+yt_db *store_writer_acquire(yt_store *s);
+void store_writer_release(yt_store *s);
+
 /* Rows affected, or -1 on error (see db_error). */
 int64_t db_exec(yt_db *db, const char *sql, int n, const yt_param *p);
 /* NULL on error; the caller frees the rows with rows_free. */
