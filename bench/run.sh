@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks on a fresh SQLite database: CDNOW import rate, event ingest rate, phone lookup latency under load.
-# usage: bash bench/run.sh   (after make build); figures go to stdout as JSON lines.
+# usage: make bench (or bash bench/run.sh after make build); figures go to stdout as JSON lines.
+# The lookup benchmark uses wrk (Debian package `wrk`) when it is installed, and node's fetch always.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -11,6 +12,10 @@ export YUTANG_ADMIN_PASSWORD=bench-password-1
 export YUTANG_DB=$TMP/bench.db
 trap 'kill $PID 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$TMP"' EXIT
 PID=
+
+if ! command -v wrk >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 || true
+fi
 
 echo "# machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r)"
 
@@ -43,5 +48,9 @@ TOKEN=$(curl -fs -XPOST "http://127.0.0.1:$PORT/api/v1/auth/login" -H 'content-t
 echo "{\"bench\":\"ingest_first_sight\",\"result\":$(node bench/ingest.mjs "http://127.0.0.1:$PORT" "$TOKEN" 30 2 300000)}"
 echo "{\"bench\":\"ingest_known_customers\",\"result\":$(node bench/ingest.mjs "http://127.0.0.1:$PORT" "$TOKEN" 30 2 300000)}"
 
-# 5. phone lookup under concurrent load
-echo "{\"bench\":\"lookup_by_phone\",\"result\":$(node bench/lookup.mjs "http://127.0.0.1:$PORT" "$TOKEN" "$TMP/phones.txt" 20000 16)}"
+# 5. phone lookup under concurrent load: wrk (C, 1 thread, 16 keep-alive connections, 15 s) when installed
+if command -v wrk >/dev/null 2>&1; then
+  r=$(YT_TOKEN=$TOKEN YT_PHONES=$TMP/phones.txt wrk -t1 -c16 -d15s --latency -s bench/lookup.lua "http://127.0.0.1:$PORT" | tail -1)
+  echo "{\"bench\":\"lookup_by_phone_wrk_c16\",\"result\":$r}"
+fi
+echo "{\"bench\":\"lookup_by_phone_node_c16\",\"result\":$(node bench/lookup.mjs "http://127.0.0.1:$PORT" "$TOKEN" "$TMP/phones.txt" 20000 16)}"
