@@ -8,9 +8,10 @@
 #include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #define API_BODY_LIMIT (1u << 20)       /* 1 MiB for JSON bodies */
-#define API_UPLOAD_LIMIT (64u << 20)    /* 64 MiB for CSV imports */
+#define API_UPLOAD_LIMIT (256u << 20)   /* 256 MiB for CSV imports, spooled to a temporary file */
 #define API_EVENTS_LIMIT (16u << 20)    /* 16 MiB: a batch of 10,000 events */
 #define API_MAX_PATH_PARAMS 4
 #define API_MAX_QUERY 32
@@ -27,7 +28,7 @@ typedef void (*api_handler)(yt_req *r);
 enum {
     ROUTE_PUBLIC = 1u << 0,     /* no token needed */
     ROUTE_JSON = 1u << 1,       /* body must be a JSON object */
-    ROUTE_UPLOAD = 1u << 2,     /* raw body up to API_UPLOAD_LIMIT */
+    ROUTE_UPLOAD = 1u << 2,     /* raw body spooled to a temporary file (body_file), read as a stream */
     ROUTE_RAW_OUT = 1u << 3,    /* handler sets its own content type */
 };
 
@@ -48,6 +49,7 @@ struct yt_req {
     const char *path;
     const char *body;
     size_t body_len;
+    FILE *body_file;       /* ROUTE_UPLOAD: the spooled body, at its start (borrowed); NULL when empty */
     const char *content_type;
     const char *authorization;
     const char *client_ip;

@@ -1,4 +1,4 @@
-/* Handlers: order and customer CSV imports (uploaded body), customer CSV export. */
+/* Handlers: order and customer CSV imports (the upload is streamed from its spool file), customer CSV export. */
 #include "handlers.h"
 #include "../importer/importer.h"
 #include <stdio.h>
@@ -24,18 +24,12 @@ void h_import_orders(yt_req *r) {
         api_problem(r, 400, "map", d);
         return;
     }
-    if (!r->body_len) {
+    if (!r->body_file) {
         api_problem(r, 400, "body", "send the CSV file as the request body");
         return;
     }
-    FILE *f = fmemopen((void *)r->body, r->body_len, "r");
-    if (!f) {
-        api_problem(r, 500, NULL, "cannot read the upload");
-        return;
-    }
     import_summary *s = arena_alloc(&r->arena, sizeof *s);
-    int rc = import_orders(&r->x, f, platform, &m, s, NULL, NULL);
-    fclose(f);
+    int rc = import_orders(&r->x, r->body_file, platform, &m, s, NULL, NULL);
     if (rc) {
         api_fail(r);
         return;
@@ -47,18 +41,12 @@ void h_import_orders(yt_req *r) {
 }
 
 void h_import_customers(yt_req *r) {
-    if (!r->body_len) {
+    if (!r->body_file) {
         api_problem(r, 400, "body", "send the CSV file as the request body");
         return;
     }
-    FILE *f = fmemopen((void *)r->body, r->body_len, "r");
-    if (!f) {
-        api_problem(r, 500, NULL, "cannot read the upload");
-        return;
-    }
     import_summary *s = arena_alloc(&r->arena, sizeof *s);
-    int rc = import_customers(&r->x, f, s);
-    fclose(f);
+    int rc = import_customers(&r->x, r->body_file, s);
     if (rc) {
         api_fail(r);
         return;

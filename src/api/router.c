@@ -221,7 +221,8 @@ static void dispatch(yt_req *r) {
             return;
         }
     }
-    if (r->idempotency_key && strcmp(r->method, "GET") != 0 && !(rt->flags & ROUTE_PUBLIC)) {
+    /* uploads are idempotent by content already (imports skip what they have) */
+    if (r->idempotency_key && strcmp(r->method, "GET") != 0 && !(rt->flags & (ROUTE_PUBLIC | ROUTE_UPLOAD))) {
         idempotent_run(r);
     } else {
         rt->fn(r);

@@ -35,6 +35,8 @@ typedef struct {
     const char *early_detail;
     const char *early_field;
     yt_buf body;
+    FILE *spool;                 /* upload routes: the body goes to a temporary file, not memory */
+    size_t received;
     size_t limit;
     const char *params[API_MAX_PATH_PARAMS];
     int nparams;
@@ -224,14 +226,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
     if (*upload_size) {
         if (!st->early_status) {
-            if (!st->route || st->body.len + *upload_size > st->limit) {
+            if (!st->route || st->received + *upload_size > st->limit) {
                 st->early_status = st->route ? 413 : 400;
                 st->early_field = "body";
                 st->early_detail = st->route ? "the body is larger than this route accepts" : "unexpected body";
                 buf_free(&st->body);
+            } else if (st->route->flags & ROUTE_UPLOAD) {
+                if (!st->spool) st->spool = tmpfile();
+                if (!st->spool || fwrite(upload, 1, *upload_size, st->spool) != *upload_size) {
+                    st->early_status = 503;
+                    st->early_detail = "cannot store the upload (disk full?)";
+                }
             } else {
                 buf_append(&st->body, upload, *upload_size);
             }
+            st->received += *upload_size;
         }
         *upload_size = 0;
         return MHD_YES;
@@ -260,6 +269,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     r.path = url;
     r.body = st->body.p ? st->body.p : "";
     r.body_len = st->body.len;
+    if (st->spool) {
+        fflush(st->spool);
+        rewind(st->spool);
+        r.body_file = st->spool;
+    }
     r.content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
     r.authorization = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
     r.idempotency_key = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Idempotency-Key");
@@ -310,13 +324,14 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
     char ms[32];
     snprintf(ms, sizeof ms, "%.3f", (double)ns / 1e6);
     jw_kraw(&w, "ms", ms);
-    jw_kint(&w, "bytes_in", (int64_t)st->body.len);
+    jw_kint(&w, "bytes_in", (int64_t)st->received);
     jw_kint(&w, "bytes_out", (int64_t)st->bytes_out);
     if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK) jw_kbool(&w, "aborted", true);
     jw_obj_end(&w);
     log_raw_line(b.p, b.len);
     buf_free(&b);
     buf_free(&st->body);
+    if (st->spool) fclose(st->spool);
     free(st);
     *con_cls = NULL;
     atomic_fetch_sub(&d->inflight, 1);

@@ -206,7 +206,7 @@ describe('orders import: edge cases', () => {
     assert.equal(hdr.json.imported, 0);
     assert.equal(hdr.json.read, 0);
   });
-  test('an upload over 1 MiB is accepted on the import route (limit is 64 MiB)', { timeout: 300000 }, async () => {
+  test('an upload over 1 MiB is accepted on the import route (limit is 256 MiB)', { timeout: 300000 }, async () => {
     const lines = ['customer_ref,ordered_on,quantity,amount'];
     for (let i = 0; i < 45000; i++) {
       lines.push(`${800000 + (i % 500)},1998-01-${String(1 + (i % 28)).padStart(2, '0')},1,${1 + (i % 100)}.${String(i % 100).padStart(2, '0')}`);
