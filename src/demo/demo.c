@@ -166,14 +166,15 @@ int demo_seed(yt_ctx *x, const char *orders_csv) {
         snprintf(birthday, sizeof birthday, "%d-%02d-%02d", 1970 + pick(35), 1 + pick(12), 1 + pick(28));
         int g = pick(nguides);
         int64_t created = b[i].first - (int64_t)(1 + pick(30)) * 86400000LL;
+        bool granted = chance(80);
         const char *stage = b[i].orders >= 6 ? "iron_fan" : b[i].orders >= 3 ? "fan" : b[i].orders == 2 ? "repeat_customer" : "customer";
         yt_param p[] = {PT(name), PT(nick), PT(chance(70) ? "female" : chance(90) ? "male" : "unknown"), PT(birthday),
                         PT(cities[pick(10)]), PI(store_ids[guide_store[g]]), PI(guide_ids[g]), PT(stage),
-                        PI(b[i].spent / 1000), PT(chance(80) ? "granted" : "unknown"), PI(created), PI(created),
-                        PI(b[i].last), PI(b[i].id)};
+                        PI(b[i].spent / 1000), PT(granted ? "granted" : "unknown"), granted ? PI(created) : PNULL,
+                        PT(granted ? "wecom_add" : NULL), PI(created), PI(b[i].last), PI(b[i].id)};
         if (db_exec(x->db,
                     "UPDATE customers SET name = ?, nickname = ?, gender = ?, birthday = ?, city = ?, store_id = ?,"
-                    " owner_id = ?, lifecycle = ?, points = ?, consent = ?, consent_at = ?, consent_source = 'wecom_add',"
+                    " owner_id = ?, lifecycle = ?, points = ?, consent = ?, consent_at = ?, consent_source = ?,"
                     " created_at = ?, updated_at = ?, member_level = 0 WHERE id = ?",
                     NPARAMS(p), p) < 0 ||
             identity_add(x, b[i].id, "phone", "phone", "", phone) || identity_add(x, b[i].id, "unionid", "unionid", "", unionid))

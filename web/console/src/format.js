@@ -1,10 +1,17 @@
-// Display helpers: local date-times and money in fen.
+// Display helpers: date-times in the brand's zone (Asia/Shanghai; the server stores UTC) and money in fen.
+export const BRAND_TIME_ZONE = 'Asia/Shanghai'
+
+const timeFormat = new Intl.DateTimeFormat('en-CA', {
+  timeZone: BRAND_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit',
+  hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+})
+
 export function formatTime(value) {
   if (!value) return ''
   const d = new Date(value)
   if (Number.isNaN(d.getTime())) return String(value)
-  const p = (n) => String(n).padStart(2, '0')
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`
+  const parts = Object.fromEntries(timeFormat.formatToParts(d).map((x) => [x.type, x.value]))
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`
 }
 
 export function formatFen(fen) {
