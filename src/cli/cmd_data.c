@@ -2,6 +2,7 @@
 #include "../base/timeutil.h"
 #include "../demo/demo.h"
 #include "../importer/importer.h"
+#include "../staff/auth.h"
 #include "app.h"
 #include "commands.h"
 #include <stdio.h>
@@ -112,11 +113,22 @@ int cmd_demo(yt_config *cfg, int argc, char **argv) {
     yt_arena arena = {0};
     yt_ctx x = {.db = store_db(s), .who = yt_system_actor(), .arena = &arena};
     int rc = 0;
-    if (!demo_needed(&x)) printf("the database already has customers; demo data not added\n");
-    else if (demo_seed(&x, NULL)) {
-        fprintf(stderr, "yutang demo: %s\n", x.err.msg);
+    char generated[32] = "";
+    bool created;
+    if (auth_ensure_admin(&x, cfg->admin_password, generated, &created)) {
+        fprintf(stderr, "yutang demo: cannot create the owner account: %s\n", x.err.msg);
         rc = 1;
-    } else printf("demo data added\n");
+    } else {
+        if (created && generated[0]) printf("Created the owner account 'admin' with the password: %s (shown once)\n", generated);
+        if (!demo_needed(&x)) {
+            printf("the database already has customers; demo data not added\n");
+        } else if (demo_seed(&x, NULL)) {
+            fprintf(stderr, "yutang demo: %s\n", x.err.msg);
+            rc = 1;
+        } else {
+            printf("demo data added\n");
+        }
+    }
     arena_free(&arena);
     store_close(s);
     return rc;

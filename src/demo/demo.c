@@ -159,17 +159,23 @@ int demo_seed(yt_ctx *x, const char *orders_csv) {
     }
     for (size_t i = 0; i < n; i++) {
         char name[64], nick[64], phone[16], unionid[40], birthday[16];
-        snprintf(name, sizeof name, "%s%s", surnames[pick(24)], given[pick(32)]);
-        snprintf(nick, sizeof nick, "%s%d", nick_words[pick(16)], pick(100));
-        snprintf(phone, sizeof phone, "1%d%d%08d", 3 + pick(6), pick(10), (int)(rnd() % 100000000));
-        snprintf(unionid, sizeof unionid, "o6_bmjr%016llx", (unsigned long long)rnd());
-        snprintf(birthday, sizeof birthday, "%d-%02d-%02d", 1970 + pick(35), 1 + pick(12), 1 + pick(28));
+        /* one random draw per statement: C leaves the order of argument evaluation open, the data must not vary */
+        int d[12];
+        for (int k = 0; k < 11; k++) d[k] = (int)(rnd() % 100000000);
+        snprintf(name, sizeof name, "%s%s", surnames[d[0] % 24], given[d[1] % 32]);
+        snprintf(nick, sizeof nick, "%s%d", nick_words[d[2] % 16], d[3] % 100);
+        snprintf(phone, sizeof phone, "1%d%d%08d", 3 + d[4] % 6, d[5] % 10, d[6]);
+        snprintf(unionid, sizeof unionid, "o6_bmjr%08x%08x", (unsigned)d[7], (unsigned)d[6] ^ 0x5a5a5a5au);
+        snprintf(birthday, sizeof birthday, "%d-%02d-%02d", 1970 + d[8] % 35, 1 + d[9] % 12, 1 + d[10] % 28);
         int g = pick(nguides);
         int64_t created = b[i].first - (int64_t)(1 + pick(30)) * 86400000LL;
         bool granted = chance(80);
         const char *stage = b[i].orders >= 6 ? "iron_fan" : b[i].orders >= 3 ? "fan" : b[i].orders == 2 ? "repeat_customer" : "customer";
-        yt_param p[] = {PT(name), PT(nick), PT(chance(70) ? "female" : chance(90) ? "male" : "unknown"), PT(birthday),
-                        PT(cities[pick(10)]), PI(store_ids[guide_store[g]]), PI(guide_ids[g]), PT(stage),
+        /* every random draw in its own statement: the order of draws, and so the data, is fixed */
+        const char *gender = chance(70) ? "female" : chance(90) ? "male" : "unknown";
+        const char *city = cities[pick(10)];
+        yt_param p[] = {PT(name), PT(nick), PT(gender), PT(birthday),
+                        PT(city), PI(store_ids[guide_store[g]]), PI(guide_ids[g]), PT(stage),
                         PI(b[i].spent / 1000), PT(granted ? "granted" : "unknown"), granted ? PI(created) : PNULL,
                         PT(granted ? "wecom_add" : NULL), PI(created), PI(b[i].last), PI(b[i].id)};
         if (db_exec(x->db,
@@ -186,11 +192,15 @@ int demo_seed(yt_ctx *x, const char *orders_csv) {
         if (newest - b[i].last > 300LL * 86400000) tags[nt++] = "沉睡客户";
         if (chance(22)) tags[nt++] = "宝妈";
         if (chance(15)) tags[nt++] = "有宠物";
-        if (chance(10)) tags[nt++] = chance(50) ? "0-1岁" : "1-3岁";
+        if (chance(10)) {
+            bool baby = chance(50);
+            tags[nt++] = baby ? "0-1岁" : "1-3岁";
+        }
         if (chance(12)) tags[nt++] = "美妆";
         if (tag_attach(x, b[i].id, tags, nt)) goto fail;
         if (chance(8)) {
-            yt_param q[] = {PI(b[i].id), PT(remarks[pick(6)]), PI(guide_ids[g]), PI(b[i].last)};
+            const char *remark = remarks[pick(6)];
+            yt_param q[] = {PI(b[i].id), PT(remark), PI(guide_ids[g]), PI(b[i].last)};
             if (db_exec(x->db, "INSERT INTO remarks(customer_id, kind, body, author_id, created_at) VALUES(?, 'remark', ?, ?, ?)",
                         4, q) < 0)
                 goto fail;

@@ -140,3 +140,29 @@ describe('configuration', () => {
     assert.match(m.err, /newer than this yutang/);
   });
 });
+
+describe('demo data', () => {
+  const sql = (file, q) => spawnSync('sqlite3', [file, q], { encoding: 'utf8' }).stdout.trim();
+  test('a believable brand, the same on every run', { timeout: 120000 }, () => {
+    const a = path.join(dir, 'demo-a.db'), b = path.join(dir, 'demo-b.db');
+    for (const f of [a, b]) {
+      const r = yt(['demo', '--db', f], { YUTANG_ADMIN_PASSWORD: 'demo-admin-1' });
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.out, /demo data added/);
+    }
+    assert.equal(sql(a, 'SELECT count(*) FROM stores'), '3');
+    assert.equal(sql(a, 'SELECT count(*) FROM staff'), '10', 'nine demo staff and the owner');
+    assert.equal(sql(a, "SELECT count(*) FROM staff WHERE role = 'guide'"), '5');
+    assert.equal(sql(a, 'SELECT count(*) FROM customers'), '23570');
+    assert.equal(sql(a, 'SELECT count(*) FROM orders'), '69659');
+    assert.equal(sql(a, "SELECT count(*) FROM customers WHERE name = ''"), '0', 'every customer has a name');
+    for (const tag of ['宝妈', '有宠物', '高价值']) {
+      assert.ok(Number(sql(a, `SELECT count(*) FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id WHERE t.name = '${tag}'`)) > 100, tag);
+    }
+    assert.match(sql(a, "SELECT min(datetime(ordered_at / 1000, 'unixepoch')) FROM orders"), /^2024-12-31 16:00/, 're-dated to recent years');
+    const digest = "SELECT group_concat(id || name || nickname || gender || city || lifecycle || coalesce(owner_id, ''), ',') FROM customers";
+    assert.equal(sql(a, digest), sql(b, digest), 'deterministic');
+    const again = yt(['demo', '--db', a]);
+    assert.match(again.out, /already has customers/);
+  });
+});
