@@ -116,7 +116,40 @@ static const char *prepared_name(pg_db *d, const char *sql, int n) {
     return s->name;
 }
 
+/* A connection broken by a server restart or a network cut is re-established once per call; its
+ * prepared statements died with it. An open transaction is lost, so the statement fails if one was open. */
+static bool ensure_connected(pg_db *d) {
+    if (PQstatus(d->c) == CONNECTION_OK) return true;
+    PQreset(d->c);
+    for (int i = 0; i < PG_CACHE; i++) {
+        free(d->cache[i].sql);
+        d->cache[i].sql = NULL;
+    }
+    if (PQstatus(d->c) != CONNECTION_OK) {
+        snprintf(d->err, sizeof d->err, "PostgreSQL connection lost and not re-established");
+        d->sqlstate[0] = '\0';
+        return false;
+    }
+    PQclear(PQexec(d->c, "SET client_min_messages=warning; SET TIME ZONE 'UTC'"));
+    if (d->base.tx_depth > 0) {
+        d->base.tx_depth = 0;
+        snprintf(d->err, sizeof d->err, "PostgreSQL connection was lost inside a transaction");
+        return false;
+    }
+    return true;
+}
+
+static PGresult *run_once(pg_db *d, const char *sql, int n, const yt_param *p);
+
+/* Outside a transaction a statement that met a dead connection is tried once more on a new one. */
 static PGresult *run(pg_db *d, const char *sql, int n, const yt_param *p) {
+    PGresult *r = run_once(d, sql, n, p);
+    if (!r && PQstatus(d->c) == CONNECTION_BAD && d->base.tx_depth == 0) r = run_once(d, sql, n, p);
+    return r;
+}
+
+static PGresult *run_once(pg_db *d, const char *sql, int n, const yt_param *p) {
+    if (!ensure_connected(d)) return NULL;
     const char *name = prepared_name(d, sql, n);
     if (!name) return NULL;
     enum { MAX_PARAMS = 64 };
@@ -191,7 +224,14 @@ static void pg_free_rows(yt_rows *rows) {
 
 static int pg_exec_script(yt_db *db, const char *sql) {
     pg_db *d = (pg_db *)db;
+    if (!ensure_connected(d)) return -1;
     PGresult *r = PQexec(d->c, sql);
+    if (PQstatus(d->c) == CONNECTION_BAD && d->base.tx_depth == 0 && strcmp(sql, "COMMIT") != 0 &&
+        strcmp(sql, "ROLLBACK") != 0) {
+        PQclear(r); /* the connection died before the statement ran: once more on a new one */
+        if (!ensure_connected(d)) return -1;
+        r = PQexec(d->c, sql);
+    }
     ExecStatusType st = PQresultStatus(r);
     int out = 0;
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
