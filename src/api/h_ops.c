@@ -1,5 +1,6 @@
-/* Handlers: health, readiness, metrics, audit log. */
+/* Handlers: health, readiness, metrics, the overview, the audit log. */
 #include "handlers.h"
+#include "../analytics/overview.h"
 #include "../base/metrics.h"
 #include "../base/text.h"
 #include "../base/timeutil.h"
@@ -27,6 +28,12 @@ void h_metrics(yt_req *r) {
     r->status = 200;
     r->out_type = "text/plain; version=0.0.4; charset=utf-8";
     metrics_render(&r->out);
+}
+
+void h_stats_overview(yt_req *r) {
+    yt_jw w;
+    api_json(r, 200, &w);
+    if (overview_json(&r->x, &w, now_ms())) api_fail(r);
 }
 
 void h_audit_list(yt_req *r) {

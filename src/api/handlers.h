@@ -54,5 +54,6 @@ void h_import_customers(yt_req *r);
 void h_export_customers(yt_req *r);
 
 void h_audit_list(yt_req *r);
+void h_stats_overview(yt_req *r);
 
 #endif

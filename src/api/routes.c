@@ -58,6 +58,7 @@ const yt_route api_routes[] = {
      "import.customers", API_UPLOAD_LIMIT},
     {"GET", "/api/v1/export/customers", h_export_customers, P(CUSTOMERS_READ), ROUTE_RAW_OUT, "export.customers", 0},
 
+    {"GET", "/api/v1/stats/overview", h_stats_overview, P(CUSTOMERS_READ), 0, "stats.overview", 0},
     {"GET", "/api/v1/audit", h_audit_list, P(AUDIT_READ), 0, "audit.list", 0},
 };
 
