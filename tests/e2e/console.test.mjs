@@ -81,6 +81,19 @@ test('console: login, search a customer by Chinese name, add a tag on the detail
     assert.ok(!page.url().includes('#/login'), `still on the login page: ${page.url()}`)
   })
 
+  await t.test('the overview shows the demo brand at a glance', async () => {
+    const kpi = page.locator('[data-test="kpi-customers"]')
+    await kpi.waitFor({ state: 'visible' })
+    await page.waitForFunction(() => {
+      const el = document.querySelector('[data-test="kpi-customers"]')
+      return el && /[1-9]/.test(el.innerText.replace(/客户总数|Customers/, ''))
+    }, null, { timeout: 30_000 })
+    const text = await kpi.innerText()
+    const n = Number(text.replace(/[^0-9]/g, ''))
+    assert.ok(n >= 20000, `the demo brand has tens of thousands of customers, saw "${text}"`)
+    await page.screenshot({ path: path.join(SHOTS, 'console-overview.png'), fullPage: true })
+  })
+
   await t.test('search the customer list by Chinese name', async () => {
     await page.goto(BASE + '/#/customers')
     const search = page.locator('[data-test="customer-search"]')

@@ -14,9 +14,15 @@ export function formatTime(value) {
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`
 }
 
+// Money is integer fen: yuan and fen are split with integer arithmetic, never through a float.
 export function formatFen(fen) {
-  if (fen === null || fen === undefined) return ''
-  return '¥' + (Number(fen) / 100).toFixed(2)
+  if (fen === null || fen === undefined || fen === '') return ''
+  const v = BigInt(Math.trunc(Number(fen)))
+  const neg = v < 0n
+  const a = neg ? -v : v
+  const yuan = (a / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+  const cents = (a % 100n).toString().padStart(2, '0')
+  return `${neg ? '-' : ''}¥${yuan}.${cents}`
 }
 
 export function shortJson(obj, max = 160) {

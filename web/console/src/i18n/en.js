@@ -19,7 +19,10 @@ export default {
   header: { logout: 'Sign out', language: 'Language' },
   dashboard: {
     title: 'Overview', tagCount: 'Tags', groupCount: 'Tag groups', staffCount: 'Staff',
-    topTags: 'Top tags (customers)', welcome: 'Welcome back, {name}'
+    topTags: 'Top tags (customers)', welcome: 'Welcome back, {name}',
+    customers: 'Customers', new7d: 'New in 7 days', consent: 'Marketing consent', buyers: 'Buyers',
+    repeatRate: 'Repurchase rate', gmv: 'GMV to date', aov: 'Average order', events7d: 'Events in 7 days',
+    ladder: 'Relationship ladder (customers)', stores: 'Customers by store', scopeOwn: 'Figures cover your own customers only'
   },
   customer: {
     title: 'Customers', searchPlaceholder: 'Search name, nickname or remark', tagFilter: 'Filter by tag',

@@ -18,7 +18,10 @@ export default {
   header: { logout: '退出登录', language: '语言' },
   dashboard: {
     title: '概览', tagCount: '标签数', groupCount: '标签组', staffCount: '员工数',
-    topTags: '热门标签（客户数）', welcome: '欢迎回来，{name}'
+    topTags: '热门标签（客户数）', welcome: '欢迎回来，{name}',
+    customers: '客户总数', new7d: '近 7 天新增', consent: '已授权营销', buyers: '下单客户',
+    repeatRate: '复购率', gmv: '累计成交额', aov: '客单价', events7d: '近 7 天行为', ladder: '关系阶梯（客户数）',
+    stores: '门店客户', scopeOwn: '以下数据仅含你负责的客户'
   },
   customer: {
     title: '客户', searchPlaceholder: '搜索姓名、昵称或备注', tagFilter: '按标签筛选',
