@@ -90,7 +90,8 @@ static int64_t path_customer(yt_req *r) {
     int64_t id = api_param_id(r, 0);
     if (!id) return 0;
     int64_t live;
-    if (customer_resolve(&r->x, id, &live)) {
+    bool writes = strcmp(r->method, "GET") != 0;
+    if ((writes ? customer_resolve_for_write : customer_resolve)(&r->x, id, &live)) {
         api_fail(r);
         return 0;
     }
@@ -196,8 +197,9 @@ void h_customer_merge(yt_req *r) {
         api_problem(r, 400, "from", "from must be the id of another customer");
         return;
     }
-    if (customer_resolve(&r->x, from, &other)) {
-        api_problem(r, 404, "from", "no customer with that id");
+    if (customer_resolve_for_write(&r->x, from, &other)) {
+        if (r->x.err.code == YT_ENOTFOUND) api_problem(r, 404, "from", "no customer with that id");
+        else api_fail(r);
         return;
     }
     if (other == id) {
@@ -272,7 +274,7 @@ void h_customer_bulk_tags(yt_req *r) {
     /* all or nothing: check every id first, then apply in one transaction */
     int64_t *live = arena_alloc(&r->arena, sizeof(int64_t) * (size_t)n);
     for (int i = 0; i < n; i++) {
-        if (customer_resolve(&r->x, ids[i], &live[i])) {
+        if (customer_resolve_for_write(&r->x, ids[i], &live[i])) {
             char f[40];
             snprintf(f, sizeof f, "customer_ids[%d]", i);
             api_problem(r, 400, f, "no such customer");

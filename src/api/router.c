@@ -3,6 +3,8 @@
 #include "server.h"
 #include "../base/crypto.h"
 #include "../base/log.h"
+#include "../base/text.h"
+#include <inttypes.h>
 #include "../base/timeutil.h"
 #include "../base/ratelimit.h"
 #include "../base/text.h"
@@ -141,13 +143,17 @@ static void idempotent_run(yt_req *r) {
     if (r->status >= 500 || r->x.db->tx_depth) return;
     yt_param q[] = {PI(now - IDEMPOTENCY_TTL_MS)};
     db_exec(r->x.db, "DELETE FROM idempotency_keys WHERE created_at <= ?", 1, q);
+    /* the customer the stored answer is about, so erasing that customer also forgets the answer */
+    int64_t cid = 0;
+    if (strncmp(r->route->pattern, "/api/v1/customers/{id}", 22) == 0) parse_i64(r->params[0], &cid);
+    else if (strcmp(r->route->pattern, "/api/v1/customers") == 0 && r->out.p) sscanf(r->out.p, "{\"id\":%" SCNd64, &cid);
     yt_param s[] = {PI(r->who.staff_id), PT(key), PT(hash), PI(r->status), PT(r->out_type ? r->out_type : ""),
-                    PT(r->out.p ? r->out.p : ""), PI(now)};
+                    PT(r->out.p ? r->out.p : ""), PI(now), cid > 0 ? PI(cid) : PNULL};
     db_exec(r->x.db,
-            "INSERT INTO idempotency_keys(staff_id, key, request_hash, status, content_type, response, created_at)"
-            " VALUES(?,?,?,?,?,?,?) ON CONFLICT(staff_id, key) DO UPDATE SET request_hash = excluded.request_hash,"
-            " status = excluded.status, content_type = excluded.content_type, response = excluded.response,"
-            " created_at = excluded.created_at",
+            "INSERT INTO idempotency_keys(staff_id, key, request_hash, status, content_type, response, created_at,"
+            " customer_id) VALUES(?,?,?,?,?,?,?,?) ON CONFLICT(staff_id, key) DO UPDATE SET"
+            " request_hash = excluded.request_hash, status = excluded.status, content_type = excluded.content_type,"
+            " response = excluded.response, created_at = excluded.created_at, customer_id = excluded.customer_id",
             NPARAMS(s), s);
 }
 

@@ -43,13 +43,13 @@ const yt_route api_routes[] = {
     {"POST", "/api/v1/customers/{id}/erase", h_customer_erase, P(CUSTOMERS_WRITE) | P(PII_READ), 0, "customers.erase", 0},
 
     {"GET", "/api/v1/tags", h_tag_list, P(CUSTOMERS_READ), 0, "tags.list", 0},
-    {"POST", "/api/v1/tags", h_tag_create, P(TAGS_WRITE), ROUTE_JSON, "tags.create", 0},
-    {"PATCH", "/api/v1/tags/{id}", h_tag_update, P(TAGS_WRITE), ROUTE_JSON, "tags.update", 0},
-    {"DELETE", "/api/v1/tags/{id}", h_tag_delete, P(TAGS_WRITE), 0, "tags.delete", 0},
+    {"POST", "/api/v1/tags", h_tag_create, P(TAGS_MANAGE), ROUTE_JSON, "tags.create", 0},
+    {"PATCH", "/api/v1/tags/{id}", h_tag_update, P(TAGS_MANAGE), ROUTE_JSON, "tags.update", 0},
+    {"DELETE", "/api/v1/tags/{id}", h_tag_delete, P(TAGS_MANAGE), 0, "tags.delete", 0},
     {"GET", "/api/v1/tag-groups", h_tag_group_list, P(CUSTOMERS_READ), 0, "tag_groups.list", 0},
-    {"POST", "/api/v1/tag-groups", h_tag_group_create, P(TAGS_WRITE), ROUTE_JSON, "tag_groups.create", 0},
-    {"PATCH", "/api/v1/tag-groups/{id}", h_tag_group_update, P(TAGS_WRITE), ROUTE_JSON, "tag_groups.update", 0},
-    {"DELETE", "/api/v1/tag-groups/{id}", h_tag_group_delete, P(TAGS_WRITE), 0, "tag_groups.delete", 0},
+    {"POST", "/api/v1/tag-groups", h_tag_group_create, P(TAGS_MANAGE), ROUTE_JSON, "tag_groups.create", 0},
+    {"PATCH", "/api/v1/tag-groups/{id}", h_tag_group_update, P(TAGS_MANAGE), ROUTE_JSON, "tag_groups.update", 0},
+    {"DELETE", "/api/v1/tag-groups/{id}", h_tag_group_delete, P(TAGS_MANAGE), 0, "tag_groups.delete", 0},
 
     {"POST", "/api/v1/events", h_events_ingest, P(EVENTS_WRITE), ROUTE_JSON, "events.ingest", API_EVENTS_LIMIT},
 

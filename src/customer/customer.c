@@ -149,6 +149,7 @@ int customer_create(yt_ctx *x, const customer_input *in, int64_t *id) {
 }
 
 int customer_resolve(yt_ctx *x, int64_t id, int64_t *live) {
+    int64_t asked = id;
     for (int hop = 0; hop < 32; hop++) {
         yt_param p[] = {PI(id)};
         yt_rows *r = db_query(x->db, "SELECT merged_into, owner_id FROM customers WHERE id = ?", 1, p);
@@ -168,7 +169,15 @@ int customer_resolve(yt_ctx *x, int64_t id, int64_t *live) {
         *live = id;
         return YT_OK;
     }
-    return yt_fail(x, YT_ENOTFOUND, NULL, "no customer with id %lld", (long long)id);
+    return yt_fail(x, YT_ENOTFOUND, NULL, "no customer with id %lld", (long long)asked);
+}
+
+int customer_resolve_for_write(yt_ctx *x, int64_t id, int64_t *live) {
+    if (customer_resolve(x, id, live)) return x->err.code;
+    yt_param p[] = {PI(*live)};
+    if (db_query_int(x->db, "SELECT erased_at IS NOT NULL FROM customers WHERE id = ?", 1, p, 1) != 0)
+        return yt_fail(x, YT_ECONFLICT, NULL, "customer %lld was erased; nothing can be added to it", (long long)id);
+    return YT_OK;
 }
 
 static void kv_time(yt_jw *w, const char *k, yt_rows *r, int col) {
@@ -492,21 +501,27 @@ int customer_erase(yt_ctx *x, int64_t id) {
         "DELETE FROM remarks WHERE customer_id = ?",
         "DELETE FROM customer_tags WHERE customer_id = ?",
         "DELETE FROM events WHERE customer_id = ?",
+        /* stored Idempotency-Key answers may hold the profile; records merged into this one hold old copies */
+        "DELETE FROM idempotency_keys WHERE customer_id = ? OR customer_id IN"
+        " (SELECT id FROM customers WHERE merged_into = ?)",
     };
     if (db_begin(x->db) != 0) return yt_fail_db(x, "erasing a customer");
     int rc = YT_OK;
-    yt_param p[] = {PI(id)};
-    for (size_t i = 0; rc == YT_OK && i < sizeof steps / sizeof steps[0]; i++)
-        if (db_exec(x->db, steps[i], 1, p) < 0) rc = yt_fail_db(x, "erasing a customer");
+    yt_param p[] = {PI(id), PI(id)};
+    for (size_t i = 0; rc == YT_OK && i < sizeof steps / sizeof steps[0]; i++) {
+        int np = 0; /* each step binds the id once per placeholder */
+        for (const char *c = steps[i]; *c; c++) np += *c == '?';
+        if (db_exec(x->db, steps[i], np, p) < 0) rc = yt_fail_db(x, "erasing a customer");
+    }
     if (rc == YT_OK) {
         int64_t now = now_ms();
-        yt_param q[] = {PI(now), PI(now), PI(now), PI(id)};
         /* orders stay, linked to this anonymous shell */
+        yt_param q2[] = {PI(now), PI(now), PI(now), PI(id), PI(id)};
         if (db_exec(x->db,
                     "UPDATE customers SET name = '', nickname = '', avatar_url = NULL, birthday = NULL, city = '',"
                     " gender = 'unknown', consent = 'withdrawn', consent_at = ?, consent_source = 'erasure',"
-                    " erased_at = ?, updated_at = ? WHERE id = ?",
-                    4, q) < 0)
+                    " erased_at = ?, updated_at = ? WHERE id = ? OR merged_into = ?",
+                    5, q2) < 0)
             rc = yt_fail_db(x, "erasing a customer");
     }
     if (rc == YT_OK) rc = customer_index(x, id);
@@ -608,6 +623,8 @@ int customer_export_json(yt_ctx *x, yt_jw *w, int64_t id) {
 
 int customer_transfer(yt_ctx *x, const int64_t *ids, int n, int64_t owner_id, int *updated) {
     *updated = 0;
+    if (x->who->own_customers_only && owner_id != x->who->staff_id)
+        return yt_fail(x, YT_EFORBIDDEN, "owner_id", "a guide cannot hand customers to someone else");
     if (!staff_exists(x->db, owner_id)) return yt_fail(x, YT_EINVAL, "owner_id", "no staff with id %lld", (long long)owner_id);
     if (db_begin(x->db) != 0) return yt_fail_db(x, "transferring customers");
     int64_t now = now_ms();
@@ -621,7 +638,7 @@ int customer_transfer(yt_ctx *x, const int64_t *ids, int n, int64_t owner_id, in
     jw_arr(&w);
     for (int i = 0; rc == YT_OK && i < n; i++) {
         int64_t live;
-        if (customer_resolve(x, ids[i], &live)) {
+        if (customer_resolve_for_write(x, ids[i], &live)) {
             snprintf(x->err.field, sizeof x->err.field, "customer_ids[%d]", i);
             rc = x->err.code;
             break;

@@ -38,6 +38,8 @@ int customer_create(yt_ctx *x, const customer_input *in, int64_t *id);
 int customer_update(yt_ctx *x, int64_t id, const customer_input *in);
 /* Follows merges to the live record and applies the guide's ownership rule; YT_ENOTFOUND otherwise. */
 int customer_resolve(yt_ctx *x, int64_t id, int64_t *live);
+/* customer_resolve for changes: an erased customer is a 409, so no personal data is attached to it again. */
+int customer_resolve_for_write(yt_ctx *x, int64_t id, int64_t *live);
 int customer_write_json(yt_ctx *x, yt_jw *w, int64_t id);
 int customer_list_json(yt_ctx *x, yt_jw *w, const customer_query *q);
 int customer_merge(yt_ctx *x, int64_t survivor, int64_t absorbed);

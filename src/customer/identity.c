@@ -113,7 +113,7 @@ int identity_add(yt_ctx *x, int64_t customer_id, const char *field, const char *
     int64_t holder = db_query_int(x->db, "SELECT customer_id FROM identities WHERE kind = ? AND platform = ? AND lookup = ?",
                                   3, q, 0);
     if (holder == customer_id) return YT_OK;
-    if (holder) return yt_fail(x, YT_ECONFLICT, field, "this %s already belongs to customer %lld", kind, (long long)holder);
+    if (holder) return yt_fail(x, YT_ECONFLICT, field, "this %s already belongs to another customer", kind);
     return identity_insert(x, customer_id, field, kind, plat, lookup, norm);
 }
 

@@ -30,6 +30,7 @@ enum {
     PERM_TOKENS_WRITE = 1u << 8,
     PERM_IMPORT_RUN = 1u << 9,
     PERM_STORES_WRITE = 1u << 10,
+    PERM_TAGS_MANAGE = 1u << 11, /* create, rename, regroup, delete tags and groups (changes every customer) */
 };
 
 typedef struct {

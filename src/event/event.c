@@ -34,10 +34,14 @@ static int ref_identities(const customer_ref *ref, ref_ident out[5]) {
     return n;
 }
 
+/* Resolution runs in two passes. The first only reads: it validates every identity and finds who holds
+ * it, and for a guide checks that every holder is their own customer. Only then does the second pass
+ * write (merge, create, attach). So an item that is rejected has written nothing, and a guide can never
+ * merge or touch a customer they do not own. */
 int64_t event_resolve_customer(yt_ctx *x, const customer_ref *ref, bool create) {
     if (ref->id) {
         int64_t live;
-        return customer_resolve(x, ref->id, &live) == YT_OK ? live : 0;
+        return customer_resolve_for_write(x, ref->id, &live) == YT_OK ? live : 0;
     }
     ref_ident ids[5];
     int n = ref_identities(ref, ids);
@@ -45,26 +49,33 @@ int64_t event_resolve_customer(yt_ctx *x, const customer_ref *ref, bool create) 
         yt_fail(x, YT_EINVAL, "customer", "needs an id or an identity (phone, unionid, openid, external_userid, email)");
         return 0;
     }
-    int64_t found = 0;
     int64_t holders[5];
     char lookup[5][200], norm[5][200];
     for (int i = 0; i < n; i++) {
         if (identity_prepare(x, ids[i].field, ids[i].kind, "", ids[i].value, lookup[i], sizeof lookup[i], norm[i],
                              sizeof norm[i]))
             return 0;
-        int64_t holder = holders[i] = identity_holder(x->db, ids[i].kind, "", lookup[i]);
+        holders[i] = identity_holder(x->db, ids[i].kind, "", lookup[i]);
+        int64_t live;
+        if (holders[i] && x->who->own_customers_only && customer_resolve(x, holders[i], &live)) {
+            yt_fail(x, YT_ENOTFOUND, ids[i].field, "this identity belongs to a customer you cannot see");
+            return 0;
+        }
+    }
+    int64_t found = 0;
+    for (int i = 0; i < n; i++) {
+        int64_t holder = holders[i];
         if (holder && found && holder != found) {
             /* two identities of one person held by two records: they are one customer */
             int64_t survivor = found < holder ? found : holder, absorbed = found < holder ? holder : found;
-            if (customer_merge(x, survivor, absorbed)) return 0;
+            if (customer_merge(x, survivor, absorbed)) {
+                x->err.code = YT_EINTERNAL; /* a write failed half way: the batch must not commit */
+                return 0;
+            }
             holder = survivor;
             for (int k = 0; k <= i; k++) holders[k] = -1; /* moved by the merge; re-checked below */
         }
         if (holder) found = holder;
-    }
-    if (found && x->who->own_customers_only) {
-        int64_t live;
-        if (customer_resolve(x, found, &live)) return 0;
     }
     if (!found) {
         if (!create) {
@@ -72,9 +83,9 @@ int64_t event_resolve_customer(yt_ctx *x, const customer_ref *ref, bool create) 
             return 0;
         }
         /* A new customer and its identities are one unit. Every identity was checked free above, inside
-         * this write transaction, so only a store failure can stop us half way; that aborts the whole
-         * batch (YT_EINTERNAL), never leaving a customer without its identities. A savepoint here would
-         * be correct too, but costs SQLite a sub-journal copy per new customer. */
+         * this write transaction, so only a store failure or (PostgreSQL) a concurrent writer can stop us
+         * half way; either aborts the whole batch, never leaving a customer without its identities. A
+         * savepoint here would be correct too, but costs SQLite a sub-journal copy per new customer. */
         int rc = customer_create_bare(x, "", &found);
         if (rc == YT_OK && x->who->own_customers_only) {
             yt_param p[] = {PI(x->who->staff_id), PI(found)};
@@ -83,7 +94,7 @@ int64_t event_resolve_customer(yt_ctx *x, const customer_ref *ref, bool create) 
         for (int i = 0; rc == YT_OK && i < n; i++)
             rc = identity_insert(x, found, ids[i].field, ids[i].kind, "", lookup[i], norm[i]);
         if (rc != YT_OK) {
-            x->err.code = YT_EINTERNAL;
+            x->err.code = rc == YT_ECONFLICT ? YT_ECONFLICT : YT_EINTERNAL;
             return 0;
         }
         return found;
@@ -92,12 +103,15 @@ int64_t event_resolve_customer(yt_ctx *x, const customer_ref *ref, bool create) 
         if (holders[i] != found) {
             int rc = holders[i] == 0 ? identity_insert(x, found, ids[i].field, ids[i].kind, "", lookup[i], norm[i])
                                      : identity_add(x, found, ids[i].field, ids[i].kind, "", ids[i].value);
-            if (rc) return 0;
+            if (rc) {
+                x->err.code = rc == YT_ECONFLICT ? YT_ECONFLICT : YT_EINTERNAL;
+                return 0;
+            }
         }
     return found;
 }
 
-int event_ingest(yt_ctx *x, const event_in *items, int n, int *accepted, int *duplicates, event_error *errors,
+static int ingest_once(yt_ctx *x, const event_in *items, int n, int *accepted, int *duplicates, event_error *errors,
                  int *nerrors) {
     *accepted = *duplicates = 0;
     int nerr_in = *nerrors;
@@ -108,7 +122,7 @@ int event_ingest(yt_ctx *x, const event_in *items, int n, int *accepted, int *du
         x->err.code = YT_OK;
         int64_t cid = event_resolve_customer(x, &e->who, true);
         if (!cid) {
-            if (x->err.code == YT_EINTERNAL) {
+            if (x->err.code == YT_EINTERNAL || x->err.code == YT_ECONFLICT) {
                 db_rollback(x->db);
                 *accepted = *duplicates = 0;
                 *nerrors = nerr_in;
@@ -152,6 +166,19 @@ int event_ingest(yt_ctx *x, const event_in *items, int n, int *accepted, int *du
         return yt_fail_db(x, "storing events");
     }
     return YT_OK;
+}
+
+/* A write conflict means a concurrent writer (PostgreSQL) took an identity between our check and our
+ * insert; the batch was rolled back whole, and a second run sees that identity as taken. */
+int event_ingest(yt_ctx *x, const event_in *items, int n, int *accepted, int *duplicates, event_error *errors,
+                 int *nerrors) {
+    int nerr_in = *nerrors, rc = YT_OK;
+    for (int attempt = 0; attempt < 3; attempt++) {
+        *nerrors = nerr_in;
+        rc = ingest_once(x, items, n, accepted, duplicates, errors, nerrors);
+        if (rc != YT_ECONFLICT) return rc;
+    }
+    return yt_fail(x, YT_ECONFLICT, "events", "the batch kept conflicting with concurrent writes; send it again");
 }
 
 int event_timeline_json(yt_ctx *x, yt_jw *w, int64_t customer_id, int limit, const char *cursor) {

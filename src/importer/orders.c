@@ -1,6 +1,7 @@
 /* Order-history import: platform CSV exports into customers (by buyer id) and orders, streaming and idempotent. */
 #include "importer.h"
 #include "../base/alloc.h"
+#include "../base/crypto.h"
 #include "../base/json.h"
 #include "../base/text.h"
 #include "../base/timeutil.h"
@@ -53,50 +54,63 @@ bool order_map_parse(const char *spec, order_map *m, char *bad, size_t badsz, ch
     return true;
 }
 
-/* A tiny open-addressing map from a 64-bit key hash to a value, for per-import caches. */
+/* A small open-addressing map from a string to a count or an id, for per-import caches. The keys are
+ * kept and compared, so no two buyers can ever share an entry through a hash collision. */
 typedef struct {
-    uint64_t *keys;
+    char **keys;
     int64_t *vals;
+    uint64_t *hashes;
     size_t cap, n;
-} u64map;
+} strmap;
 
 static uint64_t hash64(const char *s) {
     uint64_t h = 1469598103934665603ull;
     for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h | 1; /* 0 marks an empty slot */
+    return h;
 }
 
-static int64_t *map_slot(u64map *m, uint64_t k) {
+static size_t find(const strmap *m, const char *key, uint64_t h) {
+    size_t j = h & (m->cap - 1);
+    while (m->keys[j] && (m->hashes[j] != h || strcmp(m->keys[j], key) != 0)) j = (j + 1) & (m->cap - 1);
+    return j;
+}
+
+/* The value slot for key, created (0) when absent. */
+static int64_t *map_slot(strmap *m, const char *key) {
     if (m->n * 2 >= m->cap) {
-        size_t ncap = m->cap ? m->cap * 2 : 1024;
-        uint64_t *nk = yt_calloc(ncap, sizeof *nk);
-        int64_t *nv = yt_calloc(ncap, sizeof *nv);
+        strmap g = {.cap = m->cap ? m->cap * 2 : 1024};
+        g.keys = yt_calloc(g.cap, sizeof *g.keys);
+        g.vals = yt_calloc(g.cap, sizeof *g.vals);
+        g.hashes = yt_calloc(g.cap, sizeof *g.hashes);
         for (size_t i = 0; i < m->cap; i++) {
             if (!m->keys[i]) continue;
-            size_t j = m->keys[i] & (ncap - 1);
-            while (nk[j]) j = (j + 1) & (ncap - 1);
-            nk[j] = m->keys[i];
-            nv[j] = m->vals[i];
+            size_t j = find(&g, m->keys[i], m->hashes[i]);
+            g.keys[j] = m->keys[i];
+            g.vals[j] = m->vals[i];
+            g.hashes[j] = m->hashes[i];
         }
+        g.n = m->n;
         free(m->keys);
         free(m->vals);
-        m->keys = nk;
-        m->vals = nv;
-        m->cap = ncap;
+        free(m->hashes);
+        *m = g;
     }
-    size_t j = k & (m->cap - 1);
-    while (m->keys[j] && m->keys[j] != k) j = (j + 1) & (m->cap - 1);
+    uint64_t h = hash64(key);
+    size_t j = find(m, key, h);
     if (!m->keys[j]) {
-        m->keys[j] = k;
+        m->keys[j] = yt_strdup(key);
+        m->hashes[j] = h;
         m->vals[j] = 0;
         m->n++;
     }
     return &m->vals[j];
 }
 
-static void map_free(u64map *m) {
+static void map_free(strmap *m) {
+    for (size_t i = 0; i < m->cap; i++) free(m->keys[i]);
     free(m->keys);
     free(m->vals);
+    free(m->hashes);
 }
 
 static void add_error(import_summary *s, long line, const char *msg) {
@@ -140,7 +154,7 @@ int import_orders(yt_ctx *x, FILE *f, const char *platform, const order_map *m, 
             return yt_fail(x, YT_EINVAL, "map", "the header has no column '%s' for %s", need[i].name ? need[i].name : "",
                            need[i].field);
         }
-    u64map customers = {0}, seen = {0};
+    strmap customers = {0}, seen = {0};
     int64_t now = now_ms();
     int rc = YT_OK;
     long in_tx = 0;
@@ -187,7 +201,7 @@ int import_orders(yt_ctx *x, FILE *f, const char *platform, const order_map *m, 
         }
         when += m->shift_ms;
         /* the customer, by platform buyer id, cached for the run */
-        int64_t *cslot = map_slot(&customers, hash64(ref));
+        int64_t *cslot = map_slot(&customers, ref);
         int64_t cid = *cslot;
         if (!cid) {
             cid = identity_find(x->db, "buyer", platform, ref);
@@ -215,15 +229,26 @@ int import_orders(yt_ctx *x, FILE *f, const char *platform, const order_map *m, 
             *cslot = cid;
         }
         /* the order's identity: its id, or the row's content plus how often that content was seen */
-        char ext[200];
+        /* the order's identity: its id, or a keyed hash of the row's content plus how often that content
+         * was seen (an export without order ids lists two equal purchases on a day as two equal rows).
+         * Hashed, so no buyer id is kept in it after an erasure. */
+        char ext[160]; /* an order id of at most 128 bytes, or a 64-hex digest and its count */
         if (c_oid >= 0 && *csv_field(&r, c_oid)) {
-            snprintf(ext, sizeof ext, "%.190s", csv_field(&r, c_oid));
+            if (strlen(csv_field(&r, c_oid)) > 128) {
+                add_error(s, r.line, "order_id is longer than 128 bytes");
+                continue;
+            }
+            snprintf(ext, sizeof ext, "%s", csv_field(&r, c_oid));
         } else {
-            char content[400];
-            snprintf(content, sizeof content, "%s|%s|%s|%s", ref, date, qty, amt);
-            int64_t *occ = map_slot(&seen, hash64(content));
+            yt_buf content = YT_BUF_INIT;
+            buf_printf(&content, "%s\x1f%lld\x1f%lld\x1f%lld", ref, (long long)(when - m->shift_ms), (long long)q,
+                       (long long)fen);
+            int64_t *occ = map_slot(&seen, content.p);
             (*occ)++;
-            snprintf(ext, sizeof ext, "%.150s|%s|%lld|%lld#%lld", ref, date, (long long)q, (long long)fen, (long long)*occ);
+            char digest[YT_HASH_HEX];
+            crypto_blind_index("order", content.p, digest);
+            snprintf(ext, sizeof ext, "%s#%lld", digest, (long long)*occ);
+            buf_free(&content);
         }
         const char *status = c_status >= 0 && *csv_field(&r, c_status) ? csv_field(&r, c_status) : "paid";
         yt_param p[] = {PI(cid), PT(platform), PT(ext), PI(when), PI(q), PI(fen), PT(status), PI(now)};

@@ -4,14 +4,14 @@
 #include <stdio.h>
 #include <string.h>
 
-#define ALL_PERMS 0x7ffu
+#define ALL_PERMS 0xfffu
 #define READ_ONLY (PERM_CUSTOMERS_READ | PERM_STAFF_READ | PERM_AUDIT_READ)
 
 static const yt_role roles[] = {
     {"owner", ALL_PERMS, false},
     {"admin", ALL_PERMS, false},
-    {"operator", PERM_CUSTOMERS_READ | PERM_CUSTOMERS_WRITE | PERM_TAGS_WRITE | PERM_EVENTS_WRITE |
-                     PERM_STAFF_READ | PERM_IMPORT_RUN, false},
+    {"operator", PERM_CUSTOMERS_READ | PERM_CUSTOMERS_WRITE | PERM_TAGS_WRITE | PERM_TAGS_MANAGE |
+                     PERM_EVENTS_WRITE | PERM_STAFF_READ | PERM_IMPORT_RUN, false},
     {"editor", PERM_CUSTOMERS_READ | PERM_TAGS_WRITE, false},
     {"guide", PERM_CUSTOMERS_READ | PERM_CUSTOMERS_WRITE | PERM_TAGS_WRITE | PERM_EVENTS_WRITE, true},
     {"service", PERM_CUSTOMERS_READ | PERM_CUSTOMERS_WRITE | PERM_TAGS_WRITE, false},
@@ -27,7 +27,7 @@ static const struct {
     {"events.write", PERM_EVENTS_WRITE},     {"staff.read", PERM_STAFF_READ},
     {"staff.write", PERM_STAFF_WRITE},       {"audit.read", PERM_AUDIT_READ},
     {"tokens.write", PERM_TOKENS_WRITE},     {"import.run", PERM_IMPORT_RUN},
-    {"stores.write", PERM_STORES_WRITE},
+    {"stores.write", PERM_STORES_WRITE},     {"tags.manage", PERM_TAGS_MANAGE},
 };
 
 const yt_role *role_find(const char *name) {

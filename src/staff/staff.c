@@ -31,10 +31,20 @@ static int check_store(yt_ctx *x, int64_t store_id) {
     return YT_OK;
 }
 
+/* Nobody hands out more than they hold: a role (or an account to change) whose permissions are not all
+ * the actor's own is refused, so a token scoped to staff.write cannot mint an owner. */
+static int check_within_actor(yt_ctx *x, const char *field, const yt_role *role) {
+    if ((role->perms & ~x->who->perms) != 0)
+        return yt_fail(x, YT_EFORBIDDEN, field, "you cannot give or change a role with permissions you do not have");
+    return YT_OK;
+}
+
 int staff_create(yt_ctx *x, const staff_new *in, int64_t *id) {
     if (check_username(x, in->username) || check_password(x, in->password) || check_store(x, in->store_id))
         return x->err.code;
-    if (!role_find(in->role)) return yt_fail(x, YT_EINVAL, "role", "unknown role '%s'", in->role);
+    const yt_role *role = role_find(in->role);
+    if (!role) return yt_fail(x, YT_EINVAL, "role", "unknown role '%s'", in->role);
+    if (check_within_actor(x, "role", role)) return x->err.code;
     const char *display = in->display_name && *in->display_name ? in->display_name : in->username;
     if (utf8_chars(display) > 64) return yt_fail(x, YT_EINVAL, "display_name", "must be at most 64 characters");
     char hash[YT_PWHASH_LEN];
@@ -64,8 +74,17 @@ int staff_create(yt_ctx *x, const staff_new *in, int64_t *id) {
 }
 
 int staff_update(yt_ctx *x, int64_t id, const staff_patch *in) {
-    if (!staff_exists(x->db, id)) return yt_fail(x, YT_ENOTFOUND, NULL, "no staff with id %lld", (long long)id);
-    if (in->role && !role_find(in->role)) return yt_fail(x, YT_EINVAL, "role", "unknown role '%s'", in->role);
+    yt_param pid[] = {PI(id)};
+    yt_rows *cur = db_query(x->db, "SELECT role FROM staff WHERE id = ?", 1, pid);
+    if (!cur) return yt_fail_db(x, "updating staff");
+    bool exists = rows_next(cur);
+    const yt_role *current = exists ? role_find(rows_text(cur, 0)) : NULL;
+    rows_free(cur);
+    if (!exists) return yt_fail(x, YT_ENOTFOUND, NULL, "no staff with id %lld", (long long)id);
+    if (current && check_within_actor(x, "id", current)) return x->err.code;
+    const yt_role *next = in->role ? role_find(in->role) : NULL;
+    if (in->role && !next) return yt_fail(x, YT_EINVAL, "role", "unknown role '%s'", in->role);
+    if (next && check_within_actor(x, "role", next)) return x->err.code;
     if (in->display_name && (utf8_chars(in->display_name) < 1 || utf8_chars(in->display_name) > 64))
         return yt_fail(x, YT_EINVAL, "display_name", "must be 1 to 64 characters");
     if (in->password && check_password(x, in->password)) return x->err.code;

@@ -61,6 +61,10 @@ static const migration sqlite_migrations[] = {
      "  status INTEGER NOT NULL, content_type TEXT NOT NULL, response TEXT NOT NULL, created_at INTEGER NOT NULL,"
      "  PRIMARY KEY(staff_id, key)) STRICT;"
      "CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at);"},
+    {3,
+     "ALTER TABLE idempotency_keys ADD COLUMN customer_id INTEGER;"
+     "CREATE INDEX idempotency_keys_customer ON idempotency_keys(customer_id);"
+     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;"},
 };
 
 static const migration pg_migrations[] = {
@@ -118,6 +122,10 @@ static const migration pg_migrations[] = {
      "  status BIGINT NOT NULL, content_type TEXT NOT NULL, response TEXT NOT NULL, created_at BIGINT NOT NULL,"
      "  PRIMARY KEY(staff_id, key));"
      "CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at);"},
+    {3,
+     "ALTER TABLE idempotency_keys ADD COLUMN customer_id BIGINT;"
+     "CREATE INDEX idempotency_keys_customer ON idempotency_keys(customer_id);"
+     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"},
 };
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))

@@ -5,7 +5,7 @@ import { startServer } from '../lib/server.mjs';
 import { client, assertProblem, assertFieldError, expectStatus, serverErrors, makeStaff, uniq } from '../lib/client.mjs';
 
 const ALL = ['customers.read', 'customers.write', 'pii.read', 'tags.write', 'events.write', 'staff.read',
-  'staff.write', 'audit.read', 'tokens.write', 'import.run', 'stores.write'];
+  'staff.write', 'audit.read', 'tokens.write', 'import.run', 'stores.write', 'tags.manage'];
 const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 
 let srv, api, token;
@@ -82,7 +82,7 @@ describe('/me and logout', () => {
     assert.equal(me.user.username, 'admin');
     assert.deepEqual([...me.permissions].sort(), [...ALL].sort());
     const expect = {
-      operator: ['customers.read', 'customers.write', 'tags.write', 'events.write', 'staff.read', 'import.run'],
+      operator: ['customers.read', 'customers.write', 'tags.write', 'events.write', 'staff.read', 'import.run', 'tags.manage'],
       editor: ['customers.read', 'tags.write'],
       guide: ['customers.read', 'customers.write', 'tags.write', 'events.write'],
       service: ['customers.read', 'customers.write', 'tags.write'],
