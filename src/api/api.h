@@ -30,6 +30,10 @@ enum {
     ROUTE_JSON = 1u << 1,       /* body must be a JSON object */
     ROUTE_UPLOAD = 1u << 2,     /* raw body spooled to a temporary file (body_file), read as a stream */
     ROUTE_RAW_OUT = 1u << 3,    /* handler sets its own content type */
+    /* Which connection: requests that write use the shared writer (SQLite), reads this thread's own.
+     * A route can say otherwise: */
+    ROUTE_READER = 1u << 4,     /* writes little after slow work (login: argon2id), so it must not hold the writer */
+    ROUTE_WRITER = 1u << 5,     /* a GET that writes (exports record an audit entry) */
 };
 
 typedef struct {
@@ -59,6 +63,7 @@ struct yt_req {
     const char *params[API_MAX_PATH_PARAMS];
     int nparams;
     const yt_route *route;
+    const char *bad_input;  /* set by the http layer: a query or path value that is not UTF-8, or too many */
     cJSON *json;           /* parsed body for ROUTE_JSON routes; freed by the dispatcher */
     yt_store *store;
     yt_server *server;
@@ -102,6 +107,8 @@ bool api_paging(yt_req *r, int *limit, int64_t *cursor);
 bool body_str(yt_req *r, const cJSON *obj, const char *key, const char **out, bool required);
 bool body_int(yt_req *r, const cJSON *obj, const char *key, int64_t *out, bool *present);
 bool body_bool(yt_req *r, const cJSON *obj, const char *key, bool *out, bool *present);
+/* True when v is a whole number from 1 to 2^53 (a JSON id); writes it to *out. Never casts out of range. */
+bool json_id(const cJSON *v, int64_t *out);
 /* Reads an array of strings into an arena-allocated array (max items). */
 bool body_str_array(yt_req *r, const cJSON *obj, const char *key, const char ***out, int *n, int max);
 /* Rejects members that are not in allowed (NULL-terminated), naming the first unknown one. */

@@ -1,5 +1,6 @@
 /* Handlers: customers, identities, merge, tags on customers, remarks, orders, PIPL export and erase. */
 #include "handlers.h"
+#include "server.h"
 #include "../base/text.h"
 #include "../customer/customer.h"
 #include "../customer/identity.h"
@@ -143,6 +144,17 @@ void h_customer_list(yt_req *r) {
             q.id_value = v;
         }
     }
+    if (q.id_kind && (strcmp(q.id_kind, "phone") == 0 || strcmp(q.id_kind, "email") == 0) &&
+        !(r->who.perms & PERM_PII_READ)) {
+        char key[32];
+        int retry;
+        snprintf(key, sizeof key, "pii%lld", (long long)r->who.token_id);
+        if (!ratelimit_take(r->server->pii_lookups, key, &retry)) {
+            snprintf(r->retry_after, sizeof r->retry_after, "%d", retry);
+            api_problem(r, 429, q.id_kind, "too many lookups by phone or email for a role that sees them masked");
+            return;
+        }
+    }
     const char *num;
     if ((num = api_query(r, "owner_id")) && (!parse_i64(num, &q.owner_id) || q.owner_id <= 0)) {
         api_problem(r, 400, "owner_id", "owner_id must be a staff id");
@@ -155,6 +167,10 @@ void h_customer_list(yt_req *r) {
     const char **tags = arena_alloc(&r->arena, sizeof(char *) * API_MAX_QUERY);
     for (int i = 0; i < r->nquery; i++)
         if (strcmp(r->query[i].key, "tag") == 0 && *r->query[i].value) tags[q.ntags++] = r->query[i].value;
+    if (q.ntags > CUSTOMER_MAX_TAG_FILTERS) {
+        api_problem(r, 400, "tag", "at most 20 tag filters at once");
+        return;
+    }
     q.tags = tags;
     yt_jw w;
     api_json(r, 200, &w);
@@ -252,13 +268,13 @@ static bool read_ids(yt_req *r, int64_t **ids, int *n) {
     *n = 0;
     const cJSON *it;
     cJSON_ArrayForEach(it, arr) {
-        if (!cJSON_IsNumber(it) || it->valuedouble < 1 || it->valuedouble != (double)(int64_t)it->valuedouble) {
+        if (!json_id(it, &(*ids)[*n])) {
             char f[40];
             snprintf(f, sizeof f, "customer_ids[%d]", *n);
             api_problem(r, 400, f, "must be a customer id");
             return false;
         }
-        (*ids)[(*n)++] = (int64_t)it->valuedouble;
+        (*n)++;
     }
     return true;
 }

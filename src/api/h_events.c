@@ -45,9 +45,7 @@ static bool read_event(yt_req *r, const cJSON *it, int i, event_in *e, event_err
     e->index = i;
     const cJSON *id = cJSON_GetObjectItemCaseSensitive(c, "id");
     if (id && !cJSON_IsNull(id)) {
-        if (!cJSON_IsNumber(id) || id->valuedouble < 1 || id->valuedouble != (double)(int64_t)id->valuedouble)
-            return item_error(errs, nerr, i, "customer.id", "must be a customer id");
-        e->who.id = (int64_t)id->valuedouble;
+        if (!json_id(id, &e->who.id)) return item_error(errs, nerr, i, "customer.id", "must be a customer id");
     }
     bool bad = false;
     opt_str(c, "phone", &e->who.phone, &bad);

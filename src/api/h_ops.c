@@ -69,7 +69,8 @@ void h_audit_list(yt_req *r) {
     yt_rows *rows = db_query(r->x.db, sql.p, n, p);
     buf_free(&sql);
     if (!rows) {
-        api_problem(r, 400, "actor_id", "actor_id must be a staff id");
+        yt_fail_db(&r->x, "reading the audit log");
+        api_fail(r);
         return;
     }
     yt_jw w;

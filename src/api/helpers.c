@@ -138,6 +138,14 @@ bool body_int(yt_req *r, const cJSON *obj, const char *key, int64_t *out, bool *
     return true;
 }
 
+bool json_id(const cJSON *v, int64_t *out) {
+    if (!cJSON_IsNumber(v)) return false;
+    double d = v->valuedouble;
+    if (!(d >= 1 && d <= 9007199254740992.0) || d != floor(d)) return false;
+    *out = (int64_t)d;
+    return true;
+}
+
 bool body_bool(yt_req *r, const cJSON *obj, const char *key, bool *out, bool *present) {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
     if (present) *present = false;

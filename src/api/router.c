@@ -160,7 +160,8 @@ static void idempotent_run(yt_req *r) {
 static void dispatch(yt_req *r);
 
 void api_dispatch(yt_req *r) {
-    bool writes = strcmp(r->method, "GET") != 0;
+    unsigned f = r->route->flags;
+    bool writes = (strcmp(r->method, "GET") != 0 && !(f & ROUTE_READER)) || (f & ROUTE_WRITER);
     r->x.db = writes ? store_writer_acquire(r->store) : store_db(r->store);
     dispatch(r);
     if (writes && r->x.db) store_writer_release(r->store);
@@ -168,6 +169,10 @@ void api_dispatch(yt_req *r) {
 
 static void dispatch(yt_req *r) {
     const yt_route *rt = r->route;
+    if (r->bad_input) {
+        api_problem(r, 400, "query", r->bad_input);
+        return;
+    }
     r->x.arena = &r->arena;
     r->x.who = &r->who;
     if (!r->x.db) {

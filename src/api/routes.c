@@ -8,7 +8,7 @@ const yt_route api_routes[] = {
     {"GET", "/readyz", h_readyz, 0, ROUTE_PUBLIC, "readyz", 0},
     {"GET", "/metrics", h_metrics, 0, ROUTE_PUBLIC | ROUTE_RAW_OUT, "metrics", 0},
 
-    {"POST", "/api/v1/auth/login", h_login, 0, ROUTE_PUBLIC | ROUTE_JSON, "auth.login", 0},
+    {"POST", "/api/v1/auth/login", h_login, 0, ROUTE_PUBLIC | ROUTE_JSON | ROUTE_READER, "auth.login", 0},
     {"POST", "/api/v1/auth/logout", h_logout, 0, 0, "auth.logout", 0},
     {"GET", "/api/v1/me", h_me, 0, 0, "me", 0},
     {"GET", "/api/v1/tokens", h_token_list, 0, 0, "tokens.list", 0},
@@ -39,7 +39,7 @@ const yt_route api_routes[] = {
      "customers.remark_add", 0},
     {"GET", "/api/v1/customers/{id}/orders", h_customer_orders, P(CUSTOMERS_READ), 0, "customers.orders", 0},
     {"GET", "/api/v1/customers/{id}/events", h_customer_events, P(CUSTOMERS_READ), 0, "customers.events", 0},
-    {"GET", "/api/v1/customers/{id}/export", h_customer_export, P(CUSTOMERS_READ) | P(PII_READ), 0, "customers.export", 0},
+    {"GET", "/api/v1/customers/{id}/export", h_customer_export, P(CUSTOMERS_READ) | P(PII_READ), ROUTE_WRITER, "customers.export", 0},
     {"POST", "/api/v1/customers/{id}/erase", h_customer_erase, P(CUSTOMERS_WRITE) | P(PII_READ), 0, "customers.erase", 0},
 
     {"GET", "/api/v1/tags", h_tag_list, P(CUSTOMERS_READ), 0, "tags.list", 0},
@@ -56,7 +56,7 @@ const yt_route api_routes[] = {
     {"POST", "/api/v1/import/orders", h_import_orders, P(IMPORT_RUN), ROUTE_UPLOAD, "import.orders", API_UPLOAD_LIMIT},
     {"POST", "/api/v1/import/customers", h_import_customers, P(IMPORT_RUN) | P(CUSTOMERS_WRITE), ROUTE_UPLOAD,
      "import.customers", API_UPLOAD_LIMIT},
-    {"GET", "/api/v1/export/customers", h_export_customers, P(CUSTOMERS_READ), ROUTE_RAW_OUT, "export.customers", 0},
+    {"GET", "/api/v1/export/customers", h_export_customers, P(CUSTOMERS_READ), ROUTE_RAW_OUT | ROUTE_WRITER, "export.customers", 0},
 
     {"GET", "/api/v1/stats/overview", h_stats_overview, P(CUSTOMERS_READ), 0, "stats.overview", 0},
     {"GET", "/api/v1/audit", h_audit_list, P(AUDIT_READ), 0, "audit.list", 0},

@@ -4,10 +4,15 @@
 #include "../base/ratelimit.h"
 #include "../store/store.h"
 
+/* A caller without pii.read sees phones masked (138****1234); an exact lookup by phone is still allowed
+ * (a customer calls in), but so few per minute that guessing the four hidden digits is impractical. */
+#define PII_LOOKUPS_PER_MINUTE 20
+
 struct yt_server {
     yt_store *store;
     yt_ratelimit *per_ip;
     yt_ratelimit *per_token;
+    yt_ratelimit *pii_lookups; /* exact phone/email lookups by callers who see them masked */
     const char *console_dir; /* built console (index.html and assets), or NULL */
 };
 

@@ -1,4 +1,4 @@
-/* Fixed-window rate limiter keyed by a string (client IP, token id): N requests per minute. */
+/* Fixed-window rate limiter keyed by a string (client IP, token id, username): N requests per window. */
 #include "ratelimit.h"
 #include "alloc.h"
 #include "timeutil.h"
@@ -11,19 +11,21 @@
 
 typedef struct {
     char key[64];
-    int64_t window; /* minute number */
+    int64_t window; /* window number: now / window_ms */
     uint32_t count;
 } rl_slot;
 
 struct yt_ratelimit {
-    uint32_t per_minute;
+    uint32_t limit;
+    int64_t window_ms;
     pthread_mutex_t mu;
     rl_slot slots[RL_SLOTS];
 };
 
-yt_ratelimit *ratelimit_new(uint32_t per_minute) {
+yt_ratelimit *ratelimit_new(uint32_t limit, int64_t window_ms) {
     yt_ratelimit *rl = yt_calloc(1, sizeof *rl);
-    rl->per_minute = per_minute;
+    rl->limit = limit;
+    rl->window_ms = window_ms > 0 ? window_ms : 60000;
     pthread_mutex_init(&rl->mu, NULL);
     return rl;
 }
@@ -35,9 +37,9 @@ void ratelimit_free(yt_ratelimit *rl) {
 }
 
 bool ratelimit_take(yt_ratelimit *rl, const char *key, int *retry_after_s) {
-    if (!rl || rl->per_minute == 0) return true;
+    if (!rl || rl->limit == 0) return true;
     int64_t now = now_ms();
-    int64_t window = now / 60000;
+    int64_t window = now / rl->window_ms;
     uint32_t h = 2166136261u;
     for (const char *p = key; *p; p++) h = (h ^ (unsigned char)*p) * 16777619u;
     bool ok = true;
@@ -62,9 +64,9 @@ bool ratelimit_take(yt_ratelimit *rl, const char *key, int *retry_after_s) {
         hit->window = window;
         hit->count = 0;
     }
-    if (hit->count >= rl->per_minute) {
+    if (hit->count >= rl->limit) {
         ok = false;
-        *retry_after_s = (int)((window + 1) * 60000 - now + 999) / 1000;
+        *retry_after_s = (int)(((window + 1) * rl->window_ms - now + 999) / 1000);
         if (*retry_after_s < 1) *retry_after_s = 1;
     } else {
         hit->count++;

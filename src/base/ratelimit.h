@@ -1,4 +1,4 @@
-/* Fixed-window rate limiter keyed by a string (client IP, token id): N requests per minute. */
+/* Fixed-window rate limiter keyed by a string (client IP, token id, username): N requests per window. */
 #ifndef YT_RATELIMIT_H
 #define YT_RATELIMIT_H
 #include <stdbool.h>
@@ -6,8 +6,8 @@
 
 typedef struct yt_ratelimit yt_ratelimit;
 
-/* per_minute 0 disables the limiter (every call allowed). */
-yt_ratelimit *ratelimit_new(uint32_t per_minute);
+/* limit 0 disables the limiter (every call allowed). */
+yt_ratelimit *ratelimit_new(uint32_t limit, int64_t window_ms);
 void ratelimit_free(yt_ratelimit *rl);
 /* True when allowed; otherwise *retry_after_s says when the window reopens. */
 bool ratelimit_take(yt_ratelimit *rl, const char *key, int *retry_after_s);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 const char *app_flag(int *argc, char **argv, const char *name) {
     size_t n = strlen(name);
@@ -73,31 +74,39 @@ static void ensure_parent(const char *path) {
     if (strcmp(dir, ".") != 0) mkdir(dir, 0700);
 }
 
+/* The database remembers a check value of its data key (meta.data_key_check), so starting with another
+ * key (a missing key file silently replaced, a wrong YUTANG_DATA_KEY) is refused instead of leaving every
+ * stored phone unreadable and every lookup missing. */
+static bool check_data_key(yt_db *db, char *err, size_t errsz) {
+    char check[YT_HASH_HEX];
+    crypto_blind_index("data-key-check", "yutang", check);
+    yt_rows *r = db_query(db, "SELECT value FROM meta WHERE key = 'data_key_check'", 0, NULL);
+    if (!r) {
+        snprintf(err, errsz, "cannot read the data key check: %s", db_error(db));
+        return false;
+    }
+    bool known = rows_next(r);
+    bool same = known && strcmp(rows_text(r, 0), check) == 0;
+    rows_free(r);
+    if (known && !same) {
+        snprintf(err, errsz, "the data key is not the one this database was created with; set YUTANG_DATA_KEY or "
+                             "--data-key-file to the original key (the key file beside the database unless configured)");
+        return false;
+    }
+    if (!known) {
+        yt_param p[] = {PT(check)};
+        if (db_exec(db, "INSERT INTO meta(key, value) VALUES('data_key_check', ?)", 1, p) < 0) {
+            snprintf(err, errsz, "cannot record the data key check: %s", db_error(db));
+            return false;
+        }
+    }
+    return true;
+}
+
 yt_store *app_open(yt_config *cfg) {
     if (!crypto_start()) {
         fprintf(stderr, "yutang: libsodium failed to start\n");
         return NULL;
-    }
-    const char *err_s = NULL;
-    if (cfg->data_key[0]) {
-        if (!crypto_set_data_key_hex(cfg->data_key, &err_s)) {
-            fprintf(stderr, "yutang: %s\n", err_s);
-            return NULL;
-        }
-    } else {
-        char keyfile[600];
-        if (cfg->data_key_file[0]) snprintf(keyfile, sizeof keyfile, "%s", cfg->data_key_file);
-        else if (is_pg(cfg->db)) snprintf(keyfile, sizeof keyfile, "./var/yutang.key");
-        else {
-            char tmp[512];
-            snprintf(tmp, sizeof tmp, "%s", cfg->db);
-            snprintf(keyfile, sizeof keyfile, "%s/yutang.key", dirname(tmp));
-        }
-        ensure_parent(keyfile);
-        if (!crypto_load_or_create_key_file(keyfile, &err_s)) {
-            fprintf(stderr, "yutang: %s (%s)\n", err_s, keyfile);
-            return NULL;
-        }
     }
     if (!is_pg(cfg->db)) ensure_parent(cfg->db);
     char err[512];
@@ -107,6 +116,40 @@ yt_store *app_open(yt_config *cfg) {
         return NULL;
     }
     if (!store_migrate(store_db(s), err, sizeof err)) {
+        fprintf(stderr, "yutang: %s\n", err);
+        store_close(s);
+        return NULL;
+    }
+    const char *err_s = NULL;
+    bool key_ok;
+    char keyfile[600] = "";
+    if (cfg->data_key[0]) {
+        key_ok = crypto_set_data_key_hex(cfg->data_key, &err_s);
+    } else {
+        if (cfg->data_key_file[0]) snprintf(keyfile, sizeof keyfile, "%s", cfg->data_key_file);
+        else if (is_pg(cfg->db)) snprintf(keyfile, sizeof keyfile, "./var/yutang.key");
+        else {
+            char tmp[512];
+            snprintf(tmp, sizeof tmp, "%s", cfg->db);
+            snprintf(keyfile, sizeof keyfile, "%s/yutang.key", dirname(tmp));
+        }
+        /* a database that already has a key must never get a fresh one made up for it */
+        bool has_check = db_query_int(store_db(s), "SELECT count(*) FROM meta WHERE key = 'data_key_check'", 0, NULL, 0) > 0;
+        if (has_check && access(keyfile, F_OK) != 0) {
+            fprintf(stderr, "yutang: the data key file %s is missing, and this database was created with a key; "
+                            "restore it or set YUTANG_DATA_KEY\n", keyfile);
+            store_close(s);
+            return NULL;
+        }
+        ensure_parent(keyfile);
+        key_ok = crypto_load_or_create_key_file(keyfile, &err_s);
+    }
+    if (!key_ok) {
+        fprintf(stderr, "yutang: %s%s%s%s\n", err_s, keyfile[0] ? " (" : "", keyfile, keyfile[0] ? ")" : "");
+        store_close(s);
+        return NULL;
+    }
+    if (!check_data_key(store_db(s), err, sizeof err)) {
         fprintf(stderr, "yutang: %s\n", err);
         store_close(s);
         return NULL;

@@ -95,8 +95,9 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
     arena_free(&arena);
     find_console(cfg);
     yt_server srv = {.store = store,
-                     .per_ip = ratelimit_new((uint32_t)cfg->rate_per_ip),
-                     .per_token = ratelimit_new((uint32_t)cfg->rate_per_token),
+                     .per_ip = ratelimit_new((uint32_t)cfg->rate_per_ip, 60000),
+                     .per_token = ratelimit_new((uint32_t)cfg->rate_per_token, 60000),
+                     .pii_lookups = ratelimit_new(PII_LOOKUPS_PER_MINUTE, 60000),
                      .console_dir = cfg->console_dir[0] ? cfg->console_dir : NULL};
     http_daemon *d = http_start(&hc, &srv);
     if (!d) {
@@ -116,6 +117,7 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
     store_close(store);
     ratelimit_free(srv.per_ip);
     ratelimit_free(srv.per_token);
+    ratelimit_free(srv.pii_lookups);
     log_info("stopped");
     return 0;
 }

@@ -8,6 +8,7 @@
 #include "../staff/staff.h"
 #include "../tag/tag.h"
 #include "identity.h"
+#include <assert.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -175,7 +176,7 @@ int customer_resolve(yt_ctx *x, int64_t id, int64_t *live) {
 int customer_resolve_for_write(yt_ctx *x, int64_t id, int64_t *live) {
     if (customer_resolve(x, id, live)) return x->err.code;
     yt_param p[] = {PI(*live)};
-    if (db_query_int(x->db, "SELECT erased_at IS NOT NULL FROM customers WHERE id = ?", 1, p, 1) != 0)
+    if (db_query_int(x->db, "SELECT CASE WHEN erased_at IS NULL THEN 0 ELSE 1 END FROM customers WHERE id = ?", 1, p, 1) != 0)
         return yt_fail(x, YT_ECONFLICT, NULL, "customer %lld was erased; nothing can be added to it", (long long)id);
     return YT_OK;
 }
@@ -378,7 +379,8 @@ int customer_list_json(yt_ctx *x, yt_jw *w, const customer_query *q) {
         buf_puts(&sql, " AND id = ?");
         p[n++] = PI(holder ? holder : -1);
     }
-    for (int i = 0; i < q->ntags && n < 30; i++) {
+    assert(q->ntags <= CUSTOMER_MAX_TAG_FILTERS); /* the api refuses more; p[] holds them all */
+    for (int i = 0; i < q->ntags; i++) {
         buf_puts(&sql, " AND id IN (SELECT ct.customer_id FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id"
                        " WHERE t.name = ?)");
         p[n++] = PT(q->tags[i]);

@@ -23,6 +23,8 @@ typedef struct {
     int ntags;
 } customer_input;
 
+#define CUSTOMER_MAX_TAG_FILTERS 20
+
 typedef struct {
     const char *q;
     const char *const *tags;

@@ -94,7 +94,7 @@ int64_t event_resolve_customer(yt_ctx *x, const customer_ref *ref, bool create) 
         for (int i = 0; rc == YT_OK && i < n; i++)
             rc = identity_insert(x, found, ids[i].field, ids[i].kind, "", lookup[i], norm[i]);
         if (rc != YT_OK) {
-            x->err.code = rc == YT_ECONFLICT ? YT_ECONFLICT : YT_EINTERNAL;
+            x->err.code = rc == YT_ECONFLICT ? YT_ERETRY : YT_EINTERNAL;
             return 0;
         }
         return found;
@@ -104,7 +104,7 @@ int64_t event_resolve_customer(yt_ctx *x, const customer_ref *ref, bool create) 
             int rc = holders[i] == 0 ? identity_insert(x, found, ids[i].field, ids[i].kind, "", lookup[i], norm[i])
                                      : identity_add(x, found, ids[i].field, ids[i].kind, "", ids[i].value);
             if (rc) {
-                x->err.code = rc == YT_ECONFLICT ? YT_ECONFLICT : YT_EINTERNAL;
+                x->err.code = rc == YT_ECONFLICT ? YT_ERETRY : YT_EINTERNAL;
                 return 0;
             }
         }
@@ -122,7 +122,7 @@ static int ingest_once(yt_ctx *x, const event_in *items, int n, int *accepted, i
         x->err.code = YT_OK;
         int64_t cid = event_resolve_customer(x, &e->who, true);
         if (!cid) {
-            if (x->err.code == YT_EINTERNAL || x->err.code == YT_ECONFLICT) {
+            if (x->err.code == YT_EINTERNAL || x->err.code == YT_ERETRY) {
                 db_rollback(x->db);
                 *accepted = *duplicates = 0;
                 *nerrors = nerr_in;
@@ -176,7 +176,7 @@ int event_ingest(yt_ctx *x, const event_in *items, int n, int *accepted, int *du
     for (int attempt = 0; attempt < 3; attempt++) {
         *nerrors = nerr_in;
         rc = ingest_once(x, items, n, accepted, duplicates, errors, nerrors);
-        if (rc != YT_ECONFLICT) return rc;
+        if (rc != YT_ERETRY) return rc;
     }
     return yt_fail(x, YT_ECONFLICT, "events", "the batch kept conflicting with concurrent writes; send it again");
 }

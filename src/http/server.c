@@ -4,6 +4,7 @@
 #include "../base/json.h"
 #include "../base/log.h"
 #include "../base/metrics.h"
+#include "../base/text.h"
 #include "../base/timeutil.h"
 #include <arpa/inet.h>
 #include <errno.h>
@@ -100,9 +101,18 @@ static char *decoded(yt_arena *a, const char *s, size_t n) {
 static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key, const char *value) {
     yt_req *r = cls;
     (void)kind;
-    if (r->nquery >= API_MAX_QUERY) return MHD_NO;
-    r->query[r->nquery].key = decoded(&r->arena, key, strlen(key));
-    r->query[r->nquery].value = decoded(&r->arena, value ? value : "", value ? strlen(value) : 0);
+    if (r->nquery >= API_MAX_QUERY) {
+        r->bad_input = "too many query parameters";
+        return MHD_NO;
+    }
+    const char *k = decoded(&r->arena, key, strlen(key));
+    const char *v = decoded(&r->arena, value ? value : "", value ? strlen(value) : 0);
+    if (!utf8_valid(k, strlen(k)) || !utf8_valid(v, strlen(v))) {
+        r->bad_input = "a query parameter is not valid UTF-8";
+        return MHD_NO;
+    }
+    r->query[r->nquery].key = k;
+    r->query[r->nquery].value = v;
     r->nquery++;
     return MHD_YES;
 }
@@ -160,6 +170,8 @@ static enum MHD_Result respond(struct MHD_Connection *c, conn_state *st, int sta
     MHD_add_response_header(resp, "Cache-Control", cacheable ? "public, max-age=3600" : "no-store");
     if (retry_after && *retry_after) MHD_add_response_header(resp, "Retry-After", retry_after);
     if (disposition && *disposition) MHD_add_response_header(resp, "Content-Disposition", disposition);
+    /* counted before the answer leaves, so a client that reads /metrics right after sees its request */
+    metrics_observe_request(st->route_index, status, mono_ns() - st->t0);
     enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, resp);
     MHD_destroy_response(resp);
     st->status = status;
@@ -285,6 +297,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     for (int i = 0; i < st->nparams; i++) {
         size_t n = strcspn(st->params[i], "/");
         r.params[i] = decoded(&r.arena, st->params[i], n);
+        if (!utf8_valid(r.params[i], strlen(r.params[i]))) r.bad_input = "a path segment is not valid UTF-8";
     }
     r.nparams = st->nparams;
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_query, &r);
@@ -306,7 +319,6 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
     (void)c;
     if (!st) return;
     uint64_t ns = mono_ns() - st->t0;
-    metrics_observe_request(st->route_index, st->status, ns);
     /* the access log: no query string, no headers, no body: nothing secret or personal */
     yt_buf b = YT_BUF_INIT;
     yt_jw w;

@@ -80,10 +80,22 @@ int import_customers(yt_ctx *x, FILE *f, import_summary *s) {
         }
         const char *tags[32];
         int ntags = 0;
+        bool too_many = false;
         char *tagbuf = v[COL_TAGS] ? yt_strdup(v[COL_TAGS]) : NULL;
         char *save = NULL;
-        for (char *t = tagbuf ? strtok_r(tagbuf, "|", &save) : NULL; t && ntags < 32; t = strtok_r(NULL, "|", &save))
-            if (*t) tags[ntags++] = t;
+        for (char *t = tagbuf ? strtok_r(tagbuf, "|", &save) : NULL; t; t = strtok_r(NULL, "|", &save)) {
+            if (!*t) continue;
+            if (ntags == 32) {
+                too_many = true;
+                break;
+            }
+            tags[ntags++] = t;
+        }
+        if (too_many) {
+            free(tagbuf);
+            add_error(s, r.line, "tags: at most 32 tags per customer");
+            continue;
+        }
         customer_input in = {.name = v[COL_NAME], .nickname = v[COL_NICK], .city = v[COL_CITY], .gender = v[COL_GENDER],
                              .birthday = v[COL_BIRTHDAY], .phone = v[COL_PHONE], .unionid = v[COL_UNIONID],
                              .openid = v[COL_OPENID], .external_userid = v[COL_EXTID], .email = v[COL_EMAIL],

@@ -1,5 +1,6 @@
 /* Authentication: password login with back-off, session and API tokens (random, stored hashed). */
 #include "auth.h"
+#include "../base/ratelimit.h"
 #include "../base/text.h"
 #include "../base/timeutil.h"
 #include "../domain/audit.h"
@@ -29,50 +30,66 @@ static void make_dummy_hash(void) {
     if (!crypto_pw_hash("not-a-real-password", dummy_hash)) dummy_hash[0] = '\0';
 }
 
+/* Failed attempts on usernames that do not exist are counted here, so they lock out exactly like real
+ * ones and the answers do not tell which usernames exist. */
+static yt_ratelimit *unknown_users;
+static pthread_once_t unknown_once = PTHREAD_ONCE_INIT;
+static void make_unknown_limiter(void) { unknown_users = ratelimit_new(LOGIN_MAX_FAILURES, LOGIN_LOCK_MS); }
+
+static int locked_out(yt_ctx *x, int retry_after_s) {
+    x->err.retry_after = retry_after_s > 0 ? retry_after_s : 1;
+    return yt_fail(x, YT_ERATE, "username", "too many failed logins; try again later");
+}
+
 int auth_login(yt_ctx *x, const char *username, const char *password, char token[YT_TOKEN_LEN],
                int64_t *expires_at, int64_t *staff_id) {
     int64_t now = now_ms();
     yt_param p[] = {PT(username)};
-    yt_rows *r = db_query(x->db, "SELECT id, pw_hash, active, failed_logins, locked_until FROM staff WHERE username = ?",
-                          1, p);
+    yt_rows *r = db_query(x->db, "SELECT id, pw_hash, active FROM staff WHERE username = ?", 1, p);
     if (!r) return yt_fail_db(x, "logging in");
-    int64_t id = 0, active = 0, failures = 0, locked_until = 0;
+    int64_t id = 0, active = 0;
     char hash[YT_PWHASH_LEN] = "";
     if (rows_next(r)) {
         id = rows_int(r, 0);
         snprintf(hash, sizeof hash, "%s", rows_text(r, 1));
         active = rows_int(r, 2);
-        failures = rows_int(r, 3);
-        locked_until = rows_int(r, 4);
     }
     rows_free(r);
-    if (locked_until > now) {
-        x->err.retry_after = (int)((locked_until - now + 999) / 1000);
-        return yt_fail(x, YT_ERATE, "username", "too many failed logins; try again later");
-    }
-    bool ok;
-    if (id) {
-        ok = crypto_pw_verify(hash, password) && active;
-    } else { /* same work for an unknown user, so timing does not reveal which usernames exist */
+    if (!id) { /* the same argon2id work as for a real user, so timing does not tell either */
+        pthread_once(&unknown_once, make_unknown_limiter);
+        int retry;
+        if (!ratelimit_take(unknown_users, username, &retry)) return locked_out(x, retry);
         pthread_once(&dummy_once, make_dummy_hash);
         if (dummy_hash[0]) crypto_pw_verify(dummy_hash, password);
-        ok = false;
-    }
-    if (!ok) {
-        if (id) {
-            failures++;
-            int64_t lock = failures >= LOGIN_MAX_FAILURES ? now + LOGIN_LOCK_MS : 0;
-            yt_param q[] = {PI(failures), PI(lock), PI(id)};
-            db_exec(x->db, "UPDATE staff SET failed_logins = ?, locked_until = ? WHERE id = ?", 3, q);
-        }
         return yt_fail(x, YT_EAUTH, "password", "wrong username or password");
     }
+    /* Reserve this attempt before the expensive check, in one atomic statement: parallel guesses each
+     * take a number, and only the first LOGIN_MAX_FAILURES get their password checked. An expired lock
+     * starts the count again. */
+    yt_param q[] = {PI(now), PI(now), PI(LOGIN_MAX_FAILURES), PI(now + LOGIN_LOCK_MS), PI(id), PI(now)};
+    r = db_query(x->db,
+                 "UPDATE staff SET"
+                 " failed_logins = CASE WHEN locked_until BETWEEN 1 AND CAST(? AS BIGINT) THEN 1 ELSE failed_logins + 1 END,"
+                 " locked_until = CASE WHEN (CASE WHEN locked_until BETWEEN 1 AND CAST(? AS BIGINT) THEN 1"
+                 "   ELSE failed_logins + 1 END) >= CAST(? AS BIGINT) THEN CAST(? AS BIGINT) ELSE 0 END"
+                 " WHERE id = CAST(? AS BIGINT) AND locked_until <= CAST(? AS BIGINT) RETURNING failed_logins",
+                 NPARAMS(q), q);
+    if (!r) return yt_fail_db(x, "logging in");
+    bool reserved = rows_next(r);
+    rows_free(r);
+    if (!reserved) {
+        yt_param l[] = {PI(id)};
+        int64_t until = db_query_int(x->db, "SELECT locked_until FROM staff WHERE id = ?", 1, l, now + LOGIN_LOCK_MS);
+        return locked_out(x, (int)((until - now + 999) / 1000));
+    }
+    if (!crypto_pw_verify(hash, password) || !active)
+        return yt_fail(x, YT_EAUTH, "password", "wrong username or password");
     *expires_at = now + SESSION_TTL_MS;
     *staff_id = id;
     if (db_begin(x->db) != 0) return yt_fail_db(x, "logging in");
-    yt_param q[] = {PI(id)};
+    yt_param s0[] = {PI(id)};
     int64_t tid;
-    if (db_exec(x->db, "UPDATE staff SET failed_logins = 0, locked_until = 0 WHERE id = ?", 1, q) < 0 ||
+    if (db_exec(x->db, "UPDATE staff SET failed_logins = 0, locked_until = 0 WHERE id = ?", 1, s0) < 0 ||
         insert_token(x, id, "session", "login", "", *expires_at, token, &tid) != YT_OK || db_commit(x->db) != 0) {
         db_rollback(x->db);
         return x->err.code ? x->err.code : yt_fail_db(x, "logging in");

@@ -209,7 +209,13 @@ static const char *pg_text(yt_rows *rows, int col) {
     return PQgetvalue(r->res, r->row, col);
 }
 
-static int64_t pg_int(yt_rows *rows, int col) { return strtoll(pg_text(rows, col), NULL, 10); }
+/* Integers come back as text; a boolean column ('t'/'f') reads as 1/0, as it does in SQLite. */
+static int64_t pg_int(yt_rows *rows, int col) {
+    const char *t = pg_text(rows, col);
+    if (t[0] == 't' && !t[1]) return 1;
+    if (t[0] == 'f' && !t[1]) return 0;
+    return strtoll(t, NULL, 10);
+}
 
 static bool pg_is_null(yt_rows *rows, int col) {
     pg_rows *r = (pg_rows *)rows;

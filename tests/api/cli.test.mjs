@@ -125,6 +125,22 @@ describe('configuration', () => {
     assert.equal(bad.code, 2);
     assert.match(bad.err, /YUTANG_THREADS/);
   });
+  test('a different data key, or a lost key file, is refused rather than silently replaced', () => {
+    const kdb = path.join(dir, 'keyed.db');
+    const keyFile = path.join(dir, 'keyed.key');
+    assert.equal(yt(['migrate', '--db', kdb, '--data-key-file', keyFile], { YUTANG_DATA_KEY: '' }).code, 0);
+    assert.ok(fs.existsSync(keyFile), 'a key file is made for a new database');
+    const other = yt(['migrate', '--db', kdb], { YUTANG_DATA_KEY: 'cd'.repeat(32) });
+    assert.notEqual(other.code, 0);
+    assert.match(other.err, /not the one this database was created with/);
+    fs.renameSync(keyFile, keyFile + '.lost');
+    const lost = yt(['migrate', '--db', kdb, '--data-key-file', keyFile], { YUTANG_DATA_KEY: '' });
+    assert.notEqual(lost.code, 0);
+    assert.match(lost.err, /missing/);
+    assert.ok(!fs.existsSync(keyFile), 'no new key was made up');
+    fs.renameSync(keyFile + '.lost', keyFile);
+    assert.equal(yt(['migrate', '--db', kdb, '--data-key-file', keyFile], { YUTANG_DATA_KEY: '' }).code, 0);
+  });
   test('a malformed data key is refused', () => {
     const r = yt(['migrate'], { YUTANG_DATA_KEY: 'short' });
     assert.notEqual(r.code, 0);
