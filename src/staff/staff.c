@@ -82,6 +82,8 @@ int staff_update(yt_ctx *x, int64_t id, const staff_patch *in) {
     rows_free(cur);
     if (!exists) return yt_fail(x, YT_ENOTFOUND, NULL, "no staff with id %lld", (long long)id);
     if (current && check_within_actor(x, "id", current)) return x->err.code;
+    if (current && strcmp(current->name, "owner") == 0 && strcmp(x->who->role, "owner") != 0)
+        return yt_fail(x, YT_EFORBIDDEN, "id", "only an owner can change an owner's account");
     const yt_role *next = in->role ? role_find(in->role) : NULL;
     if (in->role && !next) return yt_fail(x, YT_EINVAL, "role", "unknown role '%s'", in->role);
     if (next && check_within_actor(x, "role", next)) return x->err.code;

@@ -131,8 +131,8 @@ static bool ensure_connected(pg_db *d) {
         return false;
     }
     PQclear(PQexec(d->c, "SET client_min_messages=warning; SET TIME ZONE 'UTC'"));
-    if (d->base.tx_depth > 0) {
-        d->base.tx_depth = 0;
+    if (d->base.tx_depth > 0) { /* the transaction died with the connection: fail until its levels unwind */
+        d->base.tx_aborted = true;
         snprintf(d->err, sizeof d->err, "PostgreSQL connection was lost inside a transaction");
         return false;
     }

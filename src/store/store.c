@@ -96,6 +96,7 @@ void store_writer_release(yt_store *s) {
 }
 
 int64_t db_exec(yt_db *db, const char *sql, int n, const yt_param *p) {
+    if (db->tx_aborted) return -1;
     uint64_t t0 = mono_ns();
     int64_t rc = db->drv->exec(db, sql, n, p);
     metrics_observe_store(mono_ns() - t0);
@@ -103,6 +104,7 @@ int64_t db_exec(yt_db *db, const char *sql, int n, const yt_param *p) {
 }
 
 yt_rows *db_query(yt_db *db, const char *sql, int n, const yt_param *p) {
+    if (db->tx_aborted) return NULL;
     uint64_t t0 = mono_ns();
     yt_rows *r = db->drv->query(db, sql, n, p);
     metrics_observe_store(mono_ns() - t0);
@@ -143,6 +145,10 @@ int db_begin(yt_db *db) {
 
 int db_commit(yt_db *db) {
     if (db->tx_depth <= 0) return -1;
+    if (db->tx_aborted) { /* nothing can commit any more; unwind one level, the outermost end clears it */
+        if (--db->tx_depth == 0) db->tx_aborted = false;
+        return -1;
+    }
     if (db->tx_depth > 1) {
         char sql[32];
         snprintf(sql, sizeof sql, "RELEASE yt_%d", db->tx_depth - 1);
@@ -160,12 +166,20 @@ int db_commit(yt_db *db) {
 
 void db_rollback(yt_db *db) {
     if (db->tx_depth <= 0) return;
+    if (db->tx_aborted) {
+        if (--db->tx_depth == 0) db->tx_aborted = false;
+        return;
+    }
     if (db->tx_depth > 1) {
         char sql[64];
         snprintf(sql, sizeof sql, "ROLLBACK TO yt_%d; RELEASE yt_%d", db->tx_depth - 1, db->tx_depth - 1);
         db->tx_depth--;
         if (db->drv->exec_script(db, sql) == 0) return;
-        /* the savepoint is gone (the transaction failed): abort all of it */
+        /* The savepoint is gone, so the whole transaction is: roll it back, and make every statement
+         * fail until the outer levels have ended too, so none of them runs in autocommit by mistake. */
+        db->drv->exec_script(db, "ROLLBACK");
+        db->tx_aborted = true;
+        return;
     }
     db->tx_depth = 0;
     db->drv->exec_script(db, "ROLLBACK");

@@ -47,6 +47,7 @@ struct yt_db {
     const yt_driver *drv;
     yt_store *store;
     int tx_depth;
+    bool tx_aborted; /* a savepoint could not be rolled back: the transaction is gone, refuse work until its end */
 };
 
 /* Opens a store from a path (SQLite) or a postgres:// / postgresql:// URL. NULL with err on failure.

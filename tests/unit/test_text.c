@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base/json.h"
+#include "base/ratelimit.h"
 #include "base/text.h"
 #include "base/timeutil.h"
 
@@ -107,6 +108,21 @@ static void like_pattern_escapes_wildcards(void **state) {
     free(p);
 }
 
+static void ratelimit_counts_per_key_and_window(void **state) {
+    (void)state;
+    yt_ratelimit *rl = ratelimit_new(2, 3600000);
+    int retry = 0;
+    assert_true(ratelimit_take(rl, "guide.li", &retry));
+    assert_true(ratelimit_take(rl, "guide.li", &retry));
+    assert_false(ratelimit_take(rl, "guide.li", &retry));
+    assert_true(retry >= 1 && retry <= 3600);
+    assert_true(ratelimit_take(rl, "guide.zhang", &retry)); /* another key has its own budget */
+    ratelimit_free(rl);
+    yt_ratelimit *off = ratelimit_new(0, 60000);
+    for (int i = 0; i < 100; i++) assert_true(ratelimit_take(off, "k", &retry));
+    ratelimit_free(off);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(utf8_accepts_chinese_and_rejects_bad_bytes),
@@ -115,6 +131,7 @@ int main(void) {
         cmocka_unit_test(time_parses_rfc3339_and_dates),
         cmocka_unit_test(json_writer_escapes),
         cmocka_unit_test(like_pattern_escapes_wildcards),
+        cmocka_unit_test(ratelimit_counts_per_key_and_window),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
