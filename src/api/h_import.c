@@ -4,6 +4,13 @@
 #include <stdio.h>
 #include <string.h>
 
+static void answer_summary(yt_req *r, const import_summary *s) {
+    buf_reset(&r->out);
+    r->status = 200;
+    r->out_type = "application/json";
+    import_summary_json(s, &r->out);
+}
+
 void h_import_orders(yt_req *r) {
     const char *platform = api_query(r, "platform");
     if (!platform || !*platform) platform = "cdnow";
@@ -29,15 +36,11 @@ void h_import_orders(yt_req *r) {
         return;
     }
     import_summary *s = arena_alloc(&r->arena, sizeof *s);
-    int rc = import_orders(&r->x, r->body_file, platform, &m, s, NULL, NULL);
-    if (rc) {
+    if (import_orders(&r->x, r->body_file, platform, &m, s, NULL, NULL)) {
         api_fail(r);
         return;
     }
-    buf_reset(&r->out);
-    r->status = 200;
-    r->out_type = "application/json";
-    import_summary_json(s, &r->out);
+    answer_summary(r, s);
 }
 
 void h_import_customers(yt_req *r) {
@@ -46,15 +49,11 @@ void h_import_customers(yt_req *r) {
         return;
     }
     import_summary *s = arena_alloc(&r->arena, sizeof *s);
-    int rc = import_customers(&r->x, r->body_file, s);
-    if (rc) {
+    if (import_customers(&r->x, r->body_file, s)) {
         api_fail(r);
         return;
     }
-    buf_reset(&r->out);
-    r->status = 200;
-    r->out_type = "application/json";
-    import_summary_json(s, &r->out);
+    answer_summary(r, s);
 }
 
 void h_export_customers(yt_req *r) {

@@ -106,10 +106,6 @@ void h_audit_list(yt_req *r) {
     }
     rows_free(rows);
     jw_arr_end(&w);
-    if (more) {
-        char cur[24];
-        snprintf(cur, sizeof cur, "%lld", (long long)last);
-        jw_kstr(&w, "next_cursor", cur);
-    } else jw_knull(&w, "next_cursor");
+    jw_next_cursor(&w, more, last);
     jw_obj_end(&w);
 }

@@ -2,6 +2,7 @@
 #include "json.h"
 #include <assert.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 void jw_init(yt_jw *w, yt_buf *b) {
@@ -86,6 +87,17 @@ void jw_null(yt_jw *w) { sep(w); buf_puts(w->b, "null"); }
 void jw_raw(yt_jw *w, const char *json) {
     sep(w);
     buf_puts(w->b, json ? json : "null");
+}
+
+void jw_next_cursor(yt_jw *w, bool more, int64_t last_id) {
+    jw_key(w, "next_cursor");
+    if (!more) {
+        jw_null(w);
+        return;
+    }
+    char cur[24];
+    snprintf(cur, sizeof cur, "%lld", (long long)last_id);
+    jw_str(w, cur);
 }
 
 void jw_kstr(yt_jw *w, const char *k, const char *s) { jw_key(w, k); jw_str(w, s); }

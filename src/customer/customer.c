@@ -430,13 +430,7 @@ int customer_list_json(yt_ctx *x, yt_jw *w, const customer_query *q) {
             count++;
         }
         jw_arr_end(w);
-        if (more) {
-            char cur[24];
-            snprintf(cur, sizeof cur, "%lld", (long long)last);
-            jw_kstr(w, "next_cursor", cur);
-        } else {
-            jw_knull(w, "next_cursor");
-        }
+        jw_next_cursor(w, more, last);
         jw_obj_end(w);
         rows_free(r);
     }
@@ -700,11 +694,7 @@ int remark_list_json(yt_ctx *x, yt_jw *w, int64_t customer_id, int limit, int64_
     int more = write_remark_rows(x, w, r, limit, &last);
     rows_free(r);
     jw_arr_end(w);
-    if (more) {
-        char cur[24];
-        snprintf(cur, sizeof cur, "%lld", (long long)last);
-        jw_kstr(w, "next_cursor", cur);
-    } else jw_knull(w, "next_cursor");
+    jw_next_cursor(w, more, last);
     jw_obj_end(w);
     return YT_OK;
 }
@@ -730,11 +720,7 @@ int order_list_json(yt_ctx *x, yt_jw *w, int64_t customer_id, int limit, int64_t
     }
     rows_free(r);
     jw_arr_end(w);
-    if (more) {
-        char cur[24];
-        snprintf(cur, sizeof cur, "%lld", (long long)last);
-        jw_kstr(w, "next_cursor", cur);
-    } else jw_knull(w, "next_cursor");
+    jw_next_cursor(w, more, last);
     jw_obj_end(w);
     return YT_OK;
 }
