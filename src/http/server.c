@@ -385,6 +385,7 @@ http_daemon *http_start(const http_config *cfg, yt_server *srv) {
                               MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(cfg->timeout_s > 0 ? cfg->timeout_s : 30),
                               MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(cfg->header_limit ? cfg->header_limit : 65536),
                               MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
+                              MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)256,
                               MHD_OPTION_NOTIFY_COMPLETED, on_completed, d,
                               MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
                               MHD_OPTION_END);

@@ -155,6 +155,11 @@ describe('input edges', () => {
     const many = Array.from({ length: 40 }, (_, i) => `x${i}=1`).join('&');
     assertProblem(await as(admin)('GET', `/api/v1/customers?${many}`), 400);
   });
+  test('oversized headers are refused with a 4xx and the server carries on', async () => {
+    const r = await api('GET', '/healthz', { headers: { 'X-Padding': 'x'.repeat(100 * 1024) } }).catch((e) => ({ status: 0, error: e }));
+    assert.ok(r.status === 431 || r.status === 413 || r.status === 0, `status ${r.status}`);
+    expectStatus(await api('GET', '/healthz'), 200);
+  });
   test('huge ids are ordinary bad input', async () => {
     const r = expectStatus(await as(admin)('POST', '/api/v1/events', { events: [{ customer: { id: 1e300 }, type: 'checkin' }] }), 200);
     assert.equal(r.errors[0].field, 'events[0].customer.id');
