@@ -156,8 +156,8 @@ describe('input edges', () => {
     assertProblem(await as(admin)('GET', `/api/v1/customers?${many}`), 400);
   });
   test('oversized headers are refused with a 4xx and the server carries on', async () => {
-    const r = await api('GET', '/healthz', { headers: { 'X-Padding': 'x'.repeat(100 * 1024) } }).catch((e) => ({ status: 0, error: e }));
-    assert.ok(r.status === 431 || r.status === 413 || r.status === 0, `status ${r.status}`);
+    const r = await api('GET', '/healthz', { headers: { 'X-Padding': 'x'.repeat(100 * 1024) } });
+    assert.equal(r.status, 431);
     expectStatus(await api('GET', '/healthz'), 200);
   });
   test('huge ids are ordinary bad input', async () => {
