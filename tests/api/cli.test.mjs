@@ -87,6 +87,19 @@ describe('import, export, backup', () => {
     const bad = yt(['import', 'orders', sample, '--map', 'price=amount']);
     assert.equal(bad.code, 2);
   });
+  test('on a terminal the import shows a progress bar; piped, it does not', () => {
+    const tdb = path.join(dir, 'tty.db');
+    const cmd = `${binPath()} import orders ${path.join(ROOT, 'data', 'cdnow', 'master.csv')} --db ${tdb}`;
+    const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8', timeout: 120000,
+      env: { ...process.env, YUTANG_DATA_KEY: KEY } }); // script(1) gives the command a terminal
+    assert.equal(r.status, 0, r.stderr);
+    const frames = r.stdout.split('\r').filter((f) => /\[[#.]{30}\]/.test(f));
+    assert.ok(frames.length >= 2, `progress frames: ${frames.length}`);
+    assert.match(frames[frames.length - 1], /\[#{30}\] 100%\s+69659 rows/);
+    assert.match(r.stdout, /imported 69659/);
+    const piped = yt(['import', 'orders', sample, '--db', path.join(dir, 'piped.db')]);
+    assert.doesNotMatch(piped.err + piped.out, /\[[#.]{30}\]/);
+  });
   test('customers import and export with a BOM', () => {
     const csv = path.join(dir, 'c.csv');
     fs.writeFileSync(csv, 'name,phone,tags\n李雷,13900001111,宝妈|有宠物\n韩梅梅,not-a-phone,\n');
