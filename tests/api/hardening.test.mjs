@@ -130,6 +130,15 @@ describe('login lockout', () => {
   });
 });
 
+describe('search box', () => {
+  test('a mobile number typed as the search text finds its customer', async () => {
+    const phone = uniqPhone();
+    const c = expectStatus(await as(admin)('POST', '/api/v1/customers', { name: '搜手机号', phone }), 201);
+    const l = expectStatus(await as(admin)('GET', `/api/v1/customers?q=${phone}`), 200);
+    assert.deepEqual(l.items.map((x) => x.id), [c.id]);
+  });
+});
+
 describe('concurrent writers', () => {
   test('parallel batches naming the same new customer all succeed, and it exists once', async () => {
     const phone = uniqPhone();
