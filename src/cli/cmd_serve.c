@@ -45,6 +45,7 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
     } map[] = {{"--rate-limit-per-ip", "YUTANG_RATE_LIMIT_PER_IP"},
                {"--rate-limit-per-token", "YUTANG_RATE_LIMIT_PER_TOKEN"},
                {"--threads", "YUTANG_THREADS"},
+               {"--timeout", "YUTANG_TIMEOUT"},
                {"--console", "YUTANG_CONSOLE_DIR"}};
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if ((v = app_flag(&argc, argv, map[i].flag)) && !config_set(cfg, map[i].key, v)) {
@@ -56,7 +57,7 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
         fprintf(stderr, "yutang serve: unexpected argument '%s' (see yutang serve --help)\n", argv[1]);
         return 2;
     }
-    http_config hc = {.threads = cfg->threads, .timeout_s = 30, .header_limit = 64 * 1024};
+    http_config hc = {.threads = cfg->threads, .timeout_s = cfg->timeout_s, .header_limit = 64 * 1024};
     if (!http_parse_listen(cfg->listen, &hc)) {
         fprintf(stderr, "yutang serve: --listen must be HOST:PORT, got '%s'\n", cfg->listen);
         return 2;

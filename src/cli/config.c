@@ -21,6 +21,7 @@ static const struct {
     S("YUTANG_ADMIN_PASSWORD", admin_password),
     S("YUTANG_CONSOLE_DIR", console_dir),
     I("YUTANG_THREADS", threads),
+    I("YUTANG_TIMEOUT", timeout_s),
     I("YUTANG_RATE_LIMIT_PER_IP", rate_per_ip),
     I("YUTANG_RATE_LIMIT_PER_TOKEN", rate_per_token),
     {"YUTANG_DEMO", K_BOOL, offsetof(yt_config, demo), 0},
@@ -88,6 +89,7 @@ bool config_load(yt_config *c, char *err, size_t errsz) {
     strcpy(c->listen, "127.0.0.1:8080");
     strcpy(c->db, "./var/yutang.db");
     c->threads = 4;
+    c->timeout_s = 30;
     c->rate_per_ip = 6000;
     c->rate_per_token = 6000;
     const char *file = getenv("YUTANG_CONFIG");

@@ -12,6 +12,7 @@ typedef struct {
     char admin_password[256];
     char console_dir[512];
     int threads;
+    int timeout_s;       /* idle connection timeout */
     int rate_per_ip;     /* requests per minute; 0 = off */
     int rate_per_token;
     bool demo;

@@ -5,8 +5,8 @@
 #include <string.h>
 
 static const yt_command commands[] = {
-    {"serve", "serve [--listen HOST:PORT] [--db PATH_OR_URL] [--demo] [--threads N] [--rate-limit-per-ip N]"
-              " [--rate-limit-per-token N] [--console DIR]",
+    {"serve", "serve [--listen HOST:PORT] [--db PATH_OR_URL] [--demo] [--threads N] [--timeout SECONDS]"
+              " [--rate-limit-per-ip N] [--rate-limit-per-token N] [--console DIR]",
      "Serves the API and the console until SIGTERM or SIGINT. --demo seeds a demo brand into an empty database.",
      cmd_serve},
     {"migrate", "migrate [--db PATH_OR_URL]", "Runs every pending schema migration and prints the schema version.",
