@@ -162,7 +162,7 @@ void h_customer_list(yt_req *r) {
         !(r->who.perms & PERM_PII_READ)) {
         char key[32];
         int retry;
-        snprintf(key, sizeof key, "pii%lld", (long long)r->who.token_id);
+        snprintf(key, sizeof key, "pii%lld", (long long)r->who.staff_id); /* per person: a new login is no new budget */
         if (!ratelimit_take(r->server->pii_lookups, key, &retry)) {
             snprintf(r->retry_after, sizeof r->retry_after, "%d", retry);
             api_problem(r, 429, q.id_kind, "too many lookups by phone or email for a role that sees them masked");

@@ -8,6 +8,7 @@
 #include "../base/timeutil.h"
 #include "../base/ratelimit.h"
 #include "../base/text.h"
+#include "../customer/customer.h"
 #include "../staff/auth.h"
 #include <stdio.h>
 #include <string.h>
@@ -105,6 +106,34 @@ static bool has_escaped_nul(const char *s, size_t n) {
 
 /* A write with an Idempotency-Key runs once per staff member and key: a retry with the same request gets
  * the stored answer back; the same key on a different request is a 409. Answers of 5xx are not stored. */
+/* The customer a stored answer is about, so erasing that customer also forgets the answer. */
+static int64_t answer_customer_id(const yt_req *r) {
+    int64_t cid = 0;
+    if (strncmp(r->route->pattern, "/api/v1/customers/{id}", 22) == 0) parse_i64(r->params[0], &cid);
+    else if (strcmp(r->route->pattern, "/api/v1/customers") == 0 && r->out.p) sscanf(r->out.p, "{\"id\":%" SCNd64, &cid);
+    return cid > 0 ? cid : 0;
+}
+
+/* Replays a stored answer, unless the caller may no longer see it (fewer permissions now, or a guide
+ * who no longer owns the customer). */
+static void replay(yt_req *r, yt_rows *row) {
+    int64_t cid = rows_null(row, 4) ? 0 : rows_int(row, 4);
+    int64_t live;
+    if ((uint32_t)rows_int(row, 5) != r->who.perms ||
+        (cid && r->who.own_customers_only && customer_resolve(&r->x, cid, &live) != YT_OK)) {
+        api_problem(r, 409, "Idempotency-Key", "this Idempotency-Key was used while you had other access; use a new key");
+        return;
+    }
+    r->status = (int)rows_int(row, 1);
+    r->out_type = rows_text(row, 2)[0] ? arena_strdup(&r->arena, rows_text(row, 2)) : NULL;
+    buf_reset(&r->out);
+    buf_puts(&r->out, rows_text(row, 3));
+}
+
+/* A write with an Idempotency-Key runs once per staff member and key. The key is reserved (status 0)
+ * before the handler runs, so concurrent retries wait for nothing and run nothing: they get a 409 while
+ * the first is running, and its stored answer after. The same key on a different request is a 409.
+ * A 5xx answer is not stored: the retry runs again. */
 static void idempotent_run(yt_req *r) {
     const char *key = r->idempotency_key;
     size_t kl = strlen(key);
@@ -121,40 +150,56 @@ static void idempotent_run(yt_req *r) {
     crypto_hash_hex(fp.p, fp.len, hash);
     buf_free(&fp);
     int64_t now = now_ms();
-    yt_param p[] = {PI(r->who.staff_id), PT(key), PI(now - IDEMPOTENCY_TTL_MS)};
-    yt_rows *rows = db_query(r->x.db,
-                             "SELECT request_hash, status, content_type, response FROM idempotency_keys"
-                             " WHERE staff_id = ? AND key = ? AND created_at > ?",
-                             3, p);
-    if (rows && rows_next(rows)) {
-        if (strcmp(rows_text(rows, 0), hash) != 0) {
-            api_problem(r, 409, "Idempotency-Key", "this Idempotency-Key was already used for a different request");
-        } else {
-            r->status = (int)rows_int(rows, 1);
-            r->out_type = rows_text(rows, 2)[0] ? arena_strdup(&r->arena, rows_text(rows, 2)) : NULL;
-            buf_reset(&r->out);
-            buf_puts(&r->out, rows_text(rows, 3));
-        }
-        rows_free(rows);
-        return;
-    }
-    rows_free(rows);
-    r->route->fn(r);
-    if (r->status >= 500 || r->x.db->tx_depth) return;
     yt_param q[] = {PI(now - IDEMPOTENCY_TTL_MS)};
     db_exec(r->x.db, "DELETE FROM idempotency_keys WHERE created_at <= ?", 1, q);
-    /* the customer the stored answer is about, so erasing that customer also forgets the answer */
-    int64_t cid = 0;
-    if (strncmp(r->route->pattern, "/api/v1/customers/{id}", 22) == 0) parse_i64(r->params[0], &cid);
-    else if (strcmp(r->route->pattern, "/api/v1/customers") == 0 && r->out.p) sscanf(r->out.p, "{\"id\":%" SCNd64, &cid);
-    yt_param s[] = {PI(r->who.staff_id), PT(key), PT(hash), PI(r->status), PT(r->out_type ? r->out_type : ""),
-                    PT(r->out.p ? r->out.p : ""), PI(now), cid > 0 ? PI(cid) : PNULL};
+    yt_param res[] = {PI(r->who.staff_id), PT(key), PT(hash), PI(now), PI(r->who.perms)};
+    int64_t reserved = db_exec(r->x.db,
+                               "INSERT INTO idempotency_keys(staff_id, key, request_hash, status, content_type, response,"
+                               " created_at, perms) VALUES(?, ?, ?, 0, '', '', ?, ?) ON CONFLICT(staff_id, key) DO NOTHING",
+                               NPARAMS(res), res);
+    if (reserved < 0) {
+        yt_fail_db(&r->x, "reserving an Idempotency-Key");
+        api_fail(r);
+        return;
+    }
+    yt_param k[] = {PI(r->who.staff_id), PT(key)};
+    if (reserved == 0) {
+        yt_rows *row = db_query(r->x.db,
+                                "SELECT request_hash, status, content_type, response, customer_id, perms"
+                                " FROM idempotency_keys WHERE staff_id = ? AND key = ?",
+                                2, k);
+        if (!row || !rows_next(row)) {
+            rows_free(row);
+            api_problem(r, 409, "Idempotency-Key", "this Idempotency-Key is in use; try again");
+        } else if (strcmp(rows_text(row, 0), hash) != 0) {
+            rows_free(row);
+            api_problem(r, 409, "Idempotency-Key", "this Idempotency-Key was already used for a different request");
+        } else if (rows_int(row, 1) == 0) {
+            rows_free(row);
+            api_problem(r, 409, "Idempotency-Key", "a request with this Idempotency-Key is still running; try again");
+        } else {
+            replay(r, row);
+            rows_free(row);
+        }
+        return;
+    }
+    r->route->fn(r);
+    bool left_open = r->x.db->tx_depth > 0;
+    if (left_open) { /* roll back first, or the release below would be rolled back with it */
+        log_error("route %s left a transaction open; rolled back", r->route->name);
+        db_rollback(r->x.db);
+    }
+    if (r->status >= 500 || left_open) {
+        db_exec(r->x.db, "DELETE FROM idempotency_keys WHERE staff_id = ? AND key = ?", 2, k);
+        return;
+    }
+    int64_t cid = answer_customer_id(r);
+    yt_param s2[] = {PI(r->status), PT(r->out_type ? r->out_type : ""), PT(r->out.p ? r->out.p : ""),
+                     cid ? PI(cid) : PNULL, PI(r->who.staff_id), PT(key)};
     db_exec(r->x.db,
-            "INSERT INTO idempotency_keys(staff_id, key, request_hash, status, content_type, response, created_at,"
-            " customer_id) VALUES(?,?,?,?,?,?,?,?) ON CONFLICT(staff_id, key) DO UPDATE SET"
-            " request_hash = excluded.request_hash, status = excluded.status, content_type = excluded.content_type,"
-            " response = excluded.response, created_at = excluded.created_at, customer_id = excluded.customer_id",
-            NPARAMS(s), s);
+            "UPDATE idempotency_keys SET status = ?, content_type = ?, response = ?, customer_id = ?"
+            " WHERE staff_id = ? AND key = ?",
+            NPARAMS(s2), s2);
 }
 
 static void dispatch(yt_req *r);

@@ -94,6 +94,19 @@ static bool check_data_key(yt_db *db, char *err, size_t errsz) {
         return false;
     }
     if (!known) {
+        yt_rows *sealed = db_query(db, "SELECT sealed FROM identities WHERE sealed IS NOT NULL LIMIT 1", 0, NULL);
+        bool opens = true;
+        if (sealed && rows_next(sealed)) {
+            char *plain = crypto_pii_open(rows_text(sealed, 0));
+            opens = plain != NULL;
+            free(plain);
+        }
+        rows_free(sealed);
+        if (!opens) {
+            snprintf(err, errsz, "the data key cannot read the phone numbers stored in this database; set "
+                                 "YUTANG_DATA_KEY or --data-key-file to the key they were stored with");
+            return false;
+        }
         yt_param p[] = {PT(check)};
         if (db_exec(db, "INSERT INTO meta(key, value) VALUES('data_key_check', ?)", 1, p) < 0) {
             snprintf(err, errsz, "cannot record the data key check: %s", db_error(db));

@@ -73,7 +73,8 @@ int64_t event_resolve_customer(yt_ctx *x, const customer_ref *ref, bool create) 
                 return 0;
             }
             holder = survivor;
-            for (int k = 0; k <= i; k++) holders[k] = -1; /* moved by the merge; re-checked below */
+            for (int k = 0; k < n; k++) /* moved by the merge: re-checked below, and never merged twice */
+                if (k <= i || holders[k] == absorbed) holders[k] = k <= i ? -1 : survivor;
         }
         if (holder) found = holder;
     }
@@ -123,6 +124,7 @@ static int ingest_once(yt_ctx *x, const event_in *items, int n, int *accepted, i
         int64_t cid = event_resolve_customer(x, &e->who, true);
         if (!cid) {
             if (x->err.code == YT_EINTERNAL || x->err.code == YT_ERETRY) {
+                if (db_retryable(x->db)) x->err.code = YT_ERETRY; /* a deadlock with another batch: run again */
                 db_rollback(x->db);
                 *accepted = *duplicates = 0;
                 *nerrors = nerr_in;
@@ -142,6 +144,7 @@ static int ingest_once(yt_ctx *x, const event_in *items, int n, int *accepted, i
                              NPARAMS(p), p);
         if (rc < 0) {
             yt_fail_db(x, "storing events");
+            if (db_retryable(x->db)) x->err.code = YT_ERETRY;
             db_rollback(x->db);
             *accepted = *duplicates = 0;
             *nerrors = nerr_in;

@@ -36,6 +36,9 @@ static int check_store(yt_ctx *x, int64_t store_id) {
 static int check_within_actor(yt_ctx *x, const char *field, const yt_role *role) {
     if ((role->perms & ~x->who->perms) != 0)
         return yt_fail(x, YT_EFORBIDDEN, field, "you cannot give or change a role with permissions you do not have");
+    /* admin holds every permission an owner does; ownership itself is given and taken only by owners */
+    if (strcmp(role->name, "owner") == 0 && strcmp(x->who->role, "owner") != 0)
+        return yt_fail(x, YT_EFORBIDDEN, field, "only an owner can make or change an owner");
     return YT_OK;
 }
 
@@ -82,8 +85,6 @@ int staff_update(yt_ctx *x, int64_t id, const staff_patch *in) {
     rows_free(cur);
     if (!exists) return yt_fail(x, YT_ENOTFOUND, NULL, "no staff with id %lld", (long long)id);
     if (current && check_within_actor(x, "id", current)) return x->err.code;
-    if (current && strcmp(current->name, "owner") == 0 && strcmp(x->who->role, "owner") != 0)
-        return yt_fail(x, YT_EFORBIDDEN, "id", "only an owner can change an owner's account");
     const yt_role *next = in->role ? role_find(in->role) : NULL;
     if (in->role && !next) return yt_fail(x, YT_EINVAL, "role", "unknown role '%s'", in->role);
     if (next && check_within_actor(x, "role", next)) return x->err.code;
@@ -110,8 +111,11 @@ int staff_update(yt_ctx *x, int64_t id, const staff_patch *in) {
     }
     if (in->active == 0 || in->password) { /* a disabled account or a new password ends every session */
         yt_param r[] = {PI(now), PI(id)};
-        db_exec(x->db, "UPDATE tokens SET revoked_at = ? WHERE staff_id = ? AND revoked_at IS NULL AND kind = 'session'",
-                2, r);
+        if (db_exec(x->db, "UPDATE tokens SET revoked_at = ? WHERE staff_id = ? AND revoked_at IS NULL AND kind = 'session'",
+                    2, r) < 0) {
+            db_rollback(x->db);
+            return yt_fail_db(x, "ending the sessions of a staff member");
+        }
     }
     yt_buf s = YT_BUF_INIT;
     yt_jw w;

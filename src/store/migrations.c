@@ -65,6 +65,9 @@ static const migration sqlite_migrations[] = {
      "ALTER TABLE idempotency_keys ADD COLUMN customer_id INTEGER;"
      "CREATE INDEX idempotency_keys_customer ON idempotency_keys(customer_id);"
      "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;"},
+    {4,
+     "ALTER TABLE idempotency_keys ADD COLUMN perms INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE staff ADD COLUMN failed_since INTEGER NOT NULL DEFAULT 0;"},
 };
 
 static const migration pg_migrations[] = {
@@ -126,6 +129,9 @@ static const migration pg_migrations[] = {
      "ALTER TABLE idempotency_keys ADD COLUMN customer_id BIGINT;"
      "CREATE INDEX idempotency_keys_customer ON idempotency_keys(customer_id);"
      "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"},
+    {4,
+     "ALTER TABLE idempotency_keys ADD COLUMN perms BIGINT NOT NULL DEFAULT 0;"
+     "ALTER TABLE staff ADD COLUMN failed_since BIGINT NOT NULL DEFAULT 0;"},
 };
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))

@@ -38,8 +38,10 @@ static uint32_t hash_sql(const char *s) {
 static void set_err_res(pg_db *d, PGresult *res) {
     const char *st = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
     snprintf(d->sqlstate, sizeof d->sqlstate, "%s", st ? st : "");
-    const char *m = res ? PQresultErrorMessage(res) : NULL;
-    snprintf(d->err, sizeof d->err, "%s", m && *m ? m : PQerrorMessage(d->c));
+    /* only the primary message and the SQLSTATE: DETAIL lines can echo row values (names, phones) */
+    const char *m = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    if (m && *m) snprintf(d->err, sizeof d->err, "%s (SQLSTATE %s)", m, d->sqlstate);
+    else snprintf(d->err, sizeof d->err, "%s", PQerrorMessage(d->c));
     size_t n = strlen(d->err);
     while (n && d->err[n - 1] == '\n') d->err[--n] = '\0';
 }
@@ -141,10 +143,12 @@ static bool ensure_connected(pg_db *d) {
 
 static PGresult *run_once(pg_db *d, const char *sql, int n, const yt_param *p);
 
-/* Outside a transaction a statement that met a dead connection is tried once more on a new one. */
+/* Outside a transaction a read that met a dead connection is tried once more on a new one. A write is
+ * not: the server may have run it before the reply was lost, and running it twice is worse than failing. */
 static PGresult *run(pg_db *d, const char *sql, int n, const yt_param *p) {
     PGresult *r = run_once(d, sql, n, p);
-    if (!r && PQstatus(d->c) == CONNECTION_BAD && d->base.tx_depth == 0) r = run_once(d, sql, n, p);
+    if (!r && PQstatus(d->c) == CONNECTION_BAD && d->base.tx_depth == 0 && strncmp(sql, "SELECT", 6) == 0)
+        r = run_once(d, sql, n, p);
     return r;
 }
 
@@ -232,8 +236,7 @@ static int pg_exec_script(yt_db *db, const char *sql) {
     pg_db *d = (pg_db *)db;
     if (!ensure_connected(d)) return -1;
     PGresult *r = PQexec(d->c, sql);
-    if (PQstatus(d->c) == CONNECTION_BAD && d->base.tx_depth == 0 && strcmp(sql, "COMMIT") != 0 &&
-        strcmp(sql, "ROLLBACK") != 0) {
+    if (PQstatus(d->c) == CONNECTION_BAD && d->base.tx_depth == 0 && strcmp(sql, "BEGIN") == 0) {
         PQclear(r); /* the connection died before the statement ran: once more on a new one */
         if (!ensure_connected(d)) return -1;
         r = PQexec(d->c, sql);
@@ -250,6 +253,10 @@ static int pg_exec_script(yt_db *db, const char *sql) {
 
 static const char *pg_error(yt_db *db) { return ((pg_db *)db)->err; }
 static bool pg_unique(yt_db *db) { return strcmp(((pg_db *)db)->sqlstate, "23505") == 0; }
+static bool pg_retryable(yt_db *db) {
+    const char *s = ((pg_db *)db)->sqlstate;
+    return strcmp(s, "40P01") == 0 || strcmp(s, "40001") == 0;
+}
 
 const yt_driver yt_pg_driver = {
     .name = "postgresql",
@@ -265,6 +272,7 @@ const yt_driver yt_pg_driver = {
     .free_rows = pg_free_rows,
     .error = pg_error,
     .unique_violation = pg_unique,
+    .retryable = pg_retryable,
     .begin_sql = "BEGIN",
     .backup = NULL,
 };

@@ -39,6 +39,8 @@ static uint32_t hash_sql(const char *s) {
 static void set_err(sq_db *d, int rc) {
     d->last_rc = rc;
     snprintf(d->err, sizeof d->err, "%s", sqlite3_errmsg(d->h));
+    /* some errors (disk full, I/O) make SQLite roll the whole transaction back by itself */
+    if (d->base.tx_depth > 0 && sqlite3_get_autocommit(d->h)) d->base.tx_aborted = true;
 }
 
 static yt_db *sq_connect(const char *target, char *err, size_t errsz) {
@@ -212,6 +214,7 @@ static int sq_exec_script(yt_db *db, const char *sql) {
         d->last_rc = rc;
         snprintf(d->err, sizeof d->err, "%s", msg ? msg : sqlite3_errstr(rc));
         sqlite3_free(msg);
+        if (d->base.tx_depth > 0 && sqlite3_get_autocommit(d->h)) d->base.tx_aborted = true;
         return -1;
     }
     return 0;

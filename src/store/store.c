@@ -113,6 +113,7 @@ yt_rows *db_query(yt_db *db, const char *sql, int n, const yt_param *p) {
 int db_exec_script(yt_db *db, const char *sql) { return db->drv->exec_script(db, sql); }
 const char *db_error(yt_db *db) { return db->drv->error(db); }
 bool db_unique_violation(yt_db *db) { return db->drv->unique_violation(db); }
+bool db_retryable(yt_db *db) { return db->drv->retryable && db->drv->retryable(db); }
 yt_dialect db_dialect(const yt_db *db) { return db->drv == &yt_pg_driver ? YT_PG : YT_SQLITE; }
 
 int db_backup(yt_db *db, const char *path, char *err, size_t errsz) {

@@ -38,6 +38,7 @@ typedef struct {
     void (*free_rows)(yt_rows *r);
     const char *(*error)(yt_db *db);
     bool (*unique_violation)(yt_db *db);
+    bool (*retryable)(yt_db *db); /* a deadlock or serialization failure: the same work may succeed again */
     const char *begin_sql;
     int (*backup)(yt_db *db, const char *path, char *err, size_t errsz);
 } yt_driver;
@@ -77,6 +78,7 @@ int db_commit(yt_db *db);
 void db_rollback(yt_db *db);
 const char *db_error(yt_db *db);
 bool db_unique_violation(yt_db *db);
+bool db_retryable(yt_db *db);
 yt_dialect db_dialect(const yt_db *db);
 int db_backup(yt_db *db, const char *path, char *err, size_t errsz);
 

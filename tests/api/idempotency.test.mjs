@@ -41,6 +41,20 @@ describe('Idempotency-Key', () => {
     assert.equal(a.accepted, 1);
   });
 
+  test('concurrent retries with one key run the write once', async () => {
+    const key = uniq('idem');
+    const name = `并发${uniq('n')}`;
+    const rs = await Promise.all(Array.from({ length: 8 }, () =>
+      api('POST', '/api/v1/customers', { token, body: { name }, headers: { 'Idempotency-Key': key } })));
+    for (const r of rs) assert.ok(r.status === 201 || r.status === 409, `status ${r.status}`);
+    const created = new Set(rs.filter((r) => r.status === 201).map((r) => r.json.id));
+    assert.equal(created.size, 1, 'every 201 is the same customer');
+    const l = expectStatus(await api('GET', `/api/v1/customers?q=${encodeURIComponent(name)}`, { token }), 200);
+    assert.equal(l.items.length, 1, 'created once');
+    const again = expectStatus(await api('POST', '/api/v1/customers', { token, body: { name }, headers: { 'Idempotency-Key': key } }), 201);
+    assert.equal(again.id, [...created][0]);
+  });
+
   test('an over-long key is a 400', async () => {
     const r = await api('POST', '/api/v1/customers', { token, body: { name: '长' }, headers: { 'Idempotency-Key': 'k'.repeat(201) } });
     assertProblem(r, 400);

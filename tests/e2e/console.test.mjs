@@ -1,4 +1,4 @@
-// Browser test of the web console: sign in, find a customer by Chinese name, add a tag on the detail page.
+// Browser test of the web console: sign in, find a customer by Chinese name, add a tag and edit the profile on the detail page.
 // Needs a running server: YT_BASE_URL (default http://127.0.0.1:18080), YT_ADMIN_PASSWORD; screenshots go to
 // YT_SCREENSHOT_DIR (default tests/out). Uses the system Chromium (/usr/bin/chromium or YT_CHROMIUM).
 import { test } from 'node:test'
@@ -36,7 +36,7 @@ async function apiCall(method, p, { token, body } = {}) {
   return { status: res.status, json, text }
 }
 
-test('console: login, search a customer by Chinese name, add a tag on the detail page', { timeout: 110_000 }, async (t) => {
+test('console: login, search a customer by Chinese name, add a tag and edit the profile on the detail page', { timeout: 110_000 }, async (t) => {
   assert.ok(PASSWORD, 'YT_ADMIN_PASSWORD must be set to the admin password of the server under test')
   fs.mkdirSync(SHOTS, { recursive: true })
 
@@ -130,6 +130,26 @@ test('console: login, search a customer by Chinese name, add a tag on the detail
     assert.equal(got.json.name, name)
     assert.ok(Array.isArray(got.json.tags) && got.json.tags.includes(tagName),
       `tags ${JSON.stringify(got.json.tags)} include ${tagName}`)
+    assert.deepEqual(pageErrors, [], 'no uncaught errors in the page')
+  })
+
+  await t.test('edit the profile: change the city to 杭州', async () => {
+    await page.locator('[data-test="edit-profile"]').click()
+    const city = page.locator('[data-test="edit-city"]')
+    await city.waitFor({ state: 'visible' })
+    await city.fill('杭州')
+    await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'))
+    await page.screenshot({ path: path.join(SHOTS, 'console-customer-edit.png') })
+    await page.locator('[data-test="profile-save"]').click()
+    await city.waitFor({ state: 'hidden' })
+    await page.locator('[data-test="customer-city"]', { hasText: '杭州' }).waitFor({ state: 'visible' })
+    const got = await apiCall('GET', `/customers/${id}`, { token })
+    assert.equal(got.status, 200, got.text)
+    assert.equal(got.json.city, '杭州')
+    assert.equal(got.json.name, name, 'the name is left as it was')
+    assert.ok(got.json.tags.includes(tagName), 'the tags are left as they were')
+    assert.equal((await page.locator('[data-test="customer-city"]').innerText()).trim(), '杭州')
+    await page.screenshot({ path: path.join(SHOTS, 'console-customer-edited.png'), fullPage: true })
     assert.deepEqual(pageErrors, [], 'no uncaught errors in the page')
   })
 })
