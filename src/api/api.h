@@ -95,6 +95,11 @@ void api_fail(yt_req *r);
 /* Starts a JSON response with status; returns the writer to fill. */
 yt_jw *api_json(yt_req *r, int status, yt_jw *w);
 
+/* Callers without pii.read see phones and emails masked. Every phone or email they submit or look up
+ * (n of them) is charged to a small per-person budget, so the hidden digits cannot be found by trying
+ * them. False (429 answered) when the budget is spent. */
+bool api_charge_pii(yt_req *r, const char *field, uint32_t n);
+
 /* Query string and path helpers */
 const char *api_query(yt_req *r, const char *key);
 /* Parses a positive id path parameter; on failure answers 404 and returns 0. */

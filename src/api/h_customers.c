@@ -1,6 +1,5 @@
 /* Handlers: customers, identities, merge, tags on customers, remarks, orders, PIPL export and erase. */
 #include "handlers.h"
-#include "server.h"
 #include "../base/text.h"
 #include "../customer/customer.h"
 #include "../customer/identity.h"
@@ -99,9 +98,11 @@ static int64_t path_customer(yt_req *r) {
     return live;
 }
 
+static uint32_t pii_count(const customer_input *in) { return (in->phone != NULL) + (in->email != NULL); }
+
 void h_customer_create(yt_req *r) {
     customer_input in = {0};
-    if (!read_input(r, r->json, &in)) return;
+    if (!read_input(r, r->json, &in) || !api_charge_pii(r, in.phone ? "phone" : "email", pii_count(&in))) return;
     int64_t id;
     if (customer_create(&r->x, &in, &id)) {
         api_fail(r);
@@ -119,7 +120,7 @@ void h_customer_update(yt_req *r) {
     int64_t id = path_customer(r);
     if (!id) return;
     customer_input in = {0};
-    if (!read_input(r, r->json, &in)) return;
+    if (!read_input(r, r->json, &in) || !api_charge_pii(r, in.phone ? "phone" : "email", pii_count(&in))) return;
     if (customer_update(&r->x, id, &in)) {
         api_fail(r);
         return;
@@ -159,16 +160,8 @@ void h_customer_list(yt_req *r) {
         q.q = NULL;
     }
     if (q.id_kind && (strcmp(q.id_kind, "phone") == 0 || strcmp(q.id_kind, "email") == 0) &&
-        !(r->who.perms & PERM_PII_READ)) {
-        char key[32];
-        int retry;
-        snprintf(key, sizeof key, "pii%lld", (long long)r->who.staff_id); /* per person: a new login is no new budget */
-        if (!ratelimit_take(r->server->pii_lookups, key, &retry)) {
-            snprintf(r->retry_after, sizeof r->retry_after, "%d", retry);
-            api_problem(r, 429, q.id_kind, "too many lookups by phone or email for a role that sees them masked");
-            return;
-        }
-    }
+        !api_charge_pii(r, q.id_kind, 1))
+        return;
     const char *num;
     if ((num = api_query(r, "owner_id")) && (!parse_i64(num, &q.owner_id) || q.owner_id <= 0)) {
         api_problem(r, 400, "owner_id", "owner_id must be a staff id");
@@ -203,6 +196,7 @@ void h_customer_identity_add(yt_req *r) {
         api_problem(r, 400, "kind", "kind must be phone, unionid, openid, external_userid, email or buyer");
         return;
     }
+    if ((strcmp(kind, "phone") == 0 || strcmp(kind, "email") == 0) && !api_charge_pii(r, "value", 1)) return;
     if (db_begin(r->x.db) != 0 || identity_add(&r->x, id, "value", kind, platform, value) != YT_OK) {
         db_rollback(r->x.db);
         api_fail(r);

@@ -112,6 +112,15 @@ void h_events_ingest(yt_req *r) {
         if (read_event(r, it, i, &items[good], errs, &nerr, now)) good++;
         i++;
     }
+    if (r->who.own_customers_only) {
+        uint32_t pii = 0;
+        for (int k = 0; k < good; k++) pii += (items[k].who.phone != NULL) + (items[k].who.email != NULL);
+        if (!api_charge_pii(r, "events", pii)) {
+            free(items);
+            free(errs);
+            return;
+        }
+    }
     int accepted = 0, dups = 0;
     if (good && event_ingest(&r->x, items, good, &accepted, &dups, errs, &nerr)) {
         api_fail(r);

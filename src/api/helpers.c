@@ -1,6 +1,8 @@
 /* Helpers for handlers: problem responses, JSON responses, query, path and body field readers. */
 #include "api.h"
+#include "../base/ratelimit.h"
 #include "../base/text.h"
+#include "server.h"
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -65,6 +67,17 @@ yt_jw *api_json(yt_req *r, int status, yt_jw *w) {
     r->out_type = "application/json";
     jw_init(w, &r->out);
     return w;
+}
+
+bool api_charge_pii(yt_req *r, const char *field, uint32_t n) {
+    if (n == 0 || (r->who.perms & PERM_PII_READ)) return true;
+    char key[32];
+    int retry;
+    snprintf(key, sizeof key, "pii%lld", (long long)r->who.staff_id); /* per person: a new login is no new budget */
+    if (ratelimit_take_n(r->server->pii_lookups, key, n, &retry)) return true;
+    snprintf(r->retry_after, sizeof r->retry_after, "%d", retry);
+    api_problem(r, 429, field, "too many phone numbers or emails for a role that sees them masked; wait a minute");
+    return false;
 }
 
 const char *api_query(yt_req *r, const char *key) {

@@ -37,7 +37,11 @@ void ratelimit_free(yt_ratelimit *rl) {
 }
 
 bool ratelimit_take(yt_ratelimit *rl, const char *key, int *retry_after_s) {
-    if (!rl || rl->limit == 0) return true;
+    return ratelimit_take_n(rl, key, 1, retry_after_s);
+}
+
+bool ratelimit_take_n(yt_ratelimit *rl, const char *key, uint32_t n, int *retry_after_s) {
+    if (!rl || rl->limit == 0 || n == 0) return true;
     int64_t now = now_ms();
     int64_t window = now / rl->window_ms;
     uint32_t h = 2166136261u;
@@ -64,12 +68,12 @@ bool ratelimit_take(yt_ratelimit *rl, const char *key, int *retry_after_s) {
         hit->window = window;
         hit->count = 0;
     }
-    if (hit->count >= rl->limit) {
+    if (n > rl->limit - (hit->count < rl->limit ? hit->count : rl->limit)) {
         ok = false;
         *retry_after_s = (int)(((window + 1) * rl->window_ms - now + 999) / 1000);
         if (*retry_after_s < 1) *retry_after_s = 1;
     } else {
-        hit->count++;
+        hit->count += n;
     }
     pthread_mutex_unlock(&rl->mu);
     return ok;

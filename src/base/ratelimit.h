@@ -11,5 +11,7 @@ yt_ratelimit *ratelimit_new(uint32_t limit, int64_t window_ms);
 void ratelimit_free(yt_ratelimit *rl);
 /* True when allowed; otherwise *retry_after_s says when the window reopens. */
 bool ratelimit_take(yt_ratelimit *rl, const char *key, int *retry_after_s);
+/* Takes n at once, all or nothing. */
+bool ratelimit_take_n(yt_ratelimit *rl, const char *key, uint32_t n, int *retry_after_s);
 
 #endif

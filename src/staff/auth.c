@@ -1,6 +1,5 @@
 /* Authentication: password login with back-off, session and API tokens (random, stored hashed). */
 #include "auth.h"
-#include "../base/ratelimit.h"
 #include "../base/text.h"
 #include "../base/timeutil.h"
 #include "../domain/audit.h"
@@ -30,11 +29,41 @@ static void make_dummy_hash(void) {
     if (!crypto_pw_hash("not-a-real-password", dummy_hash)) dummy_hash[0] = '\0';
 }
 
-/* Failed attempts on usernames that do not exist are counted here, so they lock out exactly like real
- * ones and the answers do not tell which usernames exist. */
-static yt_ratelimit *unknown_users;
-static pthread_once_t unknown_once = PTHREAD_ONCE_INIT;
-static void make_unknown_limiter(void) { unknown_users = ratelimit_new(LOGIN_MAX_FAILURES, LOGIN_LOCK_MS); }
+/* Attempts on usernames that do not exist follow exactly the rule of real accounts (below), kept in
+ * memory, so neither the answers nor their Retry-After tell which usernames exist. */
+#define UNKNOWN_SLOTS 4096
+typedef struct {
+    char name[65];
+    int64_t since, locked_until;
+    int count;
+} unknown_slot;
+static unknown_slot unknown[UNKNOWN_SLOTS];
+static pthread_mutex_t unknown_mu = PTHREAD_MUTEX_INITIALIZER;
+
+/* Counts an attempt on an unknown username; false (and *retry_s) while it is locked out. */
+static bool unknown_attempt(const char *username, int64_t now, int *retry_s) {
+    uint32_t h = 2166136261u;
+    for (const char *p = username; *p; p++) h = (h ^ (unsigned char)*p) * 16777619u;
+    pthread_mutex_lock(&unknown_mu);
+    unknown_slot *s = &unknown[h % UNKNOWN_SLOTS]; /* a collision shares a counter: only ever stricter */
+    if (strncmp(s->name, username, sizeof s->name - 1) != 0) {
+        memset(s, 0, sizeof *s);
+        snprintf(s->name, sizeof s->name, "%s", username);
+    }
+    bool ok = true;
+    if (s->locked_until > now) {
+        ok = false;
+        *retry_s = (int)((s->locked_until - now + 999) / 1000);
+    } else {
+        if (s->since < now - LOGIN_LOCK_MS) {
+            s->count = 0;
+            s->since = now;
+        }
+        if (++s->count >= LOGIN_MAX_FAILURES) s->locked_until = now + LOGIN_LOCK_MS;
+    }
+    pthread_mutex_unlock(&unknown_mu);
+    return ok;
+}
 
 static int locked_out(yt_ctx *x, int retry_after_s) {
     x->err.retry_after = retry_after_s > 0 ? retry_after_s : 1;
@@ -56,22 +85,24 @@ int auth_login(yt_ctx *x, const char *username, const char *password, char token
     }
     rows_free(r);
     if (!id) { /* the same argon2id work as for a real user, so timing does not tell either */
-        pthread_once(&unknown_once, make_unknown_limiter);
         int retry;
-        if (!ratelimit_take(unknown_users, username, &retry)) return locked_out(x, retry);
+        if (!unknown_attempt(username, now, &retry)) return locked_out(x, retry);
         pthread_once(&dummy_once, make_dummy_hash);
         if (dummy_hash[0]) crypto_pw_verify(dummy_hash, password);
         return yt_fail(x, YT_EAUTH, "password", "wrong username or password");
     }
     /* Reserve this attempt before the expensive check, in one atomic statement: parallel guesses each
-     * take a number, and only the first LOGIN_MAX_FAILURES get their password checked. An expired lock
-     * starts the count again. */
-    yt_param q[] = {PI(now), PI(now), PI(LOGIN_MAX_FAILURES), PI(now + LOGIN_LOCK_MS), PI(id), PI(now)};
+     * take a number, and only the first LOGIN_MAX_FAILURES in a window get their password checked. The
+     * window starts at the first failure and lasts LOGIN_LOCK_MS; after it the count starts again. */
+    int64_t window_start = now - LOGIN_LOCK_MS;
+    yt_param q[] = {PI(window_start), PI(window_start), PI(now), PI(window_start), PI(LOGIN_MAX_FAILURES),
+                    PI(now + LOGIN_LOCK_MS), PI(id), PI(now)};
     r = db_query(x->db,
                  "UPDATE staff SET"
-                 " failed_logins = CASE WHEN locked_until BETWEEN 1 AND CAST(? AS BIGINT) THEN 1 ELSE failed_logins + 1 END,"
-                 " locked_until = CASE WHEN (CASE WHEN locked_until BETWEEN 1 AND CAST(? AS BIGINT) THEN 1"
-                 "   ELSE failed_logins + 1 END) >= CAST(? AS BIGINT) THEN CAST(? AS BIGINT) ELSE 0 END"
+                 " failed_logins = CASE WHEN failed_since < CAST(? AS BIGINT) THEN 1 ELSE failed_logins + 1 END,"
+                 " failed_since = CASE WHEN failed_since < CAST(? AS BIGINT) THEN CAST(? AS BIGINT) ELSE failed_since END,"
+                 " locked_until = CASE WHEN (CASE WHEN failed_since < CAST(? AS BIGINT) THEN 1 ELSE failed_logins + 1 END)"
+                 "   >= CAST(? AS BIGINT) THEN CAST(? AS BIGINT) ELSE 0 END"
                  " WHERE id = CAST(? AS BIGINT) AND locked_until <= CAST(? AS BIGINT) RETURNING failed_logins",
                  NPARAMS(q), q);
     if (!r) return yt_fail_db(x, "logging in");
@@ -89,7 +120,7 @@ int auth_login(yt_ctx *x, const char *username, const char *password, char token
     if (db_begin(x->db) != 0) return yt_fail_db(x, "logging in");
     yt_param s0[] = {PI(id)};
     int64_t tid;
-    if (db_exec(x->db, "UPDATE staff SET failed_logins = 0, locked_until = 0 WHERE id = ?", 1, s0) < 0 ||
+    if (db_exec(x->db, "UPDATE staff SET failed_logins = 0, failed_since = 0, locked_until = 0 WHERE id = ?", 1, s0) < 0 ||
         insert_token(x, id, "session", "login", "", *expires_at, token, &tid) != YT_OK || db_commit(x->db) != 0) {
         db_rollback(x->db);
         return x->err.code ? x->err.code : yt_fail_db(x, "logging in");

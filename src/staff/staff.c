@@ -104,7 +104,7 @@ int staff_update(yt_ctx *x, int64_t id, const staff_patch *in) {
                 "UPDATE staff SET display_name = COALESCE(?, display_name), role = COALESCE(?, role),"
                 " store_id = CASE WHEN ? = 1 THEN ? ELSE store_id END,"
                 " active = CASE WHEN ? >= 0 THEN ? ELSE active END,"
-                " pw_hash = COALESCE(?, pw_hash), failed_logins = 0, locked_until = 0, updated_at = ? WHERE id = ?",
+                " pw_hash = COALESCE(?, pw_hash), failed_logins = 0, failed_since = 0, locked_until = 0, updated_at = ? WHERE id = ?",
                 NPARAMS(q), q) < 0) {
         db_rollback(x->db);
         return yt_fail_db(x, "updating staff");

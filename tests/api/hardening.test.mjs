@@ -94,6 +94,26 @@ describe('masked phones cannot be guessed', () => {
   });
 });
 
+describe('masked phones cannot be found by creating customers either', () => {
+  test('phones submitted by a masked role share the same small budget', async () => {
+    const u = await makeStaff(api, admin, 'service');
+    let limited = 0;
+    for (let i = 0; i < 25; i++) {
+      const r = await as(u.token)('POST', '/api/v1/customers', { name: `探${i}`, phone: uniqPhone() });
+      if (r.status === 429) limited++; else expectStatus(r, 201);
+    }
+    assert.ok(limited >= 5, `creates with phones were limited (${limited})`);
+    expectStatus(await as(u.token)('POST', '/api/v1/customers', { name: '无手机号' }), 201, 'no phone, no charge');
+    const again = await client(srv.baseUrl).login(u.username, u.password);
+    assertProblem(await as(again)('GET', `/api/v1/customers?phone=${uniqPhone()}`), 429, 'a new login is no new budget');
+  });
+  test('a guide probing phones through events is limited too', async () => {
+    const g = await makeStaff(api, admin, 'guide');
+    const events = Array.from({ length: 30 }, () => ({ customer: { phone: uniqPhone() }, type: 'checkin' }));
+    assertProblem(await as(g.token)('POST', '/api/v1/events', { events }), 429);
+  });
+});
+
 describe('erasure leaves nothing behind', () => {
   test('absorbed records, stored idempotent answers and new data are all covered', async () => {
     const phone = uniqPhone(), key = uniq('idem');
@@ -122,11 +142,23 @@ describe('login lockout', () => {
     assert.ok(checked <= 5, `${checked} passwords were checked`);
     assertProblem(await api('POST', '/api/v1/auth/login', { body: { username: u.username, password: u.password } }), 429, 'locked, even with the right password');
   });
-  test('an unknown username locks out the same way', async () => {
-    const name = uniq('ghost').toLowerCase();
-    const codes = [];
-    for (let i = 0; i < 6; i++) codes.push((await api('POST', '/api/v1/auth/login', { body: { username: name, password: 'x-password' } })).status);
-    assert.deepEqual(codes, [401, 401, 401, 401, 401, 429]);
+  test('an unknown username locks out the same way, with the same Retry-After', async () => {
+    const real = await makeStaff(api, admin, 'analyst');
+    const ghost = uniq('ghost').toLowerCase();
+    const run = async (username) => {
+      const codes = [];
+      let retry = null;
+      for (let i = 0; i < 6; i++) {
+        const r = await api('POST', '/api/v1/auth/login', { body: { username, password: 'x-password' } });
+        codes.push(r.status);
+        if (r.status === 429) retry = Number(r.headers.get('retry-after'));
+      }
+      return { codes, retry };
+    };
+    const a = await run(real.username), b = await run(ghost);
+    assert.deepEqual(a.codes, [401, 401, 401, 401, 401, 429]);
+    assert.deepEqual(b.codes, a.codes);
+    assert.ok(Math.abs(a.retry - b.retry) <= 2, `Retry-After ${a.retry} vs ${b.retry}`);
   });
 });
 

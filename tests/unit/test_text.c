@@ -117,6 +117,8 @@ static void ratelimit_counts_per_key_and_window(void **state) {
     assert_false(ratelimit_take(rl, "guide.li", &retry));
     assert_true(retry >= 1 && retry <= 3600);
     assert_true(ratelimit_take(rl, "guide.zhang", &retry)); /* another key has its own budget */
+    assert_false(ratelimit_take_n(rl, "guide.zhang", 2, &retry)); /* all or nothing: one left, two asked */
+    assert_true(ratelimit_take_n(rl, "guide.zhang", 1, &retry));
     ratelimit_free(rl);
     yt_ratelimit *off = ratelimit_new(0, 60000);
     for (int i = 0; i < 100; i++) assert_true(ratelimit_take(off, "k", &retry));
