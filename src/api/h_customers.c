@@ -31,6 +31,8 @@ static bool read_input(yt_req *r, const cJSON *j, customer_input *in) {
     if (!body_str_array(r, j, "tags", &tags, &in->ntags, 100)) return false;
     in->tags = tags;
     /* explicit nulls clear optional fields */
+    if (cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(j, "nickname"))) in->nickname = "";
+    if (cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(j, "city"))) in->city = "";
     if (cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(j, "avatar_url"))) in->null_avatar = true;
     if (cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(j, "birthday"))) in->null_birthday = true;
     if (cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(j, "store_id"))) in->has_store = true, in->store_id = 0;
@@ -194,6 +196,10 @@ void h_customer_identity_add(yt_req *r) {
         return;
     if (!identity_kind_valid(kind)) {
         api_problem(r, 400, "kind", "kind must be phone, unionid, openid, external_userid, email or buyer");
+        return;
+    }
+    if (platform && *platform && strcmp(kind, "buyer") != 0) {
+        api_problem(r, 400, "platform", "platform is only for kind buyer (a platform's buyer id)");
         return;
     }
     if ((strcmp(kind, "phone") == 0 || strcmp(kind, "email") == 0) && !api_charge_pii(r, "value", 1)) return;

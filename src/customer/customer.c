@@ -255,7 +255,7 @@ int customer_update(yt_ctx *x, int64_t id, const customer_input *in) {
                     PI(in->has_store), in->store_id ? PI(in->store_id) : PNULL, PI(in->has_owner),
                     in->owner_id ? PI(in->owner_id) : PNULL, PT(in->lifecycle), PI(in->has_level),
                     PI(in->member_level), PI(in->has_points), PI(in->points), PT(in->consent), PT(in->consent),
-                    PI(now), PT(in->consent_source), PT(in->consent_source), PI(now), PI(id)};
+                    PT(in->consent), PI(now), PT(in->consent_source), PT(in->consent_source), PI(now), PI(id)};
     if (db_begin(x->db) != 0) return yt_fail_db(x, "updating a customer");
     int64_t n = db_exec(x->db,
                         "UPDATE customers SET name = COALESCE(CAST(? AS TEXT), name),"
@@ -272,7 +272,8 @@ int customer_update(yt_ctx *x, int64_t id, const customer_input *in) {
                         " member_level = CASE WHEN CAST(? AS BIGINT) = 1 THEN CAST(? AS BIGINT) ELSE member_level END,"
                         " points = CASE WHEN CAST(? AS BIGINT) = 1 THEN CAST(? AS BIGINT) ELSE points END,"
                         " consent = COALESCE(CAST(? AS TEXT), consent),"
-                        " consent_at = CASE WHEN CAST(? AS TEXT) IS NOT NULL THEN CAST(? AS BIGINT) ELSE consent_at END,"
+                        " consent_at = CASE WHEN CAST(? AS TEXT) IS NOT NULL AND CAST(? AS TEXT) <> consent"
+                        "   THEN CAST(? AS BIGINT) ELSE consent_at END,"
                         " consent_source = CASE WHEN CAST(? AS TEXT) IS NOT NULL THEN CAST(? AS TEXT) ELSE consent_source END,"
                         " updated_at = CAST(? AS BIGINT) WHERE id = CAST(? AS BIGINT)",
                         NPARAMS(p), p);

@@ -162,6 +162,23 @@ describe('login lockout', () => {
   });
 });
 
+describe('profile edits', () => {
+  test('consent time moves only when consent changes; null clears nickname and city; platform only for buyers', async () => {
+    const c = expectStatus(await as(admin)('POST', '/api/v1/customers', { name: '授权', nickname: '昵称', city: '上海',
+      consent: { marketing: 'granted', source: 'form' } }), 201);
+    await new Promise((r) => setTimeout(r, 20));
+    const same = expectStatus(await as(admin)('PATCH', `/api/v1/customers/${c.id}`, { consent: { marketing: 'granted' } }), 200);
+    assert.equal(same.consent.at, c.consent.at, 'unchanged consent keeps its time');
+    const changed = expectStatus(await as(admin)('PATCH', `/api/v1/customers/${c.id}`, { consent: { marketing: 'withdrawn', source: 'sms reply' } }), 200);
+    assert.notEqual(changed.consent.at, c.consent.at);
+    assert.equal(changed.consent.marketing, 'withdrawn');
+    const cleared = expectStatus(await as(admin)('PATCH', `/api/v1/customers/${c.id}`, { nickname: null, city: null }), 200);
+    assert.equal(cleared.nickname, '');
+    assert.equal(cleared.city, '');
+    assertProblem(await as(admin)('POST', `/api/v1/customers/${c.id}/identities`, { kind: 'unionid', platform: 'tmall', value: 'u1' }), 400);
+  });
+});
+
 describe('search box', () => {
   test('a mobile number typed as the search text finds its customer', async () => {
     const phone = uniqPhone();

@@ -1,4 +1,4 @@
-// Fetch wrapper for /api/v1: bearer token, problem+json errors shown as messages, 401 sends to login.
+// Fetch wrapper for /api/v1: bearer token, problem+json errors shown as messages, 401 sends to login, file downloads.
 import { ElMessage } from 'element-plus'
 import i18n from './i18n/index.js'
 import { session, clearSession } from './session.js'
@@ -37,44 +37,74 @@ function describe(status, problem, retryAfter) {
   const t = i18n.global.t
   if (status === 429) return t('common.tooManyRequests', { s: retryAfter || '60' })
   let text = problem.detail || problem.title || `${t('common.requestFailed')} (HTTP ${status})`
-  if (Array.isArray(problem.errors) && problem.errors.length) {
-    text += '：' + problem.errors.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)).join('；')
-  }
+  // Field messages not already in the detail (the server often repeats the first one there).
+  const extra = Array.isArray(problem.errors) ? problem.errors.filter((e) => e && e.message && !text.includes(e.message)) : []
+  if (extra.length) text += '：' + extra.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)).join('；')
   return text
 }
 
-// request(method, path, {query, body, silent}) -> parsed JSON (null for 204)
-export async function request(method, path, opts = {}) {
-  const headers = { Accept: 'application/json, application/problem+json' }
-  if (session.token) headers.Authorization = 'Bearer ' + session.token
-  const init = { method, headers }
-  if (opts.body !== undefined) {
-    headers['Content-Type'] = 'application/json'
-    init.body = JSON.stringify(opts.body)
-  }
-  let res
-  try {
-    res = await fetch(buildUrl(path, opts.query), init)
-  } catch (e) {
-    if (!opts.silent) ElMessage.error(i18n.global.t('common.networkError'))
-    throw new ApiError(0, { detail: String(e) })
-  }
-  const text = res.status === 204 ? '' : await res.text()
-  let data = null
-  if (text) {
-    try { data = JSON.parse(text) } catch { data = { detail: text.slice(0, 200) } }
-  }
-  if (res.ok) return data
-  const problem = data || {}
+// Turns a failed response into an ApiError: 401 clears the session, others show a message unless silent.
+function failure(res, path, problem, opts) {
   if (res.status === 401 && path !== '/auth/login') {
     const hadSession = !!session.token
     clearSession()
     if (hadSession && !opts.silent) ElMessage.warning(i18n.global.t('common.sessionExpired'))
     unauthorizedHandler()
-    throw new ApiError(401, problem)
+    return new ApiError(401, problem)
   }
   if (!opts.silent) ElMessage.error({ message: describe(res.status, problem, res.headers.get('Retry-After')), duration: 5000 })
-  throw new ApiError(res.status, problem)
+  return new ApiError(res.status, problem)
+}
+
+function parseBody(text) {
+  if (!text) return null
+  try { return JSON.parse(text) } catch { return { detail: text.slice(0, 200) } }
+}
+
+async function send(method, path, opts, headers, init) {
+  if (session.token) headers.Authorization = 'Bearer ' + session.token
+  try {
+    return await fetch(buildUrl(path, opts.query), { ...init, method, headers })
+  } catch (e) {
+    if (!opts.silent) ElMessage.error(i18n.global.t('common.networkError'))
+    throw new ApiError(0, { detail: String(e) })
+  }
+}
+
+// request(method, path, {query, body, silent}) -> parsed JSON (null for 204)
+export async function request(method, path, opts = {}) {
+  const headers = { Accept: 'application/json, application/problem+json' }
+  const init = {}
+  if (opts.body !== undefined) {
+    headers['Content-Type'] = 'application/json'
+    init.body = JSON.stringify(opts.body)
+  }
+  const res = await send(method, path, opts, headers, init)
+  const data = parseBody(res.status === 204 ? '' : await res.text())
+  if (res.ok) return data
+  throw failure(res, path, data || {}, opts)
+}
+
+// Offers a Blob to the browser as a file download.
+export function saveBlob(blob, filename) {
+  const url = URL.createObjectURL(blob)
+  const a = document.createElement('a')
+  a.href = url
+  a.download = filename
+  a.style.display = 'none'
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 10_000)
+}
+
+// GETs path with the bearer token and saves the body as filename (errors shown like any other request).
+export async function download(path, query, filename, opts = {}) {
+  const res = await send('GET', path, { ...opts, query }, { Accept: '*/*' }, {})
+  if (!res.ok) throw failure(res, path, parseBody(await res.text()) || {}, opts)
+  const blob = await res.blob()
+  saveBlob(blob, filename)
+  return blob
 }
 
 export const api = {
