@@ -247,7 +247,8 @@ int import_orders(yt_ctx *x, FILE *f, const char *platform, const order_map *m, 
             (*occ)++;
             char digest[YT_HASH_HEX];
             crypto_blind_index("order", content.p, digest);
-            snprintf(ext, sizeof ext, "%s#%lld", digest, (long long)*occ);
+            /* the date first keeps inserts into the (platform, external_id) index near each other */
+            snprintf(ext, sizeof ext, "%.10s.%.32s#%lld", date, digest, (long long)*occ);
             buf_free(&content);
         }
         const char *status = c_status >= 0 && *csv_field(&r, c_status) ? csv_field(&r, c_status) : "paid";
