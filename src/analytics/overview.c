@@ -1,11 +1,11 @@
 /* The overview a boss reads at a glance: customers by lifecycle stage and store, orders, repurchase, recent activity. */
 #include "overview.h"
+#include "../customer/customer.h"
 #include <stdio.h>
 #include <string.h>
 
 #define DAY_MS 86400000LL
 
-static const char *const ladder[] = {"stranger", "weak_tie", "customer", "repeat_customer", "fan", "iron_fan", "partner"};
 
 /* Every query below reads live customers only, and only the actor's own for a guide. */
 #define LIVE "c.merged_into IS NULL AND c.erased_at IS NULL AND (? = 0 OR c.owner_id = ?)"
@@ -32,18 +32,18 @@ int overview_json(yt_ctx *x, yt_jw *w, int64_t now) {
     rows_free(r);
 
     /* the relationship ladder, every stage listed even when empty, in ladder order */
-    int64_t counts[7] = {0};
+    int64_t counts[LIFECYCLE_NSTAGES] = {0};
     if (!(r = db_query(x->db, "SELECT c.lifecycle, count(*) FROM customers c WHERE " LIVE " GROUP BY c.lifecycle", 2, scope)))
         return yt_fail_db(x, "computing the overview");
     while (rows_next(r))
-        for (int i = 0; i < 7; i++)
-            if (strcmp(rows_text(r, 0), ladder[i]) == 0) counts[i] = rows_int(r, 1);
+        for (int i = 0; i < LIFECYCLE_NSTAGES; i++)
+            if (strcmp(rows_text(r, 0), lifecycle_stages[i]) == 0) counts[i] = rows_int(r, 1);
     rows_free(r);
     jw_key(w, "lifecycle");
     jw_arr(w);
-    for (int i = 0; i < 7; i++) {
+    for (int i = 0; i < LIFECYCLE_NSTAGES; i++) {
         jw_obj(w);
-        jw_kstr(w, "stage", ladder[i]);
+        jw_kstr(w, "stage", lifecycle_stages[i]);
         jw_kint(w, "customers", counts[i]);
         jw_obj_end(w);
     }

@@ -64,11 +64,12 @@ struct yt_req {
     int nparams;
     const yt_route *route;
     const char *bad_input;  /* set by the http layer: a query or path value that is not UTF-8, or too many */
-    cJSON *json;           /* parsed body for ROUTE_JSON routes; freed by the dispatcher */
+    cJSON *json;           /* parsed body for ROUTE_JSON routes; owned and freed by api_dispatch */
     yt_store *store;
     yt_server *server;
     yt_actor who;
     yt_ctx x;
+    int64_t about_customer; /* the customer this request concerns, set by customer handlers (0: none) */
     char request_id[24];
     /* out */
     int status;
@@ -104,7 +105,9 @@ bool api_charge_pii(yt_req *r, const char *field, uint32_t n);
 const char *api_query(yt_req *r, const char *key);
 /* Parses a positive id path parameter; on failure answers 404 and returns 0. */
 int64_t api_param_id(yt_req *r, int i);
-/* limit (1..200, default 50) and an integer cursor; on failure answers 400 and returns false. */
+/* limit (1..200, default 50); on failure answers 400 and returns false. */
+bool api_limit(yt_req *r, int *limit);
+/* limit and an integer cursor; on failure answers 400 and returns false. */
 bool api_paging(yt_req *r, int *limit, int64_t *cursor);
 
 /* Body field readers: return false and answer 400 naming the field when the type is wrong.

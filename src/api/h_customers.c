@@ -93,10 +93,12 @@ static int64_t path_customer(yt_req *r) {
     if (!id) return 0;
     int64_t live;
     bool writes = strcmp(r->method, "GET") != 0;
-    if ((writes ? customer_resolve_for_write : customer_resolve)(&r->x, id, &live)) {
+    int rc = writes ? customer_resolve_for_write(&r->x, id, &live) : customer_resolve(&r->x, id, &live);
+    if (rc) {
         api_fail(r);
         return 0;
     }
+    r->about_customer = live;
     return live;
 }
 
@@ -110,6 +112,7 @@ void h_customer_create(yt_req *r) {
         api_fail(r);
         return;
     }
+    r->about_customer = id;
     answer_customer(r, 201, id);
 }
 
@@ -421,16 +424,8 @@ void h_customer_erase(yt_req *r) {
 void h_customer_events(yt_req *r) {
     int64_t id = path_customer(r);
     if (!id) return;
-    int limit = 50;
-    const char *l = api_query(r, "limit");
-    int64_t v;
-    if (l) {
-        if (!parse_i64(l, &v) || v < 1 || v > 200) {
-            api_problem(r, 400, "limit", "limit must be an integer from 1 to 200");
-            return;
-        }
-        limit = (int)v;
-    }
+    int limit;
+    if (!api_limit(r, &limit)) return; /* the timeline's cursor is "<time>.<id>", read by the domain */
     yt_jw w;
     api_json(r, 200, &w);
     if (event_timeline_json(&r->x, &w, id, limit, api_query(r, "cursor"))) api_fail(r);

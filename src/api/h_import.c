@@ -14,15 +14,6 @@ static void answer_summary(yt_req *r, const import_summary *s) {
 void h_import_orders(yt_req *r) {
     const char *platform = api_query(r, "platform");
     if (!platform || !*platform) platform = "cdnow";
-    if (strlen(platform) > 32) {
-        api_problem(r, 400, "platform", "platform must be at most 32 characters");
-        return;
-    }
-    for (const char *p = platform; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_')) {
-            api_problem(r, 400, "platform", "platform must be lower-case letters, digits or _");
-            return;
-        }
     order_map m;
     char bad[128], storage[1024];
     if (!order_map_parse(api_query(r, "map"), &m, bad, sizeof bad, storage, sizeof storage)) {

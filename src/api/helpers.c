@@ -95,18 +95,24 @@ int64_t api_param_id(yt_req *r, int i) {
     return v;
 }
 
-bool api_paging(yt_req *r, int *limit, int64_t *cursor) {
+bool api_limit(yt_req *r, int *limit) {
     *limit = 50;
-    *cursor = 0;
-    const char *l = api_query(r, "limit"), *c = api_query(r, "cursor");
+    const char *l = api_query(r, "limit");
     int64_t v;
-    if (l) {
-        if (!parse_i64(l, &v) || v < 1 || v > 200) {
-            api_problem(r, 400, "limit", "limit must be an integer from 1 to 200");
-            return false;
-        }
-        *limit = (int)v;
+    if (!l) return true;
+    if (!parse_i64(l, &v) || v < 1 || v > 200) {
+        api_problem(r, 400, "limit", "limit must be an integer from 1 to 200");
+        return false;
     }
+    *limit = (int)v;
+    return true;
+}
+
+bool api_paging(yt_req *r, int *limit, int64_t *cursor) {
+    *cursor = 0;
+    if (!api_limit(r, limit)) return false;
+    const char *c = api_query(r, "cursor");
+    int64_t v;
     if (c && *c) {
         if (!parse_i64(c, &v) || v <= 0) {
             api_problem(r, 400, "cursor", "cursor is not one this list returned");

@@ -4,12 +4,12 @@
 #include "../base/crypto.h"
 #include "../base/log.h"
 #include "../base/text.h"
-#include <inttypes.h>
 #include "../base/timeutil.h"
 #include "../base/ratelimit.h"
 #include "../base/text.h"
 #include "../customer/customer.h"
 #include "../staff/auth.h"
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -106,14 +106,6 @@ static bool has_escaped_nul(const char *s, size_t n) {
 
 /* A write with an Idempotency-Key runs once per staff member and key: a retry with the same request gets
  * the stored answer back; the same key on a different request is a 409. Answers of 5xx are not stored. */
-/* The customer a stored answer is about, so erasing that customer also forgets the answer. */
-static int64_t answer_customer_id(const yt_req *r) {
-    int64_t cid = 0;
-    if (strncmp(r->route->pattern, "/api/v1/customers/{id}", 22) == 0) parse_i64(r->params[0], &cid);
-    else if (strcmp(r->route->pattern, "/api/v1/customers") == 0 && r->out.p) sscanf(r->out.p, "{\"id\":%" SCNd64, &cid);
-    return cid > 0 ? cid : 0;
-}
-
 /* Replays a stored answer, unless the caller may no longer see it (fewer permissions now, or a guide
  * who no longer owns the customer). */
 static void replay(yt_req *r, yt_rows *row) {
@@ -150,8 +142,13 @@ static void idempotent_run(yt_req *r) {
     crypto_hash_hex(fp.p, fp.len, hash);
     buf_free(&fp);
     int64_t now = now_ms();
-    yt_param q[] = {PI(now - IDEMPOTENCY_TTL_MS)};
-    db_exec(r->x.db, "DELETE FROM idempotency_keys WHERE created_at <= ?", 1, q);
+    static _Atomic int64_t last_sweep;
+    int64_t prev = atomic_load(&last_sweep);
+    if (now - prev > 60000 && atomic_compare_exchange_strong(&last_sweep, &prev, now)) { /* once a minute */
+        yt_param q[] = {PI(now - IDEMPOTENCY_TTL_MS)};
+        if (db_exec(r->x.db, "DELETE FROM idempotency_keys WHERE created_at <= ?", 1, q) < 0)
+            log_error("cannot sweep expired Idempotency-Keys: %s", db_error(r->x.db));
+    }
     yt_param res[] = {PI(r->who.staff_id), PT(key), PT(hash), PI(now), PI(r->who.perms)};
     int64_t reserved = db_exec(r->x.db,
                                "INSERT INTO idempotency_keys(staff_id, key, request_hash, status, content_type, response,"
@@ -193,7 +190,7 @@ static void idempotent_run(yt_req *r) {
         db_exec(r->x.db, "DELETE FROM idempotency_keys WHERE staff_id = ? AND key = ?", 2, k);
         return;
     }
-    int64_t cid = answer_customer_id(r);
+    int64_t cid = r->about_customer; /* so erasing that customer also forgets the stored answer */
     yt_param s2[] = {PI(r->status), PT(r->out_type ? r->out_type : ""), PT(r->out.p ? r->out.p : ""),
                      cid ? PI(cid) : PNULL, PI(r->who.staff_id), PT(key)};
     db_exec(r->x.db,
@@ -205,11 +202,33 @@ static void idempotent_run(yt_req *r) {
 static void dispatch(yt_req *r);
 
 void api_dispatch(yt_req *r) {
-    unsigned f = r->route->flags;
-    bool writes = (strcmp(r->method, "GET") != 0 && !(f & ROUTE_READER)) || (f & ROUTE_WRITER);
-    r->x.db = writes ? store_writer_acquire(r->store) : store_db(r->store);
+    r->x.db = store_db(r->store); /* checks and parsing read only; a writer is taken just for the handler */
     dispatch(r);
-    if (writes && r->x.db) store_writer_release(r->store);
+    if (r->json) {
+        cJSON_Delete(r->json);
+        r->json = NULL;
+    }
+}
+
+/* Runs the handler on the right connection: requests that write hold the shared writer (SQLite) only
+ * while the handler runs, not while the token is checked or the body parsed. */
+static void run_handler(yt_req *r) {
+    const yt_route *rt = r->route;
+    bool writes = (strcmp(r->method, "GET") != 0 && !(rt->flags & ROUTE_READER)) || (rt->flags & ROUTE_WRITER);
+    if (writes && !(r->x.db = store_writer_acquire(r->store))) {
+        api_problem(r, 503, NULL, "the store is not reachable");
+        return;
+    }
+    /* uploads are idempotent by content already (imports skip what they have) */
+    if (r->idempotency_key && strcmp(r->method, "GET") != 0 && !(rt->flags & (ROUTE_PUBLIC | ROUTE_UPLOAD)))
+        idempotent_run(r);
+    else
+        rt->fn(r);
+    if (r->x.db->tx_depth) { /* a handler must never leave a transaction open */
+        log_error("route %s left a transaction open; rolled back", rt->name);
+        db_rollback(r->x.db);
+    }
+    if (writes) store_writer_release(r->store);
 }
 
 static void dispatch(yt_req *r) {
@@ -277,14 +296,5 @@ static void dispatch(yt_req *r) {
             return;
         }
     }
-    /* uploads are idempotent by content already (imports skip what they have) */
-    if (r->idempotency_key && strcmp(r->method, "GET") != 0 && !(rt->flags & (ROUTE_PUBLIC | ROUTE_UPLOAD))) {
-        idempotent_run(r);
-    } else {
-        rt->fn(r);
-    }
-    if (r->x.db->tx_depth) { /* a handler must never leave a transaction open */
-        log_error("route %s left a transaction open; rolled back", rt->name);
-        db_rollback(r->x.db);
-    }
+    run_handler(r);
 }

@@ -1,6 +1,7 @@
 /* Fixed-window rate limiter keyed by a string (client IP, token id, username): N requests per window. */
 #include "ratelimit.h"
 #include "alloc.h"
+#include "text.h"
 #include "timeutil.h"
 #include <pthread.h>
 #include <stdlib.h>
@@ -44,8 +45,7 @@ bool ratelimit_take_n(yt_ratelimit *rl, const char *key, uint32_t n, int *retry_
     if (!rl || rl->limit == 0 || n == 0) return true;
     int64_t now = now_ms();
     int64_t window = now / rl->window_ms;
-    uint32_t h = 2166136261u;
-    for (const char *p = key; *p; p++) h = (h ^ (unsigned char)*p) * 16777619u;
+    uint32_t h = hash_fnv1a32(key);
     bool ok = true;
     pthread_mutex_lock(&rl->mu);
     rl_slot *victim = NULL, *hit = NULL;

@@ -122,6 +122,18 @@ bool parse_i64(const char *s, int64_t *out) {
     return true;
 }
 
+uint32_t hash_fnv1a32(const char *s) {
+    uint32_t h = 2166136261u;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+uint64_t hash_fnv1a64(const char *s) {
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
 char *like_contains(const char *s) {
     yt_buf b = YT_BUF_INIT;
     buf_putc(&b, '%');

@@ -21,6 +21,9 @@ bool money_to_fen(const char *s, int64_t *fen);
 void fen_to_str(int64_t fen, char *out, size_t outsz);
 /* Parses a base-10 int64 from the whole of s; false on junk or overflow. */
 bool parse_i64(const char *s, int64_t *out);
+/* FNV-1a string hashes, for in-memory tables (not for anything an attacker must not collide). */
+uint32_t hash_fnv1a32(const char *s);
+uint64_t hash_fnv1a64(const char *s);
 /* Escapes % _ and \ for use in a LIKE pattern with ESCAPE '\'; returns a malloc'd "%s%" pattern. */
 char *like_contains(const char *s);
 

@@ -64,7 +64,6 @@ bool app_common_flags(yt_config *cfg, int *argc, char **argv) {
     return true;
 }
 
-static bool is_pg(const char *db) { return strncmp(db, "postgres://", 11) == 0 || strncmp(db, "postgresql://", 13) == 0; }
 
 /* Creates the parent directory of a SQLite path (one level, like ./var). */
 static void ensure_parent(const char *path) {
@@ -121,7 +120,7 @@ yt_store *app_open(yt_config *cfg) {
         fprintf(stderr, "yutang: libsodium failed to start\n");
         return NULL;
     }
-    if (!is_pg(cfg->db)) ensure_parent(cfg->db);
+    if (!store_target_is_pg(cfg->db)) ensure_parent(cfg->db);
     char err[512];
     yt_store *s = store_open(cfg->db, err, sizeof err);
     if (!s) {
@@ -140,7 +139,7 @@ yt_store *app_open(yt_config *cfg) {
         key_ok = crypto_set_data_key_hex(cfg->data_key, &err_s);
     } else {
         if (cfg->data_key_file[0]) snprintf(keyfile, sizeof keyfile, "%s", cfg->data_key_file);
-        else if (is_pg(cfg->db)) snprintf(keyfile, sizeof keyfile, "./var/yutang.key");
+        else if (store_target_is_pg(cfg->db)) snprintf(keyfile, sizeof keyfile, "./var/yutang.key");
         else {
             char tmp[512];
             snprintf(tmp, sizeof tmp, "%s", cfg->db);

@@ -28,6 +28,14 @@ static int kind_index(const char *kind) {
 
 bool identity_kind_valid(const char *kind) { return kind_index(kind) >= 0; }
 
+bool platform_valid(const char *platform) {
+    size_t n = platform ? strlen(platform) : 0;
+    if (n < 1 || n > 32) return false;
+    for (const char *p = platform; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_')) return false;
+    return true;
+}
+
 static bool token_chars(const char *s, size_t max) {
     size_t n = strlen(s);
     if (n < 1 || n > max) return false;
@@ -59,11 +67,9 @@ int identity_prepare(yt_ctx *x, const char *field, const char *kind, const char 
         snprintf(norm, normsz, "%s", value);
         break;
     case V_BUYER:
-        if (!platform || !*platform || strlen(platform) > 32)
-            return yt_fail(x, YT_EINVAL, "platform", "a buyer id needs its platform (tmall, jd, douyin, ...)");
-        for (const char *p = platform; *p; p++)
-            if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
-                return yt_fail(x, YT_EINVAL, "platform", "must be lower-case letters, digits or _");
+        if (!platform_valid(platform))
+            return yt_fail(x, YT_EINVAL, "platform",
+                           "a buyer id needs its platform (tmall, jd, douyin, ...): 1 to 32 of a-z, 0-9 and _");
         if (utf8_chars(value) < 1 || strlen(value) > 128 || strlen(value) >= normsz)
             return yt_fail(x, YT_EINVAL, field, "must be 1 to 128 bytes");
         snprintf(norm, normsz, "%s", value);

@@ -22,5 +22,7 @@ int identity_add(yt_ctx *x, int64_t customer_id, const char *field, const char *
 /* Writes the identities array; sealed values are masked unless unmask. */
 int identity_write_json(yt_ctx *x, yt_jw *w, int64_t customer_id, bool unmask, const char **phone_out);
 bool identity_kind_valid(const char *kind);
+/* A platform name (tmall, jd, douyin, ...): 1 to 32 of a-z, 0-9 and _. */
+bool platform_valid(const char *platform);
 
 #endif

@@ -27,6 +27,6 @@ int yt_finish(yt_ctx *x, int rc, const char *what) {
 }
 
 const yt_actor *yt_system_actor(void) {
-    static const yt_actor sys = {.staff_id = 0, .username = "system", .role = "owner", .perms = 0xffffffffu};
+    static const yt_actor sys = {.staff_id = 0, .username = "system", .role = "owner", .perms = PERM_ALL};
     return &sys;
 }

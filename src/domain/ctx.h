@@ -31,6 +31,7 @@ enum {
     PERM_IMPORT_RUN = 1u << 9,
     PERM_STORES_WRITE = 1u << 10,
     PERM_TAGS_MANAGE = 1u << 11, /* create, rename, regroup, delete tags and groups (changes every customer) */
+    PERM_ALL = (PERM_TAGS_MANAGE << 1) - 1, /* keep PERM_TAGS_MANAGE the highest bit, or move this */
 };
 
 typedef struct {

@@ -302,7 +302,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     r.nparams = st->nparams;
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_query, &r);
     api_dispatch(&r);
-    if (r.json) cJSON_Delete(r.json);
     if (!r.status) {
         log_error("route %s produced no response", r.route->name);
         api_problem(&r, 500, NULL, "the handler produced no response");

@@ -17,15 +17,6 @@ static const char *const customer_columns[] = {"name", "nickname", "phone", "uni
 enum { COL_NAME, COL_NICK, COL_PHONE, COL_UNIONID, COL_OPENID, COL_EXTID, COL_EMAIL, COL_CITY, COL_GENDER, COL_BIRTHDAY,
        COL_TAGS, NCOLS };
 
-static void add_error(import_summary *s, long line, const char *msg) {
-    s->skipped++;
-    if (s->nerrors < IMPORT_MAX_ERRORS) {
-        s->errors[s->nerrors].line = line;
-        snprintf(s->errors[s->nerrors].message, sizeof s->errors[0].message, "%s", msg);
-        s->nerrors++;
-    }
-}
-
 int import_customers(yt_ctx *x, FILE *f, import_summary *s) {
     memset(s, 0, sizeof *s);
     csv_reader r;
@@ -61,7 +52,7 @@ int import_customers(yt_ctx *x, FILE *f, import_summary *s) {
         in_tx++;
         s->read++;
         if (nf == -2) {
-            add_error(s, r.line, r.error);
+            import_add_error(s, r.line, r.error);
             continue;
         }
         if (nf == 1 && !*csv_field(&r, 0)) {
@@ -75,7 +66,7 @@ int import_customers(yt_ctx *x, FILE *f, import_summary *s) {
             if (v[k] && !utf8_valid(v[k], strlen(v[k]))) utf8_ok = false;
         }
         if (!utf8_ok) {
-            add_error(s, r.line, "the line is not valid UTF-8");
+            import_add_error(s, r.line, "the line is not valid UTF-8");
             continue;
         }
         const char *tags[32];
@@ -93,7 +84,7 @@ int import_customers(yt_ctx *x, FILE *f, import_summary *s) {
         }
         if (too_many) {
             free(tagbuf);
-            add_error(s, r.line, "tags: at most 32 tags per customer");
+            import_add_error(s, r.line, "tags: at most 32 tags per customer");
             continue;
         }
         customer_input in = {.name = v[COL_NAME], .nickname = v[COL_NICK], .city = v[COL_CITY], .gender = v[COL_GENDER],
@@ -123,7 +114,7 @@ int import_customers(yt_ctx *x, FILE *f, import_summary *s) {
         if (rc != YT_OK) {
             char msg[200];
             snprintf(msg, sizeof msg, "%s: %s", x->err.field, x->err.msg);
-            add_error(s, r.line, msg);
+            import_add_error(s, r.line, msg);
             continue;
         }
         s->imported++;

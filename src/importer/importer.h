@@ -26,6 +26,9 @@ typedef struct {
 
 typedef void (*import_progress)(void *ctx, long rows, long bytes);
 
+/* Counts a skipped line and keeps its cause (the first IMPORT_MAX_ERRORS of them). */
+void import_add_error(import_summary *s, long line, const char *msg);
+
 /* Parses "field=column,field=column" over the defaults (the CDNOW names). Returns false with the bad pair. */
 bool order_map_parse(const char *spec, order_map *m, char *bad, size_t badsz, char *storage, size_t storagesz);
 /* Streams the CSV from f into orders; idempotent on re-run. Commits every few thousand rows. */

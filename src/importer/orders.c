@@ -63,12 +63,6 @@ typedef struct {
     size_t cap, n;
 } strmap;
 
-static uint64_t hash64(const char *s) {
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
-}
-
 static size_t find(const strmap *m, const char *key, uint64_t h) {
     size_t j = h & (m->cap - 1);
     while (m->keys[j] && (m->hashes[j] != h || strcmp(m->keys[j], key) != 0)) j = (j + 1) & (m->cap - 1);
@@ -95,7 +89,7 @@ static int64_t *map_slot(strmap *m, const char *key) {
         free(m->hashes);
         *m = g;
     }
-    uint64_t h = hash64(key);
+    uint64_t h = hash_fnv1a64(key);
     size_t j = find(m, key, h);
     if (!m->keys[j]) {
         m->keys[j] = yt_strdup(key);
@@ -113,7 +107,7 @@ static void map_free(strmap *m) {
     free(m->hashes);
 }
 
-static void add_error(import_summary *s, long line, const char *msg) {
+void import_add_error(import_summary *s, long line, const char *msg) {
     s->skipped++;
     if (s->nerrors < IMPORT_MAX_ERRORS) {
         s->errors[s->nerrors].line = line;
@@ -132,6 +126,8 @@ static int column_of(const csv_reader *r, const char *name) {
 int import_orders(yt_ctx *x, FILE *f, const char *platform, const order_map *m, import_summary *s,
                   import_progress progress, void *progress_ctx) {
     memset(s, 0, sizeof *s);
+    if (!platform_valid(platform))
+        return yt_fail(x, YT_EINVAL, "platform", "platform must be 1 to 32 of a-z, 0-9 and _ (tmall, jd, douyin, ...)");
     csv_reader r;
     csv_init(&r, f);
     if (csv_next(&r) < 1) {
@@ -163,7 +159,7 @@ int import_orders(yt_ctx *x, FILE *f, const char *platform, const order_map *m, 
     while (rc == YT_OK && (nf = csv_next(&r)) != -1) {
         s->read++;
         if (nf == -2) {
-            add_error(s, r.line, r.error);
+            import_add_error(s, r.line, r.error);
             continue;
         }
         if (nf == 1 && !*csv_field(&r, 0)) { /* blank line */
@@ -177,26 +173,26 @@ int import_orders(yt_ctx *x, FILE *f, const char *platform, const order_map *m, 
         bool utf8_ok = true;
         for (int i = 0; i < nf && utf8_ok; i++) utf8_ok = utf8_valid(csv_field(&r, i), strlen(csv_field(&r, i)));
         if (!utf8_ok) {
-            add_error(s, r.line, "the line is not valid UTF-8");
+            import_add_error(s, r.line, "the line is not valid UTF-8");
             continue;
         }
         if (!*ref || strlen(ref) > 128) {
-            add_error(s, r.line, "customer_ref is empty or longer than 128 bytes");
+            import_add_error(s, r.line, "customer_ref is empty or longer than 128 bytes");
             continue;
         }
         if (!time_parse(date, &when)) {
             snprintf(msg, sizeof msg, "ordered_on '%.40s' is not a date", date);
-            add_error(s, r.line, msg);
+            import_add_error(s, r.line, msg);
             continue;
         }
         if (!parse_i64(qty, &q) || q < 0 || q > 1000000) {
             snprintf(msg, sizeof msg, "quantity '%.40s' is not a whole number", qty);
-            add_error(s, r.line, msg);
+            import_add_error(s, r.line, msg);
             continue;
         }
         if (!money_to_fen(amt, &fen) || fen < -100000000000LL || fen > 100000000000LL) {
             snprintf(msg, sizeof msg, "amount '%.40s' is not money with at most two decimals", amt);
-            add_error(s, r.line, msg);
+            import_add_error(s, r.line, msg);
             continue;
         }
         when += m->shift_ms;
@@ -204,16 +200,22 @@ int import_orders(yt_ctx *x, FILE *f, const char *platform, const order_map *m, 
         int64_t *cslot = map_slot(&customers, ref);
         int64_t cid = *cslot;
         if (!cid) {
-            cid = identity_find(x->db, "buyer", platform, ref);
+            char lookup[200], norm[200];
+            if (identity_prepare(x, "customer_ref", "buyer", platform, ref, lookup, sizeof lookup, norm, sizeof norm)) {
+                import_add_error(s, r.line, x->err.msg);
+                x->err.code = YT_OK;
+                continue;
+            }
+            cid = identity_holder(x->db, "buyer", platform, lookup);
             if (!cid) {
                 const char *name = c_name >= 0 ? csv_field(&r, c_name) : "";
                 if (customer_create_bare(x, name, &cid) ||
-                    identity_add(x, cid, "customer_ref", "buyer", platform, ref)) {
+                    identity_insert(x, cid, "customer_ref", "buyer", platform, lookup, norm)) {
                     if (x->err.code == YT_EINTERNAL) {
                         rc = x->err.code;
                         break;
                     }
-                    add_error(s, r.line, x->err.msg);
+                    import_add_error(s, r.line, x->err.msg);
                     x->err.code = YT_OK;
                     continue;
                 }
@@ -235,7 +237,7 @@ int import_orders(yt_ctx *x, FILE *f, const char *platform, const order_map *m, 
         char ext[160]; /* an order id of at most 128 bytes, or a 64-hex digest and its count */
         if (c_oid >= 0 && *csv_field(&r, c_oid)) {
             if (strlen(csv_field(&r, c_oid)) > 128) {
-                add_error(s, r.line, "order_id is longer than 128 bytes");
+                import_add_error(s, r.line, "order_id is longer than 128 bytes");
                 continue;
             }
             snprintf(ext, sizeof ext, "%s", csv_field(&r, c_oid));
@@ -280,10 +282,17 @@ int import_orders(yt_ctx *x, FILE *f, const char *platform, const order_map *m, 
             rc = yt_fail_db(x, "importing orders");
     }
     if (rc == YT_OK) {
-        char summary[200];
-        snprintf(summary, sizeof summary, "{\"platform\":\"%.32s\",\"read\":%ld,\"imported\":%ld,\"skipped\":%ld}", platform,
-                 s->read, s->imported, s->skipped);
-        rc = audit_record(x, "import.orders", "order", 0, summary);
+        yt_buf summary = YT_BUF_INIT;
+        yt_jw w;
+        jw_init(&w, &summary);
+        jw_obj(&w);
+        jw_kstr(&w, "platform", platform);
+        jw_kint(&w, "read", s->read);
+        jw_kint(&w, "imported", s->imported);
+        jw_kint(&w, "skipped", s->skipped);
+        jw_obj_end(&w);
+        rc = audit_record(x, "import.orders", "order", 0, summary.p);
+        buf_free(&summary);
     }
     if (rc == YT_OK && db_commit(x->db) != 0) rc = yt_fail_db(x, "importing orders");
     if (rc != YT_OK) db_rollback(x->db);

@@ -42,8 +42,7 @@ static pthread_mutex_t unknown_mu = PTHREAD_MUTEX_INITIALIZER;
 
 /* Counts an attempt on an unknown username; false (and *retry_s) while it is locked out. */
 static bool unknown_attempt(const char *username, int64_t now, int *retry_s) {
-    uint32_t h = 2166136261u;
-    for (const char *p = username; *p; p++) h = (h ^ (unsigned char)*p) * 16777619u;
+    uint32_t h = hash_fnv1a32(username);
     pthread_mutex_lock(&unknown_mu);
     unknown_slot *s = &unknown[h % UNKNOWN_SLOTS]; /* a collision shares a counter: only ever stricter */
     if (strncmp(s->name, username, sizeof s->name - 1) != 0) {

@@ -4,12 +4,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#define ALL_PERMS 0xfffu
 #define READ_ONLY (PERM_CUSTOMERS_READ | PERM_STAFF_READ | PERM_AUDIT_READ)
 
 static const yt_role roles[] = {
-    {"owner", ALL_PERMS, false},
-    {"admin", ALL_PERMS, false},
+    {"owner", PERM_ALL, false},
+    {"admin", PERM_ALL, false},
     {"operator", PERM_CUSTOMERS_READ | PERM_CUSTOMERS_WRITE | PERM_TAGS_WRITE | PERM_TAGS_MANAGE |
                      PERM_EVENTS_WRITE | PERM_STAFF_READ | PERM_IMPORT_RUN, false},
     {"editor", PERM_CUSTOMERS_READ | PERM_TAGS_WRITE, false},

@@ -1,6 +1,7 @@
 /* PostgreSQL driver over libpq: '?' rewritten to $n, statements prepared once per connection. */
 #include "store.h"
 #include "../base/alloc.h"
+#include "../base/text.h"
 #include "../base/buf.h"
 #include <libpq-fe.h>
 #include <stdio.h>
@@ -28,12 +29,6 @@ typedef struct {
     PGresult *res;
     int row, nrows;
 } pg_rows;
-
-static uint32_t hash_sql(const char *s) {
-    uint32_t h = 2166136261u;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
-    return h;
-}
 
 static void set_err_res(pg_db *d, PGresult *res) {
     const char *st = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
@@ -93,7 +88,7 @@ static char *rewrite(const char *sql) {
 }
 
 static const char *prepared_name(pg_db *d, const char *sql, int n) {
-    uint32_t h = hash_sql(sql) % PG_CACHE;
+    uint32_t h = hash_fnv1a32(sql) % PG_CACHE;
     pg_stmt *s = &d->cache[h];
     if (s->sql && strcmp(s->sql, sql) == 0) return s->name;
     char name[16];

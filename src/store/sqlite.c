@@ -1,6 +1,7 @@
 /* SQLite driver: WAL, synchronous=FULL (acknowledged means on disk), a prepared-statement cache per connection. */
 #include "store.h"
 #include "../base/alloc.h"
+#include "../base/text.h"
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,12 +30,6 @@ typedef struct {
     cached_stmt *slot; /* NULL when the statement is not cached and must be finalized */
     int rc;
 } sq_rows;
-
-static uint32_t hash_sql(const char *s) {
-    uint32_t h = 2166136261u;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
-    return h;
-}
 
 static void set_err(sq_db *d, int rc) {
     d->last_rc = rc;
@@ -83,7 +78,7 @@ static void sq_close(yt_db *db) {
 
 /* Finds or prepares the statement for sql; *slot is set when it came from (or went into) the cache. */
 static sqlite3_stmt *prepare(sq_db *d, const char *sql, cached_stmt **slot) {
-    uint32_t h = hash_sql(sql) % STMT_CACHE;
+    uint32_t h = hash_fnv1a32(sql) % STMT_CACHE;
     cached_stmt *c = &d->cache[h];
     *slot = NULL;
     if (c->stmt && !c->busy && strcmp(c->sql, sql) == 0) {

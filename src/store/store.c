@@ -20,13 +20,13 @@ struct yt_store {
     yt_db *writer;   /* SQLite: the one connection every write request uses */
 };
 
-static bool is_pg_url(const char *t) {
+bool store_target_is_pg(const char *t) {
     return strncmp(t, "postgres://", 11) == 0 || strncmp(t, "postgresql://", 13) == 0;
 }
 
 yt_store *store_open(const char *target, char *err, size_t errsz) {
     yt_store *s = yt_calloc(1, sizeof *s);
-    s->drv = is_pg_url(target) ? &yt_pg_driver : &yt_sqlite_driver;
+    s->drv = store_target_is_pg(target) ? &yt_pg_driver : &yt_sqlite_driver;
     s->target = yt_strdup(target);
     pthread_key_create(&s->key, NULL);
     pthread_mutex_init(&s->mu, NULL);

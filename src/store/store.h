@@ -51,6 +51,8 @@ struct yt_db {
     bool tx_aborted; /* a savepoint could not be rolled back: the transaction is gone, refuse work until its end */
 };
 
+/* True for a postgres:// or postgresql:// URL (otherwise a target is a SQLite path). */
+bool store_target_is_pg(const char *target);
 /* Opens a store from a path (SQLite) or a postgres:// / postgresql:// URL. NULL with err on failure.
  * The store owns every connection it hands out; store_close() closes them all. */
 yt_store *store_open(const char *target, char *err, size_t errsz);

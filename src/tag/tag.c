@@ -114,19 +114,9 @@ int tag_update(yt_ctx *x, int64_t id, const char *name, bool set_group, int64_t 
                             4, p, NULL, "tag.update", "tag", id, "name");
 }
 
-int tag_delete(yt_ctx *x, int64_t id) {
+int tag_delete(yt_ctx *x, int64_t id) { /* customer_tags rows go by ON DELETE CASCADE */
     yt_param p[] = {PI(id)};
-    if (db_begin(x->db) != 0) return yt_fail_db(x, "deleting a tag");
-    if (db_exec(x->db, "DELETE FROM customer_tags WHERE tag_id = ?", 1, p) < 0) {
-        db_rollback(x->db);
-        return yt_fail_db(x, "deleting a tag");
-    }
-    int rc = write_with_audit(x, "DELETE FROM tags WHERE id = ?", 1, p, NULL, "tag.delete", "tag", id, "id");
-    if (rc) {
-        db_rollback(x->db);
-        return rc;
-    }
-    return db_commit(x->db) == 0 ? YT_OK : yt_fail_db(x, "deleting a tag");
+    return write_with_audit(x, "DELETE FROM tags WHERE id = ?", 1, p, NULL, "tag.delete", "tag", id, "id");
 }
 
 static void write_tag_row(yt_jw *w, yt_rows *r) {
@@ -181,17 +171,9 @@ int tag_group_rename(yt_ctx *x, int64_t id, const char *name) {
                             "tag_group", id, "name");
 }
 
-int tag_group_delete(yt_ctx *x, int64_t id) {
+int tag_group_delete(yt_ctx *x, int64_t id) { /* its tags stay, ungrouped, by ON DELETE SET NULL */
     yt_param p[] = {PI(id)};
-    if (db_begin(x->db) != 0) return yt_fail_db(x, "deleting a tag group");
-    db_exec(x->db, "UPDATE tags SET group_id = NULL WHERE group_id = ?", 1, p);
-    int rc = write_with_audit(x, "DELETE FROM tag_groups WHERE id = ?", 1, p, NULL, "tag_group.delete", "tag_group", id, "id");
-    if (rc) {
-        db_rollback(x->db);
-        return rc;
-    }
-    if (db_commit(x->db) != 0) return yt_fail_db(x, "deleting a tag group");
-    return YT_OK;
+    return write_with_audit(x, "DELETE FROM tag_groups WHERE id = ?", 1, p, NULL, "tag_group.delete", "tag_group", id, "id");
 }
 
 static int write_group(yt_ctx *x, yt_jw *w, int64_t id, const char *name) {
