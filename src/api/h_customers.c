@@ -206,13 +206,7 @@ void h_customer_identity_add(yt_req *r) {
         return;
     }
     if ((strcmp(kind, "phone") == 0 || strcmp(kind, "email") == 0) && !api_charge_pii(r, "value", 1)) return;
-    if (db_begin(r->x.db) != 0 || identity_add(&r->x, id, "value", kind, platform, value) != YT_OK) {
-        db_rollback(r->x.db);
-        api_fail(r);
-        return;
-    }
-    if (db_commit(r->x.db) != 0) {
-        yt_fail_db(&r->x, "adding an identity");
+    if (customer_identity_add(&r->x, id, kind, platform, value)) {
         api_fail(r);
         return;
     }
@@ -304,31 +298,9 @@ void h_customer_bulk_tags(yt_req *r) {
     if (!body_only(r, r->json, allowed) || !read_ids(r, &ids, &n) || !body_str_array(r, r->json, "add", &add, &nadd, 100) ||
         !body_str_array(r, r->json, "remove", &remove, &nremove, 100))
         return;
-    /* all or nothing: check every id first, then apply in one transaction */
-    int64_t *live = arena_alloc(&r->arena, sizeof(int64_t) * (size_t)n);
-    for (int i = 0; i < n; i++) {
-        if (customer_resolve_for_write(&r->x, ids[i], &live[i])) {
-            char f[40];
-            snprintf(f, sizeof f, "customer_ids[%d]", i);
-            api_problem(r, 400, f, "no such customer");
-            return;
-        }
-    }
-    if (db_begin(r->x.db) != 0) {
-        yt_fail_db(&r->x, "bulk tagging");
-        api_fail(r);
-        return;
-    }
-    for (int i = 0; i < n; i++) {
-        if (customer_tag(&r->x, live[i], add, nadd, remove, nremove)) {
-            db_rollback(r->x.db);
-            api_fail(r);
-            return;
-        }
-    }
-    if (db_commit(r->x.db) != 0) {
-        yt_fail_db(&r->x, "bulk tagging");
-        api_fail(r);
+    if (customer_tag_bulk(&r->x, ids, n, add, nadd, remove, nremove)) {
+        if (r->x.err.code == YT_ENOTFOUND) api_problem(r, 400, r->x.err.field, "no such customer");
+        else api_fail(r);
         return;
     }
     yt_jw w;

@@ -350,6 +350,20 @@ int customer_tag(yt_ctx *x, int64_t id, const char *const *add, int nadd, const 
     return yt_finish(x, rc, "tagging a customer");
 }
 
+int customer_tag_bulk(yt_ctx *x, const int64_t *ids, int n, const char *const *add, int nadd, const char *const *remove,
+                      int nremove) {
+    int64_t *live = arena_alloc(x->arena, sizeof(int64_t) * (size_t)(n > 0 ? n : 1));
+    for (int i = 0; i < n; i++)
+        if (customer_resolve_for_write(x, ids[i], &live[i])) {
+            snprintf(x->err.field, sizeof x->err.field, "customer_ids[%d]", i);
+            return x->err.code;
+        }
+    if (db_begin(x->db) != 0) return yt_fail_db(x, "bulk tagging");
+    int rc = YT_OK;
+    for (int i = 0; rc == YT_OK && i < n; i++) rc = customer_tag(x, live[i], add, nadd, remove, nremove);
+    return yt_finish(x, rc, "bulk tagging");
+}
+
 int customer_list_json(yt_ctx *x, yt_jw *w, const customer_query *q) {
     yt_buf sql = YT_BUF_INIT;
     yt_param p[40];
@@ -439,6 +453,23 @@ int customer_list_json(yt_ctx *x, yt_jw *w, const customer_query *q) {
     free(phrase);
     buf_free(&sql);
     return rc;
+}
+
+int customer_identity_add(yt_ctx *x, int64_t id, const char *kind, const char *platform, const char *value) {
+    if (db_begin(x->db) != 0) return yt_fail_db(x, "adding an identity");
+    int rc = identity_add(x, id, "value", kind, platform, value);
+    if (rc == YT_OK) {
+        yt_buf s = YT_BUF_INIT; /* the kind only: the value may be personal */
+        yt_jw w;
+        jw_init(&w, &s);
+        jw_obj(&w);
+        jw_kstr(&w, "identity", kind);
+        if (platform && *platform) jw_kstr(&w, "platform", platform);
+        jw_obj_end(&w);
+        rc = audit_record(x, "customer.identity", "customer", id, s.p);
+        buf_free(&s);
+    }
+    return yt_finish(x, rc, "adding an identity");
 }
 
 int customer_merge(yt_ctx *x, int64_t survivor, int64_t absorbed) {

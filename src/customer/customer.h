@@ -45,10 +45,15 @@ int customer_resolve_for_write(yt_ctx *x, int64_t id, int64_t *live);
 int customer_write_json(yt_ctx *x, yt_jw *w, int64_t id);
 int customer_list_json(yt_ctx *x, yt_jw *w, const customer_query *q);
 int customer_merge(yt_ctx *x, int64_t survivor, int64_t absorbed);
+/* Adds one identity to a customer, audited. YT_ECONFLICT when another customer holds it. */
+int customer_identity_add(yt_ctx *x, int64_t id, const char *kind, const char *platform, const char *value);
 int customer_erase(yt_ctx *x, int64_t id);
 int customer_export_json(yt_ctx *x, yt_jw *w, int64_t id);
 int customer_transfer(yt_ctx *x, const int64_t *ids, int n, int64_t owner_id, int *updated);
 int customer_tag(yt_ctx *x, int64_t id, const char *const *add, int nadd, const char *const *remove, int nremove);
+/* The same change on many customers, all or nothing: every id is checked first (err.field names a bad one). */
+int customer_tag_bulk(yt_ctx *x, const int64_t *ids, int n, const char *const *add, int nadd, const char *const *remove,
+                      int nremove);
 int remark_add(yt_ctx *x, int64_t customer_id, const char *kind, const char *body, int64_t *remark_id);
 int remark_write_json(yt_ctx *x, yt_jw *w, int64_t remark_id);
 int remark_list_json(yt_ctx *x, yt_jw *w, int64_t customer_id, int limit, int64_t cursor);

@@ -1,7 +1,68 @@
-/* Audit log: every write records who, what, when and a before/after summary. */
+/* Audit log: every write records who, what, when and a before/after summary; read back a page at a time. */
 #include "audit.h"
+#include "../base/text.h"
 #include "../base/timeutil.h"
 #include <stdio.h>
+
+int audit_list_json(yt_ctx *x, yt_jw *w, const char *entity, const char *entity_id, int64_t actor_id, int limit,
+                    int64_t cursor) {
+    yt_param p[5];
+    int n = 0;
+    yt_buf sql = YT_BUF_INIT;
+    buf_puts(&sql, "SELECT id, at, actor_id, actor, action, entity, entity_id, summary FROM audit_log WHERE id < ?");
+    p[n++] = PI(cursor ? cursor : INT64_MAX);
+    if (entity) {
+        buf_puts(&sql, " AND entity = ?");
+        p[n++] = PT(entity);
+    }
+    if (entity_id) {
+        buf_puts(&sql, " AND entity_id = ?");
+        p[n++] = PT(entity_id);
+    }
+    if (actor_id) {
+        buf_puts(&sql, " AND actor_id = ?");
+        p[n++] = PI(actor_id);
+    }
+    buf_puts(&sql, " ORDER BY id DESC LIMIT ?");
+    p[n++] = PI(limit + 1);
+    yt_rows *rows = db_query(x->db, sql.p, n, p);
+    buf_free(&sql);
+    if (!rows) return yt_fail_db(x, "reading the audit log");
+    jw_obj(w);
+    jw_key(w, "items");
+    jw_arr(w);
+    int count = 0;
+    int64_t last = 0;
+    bool more = false;
+    char ts[40];
+    while (rows_next(rows)) {
+        if (count == limit) {
+            more = true;
+            break;
+        }
+        last = rows_int(rows, 0);
+        jw_obj(w);
+        jw_kint(w, "id", last);
+        time_fmt(rows_int(rows, 1), ts, sizeof ts);
+        jw_kstr(w, "at", ts);
+        if (rows_null(rows, 2)) jw_knull(w, "actor_id");
+        else jw_kint(w, "actor_id", rows_int(rows, 2));
+        jw_kstr(w, "actor", rows_text(rows, 3));
+        jw_kstr(w, "action", rows_text(rows, 4));
+        jw_kstr(w, "entity", rows_text(rows, 5));
+        int64_t eid;
+        if (parse_i64(rows_text(rows, 6), &eid)) jw_kint(w, "entity_id", eid);
+        else jw_knull(w, "entity_id");
+        jw_kraw(w, "summary", rows_text(rows, 7)); /* summaries are written by audit_record's callers as JSON */
+        jw_obj_end(w);
+        count++;
+    }
+    rows_free(rows);
+    jw_arr_end(w);
+    jw_next_cursor(w, more, last);
+    jw_obj_end(w);
+    return YT_OK;
+}
 
 int audit_record(yt_ctx *x, const char *action, const char *entity, int64_t entity_id, const char *summary_json) {
     char idbuf[24] = "";

@@ -144,6 +144,17 @@ int export_customers(yt_ctx *x, yt_buf *out, bool bom) {
     yt_rows *r = db_query(x->db, sql.p, n, p);
     buf_free(&sql);
     if (!r) return yt_fail_db(x, "exporting customers");
+    /* every tag in one query, in customer order, walked alongside the customers (no query per row) */
+    yt_rows *t = db_query(x->db,
+                          "SELECT ct.customer_id, t.name FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id"
+                          " ORDER BY ct.customer_id, ct.created_at, t.id",
+                          0, NULL);
+    if (!t) {
+        rows_free(r);
+        return yt_fail_db(x, "exporting customers");
+    }
+    bool tag_pending = rows_next(t);
+    yt_buf tags = YT_BUF_INIT;
     while (rows_next(r)) {
         int64_t id = rows_int(r, 0);
         buf_printf(out, "%lld", (long long)id);
@@ -168,21 +179,20 @@ int export_customers(yt_ctx *x, yt_buf *out, bool bom) {
         if (!rows_null(r, 7)) buf_printf(out, "%lld", (long long)rows_int(r, 7));
         csv_put_field(out, rows_text(r, 8), false);
         buf_printf(out, ",%lld,%lld", (long long)rows_int(r, 9), (long long)rows_int(r, 10));
-        yt_param tp[] = {PI(id)};
-        yt_rows *t = db_query(x->db, "SELECT t.name FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id"
-                                     " WHERE ct.customer_id = ? ORDER BY t.id", 1, tp);
-        yt_buf tags = YT_BUF_INIT;
-        while (t && rows_next(t)) {
+        buf_reset(&tags);
+        while (tag_pending && rows_int(t, 0) < id) tag_pending = rows_next(t);
+        while (tag_pending && rows_int(t, 0) == id) {
             if (tags.len) buf_putc(&tags, '|');
-            buf_puts(&tags, rows_text(t, 0));
+            buf_puts(&tags, rows_text(t, 1));
+            tag_pending = rows_next(t);
         }
-        rows_free(t);
         csv_put_field(out, tags.p ? tags.p : "", false);
-        buf_free(&tags);
         char ts[40];
         time_fmt(rows_int(r, 11), ts, sizeof ts);
         buf_printf(out, ",%s\r\n", ts);
     }
     rows_free(r);
+    rows_free(t);
+    buf_free(&tags);
     return audit_record(x, "export.customers", "customer", 0, NULL);
 }
