@@ -29,7 +29,6 @@ enum {
     ROUTE_PUBLIC = 1u << 0,     /* no token needed */
     ROUTE_JSON = 1u << 1,       /* body must be a JSON object */
     ROUTE_UPLOAD = 1u << 2,     /* raw body spooled to a temporary file (body_file), read as a stream */
-    ROUTE_RAW_OUT = 1u << 3,    /* handler sets its own content type */
     /* Which connection: requests that write use the shared writer (SQLite), reads this thread's own.
      * A route can say otherwise: */
     ROUTE_READER = 1u << 4,     /* writes little after slow work (login: argon2id), so it must not hold the writer */
@@ -42,7 +41,7 @@ typedef struct {
     api_handler fn;
     uint32_t perm;         /* required permission bits; 0 = any signed-in user */
     unsigned flags;
-    const char *name;      /* label for metrics and the access log */
+    const char *name;      /* label for the access log and error logs (metrics use the pattern) */
     size_t body_limit;     /* bytes; 0 = API_BODY_LIMIT */
 } yt_route;
 
@@ -56,7 +55,6 @@ struct yt_req {
     FILE *body_file;       /* ROUTE_UPLOAD: the spooled body, at its start (borrowed); NULL when empty */
     const char *content_type;
     const char *authorization;
-    const char *client_ip;
     const char *idempotency_key; /* Idempotency-Key header of a write, or NULL */
     api_kv query[API_MAX_QUERY];
     int nquery;
@@ -112,6 +110,7 @@ bool api_paging(yt_req *r, int *limit, int64_t *cursor);
 
 /* Body field readers: return false and answer 400 naming the field when the type is wrong.
  * Absent fields leave *out untouched and return true; *present tells whether it was given. */
+/* body_str hands back a pointer into r->json, valid until the request ends. */
 bool body_str(yt_req *r, const cJSON *obj, const char *key, const char **out, bool required);
 bool body_int(yt_req *r, const cJSON *obj, const char *key, int64_t *out, bool *present);
 bool body_bool(yt_req *r, const cJSON *obj, const char *key, bool *out, bool *present);

@@ -104,8 +104,6 @@ static bool has_escaped_nul(const char *s, size_t n) {
 
 #define IDEMPOTENCY_TTL_MS (24LL * 3600 * 1000)
 
-/* A write with an Idempotency-Key runs once per staff member and key: a retry with the same request gets
- * the stored answer back; the same key on a different request is a 409. Answers of 5xx are not stored. */
 /* Replays a stored answer, unless the caller may no longer see it (fewer permissions now, or a guide
  * who no longer owns the customer). */
 static void replay(yt_req *r, yt_rows *row) {

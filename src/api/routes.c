@@ -6,7 +6,7 @@
 const yt_route api_routes[] = {
     {"GET", "/healthz", h_healthz, 0, ROUTE_PUBLIC, "healthz", 0},
     {"GET", "/readyz", h_readyz, 0, ROUTE_PUBLIC, "readyz", 0},
-    {"GET", "/metrics", h_metrics, 0, ROUTE_PUBLIC | ROUTE_RAW_OUT, "metrics", 0},
+    {"GET", "/metrics", h_metrics, 0, ROUTE_PUBLIC, "metrics", 0},
 
     {"POST", "/api/v1/auth/login", h_login, 0, ROUTE_PUBLIC | ROUTE_JSON | ROUTE_READER, "auth.login", 0},
     {"POST", "/api/v1/auth/logout", h_logout, 0, 0, "auth.logout", 0},
@@ -56,7 +56,7 @@ const yt_route api_routes[] = {
     {"POST", "/api/v1/import/orders", h_import_orders, P(IMPORT_RUN), ROUTE_UPLOAD, "import.orders", API_UPLOAD_LIMIT},
     {"POST", "/api/v1/import/customers", h_import_customers, P(IMPORT_RUN) | P(CUSTOMERS_WRITE), ROUTE_UPLOAD,
      "import.customers", API_UPLOAD_LIMIT},
-    {"GET", "/api/v1/export/customers", h_export_customers, P(CUSTOMERS_READ), ROUTE_RAW_OUT | ROUTE_WRITER, "export.customers", 0},
+    {"GET", "/api/v1/export/customers", h_export_customers, P(CUSTOMERS_READ), ROUTE_WRITER, "export.customers", 0},
 
     {"GET", "/api/v1/stats/overview", h_stats_overview, P(CUSTOMERS_READ), 0, "stats.overview", 0},
     {"GET", "/api/v1/audit", h_audit_list, P(AUDIT_READ), 0, "audit.list", 0},

@@ -1,8 +1,6 @@
 /* Request-scoped arena: allocate freely during a request, free everything in one go. */
 #include "arena.h"
 #include "alloc.h"
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,18 +38,6 @@ char *arena_strndup(yt_arena *a, const char *s, size_t n) {
 }
 
 char *arena_strdup(yt_arena *a, const char *s) { return s ? arena_strndup(a, s, strlen(s)) : NULL; }
-
-char *arena_printf(yt_arena *a, const char *fmt, ...) {
-    va_list ap, cp;
-    va_start(ap, fmt);
-    va_copy(cp, ap);
-    int n = vsnprintf(NULL, 0, fmt, cp);
-    va_end(cp);
-    char *p = arena_alloc(a, (size_t)(n < 0 ? 0 : n) + 1);
-    if (n > 0) vsnprintf(p, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    return p;
-}
 
 void arena_free(yt_arena *a) {
     yt_arena_block *b = a->head;

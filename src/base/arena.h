@@ -11,7 +11,6 @@ typedef struct {
 void *arena_alloc(yt_arena *a, size_t n);           /* zeroed, 16-byte aligned */
 char *arena_strdup(yt_arena *a, const char *s);     /* NULL in gives NULL out */
 char *arena_strndup(yt_arena *a, const char *s, size_t n);
-char *arena_printf(yt_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Frees every block; the arena can be reused afterwards. */
 void arena_free(yt_arena *a);
 

@@ -9,12 +9,9 @@
 #include <unistd.h>
 
 static pthread_mutex_t log_mu = PTHREAD_MUTEX_INITIALIZER;
-static int log_quiet;
 
-void log_set_quiet(int quiet) { log_quiet = quiet; }
 
 void log_raw_line(const char *json, size_t len) {
-    if (log_quiet) return;
     pthread_mutex_lock(&log_mu);
     fwrite(json, 1, len, stderr);
     fputc('\n', stderr);

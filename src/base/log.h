@@ -9,6 +9,5 @@ void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Writes a complete JSON object line as is (the access log). */
 void log_raw_line(const char *json, size_t len);
-void log_set_quiet(int quiet);
 
 #endif

@@ -17,7 +17,7 @@ typedef struct {
 
 static route_metrics routes[METRICS_MAX_ROUTES];
 static _Atomic uint64_t store_bucket[NB + 1];
-static _Atomic uint64_t store_sum_ns, store_count;
+static _Atomic uint64_t store_sum_ns;
 
 void metrics_register_route(int i, const char *method, const char *name) {
     if (i < 0 || i >= METRICS_MAX_ROUTES) return;
@@ -46,7 +46,6 @@ void metrics_observe_request(int route, int status, uint64_t ns) {
 void metrics_observe_store(uint64_t ns) {
     atomic_fetch_add_explicit(&store_bucket[bucket_of(ns)], 1, memory_order_relaxed);
     atomic_fetch_add_explicit(&store_sum_ns, ns, memory_order_relaxed);
-    atomic_fetch_add_explicit(&store_count, 1, memory_order_relaxed);
 }
 
 static void render_hist(yt_buf *o, const char *name, const char *labels, _Atomic uint64_t *b, uint64_t sum_ns) {

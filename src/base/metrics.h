@@ -6,7 +6,7 @@
 
 #define METRICS_MAX_ROUTES 96
 
-/* Route labels are registered once at start: index i is "method name". */
+/* Route labels are registered once at start: index i is the route's method and path pattern. */
 void metrics_register_route(int i, const char *method, const char *name);
 void metrics_observe_request(int route, int status, uint64_t ns);
 void metrics_observe_store(uint64_t ns);

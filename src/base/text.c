@@ -1,4 +1,4 @@
-/* UTF-8 validation and small text helpers (phone normalising and masking, money in fen, trimming). */
+/* UTF-8 validation and small text helpers (phone normalising and masking, money in fen, hashes). */
 #include "text.h"
 #include "alloc.h"
 #include "buf.h"

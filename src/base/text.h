@@ -1,4 +1,4 @@
-/* UTF-8 validation and small text helpers (phone normalising and masking, money in fen, trimming). */
+/* UTF-8 validation and small text helpers (phone normalising and masking, money in fen, hashes). */
 #ifndef YT_TEXT_H
 #define YT_TEXT_H
 #include <stdbool.h>

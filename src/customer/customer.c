@@ -390,7 +390,7 @@ int customer_list_json(yt_ctx *x, yt_jw *w, const customer_query *q) {
         p[n++] = PT(q->lifecycle);
     }
     if (q->id_kind) {
-        int64_t holder = identity_find(x->db, q->id_kind, q->id_platform, q->id_value);
+        int64_t holder = identity_find(x->db, q->id_kind, "", q->id_value);
         buf_puts(&sql, " AND id = ?");
         p[n++] = PI(holder ? holder : -1);
     }

@@ -31,7 +31,7 @@ typedef struct {
     int ntags;
     int64_t owner_id, store_id;      /* 0 = any */
     const char *lifecycle;
-    const char *id_kind, *id_platform, *id_value; /* identity filter */
+    const char *id_kind, *id_value; /* identity filter (not buyer ids, which need a platform) */
     int limit;
     int64_t cursor;                  /* 0 = from the newest */
 } customer_query;

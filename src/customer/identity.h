@@ -19,7 +19,8 @@ int identity_insert(yt_ctx *x, int64_t customer_id, const char *field, const cha
 /* Attaches an identity; YT_ECONFLICT when another customer holds it. Idempotent for the same customer. */
 int identity_add(yt_ctx *x, int64_t customer_id, const char *field, const char *kind, const char *platform,
                  const char *value);
-/* Writes the identities array; sealed values are masked unless unmask. */
+/* Writes the identities array; sealed values are masked unless unmask. *phone_out is the first phone as
+ * shown, in x->arena (NULL when there is none). */
 int identity_write_json(yt_ctx *x, yt_jw *w, int64_t customer_id, bool unmask, const char **phone_out);
 bool identity_kind_valid(const char *kind);
 /* A platform name (tmall, jd, douyin, ...): 1 to 32 of a-z, 0-9 and _. */

@@ -160,7 +160,7 @@ int demo_seed(yt_ctx *x, const char *orders_csv) {
     for (size_t i = 0; i < n; i++) {
         char name[64], nick[64], phone[16], unionid[40], birthday[16];
         /* one random draw per statement: C leaves the order of argument evaluation open, the data must not vary */
-        int d[12];
+        int d[11];
         for (int k = 0; k < 11; k++) d[k] = (int)(rnd() % 100000000);
         snprintf(name, sizeof name, "%s%s", surnames[d[0] % 24], given[d[1] % 32]);
         snprintf(nick, sizeof nick, "%s%d", nick_words[d[2] % 16], d[3] % 100);

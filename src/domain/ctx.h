@@ -8,7 +8,7 @@
 
 /* Error kinds named by the HTTP status they map to, so the api layer needs no table for them. */
 enum { YT_OK = 0, YT_ERETRY = 1 /* internal: a concurrent writer won a race; run the unit again */, YT_EINVAL = 400, YT_EAUTH = 401, YT_EFORBIDDEN = 403, YT_ENOTFOUND = 404,
-       YT_ECONFLICT = 409, YT_ETOOLARGE = 413, YT_ERATE = 429, YT_EINTERNAL = 500 };
+       YT_ECONFLICT = 409, YT_ERATE = 429, YT_EINTERNAL = 500 };
 
 typedef struct {
     int code;

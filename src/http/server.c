@@ -289,7 +289,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     r.content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
     r.authorization = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
     r.idempotency_key = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Idempotency-Key");
-    r.client_ip = st->ip;
     r.route = st->route;
     r.store = d->srv->store;
     r.server = d->srv;

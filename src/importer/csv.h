@@ -23,6 +23,7 @@ void csv_free(csv_reader *r);
 /* Reads the next record: number of fields, -1 at end of input, -2 on a malformed record
  * (too long, too many fields, unterminated quote); reading can go on after -2. */
 int csv_next(csv_reader *r);
+/* Field i of the current record ("" when absent); valid until the next csv_next. */
 const char *csv_field(const csv_reader *r, int i);
 /* Appends one CSV field, quoted when needed; a leading = + - @ is neutralised against spreadsheet formulas. */
 void csv_put_field(yt_buf *b, const char *s, bool first);

@@ -230,11 +230,10 @@ int import_orders(yt_ctx *x, FILE *f, const char *platform, const order_map *m, 
             }
             *cslot = cid;
         }
-        /* the order's identity: its id, or the row's content plus how often that content was seen */
         /* the order's identity: its id, or a keyed hash of the row's content plus how often that content
          * was seen (an export without order ids lists two equal purchases on a day as two equal rows).
          * Hashed, so no buyer id is kept in it after an erasure. */
-        char ext[160]; /* an order id of at most 128 bytes, or a 64-hex digest and its count */
+        char ext[160]; /* an order id of at most 128 bytes, or a date, a digest and a count */
         if (c_oid >= 0 && *csv_field(&r, c_oid)) {
             if (strlen(csv_field(&r, c_oid)) > 128) {
                 import_add_error(s, r.line, "order_id is longer than 128 bytes");

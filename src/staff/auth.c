@@ -119,12 +119,10 @@ int auth_login(yt_ctx *x, const char *username, const char *password, char token
     if (db_begin(x->db) != 0) return yt_fail_db(x, "logging in");
     yt_param s0[] = {PI(id)};
     int64_t tid;
-    if (db_exec(x->db, "UPDATE staff SET failed_logins = 0, failed_since = 0, locked_until = 0 WHERE id = ?", 1, s0) < 0 ||
-        insert_token(x, id, "session", "login", "", *expires_at, token, &tid) != YT_OK || db_commit(x->db) != 0) {
-        db_rollback(x->db);
-        return x->err.code ? x->err.code : yt_fail_db(x, "logging in");
-    }
-    return YT_OK;
+    int rc = db_exec(x->db, "UPDATE staff SET failed_logins = 0, failed_since = 0, locked_until = 0 WHERE id = ?", 1, s0) < 0
+                 ? yt_fail_db(x, "logging in")
+                 : insert_token(x, id, "session", "login", "", *expires_at, token, &tid);
+    return yt_finish(x, rc, "logging in");
 }
 
 int auth_resolve(yt_db *db, const char *token, yt_actor *out) {
@@ -179,12 +177,13 @@ int token_create(yt_ctx *x, int64_t staff_id, const char *name, uint32_t scopes,
         buf_puts(&sc, perm_name(b));
     }
     *expires_at = now_ms() + (int64_t)ttl_days * 86400 * 1000;
-    int rc = YT_OK;
-    if (db_begin(x->db) != 0) rc = yt_fail_db(x, "creating a token");
-    else if (insert_token(x, staff_id, "api", name, sc.p ? sc.p : "", *expires_at, token, id) ||
-             audit_record(x, "token.create", "token", *id, NULL) || db_commit(x->db) != 0) {
-        db_rollback(x->db);
-        rc = x->err.code ? x->err.code : yt_fail_db(x, "creating a token");
+    int rc;
+    if (db_begin(x->db) != 0) {
+        rc = yt_fail_db(x, "creating a token");
+    } else {
+        rc = insert_token(x, staff_id, "api", name, sc.p ? sc.p : "", *expires_at, token, id);
+        if (rc == YT_OK) rc = audit_record(x, "token.create", "token", *id, NULL);
+        rc = yt_finish(x, rc, "creating a token");
     }
     buf_free(&sc);
     return rc;
@@ -197,12 +196,11 @@ int token_revoke(yt_ctx *x, int64_t id) {
     if (owner < 0 || (owner != x->who->staff_id && !(x->who->perms & PERM_STAFF_WRITE)))
         return yt_fail(x, YT_ENOTFOUND, NULL, "no token with id %lld", (long long)id);
     yt_param q[] = {PI(now_ms()), PI(id)};
-    if (db_begin(x->db) != 0 || db_exec(x->db, "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", 2, q) < 0 ||
-        audit_record(x, "token.revoke", "token", id, NULL) || db_commit(x->db) != 0) {
-        db_rollback(x->db);
-        return x->err.code ? x->err.code : yt_fail_db(x, "revoking a token");
-    }
-    return YT_OK;
+    if (db_begin(x->db) != 0) return yt_fail_db(x, "revoking a token");
+    int rc = db_exec(x->db, "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", 2, q) < 0
+                 ? yt_fail_db(x, "revoking a token")
+                 : audit_record(x, "token.revoke", "token", id, NULL);
+    return yt_finish(x, rc, "revoking a token");
 }
 
 int token_list_json(yt_ctx *x, yt_jw *w) {

@@ -20,7 +20,7 @@ int token_create(yt_ctx *x, int64_t staff_id, const char *name, uint32_t scopes,
                  char token[YT_TOKEN_LEN], int64_t *id, int64_t *expires_at);
 int token_revoke(yt_ctx *x, int64_t id);
 int token_list_json(yt_ctx *x, yt_jw *w);
-/* Creates the owner 'admin' when no staff exists. password NULL: a generated one is written to generated. */
+/* Creates the owner 'admin' when no owner exists. password NULL: a generated one is written to generated. */
 int auth_ensure_admin(yt_ctx *x, const char *password, char generated[32], bool *created);
 
 #endif

@@ -69,11 +69,7 @@ int staff_create(yt_ctx *x, const staff_new *in, int64_t *id) {
     }
     char summary[200];
     snprintf(summary, sizeof summary, "{\"after\":{\"role\":\"%s\"}}", in->role);
-    if (audit_record(x, "staff.create", "staff", *id, summary) || db_commit(x->db) != 0) {
-        db_rollback(x->db);
-        return x->err.code ? x->err.code : yt_fail_db(x, "creating staff");
-    }
-    return YT_OK;
+    return yt_finish(x, audit_record(x, "staff.create", "staff", *id, summary), "creating staff");
 }
 
 int staff_update(yt_ctx *x, int64_t id, const staff_patch *in) {
@@ -202,11 +198,7 @@ int store_create(yt_ctx *x, const char *name, const char *city, int64_t *id) {
         db_rollback(x->db);
         return rc;
     }
-    if (audit_record(x, "store.create", "store", *id, NULL) || db_commit(x->db) != 0) {
-        db_rollback(x->db);
-        return x->err.code ? x->err.code : yt_fail_db(x, "creating a store");
-    }
-    return YT_OK;
+    return yt_finish(x, audit_record(x, "store.create", "store", *id, NULL), "creating a store");
 }
 
 int store_list_json(yt_ctx *x, yt_jw *w) {

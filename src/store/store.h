@@ -78,6 +78,7 @@ int db_exec_script(yt_db *db, const char *sql);
 int db_begin(yt_db *db);
 int db_commit(yt_db *db);
 void db_rollback(yt_db *db);
+/* The connection's last error, in a buffer the next error overwrites. */
 const char *db_error(yt_db *db);
 bool db_unique_violation(yt_db *db);
 bool db_retryable(yt_db *db);

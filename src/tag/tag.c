@@ -91,11 +91,7 @@ static int write_with_audit(yt_ctx *x, const char *sql, int n, const yt_param *p
         db_rollback(x->db);
         return rc;
     }
-    if (audit_record(x, action, entity, returned_id ? *returned_id : entity_id, NULL) || db_commit(x->db) != 0) {
-        db_rollback(x->db);
-        return x->err.code ? x->err.code : yt_fail_db(x, action);
-    }
-    return YT_OK;
+    return yt_finish(x, audit_record(x, action, entity, returned_id ? *returned_id : entity_id, NULL), action);
 }
 
 int tag_create(yt_ctx *x, const char *name, int64_t group_id, int64_t *id) {

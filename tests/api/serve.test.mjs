@@ -35,7 +35,10 @@ test('an idle connection that never sends a request is closed after the timeout'
       setTimeout(() => { s.destroy(); reject(new Error('still open after 15 s')); }, 15000);
     });
     assert.ok(closedAfter >= 1500 && closedAfter < 10000, `closed after ${closedAfter} ms`);
-    expectStatus(await client(srv.baseUrl).api('GET', '/healthz'), 200, 'the server carries on');
+    // fetch may first try a pooled keep-alive connection the server closed as idle too: that is the point
+    let ok = null;
+    for (let i = 0; i < 3 && !ok; i++) ok = await client(srv.baseUrl).api('GET', '/healthz').catch(() => null);
+    expectStatus(ok, 200, 'the server carries on');
   } finally {
     await srv.stop();
   }
