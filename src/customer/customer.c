@@ -200,7 +200,21 @@ static void kv_int_or_null(yt_jw *w, const char *k, yt_rows *r, int col) {
     "id, name, nickname, avatar_url, gender, birthday, city, store_id, owner_id, lifecycle, member_level," \
     " points, consent, consent_at, consent_source, erased_at, created_at, updated_at"
 
-static int write_customer(yt_ctx *x, yt_jw *w, yt_rows *r, bool unmask) {
+/* Rows of a child table (identities, tags) for a page of customers, ordered by customer id descending
+ * like the page, walked alongside it: column 0 is the customer id. */
+typedef struct {
+    yt_rows *r;
+    bool pending;
+} side_rows;
+
+static bool side_at(side_rows *s, int64_t id) {
+    while (s->pending && rows_int(s->r, 0) > id) s->pending = rows_next(s->r);
+    return s->pending && rows_int(s->r, 0) == id;
+}
+
+/* Writes one customer from a row of CUSTOMER_COLS. Identities and tags come from the page walkers when
+ * given (the list), else from their own queries (one customer). */
+static int write_customer(yt_ctx *x, yt_jw *w, yt_rows *r, bool unmask, side_rows *ids, side_rows *tags) {
     int64_t id = rows_int(r, 0);
     jw_obj(w);
     jw_kint(w, "id", id);
@@ -224,13 +238,25 @@ static int write_customer(yt_ctx *x, yt_jw *w, yt_rows *r, bool unmask) {
     jw_kbool(w, "erased", !rows_null(r, 15));
     kv_time(w, "created_at", r, 16);
     kv_time(w, "updated_at", r, 17);
-    /* rows stay valid: the nested queries below run on other statements */
+    /* rows stay valid: the other queries run on other statements */
     const char *phone = NULL;
     jw_key(w, "identities");
-    if (identity_write_json(x, w, id, unmask, &phone)) return x->err.code;
+    if (ids) {
+        jw_arr(w);
+        for (; side_at(ids, id); ids->pending = rows_next(ids->r)) identity_write_row(x, w, ids->r, 1, unmask, &phone);
+        jw_arr_end(w);
+    } else if (identity_write_json(x, w, id, unmask, &phone)) {
+        return x->err.code;
+    }
     jw_kstr(w, "phone", phone);
     jw_key(w, "tags");
-    if (tag_names_json(x, w, id)) return x->err.code;
+    if (tags) {
+        jw_arr(w);
+        for (; side_at(tags, id); tags->pending = rows_next(tags->r)) jw_str(w, rows_text(tags->r, 1));
+        jw_arr_end(w);
+    } else if (tag_names_json(x, w, id)) {
+        return x->err.code;
+    }
     jw_obj_end(w);
     return YT_OK;
 }
@@ -239,7 +265,7 @@ int customer_write_json(yt_ctx *x, yt_jw *w, int64_t id) {
     yt_param p[] = {PI(id)};
     yt_rows *r = db_query(x->db, "SELECT " CUSTOMER_COLS " FROM customers WHERE id = ?", 1, p);
     if (!r) return yt_fail_db(x, "reading a customer");
-    int rc = rows_next(r) ? write_customer(x, w, r, (x->who->perms & PERM_PII_READ) != 0)
+    int rc = rows_next(r) ? write_customer(x, w, r, (x->who->perms & PERM_PII_READ) != 0, NULL, NULL)
                           : yt_fail(x, YT_ENOTFOUND, NULL, "no customer with id %lld", (long long)id);
     rows_free(r);
     return rc;
@@ -364,11 +390,77 @@ int customer_tag_bulk(yt_ctx *x, const int64_t *ids, int n, const char *const *a
     return yt_finish(x, rc, "bulk tagging");
 }
 
+/* "id is in this list" for one text parameter: a JSON array on SQLite, an array literal on PostgreSQL. */
+static const char *in_id_list(yt_dialect d) {
+    return d == YT_PG ? " = ANY(CAST(? AS BIGINT[]))" : " IN (SELECT value FROM json_each(?))";
+}
+
+static char *id_list_param(yt_dialect d, const int64_t *ids, int n) {
+    yt_buf b = YT_BUF_INIT;
+    buf_putc(&b, d == YT_PG ? '{' : '[');
+    for (int i = 0; i < n; i++) buf_printf(&b, "%s%lld", i ? "," : "", (long long)ids[i]);
+    buf_putc(&b, d == YT_PG ? '}' : ']');
+    return buf_take(&b);
+}
+
+/* Runs the page query (it selects ids, newest first, limit + 1), then reads those customers, their
+ * identities and their tags in one query each and writes them together: four statements for a page
+ * of any size. */
+static int write_page(yt_ctx *x, yt_jw *w, const char *page_sql, int n, const yt_param *p, int limit) {
+    yt_rows *r = db_query(x->db, page_sql, n, p);
+    if (!r) return yt_fail_db(x, "searching customers");
+    int64_t *ids = arena_alloc(x->arena, sizeof(int64_t) * (size_t)(limit + 1));
+    int count = 0;
+    bool more = false;
+    while (rows_next(r)) {
+        if (count == limit) {
+            more = true;
+            break;
+        }
+        ids[count++] = rows_int(r, 0);
+    }
+    rows_free(r);
+    yt_dialect d = db_dialect(x->db);
+    char *list = id_list_param(d, ids, count);
+    yt_param lp[] = {PT(list)};
+    yt_buf sql = YT_BUF_INIT;
+    buf_printf(&sql, "SELECT " CUSTOMER_COLS " FROM customers WHERE id%s ORDER BY id DESC", in_id_list(d));
+    yt_rows *c = db_query(x->db, sql.p, 1, lp);
+    buf_reset(&sql);
+    buf_printf(&sql, "SELECT customer_id, " IDENTITY_COLS " FROM identities WHERE customer_id%s"
+                     " ORDER BY customer_id DESC, id", in_id_list(d));
+    side_rows idr = {db_query(x->db, sql.p, 1, lp), false};
+    buf_reset(&sql);
+    buf_printf(&sql, "SELECT ct.customer_id, t.name FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id"
+                     " WHERE ct.customer_id%s ORDER BY ct.customer_id DESC, ct.created_at, t.id", in_id_list(d));
+    side_rows tgr = {db_query(x->db, sql.p, 1, lp), false};
+    buf_free(&sql);
+    free(list);
+    int rc = YT_OK;
+    if (!c || !idr.r || !tgr.r) rc = yt_fail_db(x, "reading customers");
+    if (rc == YT_OK) {
+        idr.pending = rows_next(idr.r);
+        tgr.pending = rows_next(tgr.r);
+        bool unmask = (x->who->perms & PERM_PII_READ) != 0;
+        jw_obj(w);
+        jw_key(w, "items");
+        jw_arr(w);
+        while (rc == YT_OK && rows_next(c)) rc = write_customer(x, w, c, unmask, &idr, &tgr);
+        jw_arr_end(w);
+        jw_next_cursor(w, more, count ? ids[count - 1] : 0);
+        jw_obj_end(w);
+    }
+    rows_free(c);
+    rows_free(idr.r);
+    rows_free(tgr.r);
+    return rc;
+}
+
 int customer_list_json(yt_ctx *x, yt_jw *w, const customer_query *q) {
     yt_buf sql = YT_BUF_INIT;
     yt_param p[40];
     int n = 0;
-    buf_puts(&sql, "SELECT " CUSTOMER_COLS " FROM customers c WHERE merged_into IS NULL AND erased_at IS NULL");
+    buf_puts(&sql, "SELECT id FROM customers c WHERE merged_into IS NULL AND erased_at IS NULL");
     if (x->who->own_customers_only) {
         buf_puts(&sql, " AND owner_id = ?");
         p[n++] = PI(x->who->staff_id);
@@ -424,31 +516,7 @@ int customer_list_json(yt_ctx *x, yt_jw *w, const customer_query *q) {
     }
     buf_puts(&sql, " ORDER BY id DESC LIMIT ?");
     p[n++] = PI(q->limit + 1);
-    yt_rows *r = db_query(x->db, sql.p, n, p);
-    int rc = YT_OK;
-    if (!r) rc = yt_fail_db(x, "searching customers");
-    int count = 0;
-    int64_t last = 0;
-    bool more = false;
-    if (rc == YT_OK) {
-        jw_obj(w);
-        jw_key(w, "items");
-        jw_arr(w);
-        bool unmask = (x->who->perms & PERM_PII_READ) != 0;
-        while (rc == YT_OK && rows_next(r)) {
-            if (count == q->limit) {
-                more = true;
-                break;
-            }
-            last = rows_int(r, 0);
-            rc = write_customer(x, w, r, unmask);
-            count++;
-        }
-        jw_arr_end(w);
-        jw_next_cursor(w, more, last);
-        jw_obj_end(w);
-        rows_free(r);
-    }
+    int rc = write_page(x, w, sql.p, n, p, q->limit);
     free(like);
     free(phrase);
     buf_free(&sql);
@@ -607,7 +675,7 @@ int customer_export_json(yt_ctx *x, yt_jw *w, int64_t id) {
     yt_param p[] = {PI(id)};
     yt_rows *r = db_query(x->db, "SELECT " CUSTOMER_COLS " FROM customers WHERE id = ?", 1, p);
     if (!r) return yt_fail_db(x, "exporting a customer");
-    int rc = rows_next(r) ? write_customer(x, w, r, true) : yt_fail(x, YT_ENOTFOUND, NULL, "no such customer");
+    int rc = rows_next(r) ? write_customer(x, w, r, true, NULL, NULL) : yt_fail(x, YT_ENOTFOUND, NULL, "no such customer");
     rows_free(r);
     if (rc) return rc;
     const char *phone;

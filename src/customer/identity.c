@@ -129,34 +129,35 @@ static void mask_email(const char *e, char *out, size_t outsz) {
     snprintf(out, outsz, "%c***%s", e[0], at);
 }
 
+void identity_write_row(yt_ctx *x, yt_jw *w, yt_rows *r, int col, bool unmask, const char **phone_out) {
+    const char *kind = rows_text(r, col);
+    int k = kind_index(kind);
+    char shown[256];
+    if (k >= 0 && kinds[k].sealed) {
+        char *plain = crypto_pii_open(rows_text(r, col + 3));
+        if (!plain) snprintf(shown, sizeof shown, "***");
+        else if (unmask) snprintf(shown, sizeof shown, "%s", plain);
+        else if (kinds[k].v == V_PHONE) phone_mask(plain, shown, sizeof shown);
+        else mask_email(plain, shown, sizeof shown);
+        free(plain);
+    } else {
+        snprintf(shown, sizeof shown, "%s", rows_text(r, col + 2));
+    }
+    jw_obj(w);
+    jw_kstr(w, "kind", kind);
+    jw_kstr(w, "platform", rows_text(r, col + 1));
+    jw_kstr(w, "value", shown);
+    jw_obj_end(w);
+    if (k >= 0 && kinds[k].v == V_PHONE && !*phone_out) *phone_out = arena_strdup(x->arena, shown);
+}
+
 int identity_write_json(yt_ctx *x, yt_jw *w, int64_t customer_id, bool unmask, const char **phone_out) {
     yt_param p[] = {PI(customer_id)};
-    yt_rows *r = db_query(x->db, "SELECT kind, platform, lookup, sealed FROM identities WHERE customer_id = ? ORDER BY id",
-                          1, p);
+    yt_rows *r = db_query(x->db, "SELECT " IDENTITY_COLS " FROM identities WHERE customer_id = ? ORDER BY id", 1, p);
     if (!r) return yt_fail_db(x, "reading identities");
     jw_arr(w);
     *phone_out = NULL;
-    while (rows_next(r)) {
-        const char *kind = rows_text(r, 0);
-        int k = kind_index(kind);
-        char shown[256];
-        if (k >= 0 && kinds[k].sealed) {
-            char *plain = crypto_pii_open(rows_text(r, 3));
-            if (!plain) snprintf(shown, sizeof shown, "***");
-            else if (unmask) snprintf(shown, sizeof shown, "%s", plain);
-            else if (kinds[k].v == V_PHONE) phone_mask(plain, shown, sizeof shown);
-            else mask_email(plain, shown, sizeof shown);
-            free(plain);
-        } else {
-            snprintf(shown, sizeof shown, "%s", rows_text(r, 2));
-        }
-        jw_obj(w);
-        jw_kstr(w, "kind", kind);
-        jw_kstr(w, "platform", rows_text(r, 1));
-        jw_kstr(w, "value", shown);
-        jw_obj_end(w);
-        if (k >= 0 && kinds[k].v == V_PHONE && !*phone_out) *phone_out = arena_strdup(x->arena, shown);
-    }
+    while (rows_next(r)) identity_write_row(x, w, r, 0, unmask, phone_out);
     jw_arr_end(w);
     rows_free(r);
     return YT_OK;

@@ -19,6 +19,10 @@ int identity_insert(yt_ctx *x, int64_t customer_id, const char *field, const cha
 /* Attaches an identity; YT_ECONFLICT when another customer holds it. Idempotent for the same customer. */
 int identity_add(yt_ctx *x, int64_t customer_id, const char *field, const char *kind, const char *platform,
                  const char *value);
+/* The columns identity_write_row reads, in order, from column col on. */
+#define IDENTITY_COLS "kind, platform, lookup, sealed"
+/* Writes one identity from a row holding IDENTITY_COLS at col; the first phone goes to *phone_out. */
+void identity_write_row(yt_ctx *x, yt_jw *w, yt_rows *r, int col, bool unmask, const char **phone_out);
 /* Writes the identities array; sealed values are masked unless unmask. *phone_out is the first phone as
  * shown, in x->arena (NULL when there is none). */
 int identity_write_json(yt_ctx *x, yt_jw *w, int64_t customer_id, bool unmask, const char **phone_out);
