@@ -551,7 +551,9 @@ int customer_merge(yt_ctx *x, int64_t survivor, int64_t absorbed) {
         "UPDATE events SET customer_id = ? WHERE customer_id = ?",
         "UPDATE orders SET customer_id = ? WHERE customer_id = ?",
         "UPDATE customers SET merged_into = ? WHERE merged_into = ?",
-        /* the survivor keeps its own values and fills its blanks from the absorbed record */
+    };
+    /* the survivor keeps its own values and fills its blanks from the absorbed record */
+    static const char *const fill =
         "UPDATE customers SET"
         " name = CASE WHEN customers.name = '' THEN a.name ELSE customers.name END,"
         " nickname = CASE WHEN customers.nickname = '' THEN a.nickname ELSE customers.nickname END,"
@@ -563,15 +565,13 @@ int customer_merge(yt_ctx *x, int64_t survivor, int64_t absorbed) {
         " points = customers.points + a.points,"
         " member_level = CASE WHEN a.member_level > customers.member_level THEN a.member_level"
         "   ELSE customers.member_level END"
-        " FROM (SELECT * FROM customers WHERE id = ?) AS a WHERE customers.id = ?",
-    };
+        " FROM (SELECT * FROM customers WHERE id = ?) AS a WHERE customers.id = ?";
     if (db_begin(x->db) != 0) return yt_fail_db(x, "merging customers");
     int rc = YT_OK;
-    for (size_t i = 0; rc == YT_OK && i < sizeof moves / sizeof moves[0]; i++) {
-        yt_param swapped[] = {PI(absorbed), PI(survivor)};
-        bool last = i == sizeof moves / sizeof moves[0] - 1;
-        if (db_exec(x->db, moves[i], 2, last ? swapped : p) < 0) rc = yt_fail_db(x, "merging customers");
-    }
+    for (size_t i = 0; rc == YT_OK && i < sizeof moves / sizeof moves[0]; i++)
+        if (db_exec(x->db, moves[i], 2, p) < 0) rc = yt_fail_db(x, "merging customers");
+    yt_param ap[] = {PI(absorbed), PI(survivor)};
+    if (rc == YT_OK && db_exec(x->db, fill, 2, ap) < 0) rc = yt_fail_db(x, "merging customers");
     if (rc == YT_OK) {
         int64_t now = now_ms();
         yt_param q[] = {PI(survivor), PI(now), PI(absorbed)};
@@ -592,23 +592,23 @@ int customer_merge(yt_ctx *x, int64_t survivor, int64_t absorbed) {
 }
 
 int customer_erase(yt_ctx *x, int64_t id) {
-    static const char *const steps[] = {
-        "DELETE FROM identities WHERE customer_id = ?",
-        "DELETE FROM remarks WHERE customer_id = ?",
-        "DELETE FROM customer_tags WHERE customer_id = ?",
-        "DELETE FROM events WHERE customer_id = ?",
+    static const struct {
+        const char *sql;
+        int nparams; /* each binds the customer id */
+    } steps[] = {
+        {"DELETE FROM identities WHERE customer_id = ?", 1},
+        {"DELETE FROM remarks WHERE customer_id = ?", 1},
+        {"DELETE FROM customer_tags WHERE customer_id = ?", 1},
+        {"DELETE FROM events WHERE customer_id = ?", 1},
         /* stored Idempotency-Key answers may hold the profile; records merged into this one hold old copies */
-        "DELETE FROM idempotency_keys WHERE customer_id = ? OR customer_id IN"
-        " (SELECT id FROM customers WHERE merged_into = ?)",
+        {"DELETE FROM idempotency_keys WHERE customer_id = ? OR customer_id IN"
+         " (SELECT id FROM customers WHERE merged_into = ?)", 2},
     };
     if (db_begin(x->db) != 0) return yt_fail_db(x, "erasing a customer");
     int rc = YT_OK;
     yt_param p[] = {PI(id), PI(id)};
-    for (size_t i = 0; rc == YT_OK && i < sizeof steps / sizeof steps[0]; i++) {
-        int np = 0; /* each step binds the id once per placeholder */
-        for (const char *c = steps[i]; *c; c++) np += *c == '?';
-        if (db_exec(x->db, steps[i], np, p) < 0) rc = yt_fail_db(x, "erasing a customer");
-    }
+    for (size_t i = 0; rc == YT_OK && i < sizeof steps / sizeof steps[0]; i++)
+        if (db_exec(x->db, steps[i].sql, steps[i].nparams, p) < 0) rc = yt_fail_db(x, "erasing a customer");
     if (rc == YT_OK) {
         int64_t now = now_ms();
         /* orders stay, linked to this anonymous shell */
