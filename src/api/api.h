@@ -31,7 +31,9 @@ enum {
     ROUTE_UPLOAD = 1u << 2,     /* raw body spooled to a temporary file (body_file), read as a stream */
     /* Which connection: requests that write use the shared writer (SQLite), reads this thread's own.
      * A route can say otherwise: */
-    ROUTE_READER = 1u << 4,     /* writes little after slow work (login: argon2id), so it must not hold the writer */
+    ROUTE_READER = 1u << 4,     /* does slow work before writing (login: argon2id; events: validating a batch),
+                                 * so it does not hold the writer; it writes briefly on its own connection or
+                                 * takes the writer itself just for the write */
     ROUTE_WRITER = 1u << 5,     /* a GET that writes (exports record an audit entry) */
 };
 

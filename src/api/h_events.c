@@ -121,8 +121,23 @@ void h_events_ingest(yt_req *r) {
             return;
         }
     }
-    int accepted = 0, dups = 0;
-    if (good && event_ingest(&r->x, items, good, &accepted, &dups, errs, &nerr)) {
+    /* Validation above ran without the writer (the route is ROUTE_READER), so another batch could be
+     * stored meanwhile; the writer is held only to store this one. */
+    int accepted = 0, dups = 0, rc = YT_OK;
+    if (good) {
+        yt_db *reader = r->x.db;
+        if (!(r->x.db = store_writer_acquire(r->store))) {
+            r->x.db = reader;
+            api_problem(r, 503, NULL, "the store is not reachable");
+            free(items);
+            free(errs);
+            return;
+        }
+        rc = event_ingest(&r->x, items, good, &accepted, &dups, errs, &nerr);
+        store_writer_release(r->store);
+        r->x.db = reader;
+    }
+    if (rc) {
         api_fail(r);
         free(items);
         free(errs);

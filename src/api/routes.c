@@ -51,7 +51,8 @@ const yt_route api_routes[] = {
     {"PATCH", "/api/v1/tag-groups/{id}", h_tag_group_update, P(TAGS_MANAGE), ROUTE_JSON, "tag_groups.update", 0},
     {"DELETE", "/api/v1/tag-groups/{id}", h_tag_group_delete, P(TAGS_MANAGE), 0, "tag_groups.delete", 0},
 
-    {"POST", "/api/v1/events", h_events_ingest, P(EVENTS_WRITE), ROUTE_JSON, "events.ingest", API_EVENTS_LIMIT},
+    /* ROUTE_READER: the handler validates a batch without the writer and takes it only to store */
+    {"POST", "/api/v1/events", h_events_ingest, P(EVENTS_WRITE), ROUTE_JSON | ROUTE_READER, "events.ingest", API_EVENTS_LIMIT},
 
     {"POST", "/api/v1/import/orders", h_import_orders, P(IMPORT_RUN), ROUTE_UPLOAD, "import.orders", API_UPLOAD_LIMIT},
     {"POST", "/api/v1/import/customers", h_import_customers, P(IMPORT_RUN) | P(CUSTOMERS_WRITE), ROUTE_UPLOAD,
