@@ -33,14 +33,29 @@ function buildUrl(path, query) {
   return url
 }
 
+// The problem's kind (its type slug) and the field it names, in the reader's language; the server's own
+// sentence follows as the detail.
+function problemKind(problem, status) {
+  const t = i18n.global.t, te = i18n.global.te
+  const slug = String(problem.type || '').split('/').pop()
+  return te(`problem.${slug}`) ? t(`problem.${slug}`) : `${t('common.requestFailed')} (HTTP ${status})`
+}
+
+function fieldLabel(field) {
+  const t = i18n.global.t, te = i18n.global.te
+  const base = String(field || '').replace(/\[\d+\].*$/, '').replace(/\..*$/, '')
+  return te(`field.${base}`) ? t(`field.${base}`) : field
+}
+
 function describe(status, problem, retryAfter) {
   const t = i18n.global.t
   if (status === 429) return t('common.tooManyRequests', { s: retryAfter || '60' })
-  let text = problem.detail || problem.title || `${t('common.requestFailed')} (HTTP ${status})`
-  // Field messages not already in the detail (the server often repeats the first one there).
-  const extra = Array.isArray(problem.errors) ? problem.errors.filter((e) => e && e.message && !text.includes(e.message)) : []
-  if (extra.length) text += '：' + extra.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)).join('；')
-  return text
+  const kind = problemKind(problem, status)
+  const errors = Array.isArray(problem.errors) ? problem.errors.filter((e) => e && e.message) : []
+  if (errors.length) {
+    return `${kind}：` + errors.map((e) => (e.field ? `${fieldLabel(e.field)}（${e.message}）` : e.message)).join('；')
+  }
+  return problem.detail ? `${kind}：${problem.detail}` : kind
 }
 
 // Turns a failed response into an ApiError: 401 clears the session, others show a message unless silent.

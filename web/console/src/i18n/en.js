@@ -62,6 +62,16 @@ export default {
     exportCsv: 'Export CSV', exportCsvHint: 'Exports every customer you can see (filters do not apply)', exported: '{file} exported'
   },
   orderStatus: { paid: 'Paid', refunded: 'Refunded' },
+  problem: {
+    'invalid-request': 'Invalid request', unauthorized: 'Not signed in', forbidden: 'Not allowed',
+    'not-found': 'Not found', 'method-not-allowed': 'Not supported', conflict: 'Conflicts with existing data',
+    'payload-too-large': 'Too large', 'unsupported-media-type': 'Unsupported format', 'too-many-requests': 'Too many requests',
+    internal: 'Server error', unavailable: 'Service unavailable'
+  },
+  field: {
+    name: 'Name', nickname: 'Nickname', phone: 'Phone', email: 'Email', city: 'City', birthday: 'Birthday',
+    username: 'Username', password: 'Password', role: 'Role', tags: 'Tags', body: 'Text'
+  },
   gender: { male: 'Male', female: 'Female', unknown: 'Unknown' },
   stage: {
     stranger: 'Stranger', weak_tie: 'Weak tie', customer: 'Customer', repeat_customer: 'Repeat customer',

@@ -57,6 +57,21 @@ export default {
   },
   orderStatus: { paid: '已支付', refunded: '已退款' },
   gender: { male: '男', female: '女', unknown: '未知' },
+  problem: {
+    'invalid-request': '请求有误', unauthorized: '未登录或登录已过期', forbidden: '没有权限',
+    'not-found': '不存在', 'method-not-allowed': '不支持的操作', conflict: '与现有数据冲突',
+    'payload-too-large': '内容过大', 'unsupported-media-type': '格式不支持', 'too-many-requests': '请求过于频繁',
+    internal: '服务器出错', unavailable: '服务暂不可用'
+  },
+  field: {
+    name: '姓名', nickname: '昵称', phone: '手机号', email: '邮箱', unionid: 'UnionID', openid: 'OpenID',
+    external_userid: '企业微信外部联系人', city: '城市', gender: '性别', birthday: '生日', avatar_url: '头像',
+    lifecycle_stage: '生命周期', member_level: '会员等级', points: '积分', store_id: '门店', owner_id: '负责人',
+    consent: '营销授权', tags: '标签', body: '内容', kind: '类型', value: '值', platform: '平台',
+    username: '用户名', password: '密码', display_name: '显示名称', role: '角色', from: '被合并客户',
+    customer_ids: '客户', add: '添加标签', remove: '移除标签', group_id: '标签组', q: '搜索', limit: '每页数量',
+    'Idempotency-Key': '幂等键', events: '事件'
+  },
   stage: {
     stranger: '陌生人', weak_tie: '弱关系', customer: '客户', repeat_customer: '回头客',
     fan: '粉丝', iron_fan: '铁粉', partner: '合伙人'
