@@ -212,7 +212,7 @@ int demo_seed(yt_ctx *x, const char *orders_csv) {
         yt_param e[] = {PI(b[i].id), PI(created), PT(props), PT(key), PI(created)};
         if (db_exec(x->db,
                     "INSERT INTO events(customer_id, type, at, properties, key, created_at) VALUES(?, 'contact_added', ?, ?, ?, ?)"
-                    " ON CONFLICT(key) DO NOTHING",
+                    " ON CONFLICT(source_id, key) DO NOTHING",
                     5, e) < 0)
             goto fail;
         if (chance(40)) {
@@ -220,7 +220,7 @@ int demo_seed(yt_ctx *x, const char *orders_csv) {
             yt_param e2[] = {PI(b[i].id), PI(created + 3600000), PT("{\"group\":\"会员福利群\"}"), PT(key), PI(created)};
             if (db_exec(x->db,
                         "INSERT INTO events(customer_id, type, at, properties, key, created_at) VALUES(?, 'group_joined', ?, ?, ?, ?)"
-                        " ON CONFLICT(key) DO NOTHING",
+                        " ON CONFLICT(source_id, key) DO NOTHING",
                         5, e2) < 0)
                 goto fail;
         }
@@ -232,7 +232,7 @@ int demo_seed(yt_ctx *x, const char *orders_csv) {
                     "INSERT INTO events(customer_id, type, at, properties, key, created_at)"
                     " SELECT customer_id, 'order_paid', ordered_at, '{\"amount_fen\":' || amount_fen || ',\"quantity\":' ||"
                     " quantity || ',\"platform\":\"' || platform || '\"}', 'order:' || platform || ':' || id, ordered_at"
-                    " FROM orders WHERE 1 = 1 ON CONFLICT(key) DO NOTHING",
+                    " FROM orders WHERE 1 = 1 ON CONFLICT(source_id, key) DO NOTHING",
                     0, NULL) < 0)
             goto fail;
     }

@@ -137,10 +137,10 @@ static int ingest_once(yt_ctx *x, const event_in *items, int n, int *accepted, i
             continue;
         }
         yt_param p[] = {PI(cid), PT(e->type), PI(e->at), PT(e->properties_json ? e->properties_json : "{}"),
-                        PT(e->key), PI(now)};
+                        PT(e->key), PI(x->who->staff_id), PI(now)};
         int64_t rc = db_exec(x->db,
-                             "INSERT INTO events(customer_id, type, at, properties, key, created_at) VALUES(?,?,?,?,?,?)"
-                             " ON CONFLICT(key) DO NOTHING",
+                             "INSERT INTO events(customer_id, type, at, properties, key, source_id, created_at)"
+                             " VALUES(?,?,?,?,?,?,?) ON CONFLICT(source_id, key) DO NOTHING",
                              NPARAMS(p), p);
         if (rc < 0) {
             yt_fail_db(x, "storing events");

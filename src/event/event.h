@@ -17,7 +17,7 @@ typedef struct {
     const char *type;
     int64_t at;                   /* UTC ms */
     const char *properties_json;  /* a JSON object, already validated */
-    const char *key;              /* idempotency key or NULL */
+    const char *key;              /* idempotency key or NULL; unique per source (the sending staff member) */
     int index;                    /* position in the request, for error reports */
 } event_in;
 

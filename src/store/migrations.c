@@ -68,6 +68,17 @@ static const migration sqlite_migrations[] = {
     {4,
      "ALTER TABLE idempotency_keys ADD COLUMN perms INTEGER NOT NULL DEFAULT 0;"
      "ALTER TABLE staff ADD COLUMN failed_since INTEGER NOT NULL DEFAULT 0;"},
+    /* event keys are unique per source (the staff member whose token sent them, 0 for the system), so
+     * one source cannot claim a key first and have another's real event counted as a duplicate */
+    {5,
+     "CREATE TABLE events_new(id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL, type TEXT NOT NULL,"
+     "  at INTEGER NOT NULL, properties TEXT NOT NULL DEFAULT '{}', key TEXT, source_id INTEGER NOT NULL DEFAULT 0,"
+     "  created_at INTEGER NOT NULL, UNIQUE(source_id, key)) STRICT;"
+     "INSERT INTO events_new(id, customer_id, type, at, properties, key, source_id, created_at)"
+     "  SELECT id, customer_id, type, at, properties, key, 0, created_at FROM events;"
+     "DROP TABLE events;"
+     "ALTER TABLE events_new RENAME TO events;"
+     "CREATE INDEX events_customer ON events(customer_id, at, id);"},
 };
 
 static const migration pg_migrations[] = {
@@ -132,6 +143,10 @@ static const migration pg_migrations[] = {
     {4,
      "ALTER TABLE idempotency_keys ADD COLUMN perms BIGINT NOT NULL DEFAULT 0;"
      "ALTER TABLE staff ADD COLUMN failed_since BIGINT NOT NULL DEFAULT 0;"},
+    {5,
+     "ALTER TABLE events ADD COLUMN source_id BIGINT NOT NULL DEFAULT 0;"
+     "ALTER TABLE events DROP CONSTRAINT events_key_key;"
+     "ALTER TABLE events ADD CONSTRAINT events_source_key UNIQUE (source_id, key);"},
 };
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))

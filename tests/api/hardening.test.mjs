@@ -179,6 +179,21 @@ describe('profile edits', () => {
   });
 });
 
+describe('event keys', () => {
+  test('a key is unique per source: one cannot claim another\'s key first', async () => {
+    const key = uniq('order:tmall:');
+    const g = await makeStaff(api, admin, 'guide');
+    const mine = expectStatus(await as(g.token)('POST', '/api/v1/customers', { name: '导购客户' }), 201);
+    const claimed = expectStatus(await as(g.token)('POST', '/api/v1/events', { events: [{ customer: { id: mine.id }, type: 'order_paid', key }] }), 200);
+    assert.equal(claimed.accepted, 1);
+    const c = expectStatus(await as(admin)('POST', '/api/v1/customers', { name: '真实订单' }), 201);
+    const real = expectStatus(await as(admin)('POST', '/api/v1/events', { events: [{ customer: { id: c.id }, type: 'order_paid', key }] }), 200);
+    assert.equal(real.accepted, 1, 'the integration\'s event is stored, not taken for a duplicate');
+    const again = expectStatus(await as(admin)('POST', '/api/v1/events', { events: [{ customer: { id: c.id }, type: 'order_paid', key }] }), 200);
+    assert.equal(again.duplicates, 1, 'the same source sending it twice is a duplicate');
+  });
+});
+
 describe('search box', () => {
   test('a mobile number typed as the search text finds its customer', async () => {
     const phone = uniqPhone();
