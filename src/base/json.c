@@ -100,6 +100,12 @@ void jw_next_cursor(yt_jw *w, bool more, int64_t last_id) {
     jw_str(w, cur);
 }
 
+void jw_raw_members(yt_jw *w, const char *members) {
+    if (!members || !*members) return;
+    sep(w);
+    buf_puts(w->b, members);
+}
+
 void jw_kstr(yt_jw *w, const char *k, const char *s) { jw_key(w, k); jw_str(w, s); }
 void jw_kint(yt_jw *w, const char *k, int64_t v) { jw_key(w, k); jw_int(w, v); }
 void jw_kbool(yt_jw *w, const char *k, bool v) { jw_key(w, k); jw_bool(w, v); }

@@ -27,6 +27,8 @@ void jw_dbl(yt_jw *w, double v);
 void jw_bool(yt_jw *w, bool v);
 void jw_null(yt_jw *w);
 void jw_raw(yt_jw *w, const char *json);       /* already-valid JSON text; NULL writes null */
+/* Appends already-written members ("\"a\":1,\"b\":2") to the open object, as if written one by one. */
+void jw_raw_members(yt_jw *w, const char *members);
 /* key + value shorthands */
 void jw_kstr(yt_jw *w, const char *k, const char *s);
 void jw_kint(yt_jw *w, const char *k, int64_t v);

@@ -212,12 +212,9 @@ static bool side_at(side_rows *s, int64_t id) {
     return s->pending && rows_int(s->r, 0) == id;
 }
 
-/* Writes one customer from a row of CUSTOMER_COLS. Identities and tags come from the page walkers when
- * given (the list), else from their own queries (one customer). */
-static int write_customer(yt_ctx *x, yt_jw *w, yt_rows *r, bool unmask, side_rows *ids, side_rows *tags) {
-    int64_t id = rows_int(r, 0);
-    jw_obj(w);
-    jw_kint(w, "id", id);
+/* The customer's own fields from a row of CUSTOMER_COLS, as members of an object already open. */
+static void write_core(yt_jw *w, yt_rows *r) {
+    jw_kint(w, "id", rows_int(r, 0));
     jw_kstr(w, "name", rows_text(r, 1));
     jw_kstr(w, "nickname", rows_text(r, 2));
     jw_kstr(w, "avatar_url", rows_null(r, 3) ? NULL : rows_text(r, 3));
@@ -238,7 +235,11 @@ static int write_customer(yt_ctx *x, yt_jw *w, yt_rows *r, bool unmask, side_row
     jw_kbool(w, "erased", !rows_null(r, 15));
     kv_time(w, "created_at", r, 16);
     kv_time(w, "updated_at", r, 17);
-    /* rows stay valid: the other queries run on other statements */
+}
+
+/* The identities, phone and tags members of customer id: from the page walkers when given (a list page),
+ * else from their own queries (one customer). */
+static int write_children(yt_ctx *x, yt_jw *w, int64_t id, bool unmask, side_rows *ids, side_rows *tags) {
     const char *phone = NULL;
     jw_key(w, "identities");
     if (ids) {
@@ -257,15 +258,24 @@ static int write_customer(yt_ctx *x, yt_jw *w, yt_rows *r, bool unmask, side_row
     } else if (tag_names_json(x, w, id)) {
         return x->err.code;
     }
-    jw_obj_end(w);
     return YT_OK;
+}
+
+/* One customer from a row of CUSTOMER_COLS, with its identities and tags read by their own queries. */
+static int write_customer(yt_ctx *x, yt_jw *w, yt_rows *r, bool unmask) {
+    int64_t id = rows_int(r, 0);
+    jw_obj(w);
+    write_core(w, r); /* r stays valid: the queries below run on other statements */
+    int rc = write_children(x, w, id, unmask, NULL, NULL);
+    jw_obj_end(w);
+    return rc;
 }
 
 int customer_write_json(yt_ctx *x, yt_jw *w, int64_t id) {
     yt_param p[] = {PI(id)};
     yt_rows *r = db_query(x->db, "SELECT " CUSTOMER_COLS " FROM customers WHERE id = ?", 1, p);
     if (!r) return yt_fail_db(x, "reading a customer");
-    int rc = rows_next(r) ? write_customer(x, w, r, (x->who->perms & PERM_PII_READ) != 0, NULL, NULL)
+    int rc = rows_next(r) ? write_customer(x, w, r, (x->who->perms & PERM_PII_READ) != 0)
                           : yt_fail(x, YT_ENOTFOUND, NULL, "no customer with id %lld", (long long)id);
     rows_free(r);
     return rc;
@@ -403,30 +413,36 @@ static char *id_list_param(yt_dialect d, const int64_t *ids, int n) {
     return buf_take(&b);
 }
 
-/* Runs the page query (it selects ids, newest first, limit + 1), then reads those customers, their
- * identities and their tags in one query each and writes them together: four statements for a page
- * of any size. */
+/* Runs the page query (CUSTOMER_COLS, newest first, limit + 1) keeping each row's own fields as JSON,
+ * then reads the page's identities and tags in one query each and writes everything together: three
+ * statements for a page of any size. */
 static int write_page(yt_ctx *x, yt_jw *w, const char *page_sql, int n, const yt_param *p, int limit) {
     yt_rows *r = db_query(x->db, page_sql, n, p);
     if (!r) return yt_fail_db(x, "searching customers");
     int64_t *ids = arena_alloc(x->arena, sizeof(int64_t) * (size_t)(limit + 1));
+    const char **core = arena_alloc(x->arena, sizeof(char *) * (size_t)(limit + 1));
     int count = 0;
     bool more = false;
+    yt_buf tmp = YT_BUF_INIT;
     while (rows_next(r)) {
         if (count == limit) {
             more = true;
             break;
         }
-        ids[count++] = rows_int(r, 0);
+        ids[count] = rows_int(r, 0);
+        buf_reset(&tmp);
+        yt_jw tw;
+        jw_init(&tw, &tmp);
+        jw_obj(&tw);
+        write_core(&tw, r);
+        core[count++] = arena_strdup(x->arena, tmp.p + 1); /* the members, without the opening brace */
     }
+    buf_free(&tmp);
     rows_free(r);
     yt_dialect d = db_dialect(x->db);
     char *list = id_list_param(d, ids, count);
     yt_param lp[] = {PT(list)};
     yt_buf sql = YT_BUF_INIT;
-    buf_printf(&sql, "SELECT " CUSTOMER_COLS " FROM customers WHERE id%s ORDER BY id DESC", in_id_list(d));
-    yt_rows *c = db_query(x->db, sql.p, 1, lp);
-    buf_reset(&sql);
     buf_printf(&sql, "SELECT customer_id, " IDENTITY_COLS " FROM identities WHERE customer_id%s"
                      " ORDER BY customer_id DESC, id", in_id_list(d));
     side_rows idr = {db_query(x->db, sql.p, 1, lp), false};
@@ -437,7 +453,7 @@ static int write_page(yt_ctx *x, yt_jw *w, const char *page_sql, int n, const yt
     buf_free(&sql);
     free(list);
     int rc = YT_OK;
-    if (!c || !idr.r || !tgr.r) rc = yt_fail_db(x, "reading customers");
+    if (!idr.r || !tgr.r) rc = yt_fail_db(x, "reading customers");
     if (rc == YT_OK) {
         idr.pending = rows_next(idr.r);
         tgr.pending = rows_next(tgr.r);
@@ -445,12 +461,16 @@ static int write_page(yt_ctx *x, yt_jw *w, const char *page_sql, int n, const yt
         jw_obj(w);
         jw_key(w, "items");
         jw_arr(w);
-        while (rc == YT_OK && rows_next(c)) rc = write_customer(x, w, c, unmask, &idr, &tgr);
+        for (int i = 0; rc == YT_OK && i < count; i++) {
+            jw_obj(w);
+            jw_raw_members(w, core[i]);
+            rc = write_children(x, w, ids[i], unmask, &idr, &tgr);
+            jw_obj_end(w);
+        }
         jw_arr_end(w);
         jw_next_cursor(w, more, count ? ids[count - 1] : 0);
         jw_obj_end(w);
     }
-    rows_free(c);
     rows_free(idr.r);
     rows_free(tgr.r);
     return rc;
@@ -460,7 +480,7 @@ int customer_list_json(yt_ctx *x, yt_jw *w, const customer_query *q) {
     yt_buf sql = YT_BUF_INIT;
     yt_param p[40];
     int n = 0;
-    buf_puts(&sql, "SELECT id FROM customers c WHERE merged_into IS NULL AND erased_at IS NULL");
+    buf_puts(&sql, "SELECT " CUSTOMER_COLS " FROM customers c WHERE merged_into IS NULL AND erased_at IS NULL");
     if (x->who->own_customers_only) {
         buf_puts(&sql, " AND owner_id = ?");
         p[n++] = PI(x->who->staff_id);
@@ -675,7 +695,7 @@ int customer_export_json(yt_ctx *x, yt_jw *w, int64_t id) {
     yt_param p[] = {PI(id)};
     yt_rows *r = db_query(x->db, "SELECT " CUSTOMER_COLS " FROM customers WHERE id = ?", 1, p);
     if (!r) return yt_fail_db(x, "exporting a customer");
-    int rc = rows_next(r) ? write_customer(x, w, r, true, NULL, NULL) : yt_fail(x, YT_ENOTFOUND, NULL, "no such customer");
+    int rc = rows_next(r) ? write_customer(x, w, r, true) : yt_fail(x, YT_ENOTFOUND, NULL, "no such customer");
     rows_free(r);
     if (rc) return rc;
     const char *phone;
