@@ -5,6 +5,7 @@
 #include "../base/text.h"
 #include "../base/timeutil.h"
 #include "../domain/audit.h"
+#include "../domain/page.h"
 #include "../staff/staff.h"
 #include "../tag/tag.h"
 #include "identity.h"
@@ -651,24 +652,16 @@ static void write_time(yt_jw *w, const char *k, int64_t ms) {
     jw_kstr(w, k, ts);
 }
 
-static int write_remark_rows(yt_ctx *x, yt_jw *w, yt_rows *r, int limit, int64_t *last) {
-    int count = 0;
-    while (rows_next(r)) {
-        if (limit && count == limit) return 1;
-        jw_obj(w);
-        *last = rows_int(r, 0);
-        jw_kint(w, "id", *last);
-        jw_kstr(w, "kind", rows_text(r, 1));
-        jw_kstr(w, "body", rows_text(r, 2));
-        if (rows_null(r, 3)) jw_knull(w, "author_id");
-        else jw_kint(w, "author_id", rows_int(r, 3));
-        jw_kstr(w, "author", rows_null(r, 4) ? NULL : rows_text(r, 4));
-        write_time(w, "created_at", rows_int(r, 5));
-        jw_obj_end(w);
-        count++;
-    }
-    (void)x;
-    return 0;
+static void write_remark_row(yt_jw *w, yt_rows *r) {
+    jw_obj(w);
+    jw_kint(w, "id", rows_int(r, 0));
+    jw_kstr(w, "kind", rows_text(r, 1));
+    jw_kstr(w, "body", rows_text(r, 2));
+    if (rows_null(r, 3)) jw_knull(w, "author_id");
+    else jw_kint(w, "author_id", rows_int(r, 3));
+    jw_kstr(w, "author", rows_null(r, 4) ? NULL : rows_text(r, 4));
+    write_time(w, "created_at", rows_int(r, 5));
+    jw_obj_end(w);
 }
 
 static void write_order_row(yt_jw *w, yt_rows *r) {
@@ -705,9 +698,8 @@ int customer_export_json(yt_ctx *x, yt_jw *w, int64_t id) {
     if (tag_names_json(x, w, id)) return x->err.code;
     jw_key(w, "remarks");
     jw_arr(w);
-    int64_t last;
     if (!(r = db_query(x->db, REMARK_SELECT " ORDER BY r.id", 1, p))) return yt_fail_db(x, "exporting remarks");
-    write_remark_rows(x, w, r, 0, &last);
+    while (rows_next(r)) write_remark_row(w, r);
     rows_free(r);
     jw_arr_end(w);
     jw_key(w, "events");
@@ -797,8 +789,7 @@ int remark_write_json(yt_ctx *x, yt_jw *w, int64_t remark_id) {
                           " LEFT JOIN staff s ON s.id = r.author_id WHERE r.id = ?",
                           1, p);
     if (!r) return yt_fail_db(x, "reading a remark");
-    int64_t last;
-    write_remark_rows(x, w, r, 1, &last);
+    if (rows_next(r)) write_remark_row(w, r);
     rows_free(r);
     return YT_OK;
 }
@@ -807,15 +798,8 @@ int remark_list_json(yt_ctx *x, yt_jw *w, int64_t customer_id, int limit, int64_
     yt_param p[] = {PI(customer_id), PI(cursor ? cursor : INT64_MAX), PI(limit + 1)};
     yt_rows *r = db_query(x->db, REMARK_SELECT " AND r.id < ? ORDER BY r.id DESC LIMIT ?", 3, p);
     if (!r) return yt_fail_db(x, "listing remarks");
-    jw_obj(w);
-    jw_key(w, "items");
-    jw_arr(w);
-    int64_t last = 0;
-    int more = write_remark_rows(x, w, r, limit, &last);
+    page_write(w, r, limit, write_remark_row);
     rows_free(r);
-    jw_arr_end(w);
-    jw_next_cursor(w, more, last);
-    jw_obj_end(w);
     return YT_OK;
 }
 
@@ -823,24 +807,7 @@ int order_list_json(yt_ctx *x, yt_jw *w, int64_t customer_id, int limit, int64_t
     yt_param p[] = {PI(customer_id), PI(cursor ? cursor : INT64_MAX), PI(limit + 1)};
     yt_rows *r = db_query(x->db, ORDER_SELECT " AND id < ? ORDER BY id DESC LIMIT ?", 3, p);
     if (!r) return yt_fail_db(x, "listing orders");
-    jw_obj(w);
-    jw_key(w, "items");
-    jw_arr(w);
-    int count = 0;
-    int64_t last = 0;
-    bool more = false;
-    while (rows_next(r)) {
-        if (count == limit) {
-            more = true;
-            break;
-        }
-        last = rows_int(r, 0);
-        write_order_row(w, r);
-        count++;
-    }
+    page_write(w, r, limit, write_order_row);
     rows_free(r);
-    jw_arr_end(w);
-    jw_next_cursor(w, more, last);
-    jw_obj_end(w);
     return YT_OK;
 }

@@ -1,8 +1,27 @@
 /* Audit log: every write records who, what, when and a before/after summary; read back a page at a time. */
 #include "audit.h"
+#include "page.h"
 #include "../base/text.h"
 #include "../base/timeutil.h"
 #include <stdio.h>
+
+static void write_audit_row(yt_jw *w, yt_rows *rows) {
+    char ts[40];
+    jw_obj(w);
+    jw_kint(w, "id", rows_int(rows, 0));
+    time_fmt(rows_int(rows, 1), ts, sizeof ts);
+    jw_kstr(w, "at", ts);
+    if (rows_null(rows, 2)) jw_knull(w, "actor_id");
+    else jw_kint(w, "actor_id", rows_int(rows, 2));
+    jw_kstr(w, "actor", rows_text(rows, 3));
+    jw_kstr(w, "action", rows_text(rows, 4));
+    jw_kstr(w, "entity", rows_text(rows, 5));
+    int64_t eid;
+    if (parse_i64(rows_text(rows, 6), &eid)) jw_kint(w, "entity_id", eid);
+    else jw_knull(w, "entity_id");
+    jw_kraw(w, "summary", rows_text(rows, 7)); /* summaries are written by audit_record's callers as JSON */
+    jw_obj_end(w);
+}
 
 int audit_list_json(yt_ctx *x, yt_jw *w, const char *entity, const char *entity_id, int64_t actor_id, int limit,
                     int64_t cursor) {
@@ -28,39 +47,8 @@ int audit_list_json(yt_ctx *x, yt_jw *w, const char *entity, const char *entity_
     yt_rows *rows = db_query(x->db, sql.p, n, p);
     buf_free(&sql);
     if (!rows) return yt_fail_db(x, "reading the audit log");
-    jw_obj(w);
-    jw_key(w, "items");
-    jw_arr(w);
-    int count = 0;
-    int64_t last = 0;
-    bool more = false;
-    char ts[40];
-    while (rows_next(rows)) {
-        if (count == limit) {
-            more = true;
-            break;
-        }
-        last = rows_int(rows, 0);
-        jw_obj(w);
-        jw_kint(w, "id", last);
-        time_fmt(rows_int(rows, 1), ts, sizeof ts);
-        jw_kstr(w, "at", ts);
-        if (rows_null(rows, 2)) jw_knull(w, "actor_id");
-        else jw_kint(w, "actor_id", rows_int(rows, 2));
-        jw_kstr(w, "actor", rows_text(rows, 3));
-        jw_kstr(w, "action", rows_text(rows, 4));
-        jw_kstr(w, "entity", rows_text(rows, 5));
-        int64_t eid;
-        if (parse_i64(rows_text(rows, 6), &eid)) jw_kint(w, "entity_id", eid);
-        else jw_knull(w, "entity_id");
-        jw_kraw(w, "summary", rows_text(rows, 7)); /* summaries are written by audit_record's callers as JSON */
-        jw_obj_end(w);
-        count++;
-    }
+    page_write(w, rows, limit, write_audit_row);
     rows_free(rows);
-    jw_arr_end(w);
-    jw_next_cursor(w, more, last);
-    jw_obj_end(w);
     return YT_OK;
 }
 

@@ -1,0 +1,5 @@
+// The value lists of the customer model, as the server defines them (lifecycle ladder, genders, consent, identity kinds).
+export const STAGES = ['stranger', 'weak_tie', 'customer', 'repeat_customer', 'fan', 'iron_fan', 'partner']
+export const GENDERS = ['male', 'female', 'unknown']
+export const CONSENTS = ['granted', 'withdrawn', 'unknown']
+export const IDENTITY_KINDS = ['phone', 'unionid', 'openid', 'external_userid', 'email', 'buyer']
