@@ -26,11 +26,14 @@ int csv_next(csv_reader *r) {
         }
         if (c == EOF) return -1;
     }
-    bool quoted = false, was_quoted = false, bad = false;
+    /* Past CSV_MAX_RECORD nothing more is kept (full): the rest of the record is only scanned, quotes and
+     * line breaks included, so the next record starts where it should and memory stays bounded. */
+    bool quoted = false, was_quoted = false, at_start = true, bad = false, full = false;
+#define PUT(ch) (full ? (void)0 : buf_putc(&r->rec, (char)(ch)))
     r->offs[r->nfields++] = 0;
     for (;; c = getc(r->f)) {
         if (c == EOF) {
-            if (quoted) {
+            if (quoted && !bad) {
                 r->error = "unterminated quoted field";
                 bad = true;
             }
@@ -39,7 +42,7 @@ int csv_next(csv_reader *r) {
         if (quoted) {
             if (c == '"') {
                 int d = getc(r->f);
-                if (d == '"') buf_putc(&r->rec, '"');
+                if (d == '"') PUT('"');
                 else {
                     quoted = false;
                     if (d != EOF) ungetc(d, r->f);
@@ -47,18 +50,22 @@ int csv_next(csv_reader *r) {
                 continue;
             }
             if (c == '\n') r->next_line++;
-            buf_putc(&r->rec, (char)c);
-        } else if (c == '"' && !was_quoted && r->rec.len == r->offs[r->nfields - 1]) {
+            PUT(c);
+        } else if (c == '"' && !was_quoted && at_start) {
             quoted = was_quoted = true;
+            at_start = false;
         } else if (c == ',') {
-            buf_putc(&r->rec, '\0');
-            if (r->nfields == CSV_MAX_FIELDS) {
-                r->error = "too many fields";
+            PUT('\0');
+            if (full) {
+                /* the record is dropped; its fields are no longer tracked */
+            } else if (r->nfields == CSV_MAX_FIELDS) {
+                if (!bad) r->error = "too many fields";
                 bad = true;
             } else {
                 r->offs[r->nfields++] = r->rec.len;
             }
             was_quoted = false;
+            at_start = true;
         } else if (c == '\n') {
             r->next_line++;
             break;
@@ -68,13 +75,17 @@ int csv_next(csv_reader *r) {
             r->next_line++;
             break;
         } else {
-            buf_putc(&r->rec, (char)c);
+            PUT(c);
+            at_start = false;
         }
-        if (r->rec.len > CSV_MAX_RECORD && !bad) {
+        if (!full && r->rec.len > CSV_MAX_RECORD) {
             r->error = "record longer than 64 KiB";
-            bad = true;
+            bad = full = true;
+            buf_reset(&r->rec);
+            r->nfields = 1;
         }
     }
+#undef PUT
     if (r->next_line == r->line) r->next_line++;
     buf_putc(&r->rec, '\0');
     return bad ? -2 : r->nfields;
@@ -85,10 +96,20 @@ const char *csv_field(const csv_reader *r, int i) {
     return r->rec.p + r->offs[i];
 }
 
+/* True when a spreadsheet could read the cell as a formula: a leading = + - @, tab or carriage return, or
+ * their full-width forms (＝ ＋ － ＠), which some spreadsheets accept too. */
+static bool looks_like_formula(const char *s) {
+    if (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r') return true;
+    static const char *const wide[] = {"\xEF\xBC\x9D", "\xEF\xBC\x8B", "\xEF\xBC\x8D", "\xEF\xBC\xA0"};
+    for (size_t i = 0; i < sizeof wide / sizeof wide[0]; i++)
+        if (strncmp(s, wide[i], 3) == 0) return true;
+    return false;
+}
+
 void csv_put_field(yt_buf *b, const char *s, bool first) {
     if (!first) buf_putc(b, ',');
     if (!s) return;
-    bool formula = *s == '=' || *s == '+' || *s == '-' || *s == '@';
+    bool formula = looks_like_formula(s);
     bool quote = formula || strpbrk(s, ",\"\r\n") != NULL;
     if (!quote) {
         buf_puts(b, s);
