@@ -54,8 +54,10 @@ const yt_route api_routes[] = {
     /* ROUTE_READER: the handler validates a batch without the writer and takes it only to store */
     {"POST", "/api/v1/events", h_events_ingest, P(EVENTS_WRITE), ROUTE_JSON | ROUTE_READER, "events.ingest", API_EVENTS_LIMIT},
 
-    {"POST", "/api/v1/import/orders", h_import_orders, P(IMPORT_RUN), ROUTE_UPLOAD, "import.orders", API_UPLOAD_LIMIT},
-    {"POST", "/api/v1/import/customers", h_import_customers, P(IMPORT_RUN) | P(CUSTOMERS_WRITE), ROUTE_UPLOAD,
+    /* ROUTE_READER: an import takes the writer one chunk at a time (importer.h) */
+    {"POST", "/api/v1/import/orders", h_import_orders, P(IMPORT_RUN), ROUTE_UPLOAD | ROUTE_READER, "import.orders",
+     API_UPLOAD_LIMIT},
+    {"POST", "/api/v1/import/customers", h_import_customers, P(IMPORT_RUN) | P(CUSTOMERS_WRITE), ROUTE_UPLOAD | ROUTE_READER,
      "import.customers", API_UPLOAD_LIMIT},
     {"GET", "/api/v1/export/customers", h_export_customers, P(CUSTOMERS_READ), ROUTE_WRITER, "export.customers", 0},
 

@@ -811,3 +811,6 @@ int order_list_json(yt_ctx *x, yt_jw *w, int64_t customer_id, int limit, int64_t
     rows_free(r);
     return YT_OK;
 }
+
+/* The one rule for a customer name (1 to 64 characters, no control characters), for callers outside this file. */
+int customer_name_check(yt_ctx *x, const char *name) { return text_field(x, "name", name, 1, 64); }

@@ -63,6 +63,8 @@ int customer_index(yt_ctx *x, int64_t id);
 /* A bare customer for an identity seen first in an event or an import. Caller holds a transaction. */
 int customer_create_bare(yt_ctx *x, const char *name, int64_t *id);
 bool lifecycle_valid(const char *stage);
+/* Checks a name by the same rule as every customer name (1..64 characters, no control characters); fails on err.field "name". */
+int customer_name_check(yt_ctx *x, const char *name);
 /* The relationship ladder, from stranger to partner, in order. */
 #define LIFECYCLE_NSTAGES 7
 extern const char *const lifecycle_stages[LIFECYCLE_NSTAGES];

@@ -8,6 +8,7 @@
 #include "../customer/customer.h"
 #include "../customer/identity.h"
 #include "../domain/audit.h"
+#include "chunk.h"
 #include "csv.h"
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,9 @@ static const char *const customer_columns[] = {"name", "nickname", "phone", "uni
 enum { COL_NAME, COL_NICK, COL_PHONE, COL_UNIONID, COL_OPENID, COL_EXTID, COL_EMAIL, COL_CITY, COL_GENDER, COL_BIRTHDAY,
        COL_TAGS, NCOLS };
 
-int import_customers(yt_ctx *x, FILE *f, import_summary *s) {
+int import_customers(yt_ctx *x, FILE *f, import_summary *s) { return import_customers_shared(x, NULL, f, s); }
+
+int import_customers_shared(yt_ctx *x, const import_writer *w, FILE *f, import_summary *s) {
     memset(s, 0, sizeof *s);
     csv_reader r;
     csv_init(&r, f);
@@ -35,21 +38,20 @@ int import_customers(yt_ctx *x, FILE *f, import_summary *s) {
         return yt_fail(x, YT_EINVAL, "file", "the header needs a 'name' column");
     }
     int nf;
-    long in_tx = 0;
-    if (db_begin(x->db) != 0) {
+    /* commit in chunks: a crash loses at most the chunk, a re-run fills it, and waiting writes go between */
+    import_chunk chunk;
+    import_chunk_init(&chunk, x, w);
+    if (import_chunk_begin(&chunk)) {
+        import_chunk_finish(&chunk);
         csv_free(&r);
-        return yt_fail_db(x, "importing customers");
+        return x->err.code;
     }
     while ((nf = csv_next(&r)) != -1) {
-        if (in_tx >= 1000) { /* commit in chunks: a crash loses at most the chunk, and a re-run fills it */
-            if (db_commit(x->db) != 0 || db_begin(x->db) != 0) {
-                csv_free(&r);
-                db_rollback(x->db);
-                return yt_fail_db(x, "importing customers");
-            }
-            in_tx = 0;
+        if (import_chunk_full(&chunk) && (import_chunk_end(&chunk, true) || import_chunk_begin(&chunk))) {
+            import_chunk_finish(&chunk);
+            csv_free(&r);
+            return x->err.code;
         }
-        in_tx++;
         s->read++;
         if (nf == -2) {
             import_add_error(s, r.line, r.error);
@@ -108,7 +110,7 @@ int import_customers(yt_ctx *x, FILE *f, import_summary *s) {
         free(tagbuf);
         if (rc == YT_EINTERNAL) {
             csv_free(&r);
-            db_rollback(x->db);
+            import_chunk_finish(&chunk);
             return rc;
         }
         if (rc != YT_OK) {
@@ -121,7 +123,9 @@ int import_customers(yt_ctx *x, FILE *f, import_summary *s) {
     }
     csv_free(&r);
     x->err.code = YT_OK;
-    return db_commit(x->db) == 0 ? YT_OK : yt_fail_db(x, "importing customers");
+    int rc = import_chunk_end(&chunk, true);
+    import_chunk_finish(&chunk);
+    return rc;
 }
 
 int export_customers(yt_ctx *x, yt_buf *out, bool bom) {
@@ -195,4 +199,26 @@ int export_customers(yt_ctx *x, yt_buf *out, bool bom) {
     rows_free(t);
     buf_free(&tags);
     return audit_record(x, "export.customers", "customer", 0, NULL);
+}
+
+long import_count_pii(FILE *f, const order_map *m) {
+    csv_reader r;
+    csv_init(&r, f);
+    int cols[2] = {-1, -1};
+    long n = 0;
+    if (csv_next(&r) >= 1) {
+        for (int i = 0; i < r.nfields; i++) {
+            const char *h = csv_field(&r, i);
+            if (m ? m->phone && strcmp(h, m->phone) == 0 : strcmp(h, "phone") == 0) cols[0] = i;
+            if (!m && strcmp(h, "email") == 0) cols[1] = i;
+        }
+        int nf;
+        while ((cols[0] >= 0 || cols[1] >= 0) && (nf = csv_next(&r)) != -1) {
+            if (nf < 0) continue; /* a malformed line is never imported */
+            for (int k = 0; k < 2; k++)
+                if (cols[k] >= 0 && *csv_field(&r, cols[k])) n++;
+        }
+    }
+    csv_free(&r);
+    return fseeko(f, 0, SEEK_SET) == 0 ? n : -1;
 }

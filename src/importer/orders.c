@@ -8,12 +8,11 @@
 #include "../customer/customer.h"
 #include "../customer/identity.h"
 #include "../domain/audit.h"
+#include "chunk.h"
 #include "csv.h"
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
-
-#define IMPORT_TX_ROWS 5000
 
 bool order_map_parse(const char *spec, order_map *m, char *bad, size_t badsz, char *storage, size_t storagesz) {
     *m = (order_map){"customer_ref", "ordered_on", "quantity", "amount", NULL, NULL, NULL, NULL, 0};
@@ -125,6 +124,56 @@ static int column_of(const csv_reader *r, const char *name) {
 
 int import_orders(yt_ctx *x, FILE *f, const char *platform, const order_map *m, import_summary *s,
                   import_progress progress, void *progress_ctx) {
+    return import_orders_shared(x, NULL, f, platform, m, s, progress, progress_ctx);
+}
+
+/* The customers a chunk touched, whose stage is brought up to date at the chunk's end. */
+typedef struct {
+    int64_t *ids;
+    size_t n, cap;
+} id_list;
+
+static void ids_add(id_list *l, int64_t id) {
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 256;
+        l->ids = yt_realloc(l->ids, l->cap * sizeof *l->ids);
+    }
+    l->ids[l->n++] = id;
+}
+
+static int cmp_id(const void *a, const void *b) {
+    int64_t p = *(const int64_t *)a, q = *(const int64_t *)b;
+    return (p > q) - (p < q);
+}
+
+#define Q10 "?,?,?,?,?,?,?,?,?,?"
+#define LIFECYCLE_BATCH 50
+/* Buyers become customers, and repeat buyers repeat customers (never lowering a stage): for the customers
+ * in l (sorted here, each once), LIFECYCLE_BATCH ids a statement; l is emptied. */
+static int update_lifecycles(yt_ctx *x, const char *platform, id_list *l) {
+    qsort(l->ids, l->n, sizeof *l->ids, cmp_id);
+    yt_param p[LIFECYCLE_BATCH + 1];
+    size_t i = 0;
+    while (i < l->n) {
+        int k = 0;
+        for (; i < l->n && k < LIFECYCLE_BATCH; i++)
+            if (k == 0 || l->ids[i] != p[k - 1].i) p[k++] = PI(l->ids[i]);
+        for (int j = k; j < LIFECYCLE_BATCH; j++) p[j] = PI(0); /* no customer has id 0 */
+        p[LIFECYCLE_BATCH] = PT(platform);
+        if (db_exec(x->db,
+                    "UPDATE customers SET lifecycle = CASE WHEN (SELECT count(*) FROM orders o WHERE o.customer_id ="
+                    " customers.id) > 1 THEN 'repeat_customer' ELSE 'customer' END WHERE lifecycle IN"
+                    " ('stranger', 'weak_tie', 'customer') AND id IN (" Q10 "," Q10 "," Q10 "," Q10 "," Q10 ")"
+                    " AND EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = customers.id AND o.platform = ?)",
+                    LIFECYCLE_BATCH + 1, p) < 0)
+            return yt_fail_db(x, "importing orders");
+    }
+    l->n = 0;
+    return YT_OK;
+}
+
+int import_orders_shared(yt_ctx *x, const import_writer *wr, FILE *f, const char *platform, const order_map *m,
+                         import_summary *s, import_progress progress, void *progress_ctx) {
     memset(s, 0, sizeof *s);
     if (!platform_valid(platform))
         return yt_fail(x, YT_EINVAL, "platform", "platform must be 1 to 32 of a-z, 0-9 and _ (tmall, jd, douyin, ...)");
@@ -151,12 +200,24 @@ int import_orders(yt_ctx *x, FILE *f, const char *platform, const order_map *m, 
                            need[i].field);
         }
     strmap customers = {0}, seen = {0};
+    id_list touched = {0};
     int64_t now = now_ms();
-    int rc = YT_OK;
-    long in_tx = 0;
-    if (db_begin(x->db) != 0) rc = yt_fail_db(x, "importing orders");
+    import_chunk chunk;
+    import_chunk_init(&chunk, x, wr);
+    int rc = import_chunk_begin(&chunk);
     int nf;
     while (rc == YT_OK && (nf = csv_next(&r)) != -1) {
+        if (import_chunk_full(&chunk)) {
+            /* end the chunk: stages of its customers, commit, and let waiting writes in; customers cached
+             * so far are forgotten, since a merge or an erasure may run between chunks */
+            rc = update_lifecycles(x, platform, &touched);
+            if (rc == YT_OK) rc = import_chunk_end(&chunk, true);
+            if (rc == YT_OK) rc = import_chunk_begin(&chunk);
+            if (rc != YT_OK) break;
+            map_free(&customers);
+            customers = (strmap){0};
+            if (progress) progress(progress_ctx, s->read, ftello(f));
+        }
         s->read++;
         if (nf == -2) {
             import_add_error(s, r.line, r.error);
@@ -195,6 +256,13 @@ int import_orders(yt_ctx *x, FILE *f, const char *platform, const order_map *m, 
             import_add_error(s, r.line, msg);
             continue;
         }
+        const char *name = c_name >= 0 ? csv_field(&r, c_name) : "";
+        if (*name && customer_name_check(x, name)) { /* the same rule as any customer name */
+            snprintf(msg, sizeof msg, "name: %s", x->err.msg);
+            x->err.code = YT_OK;
+            import_add_error(s, r.line, msg);
+            continue;
+        }
         when += m->shift_ms;
         /* the customer, by platform buyer id, cached for the run */
         int64_t *cslot = map_slot(&customers, ref);
@@ -208,7 +276,6 @@ int import_orders(yt_ctx *x, FILE *f, const char *platform, const order_map *m, 
             }
             cid = identity_holder(x->db, "buyer", platform, lookup);
             if (!cid) {
-                const char *name = c_name >= 0 ? csv_field(&r, c_name) : "";
                 if (customer_create_bare(x, name, &cid) ||
                     identity_insert(x, cid, "customer_ref", "buyer", platform, lookup, norm)) {
                     if (x->err.code == YT_EINTERNAL) {
@@ -230,6 +297,7 @@ int import_orders(yt_ctx *x, FILE *f, const char *platform, const order_map *m, 
             }
             *cslot = cid;
         }
+        ids_add(&touched, cid);
         /* the order's identity: its id, or a keyed hash of the row's content plus how often that content
          * was seen (an export without order ids lists two equal purchases on a day as two equal rows).
          * Hashed, so no buyer id is kept in it after an erasure. */
@@ -264,22 +332,8 @@ int import_orders(yt_ctx *x, FILE *f, const char *platform, const order_map *m, 
         }
         if (ins == 0) s->duplicates++;
         else s->imported++;
-        if (++in_tx >= IMPORT_TX_ROWS) {
-            if (db_commit(x->db) != 0 || db_begin(x->db) != 0) rc = yt_fail_db(x, "importing orders");
-            in_tx = 0;
-            if (progress) progress(progress_ctx, s->read, ftello(f));
-        }
     }
-    if (rc == YT_OK) {
-        /* buyers become customers, and repeat buyers repeat customers (never lowering a stage) */
-        yt_param p[] = {PT(platform)};
-        if (db_exec(x->db,
-                    "UPDATE customers SET lifecycle = CASE WHEN (SELECT count(*) FROM orders o WHERE o.customer_id ="
-                    " customers.id) > 1 THEN 'repeat_customer' ELSE 'customer' END WHERE lifecycle IN"
-                    " ('stranger', 'weak_tie', 'customer') AND id IN (SELECT customer_id FROM orders WHERE platform = ?)",
-                    1, p) < 0)
-            rc = yt_fail_db(x, "importing orders");
-    }
+    if (rc == YT_OK) rc = update_lifecycles(x, platform, &touched);
     if (rc == YT_OK) {
         yt_buf summary = YT_BUF_INIT;
         yt_jw w;
@@ -293,9 +347,10 @@ int import_orders(yt_ctx *x, FILE *f, const char *platform, const order_map *m, 
         rc = audit_record(x, "import.orders", "order", 0, summary.p);
         buf_free(&summary);
     }
-    if (rc == YT_OK && db_commit(x->db) != 0) rc = yt_fail_db(x, "importing orders");
-    if (rc != YT_OK) db_rollback(x->db);
+    if (rc == YT_OK) rc = import_chunk_end(&chunk, true);
+    import_chunk_finish(&chunk); /* after an error: rolls back the open chunk, gives the writer back */
     if (progress) progress(progress_ctx, s->read, ftello(f));
+    free(touched.ids);
     map_free(&customers);
     map_free(&seen);
     csv_free(&r);

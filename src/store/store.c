@@ -16,7 +16,9 @@ struct yt_store {
     pthread_mutex_t mu;
     yt_db **all;     /* every connection handed out, closed by store_close */
     size_t nall, capall;
-    pthread_mutex_t writer_mu;
+    pthread_mutex_t writer_mu; /* guards the two tickets below */
+    pthread_cond_t writer_cv;
+    uint64_t writer_next, writer_serving; /* FIFO hand-off: a thread holds the writer while serving == its ticket */
     yt_db *writer;   /* SQLite: the one connection every write request uses */
 };
 
@@ -31,6 +33,7 @@ yt_store *store_open(const char *target, char *err, size_t errsz) {
     pthread_key_create(&s->key, NULL);
     pthread_mutex_init(&s->mu, NULL);
     pthread_mutex_init(&s->writer_mu, NULL);
+    pthread_cond_init(&s->writer_cv, NULL);
     yt_db *db = s->drv->connect(target, err, errsz); /* fail fast on a bad target */
     if (!db) {
         store_close(s);
@@ -51,6 +54,7 @@ void store_close(yt_store *s) {
     pthread_key_delete(s->key);
     pthread_mutex_destroy(&s->mu);
     pthread_mutex_destroy(&s->writer_mu);
+    pthread_cond_destroy(&s->writer_cv);
     free(s->target);
     free(s);
 }
@@ -83,16 +87,25 @@ yt_db *store_db(yt_store *s) {
     return db;
 }
 
+/* A ticket lock: the writer goes to waiters in the order they came, so a thread that releases it and
+ * asks again (an import between chunks) queues behind every write already waiting. */
 yt_db *store_writer_acquire(yt_store *s) {
     if (s->drv != &yt_sqlite_driver) return store_db(s);
     pthread_mutex_lock(&s->writer_mu);
+    uint64_t ticket = s->writer_next++;
+    while (s->writer_serving != ticket) pthread_cond_wait(&s->writer_cv, &s->writer_mu);
+    pthread_mutex_unlock(&s->writer_mu);
     if (!s->writer) s->writer = new_connection(s);
-    if (!s->writer) pthread_mutex_unlock(&s->writer_mu);
+    if (!s->writer) store_writer_release(s);
     return s->writer;
 }
 
 void store_writer_release(yt_store *s) {
-    if (s->drv == &yt_sqlite_driver) pthread_mutex_unlock(&s->writer_mu);
+    if (s->drv != &yt_sqlite_driver) return;
+    pthread_mutex_lock(&s->writer_mu);
+    s->writer_serving++;
+    pthread_cond_broadcast(&s->writer_cv);
+    pthread_mutex_unlock(&s->writer_mu);
 }
 
 int64_t db_exec(yt_db *db, const char *sql, int n, const yt_param *p) {

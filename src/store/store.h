@@ -63,7 +63,9 @@ yt_db *store_db(yt_store *s);
 
 /* The connection for a request that writes. SQLite admits one writer at a time anyway, and a commit
  * on one connection empties every other connection's page cache; so all writes share one connection
- * (its cache stays warm) behind a mutex, held until store_writer_release. PostgreSQL: this thread's. */
+ * (its cache stays warm), held until store_writer_release and handed on in the order the callers asked
+ * (first come, first served, so a long job that gives it back between chunks lets waiting writes in).
+ * NULL (nothing held) when it cannot be opened. PostgreSQL: this thread's own connection. */
 yt_db *store_writer_acquire(yt_store *s);
 void store_writer_release(yt_store *s);
 
