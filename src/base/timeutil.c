@@ -59,14 +59,23 @@ bool date_parse(const char *s, int *y, int *m, int *d) {
     return *d <= max;
 }
 
+/* The instants time_fmt writes with a four-digit year, 1900-01-01T00:00:00Z up to the end of 2999 (UTC):
+ * a time is accepted only when its UTC form parses again, whatever the offset it was written with. */
+#define TIME_MIN_MS (-2208988800000LL)
+#define TIME_END_MS (32503680000000LL)
+
+static bool in_range(int64_t v, int64_t *ms) {
+    if (v < TIME_MIN_MS || v >= TIME_END_MS) return false;
+    *ms = v;
+    return true;
+}
+
 bool time_parse(const char *s, int64_t *ms) {
     int y, mo, d;
     if (!date_parse(s, &y, &mo, &d)) return false;
     int64_t days = days_from_civil(y, mo, d);
-    if (s[10] == '\0') { /* bare date: midnight in Asia/Shanghai */
-        *ms = (days * 86400 - 8 * 3600) * 1000;
-        return true;
-    }
+    if (s[10] == '\0') /* bare date: midnight in Asia/Shanghai */
+        return in_range((days * 86400 - 8 * 3600) * 1000, ms);
     if (s[10] != 'T' && s[10] != 't' && s[10] != ' ') return false;
     const char *t = s + 11;
     if (strlen(t) < 8 || t[2] != ':' || t[5] != ':') return false;
@@ -96,6 +105,5 @@ bool time_parse(const char *s, int64_t *ms) {
     } else return false;
     if (*t) return false;
     int64_t secs = days * 86400 + hh * 3600 + mi * 60 + ss - offset * 60;
-    *ms = secs * 1000 + frac;
-    return true;
+    return in_range(secs * 1000 + frac, ms);
 }

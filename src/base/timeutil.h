@@ -11,7 +11,8 @@ uint64_t mono_ns(void);
 /* Writes "2026-11-27T16:02:05.123Z" (or without millis when they are zero) into out (>= 32 bytes). */
 void time_fmt(int64_t ms, char *out, size_t outsz);
 /* Parses RFC 3339 ("2026-11-27T16:02:05Z", "+08:00" offsets, optional fraction) or a date
- * "2026-11-27" (midnight Asia/Shanghai, the brand's default zone) into UTC ms. */
+ * "2026-11-27" (midnight Asia/Shanghai, the brand's default zone) into UTC ms. Only instants from
+ * 1900-01-01T00:00:00Z to the end of 2999 are accepted, so what time_fmt writes always parses again. */
 bool time_parse(const char *s, int64_t *ms);
 /* Parses "YYYY-MM-DD" strictly into y/m/d; validates the day of month. */
 bool date_parse(const char *s, int *y, int *m, int *d);
