@@ -30,6 +30,30 @@ void jw_arr(yt_jw *w) { open(w, '['); }
 void jw_obj_end(yt_jw *w) { w->depth--; buf_putc(w->b, '}'); }
 void jw_arr_end(yt_jw *w) { w->depth--; buf_putc(w->b, ']'); }
 
+/* Length of the well-formed UTF-8 sequence at s (at most n bytes), or 0 when it is not one
+ * (a stray continuation byte, an overlong form, a surrogate, beyond U+10FFFF, or cut short). */
+static size_t utf8_seq(const unsigned char *s, size_t n) {
+    unsigned char c = s[0];
+    size_t len;
+    unsigned char lo = 0x80, hi = 0xBF; /* the range of the second byte */
+    if (c >= 0xC2 && c <= 0xDF) len = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        if (c == 0xE0) lo = 0xA0;
+        if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        if (c == 0xF0) lo = 0x90;
+        if (c == 0xF4) hi = 0x8F;
+    } else return 0;
+    if (n < len || s[1] < lo || s[1] > hi) return 0;
+    for (size_t k = 2; k < len; k++)
+        if (s[k] < 0x80 || s[k] > 0xBF) return 0;
+    return len;
+}
+
+/* The output is always UTF-8: a byte that does not start a well-formed sequence (a string cut inside a
+ * character, say) is written as U+FFFD, so no answer carries text a strict parser refuses. */
 void json_escape(yt_buf *b, const char *s, size_t n) {
     static const char hex[] = "0123456789abcdef";
     buf_reserve(b, n + 2);
@@ -37,6 +61,17 @@ void json_escape(yt_buf *b, const char *s, size_t n) {
     size_t run = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
+        if (c >= 0x80) {
+            size_t len = utf8_seq((const unsigned char *)s + i, n - i);
+            if (len) {
+                i += len - 1;
+                continue;
+            }
+            buf_append(b, s + run, i - run);
+            run = i + 1;
+            buf_puts(b, "\xEF\xBF\xBD");
+            continue;
+        }
         if (c >= 0x20 && c != '"' && c != '\\') continue;
         buf_append(b, s + run, i - run);
         run = i + 1;
