@@ -3,7 +3,7 @@ BUILD      ?= build
 ASAN_BUILD ?= build-asan
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all deps build build-c console run test test-fast bench clean
+.PHONY: all deps build build-c console run test test-fast bench fuzz clean
 
 all: build
 
@@ -27,6 +27,10 @@ test: build
 
 bench: build
 	bash bench/run.sh
+
+# libFuzzer harnesses (fuzz/), each run for FUZZ_SECONDS (default 120) in build-fuzz
+fuzz: deps
+	bash fuzz/run.sh
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) web/console/dist
