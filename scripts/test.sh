@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make test`: unit tests, API tests on SQLite and PostgreSQL, the same under ASan+UBSan, the browser test.
+# `make test`: unit tests, API tests on SQLite and PostgreSQL, the same under ASan+UBSan, the fuzz corpora, the browser test.
 # Ends with one line: "N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -75,6 +75,15 @@ else
   tail -20 "$OUT/build-asan.log"; echo "== asan build: FAILED"; FAIL=$((FAIL + 1)); FAILED_STEPS+=(build-asan)
 fi
 unset ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
+
+# 4b. each fuzz harness over its committed corpus, once (clang, libFuzzer + ASan + UBSan, in build-fuzz)
+if CC=clang cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DYT_FUZZ=ON >/dev/null &&
+  cmake --build build-fuzz -j "$JOBS" --target fuzzers >"$OUT/build-fuzz.log" 2>&1; then
+  step fuzz-corpus env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir build-fuzz -L fuzz --output-on-failure
+else
+  tail -20 "$OUT/build-fuzz.log"; echo "== fuzz build: FAILED"; FAIL=$((FAIL + 1)); FAILED_STEPS+=(build-fuzz)
+fi
 
 # 5. the console in a real browser (Debian chromium driven by playwright-core)
 if [ -d tests/e2e ] && ls tests/e2e/*.test.mjs >/dev/null 2>&1; then
