@@ -64,6 +64,10 @@ struct yt_req {
     int nparams;
     const yt_route *route;
     const char *bad_input;  /* set by the http layer: a query or path value that is not UTF-8, or too many */
+    const char *bad_field;  /* the field bad_input names ("path"; NULL: "query") */
+    char client_ip[64];     /* the caller's address (through a trusted proxy, from X-Forwarded-For) */
+    bool direct_loopback;   /* the caller is this machine, with no proxy between */
+    bool admitted;          /* api_admit passed: token, permission and content type are checked */
     cJSON *json;           /* parsed body for ROUTE_JSON routes; owned and freed by api_dispatch */
     yt_store *store;
     yt_server *server;
@@ -85,8 +89,14 @@ extern const int api_nroutes;
 
 /* Finds the route for method and path; *method_mismatch tells 405 from 404. Fills r->params. */
 const yt_route *api_match(const char *method, const char *path, const char **params, int *nparams, bool *method_mismatch);
-/* Runs the request: auth, permission, rate limit, body checks, handler. Sets status and body. */
+/* Checks what can be checked before the body is read: the token, its rate limit, the route's
+ * permission and the content type. False with the answer (401, 403, 415, 429) set when refused. */
+bool api_admit(yt_req *r);
+/* Runs the request: api_admit unless done, then body checks and the handler. Sets status and body. */
 void api_dispatch(yt_req *r);
+/* Parses r->body (a JSON object) into r->json within a memory budget of a small multiple of its size,
+ * refusing duplicate keys; false with a 400 or 413 answered. */
+bool api_parse_json_body(yt_req *r);
 
 /* Problem responses (application/problem+json). field may be NULL. */
 void api_problem(yt_req *r, int status, const char *field, const char *detail);
@@ -98,7 +108,7 @@ yt_jw *api_json(yt_req *r, int status, yt_jw *w);
 
 /* Callers without pii.read see phones and emails masked. Every phone or email they submit or look up
  * (n of them) is charged to a small per-person budget, so the hidden digits cannot be found by trying
- * them. False (429 answered) when the budget is spent. */
+ * them. False when the budget is spent (429 answered) or n alone is more than it (403). */
 bool api_charge_pii(yt_req *r, const char *field, uint32_t n);
 
 /* Query string and path helpers */

@@ -19,7 +19,7 @@ void h_login(yt_req *r) {
     }
     char token[YT_TOKEN_LEN];
     int64_t expires, staff_id;
-    if (auth_login(&r->x, user, pw, token, &expires, &staff_id)) {
+    if (auth_login(&r->x, user, pw, r->client_ip, token, &expires, &staff_id)) {
         api_fail(r);
         return;
     }
@@ -109,7 +109,7 @@ void h_token_create(yt_req *r) {
 void h_token_list(yt_req *r) {
     yt_jw w;
     api_json(r, 200, &w);
-    if (token_list_json(&r->x, &w)) api_fail(r);
+    if (token_list_json(&r->x, &w, r->who.staff_id, false)) api_fail(r);
 }
 
 void h_token_revoke(yt_req *r) {
@@ -120,4 +120,16 @@ void h_token_revoke(yt_req *r) {
         return;
     }
     r->status = 204;
+}
+
+void h_staff_tokens(yt_req *r) {
+    int64_t id = api_param_id(r, 0);
+    if (!id) return;
+    if (id != r->who.staff_id && staff_check_manage(&r->x, id, NULL)) {
+        api_fail(r);
+        return;
+    }
+    yt_jw w;
+    api_json(r, 200, &w);
+    if (token_list_json(&r->x, &w, id, true)) api_fail(r);
 }

@@ -2,10 +2,14 @@
 #include "handlers.h"
 #include "../analytics/overview.h"
 #include "../base/metrics.h"
+#include "server.h"
 #include "../base/text.h"
 #include "../base/timeutil.h"
 #include "../domain/audit.h"
+#include <sodium.h>
 #include <stdio.h>
+#include <string.h>
+#include <strings.h>
 
 void h_healthz(yt_req *r) {
     yt_jw w;
@@ -24,7 +28,21 @@ void h_readyz(yt_req *r) {
     jw_obj_end(&w);
 }
 
+/* /metrics: with a metrics token configured, only for its bearer; without one, only for callers on
+ * this machine with no proxy between (a Prometheus beside the server). */
 void h_metrics(yt_req *r) {
+    const char *want = r->server->metrics_token;
+    if (want) {
+        const char *h = r->authorization;
+        const char *got = h && strncasecmp(h, "Bearer ", 7) == 0 ? h + 7 : "";
+        if (strlen(got) != strlen(want) || sodium_memcmp(got, want, strlen(want)) != 0) {
+            api_problem(r, 401, NULL, "send the metrics token: Authorization: Bearer <YUTANG_METRICS_TOKEN>");
+            return;
+        }
+    } else if (!r->direct_loopback) {
+        api_problem(r, 403, NULL, "metrics are served to this machine only; set YUTANG_METRICS_TOKEN to scrape from elsewhere");
+        return;
+    }
     buf_reset(&r->out);
     r->status = 200;
     r->out_type = "text/plain; version=0.0.4; charset=utf-8";

@@ -13,6 +13,7 @@ void h_me(yt_req *r);
 void h_token_create(yt_req *r);
 void h_token_list(yt_req *r);
 void h_token_revoke(yt_req *r);
+void h_staff_tokens(yt_req *r);
 
 void h_staff_list(yt_req *r);
 void h_staff_create(yt_req *r);

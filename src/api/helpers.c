@@ -71,6 +71,13 @@ yt_jw *api_json(yt_req *r, int status, yt_jw *w) {
 
 bool api_charge_pii(yt_req *r, const char *field, uint32_t n) {
     if (n == 0 || (r->who.perms & PERM_PII_READ)) return true;
+    if (n > PII_LOOKUPS_PER_MINUTE) { /* more than the whole budget could ever allow at once */
+        char detail[160];
+        snprintf(detail, sizeof detail, "this names %u phone numbers or emails; more than %d at once needs pii.read", n,
+                 PII_LOOKUPS_PER_MINUTE);
+        api_problem(r, 403, field, detail);
+        return false;
+    }
     char key[32];
     int retry;
     snprintf(key, sizeof key, "pii%lld", (long long)r->who.staff_id); /* per person: a new login is no new budget */

@@ -3,13 +3,17 @@
 #include "server.h"
 #include "../base/crypto.h"
 #include "../base/log.h"
-#include "../base/text.h"
-#include "../base/timeutil.h"
+#include "../base/alloc.h"
 #include "../base/ratelimit.h"
 #include "../base/text.h"
+#include "../base/timeutil.h"
 #include "../customer/customer.h"
 #include "../staff/auth.h"
+#include <malloc.h>
+#include <pthread.h>
 #include <stdatomic.h>
+#include <stdlib.h>
+#include <time.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -197,15 +201,160 @@ static void idempotent_run(yt_req *r) {
             NPARAMS(s2), s2);
 }
 
+/* JSON parsing within a memory budget. cJSON allocates a node of about 80 bytes for every value, so a
+ * 16 MiB body of "[0,0,0,..." would take some 650 MB. The allocator hooks count what this thread's
+ * parse holds and fail the parse when it passes the budget: a small multiple of the body. */
+#define JSON_BUDGET_FACTOR 12
+#define JSON_BUDGET_BASE (256u << 10)
+static _Thread_local int64_t json_used, json_budget; /* budget 0: not parsing, no limit */
+static _Thread_local bool json_over;
+
+static void *json_malloc(size_t n) {
+    void *p = malloc(n);
+    if (!p) return NULL;
+    json_used += (int64_t)malloc_usable_size(p);
+    if (json_budget && json_used > json_budget) {
+        json_used -= (int64_t)malloc_usable_size(p);
+        free(p);
+        json_over = true;
+        return NULL;
+    }
+    return p;
+}
+
+static void json_free(void *p) {
+    if (!p) return;
+    json_used -= (int64_t)malloc_usable_size(p);
+    free(p);
+}
+
+static pthread_once_t json_hooks_once = PTHREAD_ONCE_INIT;
+static void json_hooks_install(void) {
+    cJSON_Hooks h = {json_malloc, json_free};
+    cJSON_InitHooks(&h);
+}
+
+/* At most JSON_LARGE_AT_ONCE bodies over API_BODY_LIMIT are parsed and handled at once; others wait
+ * their turn (up to JSON_LARGE_WAIT_MS, then 503), so four 16 MiB batches cannot all be in memory. */
+#define JSON_LARGE_AT_ONCE 2
+#define JSON_LARGE_WAIT_MS 10000
+static pthread_mutex_t large_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t large_cv = PTHREAD_COND_INITIALIZER;
+static int large_running;
+
+static bool large_enter(void) {
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += JSON_LARGE_WAIT_MS / 1000;
+    pthread_mutex_lock(&large_mu);
+    int rc = 0;
+    while (large_running >= JSON_LARGE_AT_ONCE && rc == 0) rc = pthread_cond_timedwait(&large_cv, &large_mu, &until);
+    bool ok = large_running < JSON_LARGE_AT_ONCE;
+    if (ok) large_running++;
+    pthread_mutex_unlock(&large_mu);
+    return ok;
+}
+
+static void large_leave(void) {
+    pthread_mutex_lock(&large_mu);
+    large_running--;
+    pthread_cond_signal(&large_cv);
+    pthread_mutex_unlock(&large_mu);
+}
+
+static int cmp_key(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+
+/* The first key that appears twice in one object anywhere in v, or NULL. Small objects are compared
+ * pairwise, large ones sorted, so a body of one huge object costs n log n. */
+static const char *duplicate_key(const cJSON *v) {
+    if (!cJSON_IsObject(v) && !cJSON_IsArray(v)) return NULL;
+    const cJSON *m;
+    if (cJSON_IsObject(v)) {
+        int n = 0;
+        cJSON_ArrayForEach(m, v) n++;
+        const char *dup = NULL;
+        if (n <= 16) {
+            for (const cJSON *a = v->child; a && !dup; a = a->next)
+                for (const cJSON *b = a->next; b && !dup; b = b->next)
+                    if (strcmp(a->string, b->string) == 0) dup = a->string;
+        } else {
+            const char **keys = yt_malloc(sizeof *keys * (size_t)n);
+            int i = 0;
+            cJSON_ArrayForEach(m, v) keys[i++] = m->string;
+            qsort(keys, (size_t)n, sizeof *keys, cmp_key);
+            for (i = 1; i < n && !dup; i++)
+                if (strcmp(keys[i - 1], keys[i]) == 0) dup = keys[i];
+            free(keys);
+        }
+        if (dup) return dup;
+    }
+    cJSON_ArrayForEach(m, v) {
+        const char *dup = duplicate_key(m);
+        if (dup) return dup;
+    }
+    return NULL;
+}
+
+bool api_parse_json_body(yt_req *r) {
+    pthread_once(&json_hooks_once, json_hooks_install);
+    if (has_escaped_nul(r->body, r->body_len)) {
+        api_problem(r, 400, "body", "strings must not contain \\u0000");
+        return false;
+    }
+    const char *end = NULL;
+    json_used = 0;
+    json_over = false;
+    json_budget = (int64_t)(JSON_BUDGET_BASE + (size_t)JSON_BUDGET_FACTOR * r->body_len);
+    r->json = cJSON_ParseWithLengthOpts(r->body, r->body_len, &end, 0);
+    json_budget = 0;
+    if (json_over) {
+        cJSON_Delete(r->json);
+        r->json = NULL;
+        api_problem(r, 413, "body", "the body holds too many values for its size; send fewer or larger ones");
+        return false;
+    }
+    if (!r->json) {
+        long off = end ? (long)(end - r->body) : 0;
+        char detail[96];
+        snprintf(detail, sizeof detail, "the body is not valid JSON (near byte %ld)", off);
+        api_problem(r, 400, "body", detail);
+        return false;
+    }
+    for (; end && end < r->body + r->body_len; end++)
+        if (*end != ' ' && *end != '\n' && *end != '\r' && *end != '\t') {
+            api_problem(r, 400, "body", "unexpected data after the JSON value");
+            return false;
+        }
+    if (!cJSON_IsObject(r->json)) {
+        api_problem(r, 400, "body", "the body must be a JSON object");
+        return false;
+    }
+    const char *dup = duplicate_key(r->json);
+    if (dup) {
+        char detail[160];
+        snprintf(detail, sizeof detail, "the key \"%.100s\" appears twice in one object", dup);
+        api_problem(r, 400, dup, detail);
+        return false;
+    }
+    return true;
+}
+
 static void dispatch(yt_req *r);
 
 void api_dispatch(yt_req *r) {
     r->x.db = store_db(r->store); /* checks and parsing read only; a writer is taken just for the handler */
+    bool large = r->body_len > API_BODY_LIMIT;
+    if (large && !large_enter()) {
+        snprintf(r->retry_after, sizeof r->retry_after, "1");
+        api_problem(r, 503, "body", "too many large bodies at once; try again");
+        return;
+    }
     dispatch(r);
     if (r->json) {
         cJSON_Delete(r->json);
         r->json = NULL;
     }
+    if (large) large_leave();
 }
 
 /* Runs the handler on the right connection: requests that write hold the shared writer (SQLite) only
@@ -229,32 +378,48 @@ static void run_handler(yt_req *r) {
     if (writes) store_writer_release(r->store);
 }
 
-static void dispatch(yt_req *r) {
+bool api_admit(yt_req *r) {
     const yt_route *rt = r->route;
-    if (r->bad_input) {
-        api_problem(r, 400, "query", r->bad_input);
-        return;
-    }
     r->x.arena = &r->arena;
     r->x.who = &r->who;
+    if (!r->x.db) r->x.db = store_db(r->store);
     if (!r->x.db) {
         api_problem(r, 503, NULL, "the store is not reachable");
-        return;
+        return false;
     }
     if (!(rt->flags & ROUTE_PUBLIC)) {
-        if (!authenticate(r)) return;
+        if (!authenticate(r)) return false;
         char key[32];
         snprintf(key, sizeof key, "t%lld", (long long)r->who.token_id);
         int retry;
         if (!ratelimit_take(r->server->per_token, key, &retry)) {
             snprintf(r->retry_after, sizeof r->retry_after, "%d", retry);
             api_problem(r, 429, NULL, "too many requests for this token; slow down");
-            return;
+            return false;
         }
         if ((r->who.perms & rt->perm) != rt->perm) {
             api_problem(r, 403, NULL, "your role does not allow this");
-            return;
+            return false;
         }
+    }
+    if ((rt->flags & ROUTE_UPLOAD) && !upload_content_type(r->content_type)) {
+        api_problem(r, 415, NULL, "send the file as Content-Type: text/csv");
+        return false;
+    }
+    if ((rt->flags & ROUTE_JSON) && !json_content_type(r->content_type)) {
+        api_problem(r, 415, NULL, "send the body as Content-Type: application/json");
+        return false;
+    }
+    r->admitted = true;
+    return true;
+}
+
+static void dispatch(yt_req *r) {
+    const yt_route *rt = r->route;
+    if (!r->admitted && !api_admit(r)) return;
+    if (r->bad_input) {
+        api_problem(r, 400, r->bad_field ? r->bad_field : "query", r->bad_input);
+        return;
     }
     if (rt->flags & (ROUTE_JSON | ROUTE_UPLOAD)) {
         if (r->body_len && !utf8_valid(r->body, r->body_len)) {
@@ -262,37 +427,6 @@ static void dispatch(yt_req *r) {
             return;
         }
     }
-    if ((rt->flags & ROUTE_UPLOAD) && !upload_content_type(r->content_type)) {
-        api_problem(r, 415, NULL, "send the file as Content-Type: text/csv");
-        return;
-    }
-    if (rt->flags & ROUTE_JSON) {
-        if (!json_content_type(r->content_type)) {
-            api_problem(r, 415, NULL, "send the body as Content-Type: application/json");
-            return;
-        }
-        if (has_escaped_nul(r->body, r->body_len)) {
-            api_problem(r, 400, "body", "strings must not contain \\u0000");
-            return;
-        }
-        const char *end = NULL;
-        r->json = cJSON_ParseWithLengthOpts(r->body, r->body_len, &end, 0);
-        if (!r->json) {
-            long off = end ? (long)(end - r->body) : 0;
-            char detail[96];
-            snprintf(detail, sizeof detail, "the body is not valid JSON (near byte %ld)", off);
-            api_problem(r, 400, "body", detail);
-            return;
-        }
-        for (; end && end < r->body + r->body_len; end++)
-            if (*end != ' ' && *end != '\n' && *end != '\r' && *end != '\t') {
-                api_problem(r, 400, "body", "unexpected data after the JSON value");
-                return;
-            }
-        if (!cJSON_IsObject(r->json)) {
-            api_problem(r, 400, "body", "the body must be a JSON object");
-            return;
-        }
-    }
+    if ((rt->flags & ROUTE_JSON) && !api_parse_json_body(r)) return;
     run_handler(r);
 }

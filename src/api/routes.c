@@ -19,6 +19,7 @@ const yt_route api_routes[] = {
     {"POST", "/api/v1/staff", h_staff_create, P(STAFF_WRITE), ROUTE_JSON, "staff.create", 0},
     {"GET", "/api/v1/staff/{id}", h_staff_get, P(STAFF_READ), 0, "staff.get", 0},
     {"PATCH", "/api/v1/staff/{id}", h_staff_update, P(STAFF_WRITE), ROUTE_JSON, "staff.update", 0},
+    {"GET", "/api/v1/staff/{id}/tokens", h_staff_tokens, P(STAFF_READ), 0, "staff.tokens", 0},
     {"GET", "/api/v1/stores", h_store_list, 0, 0, "stores.list", 0},
     {"POST", "/api/v1/stores", h_store_create, P(STORES_WRITE), ROUTE_JSON, "stores.create", 0},
 

@@ -1,5 +1,7 @@
 /* Request and store metrics: counters and latency histograms, rendered as Prometheus text. */
 #include "metrics.h"
+#include "alloc.h"
+#include <assert.h>
 #include <stdatomic.h>
 #include <stdio.h>
 
@@ -15,12 +17,22 @@ typedef struct {
     _Atomic uint64_t sum_ns;
 } route_metrics;
 
-static route_metrics routes[METRICS_MAX_ROUTES];
+static route_metrics *routes; /* nroutes of them, made by metrics_init and kept for the process */
+static int nroutes;
 static _Atomic uint64_t store_bucket[NB + 1];
 static _Atomic uint64_t store_sum_ns;
 
+void metrics_init(int n) {
+    if (routes) { /* one table per process; a second server in it (tests) shares the counters */
+        assert(n <= nroutes);
+        return;
+    }
+    routes = yt_calloc((size_t)n, sizeof *routes);
+    nroutes = n;
+}
+
 void metrics_register_route(int i, const char *method, const char *name) {
-    if (i < 0 || i >= METRICS_MAX_ROUTES) return;
+    assert(i >= 0 && i < nroutes);
     routes[i].method = method;
     routes[i].name = name;
 }
@@ -33,7 +45,7 @@ static int bucket_of(uint64_t ns) {
 }
 
 void metrics_observe_request(int route, int status, uint64_t ns) {
-    if (route < 0 || route >= METRICS_MAX_ROUTES) return;
+    if (route < 0 || route >= nroutes) return;
     route_metrics *m = &routes[route];
     size_t si = NS;
     for (size_t i = 0; i < NS; i++)
@@ -62,7 +74,7 @@ static void render_hist(yt_buf *o, const char *name, const char *labels, _Atomic
 void metrics_render(yt_buf *o) {
     buf_puts(o, "# HELP yutang_http_requests_total HTTP requests by route, method and status.\n"
                 "# TYPE yutang_http_requests_total counter\n");
-    for (int r = 0; r < METRICS_MAX_ROUTES; r++) {
+    for (int r = 0; r < nroutes; r++) {
         if (!routes[r].name) continue;
         for (size_t s = 0; s <= NS; s++) {
             uint64_t v = atomic_load_explicit(&routes[r].by_status[s], memory_order_relaxed);
@@ -76,7 +88,7 @@ void metrics_render(yt_buf *o) {
     }
     buf_puts(o, "# HELP yutang_http_request_duration_seconds HTTP request latency by route.\n"
                 "# TYPE yutang_http_request_duration_seconds histogram\n");
-    for (int r = 0; r < METRICS_MAX_ROUTES; r++) {
+    for (int r = 0; r < nroutes; r++) {
         if (!routes[r].name) continue;
         uint64_t any = 0;
         for (size_t i = 0; i <= NB; i++) any += atomic_load_explicit(&routes[r].bucket[i], memory_order_relaxed);

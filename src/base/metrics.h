@@ -4,9 +4,10 @@
 #include "buf.h"
 #include <stdint.h>
 
-#define METRICS_MAX_ROUTES 96
-
-/* Route labels are registered once at start: index i is the route's method and path pattern. */
+/* Makes room for n route labels (the route table's size plus its extra labels), once at start, so
+ * the counters always follow the table however long it grows. */
+void metrics_init(int n);
+/* Route labels are registered once at start: index i (below n) is the route's method and path pattern. */
 void metrics_register_route(int i, const char *method, const char *name);
 void metrics_observe_request(int route, int status, uint64_t ns);
 void metrics_observe_store(uint64_t ns);

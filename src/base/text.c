@@ -144,3 +144,24 @@ char *like_contains(const char *s) {
     buf_putc(&b, '%');
     return buf_take(&b);
 }
+
+/* Code points that show nothing, or reorder what is shown, so a name can look like another. */
+static bool invisible(uint32_t c) {
+    return c == 0x00AD || c == 0x061C || c == 0x180E || (c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) ||
+           (c >= 0x2060 && c <= 0x2064) || (c >= 0x2066 && c <= 0x206F) || c == 0xFEFF || (c >= 0xFFF9 && c <= 0xFFFB);
+}
+
+const char *text_unreadable(const char *s) {
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        int n = *p < 0x80 ? 1 : *p < 0xE0 ? 2 : *p < 0xF0 ? 3 : 4;
+        for (int i = 1; i < n; i++)
+            if (!p[i]) return "is not valid UTF-8"; /* never for valid input; keeps the walk inside s */
+        uint32_t c = n == 1 ? *p : (uint32_t)(*p & (0x7F >> n));
+        for (int i = 1; i < n; i++) c = c << 6 | (p[i] & 0x3F);
+        if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) return "must not contain control characters";
+        if (invisible(c)) return "must not contain invisible or direction-changing characters";
+        p += n;
+    }
+    return NULL;
+}

@@ -7,6 +7,10 @@
 
 /* True when s[0..n) is well-formed UTF-8 (no overlongs, surrogates or NULs). */
 bool utf8_valid(const char *s, size_t n);
+/* For names and other short text a person reads: NULL when s is fine, else why not ("must not
+ * contain control characters", or invisible or direction-changing characters: zero-width spaces and
+ * joiners, bidirectional overrides and isolates, the byte order mark, soft hyphens). s is valid UTF-8. */
+const char *text_unreadable(const char *s);
 /* Number of code points in a valid UTF-8 string. */
 size_t utf8_chars(const char *s);
 /* Normalises a phone number into out (digits, optional leading '+86' dropped for mainland numbers).

@@ -46,6 +46,8 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
                {"--rate-limit-per-token", "YUTANG_RATE_LIMIT_PER_TOKEN"},
                {"--threads", "YUTANG_THREADS"},
                {"--timeout", "YUTANG_TIMEOUT"},
+               {"--head-timeout", "YUTANG_HEAD_TIMEOUT"},
+               {"--trusted-proxies", "YUTANG_TRUSTED_PROXIES"},
                {"--console", "YUTANG_CONSOLE_DIR"}};
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if ((v = app_flag(&argc, argv, map[i].flag)) && !config_set(cfg, map[i].key, v)) {
@@ -57,7 +59,9 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
         fprintf(stderr, "yutang serve: unexpected argument '%s' (see yutang serve --help)\n", argv[1]);
         return 2;
     }
-    http_config hc = {.threads = cfg->threads, .timeout_s = cfg->timeout_s, .header_limit = 64 * 1024};
+    http_config hc = {.threads = cfg->threads, .timeout_s = cfg->timeout_s, .head_timeout_s = cfg->head_timeout_s,
+                      .header_limit = 64 * 1024};
+    snprintf(hc.trusted_proxies, sizeof hc.trusted_proxies, "%s", cfg->trusted_proxies);
     if (!http_parse_listen(cfg->listen, &hc)) {
         fprintf(stderr, "yutang serve: --listen must be HOST:PORT, got '%s'\n", cfg->listen);
         return 2;
@@ -99,7 +103,8 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
                      .per_ip = ratelimit_new((uint32_t)cfg->rate_per_ip, 60000),
                      .per_token = ratelimit_new((uint32_t)cfg->rate_per_token, 60000),
                      .pii_lookups = ratelimit_new(PII_LOOKUPS_PER_MINUTE, 60000),
-                     .console_dir = cfg->console_dir[0] ? cfg->console_dir : NULL};
+                     .console_dir = cfg->console_dir[0] ? cfg->console_dir : NULL,
+                     .metrics_token = cfg->metrics_token[0] ? cfg->metrics_token : NULL};
     http_daemon *d = http_start(&hc, &srv);
     if (!d) {
         store_close(store);

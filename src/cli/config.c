@@ -22,6 +22,9 @@ static const struct {
     S("YUTANG_CONSOLE_DIR", console_dir),
     I("YUTANG_THREADS", threads),
     I("YUTANG_TIMEOUT", timeout_s),
+    I("YUTANG_HEAD_TIMEOUT", head_timeout_s),
+    S("YUTANG_TRUSTED_PROXIES", trusted_proxies),
+    S("YUTANG_METRICS_TOKEN", metrics_token),
     I("YUTANG_RATE_LIMIT_PER_IP", rate_per_ip),
     I("YUTANG_RATE_LIMIT_PER_TOKEN", rate_per_token),
     {"YUTANG_DEMO", K_BOOL, offsetof(yt_config, demo), 0},
@@ -90,6 +93,7 @@ bool config_load(yt_config *c, char *err, size_t errsz) {
     strcpy(c->db, "./var/yutang.db");
     c->threads = 4;
     c->timeout_s = 30;
+    c->head_timeout_s = 10;
     c->rate_per_ip = 6000;
     c->rate_per_token = 6000;
     const char *file = getenv("YUTANG_CONFIG");

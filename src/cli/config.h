@@ -13,6 +13,9 @@ typedef struct {
     char console_dir[512];
     int threads;
     int timeout_s;       /* idle connection timeout */
+    int head_timeout_s;  /* a request head must arrive whole within this */
+    char trusted_proxies[512]; /* addresses whose X-Forwarded-For names the client */
+    char metrics_token[128];   /* when set, /metrics needs it as a bearer token; else loopback only */
     int rate_per_ip;     /* requests per minute; 0 = off */
     int rate_per_token;
     bool demo;

@@ -33,9 +33,8 @@ static int text_field(yt_ctx *x, const char *field, const char *v, size_t min, s
     if (!v) return YT_OK;
     size_t n = utf8_chars(v);
     if (n < min || n > max) return yt_fail(x, YT_EINVAL, field, "must be %zu to %zu characters", min, max);
-    for (const char *p = v; *p; p++)
-        if ((unsigned char)*p < 0x20) return yt_fail(x, YT_EINVAL, field, "must not contain control characters");
-    return YT_OK;
+    const char *why = text_unreadable(v);
+    return why ? yt_fail(x, YT_EINVAL, field, "%s", why) : YT_OK;
 }
 
 static int validate(yt_ctx *x, const customer_input *in, bool creating) {

@@ -44,6 +44,19 @@ static bool token_chars(const char *s, size_t max) {
     return true;
 }
 
+/* An address of visible characters (no spaces, controls or quoting), a local part of at most 64 bytes
+ * and a domain of dot-separated labels, one dot at least: "\n@\n" and "a@b" are not addresses. */
+static bool email_chars(const char *v) {
+    const char *at = strchr(v, '@');
+    if (at - v > 64) return false;
+    for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+        if (*p <= 0x20 || *p == 0x7f || strchr("\"(),:;<>[\\]", *p)) return false;
+    const char *d = at + 1;
+    if (*d == '.' || d[strlen(d) - 1] == '.' || strstr(d, "..") || !strchr(d, '.') || *v == '.' || at[-1] == '.')
+        return false;
+    return text_unreadable(v) == NULL;
+}
+
 int identity_prepare(yt_ctx *x, const char *field, const char *kind, const char *platform, const char *value,
                      char *lookup, size_t lookupsz, char *norm, size_t normsz) {
     int k = kind_index(kind);
@@ -56,7 +69,7 @@ int identity_prepare(yt_ctx *x, const char *field, const char *kind, const char 
     case V_EMAIL: {
         size_t n = strlen(value);
         const char *at = strchr(value, '@');
-        if (n < 3 || n >= normsz || n > 254 || !at || at == value || !at[1] || strchr(at + 1, '@'))
+        if (n < 3 || n >= normsz || n > 254 || !at || at == value || !at[1] || strchr(at + 1, '@') || !email_chars(value))
             return yt_fail(x, YT_EINVAL, field, "is not a valid email address");
         for (size_t i = 0; i <= n; i++) norm[i] = (char)tolower((unsigned char)value[i]);
         break;

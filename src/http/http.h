@@ -8,8 +8,10 @@ typedef struct {
     char host[128];
     int port;
     int threads;
-    int timeout_s;
+    int timeout_s;               /* idle connection timeout */
+    int head_timeout_s;          /* a request head must arrive whole within this (0: 10 s) */
     size_t header_limit;
+    char trusted_proxies[512];   /* comma-separated addresses whose X-Forwarded-For is believed */
 } http_config;
 
 typedef struct http_daemon http_daemon;

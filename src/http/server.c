@@ -11,28 +11,41 @@
 #include <limits.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
-#define ROUTE_STATIC (METRICS_MAX_ROUTES - 2)
-#define ROUTE_NONE (METRICS_MAX_ROUTES - 1)
+/* metrics labels past the route table: console files, and requests that matched nothing */
+#define ROUTE_STATIC api_nroutes
+#define ROUTE_NONE (api_nroutes + 1)
+
+#define MAX_TRUSTED_PROXIES 16
 
 struct http_daemon {
     struct MHD_Daemon *mhd;
     yt_server *srv;
     _Atomic int inflight;
+    struct in6_addr trusted[MAX_TRUSTED_PROXIES]; /* IPv4 as v4-mapped */
+    int ntrusted;
+    int head_timeout_ms, idle_timeout_ms;
+    pthread_mutex_t watch_mu;
+    struct head_watch *watches;
+    pthread_t watchdog;
+    _Atomic bool stopping;
 };
 
 typedef struct {
     uint64_t t0;
     const yt_route *route;
     int route_index;
-    int early_status;            /* answered before the handler: 404, 405, 413, 429 */
+    int early_status;            /* answered before the handler: 400, 404, 405, 413, 429 */
     const char *early_detail;
     const char *early_field;
     yt_buf body;
@@ -41,8 +54,11 @@ typedef struct {
     size_t limit;
     const char *params[API_MAX_PATH_PARAMS];
     int nparams;
+    yt_req req;                  /* admitted on the first call (token, permission, type), run on the last */
+    bool admitted;
+    bool close_after;            /* answered before the body was read: close rather than read it */
     char request_id[24];
-    char ip[64];
+    char ip[64];                 /* the client's address (through a trusted proxy: from X-Forwarded-For) */
     char method[12];
     char path[256]; /* without the query string, which may carry identities */
     char retry_after[16];
@@ -50,6 +66,17 @@ typedef struct {
     size_t bytes_out;
     bool answered;
 } conn_state;
+
+/* A connection as the head deadline sees it: while no request head is complete, it must become so by
+ * deadline_ms, or the watchdog shuts the socket down (each byte resets libmicrohttpd's idle timer, so
+ * a client sending one byte a second would otherwise hold the connection forever). fd is our own
+ * duplicate of the socket, so it can never name a later connection's socket. */
+typedef struct head_watch {
+    int fd;
+    bool in_request;
+    int64_t deadline_ms;
+    struct head_watch *prev, *next;
+} head_watch;
 
 static _Atomic uint64_t request_counter;
 
@@ -72,15 +99,74 @@ bool http_parse_listen(const char *s, http_config *cfg) {
     return true;
 }
 
-static void client_ip(struct MHD_Connection *c, char *out, size_t outsz) {
+/* An address as IPv6 (IPv4 v4-mapped), so one comparison serves both. */
+static bool parse_addr(const char *s, struct in6_addr *out) {
+    struct in_addr a4;
+    if (inet_pton(AF_INET6, s, out) == 1) return true;
+    if (inet_pton(AF_INET, s, &a4) != 1) return false;
+    memset(out, 0, sizeof *out);
+    out->s6_addr[10] = out->s6_addr[11] = 0xff;
+    memcpy(&out->s6_addr[12], &a4, 4);
+    return true;
+}
+
+static bool trusted_proxy(const http_daemon *d, const struct in6_addr *a) {
+    for (int i = 0; i < d->ntrusted; i++)
+        if (memcmp(&d->trusted[i], a, sizeof *a) == 0) return true;
+    return false;
+}
+
+static bool loopback(const struct in6_addr *a) {
+    return IN6_IS_ADDR_LOOPBACK(a) || (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
+}
+
+static void addr_text(const struct in6_addr *a, char *out, size_t outsz) {
+    if (IN6_IS_ADDR_V4MAPPED(a)) inet_ntop(AF_INET, &a->s6_addr[12], out, (socklen_t)outsz);
+    else inet_ntop(AF_INET6, a, out, (socklen_t)outsz);
+}
+
+/* The client's address: the peer's, or, when the peer is a configured trusted proxy, the right-most
+ * address in X-Forwarded-For that is not itself a trusted proxy (anything left of it is the client's
+ * own say). *direct_loopback: the peer is this machine and no proxy stands between. */
+static void client_address(const http_daemon *d, struct MHD_Connection *c, char *out, size_t outsz, bool *direct_loopback) {
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     snprintf(out, outsz, "unknown");
+    *direct_loopback = false;
     if (!ci || !ci->client_addr) return;
     const struct sockaddr *sa = ci->client_addr;
-    if (sa->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)outsz);
-    else if (sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)outsz);
+    struct in6_addr peer;
+    memset(&peer, 0, sizeof peer);
+    if (sa->sa_family == AF_INET) {
+        peer.s6_addr[10] = peer.s6_addr[11] = 0xff;
+        memcpy(&peer.s6_addr[12], &((const struct sockaddr_in *)sa)->sin_addr, 4);
+    } else if (sa->sa_family == AF_INET6) {
+        peer = ((const struct sockaddr_in6 *)sa)->sin6_addr;
+    } else {
+        return;
+    }
+    const char *xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For");
+    struct in6_addr client = peer;
+    if (xff && trusted_proxy(d, &peer)) {
+        size_t n = strlen(xff);
+        while (n > 0) { /* right to left */
+            size_t end = n;
+            while (n > 0 && xff[n - 1] != ',') n--;
+            size_t start = n;
+            while (start < end && xff[start] == ' ') start++;
+            while (end > start && xff[end - 1] == ' ') end--;
+            char one[64];
+            struct in6_addr a;
+            if (end - start >= sizeof one) break;
+            memcpy(one, xff + start, end - start);
+            one[end - start] = '\0';
+            if (!parse_addr(one, &a)) break;
+            client = a;
+            if (!trusted_proxy(d, &a)) break;
+            if (n > 0) n--; /* the comma */
+        }
+    }
+    addr_text(&client, out, outsz);
+    *direct_loopback = !xff && loopback(&peer);
 }
 
 /* libmicrohttpd would decode %XX before routing, turning a tag named "会员/金卡" into two path segments.
@@ -91,11 +177,13 @@ static size_t keep_escaped(void *cls, struct MHD_Connection *c, char *s) {
     return strlen(s);
 }
 
+/* Percent-decodes s[0..n) into the arena; NULL when it decodes to a NUL byte (%00), which would
+ * silently cut the value short. */
 static char *decoded(yt_arena *a, const char *s, size_t n) {
     char *copy = arena_strndup(a, s, n);
     size_t len = MHD_http_unescape(copy);
     copy[len] = '\0';
-    return copy;
+    return memchr(copy, '\0', len) ? NULL : copy;
 }
 
 static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key, const char *value) {
@@ -107,6 +195,10 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
     }
     const char *k = decoded(&r->arena, key, strlen(key));
     const char *v = decoded(&r->arena, value ? value : "", value ? strlen(value) : 0);
+    if (!k || !v) {
+        r->bad_input = "a query parameter holds %00";
+        return MHD_NO;
+    }
     if (!utf8_valid(k, strlen(k)) || !utf8_valid(v, strlen(v))) {
         r->bad_input = "a query parameter is not valid UTF-8";
         return MHD_NO;
@@ -139,7 +231,8 @@ static const char *mime_of(const char *path) {
 /* Reads a console file into out (the console routes inside the page, with #/ paths).
  * Refuses any path that leaves the console directory. */
 static bool read_static(const char *dir, const char *url, yt_buf *out, const char **type) {
-    if (!dir || strstr(url, "..") || strchr(url, '\\')) return false;
+    /* no way out of the directory, and no hidden files (".env", ".git/...") */
+    if (!dir || !url || strstr(url, "/.") || strchr(url, '\\')) return false;
     char path[PATH_MAX], real[PATH_MAX], realdir[PATH_MAX];
     if (!realpath(dir, realdir)) return false;
     const char *rel = strcmp(url, "/") == 0 ? "/index.html" : url;
@@ -170,6 +263,7 @@ static enum MHD_Result respond(struct MHD_Connection *c, conn_state *st, int sta
     MHD_add_response_header(resp, "Cache-Control", cacheable ? "public, max-age=3600" : "no-store");
     if (retry_after && *retry_after) MHD_add_response_header(resp, "Retry-After", retry_after);
     if (disposition && *disposition) MHD_add_response_header(resp, "Content-Disposition", disposition);
+    if (st->close_after) MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
     /* counted before the answer leaves, so a client that reads /metrics right after sees its request */
     metrics_observe_request(st->route_index, status, mono_ns() - st->t0);
     enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, resp);
@@ -190,6 +284,135 @@ static enum MHD_Result early_answer(struct MHD_Connection *c, conn_state *st) {
     return ret;
 }
 
+static void req_free(conn_state *st) {
+    buf_free(&st->req.out);
+    arena_free(&st->req.arena);
+}
+
+/* Answers with the request's own output (a refusal from api_admit, or the handler's answer). */
+static enum MHD_Result req_answer(struct MHD_Connection *c, conn_state *st) {
+    yt_req *r = &st->req;
+    enum MHD_Result ret = respond(c, st, r->status, &r->out, r->out_type, r->retry_after, r->content_disposition, false);
+    req_free(st);
+    return ret;
+}
+
+typedef struct {
+    int n;
+    bool differ;
+    const char *first;
+} header_count;
+
+static enum MHD_Result count_content_length(void *cls, enum MHD_ValueKind kind, const char *key, const char *value) {
+    header_count *h = cls;
+    (void)kind;
+    if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) != 0) return MHD_YES;
+    if (h->n++ == 0) h->first = value;
+    else if (strcmp(h->first ? h->first : "", value ? value : "") != 0) h->differ = true;
+    return MHD_YES;
+}
+
+/* True when a body follows the head (a length above zero, or chunked). */
+static bool body_follows(struct MHD_Connection *c) {
+    const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (cl && strtoull(cl, NULL, 10) > 0) return true;
+    return MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL;
+}
+
+static void set_early(conn_state *st, int status, const char *field, const char *detail) {
+    st->early_status = status;
+    st->early_field = field;
+    st->early_detail = detail;
+}
+
+static head_watch *watch_of(struct MHD_Connection *c) {
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
+}
+
+static void watch_set(http_daemon *d, struct MHD_Connection *c, bool in_request) {
+    head_watch *w = watch_of(c);
+    if (!w) return;
+    pthread_mutex_lock(&d->watch_mu);
+    w->in_request = in_request;
+    /* after an answer the next head gets the idle time to begin and the head time to arrive */
+    if (!in_request) w->deadline_ms = now_ms() + d->idle_timeout_ms + d->head_timeout_ms;
+    pthread_mutex_unlock(&d->watch_mu);
+}
+
+/* The first call for a request (its head is complete): everything that can be said before the body
+ * is read is said here: rate limit, route, body size, token, permission, content type. A refusal of a
+ * request whose body is still to come is answered at once and the connection closed, so nobody can
+ * make the server read or spool a body it would refuse (an Expect: 100-continue client gets the
+ * refusal instead of "100 Continue"). */
+static enum MHD_Result first_call(http_daemon *d, struct MHD_Connection *c, const char *url, const char *method,
+                                  conn_state *st) {
+    watch_set(d, c, true);
+    st->t0 = mono_ns();
+    uint64_t n = atomic_fetch_add(&request_counter, 1);
+    snprintf(st->request_id, sizeof st->request_id, "%08x%08llx", (unsigned)(time(NULL) & 0xffffffff),
+             (unsigned long long)n);
+    bool direct_loopback;
+    client_address(d, c, st->ip, sizeof st->ip, &direct_loopback);
+    snprintf(st->method, sizeof st->method, "%s", method);
+    snprintf(st->path, sizeof st->path, "%s", url);
+    st->route_index = ROUTE_NONE;
+    bool head = strcmp(method, "HEAD") == 0; /* a GET without the body (libmicrohttpd drops it) */
+    const char *as = head ? "GET" : method;
+    int retry;
+    header_count cl = {0};
+    MHD_get_connection_values(c, MHD_HEADER_KIND, count_content_length, &cl);
+    if (!ratelimit_take(d->srv->per_ip, st->ip, &retry)) {
+        set_early(st, 429, NULL, "too many requests from this address; slow down");
+        snprintf(st->retry_after, sizeof st->retry_after, "%d", retry);
+    } else if (cl.differ) {
+        set_early(st, 400, "Content-Length", "two different Content-Length headers");
+    } else {
+        bool mismatch;
+        st->route = api_match(as, url, st->params, &st->nparams, &mismatch);
+        if (st->route && head && (st->route->flags & ROUTE_WRITER)) { /* a GET that writes: not for a HEAD */
+            st->route = NULL;
+            mismatch = true;
+        }
+        if (st->route) {
+            st->route_index = (int)(st->route - api_routes);
+            st->limit = st->route->body_limit ? st->route->body_limit : API_BODY_LIMIT;
+        } else if (mismatch) {
+            set_early(st, 405, NULL, "this path does not take that method");
+        } else if (strcmp(as, "GET") == 0 && strncmp(url, "/api/", 5) != 0 && d->srv->console_dir) {
+            st->route_index = ROUTE_STATIC;
+        } else {
+            set_early(st, 404, NULL, "no such route");
+        }
+        const char *len = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (!st->early_status && len && st->limit && strtoull(len, NULL, 10) > st->limit)
+            set_early(st, 413, "body", "the body is larger than this route accepts");
+    }
+    if (st->route && !st->early_status) {
+        yt_req *r = &st->req;
+        r->method = as;
+        r->path = url;
+        r->route = st->route;
+        r->store = d->srv->store;
+        r->server = d->srv;
+        r->content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+        r->authorization = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+        r->idempotency_key = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Idempotency-Key");
+        r->direct_loopback = direct_loopback;
+        snprintf(r->client_ip, sizeof r->client_ip, "%s", st->ip);
+        snprintf(r->request_id, sizeof r->request_id, "%s", st->request_id);
+        st->admitted = api_admit(r);
+        if (!st->admitted && body_follows(c)) {
+            st->close_after = true;
+            return req_answer(c, st);
+        }
+    } else if (st->early_status && body_follows(c)) {
+        st->close_after = true;
+        return early_answer(c, st);
+    }
+    return MHD_YES; /* answered on the last call, which keeps the connection alive */
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                   const char *version, const char *upload, size_t *upload_size, void **con_cls) {
     http_daemon *d = cls;
@@ -199,56 +422,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         st = yt_calloc(1, sizeof *st);
         *con_cls = st;
         atomic_fetch_add(&d->inflight, 1);
-        st->t0 = mono_ns();
-        uint64_t n = atomic_fetch_add(&request_counter, 1);
-        snprintf(st->request_id, sizeof st->request_id, "%08x%08llx", (unsigned)(time(NULL) & 0xffffffff),
-                 (unsigned long long)n);
-        client_ip(c, st->ip, sizeof st->ip);
-        snprintf(st->method, sizeof st->method, "%s", method);
-        snprintf(st->path, sizeof st->path, "%s", url);
-        st->route_index = ROUTE_NONE;
-        int retry;
-        if (!ratelimit_take(d->srv->per_ip, st->ip, &retry)) {
-            st->early_status = 429;
-            st->early_detail = "too many requests from this address; slow down";
-            snprintf(st->retry_after, sizeof st->retry_after, "%d", retry);
-            return MHD_YES;
-        }
-        bool mismatch;
-        st->route = api_match(method, url, st->params, &st->nparams, &mismatch);
-        if (st->route) {
-            st->route_index = (int)(st->route - api_routes);
-            st->limit = st->route->body_limit ? st->route->body_limit : API_BODY_LIMIT;
-        } else if (mismatch) {
-            st->early_status = 405;
-            st->early_detail = "this path does not take that method";
-        } else if (strcmp(method, "GET") == 0 && strncmp(url, "/api/", 5) != 0 && d->srv->console_dir) {
-            st->route_index = ROUTE_STATIC;
-        } else {
-            st->early_status = 404;
-            st->early_detail = "no such route";
-        }
-        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (!st->early_status && cl && st->limit && strtoull(cl, NULL, 10) > st->limit) {
-            st->early_status = 413;
-            st->early_field = "body";
-            st->early_detail = "the body is larger than this route accepts";
-        }
-        return MHD_YES;
+        return first_call(d, c, url, method, st);
     }
     if (*upload_size) {
-        if (!st->early_status) {
+        if (!st->early_status && !st->answered) {
             if (!st->route || st->received + *upload_size > st->limit) {
-                st->early_status = st->route ? 413 : 400;
-                st->early_field = "body";
-                st->early_detail = st->route ? "the body is larger than this route accepts" : "unexpected body";
+                set_early(st, st->route ? 413 : 400, "body",
+                          st->route ? "the body is larger than this route accepts" : "unexpected body");
                 buf_free(&st->body);
             } else if (st->route->flags & ROUTE_UPLOAD) {
                 if (!st->spool) st->spool = tmpfile();
-                if (!st->spool || fwrite(upload, 1, *upload_size, st->spool) != *upload_size) {
-                    st->early_status = 503;
-                    st->early_detail = "cannot store the upload (disk full?)";
-                }
+                if (!st->spool || fwrite(upload, 1, *upload_size, st->spool) != *upload_size)
+                    set_early(st, 503, NULL, "cannot store the upload (disk full?)");
             } else {
                 buf_append(&st->body, upload, *upload_size);
             }
@@ -259,6 +444,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
     if (st->answered) return MHD_YES;
     if (st->early_status) return early_answer(c, st);
+    if (st->route && !st->admitted) return req_answer(c, st);
 
     if (st->route_index == ROUTE_STATIC) {
         yt_buf out = YT_BUF_INIT;
@@ -268,54 +454,47 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         arena_free(&a);
         if (!found) {
             buf_free(&out);
-            st->early_status = 404;
-            st->early_detail = "no such file";
+            set_early(st, 404, NULL, "no such file");
             return early_answer(c, st);
         }
         bool asset = strncmp(url, "/assets/", 8) == 0;
         return respond(c, st, 200, &out, type, NULL, NULL, asset);
     }
 
-    yt_req r = {0};
-    r.method = method;
-    r.path = url;
-    r.body = st->body.p ? st->body.p : "";
-    r.body_len = st->body.len;
+    yt_req *r = &st->req;
+    r->body = st->body.p ? st->body.p : "";
+    r->body_len = st->body.len;
     if (st->spool) {
         fflush(st->spool);
         rewind(st->spool);
-        r.body_file = st->spool;
+        r->body_file = st->spool;
     }
-    r.content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-    r.authorization = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-    r.idempotency_key = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Idempotency-Key");
-    r.route = st->route;
-    r.store = d->srv->store;
-    r.server = d->srv;
-    snprintf(r.request_id, sizeof r.request_id, "%s", st->request_id);
     for (int i = 0; i < st->nparams; i++) {
         size_t n = strcspn(st->params[i], "/");
-        r.params[i] = decoded(&r.arena, st->params[i], n);
-        if (!utf8_valid(r.params[i], strlen(r.params[i]))) r.bad_input = "a path segment is not valid UTF-8";
+        r->params[i] = decoded(&r->arena, st->params[i], n);
+        if (!r->params[i]) {
+            r->params[i] = "";
+            r->bad_input = "a path segment holds %00";
+        } else if (!utf8_valid(r->params[i], strlen(r->params[i]))) {
+            r->bad_input = "a path segment is not valid UTF-8";
+        }
+        if (r->bad_input && !r->bad_field) r->bad_field = "path";
     }
-    r.nparams = st->nparams;
-    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_query, &r);
-    api_dispatch(&r);
-    if (!r.status) {
-        log_error("route %s produced no response", r.route->name);
-        api_problem(&r, 500, NULL, "the handler produced no response");
+    r->nparams = st->nparams;
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_query, r);
+    api_dispatch(r);
+    if (!r->status) {
+        log_error("route %s produced no response", r->route->name);
+        api_problem(r, 500, NULL, "the handler produced no response");
     }
-    enum MHD_Result ret = respond(c, st, r.status, &r.out, r.out_type, r.retry_after, r.content_disposition, false);
-    buf_free(&r.out);
-    arena_free(&r.arena);
-    return ret;
+    return req_answer(c, st);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe) {
     http_daemon *d = cls;
     conn_state *st = *con_cls;
-    (void)c;
     if (!st) return;
+    watch_set(d, c, false);
     uint64_t ns = mono_ns() - st->t0;
     /* the access log: no query string, no headers, no body: nothing secret or personal */
     yt_buf b = YT_BUF_INIT;
@@ -341,15 +520,88 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
     log_raw_line(b.p, b.len);
     buf_free(&b);
     buf_free(&st->body);
+    req_free(st);
     if (st->spool) fclose(st->spool);
     free(st);
     *con_cls = NULL;
     atomic_fetch_sub(&d->inflight, 1);
 }
 
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context, enum MHD_ConnectionNotificationCode code) {
+    http_daemon *d = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        int fd = ci ? dup(ci->connect_fd) : -1;
+        if (fd < 0) return; /* no watch: the idle timeout still applies */
+        head_watch *w = yt_calloc(1, sizeof *w);
+        w->fd = fd;
+        w->deadline_ms = now_ms() + d->head_timeout_ms;
+        pthread_mutex_lock(&d->watch_mu);
+        w->next = d->watches;
+        if (d->watches) d->watches->prev = w;
+        d->watches = w;
+        pthread_mutex_unlock(&d->watch_mu);
+        *socket_context = w;
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED && *socket_context) {
+        head_watch *w = *socket_context;
+        pthread_mutex_lock(&d->watch_mu);
+        if (w->prev) w->prev->next = w->next;
+        else d->watches = w->next;
+        if (w->next) w->next->prev = w->prev;
+        pthread_mutex_unlock(&d->watch_mu);
+        close(w->fd);
+        free(w);
+        *socket_context = NULL;
+    }
+}
+
+/* Shuts down connections whose request head is overdue; libmicrohttpd then closes them. */
+static void *watchdog(void *arg) {
+    http_daemon *d = arg;
+    while (!atomic_load(&d->stopping)) {
+        usleep(200 * 1000);
+        int64_t now = now_ms();
+        pthread_mutex_lock(&d->watch_mu);
+        for (head_watch *w = d->watches; w; w = w->next)
+            if (!w->in_request && w->deadline_ms < now) {
+                shutdown(w->fd, SHUT_RDWR);
+                w->deadline_ms = INT64_MAX;
+            }
+        pthread_mutex_unlock(&d->watch_mu);
+    }
+    return NULL;
+}
+
+static bool parse_trusted(const char *list, http_daemon *d) {
+    d->ntrusted = 0;
+    const char *p = list;
+    while (p && *p) {
+        while (*p == ' ' || *p == ',') p++;
+        size_t n = strcspn(p, ", ");
+        if (!n) break;
+        char one[64];
+        if (n >= sizeof one || d->ntrusted == MAX_TRUSTED_PROXIES) return false;
+        memcpy(one, p, n);
+        one[n] = '\0';
+        if (!parse_addr(one, &d->trusted[d->ntrusted++])) return false;
+        p += n;
+    }
+    return true;
+}
+
 http_daemon *http_start(const http_config *cfg, yt_server *srv) {
     http_daemon *d = yt_calloc(1, sizeof *d);
     d->srv = srv;
+    if (!parse_trusted(cfg->trusted_proxies, d)) {
+        log_error("trusted proxies must be a comma-separated list of at most %d IP addresses, got '%s'",
+                  MAX_TRUSTED_PROXIES, cfg->trusted_proxies);
+        free(d);
+        return NULL;
+    }
+    d->idle_timeout_ms = (cfg->timeout_s > 0 ? cfg->timeout_s : 30) * 1000;
+    d->head_timeout_ms = (cfg->head_timeout_s > 0 ? cfg->head_timeout_s : 10) * 1000;
+    pthread_mutex_init(&d->watch_mu, NULL);
+    metrics_init(api_nroutes + 2);
     for (int i = 0; i < api_nroutes; i++) metrics_register_route(i, api_routes[i].method, api_routes[i].pattern);
     metrics_register_route(ROUTE_STATIC, "GET", "static");
     metrics_register_route(ROUTE_NONE, "ANY", "none");
@@ -385,10 +637,19 @@ http_daemon *http_start(const http_config *cfg, yt_server *srv) {
                               MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
                               MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)256,
                               MHD_OPTION_NOTIFY_COMPLETED, on_completed, d,
+                              MHD_OPTION_NOTIFY_CONNECTION, on_connection, d,
                               MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
                               MHD_OPTION_END);
     if (!d->mhd) {
         log_error("cannot listen on %s:%d: %s", cfg->host, cfg->port, strerror(errno));
+        pthread_mutex_destroy(&d->watch_mu);
+        free(d);
+        return NULL;
+    }
+    if (pthread_create(&d->watchdog, NULL, watchdog, d) != 0) {
+        log_error("cannot start the request head watchdog");
+        MHD_stop_daemon(d->mhd);
+        pthread_mutex_destroy(&d->watch_mu);
         free(d);
         return NULL;
     }
@@ -399,6 +660,9 @@ void http_stop(http_daemon *d, int grace_ms) {
     if (!d) return;
     MHD_quiesce_daemon(d->mhd); /* stop accepting; open connections finish */
     for (int waited = 0; atomic_load(&d->inflight) > 0 && waited < grace_ms; waited += 10) usleep(10000);
-    MHD_stop_daemon(d->mhd);
+    MHD_stop_daemon(d->mhd); /* closes every connection, and so frees every watch */
+    atomic_store(&d->stopping, true);
+    pthread_join(d->watchdog, NULL);
+    pthread_mutex_destroy(&d->watch_mu);
     free(d);
 }

@@ -6,6 +6,7 @@
 #include "roles.h"
 #include "staff.h"
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -29,49 +30,75 @@ static void make_dummy_hash(void) {
     if (!crypto_pw_hash("not-a-real-password", dummy_hash)) dummy_hash[0] = '\0';
 }
 
-/* Attempts on usernames that do not exist follow exactly the rule of real accounts (below), kept in
- * memory, so neither the answers nor their Retry-After tell which usernames exist. */
-#define UNKNOWN_SLOTS 4096
-typedef struct {
-    char name[65];
-    int64_t since, locked_until;
-    int count;
-} unknown_slot;
-static unknown_slot unknown[UNKNOWN_SLOTS];
-static pthread_mutex_t unknown_mu = PTHREAD_MUTEX_INITIALIZER;
+/* The two login limits: per username and client address (so one attacker cannot lock out a person
+ * who logs in from elsewhere), and a slower one per username alone (so many addresses cannot guess
+ * freely). Both are kept in the store under keyed hashes, and a username that does not exist is
+ * counted exactly like one that does, so no sequence of answers tells them apart. */
+static const struct login_limit {
+    const char *scope;
+    int64_t max_failures, window_ms, lock_ms;
+} pair_limit = {"pair", LOGIN_MAX_FAILURES, LOGIN_LOCK_MS, LOGIN_LOCK_MS},
+  account_limit = {"account", LOGIN_ACCOUNT_MAX_FAILURES, LOGIN_ACCOUNT_WINDOW_MS, LOGIN_LOCK_MS};
 
-/* Counts an attempt on an unknown username; false (and *retry_s) while it is locked out. */
-static bool unknown_attempt(const char *username, int64_t now, int *retry_s) {
-    uint32_t h = hash_fnv1a32(username);
-    pthread_mutex_lock(&unknown_mu);
-    unknown_slot *s = &unknown[h % UNKNOWN_SLOTS]; /* a collision shares a counter: only ever stricter */
-    if (strncmp(s->name, username, sizeof s->name - 1) != 0) {
-        memset(s, 0, sizeof *s);
-        snprintf(s->name, sizeof s->name, "%s", username);
-    }
-    bool ok = true;
-    if (s->locked_until > now) {
-        ok = false;
-        *retry_s = (int)((s->locked_until - now + 999) / 1000);
-    } else {
-        if (s->since < now - LOGIN_LOCK_MS) {
-            s->count = 0;
-            s->since = now;
-        }
-        if (++s->count >= LOGIN_MAX_FAILURES) s->locked_until = now + LOGIN_LOCK_MS;
-    }
-    pthread_mutex_unlock(&unknown_mu);
-    return ok;
-}
-
-static int locked_out(yt_ctx *x, int retry_after_s) {
-    x->err.retry_after = retry_after_s > 0 ? retry_after_s : 1;
+static int locked_out(yt_ctx *x, int64_t until, int64_t now) {
+    int retry_s = (int)((until - now + 999) / 1000);
+    x->err.retry_after = retry_s > 0 ? retry_s : 1;
     return yt_fail(x, YT_ERATE, "username", "too many failed logins; try again later");
 }
 
-int auth_login(yt_ctx *x, const char *username, const char *password, char token[YT_TOKEN_LEN],
+/* Takes a number for this attempt under one limit, in one atomic statement, before the expensive
+ * check: parallel guesses each take one, and only the first max_failures in a window get their
+ * password checked. The window starts at the first attempt; after it the count starts again.
+ * YT_OK when the attempt may go on; YT_ERATE (with Retry-After) while the key is locked. */
+static int reserve_attempt(yt_ctx *x, const struct login_limit *l, const char *key, const char *account, int64_t now) {
+    int64_t ws = now - l->window_ms;
+    yt_param p[] = {PT(key),      PT(account),          PI(now),   PI(l->max_failures), PI(now + l->lock_ms),
+                    PI(ws),       PI(ws),               PI(now),   PI(ws),              PI(l->max_failures),
+                    PI(now + l->lock_ms), PI(now)};
+    yt_rows *r = db_query(x->db,
+                          "INSERT INTO login_failures(key, account, failures, since, locked_until)"
+                          " VALUES(?, ?, 1, CAST(? AS BIGINT), CASE WHEN 1 >= CAST(? AS BIGINT) THEN CAST(? AS BIGINT) ELSE 0 END)"
+                          " ON CONFLICT(key) DO UPDATE SET"
+                          " failures = CASE WHEN login_failures.since < CAST(? AS BIGINT) THEN 1 ELSE login_failures.failures + 1 END,"
+                          " since = CASE WHEN login_failures.since < CAST(? AS BIGINT) THEN CAST(? AS BIGINT) ELSE login_failures.since END,"
+                          " locked_until = CASE WHEN (CASE WHEN login_failures.since < CAST(? AS BIGINT) THEN 1"
+                          "   ELSE login_failures.failures + 1 END) >= CAST(? AS BIGINT) THEN CAST(? AS BIGINT) ELSE 0 END"
+                          " WHERE login_failures.locked_until <= CAST(? AS BIGINT) RETURNING failures",
+                          NPARAMS(p), p);
+    if (!r) return yt_fail_db(x, "logging in");
+    bool reserved = rows_next(r);
+    rows_free(r);
+    if (reserved) return YT_OK;
+    yt_param k[] = {PT(key)};
+    return locked_out(x, db_query_int(x->db, "SELECT locked_until FROM login_failures WHERE key = ?", 1, k, now + l->lock_ms), now);
+}
+
+/* Forgets failures that can no longer lock anything, at most once a minute. */
+static void sweep_failures(yt_db *db, int64_t now) {
+    static _Atomic int64_t last;
+    int64_t prev = atomic_load(&last);
+    if (now - prev < 60000 || !atomic_compare_exchange_strong(&last, &prev, now)) return;
+    int64_t oldest = now - (LOGIN_ACCOUNT_WINDOW_MS > LOGIN_LOCK_MS ? LOGIN_ACCOUNT_WINDOW_MS : LOGIN_LOCK_MS);
+    yt_param p[] = {PI(oldest), PI(now)};
+    db_exec(db, "DELETE FROM login_failures WHERE since < ? AND locked_until < ?", 2, p);
+}
+
+static void login_keys(const char *username, const char *client, char pair[YT_HASH_HEX], char account[YT_HASH_HEX]) {
+    yt_buf b = YT_BUF_INIT;
+    buf_printf(&b, "%s\x1f%s", username, client ? client : "");
+    crypto_blind_index("login", b.p, pair);
+    crypto_blind_index("login-account", username, account);
+    buf_free(&b);
+}
+
+int auth_login(yt_ctx *x, const char *username, const char *password, const char *client, char token[YT_TOKEN_LEN],
                int64_t *expires_at, int64_t *staff_id) {
     int64_t now = now_ms();
+    sweep_failures(x->db, now);
+    char pair[YT_HASH_HEX], account[YT_HASH_HEX];
+    login_keys(username, client, pair, account);
+    if (reserve_attempt(x, &pair_limit, pair, account, now) || reserve_attempt(x, &account_limit, account, account, now))
+        return x->err.code;
     yt_param p[] = {PT(username)};
     yt_rows *r = db_query(x->db, "SELECT id, pw_hash, active FROM staff WHERE username = ?", 1, p);
     if (!r) return yt_fail_db(x, "logging in");
@@ -84,45 +111,30 @@ int auth_login(yt_ctx *x, const char *username, const char *password, char token
     }
     rows_free(r);
     if (!id) { /* the same argon2id work as for a real user, so timing does not tell either */
-        int retry;
-        if (!unknown_attempt(username, now, &retry)) return locked_out(x, retry);
         pthread_once(&dummy_once, make_dummy_hash);
         if (dummy_hash[0]) crypto_pw_verify(dummy_hash, password);
         return yt_fail(x, YT_EAUTH, "password", "wrong username or password");
-    }
-    /* Reserve this attempt before the expensive check, in one atomic statement: parallel guesses each
-     * take a number, and only the first LOGIN_MAX_FAILURES in a window get their password checked. The
-     * window starts at the first failure and lasts LOGIN_LOCK_MS; after it the count starts again. */
-    int64_t window_start = now - LOGIN_LOCK_MS;
-    yt_param q[] = {PI(window_start), PI(window_start), PI(now), PI(window_start), PI(LOGIN_MAX_FAILURES),
-                    PI(now + LOGIN_LOCK_MS), PI(id), PI(now)};
-    r = db_query(x->db,
-                 "UPDATE staff SET"
-                 " failed_logins = CASE WHEN failed_since < CAST(? AS BIGINT) THEN 1 ELSE failed_logins + 1 END,"
-                 " failed_since = CASE WHEN failed_since < CAST(? AS BIGINT) THEN CAST(? AS BIGINT) ELSE failed_since END,"
-                 " locked_until = CASE WHEN (CASE WHEN failed_since < CAST(? AS BIGINT) THEN 1 ELSE failed_logins + 1 END)"
-                 "   >= CAST(? AS BIGINT) THEN CAST(? AS BIGINT) ELSE 0 END"
-                 " WHERE id = CAST(? AS BIGINT) AND locked_until <= CAST(? AS BIGINT) RETURNING failed_logins",
-                 NPARAMS(q), q);
-    if (!r) return yt_fail_db(x, "logging in");
-    bool reserved = rows_next(r);
-    rows_free(r);
-    if (!reserved) {
-        yt_param l[] = {PI(id)};
-        int64_t until = db_query_int(x->db, "SELECT locked_until FROM staff WHERE id = ?", 1, l, now + LOGIN_LOCK_MS);
-        return locked_out(x, (int)((until - now + 999) / 1000));
     }
     if (!crypto_pw_verify(hash, password) || !active)
         return yt_fail(x, YT_EAUTH, "password", "wrong username or password");
     *expires_at = now + SESSION_TTL_MS;
     *staff_id = id;
     if (db_begin(x->db) != 0) return yt_fail_db(x, "logging in");
-    yt_param s0[] = {PI(id)};
+    /* a success clears this address's count; the per-account count only drops by this attempt */
+    yt_param s0[] = {PT(pair)}, s1[] = {PT(account)};
     int64_t tid;
-    int rc = db_exec(x->db, "UPDATE staff SET failed_logins = 0, failed_since = 0, locked_until = 0 WHERE id = ?", 1, s0) < 0
+    int rc = db_exec(x->db, "DELETE FROM login_failures WHERE key = ?", 1, s0) < 0 ||
+                     db_exec(x->db, "UPDATE login_failures SET failures = failures - 1 WHERE key = ? AND failures > 0", 1, s1) < 0
                  ? yt_fail_db(x, "logging in")
                  : insert_token(x, id, "session", "login", "", *expires_at, token, &tid);
     return yt_finish(x, rc, "logging in");
+}
+
+int auth_unlock(yt_ctx *x, const char *username) {
+    char pair[YT_HASH_HEX], account[YT_HASH_HEX];
+    login_keys(username, NULL, pair, account);
+    yt_param p[] = {PT(account)};
+    return db_exec(x->db, "DELETE FROM login_failures WHERE account = ?", 1, p) < 0 ? yt_fail_db(x, "unlocking logins") : YT_OK;
 }
 
 int auth_resolve(yt_db *db, const char *token, yt_actor *out) {
@@ -190,11 +202,14 @@ int token_create(yt_ctx *x, int64_t staff_id, const char *name, uint32_t scopes,
 }
 
 int token_revoke(yt_ctx *x, int64_t id) {
-    /* Only the token's owner, or someone who manages staff, may revoke it. */
+    /* Only the token's holder, or someone who may manage that person (never a non-owner for an
+     * owner's token), revokes it; to anyone else the token does not exist. */
     yt_param p[] = {PI(id)};
-    int64_t owner = db_query_int(x->db, "SELECT staff_id FROM tokens WHERE id = ?", 1, p, -1);
-    if (owner < 0 || (owner != x->who->staff_id && !(x->who->perms & PERM_STAFF_WRITE)))
+    int64_t holder = db_query_int(x->db, "SELECT staff_id FROM tokens WHERE id = ?", 1, p, -1);
+    if (holder < 0 || (holder != x->who->staff_id && staff_check_manage(x, holder, NULL) != YT_OK)) {
+        if (x->err.code == YT_EINTERNAL) return x->err.code;
         return yt_fail(x, YT_ENOTFOUND, NULL, "no token with id %lld", (long long)id);
+    }
     yt_param q[] = {PI(now_ms()), PI(id)};
     if (db_begin(x->db) != 0) return yt_fail_db(x, "revoking a token");
     int rc = db_exec(x->db, "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", 2, q) < 0
@@ -203,12 +218,16 @@ int token_revoke(yt_ctx *x, int64_t id) {
     return yt_finish(x, rc, "revoking a token");
 }
 
-int token_list_json(yt_ctx *x, yt_jw *w) {
-    yt_param p[] = {PI(x->who->staff_id)};
-    yt_rows *r = db_query(x->db,
-                          "SELECT id, name, scopes, expires_at, revoked_at, created_at FROM tokens"
-                          " WHERE staff_id = ? AND kind = 'api' ORDER BY id DESC",
-                          1, p);
+int token_list_json(yt_ctx *x, yt_jw *w, int64_t staff_id, bool live_only) {
+    yt_param p[] = {PI(staff_id), PI(now_ms())};
+    yt_rows *r = live_only ? db_query(x->db,
+                                      "SELECT id, name, scopes, expires_at, revoked_at, created_at, kind FROM tokens"
+                                      " WHERE staff_id = ? AND revoked_at IS NULL AND expires_at > ? ORDER BY id DESC",
+                                      2, p)
+                           : db_query(x->db,
+                                      "SELECT id, name, scopes, expires_at, revoked_at, created_at, kind FROM tokens"
+                                      " WHERE staff_id = ? AND kind = 'api' ORDER BY id DESC",
+                                      1, p);
     if (!r) return yt_fail_db(x, "listing tokens");
     char ts[40];
     jw_obj(w);
@@ -217,6 +236,7 @@ int token_list_json(yt_ctx *x, yt_jw *w) {
     while (rows_next(r)) {
         jw_obj(w);
         jw_kint(w, "id", rows_int(r, 0));
+        jw_kstr(w, "kind", rows_text(r, 6));
         jw_kstr(w, "name", rows_text(r, 1));
         jw_key(w, "scopes");
         uint32_t bits = 0;

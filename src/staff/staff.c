@@ -4,6 +4,7 @@
 #include "../base/text.h"
 #include "../base/timeutil.h"
 #include "../domain/audit.h"
+#include "auth.h"
 #include "roles.h"
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +14,12 @@
 static int check_password(yt_ctx *x, const char *pw) {
     if (utf8_chars(pw) < 8) return yt_fail(x, YT_EINVAL, "password", "must be at least 8 characters");
     if (strlen(pw) > 256) return yt_fail(x, YT_EINVAL, "password", "must be at most 256 bytes");
+    bool visible = false;
+    for (const unsigned char *p = (const unsigned char *)pw; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f) return yt_fail(x, YT_EINVAL, "password", "must not contain control characters");
+        if (*p != ' ') visible = true;
+    }
+    if (!visible) return yt_fail(x, YT_EINVAL, "password", "must not be only spaces");
     return YT_OK;
 }
 
@@ -42,6 +49,18 @@ static int check_within_actor(yt_ctx *x, const char *field, const yt_role *role)
     return YT_OK;
 }
 
+int staff_check_manage(yt_ctx *x, int64_t id, const char *field) {
+    yt_param p[] = {PI(id)};
+    yt_rows *r = db_query(x->db, "SELECT role FROM staff WHERE id = ?", 1, p);
+    if (!r) return yt_fail_db(x, "reading staff");
+    const yt_role *role = rows_next(r) ? role_find(rows_text(r, 0)) : NULL;
+    rows_free(r);
+    if (!role) return yt_fail(x, YT_ENOTFOUND, field, "no staff with id %lld", (long long)id);
+    if (!(x->who->perms & PERM_STAFF_WRITE))
+        return yt_fail(x, YT_EFORBIDDEN, field, "managing other people needs staff.write");
+    return check_within_actor(x, field, role);
+}
+
 int staff_create(yt_ctx *x, const staff_new *in, int64_t *id) {
     if (check_username(x, in->username) || check_password(x, in->password) || check_store(x, in->store_id))
         return x->err.code;
@@ -50,6 +69,7 @@ int staff_create(yt_ctx *x, const staff_new *in, int64_t *id) {
     if (check_within_actor(x, "role", role)) return x->err.code;
     const char *display = in->display_name && *in->display_name ? in->display_name : in->username;
     if (utf8_chars(display) > 64) return yt_fail(x, YT_EINVAL, "display_name", "must be at most 64 characters");
+    if (text_unreadable(display)) return yt_fail(x, YT_EINVAL, "display_name", "%s", text_unreadable(display));
     char hash[YT_PWHASH_LEN];
     if (!crypto_pw_hash(in->password, hash)) return yt_fail(x, YT_EINTERNAL, NULL, "cannot hash the password");
     int64_t now = now_ms();
@@ -74,10 +94,12 @@ int staff_create(yt_ctx *x, const staff_new *in, int64_t *id) {
 
 int staff_update(yt_ctx *x, int64_t id, const staff_patch *in) {
     yt_param pid[] = {PI(id)};
-    yt_rows *cur = db_query(x->db, "SELECT role FROM staff WHERE id = ?", 1, pid);
+    yt_rows *cur = db_query(x->db, "SELECT role, username FROM staff WHERE id = ?", 1, pid);
     if (!cur) return yt_fail_db(x, "updating staff");
     bool exists = rows_next(cur);
     const yt_role *current = exists ? role_find(rows_text(cur, 0)) : NULL;
+    char uname[64] = "";
+    if (exists) snprintf(uname, sizeof uname, "%s", rows_text(cur, 1));
     rows_free(cur);
     if (!exists) return yt_fail(x, YT_ENOTFOUND, NULL, "no staff with id %lld", (long long)id);
     if (current && check_within_actor(x, "id", current)) return x->err.code;
@@ -86,6 +108,8 @@ int staff_update(yt_ctx *x, int64_t id, const staff_patch *in) {
     if (next && check_within_actor(x, "role", next)) return x->err.code;
     if (in->display_name && (utf8_chars(in->display_name) < 1 || utf8_chars(in->display_name) > 64))
         return yt_fail(x, YT_EINVAL, "display_name", "must be 1 to 64 characters");
+    if (in->display_name && text_unreadable(in->display_name))
+        return yt_fail(x, YT_EINVAL, "display_name", "%s", text_unreadable(in->display_name));
     if (in->password && check_password(x, in->password)) return x->err.code;
     if (in->set_store && check_store(x, in->store_id)) return x->err.code;
     char hash[YT_PWHASH_LEN] = "";
@@ -100,18 +124,25 @@ int staff_update(yt_ctx *x, int64_t id, const staff_patch *in) {
                 "UPDATE staff SET display_name = COALESCE(?, display_name), role = COALESCE(?, role),"
                 " store_id = CASE WHEN ? = 1 THEN ? ELSE store_id END,"
                 " active = CASE WHEN ? >= 0 THEN ? ELSE active END,"
-                " pw_hash = COALESCE(?, pw_hash), failed_logins = 0, failed_since = 0, locked_until = 0, updated_at = ? WHERE id = ?",
+                " pw_hash = COALESCE(?, pw_hash), updated_at = ? WHERE id = ?",
                 NPARAMS(q), q) < 0) {
         db_rollback(x->db);
         return yt_fail_db(x, "updating staff");
     }
-    if (in->active == 0 || in->password) { /* a disabled account or a new password ends every session */
+    /* A token lives no longer than the access it was minted under: a new password, another role or a
+     * disabled account ends every session and API token of that person. A new password also forgets
+     * the failed logins counted against the account. */
+    bool role_changed = next && current && next != current;
+    if (in->active == 0 || in->password || role_changed) {
         yt_param r[] = {PI(now), PI(id)};
-        if (db_exec(x->db, "UPDATE tokens SET revoked_at = ? WHERE staff_id = ? AND revoked_at IS NULL AND kind = 'session'",
-                    2, r) < 0) {
+        if (db_exec(x->db, "UPDATE tokens SET revoked_at = ? WHERE staff_id = ? AND revoked_at IS NULL", 2, r) < 0) {
             db_rollback(x->db);
-            return yt_fail_db(x, "ending the sessions of a staff member");
+            return yt_fail_db(x, "ending the tokens of a staff member");
         }
+    }
+    if (in->password && auth_unlock(x, uname)) {
+        db_rollback(x->db);
+        return x->err.code;
     }
     yt_buf s = YT_BUF_INIT;
     yt_jw w;
@@ -189,6 +220,8 @@ bool staff_exists(yt_db *db, int64_t id) {
 int store_create(yt_ctx *x, const char *name, const char *city, int64_t *id) {
     if (utf8_chars(name) < 1 || utf8_chars(name) > 64) return yt_fail(x, YT_EINVAL, "name", "must be 1 to 64 characters");
     if (city && utf8_chars(city) > 64) return yt_fail(x, YT_EINVAL, "city", "must be at most 64 characters");
+    if (text_unreadable(name)) return yt_fail(x, YT_EINVAL, "name", "%s", text_unreadable(name));
+    if (city && text_unreadable(city)) return yt_fail(x, YT_EINVAL, "city", "%s", text_unreadable(city));
     yt_param p[] = {PT(name), PT(city ? city : ""), PI(now_ms())};
     if (db_begin(x->db) != 0) return yt_fail_db(x, "creating a store");
     *id = db_query_int(x->db, "INSERT INTO stores(name, city, created_at) VALUES(?,?,?) RETURNING id", 3, p, 0);

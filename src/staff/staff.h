@@ -22,6 +22,9 @@ typedef struct {
 } staff_patch;
 
 int staff_create(yt_ctx *x, const staff_new *in, int64_t *id);
+/* YT_OK when the actor may manage staff member id (holds staff.write and every permission of that
+ * person's role; only an owner manages an owner); else the error, naming field. */
+int staff_check_manage(yt_ctx *x, int64_t id, const char *field);
 int staff_update(yt_ctx *x, int64_t id, const staff_patch *in);
 int staff_write_json(yt_ctx *x, yt_jw *w, int64_t id);
 int staff_list_json(yt_ctx *x, yt_jw *w);

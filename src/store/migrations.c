@@ -79,6 +79,12 @@ static const migration sqlite_migrations[] = {
      "DROP TABLE events;"
      "ALTER TABLE events_new RENAME TO events;"
      "CREATE INDEX events_customer ON events(customer_id, at, id);"},
+    /* failed logins, keyed by a keyed hash of the username and client address (and of the username
+     * alone, for the slower per-account limit): known and unknown usernames are counted alike */
+    {6,
+     "CREATE TABLE login_failures(key TEXT PRIMARY KEY, account TEXT NOT NULL, failures INTEGER NOT NULL,"
+     "  since INTEGER NOT NULL, locked_until INTEGER NOT NULL) STRICT;"
+     "CREATE INDEX login_failures_account ON login_failures(account);"},
 };
 
 static const migration pg_migrations[] = {
@@ -147,6 +153,10 @@ static const migration pg_migrations[] = {
      "ALTER TABLE events ADD COLUMN source_id BIGINT NOT NULL DEFAULT 0;"
      "ALTER TABLE events DROP CONSTRAINT events_key_key;"
      "ALTER TABLE events ADD CONSTRAINT events_source_key UNIQUE (source_id, key);"},
+    {6,
+     "CREATE TABLE login_failures(key TEXT PRIMARY KEY, account TEXT NOT NULL, failures BIGINT NOT NULL,"
+     "  since BIGINT NOT NULL, locked_until BIGINT NOT NULL);"
+     "CREATE INDEX login_failures_account ON login_failures(account);"},
 };
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))

@@ -10,8 +10,8 @@ int tag_name_check(yt_ctx *x, const char *field, const char *name) {
     if (!name) return yt_fail(x, YT_EINVAL, field, "is required");
     size_t n = utf8_chars(name);
     if (n < 1 || n > 32) return yt_fail(x, YT_EINVAL, field, "must be 1 to 32 characters");
-    for (const char *p = name; *p; p++)
-        if ((unsigned char)*p < 0x20 || *p == 0x7f) return yt_fail(x, YT_EINVAL, field, "must not contain control characters");
+    const char *why = text_unreadable(name);
+    if (why) return yt_fail(x, YT_EINVAL, field, "%s", why);
     if (name[0] == ' ' || name[strlen(name) - 1] == ' ')
         return yt_fail(x, YT_EINVAL, field, "must not start or end with a space");
     return YT_OK;

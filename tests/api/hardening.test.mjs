@@ -109,8 +109,10 @@ describe('masked phones cannot be found by creating customers either', () => {
   });
   test('a guide probing phones through events is limited too', async () => {
     const g = await makeStaff(api, admin, 'guide');
-    const events = Array.from({ length: 30 }, () => ({ customer: { phone: uniqPhone() }, type: 'checkin' }));
-    assertProblem(await as(g.token)('POST', '/api/v1/events', { events }), 429);
+    const batch = (n) => Array.from({ length: n }, () => ({ customer: { phone: uniqPhone() }, type: 'checkin' }));
+    assertProblem(await as(g.token)('POST', '/api/v1/events', { events: batch(30) }), 403, 'more than the budget at once');
+    expectStatus(await as(g.token)('POST', '/api/v1/events', { events: batch(15) }), 200);
+    assertProblem(await as(g.token)('POST', '/api/v1/events', { events: batch(10) }), 429);
   });
 });
 

@@ -54,6 +54,12 @@ describe('OpenAPI document', () => {
     assert.match(text, /^ {4}bearer:\n {6}type: http\n {6}scheme: bearer/m, 'bearer security scheme');
   });
 
+  test('a standard validator accepts it (@apidevtools/swagger-parser)', async () => {
+    const { default: SwaggerParser } = await import('@apidevtools/swagger-parser');
+    const api = await SwaggerParser.validate(DOC);
+    assert.equal(api.openapi.slice(0, 3), '3.1');
+  });
+
   test('every $ref resolves to a schema, parameter or response in components', () => {
     const defined = new Set();
     let section = null;
@@ -99,7 +105,7 @@ describe('OpenAPI document', () => {
     const required = [
       'POST /api/v1/auth/login', 'POST /api/v1/auth/logout', 'GET /api/v1/me',
       'GET /api/v1/tokens', 'POST /api/v1/tokens', 'DELETE /api/v1/tokens/{id}',
-      'GET /api/v1/staff', 'POST /api/v1/staff', 'PATCH /api/v1/staff/{id}', 'GET /api/v1/stores', 'POST /api/v1/stores',
+      'GET /api/v1/staff', 'POST /api/v1/staff', 'PATCH /api/v1/staff/{id}', 'GET /api/v1/staff/{id}/tokens', 'GET /api/v1/stores', 'POST /api/v1/stores',
       'GET /api/v1/customers', 'POST /api/v1/customers', 'GET /api/v1/customers/{id}', 'PATCH /api/v1/customers/{id}',
       'POST /api/v1/customers/{id}/identities', 'POST /api/v1/customers/{id}/merge', 'POST /api/v1/customers/{id}/tags',
       'DELETE /api/v1/customers/{id}/tags/{name}', 'POST /api/v1/customers/bulk/tags', 'POST /api/v1/customers/bulk/transfer',

@@ -138,3 +138,34 @@ export async function makeStaff(apiFn, adminToken, role, extra = {}) {
   expectStatus(lr, 200, `login ${role}`);
   return { staff: r.json, token: lr.json.token, password, username };
 }
+
+/**
+ * rawHttp(baseUrl, head, {body, timeoutMs}) sends bytes as they are (no client library to tidy them):
+ * head is the request line and headers without the final blank line; body (string or Buffer) follows.
+ * Resolves when the server closes the connection or timeoutMs passes:
+ * {status, text, closed (by the server), ms (until the first response byte, or null)}.
+ */
+export function rawHttp(baseUrl, head, { body, timeoutMs = 5000 } = {}) {
+  return new Promise(async (resolve) => {
+    const net = await import('node:net');
+    const u = new URL(baseUrl);
+    const s = net.connect(Number(u.port), u.hostname);
+    const t0 = Date.now();
+    let text = '', first = null, done = false;
+    const finish = (closed) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      s.destroy();
+      const m = /^HTTP\/1\.[01] (\d{3})/.exec(text);
+      resolve({ status: m ? Number(m[1]) : 0, text, closed, ms: first });
+    };
+    const timer = setTimeout(() => finish(false), timeoutMs);
+    s.on('data', (d) => { if (first === null) first = Date.now() - t0; text += d.toString('latin1'); });
+    s.on('end', () => finish(true));
+    s.on('close', () => finish(true));
+    s.on('error', () => finish(true));
+    s.write(`${head}\r\n\r\n`);
+    if (body !== undefined) s.write(body);
+  });
+}
