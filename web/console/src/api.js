@@ -58,6 +58,13 @@ function describe(status, problem, retryAfter) {
   return problem.detail ? `${kind}：${problem.detail}` : kind
 }
 
+// The message shown for an ApiError (the same words as its toast), for showing it again inside a dialog.
+export function errorText(err) {
+  if (!(err instanceof ApiError)) return String((err && err.message) || err || '')
+  if (err.status === 0) return i18n.global.t('common.networkError')
+  return describe(err.status, err.problem)
+}
+
 // Turns a failed response into an ApiError: 401 clears the session, others show a message unless silent.
 function failure(res, path, problem, opts) {
   if (res.status === 401 && path !== '/auth/login') {

@@ -99,7 +99,26 @@ export default {
   staff: {
     title: 'Staff', username: 'Username', displayName: 'Display name', role: 'Role', store: 'Store',
     active: 'Active', password: 'Initial password', newStaff: 'New staff member', passwordHint: 'At least 8 characters',
-    usernameRequired: 'Enter a username', passwordShort: 'Password must be at least 8 characters'
+    usernameRequired: 'Enter a username', passwordShort: 'Password must be at least 8 characters', tokens: 'Tokens',
+    deactivateTitle: 'Deactivate staff member',
+    deactivateConfirm: 'Deactivating "{name}" ends all of their sessions and API tokens at once; reactivating brings none back. Deactivate?',
+    deactivateButton: 'Deactivate'
+  },
+  tokens: {
+    title: 'Tokens of {name}',
+    hint: 'The live sessions and API tokens of this person. A new password, another role or a deactivation ends all of their sessions and API tokens.',
+    kind: 'Kind', session: 'Session', api: 'API token', name: 'Name', loginName: 'Console sign-in', scopes: 'Scopes',
+    roleScopes: 'All permissions of the role', createdAt: 'Created', expiresAt: 'Expires', revoke: 'Revoke',
+    revokeTitle: 'Revoke token',
+    revokeConfirm: 'Revoke the {kind} "{name}" (#{id})? Requests that use it are refused at once. This cannot be undone.',
+    revokeOwnSession: 'This is one of your own sessions; if it is this browser\'s, you will have to sign in again.',
+    revoked: 'Revoked', empty: 'No live tokens', loadFailed: 'Could not read the tokens'
+  },
+  permission: {
+    customers_read: 'Read customers', customers_write: 'Change customers', pii_read: 'Full phones and emails',
+    tags_write: 'Tag customers', events_write: 'Send events', staff_read: 'Read staff', staff_write: 'Manage staff',
+    audit_read: 'Read the audit log', tokens_write: 'Create API tokens', import_run: 'Run imports',
+    stores_write: 'Manage stores', tags_manage: 'Manage the tag list'
   },
   role: {
     owner: 'Owner', admin: 'Admin', operator: 'Operator', editor: 'Editor', guide: 'Guide', service: 'Service',

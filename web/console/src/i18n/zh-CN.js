@@ -96,7 +96,22 @@ export default {
   staff: {
     title: '员工', username: '用户名', displayName: '显示名称', role: '角色', store: '门店', active: '启用',
     password: '初始密码', newStaff: '新建员工', passwordHint: '至少 8 位', usernameRequired: '请输入用户名',
-    passwordShort: '密码至少 8 位'
+    passwordShort: '密码至少 8 位', tokens: '令牌',
+    deactivateTitle: '停用员工', deactivateConfirm: '停用“{name}”后，此人的全部登录会话和 API 令牌会立即失效，重新启用也不会恢复。确定停用吗？',
+    deactivateButton: '停用'
+  },
+  tokens: {
+    title: '{name} 的令牌', hint: '这里列出此人当前有效的登录会话和 API 令牌。设置新密码、更换角色或停用账号，都会结束此人的全部会话和 API 令牌。',
+    kind: '类型', session: '会话', api: 'API 令牌', name: '名称', loginName: '控制台登录', scopes: '权限范围',
+    roleScopes: '角色全部权限', createdAt: '创建时间', expiresAt: '过期时间', revoke: '撤销',
+    revokeTitle: '撤销令牌', revokeConfirm: '撤销{kind}“{name}”（#{id}）后，使用它的请求会立即被拒绝。此操作不可撤销，确定撤销吗？',
+    revokeOwnSession: '这是你自己的登录会话，如果正是当前浏览器的会话，撤销后需要重新登录。',
+    revoked: '已撤销', empty: '没有有效的令牌', loadFailed: '无法读取令牌'
+  },
+  permission: {
+    customers_read: '查看客户', customers_write: '修改客户', pii_read: '查看完整手机号和邮箱', tags_write: '给客户打标签',
+    events_write: '写入行为', staff_read: '查看员工', staff_write: '管理员工', audit_read: '查看审计日志',
+    tokens_write: '创建 API 令牌', import_run: '导入数据', stores_write: '管理门店', tags_manage: '管理标签列表'
   },
   role: {
     owner: '所有者', admin: '管理员', operator: '运营', editor: '编辑', guide: '导购', service: '客服',
