@@ -54,3 +54,7 @@ if command -v wrk >/dev/null 2>&1; then
   echo "{\"bench\":\"lookup_by_phone_wrk_c16\",\"result\":$r}"
 fi
 echo "{\"bench\":\"lookup_by_phone_node_c16\",\"result\":$(node bench/lookup.mjs "http://127.0.0.1:$PORT" "$TOKEN" "$TMP/phones.txt" 20000 16)}"
+
+# 6. small writes during a 600k-row order import through the API (new servers on fresh SQLite databases):
+#    baseline = the writer held for the whole import (YT_IMPORT_HOLD_WRITER=1), shared = handed off per chunk
+node bench/import_contention.mjs "$BIN" "$TMP" $((PORT + 10)) 600000 20

@@ -6,7 +6,7 @@
 #include "importer.h"
 
 #define IMPORT_CHUNK_ROWS 1000
-#define IMPORT_CHUNK_MS 50
+#define IMPORT_CHUNK_MS 20
 
 typedef struct {
     yt_ctx *x;
