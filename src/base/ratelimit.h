@@ -1,4 +1,5 @@
-/* Fixed-window rate limiter keyed by a string (client IP, token id, username): N requests per window. */
+/* Rate limiter keyed by a string (client IP, token id, person): N requests per window, as a token bucket
+ * (N at once, then one every window/N). */
 #ifndef YT_RATELIMIT_H
 #define YT_RATELIMIT_H
 #include <stdbool.h>

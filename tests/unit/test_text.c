@@ -5,6 +5,7 @@
 #include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "base/json.h"
 #include "base/ratelimit.h"
 #include "base/text.h"
@@ -119,7 +120,16 @@ static void ratelimit_counts_per_key_and_window(void **state) {
     assert_true(ratelimit_take(rl, "guide.zhang", &retry)); /* another key has its own budget */
     assert_false(ratelimit_take_n(rl, "guide.zhang", 2, &retry)); /* all or nothing: one left, two asked */
     assert_true(ratelimit_take_n(rl, "guide.zhang", 1, &retry));
+    assert_false(ratelimit_take_n(rl, "guide.wu", 3, &retry)); /* more than the whole budget: never */
     ratelimit_free(rl);
+    /* a bucket: the budget at once, then one every window/limit, with no boundary that reopens it */
+    yt_ratelimit *b = ratelimit_new(4, 400);
+    for (int i = 0; i < 4; i++) assert_true(ratelimit_take(b, "k", &retry));
+    assert_false(ratelimit_take(b, "k", &retry));
+    usleep(130 * 1000); /* one cost (100 ms) has refilled, not two */
+    assert_true(ratelimit_take(b, "k", &retry));
+    assert_false(ratelimit_take(b, "k", &retry));
+    ratelimit_free(b);
     yt_ratelimit *off = ratelimit_new(0, 60000);
     for (int i = 0; i < 100; i++) assert_true(ratelimit_take(off, "k", &retry));
     ratelimit_free(off);
