@@ -110,7 +110,7 @@ export default {
     kind: 'Kind', session: 'Session', api: 'API token', name: 'Name', loginName: 'Console sign-in', scopes: 'Scopes',
     roleScopes: 'All permissions of the role', createdAt: 'Created', expiresAt: 'Expires', revoke: 'Revoke',
     revokeTitle: 'Revoke token',
-    revokeConfirm: 'Revoke the {kind} "{name}" (#{id})? Requests that use it are refused at once. This cannot be undone.',
+    revokeConfirm: 'Revoke {kind} "{name}" (#{id})? Requests that use it are refused at once. This cannot be undone.',
     revokeOwnSession: 'This is one of your own sessions; if it is this browser\'s, you will have to sign in again.',
     revoked: 'Revoked', empty: 'No live tokens', loadFailed: 'Could not read the tokens'
   },

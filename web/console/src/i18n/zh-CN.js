@@ -101,10 +101,10 @@ export default {
     deactivateButton: '停用'
   },
   tokens: {
-    title: '{name} 的令牌', hint: '这里列出此人当前有效的登录会话和 API 令牌。设置新密码、更换角色或停用账号，都会结束此人的全部会话和 API 令牌。',
+    title: '{name}的令牌', hint: '这里列出此人当前有效的登录会话和 API 令牌。设置新密码、更换角色或停用账号，都会结束此人的全部会话和 API 令牌。',
     kind: '类型', session: '会话', api: 'API 令牌', name: '名称', loginName: '控制台登录', scopes: '权限范围',
     roleScopes: '角色全部权限', createdAt: '创建时间', expiresAt: '过期时间', revoke: '撤销',
-    revokeTitle: '撤销令牌', revokeConfirm: '撤销{kind}“{name}”（#{id}）后，使用它的请求会立即被拒绝。此操作不可撤销，确定撤销吗？',
+    revokeTitle: '撤销令牌', revokeConfirm: '{kind}“{name}”（#{id}）撤销后，使用它的请求会立即被拒绝，且无法恢复。确定撤销吗？',
     revokeOwnSession: '这是你自己的登录会话，如果正是当前浏览器的会话，撤销后需要重新登录。',
     revoked: '已撤销', empty: '没有有效的令牌', loadFailed: '无法读取令牌'
   },
