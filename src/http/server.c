@@ -312,11 +312,18 @@ static enum MHD_Result count_content_length(void *cls, enum MHD_ValueKind kind, 
     return MHD_YES;
 }
 
-/* True when a body follows the head (a length above zero, or chunked). */
-static bool body_follows(struct MHD_Connection *c) {
+/* A refused request whose body is small is read to its end and thrown away, so the answer goes back on
+ * a connection that stays open; a larger (or chunked) one is answered at once and the connection closed
+ * rather than read, and so is any whose client waits for "100 Continue" before it sends. */
+#define DISCARD_MAX (4u << 20)
+
+static bool answer_before_body(struct MHD_Connection *c) {
     const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-    if (cl && strtoull(cl, NULL, 10) > 0) return true;
-    return MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL;
+    const char *te = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+    const char *expect = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_EXPECT);
+    unsigned long long len = cl ? strtoull(cl, NULL, 10) : 0;
+    if (!te && len == 0) return false; /* no body: answered on the last call, the connection kept */
+    return te || len > DISCARD_MAX || (expect && strcasecmp(expect, "100-continue") == 0);
 }
 
 static void set_early(conn_state *st, int status, const char *field, const char *detail) {
@@ -402,11 +409,11 @@ static enum MHD_Result first_call(http_daemon *d, struct MHD_Connection *c, cons
         snprintf(r->client_ip, sizeof r->client_ip, "%s", st->ip);
         snprintf(r->request_id, sizeof r->request_id, "%s", st->request_id);
         st->admitted = api_admit(r);
-        if (!st->admitted && body_follows(c)) {
+        if (!st->admitted && answer_before_body(c)) {
             st->close_after = true;
             return req_answer(c, st);
         }
-    } else if (st->early_status && body_follows(c)) {
+    } else if (st->early_status && answer_before_body(c)) {
         st->close_after = true;
         return early_answer(c, st);
     }
@@ -425,7 +432,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return first_call(d, c, url, method, st);
     }
     if (*upload_size) {
-        if (!st->early_status && !st->answered) {
+        bool refused = st->early_status || st->answered || (st->route && !st->admitted);
+        if (!refused) {
             if (!st->route || st->received + *upload_size > st->limit) {
                 set_early(st, st->route ? 413 : 400, "body",
                           st->route ? "the body is larger than this route accepts" : "unexpected body");

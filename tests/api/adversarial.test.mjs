@@ -64,6 +64,15 @@ describe('finding 2: a body is refused before it is read', () => {
     }
   });
 
+  test('a small refused body is read and dropped, and the connection stays open for the next request', async () => {
+    const body = JSON.stringify({ name: '无令牌' });
+    const second = ['GET /healthz HTTP/1.1', host(), 'Connection: close'].join('\r\n');
+    const r = await rawHttp(base, ['POST /api/v1/customers HTTP/1.1', host(), 'Content-Type: application/json',
+      `Content-Length: ${Buffer.byteLength(body)}`].join('\r\n'), { body: `${body}${second}\r\n\r\n`, timeoutMs: 3000 });
+    assert.equal(r.status, 401, r.text);
+    assert.match(r.text, /HTTP\/1\.1 200[^]*"status":"ok"/, 'the second request on the same connection was answered');
+  });
+
   test('a 300 MB login body is refused 413 before it is sent', async () => {
     const r = await rawHttp(base, ['POST /api/v1/auth/login HTTP/1.1', host(), 'Content-Type: application/json',
       'Content-Length: 300000000'].join('\r\n'), { body: '{"username":"admin",', timeoutMs: 3000 });
