@@ -13,7 +13,6 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
-#include <time.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -234,34 +233,6 @@ static void json_hooks_install(void) {
     cJSON_InitHooks(&h);
 }
 
-/* At most JSON_LARGE_AT_ONCE bodies over API_BODY_LIMIT are parsed and handled at once; others wait
- * their turn (up to JSON_LARGE_WAIT_MS, then 503), so four 16 MiB batches cannot all be in memory. */
-#define JSON_LARGE_AT_ONCE 2
-#define JSON_LARGE_WAIT_MS 10000
-static pthread_mutex_t large_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t large_cv = PTHREAD_COND_INITIALIZER;
-static int large_running;
-
-static bool large_enter(void) {
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += JSON_LARGE_WAIT_MS / 1000;
-    pthread_mutex_lock(&large_mu);
-    int rc = 0;
-    while (large_running >= JSON_LARGE_AT_ONCE && rc == 0) rc = pthread_cond_timedwait(&large_cv, &large_mu, &until);
-    bool ok = large_running < JSON_LARGE_AT_ONCE;
-    if (ok) large_running++;
-    pthread_mutex_unlock(&large_mu);
-    return ok;
-}
-
-static void large_leave(void) {
-    pthread_mutex_lock(&large_mu);
-    large_running--;
-    pthread_cond_signal(&large_cv);
-    pthread_mutex_unlock(&large_mu);
-}
-
 static int cmp_key(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
 
 /* The first key that appears twice in one object anywhere in v, or NULL. Small objects are compared
@@ -343,18 +314,11 @@ static void dispatch(yt_req *r);
 
 void api_dispatch(yt_req *r) {
     r->x.db = store_db(r->store); /* checks and parsing read only; a writer is taken just for the handler */
-    bool large = r->body_len > API_BODY_LIMIT;
-    if (large && !large_enter()) {
-        snprintf(r->retry_after, sizeof r->retry_after, "1");
-        api_problem(r, 503, "body", "too many large bodies at once; try again");
-        return;
-    }
     dispatch(r);
     if (r->json) {
         cJSON_Delete(r->json);
         r->json = NULL;
     }
-    if (large) large_leave();
 }
 
 /* Runs the handler on the right connection: requests that write hold the shared writer (SQLite) only

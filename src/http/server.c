@@ -57,6 +57,7 @@ typedef struct {
     yt_req req;                  /* admitted on the first call (token, permission, type), run on the last */
     bool admitted;
     bool close_after;            /* answered before the body was read: close rather than read it */
+    struct body_gate *gate;      /* the gate this request holds a place in until it completes, or NULL */
     char request_id[24];
     char ip[64];                 /* the client's address (through a trusted proxy: from X-Forwarded-For) */
     char method[12];
@@ -79,6 +80,39 @@ typedef struct head_watch {
 } head_watch;
 
 static _Atomic uint64_t request_counter;
+
+/* Bodies that cannot be held in a small buffer are let in a few at a time, from the head on (so they are
+ * neither spooled nor buffered while waiting) until the request completes: CSV uploads, whose import
+ * keeps a worker thread for its whole run, one at a time; JSON bodies over 1 MiB (event batches), whose
+ * buffer and parse take up to some 13 times their size, two at a time. Others are refused at once with
+ * Retry-After. */
+typedef struct body_gate {
+    _Atomic int in;
+    int max;
+    int status;
+    const char *retry_after, *detail;
+} body_gate;
+static body_gate upload_gate = {0, 1, 429, "10", "another import is running on this server; try again when it has finished"};
+static body_gate large_gate = {0, 2, 503, "1", "too many large bodies at once; try again"};
+
+static bool gate_enter(conn_state *st, body_gate *g) {
+    if (st->gate == g) return true;
+    if (atomic_fetch_add(&g->in, 1) >= g->max) {
+        atomic_fetch_sub(&g->in, 1);
+        st->early_status = g->status;
+        st->early_field = NULL;
+        st->early_detail = g->detail;
+        snprintf(st->retry_after, sizeof st->retry_after, "%s", g->retry_after);
+        return false;
+    }
+    st->gate = g;
+    return true;
+}
+
+static void gate_leave(conn_state *st) {
+    if (st->gate) atomic_fetch_sub(&st->gate->in, 1);
+    st->gate = NULL;
+}
 
 bool http_parse_listen(const char *s, http_config *cfg) {
     const char *colon = strrchr(s, ':');
@@ -413,7 +447,11 @@ static enum MHD_Result first_call(http_daemon *d, struct MHD_Connection *c, cons
             st->close_after = true;
             return req_answer(c, st);
         }
-    } else if (st->early_status && answer_before_body(c)) {
+        const char *len = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (st->admitted && (st->route->flags & ROUTE_UPLOAD)) gate_enter(st, &upload_gate);
+        else if (st->admitted && len && strtoull(len, NULL, 10) > API_BODY_LIMIT) gate_enter(st, &large_gate);
+    }
+    if (st->early_status && answer_before_body(c)) {
         st->close_after = true;
         return early_answer(c, st);
     }
@@ -437,6 +475,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             if (!st->route || st->received + *upload_size > st->limit) {
                 set_early(st, st->route ? 413 : 400, "body",
                           st->route ? "the body is larger than this route accepts" : "unexpected body");
+                buf_free(&st->body);
+            } else if (st->received + *upload_size > API_BODY_LIMIT && !(st->route->flags & ROUTE_UPLOAD) &&
+                       !gate_enter(st, &large_gate)) { /* a chunked body that grew past 1 MiB */
                 buf_free(&st->body);
             } else if (st->route->flags & ROUTE_UPLOAD) {
                 if (!st->spool) st->spool = tmpfile();
@@ -529,6 +570,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
     buf_free(&b);
     buf_free(&st->body);
     req_free(st);
+    gate_leave(st);
     if (st->spool) fclose(st->spool);
     free(st);
     *con_cls = NULL;

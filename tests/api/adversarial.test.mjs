@@ -168,6 +168,33 @@ describe('finding 6: JSON memory is bounded by the body', () => {
       assert.ok(hwm < 400 * 1024 * 1024, `peak memory ${(hwm / 1048576).toFixed(0)} MiB`);
     }
   });
+  test('two large bodies at a time, one upload at a time, the rest refused from the head', async () => {
+    const net = await import('node:net');
+    const u = new URL(base);
+    const hold = (head) => new Promise((resolve) => {
+      const sock = net.connect(Number(u.port), u.hostname, () => { sock.write(`${head}\r\n\r\n{"events":[`); setTimeout(() => resolve(sock), 300); });
+      sock.on('error', () => {});
+    });
+    const events = (len) => ['POST /api/v1/events HTTP/1.1', host(), 'Content-Type: application/json',
+      `Authorization: Bearer ${admin}`, `Content-Length: ${len}`].join('\r\n');
+    const upload = (len) => ['POST /api/v1/import/orders HTTP/1.1', host(), 'Content-Type: text/csv',
+      `Authorization: Bearer ${admin}`, `Content-Length: ${len}`].join('\r\n');
+    const a = await hold(events(8 << 20)), b = await hold(events(8 << 20)), up = await hold(upload(8 << 20));
+    try {
+      const third = await rawHttp(base, events(8 << 20), { timeoutMs: 3000 });
+      assert.equal(third.status, 503, third.text);
+      assert.match(third.text, /retry-after: 1/i);
+      const second = await rawHttp(base, upload(8 << 20), { timeoutMs: 3000 });
+      assert.equal(second.status, 429, second.text);
+      expectStatus(await as(admin)('POST', '/api/v1/events', { events: [{ customer: { unionid: uniq('s') }, type: 'checkin' }] }), 200, 'small bodies pass');
+    } finally {
+      for (const s2 of [a, b, up]) s2.destroy();
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    const again = await rawHttp(base, events(8 << 20), { body: '{"events":', timeoutMs: 1500 });
+    assert.notEqual(again.status, 503, 'the places are given back when the connections end');
+  });
+
   test('a full batch of 10,000 ordinary events is still accepted', { timeout: 60000 }, async () => {
     const events = Array.from({ length: 10000 }, (_, i) => ({
       customer: { external_userid: `wm-${uniq('e')}-${i}` }, type: 'page_viewed', time: '2026-11-30T08:00:00+08:00',
