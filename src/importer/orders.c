@@ -151,6 +151,7 @@ static int cmp_id(const void *a, const void *b) {
 /* Buyers become customers, and repeat buyers repeat customers (never lowering a stage): for the customers
  * in l (sorted here, each once), LIFECYCLE_BATCH ids a statement; l is emptied. */
 static int update_lifecycles(yt_ctx *x, const char *platform, id_list *l) {
+    if (l->n == 0) return YT_OK;
     qsort(l->ids, l->n, sizeof *l->ids, cmp_id);
     yt_param p[LIFECYCLE_BATCH + 1];
     size_t i = 0;
