@@ -5,7 +5,7 @@
 #define YT_IMPORT_CHUNK_H
 #include "importer.h"
 
-#define IMPORT_CHUNK_ROWS 1000
+#define IMPORT_CHUNK_ROWS 250
 #define IMPORT_CHUNK_MS 20
 
 typedef struct {

@@ -41,7 +41,7 @@ typedef struct {
 
 /* Parses "field=column,field=column" over the defaults (the CDNOW names). Returns false with the bad pair. */
 bool order_map_parse(const char *spec, order_map *m, char *bad, size_t badsz, char *storage, size_t storagesz);
-/* Streams the CSV from f into orders; idempotent on re-run. Commits in chunks (1,000 rows or 20 ms of work);
+/* Streams the CSV from f into orders; idempotent on re-run. Commits in chunks (250 rows or 20 ms of work);
  * a name must pass the customer name rule, or its line is skipped with an error. Writes on x->db. */
 int import_orders(yt_ctx *x, FILE *f, const char *platform, const order_map *m, import_summary *s,
                   import_progress progress, void *progress_ctx);
