@@ -132,7 +132,7 @@ bool api_paging(yt_req *r, int *limit, int64_t *cursor) {
 
 static bool type_error(yt_req *r, const char *key, const char *want) {
     char d[160];
-    snprintf(d, sizeof d, "%s must be %s", key, want);
+    snprintf(d, sizeof d, "%.*s must be %s", utf8_fit(key, 100), key, want);
     api_problem(r, 400, key, d);
     return false;
 }
@@ -199,9 +199,11 @@ bool body_str_array(yt_req *r, const cJSON *obj, const char *key, const char ***
     const cJSON *it;
     cJSON_ArrayForEach(it, v) {
         if (!cJSON_IsString(it)) {
-            char f[96];
-            snprintf(f, sizeof f, "%s[%d]", key, i);
-            return type_error(r, f, "a string");
+            yt_buf f = YT_BUF_INIT;
+            buf_printf(&f, "%s[%d]", key, i);
+            const char *field = arena_strdup(&r->arena, f.p);
+            buf_free(&f);
+            return type_error(r, field, "a string");
         }
         (*out)[i++] = it->valuestring;
     }
@@ -217,7 +219,7 @@ bool body_only(yt_req *r, const cJSON *obj, const char *const *allowed) {
             if (strcmp(*a, it->string) == 0) ok = true;
         if (!ok) {
             char d[200];
-            snprintf(d, sizeof d, "unknown field '%.64s'", it->string);
+            snprintf(d, sizeof d, "unknown field '%.*s'", utf8_fit(it->string, 64), it->string);
             api_problem(r, 400, it->string, d);
             return false;
         }

@@ -10,6 +10,7 @@
 #include "../customer/customer.h"
 #include "../staff/auth.h"
 #include <malloc.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -235,9 +236,15 @@ static void json_hooks_install(void) {
 
 static int cmp_key(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
 
-/* The first key that appears twice in one object anywhere in v, or NULL. Small objects are compared
- * pairwise, large ones sorted, so a body of one huge object costs n log n. */
-static const char *duplicate_key(const cJSON *v) {
+/* The first member of v that cannot be taken as sent, named by its key (an array's items by the array's):
+ * a key that appears twice in one object (*why "appears twice in one object"; small objects are compared
+ * pairwise, large ones sorted, so one huge object costs n log n), or a number too large for a double,
+ * which would be kept as null (*why "is a number too large to keep"). NULL when there is none. */
+static const char *bad_member(const cJSON *v, const char *name, const char **why) {
+    if (cJSON_IsNumber(v) && !isfinite(v->valuedouble)) {
+        *why = "is a number too large to keep";
+        return name ? name : "body";
+    }
     if (!cJSON_IsObject(v) && !cJSON_IsArray(v)) return NULL;
     const cJSON *m;
     if (cJSON_IsObject(v)) {
@@ -257,11 +264,14 @@ static const char *duplicate_key(const cJSON *v) {
                 if (strcmp(keys[i - 1], keys[i]) == 0) dup = keys[i];
             free(keys);
         }
-        if (dup) return dup;
+        if (dup) {
+            *why = "appears twice in one object";
+            return dup;
+        }
     }
     cJSON_ArrayForEach(m, v) {
-        const char *dup = duplicate_key(m);
-        if (dup) return dup;
+        const char *bad = bad_member(m, cJSON_IsObject(v) ? m->string : name, why);
+        if (bad) return bad;
     }
     return NULL;
 }
@@ -300,11 +310,11 @@ bool api_parse_json_body(yt_req *r) {
         api_problem(r, 400, "body", "the body must be a JSON object");
         return false;
     }
-    const char *dup = duplicate_key(r->json);
-    if (dup) {
+    const char *why, *bad = bad_member(r->json, NULL, &why);
+    if (bad) {
         char detail[160];
-        snprintf(detail, sizeof detail, "the key \"%.100s\" appears twice in one object", dup);
-        api_problem(r, 400, dup, detail);
+        snprintf(detail, sizeof detail, "\"%.*s\" %s", utf8_fit(bad, 100), bad, why);
+        api_problem(r, 400, bad, detail);
         return false;
     }
     return true;

@@ -67,8 +67,24 @@ bool phone_normalize(const char *in, char *out, size_t outsz) {
 
 void phone_mask(const char *phone, char *out, size_t outsz) {
     size_t n = strlen(phone);
-    if (n < 8) { snprintf(out, outsz, "****"); return; }
-    snprintf(out, outsz, "%.3s****%s", phone, phone + n - 4);
+    size_t front = 3, back = 4; /* a mainland mobile: 138****1234 */
+    if (n < 11) {               /* shorter numbers keep fewer digits, so at least four stay hidden */
+        size_t keep = n > 4 ? n - 4 : 0;
+        front = keep / 2;
+        back = keep - front;
+    }
+    snprintf(out, outsz, "%.*s****%s", (int)front, phone, phone + n - back);
+}
+
+int utf8_fit(const char *s, int max) {
+    int n = 0;
+    while (s[n] && n < max) {
+        unsigned char c = (unsigned char)s[n];
+        int len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        if (n + len > max) break;
+        n += len;
+    }
+    return n;
 }
 
 bool money_to_fen(const char *s, int64_t *fen) {

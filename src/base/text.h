@@ -11,12 +11,15 @@ bool utf8_valid(const char *s, size_t n);
  * contain control characters", or invisible or direction-changing characters: zero-width spaces and
  * joiners, bidirectional overrides and isolates, the byte order mark, soft hyphens). s is valid UTF-8. */
 const char *text_unreadable(const char *s);
+/* How many bytes of s (valid UTF-8) fit in max without cutting a character: for "%.*s". */
+int utf8_fit(const char *s, int max);
 /* Number of code points in a valid UTF-8 string. */
 size_t utf8_chars(const char *s);
 /* Normalises a phone number into out (digits, optional leading '+86' dropped for mainland numbers).
  * Returns false when it is not a plausible phone number (6..20 digits). */
 bool phone_normalize(const char *in, char *out, size_t outsz);
-/* Writes the masked form "138****1234" (first 3, last 4 kept) into out. */
+/* Writes the masked form "138****1234" (first 3, last 4 kept) into out; a number shorter than 11 digits
+ * keeps fewer, so at least four digits are always hidden. */
 void phone_mask(const char *phone, char *out, size_t outsz);
 /* Parses a decimal money amount ("11.77", "-3", "1,234.5") into integer fen, exactly.
  * Returns false for more than two decimals (unless zeros), junk or overflow. */

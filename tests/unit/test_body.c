@@ -69,7 +69,13 @@ static void duplicate_keys_are_named(void **state) {
     assert_int_equal(parse(b.p, b.len, field, sizeof field), 400);
     assert_string_equal(field, "k250");
     buf_free(&b);
-    const char *fine = "{\"a\":{\"x\":1},\"b\":{\"x\":2},\"c\":[{\"x\":1},{\"x\":2}]}";
+    const char *huge = "{\"events\":[{\"properties\":{\"big\":1e400}}]}";
+    assert_int_equal(parse(huge, strlen(huge), field, sizeof field), 400);
+    assert_string_equal(field, "big");
+    const char *huge_item = "{\"ids\":[1, -1e999]}";
+    assert_int_equal(parse(huge_item, strlen(huge_item), field, sizeof field), 400);
+    assert_string_equal(field, "ids");
+    const char *fine = "{\"a\":{\"x\":1},\"b\":{\"x\":2},\"c\":[{\"x\":1},{\"x\":2}],\"d\":1e300}";
     assert_int_equal(parse(fine, strlen(fine), NULL, 0), 0);
 }
 

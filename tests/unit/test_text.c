@@ -35,6 +35,15 @@ static void phone_normalises_and_masks(void **state) {
     assert_false(phone_normalize("'; DROP TABLE x; --", out, sizeof out));
     phone_mask("13812341234", out, sizeof out);
     assert_string_equal(out, "138****1234");
+    phone_mask("138001384", out, sizeof out); /* nine digits: still four hidden, not two */
+    assert_string_equal(out, "13****384");
+    phone_mask("123456", out, sizeof out);
+    assert_string_equal(out, "1****6");
+    phone_mask("8613812341234", out, sizeof out);
+    assert_string_equal(out, "861****1234");
+    assert_int_equal(utf8_fit("王小明", 7), 6); /* never half a character */
+    assert_int_equal(utf8_fit("王小明", 9), 9);
+    assert_int_equal(utf8_fit("ab", 64), 2);
 }
 
 static void money_is_exact_fen(void **state) {
