@@ -70,12 +70,12 @@ static void check_customer_row(const csv_reader *r) {
         FUZZ_CHECK(n >= 6 && n <= 20 && strspn(norm, "0123456789") == n, "phone '%s' -> '%s'", phone, norm);
         FUZZ_CHECK(phone_normalize(norm, again, sizeof again) && strcmp(norm, again) == 0, "phone '%s' -> '%s' -> '%s'",
                    phone, norm, again);
-        /* the mask keeps the first three and last four digits; for a mainland mobile (11 digits) and longer
-         * it hides at least four. (Shorter numbers, 8 to 10 digits, keep all but 1 to 3 of them visible.) */
+        /* the mask keeps at most seven digits (the first three and last four of a mainland mobile) and
+         * hides at least four of any number */
         phone_mask(norm, masked, sizeof masked);
         size_t shown = strspn(masked, "0123456789") + strlen(masked + strcspn(masked, "*") + strspn(masked + strcspn(masked, "*"), "*"));
         FUZZ_CHECK(strstr(masked, "****") && shown <= 7, "phone '%s' masked as '%s'", norm, masked);
-        if (n >= 11) FUZZ_CHECK(n - shown >= 4, "phone '%s' masked as '%s' hides %zu digits", norm, masked, n - shown);
+        FUZZ_CHECK(n - shown >= 4, "phone '%s' masked as '%s' hides %zu digits", norm, masked, n - shown);
     }
     int y, m, d;
     if (*birthday && date_parse(birthday, &y, &m, &d))
