@@ -298,6 +298,9 @@ static enum MHD_Result respond(struct MHD_Connection *c, conn_state *st, int sta
     if (retry_after && *retry_after) MHD_add_response_header(resp, "Retry-After", retry_after);
     if (disposition && *disposition) MHD_add_response_header(resp, "Content-Disposition", disposition);
     if (st->close_after) MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+    /* the request's place in a body gate is given back before the answer leaves, so a client that sends
+     * its next upload as soon as it reads this answer finds the place free */
+    gate_leave(st);
     /* counted before the answer leaves, so a client that reads /metrics right after sees its request */
     metrics_observe_request(st->route_index, status, mono_ns() - st->t0);
     enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, resp);
