@@ -114,6 +114,7 @@ async function runMode(mode, csv) {
   }
 }
 
+fs.mkdirSync(work, { recursive: true });
 const csv = path.join(work, 'orders-600k.csv');
 makeCsv(csv);
 for (const mode of modes) console.log(JSON.stringify({ bench: 'small_writes_during_import', ...(await runMode(mode, csv)) }));
