@@ -20,6 +20,9 @@ count() {
     local total; total=$(sed -E 's/.*out of ([0-9]+).*/\1/' <<<"$line")
     f=$(sed -E 's/.*, ([0-9]+) tests failed.*/\1/' <<<"$line")
     p=$((total - f))
+  elif grep -qE "\[  PASSED  \] [0-9]+ test" "$log"; then # cmocka run directly
+    p=$(grep -oE "\[  PASSED  \] [0-9]+ test" "$log" | awk '{s += $4} END {print s}')
+    f=$(grep -oE "\[  FAILED  \] [0-9]+ test" "$log" | awk '{s += $4} END {print s + 0}')
   elif grep -qE "^# pass [0-9]+" "$log"; then
     p=$(grep -E "^# pass [0-9]+" "$log" | tail -1 | awk '{print $3}')
     f=$(grep -E "^# fail [0-9]+" "$log" | tail -1 | awk '{print $3}')
@@ -64,6 +67,8 @@ step api-sqlite env YT_BIN="$ROOT/build/yutang" YT_TEST_STORE=sqlite node --test
 if PGURL=$(bash scripts/pg-cluster.sh start "$PGDIR" "$PGPORT"); then
   step api-postgres env YT_BIN="$ROOT/build/yutang" YT_TEST_STORE=pg YT_TEST_PG_URL="$PGURL" \
     node --test --test-concurrency="$JOBS" tests/api/
+  # merge and erasure over every customer-keyed table, on PostgreSQL too
+  step keyed-postgres env YT_TEST_PG_URL="$PGURL" "$ROOT/build/test_keyed"
 else
   echo "== api-postgres: FAILED (cluster did not start)"; FAIL=$((FAIL + 1)); FAILED_STEPS+=(api-postgres)
 fi

@@ -9,6 +9,7 @@
 #include "../staff/staff.h"
 #include "../tag/tag.h"
 #include "identity.h"
+#include "keyed.h"
 #include <assert.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -563,15 +564,6 @@ int customer_identity_add(yt_ctx *x, int64_t id, const char *kind, const char *p
 int customer_merge(yt_ctx *x, int64_t survivor, int64_t absorbed) {
     if (survivor == absorbed) return yt_fail(x, YT_EINVAL, "from", "cannot merge a customer into itself");
     yt_param p[] = {PI(survivor), PI(absorbed)};
-    static const char *const moves[] = {
-        "UPDATE identities SET customer_id = ? WHERE customer_id = ?",
-        "INSERT INTO customer_tags(customer_id, tag_id, created_at) SELECT ?, tag_id, created_at FROM customer_tags"
-        " WHERE customer_id = ? ON CONFLICT(customer_id, tag_id) DO NOTHING",
-        "UPDATE remarks SET customer_id = ? WHERE customer_id = ?",
-        "UPDATE events SET customer_id = ? WHERE customer_id = ?",
-        "UPDATE orders SET customer_id = ? WHERE customer_id = ?",
-        "UPDATE customers SET merged_into = ? WHERE merged_into = ?",
-    };
     /* the survivor keeps its own values and fills its blanks from the absorbed record */
     static const char *const fill =
         "UPDATE customers SET"
@@ -588,8 +580,9 @@ int customer_merge(yt_ctx *x, int64_t survivor, int64_t absorbed) {
         " FROM (SELECT * FROM customers WHERE id = ?) AS a WHERE customers.id = ?";
     if (db_begin(x->db) != 0) return yt_fail_db(x, "merging customers");
     int rc = YT_OK;
-    for (size_t i = 0; rc == YT_OK && i < sizeof moves / sizeof moves[0]; i++)
-        if (db_exec(x->db, moves[i], 2, p) < 0) rc = yt_fail_db(x, "merging customers");
+    for (int i = 0; rc == YT_OK && i < customer_keyed_count; i++)
+        if (customer_keyed_tables[i].merge_sql && db_exec(x->db, customer_keyed_tables[i].merge_sql, 2, p) < 0)
+            rc = yt_fail_db(x, "merging customers");
     yt_param ap[] = {PI(absorbed), PI(survivor)};
     if (rc == YT_OK && db_exec(x->db, fill, 2, ap) < 0) rc = yt_fail_db(x, "merging customers");
     if (rc == YT_OK) {
@@ -612,23 +605,13 @@ int customer_merge(yt_ctx *x, int64_t survivor, int64_t absorbed) {
 }
 
 int customer_erase(yt_ctx *x, int64_t id) {
-    static const struct {
-        const char *sql;
-        int nparams; /* each binds the customer id */
-    } steps[] = {
-        {"DELETE FROM identities WHERE customer_id = ?", 1},
-        {"DELETE FROM remarks WHERE customer_id = ?", 1},
-        {"DELETE FROM customer_tags WHERE customer_id = ?", 1},
-        {"DELETE FROM events WHERE customer_id = ?", 1},
-        /* stored Idempotency-Key answers may hold the profile; records merged into this one hold old copies */
-        {"DELETE FROM idempotency_keys WHERE customer_id = ? OR customer_id IN"
-         " (SELECT id FROM customers WHERE merged_into = ?)", 2},
-    };
     if (db_begin(x->db) != 0) return yt_fail_db(x, "erasing a customer");
     int rc = YT_OK;
     yt_param p[] = {PI(id), PI(id)};
-    for (size_t i = 0; rc == YT_OK && i < sizeof steps / sizeof steps[0]; i++)
-        if (db_exec(x->db, steps[i].sql, steps[i].nparams, p) < 0) rc = yt_fail_db(x, "erasing a customer");
+    for (int i = 0; rc == YT_OK && i < customer_keyed_count; i++) {
+        const customer_keyed *k = &customer_keyed_tables[i];
+        if (k->erase_sql && db_exec(x->db, k->erase_sql, k->erase_nparams, p) < 0) rc = yt_fail_db(x, "erasing a customer");
+    }
     if (rc == YT_OK) {
         int64_t now = now_ms();
         /* orders stay, linked to this anonymous shell */

@@ -1,0 +1,183 @@
+/* Merge and erasure reach every customer-keyed table: the schema's tables against the list, and a customer
+ * with a row in each of them merged and erased (SQLite; PostgreSQL too when YT_TEST_PG_URL is set). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "base/crypto.h"
+#include "base/timeutil.h"
+#include "customer/customer.h"
+#include "customer/keyed.h"
+#include "store/store.h"
+
+static char dir[64];
+static yt_store *st;
+static char pg_base[512], pg_name[64];
+
+static yt_store *open_pg(void) {
+    char err[256], url[600];
+    yt_store *base = store_open(pg_base, err, sizeof err);
+    if (!base) return NULL;
+    snprintf(pg_name, sizeof pg_name, "yt_keyed_%d", (int)getpid());
+    char sql[128];
+    snprintf(sql, sizeof sql, "CREATE DATABASE %s", pg_name);
+    int rc = db_exec_script(store_db(base), sql);
+    store_close(base);
+    if (rc != 0) return NULL;
+    const char *slash = strrchr(pg_base, '/');
+    snprintf(url, sizeof url, "%.*s/%s", (int)(slash - pg_base), pg_base, pg_name);
+    return store_open(url, err, sizeof err);
+}
+
+static int setup(void **state) {
+    (void)state;
+    char err[256];
+    const char *e;
+    if (!crypto_start() ||
+        !crypto_set_data_key_hex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f", &e))
+        return -1;
+    if (pg_base[0]) {
+        st = open_pg();
+    } else {
+        snprintf(dir, sizeof dir, "/tmp/yt-keyed-XXXXXX");
+        if (!mkdtemp(dir)) return -1;
+        char path[128];
+        snprintf(path, sizeof path, "%s/t.db", dir);
+        st = store_open(path, err, sizeof err);
+    }
+    return st && store_migrate(store_db(st), err, sizeof err) ? 0 : -1;
+}
+
+static int teardown(void **state) {
+    (void)state;
+    store_close(st);
+    if (pg_base[0]) {
+        char err[256], sql[128];
+        yt_store *base = store_open(pg_base, err, sizeof err);
+        snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", pg_name);
+        if (base) db_exec_script(store_db(base), sql);
+        store_close(base);
+        return 0;
+    }
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static const customer_keyed *listed(const char *table, const char *column) {
+    for (int i = 0; i < customer_keyed_count; i++)
+        if (strcmp(customer_keyed_tables[i].table, table) == 0 && strcmp(customer_keyed_tables[i].column, column) == 0)
+            return &customer_keyed_tables[i];
+    return NULL;
+}
+
+/* Every column that names a customer, in every table of the schema, is in the list, and the reverse. */
+static void the_list_matches_the_schema(void **state) {
+    (void)state;
+    yt_db *db = store_db(st);
+    yt_rows *r = db_dialect(db) == YT_PG
+                     ? db_query(db,
+                                "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema ="
+                                " current_schema() AND column_name IN ('customer_id', 'merged_into') ORDER BY 1",
+                                0, NULL)
+                     : db_query(db,
+                                "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p"
+                                " WHERE m.type = 'table' AND p.name IN ('customer_id', 'merged_into') ORDER BY 1",
+                                0, NULL);
+    assert_non_null(r);
+    int found = 0;
+    while (rows_next(r)) {
+        if (!listed(rows_text(r, 0), rows_text(r, 1)))
+            fail_msg("table %s holds a customer in %s but is not in customer_keyed_tables (src/customer/keyed.c): "
+                     "say what merge and erase do to it",
+                     rows_text(r, 0), rows_text(r, 1));
+        found++;
+    }
+    rows_free(r);
+    assert_int_equal(found, customer_keyed_count);
+}
+
+static int64_t count_where(yt_db *db, const customer_keyed *k, int64_t id) {
+    char sql[200];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE %s = ?", k->table, k->column);
+    yt_param p[] = {PI(id)};
+    return db_query_int(db, sql, 1, p, -1);
+}
+
+static void exec_ok(yt_db *db, const char *sql, int n, const yt_param *p) {
+    if (db_exec(db, sql, n, p) < 0) fail_msg("%s: %s", sql, db_error(db));
+}
+
+/* One customer with a row in every customer-keyed table, merged into another and then erased. */
+static void merge_and_erase_leave_nothing_behind(void **state) {
+    (void)state;
+    yt_db *db = store_db(st);
+    yt_arena arena = {0};
+    yt_ctx x = {.db = db, .who = yt_system_actor(), .arena = &arena};
+    const char *tags[] = {"宝妈"};
+    customer_input a = {.name = "被并者", .phone = "13900001111", .email = "absorbed@example.com", .tags = tags, .ntags = 1};
+    customer_input s = {.name = "存续者", .phone = "13900002222"};
+    customer_input z = {.name = "更早并入", .unionid = "u-keyed-older"};
+    int64_t absorbed, survivor, older, remark;
+    assert_int_equal(customer_create(&x, &a, &absorbed), YT_OK);
+    assert_int_equal(customer_create(&x, &s, &survivor), YT_OK);
+    assert_int_equal(customer_create(&x, &z, &older), YT_OK);
+    assert_int_equal(customer_merge(&x, absorbed, older), YT_OK); /* older.merged_into = absorbed */
+    assert_int_equal(remark_add(&x, absorbed, "remark", "喜欢桂花味", &remark), YT_OK);
+    int64_t now = now_ms();
+    yt_param ev[] = {PI(absorbed), PI(now), PI(now)};
+    exec_ok(db, "INSERT INTO events(customer_id, type, at, properties, key, created_at) VALUES(?, 'checkin', ?, '{}', 'k-keyed', ?)", 3, ev);
+    yt_param od[] = {PI(absorbed), PI(now), PI(now)};
+    exec_ok(db, "INSERT INTO orders(customer_id, platform, external_id, ordered_at, quantity, amount_fen, created_at)"
+                " VALUES(?, 'tmall', 'T-keyed-1', ?, 1, 8800, ?)", 3, od);
+    yt_param ik[] = {PI(now), PI(absorbed)};
+    exec_ok(db, "INSERT INTO idempotency_keys(staff_id, key, request_hash, status, content_type, response, created_at,"
+                " perms, customer_id) VALUES(1, 'idem-keyed', 'h', 200, 'application/json', '{\"name\":\"被并者\"}', ?, 0, ?)",
+            2, ik);
+    for (int i = 0; i < customer_keyed_count; i++)
+        if (count_where(db, &customer_keyed_tables[i], absorbed) < 1)
+            fail_msg("the test builds no row in %s: add one, so merge and erase are tried on it", customer_keyed_tables[i].table);
+
+    assert_int_equal(customer_merge(&x, survivor, absorbed), YT_OK);
+    for (int i = 0; i < customer_keyed_count; i++) {
+        const customer_keyed *k = &customer_keyed_tables[i];
+        if (k->merge_sql && count_where(db, k, absorbed) != 0) fail_msg("a merge left rows of %s on the absorbed record", k->table);
+        if (k->merge_sql && count_where(db, k, survivor) < 1) fail_msg("a merge lost the rows of %s", k->table);
+    }
+
+    assert_int_equal(customer_erase(&x, survivor), YT_OK);
+    for (int i = 0; i < customer_keyed_count; i++) {
+        const customer_keyed *k = &customer_keyed_tables[i];
+        for (int64_t id = survivor; id; id = id == survivor ? absorbed : id == absorbed ? older : 0) {
+            int64_t left = count_where(db, k, id);
+            if (k->erase_sql && left != 0) fail_msg("an erasure left %lld rows of %s", (long long)left, k->table);
+        }
+        if (!k->erase_sql) assert_non_null(k->kept_because);
+    }
+    /* what stays holds nothing personal: every record of the person is a blank shell */
+    yt_param ids[] = {PI(survivor), PI(absorbed), PI(older)};
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM customers WHERE id IN (?, ?, ?) AND (name <> '' OR nickname <> ''"
+                                      " OR erased_at IS NULL)", 3, ids, -1), 0);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM orders WHERE customer_id = ?", 1, ids, -1), 1);
+    if (db_dialect(db) == YT_SQLITE)
+        assert_int_equal(db_query_int(db, "SELECT count(*) FROM customer_fts WHERE rowid IN (?, ?, ?)", 3, ids, -1), 0);
+    arena_free(&arena);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(the_list_matches_the_schema),
+        cmocka_unit_test(merge_and_erase_leave_nothing_behind),
+    };
+    int failed = cmocka_run_group_tests_name("keyed-sqlite", tests, setup, teardown);
+    const char *pg = getenv("YT_TEST_PG_URL");
+    if (pg && *pg) {
+        snprintf(pg_base, sizeof pg_base, "%s", pg);
+        failed += cmocka_run_group_tests_name("keyed-postgres", tests, setup, teardown);
+    }
+    return failed;
+}
