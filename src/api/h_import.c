@@ -2,17 +2,13 @@
 #include "handlers.h"
 #include "server.h"
 #include "../importer/importer.h"
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Upload imports run one at a time per server: an import keeps its worker thread for its whole run (it
- * gives the writer back between chunks, not the thread), so a second one is answered 429 at once rather
- * than left to occupy another worker. */
-#define IMPORTS_AT_ONCE 1
-#define IMPORT_RETRY_AFTER "10"
-static atomic_int imports_running;
+/* Uploads reach these handlers one at a time per server: the http layer admits an upload from its head
+ * only while no other is running (an import keeps its worker thread for its whole run) and answers 429
+ * with Retry-After otherwise. */
 
 static void answer_summary(yt_req *r, const import_summary *s) {
     buf_reset(&r->out);
@@ -20,17 +16,6 @@ static void answer_summary(yt_req *r, const import_summary *s) {
     r->out_type = "application/json";
     import_summary_json(s, &r->out);
 }
-
-/* Takes an import slot, or answers 429 with Retry-After. */
-static bool import_slot_take(yt_req *r) {
-    if (atomic_fetch_add(&imports_running, 1) < IMPORTS_AT_ONCE) return true;
-    atomic_fetch_sub(&imports_running, 1);
-    snprintf(r->retry_after, sizeof r->retry_after, "%s", IMPORT_RETRY_AFTER);
-    api_problem(r, 429, NULL, "another import is running on this server; try again when it has finished");
-    return false;
-}
-
-static void import_slot_give(void) { atomic_fetch_sub(&imports_running, 1); }
 
 /* A caller who sees phones masked may not learn through an import which phones or emails exist: every
  * non-empty phone or email cell is charged to the same per-person budget as a lookup, before anything is
@@ -77,14 +62,11 @@ void h_import_orders(yt_req *r) {
         api_problem(r, 400, "body", "send the CSV file as the request body");
         return;
     }
-    if (!import_slot_take(r)) return;
-    if (pii_cells_allowed(r, &m)) {
-        import_summary *s = arena_alloc(&r->arena, sizeof *s);
-        import_writer w = writer_for(r);
-        if (import_orders_shared(&r->x, &w, r->body_file, platform, &m, s, NULL, NULL)) api_fail(r);
-        else answer_summary(r, s);
-    }
-    import_slot_give();
+    if (!pii_cells_allowed(r, &m)) return;
+    import_summary *s = arena_alloc(&r->arena, sizeof *s);
+    import_writer w = writer_for(r);
+    if (import_orders_shared(&r->x, &w, r->body_file, platform, &m, s, NULL, NULL)) api_fail(r);
+    else answer_summary(r, s);
 }
 
 void h_import_customers(yt_req *r) {
@@ -92,14 +74,11 @@ void h_import_customers(yt_req *r) {
         api_problem(r, 400, "body", "send the CSV file as the request body");
         return;
     }
-    if (!import_slot_take(r)) return;
-    if (pii_cells_allowed(r, NULL)) {
-        import_summary *s = arena_alloc(&r->arena, sizeof *s);
-        import_writer w = writer_for(r);
-        if (import_customers_shared(&r->x, &w, r->body_file, s)) api_fail(r);
-        else answer_summary(r, s);
-    }
-    import_slot_give();
+    if (!pii_cells_allowed(r, NULL)) return;
+    import_summary *s = arena_alloc(&r->arena, sizeof *s);
+    import_writer w = writer_for(r);
+    if (import_customers_shared(&r->x, &w, r->body_file, s)) api_fail(r);
+    else answer_summary(r, s);
 }
 
 void h_export_customers(yt_req *r) {
