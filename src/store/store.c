@@ -4,7 +4,9 @@
 #include "../base/log.h"
 #include "../base/metrics.h"
 #include "../base/timeutil.h"
+#include <assert.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,7 +51,10 @@ yt_store *store_open(const char *target, char *err, size_t errsz) {
 
 void store_close(yt_store *s) {
     if (!s) return;
-    for (size_t i = 0; i < s->nall; i++) s->drv->close(s->all[i]);
+    for (size_t i = 0; i < s->nall; i++) {
+        db_hooks_free(s->all[i]);
+        s->drv->close(s->all[i]);
+    }
     free(s->all);
     pthread_key_delete(s->key);
     pthread_mutex_destroy(&s->mu);
@@ -146,13 +151,51 @@ int64_t db_query_int(yt_db *db, const char *sql, int n, const yt_param *p, int64
     return v;
 }
 
+struct db_hook {
+    db_hook_fn fn;
+    _Alignas(max_align_t) unsigned char arg[DB_HOOK_ARG];
+};
+
+void db_after_commit(yt_db *db, db_hook_fn fn, const void *arg, size_t size) {
+    assert(size <= DB_HOOK_ARG);
+    if (db->tx_depth == 0) {
+        unsigned char copy[DB_HOOK_ARG];
+        memcpy(copy, arg, size);
+        fn(copy);
+        return;
+    }
+    if (db->nhooks == db->caphooks) {
+        db->caphooks = db->caphooks ? db->caphooks * 2 : 16;
+        db->hooks = yt_realloc(db->hooks, sizeof *db->hooks * (size_t)db->caphooks);
+    }
+    db_hook *h = &db->hooks[db->nhooks++];
+    h->fn = fn;
+    memcpy(h->arg, arg, size);
+}
+
+void db_hooks_free(yt_db *db) {
+    free(db->hooks);
+    db->hooks = NULL;
+    db->nhooks = db->caphooks = 0;
+}
+
+/* Runs the work a committed transaction left, in order; work it adds runs at once (no transaction). */
+static void run_hooks(yt_db *db) {
+    int n = db->nhooks;
+    db->nhooks = 0;
+    for (int i = 0; i < n; i++) db->hooks[i].fn(db->hooks[i].arg);
+}
+
 /* The outermost level is a transaction; inner levels are savepoints, so an inner rollback undoes
  * only its own work and the caller decides about the rest. */
 int db_begin(yt_db *db) {
     char sql[32];
+    assert(db->tx_depth < DB_MAX_DEPTH);
     if (db->tx_depth == 0) snprintf(sql, sizeof sql, "%s", db->drv->begin_sql);
     else snprintf(sql, sizeof sql, "SAVEPOINT yt_%d", db->tx_depth);
     if (db->drv->exec_script(db, sql) != 0) return -1;
+    if (db->tx_depth == 0) db->nhooks = 0;
+    db->hook_mark[db->tx_depth] = db->nhooks;
     db->tx_depth++;
     return 0;
 }
@@ -160,7 +203,10 @@ int db_begin(yt_db *db) {
 int db_commit(yt_db *db) {
     if (db->tx_depth <= 0) return -1;
     if (db->tx_aborted) { /* nothing can commit any more; unwind one level, the outermost end clears it */
-        if (--db->tx_depth == 0) db->tx_aborted = false;
+        if (--db->tx_depth == 0) {
+            db->tx_aborted = false;
+            db->nhooks = 0;
+        }
         return -1;
     }
     if (db->tx_depth > 1) {
@@ -173,13 +219,16 @@ int db_commit(yt_db *db) {
     db->tx_depth = 0;
     if (db->drv->exec_script(db, "COMMIT") != 0) {
         db->drv->exec_script(db, "ROLLBACK");
+        db->nhooks = 0;
         return -1;
     }
+    run_hooks(db);
     return 0;
 }
 
 void db_rollback(yt_db *db) {
     if (db->tx_depth <= 0) return;
+    db->nhooks = db->hook_mark[db->tx_depth - 1]; /* what this level asked for will not happen */
     if (db->tx_aborted) {
         if (--db->tx_depth == 0) db->tx_aborted = false;
         return;
@@ -189,6 +238,7 @@ void db_rollback(yt_db *db) {
         snprintf(sql, sizeof sql, "ROLLBACK TO yt_%d; RELEASE yt_%d", db->tx_depth - 1, db->tx_depth - 1);
         db->tx_depth--;
         if (db->drv->exec_script(db, sql) == 0) return;
+        db->nhooks = 0; /* the whole transaction is gone */
         /* The savepoint is gone, so the whole transaction is: roll it back, and make every statement
          * fail until the outer levels have ended too, so none of them runs in autocommit by mistake. */
         db->drv->exec_script(db, "ROLLBACK");

@@ -43,12 +43,20 @@ typedef struct {
     int (*backup)(yt_db *db, const char *path, char *err, size_t errsz);
 } yt_driver;
 
+#define DB_MAX_DEPTH 16 /* transaction levels: the transaction and its savepoints */
+
+typedef void (*db_hook_fn)(void *arg);
+typedef struct db_hook db_hook;
+
 /* Every connection starts with this header so the generic layer can find its driver. */
 struct yt_db {
     const yt_driver *drv;
     yt_store *store;
     int tx_depth;
     bool tx_aborted; /* a savepoint could not be rolled back: the transaction is gone, refuse work until its end */
+    db_hook *hooks;  /* work to run after the outermost commit (db_after_commit), in order */
+    int nhooks, caphooks;
+    int hook_mark[DB_MAX_DEPTH]; /* nhooks when each level began: a level's rollback drops what came after */
 };
 
 /* True for a postgres:// or postgresql:// URL (otherwise a target is a SQLite path). */
@@ -80,6 +88,14 @@ int db_exec_script(yt_db *db, const char *sql);
 int db_begin(yt_db *db);
 int db_commit(yt_db *db);
 void db_rollback(yt_db *db);
+/* Runs fn(copy of arg) after the outermost transaction commits, never when it (or the savepoint that
+ * was open when this was called) rolls back; outside a transaction, at once. For in-memory structures
+ * that follow the store: they learn of a change only once it is durable, so a rollback leaves nothing
+ * to undo. size bytes of arg are copied (at most DB_HOOK_ARG). */
+#define DB_HOOK_ARG 64
+void db_after_commit(yt_db *db, db_hook_fn fn, const void *arg, size_t size);
+/* Forgets pending after-commit work (the store calls it when a connection closes). */
+void db_hooks_free(yt_db *db);
 /* The connection's last error, in a buffer the next error overwrites. */
 const char *db_error(yt_db *db);
 bool db_unique_violation(yt_db *db);

@@ -121,10 +121,47 @@ static void merge_moves_everything_and_erase_removes_pii(void **state) {
     arena_free(&arena);
 }
 
+static char ran[16];
+static void note(void *arg) { strncat(ran, (const char *)arg, sizeof ran - strlen(ran) - 1); }
+
+/* In-memory followers learn of a change only after the outermost commit, never of one rolled back. */
+static void after_commit_work_follows_the_outcome(void **state) {
+    (void)state;
+    yt_db *db = store_db(st);
+    while (db->tx_depth) db_rollback(db); /* an earlier test may leave its transaction open */
+    ran[0] = '\0';
+    db_after_commit(db, note, "0", 2); /* no transaction: at once */
+    assert_string_equal(ran, "0");
+    ran[0] = '\0';
+    assert_int_equal(db_begin(db), 0);
+    db_after_commit(db, note, "A", 2);
+    assert_int_equal(db_begin(db), 0);
+    db_after_commit(db, note, "B", 2);
+    db_rollback(db); /* the savepoint: B never happens */
+    assert_int_equal(db_begin(db), 0);
+    db_after_commit(db, note, "C", 2);
+    assert_int_equal(db_commit(db), 0); /* released, still pending */
+    db_after_commit(db, note, "D", 2);
+    assert_string_equal(ran, "");
+    assert_int_equal(db_commit(db), 0);
+    assert_string_equal(ran, "ACD");
+    ran[0] = '\0';
+    assert_int_equal(db_begin(db), 0);
+    db_after_commit(db, note, "E", 2);
+    assert_int_equal(db_begin(db), 0);
+    db_after_commit(db, note, "F", 2);
+    assert_int_equal(db_commit(db), 0);
+    db_rollback(db); /* the whole transaction: neither */
+    assert_int_equal(db_begin(db), 0);
+    assert_int_equal(db_commit(db), 0);
+    assert_string_equal(ran, "");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(migrations_are_idempotent_and_refuse_newer),
         cmocka_unit_test(transactions_nest_and_roll_back),
+        cmocka_unit_test(after_commit_work_follows_the_outcome),
         cmocka_unit_test(pii_is_sealed_and_tamper_evident),
         cmocka_unit_test(merge_moves_everything_and_erase_removes_pii),
     };
