@@ -67,8 +67,9 @@ step api-sqlite env YT_BIN="$ROOT/build/yutang" YT_TEST_STORE=sqlite node --test
 if PGURL=$(bash scripts/pg-cluster.sh start "$PGDIR" "$PGPORT"); then
   step api-postgres env YT_BIN="$ROOT/build/yutang" YT_TEST_STORE=pg YT_TEST_PG_URL="$PGURL" \
     node --test --test-concurrency="$JOBS" tests/api/
-  # merge and erasure over every customer-keyed table, on PostgreSQL too
+  # merge and erasure over every customer-keyed table, and the change feed, on PostgreSQL too
   step keyed-postgres env YT_TEST_PG_URL="$PGURL" "$ROOT/build/test_keyed"
+  step changes-postgres env YT_TEST_PG_URL="$PGURL" "$ROOT/build/test_changes"
 else
   echo "== api-postgres: FAILED (cluster did not start)"; FAIL=$((FAIL + 1)); FAILED_STEPS+=(api-postgres)
 fi

@@ -5,6 +5,7 @@
 #include "../base/text.h"
 #include "../base/timeutil.h"
 #include "../domain/audit.h"
+#include "../domain/changes.h"
 #include "../domain/page.h"
 #include "../staff/staff.h"
 #include "../tag/tag.h"
@@ -121,7 +122,7 @@ int customer_create_bare(yt_ctx *x, const char *name, int64_t *id) {
     int64_t now = now_ms();
     yt_param p[] = {PT(name ? name : ""), PI(now), PI(now)};
     *id = db_query_int(x->db, "INSERT INTO customers(name, created_at, updated_at) VALUES(?,?,?) RETURNING id", 3, p, 0);
-    return *id ? YT_OK : yt_fail_db(x, "creating a customer");
+    return *id ? change_record(x, CHANGE_CUSTOMER_CREATED, *id, 0) : yt_fail_db(x, "creating a customer");
 }
 
 int customer_create(yt_ctx *x, const customer_input *in, int64_t *id) {
@@ -146,6 +147,7 @@ int customer_create(yt_ctx *x, const customer_input *in, int64_t *id) {
     if (rc == YT_OK) rc = add_identities(x, *id, in);
     if (rc == YT_OK) rc = tag_attach(x, *id, in->tags, in->ntags);
     if (rc == YT_OK) rc = customer_index(x, *id);
+    if (rc == YT_OK) rc = change_record(x, CHANGE_CUSTOMER_CREATED, *id, 0);
     if (rc == YT_OK) rc = audit_record(x, "customer.create", "customer", *id, NULL);
     return yt_finish(x, rc, "creating a customer");
 }
@@ -351,6 +353,7 @@ int customer_update(yt_ctx *x, int64_t id, const customer_input *in) {
         rc = audit_record(x, "customer.update", "customer", id, s.p);
         buf_free(&s);
     }
+    if (rc == YT_OK) rc = change_record(x, CHANGE_CUSTOMER_UPDATED, id, 0);
     return yt_finish(x, rc, "updating a customer");
 }
 
@@ -384,6 +387,7 @@ int customer_tag(yt_ctx *x, int64_t id, const char *const *add, int nadd, const 
         rc = audit_record(x, "customer.tag", "customer", id, s.p);
         buf_free(&s);
     }
+    if (rc == YT_OK) rc = change_record(x, CHANGE_CUSTOMER_TAGGED, id, 0);
     return yt_finish(x, rc, "tagging a customer");
 }
 
@@ -558,6 +562,7 @@ int customer_identity_add(yt_ctx *x, int64_t id, const char *kind, const char *p
         rc = audit_record(x, "customer.identity", "customer", id, s.p);
         buf_free(&s);
     }
+    if (rc == YT_OK) rc = change_record(x, CHANGE_CUSTOMER_UPDATED, id, 0);
     return yt_finish(x, rc, "adding an identity");
 }
 
@@ -601,6 +606,8 @@ int customer_merge(yt_ctx *x, int64_t survivor, int64_t absorbed) {
         snprintf(summary, sizeof summary, "{\"absorbed\":%lld,\"survivor\":%lld}", (long long)absorbed, (long long)survivor);
         rc = audit_record(x, "customer.merge", "customer", survivor, summary);
     }
+    if (rc == YT_OK) rc = change_record(x, CHANGE_CUSTOMER_MERGED, survivor, absorbed);
+    if (rc == YT_OK) rc = change_record(x, CHANGE_CUSTOMER_MERGED, absorbed, survivor);
     return yt_finish(x, rc, "merging customers");
 }
 
@@ -624,6 +631,7 @@ int customer_erase(yt_ctx *x, int64_t id) {
             rc = yt_fail_db(x, "erasing a customer");
     }
     if (rc == YT_OK) rc = customer_index(x, id);
+    if (rc == YT_OK) rc = change_record(x, CHANGE_CUSTOMER_ERASED, id, 0);
     if (rc == YT_OK) rc = audit_record(x, "customer.erase", "customer", id, "{\"pii\":\"removed\",\"orders\":\"kept anonymised\"}");
     return yt_finish(x, rc, "erasing a customer");
 }
@@ -736,6 +744,7 @@ int customer_transfer(yt_ctx *x, const int64_t *ids, int n, int64_t owner_id, in
         yt_param p[] = {PI(owner_id), PI(now), PI(live)};
         if (db_exec(x->db, "UPDATE customers SET owner_id = ?, updated_at = ? WHERE id = ?", 3, p) < 0)
             rc = yt_fail_db(x, "transferring customers");
+        else rc = change_record(x, CHANGE_CUSTOMER_UPDATED, live, 0);
         jw_int(&w, live);
         (*updated)++;
     }

@@ -21,6 +21,8 @@ const customer_keyed customer_keyed_tables[] = {
     {"idempotency_keys", "customer_id", "UPDATE idempotency_keys SET customer_id = ? WHERE customer_id = ?",
      "DELETE FROM idempotency_keys WHERE customer_id = ? OR customer_id IN (SELECT id FROM customers WHERE merged_into = ?)",
      2, NULL},
+    /* the change feed names customers and kinds of change, nothing personal; followers read it in order */
+    {"changes", "customer_id", NULL, NULL, 0, "a change holds only ids and a kind, and followers read the feed in order"},
     /* records merged into the absorbed one now point at the survivor; an erasure blanks them with it */
     {"customers", "merged_into", "UPDATE customers SET merged_into = ? WHERE merged_into = ?", NULL, 0,
      "the record and those merged into it stay as anonymous shells (customer_erase blanks them)"},

@@ -4,6 +4,7 @@
 #include "../customer/customer.h"
 #include "../customer/identity.h"
 #include "../domain/audit.h"
+#include "../domain/changes.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -117,7 +118,7 @@ static int ingest_once(yt_ctx *x, const event_in *items, int n, int *accepted, i
     *accepted = *duplicates = 0;
     int nerr_in = *nerrors;
     if (db_begin(x->db) != 0) return yt_fail_db(x, "storing events");
-    int64_t now = now_ms();
+    int64_t now = now_ms(), last_changed = 0;
     for (int i = 0; i < n; i++) {
         const event_in *e = &items[i];
         x->err.code = YT_OK;
@@ -152,6 +153,16 @@ static int ingest_once(yt_ctx *x, const event_in *items, int n, int *accepted, i
         }
         if (rc == 0) (*duplicates)++;
         else (*accepted)++;
+        if (rc > 0 && cid != last_changed) { /* once per customer in a run of its events */
+            if (change_record(x, CHANGE_CUSTOMER_EVENTS, cid, 0)) {
+                if (db_retryable(x->db)) x->err.code = YT_ERETRY;
+                db_rollback(x->db);
+                *accepted = *duplicates = 0;
+                *nerrors = nerr_in;
+                return x->err.code;
+            }
+            last_changed = cid;
+        }
     }
     x->err.code = YT_OK;
     char summary[96];

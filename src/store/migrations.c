@@ -85,6 +85,11 @@ static const migration sqlite_migrations[] = {
      "CREATE TABLE login_failures(key TEXT PRIMARY KEY, account TEXT NOT NULL, failures INTEGER NOT NULL,"
      "  since INTEGER NOT NULL, locked_until INTEGER NOT NULL) STRICT;"
      "CREATE INDEX login_failures_account ON login_failures(account);"},
+    /* the change feed: one row per change to what in-memory indexes follow, written in the transaction
+     * of the change; seq orders them (one writer at a time: the order of commits) */
+    {7,
+     "CREATE TABLE changes(seq INTEGER PRIMARY KEY AUTOINCREMENT, tx INTEGER NOT NULL DEFAULT 0, at INTEGER NOT NULL,"
+     "  kind TEXT NOT NULL, customer_id INTEGER, ref_id INTEGER) STRICT;"},
 };
 
 static const migration pg_migrations[] = {
@@ -157,6 +162,12 @@ static const migration pg_migrations[] = {
      "CREATE TABLE login_failures(key TEXT PRIMARY KEY, account TEXT NOT NULL, failures BIGINT NOT NULL,"
      "  since BIGINT NOT NULL, locked_until BIGINT NOT NULL);"
      "CREATE INDEX login_failures_account ON login_failures(account);"},
+    /* tx is the writing transaction's id: a follower reads whole transactions older than every running
+     * one, since sequence numbers are taken in one order and committed in another */
+    {7,
+     "CREATE TABLE changes(seq BIGSERIAL PRIMARY KEY, tx BIGINT NOT NULL, at BIGINT NOT NULL, kind TEXT NOT NULL,"
+     "  customer_id BIGINT, ref_id BIGINT);"
+     "CREATE INDEX changes_tx ON changes(tx, seq);"},
 };
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))

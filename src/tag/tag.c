@@ -3,6 +3,7 @@
 #include "../base/text.h"
 #include "../base/timeutil.h"
 #include "../domain/audit.h"
+#include "../domain/changes.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -74,8 +75,10 @@ static int check_group(yt_ctx *x, int64_t group_id) {
 }
 
 /* Runs one write statement plus its audit entry in a transaction; maps unique violations to 409. */
+/* Runs one write with its audit entry, and its change for the feed (change NULL: none). */
 static int write_with_audit(yt_ctx *x, const char *sql, int n, const yt_param *p, int64_t *returned_id,
-                            const char *action, const char *entity, int64_t entity_id, const char *field) {
+                            const char *action, const char *entity, int64_t entity_id, const char *field,
+                            const char *change) {
     if (db_begin(x->db) != 0) return yt_fail_db(x, action);
     int64_t affected;
     if (returned_id) { /* INSERT ... RETURNING yields a row on success, -1 (the default) on an error */
@@ -91,14 +94,16 @@ static int write_with_audit(yt_ctx *x, const char *sql, int n, const yt_param *p
         db_rollback(x->db);
         return rc;
     }
-    return yt_finish(x, audit_record(x, action, entity, returned_id ? *returned_id : entity_id, NULL), action);
+    int rc = audit_record(x, action, entity, returned_id ? *returned_id : entity_id, NULL);
+    if (rc == YT_OK && change) rc = change_record(x, change, 0, entity_id);
+    return yt_finish(x, rc, action);
 }
 
 int tag_create(yt_ctx *x, const char *name, int64_t group_id, int64_t *id) {
     if (tag_name_check(x, "name", name) || check_group(x, group_id)) return x->err.code;
     yt_param p[] = {PT(name), group_id ? PI(group_id) : PNULL, PI(now_ms())};
     return write_with_audit(x, "INSERT INTO tags(name, group_id, created_at) VALUES(?,?,?) RETURNING id", 3, p, id,
-                            "tag.create", "tag", 0, "name");
+                            "tag.create", "tag", 0, "name", NULL);
 }
 
 int tag_update(yt_ctx *x, int64_t id, const char *name, bool set_group, int64_t group_id) {
@@ -107,12 +112,12 @@ int tag_update(yt_ctx *x, int64_t id, const char *name, bool set_group, int64_t 
     return write_with_audit(x,
                             "UPDATE tags SET name = COALESCE(?, name),"
                             " group_id = CASE WHEN ? = 1 THEN ? ELSE group_id END WHERE id = ?",
-                            4, p, NULL, "tag.update", "tag", id, "name");
+                            4, p, NULL, "tag.update", "tag", id, "name", name ? CHANGE_TAG_RENAMED : NULL);
 }
 
 int tag_delete(yt_ctx *x, int64_t id) { /* customer_tags rows go by ON DELETE CASCADE */
     yt_param p[] = {PI(id)};
-    return write_with_audit(x, "DELETE FROM tags WHERE id = ?", 1, p, NULL, "tag.delete", "tag", id, "id");
+    return write_with_audit(x, "DELETE FROM tags WHERE id = ?", 1, p, NULL, "tag.delete", "tag", id, "id", CHANGE_TAG_DELETED);
 }
 
 static void write_tag_row(yt_jw *w, yt_rows *r) {
@@ -157,19 +162,19 @@ int tag_group_create(yt_ctx *x, const char *name, int64_t *id) {
     if (tag_name_check(x, "name", name)) return x->err.code;
     yt_param p[] = {PT(name), PI(now_ms())};
     return write_with_audit(x, "INSERT INTO tag_groups(name, created_at) VALUES(?,?) RETURNING id", 2, p, id,
-                            "tag_group.create", "tag_group", 0, "name");
+                            "tag_group.create", "tag_group", 0, "name", NULL);
 }
 
 int tag_group_rename(yt_ctx *x, int64_t id, const char *name) {
     if (tag_name_check(x, "name", name)) return x->err.code;
     yt_param p[] = {PT(name), PI(id)};
     return write_with_audit(x, "UPDATE tag_groups SET name = ? WHERE id = ?", 2, p, NULL, "tag_group.rename",
-                            "tag_group", id, "name");
+                            "tag_group", id, "name", NULL);
 }
 
 int tag_group_delete(yt_ctx *x, int64_t id) { /* its tags stay, ungrouped, by ON DELETE SET NULL */
     yt_param p[] = {PI(id)};
-    return write_with_audit(x, "DELETE FROM tag_groups WHERE id = ?", 1, p, NULL, "tag_group.delete", "tag_group", id, "id");
+    return write_with_audit(x, "DELETE FROM tag_groups WHERE id = ?", 1, p, NULL, "tag_group.delete", "tag_group", id, "id", NULL);
 }
 
 static int write_group(yt_ctx *x, yt_jw *w, int64_t id, const char *name) {

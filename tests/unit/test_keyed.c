@@ -13,59 +13,20 @@
 #include "customer/customer.h"
 #include "customer/keyed.h"
 #include "store/store.h"
+#include "store_fixture.h"
 
-static char dir[64];
+static store_fixture fx;
 static yt_store *st;
-static char pg_base[512], pg_name[64];
-
-static yt_store *open_pg(void) {
-    char err[256], url[600];
-    yt_store *base = store_open(pg_base, err, sizeof err);
-    if (!base) return NULL;
-    snprintf(pg_name, sizeof pg_name, "yt_keyed_%d", (int)getpid());
-    char sql[128];
-    snprintf(sql, sizeof sql, "CREATE DATABASE %s", pg_name);
-    int rc = db_exec_script(store_db(base), sql);
-    store_close(base);
-    if (rc != 0) return NULL;
-    const char *slash = strrchr(pg_base, '/');
-    snprintf(url, sizeof url, "%.*s/%s", (int)(slash - pg_base), pg_base, pg_name);
-    return store_open(url, err, sizeof err);
-}
+static const char *pg_url; /* NULL: SQLite */
 
 static int setup(void **state) {
     (void)state;
-    char err[256];
-    const char *e;
-    if (!crypto_start() ||
-        !crypto_set_data_key_hex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f", &e))
-        return -1;
-    if (pg_base[0]) {
-        st = open_pg();
-    } else {
-        snprintf(dir, sizeof dir, "/tmp/yt-keyed-XXXXXX");
-        if (!mkdtemp(dir)) return -1;
-        char path[128];
-        snprintf(path, sizeof path, "%s/t.db", dir);
-        st = store_open(path, err, sizeof err);
-    }
-    return st && store_migrate(store_db(st), err, sizeof err) ? 0 : -1;
+    return (st = fixture_open(&fx, pg_url)) ? 0 : -1;
 }
 
 static int teardown(void **state) {
     (void)state;
-    store_close(st);
-    if (pg_base[0]) {
-        char err[256], sql[128];
-        yt_store *base = store_open(pg_base, err, sizeof err);
-        snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", pg_name);
-        if (base) db_exec_script(store_db(base), sql);
-        store_close(base);
-        return 0;
-    }
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return fixture_close(&fx, st);
 }
 
 static const customer_keyed *listed(const char *table, const char *column) {
@@ -174,10 +135,7 @@ int main(void) {
         cmocka_unit_test(merge_and_erase_leave_nothing_behind),
     };
     int failed = cmocka_run_group_tests_name("keyed-sqlite", tests, setup, teardown);
-    const char *pg = getenv("YT_TEST_PG_URL");
-    if (pg && *pg) {
-        snprintf(pg_base, sizeof pg_base, "%s", pg);
-        failed += cmocka_run_group_tests_name("keyed-postgres", tests, setup, teardown);
-    }
+    pg_url = getenv("YT_TEST_PG_URL");
+    if (pg_url && *pg_url) failed += cmocka_run_group_tests_name("keyed-postgres", tests, setup, teardown);
     return failed;
 }

@@ -1,0 +1,52 @@
+/* The change feed: changes to what in-memory indexes follow, written in the same transaction as the change
+ * and read in commit order, so other processes on the same store (another instance, a CLI import) are seen. */
+#include "changes.h"
+#include "../base/timeutil.h"
+
+/* SQLite has one writer at a time, so sequence numbers are taken in commit order and a position is the
+ * last seq read. On PostgreSQL they are not (a transaction may take 10, another 11 and commit first), so
+ * each row carries its transaction's id and a position is a transaction id horizon: a read takes the
+ * rows of every transaction from the previous horizon up to the oldest one still running, which are
+ * all finished, and no later transaction can have an id below that horizon. */
+int change_record(yt_ctx *x, const char *kind, int64_t customer_id, int64_t ref_id) {
+    yt_param p[] = {PI(now_ms()), PT(kind), customer_id ? PI(customer_id) : PNULL, ref_id ? PI(ref_id) : PNULL};
+    bool pg = db_dialect(x->db) == YT_PG;
+    int64_t n = db_exec(x->db,
+                        pg ? "INSERT INTO changes(tx, at, kind, customer_id, ref_id)"
+                             " VALUES(pg_current_xact_id()::text::bigint, ?, ?, ?, ?)"
+                           : "INSERT INTO changes(at, kind, customer_id, ref_id) VALUES(?, ?, ?, ?)",
+                        NPARAMS(p), p);
+    /* followers in other processes wake on commit (a notification is sent then, once per transaction) */
+    if (n == 1 && pg && db_exec(x->db, "SELECT pg_notify('yt_changes', '')", 0, NULL) < 0) n = -1;
+    return n == 1 ? YT_OK : yt_fail_db(x, "recording a change");
+}
+
+int change_feed_position(yt_db *db, int64_t *pos) {
+    *pos = db_dialect(db) == YT_PG
+               ? db_query_int(db, "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint", 0, NULL, -1)
+               : db_query_int(db, "SELECT COALESCE(max(seq), 0) FROM changes", 0, NULL, -1);
+    return *pos < 0 ? -1 : 0;
+}
+
+int change_feed_read(yt_db *db, int64_t *pos, change_fn fn, void *arg) {
+    bool pg = db_dialect(db) == YT_PG;
+    int64_t horizon = 0;
+    if (pg && (horizon = db_query_int(db, "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint", 0, NULL, -1)) < 0)
+        return -1;
+    yt_param p[] = {PI(*pos), PI(horizon)};
+    yt_rows *r = pg ? db_query(db,
+                               "SELECT seq, at, kind, customer_id, ref_id FROM changes WHERE tx >= ? AND tx < ?"
+                               " ORDER BY tx, seq",
+                               2, p)
+                    : db_query(db, "SELECT seq, at, kind, customer_id, ref_id FROM changes WHERE seq > ? ORDER BY seq", 1, p);
+    if (!r) return -1;
+    while (rows_next(r)) {
+        feed_change c = {.seq = rows_int(r, 0), .at = rows_int(r, 1), .kind = rows_text(r, 2),
+                    .customer_id = rows_null(r, 3) ? 0 : rows_int(r, 3), .ref_id = rows_null(r, 4) ? 0 : rows_int(r, 4)};
+        fn(arg, &c);
+        if (!pg) *pos = c.seq;
+    }
+    rows_free(r);
+    if (pg) *pos = horizon;
+    return 0;
+}
