@@ -8,6 +8,7 @@
 #include "../customer/customer.h"
 #include "../customer/identity.h"
 #include "../domain/audit.h"
+#include "../domain/changes.h"
 #include "chunk.h"
 #include "csv.h"
 #include <stdlib.h>
@@ -153,6 +154,11 @@ static int cmp_id(const void *a, const void *b) {
 static int update_lifecycles(yt_ctx *x, const char *platform, id_list *l) {
     if (l->n == 0) return YT_OK;
     qsort(l->ids, l->n, sizeof *l->ids, cmp_id);
+    size_t distinct = 0; /* each buyer once, for the change feed */
+    for (size_t j = 0; j < l->n; j++)
+        if (distinct == 0 || l->ids[j] != l->ids[distinct - 1]) l->ids[distinct++] = l->ids[j];
+    l->n = distinct;
+    if (change_record_customers(x, CHANGE_CUSTOMER_ORDERS, l->ids, l->n)) return x->err.code;
     yt_param p[LIFECYCLE_BATCH + 1];
     size_t i = 0;
     while (i < l->n) {

@@ -9,6 +9,7 @@
 #include <string.h>
 #include "customer/customer.h"
 #include "domain/changes.h"
+#include "importer/importer.h"
 #include "store/store.h"
 #include "store_fixture.h"
 
@@ -103,10 +104,50 @@ static void a_running_transaction_holds_the_feed_back(void **state) {
     arena_free(&arena);
 }
 
+typedef struct {
+    int orders; /* distinct buyers (a buyer whose rows fall in two chunks is named in both) */
+    int64_t ids[64];
+} orders_seen;
+
+static void count_orders(void *arg, const feed_change *c) {
+    orders_seen *o = arg;
+    if (strcmp(c->kind, CHANGE_CUSTOMER_ORDERS) != 0) return;
+    for (int i = 0; i < o->orders; i++)
+        if (o->ids[i] == c->customer_id) return;
+    if (o->orders < 64) o->ids[o->orders++] = c->customer_id;
+}
+
+/* An order import records a change for each of its buyers (batch statements for most of them). */
+static void an_import_records_its_buyers(void **state) {
+    (void)state;
+    yt_db *db = store_db(st);
+    yt_arena arena = {0};
+    yt_ctx x = {.db = db, .who = yt_system_actor(), .arena = &arena};
+    int64_t pos;
+    assert_int_equal(change_feed_position(db, &pos), 0);
+    yt_buf csv = YT_BUF_INIT;
+    buf_puts(&csv, "customer_ref,ordered_on,quantity,amount\n");
+    for (int i = 0; i < 40; i++) buf_printf(&csv, "feed-%d,2026-11-0%d,1,19.90\nfeed-%d,2026-11-1%d,2,39.80\n", i, i % 9 + 1, i, i % 9);
+    FILE *f = fmemopen(csv.p, csv.len, "r");
+    order_map m;
+    char bad[64], storage[256];
+    assert_true(order_map_parse(NULL, &m, bad, sizeof bad, storage, sizeof storage));
+    import_summary *s = arena_alloc(&arena, sizeof *s);
+    assert_int_equal(import_orders(&x, f, "feedtest", &m, s, NULL, NULL), YT_OK);
+    fclose(f);
+    assert_int_equal(s->imported, 80);
+    orders_seen o = {0};
+    assert_int_equal(change_feed_read(db, &pos, count_orders, &o), 0);
+    assert_int_equal(o.orders, 40);
+    buf_free(&csv);
+    arena_free(&arena);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(writes_are_followed_and_rollbacks_are_not),
         cmocka_unit_test(a_running_transaction_holds_the_feed_back),
+        cmocka_unit_test(an_import_records_its_buyers),
     };
     int failed = cmocka_run_group_tests_name("changes-sqlite", tests, setup, teardown);
     pg_url = getenv("YT_TEST_PG_URL");
