@@ -113,7 +113,25 @@ void store_writer_release(yt_store *s) {
     pthread_mutex_unlock(&s->writer_mu);
 }
 
+/* The '?' placeholders of sql outside quoted literals: a statement bound with fewer or more parameters than
+ * it has is a bug the drivers would report only at run time, or not at all (SQLite binds NULL to the rest). */
+static __attribute__((unused)) int placeholders(const char *sql) { /* for assert: Debug builds only */
+    int n = 0;
+    char quote = 0;
+    for (const char *c = sql; *c; c++) {
+        if (quote) {
+            if (*c == quote) quote = 0;
+        } else if (*c == '\'' || *c == '"') {
+            quote = *c;
+        } else if (*c == '?') {
+            n++;
+        }
+    }
+    return n;
+}
+
 int64_t db_exec(yt_db *db, const char *sql, int n, const yt_param *p) {
+    assert(placeholders(sql) == n);
     if (db->tx_aborted) return -1;
     uint64_t t0 = mono_ns();
     int64_t rc = db->drv->exec(db, sql, n, p);
@@ -122,6 +140,7 @@ int64_t db_exec(yt_db *db, const char *sql, int n, const yt_param *p) {
 }
 
 yt_rows *db_query(yt_db *db, const char *sql, int n, const yt_param *p) {
+    assert(placeholders(sql) == n);
     if (db->tx_aborted) return NULL;
     uint64_t t0 = mono_ns();
     yt_rows *r = db->drv->query(db, sql, n, p);
