@@ -1,6 +1,7 @@
-/* Handlers: staff accounts and stores. */
+/* Handlers: staff accounts and retail shops (the API's stores). */
 #include "handlers.h"
 #include "../base/timeutil.h"
+#include "../shop/shop.h"
 #include "../staff/staff.h"
 #include <string.h>
 
@@ -65,20 +66,20 @@ void h_staff_update(yt_req *r) {
     staff_write_json(&r->x, &w, id);
 }
 
-void h_store_list(yt_req *r) {
+void h_shop_list(yt_req *r) {
     yt_jw w;
     api_json(r, 200, &w);
-    if (store_list_json(&r->x, &w)) api_fail(r);
+    if (shop_list_json(&r->x, &w)) api_fail(r);
 }
 
-void h_store_create(yt_req *r) {
+void h_shop_create(yt_req *r) {
     static const char *const allowed[] = {"name", "city", NULL};
     const char *name = NULL, *city = NULL;
     if (!body_only(r, r->json, allowed) || !body_str(r, r->json, "name", &name, true) ||
         !body_str(r, r->json, "city", &city, false))
         return;
     int64_t id;
-    if (store_create(&r->x, name, city, &id)) {
+    if (shop_create(&r->x, name, city, &id)) {
         api_fail(r);
         return;
     }

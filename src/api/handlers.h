@@ -19,8 +19,8 @@ void h_staff_list(yt_req *r);
 void h_staff_create(yt_req *r);
 void h_staff_get(yt_req *r);
 void h_staff_update(yt_req *r);
-void h_store_list(yt_req *r);
-void h_store_create(yt_req *r);
+void h_shop_list(yt_req *r);
+void h_shop_create(yt_req *r);
 
 void h_customer_list(yt_req *r);
 void h_customer_create(yt_req *r);

@@ -7,6 +7,7 @@
 #include "../domain/audit.h"
 #include "../domain/changes.h"
 #include "../domain/page.h"
+#include "../shop/shop.h"
 #include "../staff/staff.h"
 #include "../tag/tag.h"
 #include "identity.h"
@@ -62,7 +63,7 @@ static int validate(yt_ctx *x, const customer_input *in, bool creating) {
     }
     if (in->lifecycle && !lifecycle_valid(in->lifecycle))
         return yt_fail(x, YT_EINVAL, "lifecycle_stage", "unknown lifecycle stage '%s'", in->lifecycle);
-    if (in->has_store && in->store_id && !store_exists(x->db, in->store_id))
+    if (in->has_store && in->store_id && !shop_exists(x->db, in->store_id))
         return yt_fail(x, YT_EINVAL, "store_id", "no store with id %lld", (long long)in->store_id);
     if (in->has_owner && in->owner_id && !staff_exists(x->db, in->owner_id))
         return yt_fail(x, YT_EINVAL, "owner_id", "no staff with id %lld", (long long)in->owner_id);
@@ -559,7 +560,7 @@ int customer_identity_add(yt_ctx *x, int64_t id, const char *kind, const char *p
         jw_kstr(&w, "identity", kind);
         if (platform && *platform) jw_kstr(&w, "platform", platform);
         jw_obj_end(&w);
-        rc = audit_record(x, "customer.identity", "customer", id, s.p);
+        rc = audit_record(x, "customer.identity_add", "customer", id, s.p);
         buf_free(&s);
     }
     if (rc == YT_OK) rc = change_record(x, CHANGE_CUSTOMER_UPDATED, id, 0);

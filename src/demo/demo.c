@@ -6,6 +6,7 @@
 #include "../customer/customer.h"
 #include "../customer/identity.h"
 #include "../importer/importer.h"
+#include "../shop/shop.h"
 #include "../staff/staff.h"
 #include "../tag/tag.h"
 #include <limits.h>
@@ -97,7 +98,7 @@ int demo_seed(yt_ctx *x, const char *orders_csv) {
     for (int i = 0; i < 3; i++) {
         yt_param p[] = {PT(stores[i].name)};
         store_ids[i] = db_query_int(x->db, "SELECT id FROM stores WHERE name = ?", 1, p, 0);
-        if (!store_ids[i] && store_create(x, stores[i].name, stores[i].city, &store_ids[i])) return x->err.code;
+        if (!store_ids[i] && shop_create(x, stores[i].name, stores[i].city, &store_ids[i])) return x->err.code;
     }
     for (size_t i = 0; i < sizeof staff / sizeof staff[0]; i++) {
         int64_t id = staff_id_by_username(x->db, staff[i].username);

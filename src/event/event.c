@@ -168,7 +168,7 @@ static int ingest_once(yt_ctx *x, const event_in *items, int n, int *accepted, i
     char summary[96];
     snprintf(summary, sizeof summary, "{\"accepted\":%d,\"duplicates\":%d,\"rejected\":%d}", *accepted, *duplicates,
              *nerrors - nerr_in);
-    if (audit_record(x, "events.ingest", "event", 0, summary)) {
+    if (audit_record(x, "event.ingest", "event", 0, summary)) {
         db_rollback(x->db);
         *accepted = *duplicates = 0;
         *nerrors = nerr_in;

@@ -198,7 +198,7 @@ int export_customers(yt_ctx *x, yt_buf *out, bool bom) {
     rows_free(r);
     rows_free(t);
     buf_free(&tags);
-    return audit_record(x, "export.customers", "customer", 0, NULL);
+    return audit_record(x, "customer.export_all", "customer", 0, NULL);
 }
 
 long import_count_pii(FILE *f, const order_map *m) {

@@ -351,7 +351,7 @@ int import_orders_shared(yt_ctx *x, const import_writer *wr, FILE *f, const char
         jw_kint(&w, "imported", s->imported);
         jw_kint(&w, "skipped", s->skipped);
         jw_obj_end(&w);
-        rc = audit_record(x, "import.orders", "order", 0, summary.p);
+        rc = audit_record(x, "order.import", "order", 0, summary.p);
         buf_free(&summary);
     }
     if (rc == YT_OK) rc = import_chunk_end(&chunk, true);

@@ -1,4 +1,4 @@
-/* Staff accounts and stores (门店): create, update, list. */
+/* Staff accounts: create, update, list. */
 #include "staff.h"
 #include "../base/crypto.h"
 #include "../base/text.h"
@@ -6,6 +6,7 @@
 #include "../domain/audit.h"
 #include "auth.h"
 #include "roles.h"
+#include "../shop/shop.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -32,8 +33,8 @@ static int check_username(yt_ctx *x, const char *u) {
     return YT_OK;
 }
 
-static int check_store(yt_ctx *x, int64_t store_id) {
-    if (store_id && !store_exists(x->db, store_id))
+static int check_shop(yt_ctx *x, int64_t store_id) {
+    if (store_id && !shop_exists(x->db, store_id))
         return yt_fail(x, YT_EINVAL, "store_id", "no store with id %lld", (long long)store_id);
     return YT_OK;
 }
@@ -62,7 +63,7 @@ int staff_check_manage(yt_ctx *x, int64_t id, const char *field) {
 }
 
 int staff_create(yt_ctx *x, const staff_new *in, int64_t *id) {
-    if (check_username(x, in->username) || check_password(x, in->password) || check_store(x, in->store_id))
+    if (check_username(x, in->username) || check_password(x, in->password) || check_shop(x, in->store_id))
         return x->err.code;
     const yt_role *role = role_find(in->role);
     if (!role) return yt_fail(x, YT_EINVAL, "role", "unknown role '%s'", in->role);
@@ -111,7 +112,7 @@ int staff_update(yt_ctx *x, int64_t id, const staff_patch *in) {
     if (in->display_name && text_unreadable(in->display_name))
         return yt_fail(x, YT_EINVAL, "display_name", "%s", text_unreadable(in->display_name));
     if (in->password && check_password(x, in->password)) return x->err.code;
-    if (in->set_store && check_store(x, in->store_id)) return x->err.code;
+    if (in->set_store && check_shop(x, in->store_id)) return x->err.code;
     char hash[YT_PWHASH_LEN] = "";
     if (in->password && !crypto_pw_hash(in->password, hash))
         return yt_fail(x, YT_EINTERNAL, NULL, "cannot hash the password");
@@ -215,49 +216,4 @@ int64_t staff_id_by_username(yt_db *db, const char *username) {
 bool staff_exists(yt_db *db, int64_t id) {
     yt_param p[] = {PI(id)};
     return db_query_int(db, "SELECT 1 FROM staff WHERE id = ?", 1, p, 0) == 1;
-}
-
-int store_create(yt_ctx *x, const char *name, const char *city, int64_t *id) {
-    if (utf8_chars(name) < 1 || utf8_chars(name) > 64) return yt_fail(x, YT_EINVAL, "name", "must be 1 to 64 characters");
-    if (city && utf8_chars(city) > 64) return yt_fail(x, YT_EINVAL, "city", "must be at most 64 characters");
-    if (text_unreadable(name)) return yt_fail(x, YT_EINVAL, "name", "%s", text_unreadable(name));
-    if (city && text_unreadable(city)) return yt_fail(x, YT_EINVAL, "city", "%s", text_unreadable(city));
-    yt_param p[] = {PT(name), PT(city ? city : ""), PI(now_ms())};
-    if (db_begin(x->db) != 0) return yt_fail_db(x, "creating a store");
-    *id = db_query_int(x->db, "INSERT INTO stores(name, city, created_at) VALUES(?,?,?) RETURNING id", 3, p, 0);
-    if (*id == 0) {
-        int rc = db_unique_violation(x->db) ? yt_fail(x, YT_ECONFLICT, "name", "a store with this name exists")
-                                            : yt_fail_db(x, "creating a store");
-        db_rollback(x->db);
-        return rc;
-    }
-    return yt_finish(x, audit_record(x, "store.create", "store", *id, NULL), "creating a store");
-}
-
-int store_list_json(yt_ctx *x, yt_jw *w) {
-    yt_rows *r = db_query(x->db, "SELECT id, name, city, created_at FROM stores ORDER BY id", 0, NULL);
-    if (!r) return yt_fail_db(x, "listing stores");
-    char ts[40];
-    jw_obj(w);
-    jw_key(w, "items");
-    jw_arr(w);
-    while (rows_next(r)) {
-        jw_obj(w);
-        jw_kint(w, "id", rows_int(r, 0));
-        jw_kstr(w, "name", rows_text(r, 1));
-        jw_kstr(w, "city", rows_text(r, 2));
-        time_fmt(rows_int(r, 3), ts, sizeof ts);
-        jw_kstr(w, "created_at", ts);
-        jw_obj_end(w);
-    }
-    jw_arr_end(w);
-    jw_knull(w, "next_cursor");
-    jw_obj_end(w);
-    rows_free(r);
-    return YT_OK;
-}
-
-bool store_exists(yt_db *db, int64_t id) {
-    yt_param p[] = {PI(id)};
-    return db_query_int(db, "SELECT 1 FROM stores WHERE id = ?", 1, p, 0) == 1;
 }

@@ -1,4 +1,4 @@
-/* Staff accounts and stores (门店): create, update, list. */
+/* Staff accounts: create, update, list. */
 #ifndef YT_STAFF_H
 #define YT_STAFF_H
 #include "../base/json.h"
@@ -31,9 +31,5 @@ int staff_list_json(yt_ctx *x, yt_jw *w);
 /* 0 when absent. */
 int64_t staff_id_by_username(yt_db *db, const char *username);
 bool staff_exists(yt_db *db, int64_t id);
-
-int store_create(yt_ctx *x, const char *name, const char *city, int64_t *id);
-int store_list_json(yt_ctx *x, yt_jw *w);
-bool store_exists(yt_db *db, int64_t id);
 
 #endif
