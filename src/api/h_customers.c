@@ -2,6 +2,8 @@
 #include "handlers.h"
 #include "../base/text.h"
 #include "../customer/customer.h"
+#include "../customer/remark.h"
+#include "../order/order.h"
 #include "../customer/identity.h"
 #include "../event/event.h"
 #include <stdio.h>

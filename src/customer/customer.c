@@ -1,4 +1,4 @@
-/* Customer profiles (客户档案): create, read, update, search, merge, transfer, remarks, PIPL export and erase. */
+/* Customer profiles (客户档案): create, read, update, search, tag, transfer, PIPL export. */
 #include "customer.h"
 #include "../base/alloc.h"
 #include "../base/crypto.h"
@@ -11,7 +11,8 @@
 #include "../staff/staff.h"
 #include "../tag/tag.h"
 #include "identity.h"
-#include "keyed.h"
+#include "remark.h"
+#include "../order/order.h"
 #include <assert.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -567,111 +568,11 @@ int customer_identity_add(yt_ctx *x, int64_t id, const char *kind, const char *p
     return yt_finish(x, rc, "adding an identity");
 }
 
-int customer_merge(yt_ctx *x, int64_t survivor, int64_t absorbed) {
-    if (survivor == absorbed) return yt_fail(x, YT_EINVAL, "from", "cannot merge a customer into itself");
-    yt_param p[] = {PI(survivor), PI(absorbed)};
-    /* the survivor keeps its own values and fills its blanks from the absorbed record */
-    static const char *const fill =
-        "UPDATE customers SET"
-        " name = CASE WHEN customers.name = '' THEN a.name ELSE customers.name END,"
-        " nickname = CASE WHEN customers.nickname = '' THEN a.nickname ELSE customers.nickname END,"
-        " avatar_url = COALESCE(customers.avatar_url, a.avatar_url),"
-        " birthday = COALESCE(customers.birthday, a.birthday),"
-        " city = CASE WHEN customers.city = '' THEN a.city ELSE customers.city END,"
-        " store_id = COALESCE(customers.store_id, a.store_id),"
-        " owner_id = COALESCE(customers.owner_id, a.owner_id),"
-        " points = customers.points + a.points,"
-        " member_level = CASE WHEN a.member_level > customers.member_level THEN a.member_level"
-        "   ELSE customers.member_level END"
-        " FROM (SELECT * FROM customers WHERE id = ?) AS a WHERE customers.id = ?";
-    if (db_begin(x->db) != 0) return yt_fail_db(x, "merging customers");
-    int rc = YT_OK;
-    for (int i = 0; rc == YT_OK && i < customer_keyed_count; i++)
-        if (customer_keyed_tables[i].merge_sql && db_exec(x->db, customer_keyed_tables[i].merge_sql, 2, p) < 0)
-            rc = yt_fail_db(x, "merging customers");
-    yt_param ap[] = {PI(absorbed), PI(survivor)};
-    if (rc == YT_OK && db_exec(x->db, fill, 2, ap) < 0) rc = yt_fail_db(x, "merging customers");
-    if (rc == YT_OK) {
-        int64_t now = now_ms();
-        yt_param q[] = {PI(survivor), PI(now), PI(absorbed)};
-        yt_param t[] = {PI(now), PI(survivor)};
-        if (db_exec(x->db, "DELETE FROM customer_tags WHERE customer_id = ?", 1, &p[1]) < 0 ||
-            db_exec(x->db, "UPDATE customers SET merged_into = ?, points = 0, updated_at = ? WHERE id = ?", 3, q) < 0 ||
-            db_exec(x->db, "UPDATE customers SET updated_at = ? WHERE id = ?", 2, t) < 0)
-            rc = yt_fail_db(x, "merging customers");
-    }
-    if (rc == YT_OK) rc = customer_index(x, survivor);
-    if (rc == YT_OK) rc = customer_index(x, absorbed); /* removes it from the index */
-    if (rc == YT_OK) {
-        char summary[96];
-        snprintf(summary, sizeof summary, "{\"absorbed\":%lld,\"survivor\":%lld}", (long long)absorbed, (long long)survivor);
-        rc = audit_record(x, "customer.merge", "customer", survivor, summary);
-    }
-    if (rc == YT_OK) rc = change_record(x, CHANGE_CUSTOMER_MERGED, survivor, absorbed);
-    if (rc == YT_OK) rc = change_record(x, CHANGE_CUSTOMER_MERGED, absorbed, survivor);
-    return yt_finish(x, rc, "merging customers");
-}
-
-int customer_erase(yt_ctx *x, int64_t id) {
-    if (db_begin(x->db) != 0) return yt_fail_db(x, "erasing a customer");
-    int rc = YT_OK;
-    yt_param p[] = {PI(id), PI(id)};
-    for (int i = 0; rc == YT_OK && i < customer_keyed_count; i++) {
-        const customer_keyed *k = &customer_keyed_tables[i];
-        if (k->erase_sql && db_exec(x->db, k->erase_sql, k->erase_nparams, p) < 0) rc = yt_fail_db(x, "erasing a customer");
-    }
-    if (rc == YT_OK) {
-        int64_t now = now_ms();
-        /* orders stay, linked to this anonymous shell */
-        yt_param q2[] = {PI(now), PI(now), PI(now), PI(id), PI(id)};
-        if (db_exec(x->db,
-                    "UPDATE customers SET name = '', nickname = '', avatar_url = NULL, birthday = NULL, city = '',"
-                    " gender = 'unknown', consent = 'withdrawn', consent_at = ?, consent_source = 'erasure',"
-                    " erased_at = ?, updated_at = ? WHERE id = ? OR merged_into = ?",
-                    5, q2) < 0)
-            rc = yt_fail_db(x, "erasing a customer");
-    }
-    if (rc == YT_OK) rc = customer_index(x, id);
-    if (rc == YT_OK) rc = change_record(x, CHANGE_CUSTOMER_ERASED, id, 0);
-    if (rc == YT_OK) rc = audit_record(x, "customer.erase", "customer", id, "{\"pii\":\"removed\",\"orders\":\"kept anonymised\"}");
-    return yt_finish(x, rc, "erasing a customer");
-}
-
 static void write_time(yt_jw *w, const char *k, int64_t ms) {
     char ts[40];
     time_fmt(ms, ts, sizeof ts);
     jw_kstr(w, k, ts);
 }
-
-static void write_remark_row(yt_jw *w, yt_rows *r) {
-    jw_obj(w);
-    jw_kint(w, "id", rows_int(r, 0));
-    jw_kstr(w, "kind", rows_text(r, 1));
-    jw_kstr(w, "body", rows_text(r, 2));
-    if (rows_null(r, 3)) jw_knull(w, "author_id");
-    else jw_kint(w, "author_id", rows_int(r, 3));
-    jw_kstr(w, "author", rows_null(r, 4) ? NULL : rows_text(r, 4));
-    write_time(w, "created_at", rows_int(r, 5));
-    jw_obj_end(w);
-}
-
-static void write_order_row(yt_jw *w, yt_rows *r) {
-    jw_obj(w);
-    jw_kint(w, "id", rows_int(r, 0));
-    jw_kstr(w, "platform", rows_text(r, 1));
-    jw_kstr(w, "external_id", rows_text(r, 2));
-    write_time(w, "ordered_at", rows_int(r, 3));
-    jw_kint(w, "quantity", rows_int(r, 4));
-    jw_kint(w, "amount_fen", rows_int(r, 5));
-    jw_kstr(w, "status", rows_text(r, 6));
-    jw_obj_end(w);
-}
-
-#define REMARK_SELECT \
-    "SELECT r.id, r.kind, r.body, r.author_id, s.display_name, r.created_at FROM remarks r" \
-    " LEFT JOIN staff s ON s.id = r.author_id WHERE r.customer_id = ?"
-#define ORDER_SELECT \
-    "SELECT id, platform, external_id, ordered_at, quantity, amount_fen, status FROM orders WHERE customer_id = ?"
 
 int customer_export_json(yt_ctx *x, yt_jw *w, int64_t id) {
     jw_obj(w);
@@ -688,11 +589,7 @@ int customer_export_json(yt_ctx *x, yt_jw *w, int64_t id) {
     jw_key(w, "tags");
     if (tag_names_json(x, w, id)) return x->err.code;
     jw_key(w, "remarks");
-    jw_arr(w);
-    if (!(r = db_query(x->db, REMARK_SELECT " ORDER BY r.id", 1, p))) return yt_fail_db(x, "exporting remarks");
-    while (rows_next(r)) write_remark_row(w, r);
-    rows_free(r);
-    jw_arr_end(w);
+    if (remark_all_json(x, w, id)) return x->err.code;
     jw_key(w, "events");
     jw_arr(w);
     if (!(r = db_query(x->db, "SELECT type, at, properties, key FROM events WHERE customer_id = ? ORDER BY at, id", 1, p)))
@@ -708,11 +605,7 @@ int customer_export_json(yt_ctx *x, yt_jw *w, int64_t id) {
     rows_free(r);
     jw_arr_end(w);
     jw_key(w, "orders");
-    jw_arr(w);
-    if (!(r = db_query(x->db, ORDER_SELECT " ORDER BY ordered_at, id", 1, p))) return yt_fail_db(x, "exporting orders");
-    while (rows_next(r)) write_order_row(w, r);
-    rows_free(r);
-    jw_arr_end(w);
+    if (order_all_json(x, w, id)) return x->err.code;
     char ts[40];
     time_fmt(now_ms(), ts, sizeof ts);
     jw_kstr(w, "exported_at", ts);
@@ -755,53 +648,6 @@ int customer_transfer(yt_ctx *x, const int64_t *ids, int n, int64_t owner_id, in
     buf_free(&s);
     if (rc) *updated = 0;
     return yt_finish(x, rc, "transferring customers");
-}
-
-int remark_add(yt_ctx *x, int64_t customer_id, const char *kind, const char *body, int64_t *remark_id) {
-    if (!kind) kind = "remark";
-    if (strcmp(kind, "remark") != 0 && strcmp(kind, "follow_up") != 0)
-        return yt_fail(x, YT_EINVAL, "kind", "must be remark or follow_up");
-    if (!body || utf8_chars(body) < 1 || utf8_chars(body) > 2000)
-        return yt_fail(x, YT_EINVAL, "body", "must be 1 to 2000 characters");
-    yt_param p[] = {PI(customer_id), PT(kind), PT(body), x->who->staff_id ? PI(x->who->staff_id) : PNULL, PI(now_ms())};
-    if (db_begin(x->db) != 0) return yt_fail_db(x, "adding a remark");
-    *remark_id = db_query_int(x->db,
-                              "INSERT INTO remarks(customer_id, kind, body, author_id, created_at) VALUES(?,?,?,?,?) RETURNING id",
-                              NPARAMS(p), p, 0);
-    int rc = *remark_id ? YT_OK : yt_fail_db(x, "adding a remark");
-    if (rc == YT_OK) rc = customer_index(x, customer_id);
-    if (rc == YT_OK) rc = audit_record(x, "remark.create", "customer", customer_id, NULL);
-    return yt_finish(x, rc, "adding a remark");
-}
-
-int remark_write_json(yt_ctx *x, yt_jw *w, int64_t remark_id) {
-    yt_param p[] = {PI(remark_id)};
-    yt_rows *r = db_query(x->db,
-                          "SELECT r.id, r.kind, r.body, r.author_id, s.display_name, r.created_at FROM remarks r"
-                          " LEFT JOIN staff s ON s.id = r.author_id WHERE r.id = ?",
-                          1, p);
-    if (!r) return yt_fail_db(x, "reading a remark");
-    if (rows_next(r)) write_remark_row(w, r);
-    rows_free(r);
-    return YT_OK;
-}
-
-int remark_list_json(yt_ctx *x, yt_jw *w, int64_t customer_id, int limit, int64_t cursor) {
-    yt_param p[] = {PI(customer_id), PI(cursor ? cursor : INT64_MAX), PI(limit + 1)};
-    yt_rows *r = db_query(x->db, REMARK_SELECT " AND r.id < ? ORDER BY r.id DESC LIMIT ?", 3, p);
-    if (!r) return yt_fail_db(x, "listing remarks");
-    page_write(w, r, limit, write_remark_row);
-    rows_free(r);
-    return YT_OK;
-}
-
-int order_list_json(yt_ctx *x, yt_jw *w, int64_t customer_id, int limit, int64_t cursor) {
-    yt_param p[] = {PI(customer_id), PI(cursor ? cursor : INT64_MAX), PI(limit + 1)};
-    yt_rows *r = db_query(x->db, ORDER_SELECT " AND id < ? ORDER BY id DESC LIMIT ?", 3, p);
-    if (!r) return yt_fail_db(x, "listing orders");
-    page_write(w, r, limit, write_order_row);
-    rows_free(r);
-    return YT_OK;
 }
 
 /* The one rule for a customer name (1 to 64 characters, no control characters), for callers outside this file. */

@@ -1,4 +1,5 @@
-/* Customer profiles (客户档案): create, read, update, search, merge, transfer, remarks, PIPL export and erase. */
+/* Customer profiles (客户档案): create, read, update, search, tag, transfer, PIPL export; merge and erase
+ * (merge.c); remarks are in remark.h, orders in order/order.h. */
 #ifndef YT_CUSTOMER_H
 #define YT_CUSTOMER_H
 #include "../base/json.h"
@@ -44,9 +45,11 @@ int customer_resolve(yt_ctx *x, int64_t id, int64_t *live);
 int customer_resolve_for_write(yt_ctx *x, int64_t id, int64_t *live);
 int customer_write_json(yt_ctx *x, yt_jw *w, int64_t id);
 int customer_list_json(yt_ctx *x, yt_jw *w, const customer_query *q);
+/* merge.c: the absorbed record's rows move to the survivor, which fills its blanks from it. */
 int customer_merge(yt_ctx *x, int64_t survivor, int64_t absorbed);
 /* Adds one identity to a customer, audited. YT_ECONFLICT when another customer holds it. */
 int customer_identity_add(yt_ctx *x, int64_t id, const char *kind, const char *platform, const char *value);
+/* merge.c: PIPL erasure; orders stay, linked to an anonymous shell. */
 int customer_erase(yt_ctx *x, int64_t id);
 int customer_export_json(yt_ctx *x, yt_jw *w, int64_t id);
 int customer_transfer(yt_ctx *x, const int64_t *ids, int n, int64_t owner_id, int *updated);
@@ -54,10 +57,6 @@ int customer_tag(yt_ctx *x, int64_t id, const char *const *add, int nadd, const 
 /* The same change on many customers, all or nothing: every id is checked first (err.field names a bad one). */
 int customer_tag_bulk(yt_ctx *x, const int64_t *ids, int n, const char *const *add, int nadd, const char *const *remove,
                       int nremove);
-int remark_add(yt_ctx *x, int64_t customer_id, const char *kind, const char *body, int64_t *remark_id);
-int remark_write_json(yt_ctx *x, yt_jw *w, int64_t remark_id);
-int remark_list_json(yt_ctx *x, yt_jw *w, int64_t customer_id, int limit, int64_t cursor);
-int order_list_json(yt_ctx *x, yt_jw *w, int64_t customer_id, int limit, int64_t cursor);
 /* Refreshes the customer's row in the full-text index (SQLite); a no-op on PostgreSQL. */
 int customer_index(yt_ctx *x, int64_t id);
 /* A bare customer for an identity seen first in an event or an import. Caller holds a transaction. */

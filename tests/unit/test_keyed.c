@@ -11,6 +11,7 @@
 #include "base/crypto.h"
 #include "base/timeutil.h"
 #include "customer/customer.h"
+#include "customer/remark.h"
 #include "customer/keyed.h"
 #include "store/store.h"
 #include "store_fixture.h"

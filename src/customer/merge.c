@@ -1,0 +1,77 @@
+/* Merge (two records found to be one person) and PIPL erasure, over every customer-keyed table (keyed.c). */
+#include "customer.h"
+#include "keyed.h"
+#include "../base/timeutil.h"
+#include "../domain/audit.h"
+#include "../domain/changes.h"
+#include <stdio.h>
+
+int customer_merge(yt_ctx *x, int64_t survivor, int64_t absorbed) {
+    if (survivor == absorbed) return yt_fail(x, YT_EINVAL, "from", "cannot merge a customer into itself");
+    yt_param p[] = {PI(survivor), PI(absorbed)};
+    /* the survivor keeps its own values and fills its blanks from the absorbed record */
+    static const char *const fill =
+        "UPDATE customers SET"
+        " name = CASE WHEN customers.name = '' THEN a.name ELSE customers.name END,"
+        " nickname = CASE WHEN customers.nickname = '' THEN a.nickname ELSE customers.nickname END,"
+        " avatar_url = COALESCE(customers.avatar_url, a.avatar_url),"
+        " birthday = COALESCE(customers.birthday, a.birthday),"
+        " city = CASE WHEN customers.city = '' THEN a.city ELSE customers.city END,"
+        " store_id = COALESCE(customers.store_id, a.store_id),"
+        " owner_id = COALESCE(customers.owner_id, a.owner_id),"
+        " points = customers.points + a.points,"
+        " member_level = CASE WHEN a.member_level > customers.member_level THEN a.member_level"
+        "   ELSE customers.member_level END"
+        " FROM (SELECT * FROM customers WHERE id = ?) AS a WHERE customers.id = ?";
+    if (db_begin(x->db) != 0) return yt_fail_db(x, "merging customers");
+    int rc = YT_OK;
+    for (int i = 0; rc == YT_OK && i < customer_keyed_count; i++)
+        if (customer_keyed_tables[i].merge_sql && db_exec(x->db, customer_keyed_tables[i].merge_sql, 2, p) < 0)
+            rc = yt_fail_db(x, "merging customers");
+    yt_param ap[] = {PI(absorbed), PI(survivor)};
+    if (rc == YT_OK && db_exec(x->db, fill, 2, ap) < 0) rc = yt_fail_db(x, "merging customers");
+    if (rc == YT_OK) {
+        int64_t now = now_ms();
+        yt_param q[] = {PI(survivor), PI(now), PI(absorbed)};
+        yt_param t[] = {PI(now), PI(survivor)};
+        if (db_exec(x->db, "DELETE FROM customer_tags WHERE customer_id = ?", 1, &p[1]) < 0 ||
+            db_exec(x->db, "UPDATE customers SET merged_into = ?, points = 0, updated_at = ? WHERE id = ?", 3, q) < 0 ||
+            db_exec(x->db, "UPDATE customers SET updated_at = ? WHERE id = ?", 2, t) < 0)
+            rc = yt_fail_db(x, "merging customers");
+    }
+    if (rc == YT_OK) rc = customer_index(x, survivor);
+    if (rc == YT_OK) rc = customer_index(x, absorbed); /* removes it from the index */
+    if (rc == YT_OK) {
+        char summary[96];
+        snprintf(summary, sizeof summary, "{\"absorbed\":%lld,\"survivor\":%lld}", (long long)absorbed, (long long)survivor);
+        rc = audit_record(x, "customer.merge", "customer", survivor, summary);
+    }
+    if (rc == YT_OK) rc = change_record(x, CHANGE_CUSTOMER_MERGED, survivor, absorbed);
+    if (rc == YT_OK) rc = change_record(x, CHANGE_CUSTOMER_MERGED, absorbed, survivor);
+    return yt_finish(x, rc, "merging customers");
+}
+
+int customer_erase(yt_ctx *x, int64_t id) {
+    if (db_begin(x->db) != 0) return yt_fail_db(x, "erasing a customer");
+    int rc = YT_OK;
+    yt_param p[] = {PI(id), PI(id)};
+    for (int i = 0; rc == YT_OK && i < customer_keyed_count; i++) {
+        const customer_keyed *k = &customer_keyed_tables[i];
+        if (k->erase_sql && db_exec(x->db, k->erase_sql, k->erase_nparams, p) < 0) rc = yt_fail_db(x, "erasing a customer");
+    }
+    if (rc == YT_OK) {
+        int64_t now = now_ms();
+        /* orders stay, linked to this anonymous shell */
+        yt_param q2[] = {PI(now), PI(now), PI(now), PI(id), PI(id)};
+        if (db_exec(x->db,
+                    "UPDATE customers SET name = '', nickname = '', avatar_url = NULL, birthday = NULL, city = '',"
+                    " gender = 'unknown', consent = 'withdrawn', consent_at = ?, consent_source = 'erasure',"
+                    " erased_at = ?, updated_at = ? WHERE id = ? OR merged_into = ?",
+                    5, q2) < 0)
+            rc = yt_fail_db(x, "erasing a customer");
+    }
+    if (rc == YT_OK) rc = customer_index(x, id);
+    if (rc == YT_OK) rc = change_record(x, CHANGE_CUSTOMER_ERASED, id, 0);
+    if (rc == YT_OK) rc = audit_record(x, "customer.erase", "customer", id, "{\"pii\":\"removed\",\"orders\":\"kept anonymised\"}");
+    return yt_finish(x, rc, "erasing a customer");
+}

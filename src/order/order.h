@@ -1,0 +1,12 @@
+/* Orders: the customer's purchases, imported from platforms today; the mall's own orders grow here. */
+#ifndef YT_ORDER_H
+#define YT_ORDER_H
+#include "../base/json.h"
+#include "../domain/ctx.h"
+
+/* A page of the customer's orders, newest first. */
+int order_list_json(yt_ctx *x, yt_jw *w, int64_t customer_id, int limit, int64_t cursor);
+/* Every order of the customer as a JSON array, oldest first (the PIPL export). */
+int order_all_json(yt_ctx *x, yt_jw *w, int64_t customer_id);
+
+#endif
