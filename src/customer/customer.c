@@ -124,7 +124,7 @@ int customer_create_bare(yt_ctx *x, const char *name, int64_t *id) {
     int64_t now = now_ms();
     yt_param p[] = {PT(name ? name : ""), PI(now), PI(now)};
     *id = db_query_int(x->db, "INSERT INTO customers(name, created_at, updated_at) VALUES(?,?,?) RETURNING id", 3, p, 0);
-    return *id ? change_record(x, CHANGE_CUSTOMER_CREATED, *id, 0) : yt_fail_db(x, "creating a customer");
+    return *id ? YT_OK : yt_fail_db(x, "creating a customer");
 }
 
 int customer_create(yt_ctx *x, const customer_input *in, int64_t *id) {

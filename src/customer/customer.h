@@ -59,7 +59,8 @@ int customer_tag_bulk(yt_ctx *x, const int64_t *ids, int n, const char *const *a
                       int nremove);
 /* Refreshes the customer's row in the full-text index (SQLite); a no-op on PostgreSQL. */
 int customer_index(yt_ctx *x, int64_t id);
-/* A bare customer for an identity seen first in an event or an import. Caller holds a transaction. */
+/* A bare customer for an identity seen first in an event or an import. Caller holds a transaction, and
+ * records the change that names the customer (customer.events, customer.orders). */
 int customer_create_bare(yt_ctx *x, const char *name, int64_t *id);
 bool lifecycle_valid(const char *stage);
 /* Checks a name by the same rule as every customer name (1..64 characters, no control characters); fails on err.field "name". */

@@ -1,6 +1,7 @@
 /* The change feed: changes to what in-memory indexes follow, written in the same transaction as the change
  * and read in commit order, so other processes on the same store (another instance, a CLI import) are seen. */
 #include "changes.h"
+#include "../base/buf.h"
 #include "../base/timeutil.h"
 
 /* SQLite has one writer at a time, so sequence numbers are taken in commit order and a position is the
@@ -21,33 +22,24 @@ int change_record(yt_ctx *x, const char *kind, int64_t customer_id, int64_t ref_
     return n == 1 ? YT_OK : yt_fail_db(x, "recording a change");
 }
 
-#define CHANGE_BATCH 16 /* rows a statement: 48 parameters, under the drivers' 64 */
-#define ROW_SQLITE "(?, ?, ?, NULL)"
-#define ROW_PG "(pg_current_xact_id()::text::bigint, ?, ?, ?, NULL)"
-#define ROWS8(r) r "," r "," r "," r "," r "," r "," r "," r
-#define ROWS16(r) ROWS8(r) "," ROWS8(r)
-
+/* One statement for every id: the ids travel as one JSON array parameter, unpacked by the database. */
 int change_record_customers(yt_ctx *x, const char *kind, const int64_t *ids, size_t n) {
+    if (n == 0) return YT_OK;
     bool pg = db_dialect(x->db) == YT_PG;
-    int64_t now = now_ms();
-    size_t i = 0;
-    for (; i + CHANGE_BATCH <= n; i += CHANGE_BATCH) {
-        yt_param p[CHANGE_BATCH * 3];
-        for (int k = 0; k < CHANGE_BATCH; k++) {
-            p[3 * k] = PI(now);
-            p[3 * k + 1] = PT(kind);
-            p[3 * k + 2] = PI(ids[i + (size_t)k]);
-        }
-        if (db_exec(x->db,
-                    pg ? "INSERT INTO changes(tx, at, kind, customer_id, ref_id) VALUES " ROWS16(ROW_PG)
-                       : "INSERT INTO changes(at, kind, customer_id, ref_id) VALUES " ROWS16(ROW_SQLITE),
-                    NPARAMS(p), p) != CHANGE_BATCH)
-            return yt_fail_db(x, "recording changes");
-    }
-    for (; i < n; i++)
-        if (change_record(x, kind, ids[i], 0)) return x->err.code;
-    if (n >= CHANGE_BATCH && pg && db_exec(x->db, "SELECT pg_notify('yt_changes', '')", 0, NULL) < 0)
-        return yt_fail_db(x, "recording changes");
+    yt_buf list = YT_BUF_INIT;
+    buf_putc(&list, '[');
+    for (size_t i = 0; i < n; i++) buf_printf(&list, "%s%lld", i ? "," : "", (long long)ids[i]);
+    buf_putc(&list, ']');
+    yt_param p[] = {PI(now_ms()), PT(kind), PT(list.p)};
+    int64_t rows = db_exec(x->db,
+                           pg ? "INSERT INTO changes(tx, at, kind, customer_id)"
+                                " SELECT pg_current_xact_id()::text::bigint, CAST(? AS BIGINT), CAST(? AS TEXT), value::bigint"
+                                " FROM jsonb_array_elements_text(CAST(? AS jsonb))"
+                              : "INSERT INTO changes(at, kind, customer_id) SELECT ?, ?, value FROM json_each(?)",
+                           NPARAMS(p), p);
+    buf_free(&list);
+    if (rows != (int64_t)n) return yt_fail_db(x, "recording changes");
+    if (pg && db_exec(x->db, "SELECT pg_notify('yt_changes', '')", 0, NULL) < 0) return yt_fail_db(x, "recording changes");
     return YT_OK;
 }
 

@@ -17,7 +17,7 @@
 
 /* Records a change in the current transaction (the caller holds one). */
 int change_record(yt_ctx *x, const char *kind, int64_t customer_id, int64_t ref_id);
-/* The same change for n customers (ids[0..n), each once), in few statements: for imports. */
+/* The same change for n customers (ids[0..n), each once), in one statement: for batches and imports. */
 int change_record_customers(yt_ctx *x, const char *kind, const int64_t *ids, size_t n);
 
 typedef struct {

@@ -6,6 +6,7 @@
 #include "../domain/audit.h"
 #include "../domain/changes.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const event_types[] = {
@@ -113,12 +114,19 @@ int64_t event_resolve_customer(yt_ctx *x, const customer_ref *ref, bool create) 
     return found;
 }
 
+static int cmp_id(const void *a, const void *b) {
+    int64_t p = *(const int64_t *)a, q = *(const int64_t *)b;
+    return (p > q) - (p < q);
+}
+
 static int ingest_once(yt_ctx *x, const event_in *items, int n, int *accepted, int *duplicates, event_error *errors,
                  int *nerrors) {
     *accepted = *duplicates = 0;
     int nerr_in = *nerrors;
     if (db_begin(x->db) != 0) return yt_fail_db(x, "storing events");
-    int64_t now = now_ms(), last_changed = 0;
+    int64_t now = now_ms();
+    int64_t *changed = arena_alloc(x->arena, sizeof *changed * (size_t)(n > 0 ? n : 1)); /* customers with new events */
+    size_t nchanged = 0;
     for (int i = 0; i < n; i++) {
         const event_in *e = &items[i];
         x->err.code = YT_OK;
@@ -153,18 +161,21 @@ static int ingest_once(yt_ctx *x, const event_in *items, int n, int *accepted, i
         }
         if (rc == 0) (*duplicates)++;
         else (*accepted)++;
-        if (rc > 0 && cid != last_changed) { /* once per customer in a run of its events */
-            if (change_record(x, CHANGE_CUSTOMER_EVENTS, cid, 0)) {
-                if (db_retryable(x->db)) x->err.code = YT_ERETRY;
-                db_rollback(x->db);
-                *accepted = *duplicates = 0;
-                *nerrors = nerr_in;
-                return x->err.code;
-            }
-            last_changed = cid;
-        }
+        if (rc > 0) changed[nchanged++] = cid;
     }
     x->err.code = YT_OK;
+    /* the change feed names each customer with new events once, in batch statements */
+    qsort(changed, nchanged, sizeof *changed, cmp_id);
+    size_t distinct = 0;
+    for (size_t k = 0; k < nchanged; k++)
+        if (distinct == 0 || changed[k] != changed[distinct - 1]) changed[distinct++] = changed[k];
+    if (change_record_customers(x, CHANGE_CUSTOMER_EVENTS, changed, distinct)) {
+        if (db_retryable(x->db)) x->err.code = YT_ERETRY;
+        db_rollback(x->db);
+        *accepted = *duplicates = 0;
+        *nerrors = nerr_in;
+        return x->err.code;
+    }
     char summary[96];
     snprintf(summary, sizeof summary, "{\"accepted\":%d,\"duplicates\":%d,\"rejected\":%d}", *accepted, *duplicates,
              *nerrors - nerr_in);
