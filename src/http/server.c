@@ -82,7 +82,7 @@ typedef struct head_watch {
 static _Atomic uint64_t request_counter;
 
 /* Bodies that cannot be held in a small buffer are let in a few at a time, from the head on (so they are
- * neither spooled nor buffered while waiting) until the request completes: CSV uploads, whose import
+ * neither spooled nor buffered while waiting) until their answer is queued: CSV uploads, whose import
  * keeps a worker thread for its whole run, one at a time; JSON bodies over 1 MiB (event batches), whose
  * buffer and parse take up to some 13 times their size, two at a time. Others are refused at once with
  * Retry-After. */
