@@ -12,9 +12,15 @@ static bool known_ref(const char *k) {
     return false;
 }
 
+static bool names_identity(const identity_values *v) {
+    for (int k = 0; k < ID_PERSON_KINDS; k++)
+        if (v->v[k]) return true;
+    return false;
+}
+
 static void check_good(const cJSON *it, const event_in *e, int i) {
     FUZZ_CHECK(e->index == i, "item %d has index %d", i, e->index);
-    FUZZ_CHECK(e->who.id > 0 || e->who.phone || e->who.unionid || e->who.openid || e->who.external_userid || e->who.email,
+    FUZZ_CHECK(e->who.id > 0 || names_identity(&e->who.ids),
                "item %d names no customer", i);
     FUZZ_CHECK(e->who.id >= 0 && e->who.id <= 9007199254740992LL, "item %d: id %lld", i, (long long)e->who.id);
     FUZZ_CHECK(e->type && event_type_valid(e->type), "item %d: type", i);

@@ -132,5 +132,7 @@ bool json_id(const cJSON *v, int64_t *out);
 bool body_str_array(yt_req *r, const cJSON *obj, const char *key, const char ***out, int *n, int max);
 /* Rejects members that are not in allowed (NULL-terminated), naming the first unknown one. */
 bool body_only(yt_req *r, const cJSON *obj, const char *const *allowed);
+/* body_only, also allowing the members for which also(key) is not negative (a list kept elsewhere). */
+bool body_only_or(yt_req *r, const cJSON *obj, const char *const *allowed, int (*also)(const char *key));
 
 #endif

@@ -15,15 +15,14 @@
 static bool read_input(yt_req *r, const cJSON *j, customer_input *in) {
     static const char *const allowed[] = {
         "name", "nickname", "avatar_url", "gender", "birthday", "city", "store_id", "owner_id", "lifecycle_stage",
-        "member_level", "points", "consent", "phone", "unionid", "openid", "external_userid", "email", "buyer_ids",
-        "tags", NULL};
-    if (!body_only(r, j, allowed)) return false;
+        "member_level", "points", "consent", "buyer_ids", "tags", NULL};
+    if (!body_only_or(r, j, allowed, identity_person_kind)) return false;
+    for (int k = 0; k < ID_PERSON_KINDS; k++)
+        if (!body_str(r, j, identity_kind_name(k), &in->ids.v[k], false)) return false;
     if (!body_str(r, j, "name", &in->name, false) || !body_str(r, j, "nickname", &in->nickname, false) ||
         !body_str(r, j, "avatar_url", &in->avatar_url, false) || !body_str(r, j, "gender", &in->gender, false) ||
         !body_str(r, j, "birthday", &in->birthday, false) || !body_str(r, j, "city", &in->city, false) ||
-        !body_str(r, j, "lifecycle_stage", &in->lifecycle, false) || !body_str(r, j, "phone", &in->phone, false) ||
-        !body_str(r, j, "unionid", &in->unionid, false) || !body_str(r, j, "openid", &in->openid, false) ||
-        !body_str(r, j, "external_userid", &in->external_userid, false) || !body_str(r, j, "email", &in->email, false) ||
+        !body_str(r, j, "lifecycle_stage", &in->lifecycle, false) ||
         !body_int(r, j, "store_id", &in->store_id, &in->has_store) ||
         !body_int(r, j, "owner_id", &in->owner_id, &in->has_owner) ||
         !body_int(r, j, "member_level", &in->member_level, &in->has_level) ||
@@ -104,11 +103,11 @@ static int64_t path_customer(yt_req *r) {
     return live;
 }
 
-static uint32_t pii_count(const customer_input *in) { return (in->phone != NULL) + (in->email != NULL); }
+static uint32_t pii_count(const customer_input *in) { return identity_values_personal(&in->ids); }
 
 void h_customer_create(yt_req *r) {
     customer_input in = {0};
-    if (!read_input(r, r->json, &in) || !api_charge_pii(r, in.phone ? "phone" : "email", pii_count(&in))) return;
+    if (!read_input(r, r->json, &in) || !api_charge_pii(r, in.ids.v[ID_PHONE] ? "phone" : "email", pii_count(&in))) return;
     int64_t id;
     if (customer_create(&r->x, &in, &id)) {
         api_fail(r);
@@ -127,7 +126,7 @@ void h_customer_update(yt_req *r) {
     int64_t id = path_customer(r);
     if (!id) return;
     customer_input in = {0};
-    if (!read_input(r, r->json, &in) || !api_charge_pii(r, in.phone ? "phone" : "email", pii_count(&in))) return;
+    if (!read_input(r, r->json, &in) || !api_charge_pii(r, in.ids.v[ID_PHONE] ? "phone" : "email", pii_count(&in))) return;
     if (customer_update(&r->x, id, &in)) {
         api_fail(r);
         return;
@@ -152,11 +151,10 @@ void h_customer_list(yt_req *r) {
         return;
     }
     q.lifecycle = api_query(r, "lifecycle_stage");
-    static const char *const id_params[] = {"phone", "unionid", "openid", "external_userid", "email"};
-    for (size_t i = 0; i < sizeof id_params / sizeof id_params[0]; i++) {
-        const char *v = api_query(r, id_params[i]);
+    for (int k = 0; k < ID_PERSON_KINDS; k++) {
+        const char *v = api_query(r, identity_kind_name(k));
         if (v) {
-            q.id_kind = id_params[i];
+            q.id_kind = identity_kind_name(k);
             q.id_value = v;
         }
     }

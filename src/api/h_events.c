@@ -30,14 +30,14 @@ static bool opt_str(const cJSON *o, const char *k, const char **out, bool *bad) 
 
 /* Validates one item into e; false (with an error recorded) when it is bad. */
 static bool read_event(yt_req *r, const cJSON *it, int i, event_in *e, event_error *errs, int *nerr, int64_t now) {
-    static const char *const ref_keys[] = {"id", "phone", "unionid", "openid", "external_userid", "email"};
+    static const char *const ref_keys[] = {"id", NULL};
     if (!cJSON_IsObject(it)) return item_error(errs, nerr, i, NULL, "each event must be an object");
     const cJSON *c = cJSON_GetObjectItemCaseSensitive(it, "customer");
     if (!cJSON_IsObject(c)) return item_error(errs, nerr, i, "customer", "customer must be an object naming an id or an identity");
     const cJSON *m;
     cJSON_ArrayForEach(m, c) {
-        bool known = false;
-        for (size_t k = 0; k < sizeof ref_keys / sizeof ref_keys[0]; k++)
+        bool known = identity_person_kind(m->string) >= 0;
+        for (size_t k = 0; ref_keys[k] && !known; k++)
             if (strcmp(m->string, ref_keys[k]) == 0) known = true;
         if (!known) return item_error(errs, nerr, i, "customer", "customer may only hold id, phone, unionid, openid, external_userid, email");
     }
@@ -48,14 +48,10 @@ static bool read_event(yt_req *r, const cJSON *it, int i, event_in *e, event_err
         if (!json_id(id, &e->who.id)) return item_error(errs, nerr, i, "customer.id", "must be a customer id");
     }
     bool bad = false;
-    opt_str(c, "phone", &e->who.phone, &bad);
-    opt_str(c, "unionid", &e->who.unionid, &bad);
-    opt_str(c, "openid", &e->who.openid, &bad);
-    opt_str(c, "external_userid", &e->who.external_userid, &bad);
-    opt_str(c, "email", &e->who.email, &bad);
+    bool any = e->who.id != 0;
+    for (int k = 0; k < ID_PERSON_KINDS; k++) any |= opt_str(c, identity_kind_name(k), &e->who.ids.v[k], &bad);
     if (bad) return item_error(errs, nerr, i, "customer", "identities must be strings");
-    if (!e->who.id && !e->who.phone && !e->who.unionid && !e->who.openid && !e->who.external_userid && !e->who.email)
-        return item_error(errs, nerr, i, "customer", "needs an id or an identity");
+    if (!any) return item_error(errs, nerr, i, "customer", "needs an id or an identity");
     const cJSON *type = cJSON_GetObjectItemCaseSensitive(it, "type");
     if (!cJSON_IsString(type)) return item_error(errs, nerr, i, "type", "type is required and must be a string");
     if (!event_type_valid(type->valuestring)) return item_error(errs, nerr, i, "type", "unknown event type");
@@ -114,7 +110,7 @@ void h_events_ingest(yt_req *r) {
     }
     { /* every phone or email a caller without pii.read names is charged, whatever the role */
         uint32_t pii = 0;
-        for (int k = 0; k < good; k++) pii += (items[k].who.phone != NULL) + (items[k].who.email != NULL);
+        for (int k = 0; k < good; k++) pii += identity_values_personal(&items[k].who.ids);
         if (!api_charge_pii(r, "events", pii)) {
             free(items);
             free(errs);

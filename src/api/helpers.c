@@ -211,11 +211,13 @@ bool body_str_array(yt_req *r, const cJSON *obj, const char *key, const char ***
     return true;
 }
 
-bool body_only(yt_req *r, const cJSON *obj, const char *const *allowed) {
+bool body_only(yt_req *r, const cJSON *obj, const char *const *allowed) { return body_only_or(r, obj, allowed, NULL); }
+
+bool body_only_or(yt_req *r, const cJSON *obj, const char *const *allowed, int (*also)(const char *key)) {
     const cJSON *it;
     cJSON_ArrayForEach(it, obj) {
-        bool ok = false;
-        for (const char *const *a = allowed; *a; a++)
+        bool ok = also && also(it->string) >= 0;
+        for (const char *const *a = allowed; *a && !ok; a++)
             if (strcmp(*a, it->string) == 0) ok = true;
         if (!ok) {
             char d[200];

@@ -84,19 +84,9 @@ static int validate(yt_ctx *x, const customer_input *in, bool creating) {
 }
 
 static int add_identities(yt_ctx *x, int64_t id, const customer_input *in) {
-    static const struct {
-        const char *kind;
-        size_t off;
-    } fields[] = {
-        {"phone", offsetof(customer_input, phone)},
-        {"unionid", offsetof(customer_input, unionid)},
-        {"openid", offsetof(customer_input, openid)},
-        {"external_userid", offsetof(customer_input, external_userid)},
-        {"email", offsetof(customer_input, email)},
-    };
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-        const char *v = *(const char *const *)((const char *)in + fields[i].off);
-        if (v && identity_add(x, id, fields[i].kind, fields[i].kind, "", v)) return x->err.code;
+    for (int k = 0; k < ID_PERSON_KINDS; k++) {
+        const char *kind = identity_kind_name(k);
+        if (in->ids.v[k] && identity_add(x, id, kind, kind, "", in->ids.v[k])) return x->err.code;
     }
     for (int i = 0; i < in->nbuyers; i++) {
         char field[32];
@@ -337,12 +327,11 @@ int customer_update(yt_ctx *x, int64_t id, const customer_input *in) {
             {"avatar_url", offsetof(customer_input, avatar_url)}, {"gender", offsetof(customer_input, gender)},
             {"birthday", offsetof(customer_input, birthday)}, {"city", offsetof(customer_input, city)},
             {"lifecycle_stage", offsetof(customer_input, lifecycle)}, {"consent", offsetof(customer_input, consent)},
-            {"phone", offsetof(customer_input, phone)},     {"unionid", offsetof(customer_input, unionid)},
-            {"openid", offsetof(customer_input, openid)},   {"external_userid", offsetof(customer_input, external_userid)},
-            {"email", offsetof(customer_input, email)},
         };
         for (size_t i = 0; i < sizeof text_fields / sizeof text_fields[0]; i++)
             if (*(const char *const *)((const char *)in + text_fields[i].off)) jw_str(&w, text_fields[i].name);
+        for (int k = 0; k < ID_PERSON_KINDS; k++)
+            if (in->ids.v[k]) jw_str(&w, identity_kind_name(k));
         if (in->has_store) jw_str(&w, "store_id");
         if (in->has_owner) jw_str(&w, "owner_id");
         if (in->has_level) jw_str(&w, "member_level");

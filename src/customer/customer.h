@@ -4,6 +4,7 @@
 #define YT_CUSTOMER_H
 #include "../base/json.h"
 #include "../domain/ctx.h"
+#include "identity.h"
 
 typedef struct {
     const char *platform;
@@ -17,7 +18,7 @@ typedef struct {
     int64_t store_id, owner_id, member_level, points;
     bool null_avatar, null_birthday;
     const char *consent, *consent_source; /* "granted" | "withdrawn" | "unknown" */
-    const char *phone, *unionid, *openid, *external_userid, *email;
+    identity_values ids; /* phone, email, unionid, openid, external_userid (identity.h) */
     const buyer_ref *buyers;
     int nbuyers;
     const char *const *tags;

@@ -15,10 +15,28 @@ static const struct {
     const char *kind;
     validator v;
     bool sealed; /* PII: stored encrypted, looked up by blind index */
-} kinds[] = {
-    {"phone", V_PHONE, true},      {"email", V_EMAIL, true},           {"unionid", V_TOKEN, false},
-    {"openid", V_TOKEN, false},    {"external_userid", V_TOKEN, false}, {"buyer", V_BUYER, false},
+} kinds[] = { /* the person kinds first, in the order of their ID_ indexes; then platform buyer ids */
+    [ID_PHONE] = {"phone", V_PHONE, true},
+    [ID_EMAIL] = {"email", V_EMAIL, true},
+    [ID_UNIONID] = {"unionid", V_TOKEN, false},
+    [ID_OPENID] = {"openid", V_TOKEN, false},
+    [ID_EXTERNAL_USERID] = {"external_userid", V_TOKEN, false},
+    [ID_PERSON_KINDS] = {"buyer", V_BUYER, false},
 };
+
+const char *identity_kind_name(int k) { return k >= 0 && k < ID_PERSON_KINDS ? kinds[k].kind : NULL; }
+
+int identity_person_kind(const char *name) {
+    for (int k = 0; k < ID_PERSON_KINDS; k++)
+        if (strcmp(kinds[k].kind, name) == 0) return k;
+    return -1;
+}
+
+unsigned identity_values_personal(const identity_values *v) {
+    unsigned n = 0;
+    for (int k = 0; k < ID_PERSON_KINDS; k++) n += v->v[k] && kinds[k].sealed;
+    return n;
+}
 
 static int kind_index(const char *kind) {
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)

@@ -27,6 +27,19 @@ void identity_write_row(yt_ctx *x, yt_jw *w, yt_rows *r, int col, bool unmask, c
  * shown, in x->arena (NULL when there is none). */
 int identity_write_json(yt_ctx *x, yt_jw *w, int64_t customer_id, bool unmask, const char **phone_out);
 bool identity_kind_valid(const char *kind);
+
+/* A person's identities (platform buyer ids aside, which need a platform), listed once: these indexes
+ * into identity_values, named by identity_kind_name. Phone and email are personal (sealed). */
+enum { ID_PHONE, ID_EMAIL, ID_UNIONID, ID_OPENID, ID_EXTERNAL_USERID, ID_PERSON_KINDS };
+typedef struct {
+    const char *v[ID_PERSON_KINDS]; /* by kind; NULL: not given. Borrowed. */
+} identity_values;
+/* "phone", "email", "unionid", "openid", "external_userid" for k below ID_PERSON_KINDS. */
+const char *identity_kind_name(int k);
+/* The person kind named name, or -1. */
+int identity_person_kind(const char *name);
+/* How many of v are personal (phones and emails): what a masked role is charged for. */
+unsigned identity_values_personal(const identity_values *v);
 /* A platform name (tmall, jd, douyin, ...): 1 to 32 of a-z, 0-9 and _. */
 bool platform_valid(const char *platform);
 

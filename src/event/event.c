@@ -23,16 +23,17 @@ bool event_type_valid(const char *type) {
 typedef struct {
     const char *kind;
     const char *value;
-    const char *field;
+    char field[32]; /* "customer.<kind>" */
 } ref_ident;
 
-static int ref_identities(const customer_ref *ref, ref_ident out[5]) {
+static int ref_identities(const customer_ref *ref, ref_ident out[ID_PERSON_KINDS]) {
     int n = 0;
-    if (ref->phone) out[n++] = (ref_ident){"phone", ref->phone, "customer.phone"};
-    if (ref->unionid) out[n++] = (ref_ident){"unionid", ref->unionid, "customer.unionid"};
-    if (ref->openid) out[n++] = (ref_ident){"openid", ref->openid, "customer.openid"};
-    if (ref->external_userid) out[n++] = (ref_ident){"external_userid", ref->external_userid, "customer.external_userid"};
-    if (ref->email) out[n++] = (ref_ident){"email", ref->email, "customer.email"};
+    for (int k = 0; k < ID_PERSON_KINDS; k++) {
+        if (!ref->ids.v[k]) continue;
+        out[n] = (ref_ident){.kind = identity_kind_name(k), .value = ref->ids.v[k]};
+        snprintf(out[n].field, sizeof out[n].field, "customer.%s", out[n].kind);
+        n++;
+    }
     return n;
 }
 
@@ -45,7 +46,7 @@ int64_t event_resolve_customer(yt_ctx *x, const customer_ref *ref, bool create) 
         int64_t live;
         return customer_resolve_for_write(x, ref->id, &live) == YT_OK ? live : 0;
     }
-    ref_ident ids[5];
+    ref_ident ids[ID_PERSON_KINDS];
     int n = ref_identities(ref, ids);
     if (n == 0) {
         yt_fail(x, YT_EINVAL, "customer", "needs an id or an identity (phone, unionid, openid, external_userid, email)");

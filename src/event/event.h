@@ -2,6 +2,7 @@
 #ifndef YT_EVENT_H
 #define YT_EVENT_H
 #include "../base/json.h"
+#include "../customer/identity.h"
 #include "../domain/ctx.h"
 
 #define EVENT_BATCH_MAX 10000
@@ -9,7 +10,7 @@
 /* How an event names its customer: an id or any one (or more) identities. Strings borrowed. */
 typedef struct {
     int64_t id;
-    const char *phone, *unionid, *openid, *external_userid, *email;
+    identity_values ids;
 } customer_ref;
 
 typedef struct {

@@ -39,9 +39,20 @@ struct http_daemon {
     struct head_watch *watches;
     pthread_t watchdog;
     _Atomic bool stopping;
+    /* Upload handlers (imports, seconds to minutes of work) run on this thread, not on the worker thread
+     * that holds the connection: libmicrohttpd serves every connection a worker accepted from that one
+     * thread, so a long handler there would stall them all (keep-alive clients included). The connection
+     * is suspended meanwhile and resumed when the answer is ready. */
+    pthread_t job_thread;
+    pthread_mutex_t job_mu;
+    pthread_cond_t job_cv;
+    struct conn_state *jobs, **jobs_tail;
+    bool jobs_stop;
 };
 
-typedef struct {
+enum { JOB_NONE, JOB_RUNNING, JOB_DONE };
+
+typedef struct conn_state {
     uint64_t t0;
     const yt_route *route;
     int route_index;
@@ -58,6 +69,9 @@ typedef struct {
     bool admitted;
     bool close_after;            /* answered before the body was read: close rather than read it */
     struct body_gate *gate;      /* the gate this request holds a place in until it completes, or NULL */
+    _Atomic int job;             /* JOB_NONE, or an upload's handler run by the job thread (JOB_RUNNING, JOB_DONE) */
+    struct MHD_Connection *conn; /* for the job thread to resume */
+    struct conn_state *next_job;
     char request_id[24];
     char ip[64];                 /* the client's address (through a trusted proxy: from X-Forwarded-For) */
     char method[12];
@@ -384,6 +398,15 @@ static void watch_set(http_daemon *d, struct MHD_Connection *c, bool in_request)
     pthread_mutex_unlock(&d->watch_mu);
 }
 
+/* The handler, on whichever thread runs it (the request's own connection to the store is per thread). */
+static void run_request(yt_req *r) {
+    api_dispatch(r);
+    if (!r->status) {
+        log_error("route %s produced no response", r->route->name);
+        api_problem(r, 500, NULL, "the handler produced no response");
+    }
+}
+
 /* The first call for a request (its head is complete): everything that can be said before the body
  * is read is said here: rate limit, route, body size, token, permission, content type. A refusal of a
  * request whose body is still to come is answered at once and the connection closed, so nobody can
@@ -495,6 +518,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return MHD_YES;
     }
     if (st->answered) return MHD_YES;
+    int job = atomic_load(&st->job);
+    if (job == JOB_DONE) return req_answer(c, st);
+    if (job == JOB_RUNNING) return MHD_YES; /* a spurious call while suspended: nothing to say yet */
     if (st->early_status) return early_answer(c, st);
     if (st->route && !st->admitted) return req_answer(c, st);
 
@@ -534,12 +560,40 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
     r->nparams = st->nparams;
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_query, r);
-    api_dispatch(r);
-    if (!r->status) {
-        log_error("route %s produced no response", r->route->name);
-        api_problem(r, 500, NULL, "the handler produced no response");
+    if (st->route->flags & ROUTE_UPLOAD) { /* handed to the job thread; answered when it resumes us */
+        st->conn = c;
+        atomic_store(&st->job, JOB_RUNNING);
+        MHD_suspend_connection(c);
+        pthread_mutex_lock(&d->job_mu);
+        st->next_job = NULL;
+        *d->jobs_tail = st;
+        d->jobs_tail = &st->next_job;
+        pthread_cond_signal(&d->job_cv);
+        pthread_mutex_unlock(&d->job_mu);
+        return MHD_YES;
     }
+    run_request(r);
     return req_answer(c, st);
+}
+
+/* Runs the job queue: each upload's handler, then resumes its connection, whose next call answers. */
+static void *job_loop(void *arg) {
+    http_daemon *d = arg;
+    pthread_mutex_lock(&d->job_mu);
+    for (;;) {
+        while (!d->jobs && !d->jobs_stop) pthread_cond_wait(&d->job_cv, &d->job_mu);
+        conn_state *st = d->jobs;
+        if (!st) break; /* stopping, and nothing left to run */
+        d->jobs = st->next_job;
+        if (!d->jobs) d->jobs_tail = &d->jobs;
+        pthread_mutex_unlock(&d->job_mu);
+        run_request(&st->req);
+        atomic_store(&st->job, JOB_DONE);
+        MHD_resume_connection(st->conn);
+        pthread_mutex_lock(&d->job_mu);
+    }
+    pthread_mutex_unlock(&d->job_mu);
+    return NULL;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe) {
@@ -654,13 +708,16 @@ http_daemon *http_start(const http_config *cfg, yt_server *srv) {
     d->idle_timeout_ms = (cfg->timeout_s > 0 ? cfg->timeout_s : 30) * 1000;
     d->head_timeout_ms = (cfg->head_timeout_s > 0 ? cfg->head_timeout_s : 10) * 1000;
     pthread_mutex_init(&d->watch_mu, NULL);
+    pthread_mutex_init(&d->job_mu, NULL);
+    pthread_cond_init(&d->job_cv, NULL);
+    d->jobs_tail = &d->jobs;
     metrics_init(api_nroutes + 2);
     for (int i = 0; i < api_nroutes; i++) metrics_register_route(i, api_routes[i].method, api_routes[i].pattern);
     metrics_register_route(ROUTE_STATIC, "GET", "static");
     metrics_register_route(ROUTE_NONE, "ANY", "none");
     struct sockaddr_storage ss;
     memset(&ss, 0, sizeof ss);
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME;
     if (strchr(cfg->host, ':')) {
         struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
         a6->sin6_family = AF_INET6;
@@ -699,8 +756,20 @@ http_daemon *http_start(const http_config *cfg, yt_server *srv) {
         free(d);
         return NULL;
     }
+    if (pthread_create(&d->job_thread, NULL, job_loop, d) != 0) {
+        log_error("cannot start the upload job thread");
+        MHD_stop_daemon(d->mhd);
+        pthread_mutex_destroy(&d->watch_mu);
+        free(d);
+        return NULL;
+    }
     if (pthread_create(&d->watchdog, NULL, watchdog, d) != 0) {
         log_error("cannot start the request head watchdog");
+        pthread_mutex_lock(&d->job_mu);
+        d->jobs_stop = true;
+        pthread_cond_signal(&d->job_cv);
+        pthread_mutex_unlock(&d->job_mu);
+        pthread_join(d->job_thread, NULL);
         MHD_stop_daemon(d->mhd);
         pthread_mutex_destroy(&d->watch_mu);
         free(d);
@@ -713,9 +782,18 @@ void http_stop(http_daemon *d, int grace_ms) {
     if (!d) return;
     MHD_quiesce_daemon(d->mhd); /* stop accepting; open connections finish */
     for (int waited = 0; atomic_load(&d->inflight) > 0 && waited < grace_ms; waited += 10) usleep(10000);
+    /* a running upload job finishes (its import commits chunk by chunk) and resumes its connection
+     * before the daemon stops, since a suspended connection cannot be closed */
+    pthread_mutex_lock(&d->job_mu);
+    d->jobs_stop = true;
+    pthread_cond_signal(&d->job_cv);
+    pthread_mutex_unlock(&d->job_mu);
+    pthread_join(d->job_thread, NULL);
     MHD_stop_daemon(d->mhd); /* closes every connection, and so frees every watch */
     atomic_store(&d->stopping, true);
     pthread_join(d->watchdog, NULL);
     pthread_mutex_destroy(&d->watch_mu);
+    pthread_mutex_destroy(&d->job_mu);
+    pthread_cond_destroy(&d->job_cv);
     free(d);
 }

@@ -17,6 +17,9 @@ static const char *const customer_columns[] = {"name", "nickname", "phone", "uni
                                                "email", "city", "gender", "birthday", "tags"};
 enum { COL_NAME, COL_NICK, COL_PHONE, COL_UNIONID, COL_OPENID, COL_EXTID, COL_EMAIL, COL_CITY, COL_GENDER, COL_BIRTHDAY,
        COL_TAGS, NCOLS };
+/* the file's column for each identity kind (identity.h) */
+static const int col_of_kind[ID_PERSON_KINDS] = {[ID_PHONE] = COL_PHONE, [ID_EMAIL] = COL_EMAIL, [ID_UNIONID] = COL_UNIONID,
+                                                 [ID_OPENID] = COL_OPENID, [ID_EXTERNAL_USERID] = COL_EXTID};
 
 int import_customers(yt_ctx *x, FILE *f, import_summary *s) { return import_customers_shared(x, NULL, f, s); }
 
@@ -90,14 +93,12 @@ int import_customers_shared(yt_ctx *x, const import_writer *w, FILE *f, import_s
             continue;
         }
         customer_input in = {.name = v[COL_NAME], .nickname = v[COL_NICK], .city = v[COL_CITY], .gender = v[COL_GENDER],
-                             .birthday = v[COL_BIRTHDAY], .phone = v[COL_PHONE], .unionid = v[COL_UNIONID],
-                             .openid = v[COL_OPENID], .external_userid = v[COL_EXTID], .email = v[COL_EMAIL],
-                             .tags = tags, .ntags = ntags};
-        /* an existing customer with one of these identities is updated rather than duplicated */
-        static const int id_cols[] = {COL_PHONE, COL_UNIONID, COL_OPENID, COL_EXTID, COL_EMAIL};
+                             .birthday = v[COL_BIRTHDAY], .tags = tags, .ntags = ntags};
+        for (int k = 0; k < ID_PERSON_KINDS; k++) in.ids.v[k] = v[col_of_kind[k]];
+        /* an existing customer with one of these identities (phone first) is updated rather than duplicated */
         int64_t existing = 0, live = 0;
-        for (size_t k = 0; k < sizeof id_cols / sizeof id_cols[0] && !existing; k++)
-            if (v[id_cols[k]]) existing = identity_find(x->db, customer_columns[id_cols[k]], "", v[id_cols[k]]);
+        for (int k = 0; k < ID_PERSON_KINDS && !existing; k++)
+            if (in.ids.v[k]) existing = identity_find(x->db, identity_kind_name(k), "", in.ids.v[k]);
         int64_t id;
         x->err.code = YT_OK;
         int rc;

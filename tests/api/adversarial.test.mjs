@@ -97,6 +97,35 @@ describe('finding 2: a body is refused before it is read', () => {
   });
 });
 
+describe('finding 3: a long import holds no worker thread', () => {
+  test('with one worker thread, requests are answered while an import runs', { timeout: 120000 }, async () => {
+    const s2 = await startServer({ name: 'adversarial-import-thread', args: ['--threads', '1', '--rate-limit-per-ip', '0', '--rate-limit-per-token', '0'] });
+    try {
+      const c2 = client(s2.baseUrl);
+      const tok = await c2.login('admin', s2.adminPassword);
+      const lines = ['customer_ref,ordered_on,quantity,amount,order_id'];
+      for (let i = 0; i < 150000; i++) lines.push(`t${i % 30000},2024-0${1 + (i % 9)}-1${i % 10},1,${(i % 300) + 1}.50,ot${i}`);
+      let finished = 0;
+      const big = c2.api('POST', '/api/v1/import/orders?platform=onethread', { token: tok, raw: `${lines.join('\n')}\n`, headers: { 'Content-Type': 'text/csv' }, timeoutMs: 110000 })
+        .then((r) => { finished = Date.now(); return r; });
+      await new Promise((r) => setTimeout(r, 1500)); // the upload is in and the import running
+      const t0 = Date.now();
+      const h = await c2.api('GET', '/healthz');
+      const answered = Date.now();
+      const tag = await c2.api('POST', '/api/v1/tags', { token: tok, body: { name: uniq('并行') } });
+      assert.equal(h.status, 200);
+      assert.equal(tag.status, 201);
+      const r = await big;
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.json.imported, 150000);
+      assert.ok(answered - t0 < 2000, `healthz took ${answered - t0} ms`);
+      assert.ok(answered < finished, 'answered before the import finished, on the only worker thread');
+    } finally {
+      await s2.stop();
+    }
+  });
+});
+
 describe('finding 4: revoking a token takes the right to manage its holder', () => {
   test('a token scoped to staff.write revokes nobody else\'s token, the owner\'s least', async () => {
     const boss = await makeStaff(api, admin, 'admin');

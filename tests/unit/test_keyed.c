@@ -81,9 +81,9 @@ static void merge_and_erase_leave_nothing_behind(void **state) {
     yt_arena arena = {0};
     yt_ctx x = {.db = db, .who = yt_system_actor(), .arena = &arena};
     const char *tags[] = {"宝妈"};
-    customer_input a = {.name = "被并者", .phone = "13900001111", .email = "absorbed@example.com", .tags = tags, .ntags = 1};
-    customer_input s = {.name = "存续者", .phone = "13900002222"};
-    customer_input z = {.name = "更早并入", .unionid = "u-keyed-older"};
+    customer_input a = {.name = "被并者", .ids.v = {[ID_PHONE] = "13900001111", [ID_EMAIL] = "absorbed@example.com"}, .tags = tags, .ntags = 1};
+    customer_input s = {.name = "存续者", .ids.v[ID_PHONE] = "13900002222"};
+    customer_input z = {.name = "更早并入", .ids.v[ID_UNIONID] = "u-keyed-older"};
     int64_t absorbed, survivor, older, remark;
     assert_int_equal(customer_create(&x, &a, &absorbed), YT_OK);
     assert_int_equal(customer_create(&x, &s, &survivor), YT_OK);

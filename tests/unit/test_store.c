@@ -92,17 +92,17 @@ static void merge_moves_everything_and_erase_removes_pii(void **state) {
     yt_arena arena = {0};
     yt_ctx x = {.db = store_db(st), .who = yt_system_actor(), .arena = &arena};
     const char *tags_a[] = {"宝妈"}, *tags_b[] = {"有宠物", "宝妈"};
-    customer_input a = {.name = "王小明", .phone = "13800000001", .tags = tags_a, .ntags = 1};
-    customer_input b = {.name = "小明", .unionid = "union-b", .tags = tags_b, .ntags = 2};
+    customer_input a = {.name = "王小明", .ids.v[ID_PHONE] = "13800000001", .tags = tags_a, .ntags = 1};
+    customer_input b = {.name = "小明", .ids.v[ID_UNIONID] = "union-b", .tags = tags_b, .ntags = 2};
     int64_t ida, idb;
     assert_int_equal(customer_create(&x, &a, &ida), YT_OK);
     assert_int_equal(customer_create(&x, &b, &idb), YT_OK);
     /* the same phone on another customer is a conflict */
-    customer_input dup = {.name = "冒名", .phone = "+86 138 0000 0001"};
+    customer_input dup = {.name = "冒名", .ids.v[ID_PHONE] = "+86 138 0000 0001"};
     int64_t idd;
     assert_int_equal(customer_create(&x, &dup, &idd), YT_ECONFLICT);
     /* an event naming both identities merges the two records */
-    event_in ev = {.who = {.phone = "13800000001", .unionid = "union-b"}, .type = "checkin", .at = 1, .key = "m1"};
+    event_in ev = {.who = {.ids.v = {[ID_PHONE] = "13800000001", [ID_UNIONID] = "union-b"}}, .type = "checkin", .at = 1, .key = "m1"};
     int acc, dups, nerr = 0;
     event_error errs[1];
     assert_int_equal(event_ingest(&x, &ev, 1, &acc, &dups, errs, &nerr), YT_OK);
