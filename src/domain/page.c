@@ -1,6 +1,12 @@
 /* One list page as JSON: {"items":[...],"next_cursor":...} from rows read newest first with LIMIT limit + 1. */
 #include "page.h"
 
+void rows_write_array(yt_jw *w, yt_rows *r, void (*write_row)(yt_jw *w, yt_rows *r)) {
+    jw_arr(w);
+    while (rows_next(r)) write_row(w, r);
+    jw_arr_end(w);
+}
+
 void page_write(yt_jw *w, yt_rows *r, int limit, void (*write_row)(yt_jw *w, yt_rows *r)) {
     jw_obj(w);
     jw_key(w, "items");

@@ -7,5 +7,7 @@
 /* Writes up to limit items with write_row; one more row means there is a next page, which continues after
  * the last item's column 0 (its id). The caller frees r. */
 void page_write(yt_jw *w, yt_rows *r, int limit, void (*write_row)(yt_jw *w, yt_rows *r));
+/* Writes every row of r as a JSON array with write_row (an export, a short fixed list). The caller frees r. */
+void rows_write_array(yt_jw *w, yt_rows *r, void (*write_row)(yt_jw *w, yt_rows *r));
 
 #endif

@@ -38,9 +38,7 @@ int order_all_json(yt_ctx *x, yt_jw *w, int64_t customer_id) {
     yt_param p[] = {PI(customer_id)};
     yt_rows *r = db_query(x->db, ORDER_SELECT " ORDER BY ordered_at, id", 1, p);
     if (!r) return yt_fail_db(x, "reading orders");
-    jw_arr(w);
-    while (rows_next(r)) write_order_row(w, r);
-    jw_arr_end(w);
+    rows_write_array(w, r, write_order_row);
     rows_free(r);
     return YT_OK;
 }

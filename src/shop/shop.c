@@ -4,6 +4,8 @@
 #include "../base/text.h"
 #include "../base/timeutil.h"
 #include "../domain/audit.h"
+#include "../domain/page.h"
+#include <limits.h>
 
 int shop_create(yt_ctx *x, const char *name, const char *city, int64_t *id) {
     if (utf8_chars(name) < 1 || utf8_chars(name) > 64) return yt_fail(x, YT_EINVAL, "name", "must be 1 to 64 characters");
@@ -22,25 +24,21 @@ int shop_create(yt_ctx *x, const char *name, const char *city, int64_t *id) {
     return yt_finish(x, audit_record(x, "store.create", "store", *id, NULL), "creating a shop");
 }
 
+static void write_shop_row(yt_jw *w, yt_rows *r) {
+    char ts[40];
+    jw_obj(w);
+    jw_kint(w, "id", rows_int(r, 0));
+    jw_kstr(w, "name", rows_text(r, 1));
+    jw_kstr(w, "city", rows_text(r, 2));
+    time_fmt(rows_int(r, 3), ts, sizeof ts);
+    jw_kstr(w, "created_at", ts);
+    jw_obj_end(w);
+}
+
 int shop_list_json(yt_ctx *x, yt_jw *w) {
     yt_rows *r = db_query(x->db, "SELECT id, name, city, created_at FROM stores ORDER BY id", 0, NULL);
     if (!r) return yt_fail_db(x, "listing shops");
-    char ts[40];
-    jw_obj(w);
-    jw_key(w, "items");
-    jw_arr(w);
-    while (rows_next(r)) {
-        jw_obj(w);
-        jw_kint(w, "id", rows_int(r, 0));
-        jw_kstr(w, "name", rows_text(r, 1));
-        jw_kstr(w, "city", rows_text(r, 2));
-        time_fmt(rows_int(r, 3), ts, sizeof ts);
-        jw_kstr(w, "created_at", ts);
-        jw_obj_end(w);
-    }
-    jw_arr_end(w);
-    jw_knull(w, "next_cursor");
-    jw_obj_end(w);
+    page_write(w, r, INT_MAX, write_shop_row); /* every shop: a brand has a few */
     rows_free(r);
     return YT_OK;
 }

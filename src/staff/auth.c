@@ -3,8 +3,10 @@
 #include "../base/text.h"
 #include "../base/timeutil.h"
 #include "../domain/audit.h"
+#include "../domain/page.h"
 #include "roles.h"
 #include "staff.h"
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -218,6 +220,29 @@ int token_revoke(yt_ctx *x, int64_t id) {
     return yt_finish(x, rc, "revoking a token");
 }
 
+static void write_token_row(yt_jw *w, yt_rows *r) {
+    char ts[40];
+    jw_obj(w);
+    jw_kint(w, "id", rows_int(r, 0));
+    jw_kstr(w, "kind", rows_text(r, 6));
+    jw_kstr(w, "name", rows_text(r, 1));
+    jw_key(w, "scopes");
+    uint32_t bits = 0;
+    char bad[64];
+    perms_parse_csv(rows_text(r, 2), &bits, bad, sizeof bad);
+    perms_write_json(w, bits);
+    time_fmt(rows_int(r, 3), ts, sizeof ts);
+    jw_kstr(w, "expires_at", ts);
+    if (rows_null(r, 4)) jw_knull(w, "revoked_at");
+    else {
+        time_fmt(rows_int(r, 4), ts, sizeof ts);
+        jw_kstr(w, "revoked_at", ts);
+    }
+    time_fmt(rows_int(r, 5), ts, sizeof ts);
+    jw_kstr(w, "created_at", ts);
+    jw_obj_end(w);
+}
+
 int token_list_json(yt_ctx *x, yt_jw *w, int64_t staff_id, bool live_only) {
     yt_param p[] = {PI(staff_id), PI(now_ms())};
     yt_rows *r = live_only ? db_query(x->db,
@@ -229,34 +254,7 @@ int token_list_json(yt_ctx *x, yt_jw *w, int64_t staff_id, bool live_only) {
                                       " WHERE staff_id = ? AND kind = 'api' ORDER BY id DESC",
                                       1, p);
     if (!r) return yt_fail_db(x, "listing tokens");
-    char ts[40];
-    jw_obj(w);
-    jw_key(w, "items");
-    jw_arr(w);
-    while (rows_next(r)) {
-        jw_obj(w);
-        jw_kint(w, "id", rows_int(r, 0));
-        jw_kstr(w, "kind", rows_text(r, 6));
-        jw_kstr(w, "name", rows_text(r, 1));
-        jw_key(w, "scopes");
-        uint32_t bits = 0;
-        char bad[64];
-        perms_parse_csv(rows_text(r, 2), &bits, bad, sizeof bad);
-        perms_write_json(w, bits);
-        time_fmt(rows_int(r, 3), ts, sizeof ts);
-        jw_kstr(w, "expires_at", ts);
-        if (rows_null(r, 4)) jw_knull(w, "revoked_at");
-        else {
-            time_fmt(rows_int(r, 4), ts, sizeof ts);
-            jw_kstr(w, "revoked_at", ts);
-        }
-        time_fmt(rows_int(r, 5), ts, sizeof ts);
-        jw_kstr(w, "created_at", ts);
-        jw_obj_end(w);
-    }
-    jw_arr_end(w);
-    jw_knull(w, "next_cursor");
-    jw_obj_end(w);
+    page_write(w, r, INT_MAX, write_token_row); /* a person's tokens: a short list */
     rows_free(r);
     return YT_OK;
 }
