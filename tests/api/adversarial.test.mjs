@@ -413,6 +413,7 @@ describe('finding 12: the smaller edges', () => {
   test('/metrics labels every route of the table separately, the last one included', async () => {
     expectStatus(await as(admin)('GET', '/api/v1/audit?limit=1'), 200);
     await api('GET', '/no-such-file.js');
+    await api('GET', '/api/v1/no-such-route');
     const m = (await api('GET', '/metrics')).text;
     assert.match(m, /route="\/api\/v1\/audit"/);
     assert.match(m, /route="static"/);
