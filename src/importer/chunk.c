@@ -21,7 +21,12 @@ int import_chunk_begin(import_chunk *c) {
 }
 
 bool import_chunk_full(import_chunk *c) {
-    return ++c->rows >= IMPORT_CHUNK_ROWS || mono_ns() - c->started >= (uint64_t)IMPORT_CHUNK_MS * 1000000u;
+    /* SQLite has one writer, given up between chunks, so its chunks are short; PostgreSQL writers do not
+     * wait for one another, so a chunk there only bounds what a crash loses and how long rows stay locked */
+    bool pg = db_dialect(c->x->db) == YT_PG;
+    long rows = pg ? IMPORT_CHUNK_ROWS_PG : IMPORT_CHUNK_ROWS;
+    uint64_t ms = pg ? IMPORT_CHUNK_MS_PG : IMPORT_CHUNK_MS;
+    return ++c->rows >= rows || mono_ns() - c->started >= ms * 1000000u;
 }
 
 int import_chunk_end(import_chunk *c, bool commit) {

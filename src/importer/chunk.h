@@ -7,6 +7,8 @@
 
 #define IMPORT_CHUNK_ROWS 250
 #define IMPORT_CHUNK_MS 20
+#define IMPORT_CHUNK_ROWS_PG 5000 /* PostgreSQL: no shared writer to give up, so longer chunks */
+#define IMPORT_CHUNK_MS_PG 1000
 
 typedef struct {
     yt_ctx *x;
