@@ -1,7 +1,7 @@
 /* Helpers for handlers: problem responses, JSON responses, query, path and body field readers. */
 #include "api.h"
-#include "../base/ratelimit.h"
 #include "../base/text.h"
+#include "../domain/budget.h"
 #include "server.h"
 #include <math.h>
 #include <stdio.h>
@@ -80,8 +80,14 @@ bool api_charge_pii(yt_req *r, const char *field, uint32_t n) {
     }
     char key[32];
     int retry;
-    snprintf(key, sizeof key, "pii%lld", (long long)r->who.staff_id); /* per person: a new login is no new budget */
-    if (ratelimit_take_n(r->server->pii_lookups, key, n, &retry)) return true;
+    /* per person (a new login is no new budget), in the store (another instance is no new budget either) */
+    snprintf(key, sizeof key, "pii%lld", (long long)r->who.staff_id);
+    int taken = budget_take(r->x.db, key, n, PII_LOOKUPS_PER_MINUTE, 60000, &retry);
+    if (taken < 0) {
+        api_problem(r, 503, NULL, "the store is not answering");
+        return false;
+    }
+    if (taken) return true;
     snprintf(r->retry_after, sizeof r->retry_after, "%d", retry);
     api_problem(r, 429, field, "too many phone numbers or emails for a role that sees them masked; wait a minute");
     return false;

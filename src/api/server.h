@@ -12,7 +12,6 @@ struct yt_server {
     yt_store *store;
     yt_ratelimit *per_ip;
     yt_ratelimit *per_token;
-    yt_ratelimit *pii_lookups; /* exact phone/email lookups by callers who see them masked */
     const char *console_dir; /* built console (index.html and assets), or NULL */
     const char *metrics_token; /* bearer token for /metrics; NULL: /metrics answers loopback callers only */
 };

@@ -102,7 +102,6 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
     yt_server srv = {.store = store,
                      .per_ip = ratelimit_new((uint32_t)cfg->rate_per_ip, 60000),
                      .per_token = ratelimit_new((uint32_t)cfg->rate_per_token, 60000),
-                     .pii_lookups = ratelimit_new(PII_LOOKUPS_PER_MINUTE, 60000),
                      .console_dir = cfg->console_dir[0] ? cfg->console_dir : NULL,
                      .metrics_token = cfg->metrics_token[0] ? cfg->metrics_token : NULL};
     http_daemon *d = http_start(&hc, &srv);
@@ -123,7 +122,6 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
     store_close(store);
     ratelimit_free(srv.per_ip);
     ratelimit_free(srv.per_token);
-    ratelimit_free(srv.pii_lookups);
     log_info("stopped");
     return 0;
 }

@@ -90,6 +90,9 @@ static const migration sqlite_migrations[] = {
     {7,
      "CREATE TABLE changes(seq INTEGER PRIMARY KEY AUTOINCREMENT, tx INTEGER NOT NULL DEFAULT 0, at INTEGER NOT NULL,"
      "  kind TEXT NOT NULL, customer_id INTEGER, ref_id INTEGER) STRICT;"},
+    /* budgets shared by every instance on the store (the masked-phone lookup budget): a token bucket as
+     * the time at which the key's bucket is full again */
+    {8, "CREATE TABLE budgets(key TEXT PRIMARY KEY, tat INTEGER NOT NULL) STRICT;"},
 };
 
 static const migration pg_migrations[] = {
@@ -168,6 +171,7 @@ static const migration pg_migrations[] = {
      "CREATE TABLE changes(seq BIGSERIAL PRIMARY KEY, tx BIGINT NOT NULL, at BIGINT NOT NULL, kind TEXT NOT NULL,"
      "  customer_id BIGINT, ref_id BIGINT);"
      "CREATE INDEX changes_tx ON changes(tx, seq);"},
+    {8, "CREATE TABLE budgets(key TEXT PRIMARY KEY, tat BIGINT NOT NULL);"},
 };
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))

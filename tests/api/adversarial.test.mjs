@@ -43,6 +43,26 @@ describe('finding 1: phones cannot be probed through events by any masked role',
   });
 });
 
+describe('finding 1: the budget is one per person across instances', () => {
+  test('a second instance on the same store does not give a masked role a second budget', async () => {
+    const twin = await startServer({ name: 'adversarial-twin', shareWith: srv });
+    try {
+      const sv = await makeStaff(api, admin, 'service');
+      const other = client(twin.baseUrl);
+      const probe = () => ({ customer: { phone: uniqPhone() }, type: 'checkin' });
+      const sw = await makeStaff(api, admin, 'operator');
+      expectStatus(await as(sw.token)('POST', '/api/v1/events', { events: Array.from({ length: 15 }, probe) }), 200, 'instance A');
+      const b = await other.api('POST', '/api/v1/events', { token: sw.token, body: { events: Array.from({ length: 10 }, probe) } });
+      assertProblem(b, 429, 'instance B draws from the same budget');
+      // and lookups too
+      for (let i = 0; i < 20; i++) expectStatus(await as(sv.token)('GET', `/api/v1/customers?phone=${uniqPhone()}`), 200);
+      assertProblem(await other.api('GET', `/api/v1/customers?phone=${uniqPhone()}`, { token: sv.token }), 429);
+    } finally {
+      await twin.stop();
+    }
+  });
+});
+
 describe('finding 2: a body is refused before it is read', () => {
   test('an upload without a token is answered 401 at once and the connection closed, no body read', async () => {
     const r = await rawHttp(base, ['POST /api/v1/import/orders HTTP/1.1', host(), 'Content-Type: text/csv',

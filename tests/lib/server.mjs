@@ -68,6 +68,7 @@ async function createStore(kind) {
  *   env:   extra environment variables
  *   args:  extra command line arguments after the standard ones
  *   demo:  pass --demo
+ *   shareWith: another server's handle: this one serves the same database (two instances on one store)
  * stderr (the JSON log) goes to logFile, stdout to logFile + '.stdout'.
  * The handle: {baseUrl, adminPassword, db, logFile, port, pid, stop(), kill9(), restart(), exited}
  * baseUrl may change after restart() (a new free port is chosen); always read it from the handle.
@@ -76,9 +77,10 @@ export async function startServer(opts = {}) {
   const kind = opts.store || process.env.YT_TEST_STORE || 'sqlite';
   const bin = binPath();
   if (!fs.existsSync(bin)) throw new Error(`server binary not found: ${bin} (build it or set YT_BIN)`);
-  const db = await createStore(kind);
-  const adminPassword = `pw-${randName(10)}`;
-  const dataKey = randName(32);
+  const twin = opts.shareWith; // a second instance on the same database (same data key and owner password)
+  const db = twin ? twin.db : await createStore(kind);
+  const adminPassword = twin ? twin.adminPassword : `pw-${randName(10)}`;
+  const dataKey = twin ? twin.dataKey : randName(32);
   fs.mkdirSync(OUT_DIR, { recursive: true });
   const label = (opts.name || 'server').replace(/[^\w.-]/g, '_');
   const logFile = path.join(OUT_DIR, `${label}-${process.pid}-${randName(3)}.log`);
