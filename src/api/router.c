@@ -145,8 +145,7 @@ static void idempotent_run(yt_req *r) {
     buf_free(&fp);
     int64_t now = now_ms();
     static _Atomic int64_t last_sweep;
-    int64_t prev = atomic_load(&last_sweep);
-    if (now - prev > 60000 && atomic_compare_exchange_strong(&last_sweep, &prev, now)) { /* once a minute */
+    if (time_every(&last_sweep, now, 60000)) { /* once a minute */
         yt_param q[] = {PI(now - IDEMPOTENCY_TTL_MS)};
         if (db_exec(r->x.db, "DELETE FROM idempotency_keys WHERE created_at <= ?", 1, q) < 0)
             log_error("cannot sweep expired Idempotency-Keys: %s", db_error(r->x.db));

@@ -1,5 +1,6 @@
 /* Streaming JSON writer into a yt_buf: no DOM, commas and escaping handled here. */
 #include "json.h"
+#include "timeutil.h"
 #include <assert.h>
 #include <math.h>
 #include <stdio.h>
@@ -146,3 +147,9 @@ void jw_kint(yt_jw *w, const char *k, int64_t v) { jw_key(w, k); jw_int(w, v); }
 void jw_kbool(yt_jw *w, const char *k, bool v) { jw_key(w, k); jw_bool(w, v); }
 void jw_knull(yt_jw *w, const char *k) { jw_key(w, k); jw_null(w); }
 void jw_kraw(yt_jw *w, const char *k, const char *json) { jw_key(w, k); jw_raw(w, json); }
+
+void jw_ktime(yt_jw *w, const char *k, int64_t ms) {
+    char ts[40];
+    time_fmt(ms, ts, sizeof ts);
+    jw_kstr(w, k, ts);
+}

@@ -34,6 +34,8 @@ void jw_kstr(yt_jw *w, const char *k, const char *s);
 void jw_kint(yt_jw *w, const char *k, int64_t v);
 void jw_kbool(yt_jw *w, const char *k, bool v);
 void jw_knull(yt_jw *w, const char *k);
+/* A time in UTC milliseconds as an RFC 3339 string member. */
+void jw_ktime(yt_jw *w, const char *k, int64_t ms);
 void jw_kraw(yt_jw *w, const char *k, const char *json);
 /* The end of a list page: "next_cursor" is the last id as a string when there is more, else null. */
 void jw_next_cursor(yt_jw *w, bool more, int64_t last_id);

@@ -1,5 +1,6 @@
 /* Time: UTC milliseconds since the epoch, RFC 3339 formatting and parsing. */
 #include "timeutil.h"
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -106,4 +107,9 @@ bool time_parse(const char *s, int64_t *ms) {
     if (*t) return false;
     int64_t secs = days * 86400 + hh * 3600 + mi * 60 + ss - offset * 60;
     return in_range(secs * 1000 + frac, ms);
+}
+
+bool time_every(_Atomic int64_t *last, int64_t now, int64_t period_ms) {
+    int64_t prev = atomic_load(last);
+    return now - prev >= period_ms && atomic_compare_exchange_strong(last, &prev, now);
 }

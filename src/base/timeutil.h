@@ -1,6 +1,7 @@
 /* Time: UTC milliseconds since the epoch, RFC 3339 formatting and parsing. */
 #ifndef YT_TIMEUTIL_H
 #define YT_TIMEUTIL_H
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -8,6 +9,9 @@
 int64_t now_ms(void);
 /* Monotonic clock in nanoseconds, for latency measurement. */
 uint64_t mono_ns(void);
+/* True for one caller at most every period_ms (*last holds when it was last true): for periodic chores
+ * done on the back of requests, such as sweeping expired rows. */
+bool time_every(_Atomic int64_t *last, int64_t now_ms, int64_t period_ms);
 /* Writes "2026-11-27T16:02:05.123Z" (or without millis when they are zero) into out (>= 32 bytes). */
 void time_fmt(int64_t ms, char *out, size_t outsz);
 /* Parses RFC 3339 ("2026-11-27T16:02:05Z", "+08:00" offsets, optional fraction) or a date

@@ -557,12 +557,6 @@ int customer_identity_add(yt_ctx *x, int64_t id, const char *kind, const char *p
     return yt_finish(x, rc, "adding an identity");
 }
 
-static void write_time(yt_jw *w, const char *k, int64_t ms) {
-    char ts[40];
-    time_fmt(ms, ts, sizeof ts);
-    jw_kstr(w, k, ts);
-}
-
 int customer_export_json(yt_ctx *x, yt_jw *w, int64_t id) {
     jw_obj(w);
     jw_key(w, "customer");
@@ -586,7 +580,7 @@ int customer_export_json(yt_ctx *x, yt_jw *w, int64_t id) {
     while (rows_next(r)) {
         jw_obj(w);
         jw_kstr(w, "type", rows_text(r, 0));
-        write_time(w, "time", rows_int(r, 1));
+        jw_ktime(w, "time", rows_int(r, 1));
         jw_kraw(w, "properties", rows_text(r, 2));
         jw_kstr(w, "key", rows_null(r, 3) ? NULL : rows_text(r, 3));
         jw_obj_end(w);

@@ -8,12 +8,6 @@
 #include <stdint.h>
 #include <string.h>
 
-static void write_time(yt_jw *w, const char *k, int64_t ms) {
-    char ts[40];
-    time_fmt(ms, ts, sizeof ts);
-    jw_kstr(w, k, ts);
-}
-
 static void write_remark_row(yt_jw *w, yt_rows *r) {
     jw_obj(w);
     jw_kint(w, "id", rows_int(r, 0));
@@ -22,7 +16,7 @@ static void write_remark_row(yt_jw *w, yt_rows *r) {
     if (rows_null(r, 3)) jw_knull(w, "author_id");
     else jw_kint(w, "author_id", rows_int(r, 3));
     jw_kstr(w, "author", rows_null(r, 4) ? NULL : rows_text(r, 4));
-    write_time(w, "created_at", rows_int(r, 5));
+    jw_ktime(w, "created_at", rows_int(r, 5));
     jw_obj_end(w);
 }
 

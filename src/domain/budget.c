@@ -6,8 +6,7 @@
 /* Forgets buckets that are full again, at most once a minute. */
 static void sweep(yt_db *db, int64_t now) {
     static _Atomic int64_t last;
-    int64_t prev = atomic_load(&last);
-    if (now - prev < 60000 || !atomic_compare_exchange_strong(&last, &prev, now)) return;
+    if (!time_every(&last, now, 60000)) return;
     yt_param p[] = {PI(now)};
     db_exec(db, "DELETE FROM budgets WHERE tat < ?", 1, p);
 }

@@ -3,6 +3,7 @@
 #include "changes.h"
 #include "../base/buf.h"
 #include "../base/timeutil.h"
+#include <stdlib.h>
 
 /* SQLite has one writer at a time, so sequence numbers are taken in commit order and a position is the
  * last seq read. On PostgreSQL they are not (a transaction may take 10, another 11 and commit first), so
@@ -23,8 +24,18 @@ int change_record(yt_ctx *x, const char *kind, int64_t customer_id, int64_t ref_
 }
 
 /* One statement for every id: the ids travel as one JSON array parameter, unpacked by the database. */
-int change_record_customers(yt_ctx *x, const char *kind, const int64_t *ids, size_t n) {
-    if (n == 0) return YT_OK;
+static int cmp_id(const void *a, const void *b) {
+    int64_t p = *(const int64_t *)a, q = *(const int64_t *)b;
+    return (p > q) - (p < q);
+}
+
+int change_record_customers(yt_ctx *x, const char *kind, int64_t *ids, size_t *count) {
+    if (*count == 0) return YT_OK;
+    qsort(ids, *count, sizeof *ids, cmp_id);
+    size_t n = 0;
+    for (size_t i = 0; i < *count; i++)
+        if (n == 0 || ids[i] != ids[n - 1]) ids[n++] = ids[i];
+    *count = n;
     bool pg = db_dialect(x->db) == YT_PG;
     yt_buf list = YT_BUF_INIT;
     buf_putc(&list, '[');

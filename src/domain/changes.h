@@ -17,8 +17,9 @@
 
 /* Records a change in the current transaction (the caller holds one). */
 int change_record(yt_ctx *x, const char *kind, int64_t customer_id, int64_t ref_id);
-/* The same change for n customers (ids[0..n), each once), in one statement: for batches and imports. */
-int change_record_customers(yt_ctx *x, const char *kind, const int64_t *ids, size_t n);
+/* The same change for the customers ids[0..*n), in one statement: for batches and imports. Sorts ids and
+ * drops repeats in place first (*n becomes the number of distinct customers). */
+int change_record_customers(yt_ctx *x, const char *kind, int64_t *ids, size_t *n);
 
 typedef struct {
     int64_t seq, at, customer_id, ref_id;

@@ -6,7 +6,6 @@
 #include "../domain/audit.h"
 #include "../domain/changes.h"
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 static const char *const event_types[] = {
@@ -115,11 +114,6 @@ int64_t event_resolve_customer(yt_ctx *x, const customer_ref *ref, bool create) 
     return found;
 }
 
-static int cmp_id(const void *a, const void *b) {
-    int64_t p = *(const int64_t *)a, q = *(const int64_t *)b;
-    return (p > q) - (p < q);
-}
-
 static int ingest_once(yt_ctx *x, const event_in *items, int n, int *accepted, int *duplicates, event_error *errors,
                  int *nerrors) {
     *accepted = *duplicates = 0;
@@ -165,12 +159,8 @@ static int ingest_once(yt_ctx *x, const event_in *items, int n, int *accepted, i
         if (rc > 0) changed[nchanged++] = cid;
     }
     x->err.code = YT_OK;
-    /* the change feed names each customer with new events once, in batch statements */
-    qsort(changed, nchanged, sizeof *changed, cmp_id);
-    size_t distinct = 0;
-    for (size_t k = 0; k < nchanged; k++)
-        if (distinct == 0 || changed[k] != changed[distinct - 1]) changed[distinct++] = changed[k];
-    if (change_record_customers(x, CHANGE_CUSTOMER_EVENTS, changed, distinct)) {
+    /* the change feed names each customer with new events once, in one statement */
+    if (change_record_customers(x, CHANGE_CUSTOMER_EVENTS, changed, &nchanged)) {
         if (db_retryable(x->db)) x->err.code = YT_ERETRY;
         db_rollback(x->db);
         *accepted = *duplicates = 0;

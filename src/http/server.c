@@ -147,14 +147,18 @@ bool http_parse_listen(const char *s, http_config *cfg) {
     return true;
 }
 
-/* An address as IPv6 (IPv4 v4-mapped), so one comparison serves both. */
+/* Addresses are kept as IPv6, IPv4 ones v4-mapped, so one comparison serves both. */
+static void v4_mapped(const struct in_addr *a4, struct in6_addr *out) {
+    memset(out, 0, sizeof *out);
+    out->s6_addr[10] = out->s6_addr[11] = 0xff;
+    memcpy(&out->s6_addr[12], a4, 4);
+}
+
 static bool parse_addr(const char *s, struct in6_addr *out) {
     struct in_addr a4;
     if (inet_pton(AF_INET6, s, out) == 1) return true;
     if (inet_pton(AF_INET, s, &a4) != 1) return false;
-    memset(out, 0, sizeof *out);
-    out->s6_addr[10] = out->s6_addr[11] = 0xff;
-    memcpy(&out->s6_addr[12], &a4, 4);
+    v4_mapped(&a4, out);
     return true;
 }
 
@@ -183,10 +187,8 @@ static void client_address(const http_daemon *d, struct MHD_Connection *c, char 
     if (!ci || !ci->client_addr) return;
     const struct sockaddr *sa = ci->client_addr;
     struct in6_addr peer;
-    memset(&peer, 0, sizeof peer);
     if (sa->sa_family == AF_INET) {
-        peer.s6_addr[10] = peer.s6_addr[11] = 0xff;
-        memcpy(&peer.s6_addr[12], &((const struct sockaddr_in *)sa)->sin_addr, 4);
+        v4_mapped(&((const struct sockaddr_in *)sa)->sin_addr, &peer);
     } else if (sa->sa_family == AF_INET6) {
         peer = ((const struct sockaddr_in6 *)sa)->sin6_addr;
     } else {
@@ -351,7 +353,7 @@ static enum MHD_Result req_answer(struct MHD_Connection *c, conn_state *st) {
 typedef struct {
     int n;
     bool differ;
-    const char *first;
+    const char *first; /* the first Content-Length, or NULL */
 } header_count;
 
 static enum MHD_Result count_content_length(void *cls, enum MHD_ValueKind kind, const char *key, const char *value) {
@@ -368,11 +370,9 @@ static enum MHD_Result count_content_length(void *cls, enum MHD_ValueKind kind, 
  * rather than read, and so is any whose client waits for "100 Continue" before it sends. */
 #define DISCARD_MAX (4u << 20)
 
-static bool answer_before_body(struct MHD_Connection *c) {
-    const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+static bool answer_before_body(struct MHD_Connection *c, unsigned long long len) {
     const char *te = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
     const char *expect = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_EXPECT);
-    unsigned long long len = cl ? strtoull(cl, NULL, 10) : 0;
     if (!te && len == 0) return false; /* no body: answered on the last call, the connection kept */
     return te || len > DISCARD_MAX || (expect && strcasecmp(expect, "100-continue") == 0);
 }
@@ -429,6 +429,7 @@ static enum MHD_Result first_call(http_daemon *d, struct MHD_Connection *c, cons
     int retry;
     header_count cl = {0};
     MHD_get_connection_values(c, MHD_HEADER_KIND, count_content_length, &cl);
+    unsigned long long len = cl.first ? strtoull(cl.first, NULL, 10) : 0; /* the body's declared length */
     if (!ratelimit_take(d->srv->per_ip, st->ip, &retry)) {
         set_early(st, 429, NULL, "too many requests from this address; slow down");
         snprintf(st->retry_after, sizeof st->retry_after, "%d", retry);
@@ -451,8 +452,7 @@ static enum MHD_Result first_call(http_daemon *d, struct MHD_Connection *c, cons
         } else {
             set_early(st, 404, NULL, "no such route");
         }
-        const char *len = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (!st->early_status && len && st->limit && strtoull(len, NULL, 10) > st->limit)
+        if (!st->early_status && st->limit && len > st->limit)
             set_early(st, 413, "body", "the body is larger than this route accepts");
     }
     if (st->route && !st->early_status) {
@@ -469,15 +469,14 @@ static enum MHD_Result first_call(http_daemon *d, struct MHD_Connection *c, cons
         snprintf(r->client_ip, sizeof r->client_ip, "%s", st->ip);
         snprintf(r->request_id, sizeof r->request_id, "%s", st->request_id);
         st->admitted = api_admit(r);
-        if (!st->admitted && answer_before_body(c)) {
+        if (!st->admitted && answer_before_body(c, len)) {
             st->close_after = true;
             return req_answer(c, st);
         }
-        const char *len = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (st->admitted && (st->route->flags & ROUTE_UPLOAD)) gate_enter(st, &upload_gate);
-        else if (st->admitted && len && strtoull(len, NULL, 10) > API_BODY_LIMIT) gate_enter(st, &large_gate);
+        else if (st->admitted && len > API_BODY_LIMIT) gate_enter(st, &large_gate);
     }
-    if (st->early_status && answer_before_body(c)) {
+    if (st->early_status && answer_before_body(c, len)) {
         st->close_after = true;
         return early_answer(c, st);
     }

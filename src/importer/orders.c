@@ -142,29 +142,19 @@ static void ids_add(id_list *l, int64_t id) {
     l->ids[l->n++] = id;
 }
 
-static int cmp_id(const void *a, const void *b) {
-    int64_t p = *(const int64_t *)a, q = *(const int64_t *)b;
-    return (p > q) - (p < q);
-}
-
 #define Q10 "?,?,?,?,?,?,?,?,?,?"
 #define LIFECYCLE_BATCH 50
 /* Buyers become customers, and repeat buyers repeat customers (never lowering a stage): for the customers
- * in l (sorted here, each once), LIFECYCLE_BATCH ids a statement; l is emptied. */
+ * in l (named in the change feed, which sorts them, each once), LIFECYCLE_BATCH ids a statement; l is emptied. */
 static int update_lifecycles(yt_ctx *x, const char *platform, id_list *l) {
     if (l->n == 0) return YT_OK;
-    qsort(l->ids, l->n, sizeof *l->ids, cmp_id);
-    size_t distinct = 0; /* each buyer once, for the change feed */
-    for (size_t j = 0; j < l->n; j++)
-        if (distinct == 0 || l->ids[j] != l->ids[distinct - 1]) l->ids[distinct++] = l->ids[j];
-    l->n = distinct;
-    if (change_record_customers(x, CHANGE_CUSTOMER_ORDERS, l->ids, l->n)) return x->err.code;
+    /* names each buyer in the change feed, and leaves l sorted with each buyer once */
+    if (change_record_customers(x, CHANGE_CUSTOMER_ORDERS, l->ids, &l->n)) return x->err.code;
     yt_param p[LIFECYCLE_BATCH + 1];
     size_t i = 0;
     while (i < l->n) {
         int k = 0;
-        for (; i < l->n && k < LIFECYCLE_BATCH; i++)
-            if (k == 0 || l->ids[i] != p[k - 1].i) p[k++] = PI(l->ids[i]);
+        for (; i < l->n && k < LIFECYCLE_BATCH; i++) p[k++] = PI(l->ids[i]);
         for (int j = k; j < LIFECYCLE_BATCH; j++) p[j] = PI(0); /* no customer has id 0 */
         p[LIFECYCLE_BATCH] = PT(platform);
         if (db_exec(x->db,

@@ -4,18 +4,12 @@
 #include "../domain/page.h"
 #include <stdint.h>
 
-static void write_time(yt_jw *w, const char *k, int64_t ms) {
-    char ts[40];
-    time_fmt(ms, ts, sizeof ts);
-    jw_kstr(w, k, ts);
-}
-
 static void write_order_row(yt_jw *w, yt_rows *r) {
     jw_obj(w);
     jw_kint(w, "id", rows_int(r, 0));
     jw_kstr(w, "platform", rows_text(r, 1));
     jw_kstr(w, "external_id", rows_text(r, 2));
-    write_time(w, "ordered_at", rows_int(r, 3));
+    jw_ktime(w, "ordered_at", rows_int(r, 3));
     jw_kint(w, "quantity", rows_int(r, 4));
     jw_kint(w, "amount_fen", rows_int(r, 5));
     jw_kstr(w, "status", rows_text(r, 6));

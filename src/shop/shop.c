@@ -25,13 +25,11 @@ int shop_create(yt_ctx *x, const char *name, const char *city, int64_t *id) {
 }
 
 static void write_shop_row(yt_jw *w, yt_rows *r) {
-    char ts[40];
     jw_obj(w);
     jw_kint(w, "id", rows_int(r, 0));
     jw_kstr(w, "name", rows_text(r, 1));
     jw_kstr(w, "city", rows_text(r, 2));
-    time_fmt(rows_int(r, 3), ts, sizeof ts);
-    jw_kstr(w, "created_at", ts);
+    jw_ktime(w, "created_at", rows_int(r, 3));
     jw_obj_end(w);
 }
 

@@ -78,8 +78,7 @@ static int reserve_attempt(yt_ctx *x, const struct login_limit *l, const char *k
 /* Forgets failures that can no longer lock anything, at most once a minute. */
 static void sweep_failures(yt_db *db, int64_t now) {
     static _Atomic int64_t last;
-    int64_t prev = atomic_load(&last);
-    if (now - prev < 60000 || !atomic_compare_exchange_strong(&last, &prev, now)) return;
+    if (!time_every(&last, now, 60000)) return;
     int64_t oldest = now - (LOGIN_ACCOUNT_WINDOW_MS > LOGIN_LOCK_MS ? LOGIN_ACCOUNT_WINDOW_MS : LOGIN_LOCK_MS);
     yt_param p[] = {PI(oldest), PI(now)};
     db_exec(db, "DELETE FROM login_failures WHERE since < ? AND locked_until < ?", 2, p);
@@ -221,7 +220,6 @@ int token_revoke(yt_ctx *x, int64_t id) {
 }
 
 static void write_token_row(yt_jw *w, yt_rows *r) {
-    char ts[40];
     jw_obj(w);
     jw_kint(w, "id", rows_int(r, 0));
     jw_kstr(w, "kind", rows_text(r, 6));
@@ -231,15 +229,10 @@ static void write_token_row(yt_jw *w, yt_rows *r) {
     char bad[64];
     perms_parse_csv(rows_text(r, 2), &bits, bad, sizeof bad);
     perms_write_json(w, bits);
-    time_fmt(rows_int(r, 3), ts, sizeof ts);
-    jw_kstr(w, "expires_at", ts);
+    jw_ktime(w, "expires_at", rows_int(r, 3));
     if (rows_null(r, 4)) jw_knull(w, "revoked_at");
-    else {
-        time_fmt(rows_int(r, 4), ts, sizeof ts);
-        jw_kstr(w, "revoked_at", ts);
-    }
-    time_fmt(rows_int(r, 5), ts, sizeof ts);
-    jw_kstr(w, "created_at", ts);
+    else jw_ktime(w, "revoked_at", rows_int(r, 4));
+    jw_ktime(w, "created_at", rows_int(r, 5));
     jw_obj_end(w);
 }
 

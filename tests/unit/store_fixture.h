@@ -1,5 +1,6 @@
 /* A fresh store for a unit test: a SQLite file in a temporary folder, or, with pg set, a new database on
- * the PostgreSQL server named by YT_TEST_PG_URL (dropped again by fixture_close). */
+ * the PostgreSQL server named by YT_TEST_PG_URL (dropped again by fixture_close). A test including this
+ * gets st, the store of the running group, and setup/teardown for cmocka (pg_url NULL: SQLite). */
 #ifndef YT_STORE_FIXTURE_H
 #define YT_STORE_FIXTURE_H
 #include <stdio.h>
@@ -59,6 +60,20 @@ static int fixture_close(store_fixture *f, yt_store *st) {
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
     return system(cmd) == 0 ? 0 : -1;
+}
+
+static store_fixture fx;
+static yt_store *st;
+static const char *pg_url;
+
+static int setup(void **state) {
+    (void)state;
+    return (st = fixture_open(&fx, pg_url)) ? 0 : -1;
+}
+
+static int teardown(void **state) {
+    (void)state;
+    return fixture_close(&fx, st);
 }
 
 #endif

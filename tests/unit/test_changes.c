@@ -13,20 +13,6 @@
 #include "store/store.h"
 #include "store_fixture.h"
 
-static store_fixture fx;
-static yt_store *st;
-static const char *pg_url;
-
-static int setup(void **state) {
-    (void)state;
-    return (st = fixture_open(&fx, pg_url)) ? 0 : -1;
-}
-
-static int teardown(void **state) {
-    (void)state;
-    return fixture_close(&fx, st);
-}
-
 typedef struct {
     int n;
     int64_t customers[16];

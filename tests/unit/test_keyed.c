@@ -16,20 +16,6 @@
 #include "store/store.h"
 #include "store_fixture.h"
 
-static store_fixture fx;
-static yt_store *st;
-static const char *pg_url; /* NULL: SQLite */
-
-static int setup(void **state) {
-    (void)state;
-    return (st = fixture_open(&fx, pg_url)) ? 0 : -1;
-}
-
-static int teardown(void **state) {
-    (void)state;
-    return fixture_close(&fx, st);
-}
-
 static const customer_keyed *listed(const char *table, const char *column) {
     for (int i = 0; i < customer_keyed_count; i++)
         if (strcmp(customer_keyed_tables[i].table, table) == 0 && strcmp(customer_keyed_tables[i].column, column) == 0)

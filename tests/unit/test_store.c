@@ -12,31 +12,7 @@
 #include "customer/identity.h"
 #include "event/event.h"
 #include "store/store.h"
-
-static char dir[64];
-static yt_store *st;
-
-static int setup(void **state) {
-    (void)state;
-    snprintf(dir, sizeof dir, "/tmp/yt-unit-XXXXXX");
-    if (!mkdtemp(dir)) return -1;
-    char path[128], err[256];
-    snprintf(path, sizeof path, "%s/t.db", dir);
-    if (!crypto_start()) return -1;
-    const char *e;
-    if (!crypto_set_data_key_hex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f", &e)) return -1;
-    st = store_open(path, err, sizeof err);
-    if (!st || !store_migrate(store_db(st), err, sizeof err)) return -1;
-    return 0;
-}
-
-static int teardown(void **state) {
-    (void)state;
-    store_close(st);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    return system(cmd) == 0 ? 0 : -1;
-}
+#include "store_fixture.h"
 
 static void migrations_are_idempotent_and_refuse_newer(void **state) {
     (void)state;

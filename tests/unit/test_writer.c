@@ -12,27 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "store/store.h"
-
-static char dir[64];
-static yt_store *st;
-
-static int setup(void **state) {
-    (void)state;
-    snprintf(dir, sizeof dir, "/tmp/yt-writer-XXXXXX");
-    if (!mkdtemp(dir)) return -1;
-    char path[128], err[256];
-    snprintf(path, sizeof path, "%s/t.db", dir);
-    st = store_open(path, err, sizeof err);
-    return st ? 0 : -1;
-}
-
-static int teardown(void **state) {
-    (void)state;
-    store_close(st);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    return system(cmd) == 0 ? 0 : -1;
-}
+#include "store_fixture.h"
 
 static void sleep_ms(int ms) {
     struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
