@@ -83,9 +83,9 @@ struct yt_req {
     char content_disposition[128];
 };
 
-/* The route table and its size (routes.c). */
-extern const yt_route api_routes[];
-extern const int api_nroutes;
+/* The route table, gathered from the module entries (modules.h), and its size. */
+const yt_route *api_route_table(void);
+int api_route_count(void);
 
 /* Finds the route for method and path; *method_mismatch tells 405 from 404. Fills r->params. */
 const yt_route *api_match(const char *method, const char *path, const char **params, int *nparams, bool *method_mismatch);

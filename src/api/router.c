@@ -8,6 +8,7 @@
 #include "../base/text.h"
 #include "../base/timeutil.h"
 #include "../customer/customer.h"
+#include "../modules.h"
 #include "../staff/auth.h"
 #include <malloc.h>
 #include <math.h>
@@ -18,11 +19,29 @@
 #include <string.h>
 #include <strings.h>
 
+const yt_route *api_route_table(void) {
+    int n;
+    return modules_routes(&n);
+}
+
+int api_route_count(void) {
+    int n;
+    modules_routes(&n);
+    return n;
+}
+
+/* Of the routes whose pattern matches, the one with the longest literal start wins, so that
+ * /customers/bulk/tags is not taken for /customers/{id}/tags whatever the module order. */
 const yt_route *api_match(const char *method, const char *path, const char **params, int *nparams, bool *method_mismatch) {
     *method_mismatch = false;
-    for (int i = 0; i < api_nroutes; i++) {
-        const yt_route *rt = &api_routes[i];
+    int nroutes;
+    const yt_route *routes = modules_routes(&nroutes), *best = NULL;
+    const char *best_params[API_MAX_PATH_PARAMS];
+    long best_literal = -1;
+    for (int i = 0; i < nroutes; i++) {
+        const yt_route *rt = &routes[i];
         const char *p = rt->pattern, *u = path;
+        const char *found[API_MAX_PATH_PARAMS];
         int np = 0;
         bool ok = true;
         while (*p && ok) {
@@ -32,7 +51,7 @@ const yt_route *api_match(const char *method, const char *path, const char **par
                 if (!ue) ue = u + strlen(u);
                 if (ue == u || np >= API_MAX_PATH_PARAMS) ok = false;
                 else {
-                    params[np++] = u; /* caller copies up to the next '/' */
+                    found[np++] = u; /* caller copies up to the next '/' */
                     p = pe + 1;
                     u = ue;
                 }
@@ -48,10 +67,17 @@ const yt_route *api_match(const char *method, const char *path, const char **par
             *method_mismatch = true;
             continue;
         }
-        *nparams = np;
-        return rt;
+        const char *brace = strchr(rt->pattern, '{');
+        long literal = brace ? (long)(brace - rt->pattern) : (long)strlen(rt->pattern);
+        if (literal > best_literal) {
+            best = rt;
+            best_literal = literal;
+            *nparams = np;
+            memcpy(best_params, found, (size_t)np * sizeof *found);
+        }
     }
-    return NULL;
+    if (best) memcpy(params, best_params, (size_t)*nparams * sizeof *params);
+    return best;
 }
 
 static bool json_content_type(const char *ct) {

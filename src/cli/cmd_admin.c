@@ -18,7 +18,7 @@ int cmd_migrate(yt_config *cfg, int argc, char **argv) {
     }
     yt_store *s = app_open(cfg);
     if (!s) return 1;
-    printf("schema version %d (latest %d)\n", store_schema_version(store_db(s)), store_latest_version(store_dialect(s)));
+    printf("schema version %d (latest %d)\n", store_schema_version(store_db(s)), store_latest_version());
     store_close(s);
     return 0;
 }
@@ -142,8 +142,7 @@ int cmd_version(yt_config *cfg, int argc, char **argv) {
     (void)cfg;
     (void)argc;
     (void)argv;
-    printf("yutang %s (schema %d sqlite, %d postgresql)\n", YT_VERSION, store_latest_version(YT_SQLITE),
-           store_latest_version(YT_PG));
+    printf("yutang %s (schema %d)\n", YT_VERSION, store_latest_version());
     return 0;
 }
 
@@ -151,8 +150,9 @@ int cmd_routes(yt_config *cfg, int argc, char **argv) {
     (void)cfg;
     (void)argc;
     (void)argv;
-    for (int i = 0; i < api_nroutes; i++) {
-        const yt_route *r = &api_routes[i];
+    const yt_route *routes = api_route_table();
+    for (int i = 0; i < api_route_count(); i++) {
+        const yt_route *r = &routes[i];
         printf("%s %s ", r->method, r->pattern);
         if (r->flags & ROUTE_PUBLIC) printf("public");
         else if (!r->perm) printf("signed-in");

@@ -1,9 +1,9 @@
-/* Every customer-keyed table, and what a merge and a PIPL erasure do to its rows: the one list they walk. */
+/* What a merge and a PIPL erasure do to the rows of a customer-keyed table (module entries list them). */
 #ifndef YT_KEYED_H
 #define YT_KEYED_H
 
-/* A table that holds rows about a customer, by a column naming the customer's id. A new table keyed by a
- * customer is added here (tests/unit/test_keyed.c fails while the schema has one that is not). */
+/* A table that holds rows about a customer, by a column naming the customer's id. A module lists its own in
+ * its entry (module.h); tests/unit/test_keyed.c fails while the schema has one that no entry lists. */
 typedef struct {
     const char *table, *column;
     /* Moves the absorbed record's rows to the survivor in a merge; binds (survivor, absorbed).
@@ -16,7 +16,5 @@ typedef struct {
     const char *kept_because;
 } customer_keyed;
 
-extern const customer_keyed customer_keyed_tables[];
-extern const int customer_keyed_count;
 
 #endif

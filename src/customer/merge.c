@@ -1,6 +1,6 @@
-/* Merge (two records found to be one person) and PIPL erasure, over every customer-keyed table (keyed.c). */
+/* Merge (two records found to be one person) and PIPL erasure, over every customer-keyed table the module entries list. */
 #include "customer.h"
-#include "keyed.h"
+#include "../modules.h"
 #include "../base/timeutil.h"
 #include "../domain/audit.h"
 #include "../domain/changes.h"
@@ -25,8 +25,10 @@ int customer_merge(yt_ctx *x, int64_t survivor, int64_t absorbed) {
         " FROM (SELECT * FROM customers WHERE id = ?) AS a WHERE customers.id = ?";
     if (db_begin(x->db) != 0) return yt_fail_db(x, "merging customers");
     int rc = YT_OK;
-    for (int i = 0; rc == YT_OK && i < customer_keyed_count; i++)
-        if (customer_keyed_tables[i].merge_sql && db_exec(x->db, customer_keyed_tables[i].merge_sql, 2, p) < 0)
+    int nkeyed;
+    const customer_keyed *keyed = modules_keyed(&nkeyed);
+    for (int i = 0; rc == YT_OK && i < nkeyed; i++)
+        if (keyed[i].merge_sql && db_exec(x->db, keyed[i].merge_sql, 2, p) < 0)
             rc = yt_fail_db(x, "merging customers");
     yt_param ap[] = {PI(absorbed), PI(survivor)};
     if (rc == YT_OK && db_exec(x->db, fill, 2, ap) < 0) rc = yt_fail_db(x, "merging customers");
@@ -55,8 +57,10 @@ int customer_erase(yt_ctx *x, int64_t id) {
     if (db_begin(x->db) != 0) return yt_fail_db(x, "erasing a customer");
     int rc = YT_OK;
     yt_param p[] = {PI(id), PI(id)};
-    for (int i = 0; rc == YT_OK && i < customer_keyed_count; i++) {
-        const customer_keyed *k = &customer_keyed_tables[i];
+    int nkeyed;
+    const customer_keyed *keyed = modules_keyed(&nkeyed);
+    for (int i = 0; rc == YT_OK && i < nkeyed; i++) {
+        const customer_keyed *k = &keyed[i];
         if (k->erase_sql && db_exec(x->db, k->erase_sql, k->erase_nparams, p) < 0) rc = yt_fail_db(x, "erasing a customer");
     }
     if (rc == YT_OK) {

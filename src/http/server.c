@@ -23,8 +23,8 @@
 #include <unistd.h>
 
 /* metrics labels past the route table: console files, and requests that matched nothing */
-#define ROUTE_STATIC api_nroutes
-#define ROUTE_NONE (api_nroutes + 1)
+#define ROUTE_STATIC api_route_count()
+#define ROUTE_NONE (api_route_count() + 1)
 
 #define MAX_TRUSTED_PROXIES 16
 
@@ -443,7 +443,7 @@ static enum MHD_Result first_call(http_daemon *d, struct MHD_Connection *c, cons
             mismatch = true;
         }
         if (st->route) {
-            st->route_index = (int)(st->route - api_routes);
+            st->route_index = (int)(st->route - api_route_table());
             st->limit = st->route->body_limit ? st->route->body_limit : API_BODY_LIMIT;
         } else if (mismatch) {
             set_early(st, 405, NULL, "this path does not take that method");
@@ -710,8 +710,10 @@ http_daemon *http_start(const http_config *cfg, yt_server *srv) {
     pthread_mutex_init(&d->job_mu, NULL);
     pthread_cond_init(&d->job_cv, NULL);
     d->jobs_tail = &d->jobs;
-    metrics_init(api_nroutes + 2);
-    for (int i = 0; i < api_nroutes; i++) metrics_register_route(i, api_routes[i].method, api_routes[i].pattern);
+    const yt_route *routes = api_route_table();
+    int nroutes = api_route_count();
+    metrics_init(nroutes + 2);
+    for (int i = 0; i < nroutes; i++) metrics_register_route(i, routes[i].method, routes[i].pattern);
     metrics_register_route(ROUTE_STATIC, "GET", "static");
     metrics_register_route(ROUTE_NONE, "ANY", "none");
     struct sockaddr_storage ss;

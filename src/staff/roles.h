@@ -1,4 +1,4 @@
-/* Roles and permissions: one table says what each role may do. */
+/* Roles, and the permissions each holds (granted by the module entries). */
 #ifndef YT_ROLES_H
 #define YT_ROLES_H
 #include "../base/json.h"

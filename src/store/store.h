@@ -109,10 +109,16 @@ int64_t rows_int(yt_rows *r, int col);
 bool rows_null(yt_rows *r, int col);
 void rows_free(yt_rows *r);
 
+/* One schema step, in each dialect; versions are one sequence over every module (module.h). */
+typedef struct {
+    int version;
+    const char *sqlite, *pg;
+} yt_migration;
+
 /* Runs every pending migration; refuses (returns false) on a database newer than this binary. */
 bool store_migrate(yt_db *db, char *err, size_t errsz);
 int store_schema_version(yt_db *db);
-int store_latest_version(yt_dialect d);
+int store_latest_version(void);
 
 extern const yt_driver yt_sqlite_driver;
 extern const yt_driver yt_pg_driver;

@@ -12,14 +12,26 @@
 #include "base/timeutil.h"
 #include "customer/customer.h"
 #include "customer/remark.h"
-#include "customer/keyed.h"
+#include "modules.h"
 #include "store/store.h"
 #include "store_fixture.h"
 
+/* the list merge and erase walk, gathered from the module entries */
+static const customer_keyed *ktab(void) {
+    int n;
+    return modules_keyed(&n);
+}
+
+static int kcount(void) {
+    int n;
+    modules_keyed(&n);
+    return n;
+}
+
 static const customer_keyed *listed(const char *table, const char *column) {
-    for (int i = 0; i < customer_keyed_count; i++)
-        if (strcmp(customer_keyed_tables[i].table, table) == 0 && strcmp(customer_keyed_tables[i].column, column) == 0)
-            return &customer_keyed_tables[i];
+    for (int i = 0; i < kcount(); i++)
+        if (strcmp(ktab()[i].table, table) == 0 && strcmp(ktab()[i].column, column) == 0)
+            return &ktab()[i];
     return NULL;
 }
 
@@ -40,13 +52,13 @@ static void the_list_matches_the_schema(void **state) {
     int found = 0;
     while (rows_next(r)) {
         if (!listed(rows_text(r, 0), rows_text(r, 1)))
-            fail_msg("table %s holds a customer in %s but is not in customer_keyed_tables (src/customer/keyed.c): "
-                     "say what merge and erase do to it",
+            fail_msg("table %s holds a customer in %s but is in no module entry's keyed list: "
+                     "say in its entry what merge and erase do to it",
                      rows_text(r, 0), rows_text(r, 1));
         found++;
     }
     rows_free(r);
-    assert_int_equal(found, customer_keyed_count);
+    assert_int_equal(found, kcount());
 }
 
 static int64_t count_where(yt_db *db, const customer_keyed *k, int64_t id) {
@@ -86,20 +98,20 @@ static void merge_and_erase_leave_nothing_behind(void **state) {
     exec_ok(db, "INSERT INTO idempotency_keys(staff_id, key, request_hash, status, content_type, response, created_at,"
                 " perms, customer_id) VALUES(1, 'idem-keyed', 'h', 200, 'application/json', '{\"name\":\"被并者\"}', ?, 0, ?)",
             2, ik);
-    for (int i = 0; i < customer_keyed_count; i++)
-        if (count_where(db, &customer_keyed_tables[i], absorbed) < 1)
-            fail_msg("the test builds no row in %s: add one, so merge and erase are tried on it", customer_keyed_tables[i].table);
+    for (int i = 0; i < kcount(); i++)
+        if (count_where(db, &ktab()[i], absorbed) < 1)
+            fail_msg("the test builds no row in %s: add one, so merge and erase are tried on it", ktab()[i].table);
 
     assert_int_equal(customer_merge(&x, survivor, absorbed), YT_OK);
-    for (int i = 0; i < customer_keyed_count; i++) {
-        const customer_keyed *k = &customer_keyed_tables[i];
+    for (int i = 0; i < kcount(); i++) {
+        const customer_keyed *k = &ktab()[i];
         if (k->merge_sql && count_where(db, k, absorbed) != 0) fail_msg("a merge left rows of %s on the absorbed record", k->table);
         if (k->merge_sql && count_where(db, k, survivor) < 1) fail_msg("a merge lost the rows of %s", k->table);
     }
 
     assert_int_equal(customer_erase(&x, survivor), YT_OK);
-    for (int i = 0; i < customer_keyed_count; i++) {
-        const customer_keyed *k = &customer_keyed_tables[i];
+    for (int i = 0; i < kcount(); i++) {
+        const customer_keyed *k = &ktab()[i];
         for (int64_t id = survivor; id; id = id == survivor ? absorbed : id == absorbed ? older : 0) {
             int64_t left = count_where(db, k, id);
             if (k->erase_sql && left != 0) fail_msg("an erasure left %lld rows of %s", (long long)left, k->table);
