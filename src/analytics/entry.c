@@ -1,4 +1,4 @@
-/* The overview figures: the module entry (its customer-keyed tables, permissions and routes). */
+/* The overview figures: the module entry. */
 #include "../module.h"
 #include "../api/handlers.h"
 

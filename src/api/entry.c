@@ -1,4 +1,4 @@
-/* Health, metrics and the audit log: the module entry (its customer-keyed tables, permissions and routes). */
+/* Health, metrics and the audit log: the module entry. */
 #include "../module.h"
 #include "../api/handlers.h"
 

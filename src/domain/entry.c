@@ -1,4 +1,4 @@
-/* The change feed in-memory indexes follow: the module entry (its customer-keyed tables, permissions and routes). */
+/* The change feed in-memory indexes follow: the module entry. */
 #include "../module.h"
 
 static const customer_keyed keyed[] = {

@@ -1,4 +1,4 @@
-/* Behaviour events: the module entry (its customer-keyed tables, permissions and routes). */
+/* Behaviour events: the module entry. */
 #include "../module.h"
 #include "../api/handlers.h"
 

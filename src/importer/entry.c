@@ -1,4 +1,4 @@
-/* CSV imports and the customer export: the module entry (its customer-keyed tables, permissions and routes). */
+/* CSV imports and the customer export: the module entry. */
 #include "../module.h"
 #include "../api/handlers.h"
 

@@ -1,4 +1,4 @@
-/* Retail shops (the API calls them stores): the module entry (its customer-keyed tables, permissions and routes). */
+/* Retail shops (the API calls them stores): the module entry. */
 #include "../module.h"
 #include "../api/handlers.h"
 

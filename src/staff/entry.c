@@ -1,4 +1,4 @@
-/* Staff, sign-in and tokens: the module entry (its customer-keyed tables, permissions and routes). */
+/* Staff, sign-in and tokens: the module entry. */
 #include "../module.h"
 #include "../api/handlers.h"
 
