@@ -1,0 +1,10 @@
+/* The segment language's JSON form (what the console builder writes), parsed into the same tree as the text. */
+#ifndef YT_SEGMENT_JSON_H
+#define YT_SEGMENT_JSON_H
+#include "../audience/segment.h"
+#include <cjson/cJSON.h>
+
+/* NULL with *err filled (pos = -1, path naming where, e.g. "and[2].value") on an error. */
+seg_node *seg_parse_json(const cJSON *json, yt_arena *a, seg_error *err);
+
+#endif
