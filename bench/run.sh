@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the benchmarks on a fresh SQLite database: CDNOW import rate, event ingest rate, phone lookup latency under load.
+# Runs the benchmarks on a fresh SQLite database: CDNOW import rate, CLV fits, event ingest rate, phone lookup latency under load.
 # usage: make bench (or bash bench/run.sh after make build); figures go to stdout as JSON lines.
 # The lookup benchmark uses wrk (Debian package `wrk`) when it is installed, and node's fetch always.
 set -euo pipefail
@@ -25,6 +25,14 @@ t0=$(date +%s.%N)
 t1=$(date +%s.%N)
 rows=$(grep -oE 'imported [0-9]+' "$TMP/import.out" | awk '{print $2}')
 awk -v r="$rows" -v a="$t0" -v b="$t1" 'BEGIN { printf "{\"bench\":\"import_cdnow_master\",\"orders\":%d,\"seconds\":%.3f,\"orders_per_second\":%d}\n", r, b-a, r/(b-a) }'
+
+# 1b. customer lifetime value models fitted on the imported master file, through the CLI and the store, then on
+#     1M synthetic customers (build/clv_fit, no database)
+t0=$(date +%s.%N)
+"$BIN" clv fit --until 1997-09-30 --unit week --json >"$TMP/clv.out"
+t1=$(date +%s.%N)
+awk -v a="$t0" -v b="$t1" -v fit="$(cat "$TMP/clv.out")" 'BEGIN { printf "{\"bench\":\"clv_fit_cli_cdnow_master\",\"seconds\":%.3f,\"fit\":%s}\n", b-a, fit }'
+"$ROOT/build/clv_fit"
 
 # 2. customers with phone numbers for the lookup benchmark (50,000, imported as CSV)
 node -e '

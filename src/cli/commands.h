@@ -13,5 +13,6 @@ int cmd_routes(yt_config *cfg, int argc, char **argv);
 int cmd_import(yt_config *cfg, int argc, char **argv);
 int cmd_export(yt_config *cfg, int argc, char **argv);
 int cmd_demo(yt_config *cfg, int argc, char **argv);
+int cmd_clv(yt_config *cfg, int argc, char **argv);
 
 #endif

@@ -19,6 +19,12 @@ static const yt_command commands[] = {
      "defaults match the CDNOW export) or customers (name,nickname,phone,unionid,openid,external_userid,email,city,\n"
      "gender,birthday,tags). Idempotent: running it again imports nothing new.",
      cmd_import},
+    {"clv", "clv fit --until YYYY-MM-DD [--unit day|week] [--json] | clv predict --until YYYY-MM-DD [--unit day|week]"
+            " [--days N] [--limit K] [--json]",
+     "Fits the customer lifetime value models on the paid orders up to --until (inclusive, Asia/Shanghai days):\n"
+     "BG/NBD (r, alpha, a, b: repeat purchases, P(alive)) and Gamma-Gamma (p, q, gamma: spend per purchase), time\n"
+     "in weeks by default. predict lists the customers by expected value over the next --days (90), top --limit (20).",
+     cmd_clv},
     {"export", "export customers [--bom] [--out FILE]", "Writes every customer as CSV (--bom for Excel).", cmd_export},
     {"user", "user add USERNAME --role ROLE [--password P] [--display-name NAME] [--store ID] | user passwd USERNAME"
              " [--password P] | user list",
