@@ -1,6 +1,7 @@
 /* The overview a boss reads at a glance: customers by lifecycle stage and store, orders, repurchase, recent activity. */
 #include "overview.h"
 #include "../customer/customer.h"
+#include "../order/order.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -71,7 +72,7 @@ int overview_json(yt_ctx *x, yt_jw *w, int64_t now) {
                        "SELECT count(*), coalesce(sum(n), 0), coalesce(sum(fen), 0),"
                        " coalesce(sum(CASE WHEN n >= 2 THEN 1 ELSE 0 END), 0) FROM"
                        " (SELECT o.customer_id, count(*) AS n, sum(o.amount_fen) AS fen FROM orders o"
-                       "  JOIN customers c ON c.id = o.customer_id WHERE o.status = 'paid' AND " LIVE
+                       "  JOIN customers c ON c.id = o.customer_id WHERE " ORDER_COUNTS_ON("o") " AND " LIVE
                        "  GROUP BY o.customer_id) AS per_buyer",
                        2, scope)))
         return yt_fail_db(x, "computing the overview");

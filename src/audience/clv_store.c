@@ -1,5 +1,6 @@
 /* Loads the brand's paid orders from the store into CLV summaries (calendar days in Asia/Shanghai). */
 #include "clv.h"
+#include "../order/order.h"
 #include <stdio.h>
 
 #define DAY_MS 86400000LL
@@ -18,7 +19,7 @@ bool clv_load_orders(yt_db *db, int32_t cutoff_day, clv_unit unit, clv_summary *
     int64_t end_ms = ((int64_t)cutoff_day + 1) * DAY_MS - SHANGHAI_OFFSET_MS;
     yt_param p[] = {PI(end_ms)};
     yt_rows *r = db_query(db,
-                          "SELECT customer_id, ordered_at, amount_fen FROM orders WHERE status = 'paid' AND ordered_at < ?"
+                          "SELECT customer_id, ordered_at, amount_fen FROM orders WHERE " ORDER_COUNTS " AND ordered_at < ?"
                           " ORDER BY customer_id, ordered_at",
                           NPARAMS(p), p);
     if (!r) {

@@ -21,8 +21,8 @@
 
 const char *const lifecycle_stages[LIFECYCLE_NSTAGES] = {"stranger", "weak_tie", "customer", "repeat_customer",
                                                          "fan", "iron_fan", "partner"};
-static const char *const genders[] = {"male", "female", "unknown"};
-static const char *const consents[] = {"unknown", "granted", "withdrawn"};
+const char *const customer_genders[CUSTOMER_NGENDERS] = {"male", "female", "unknown"};
+const char *const customer_consents[CUSTOMER_NCONSENTS] = {"unknown", "granted", "withdrawn"};
 
 static bool one_of(const char *s, const char *const *set, size_t n) {
     for (size_t i = 0; i < n; i++)
@@ -53,7 +53,7 @@ static int validate(yt_ctx *x, const customer_input *in, bool creating) {
         for (const char *p = in->avatar_url; *p; p++)
             if ((unsigned char)*p <= 0x20) return yt_fail(x, YT_EINVAL, "avatar_url", "must not contain spaces");
     }
-    if (in->gender && !ONE_OF(in->gender, genders))
+    if (in->gender && !ONE_OF(in->gender, customer_genders))
         return yt_fail(x, YT_EINVAL, "gender", "must be male, female or unknown");
     if (in->birthday) {
         int y, m, d;
@@ -72,7 +72,7 @@ static int validate(yt_ctx *x, const customer_input *in, bool creating) {
         return yt_fail(x, YT_EINVAL, "member_level", "must be 0 to 99");
     if (in->has_points && (in->points < 0 || in->points > 1000000000000LL))
         return yt_fail(x, YT_EINVAL, "points", "must be 0 to 10^12");
-    if (in->consent && !ONE_OF(in->consent, consents))
+    if (in->consent && !ONE_OF(in->consent, customer_consents))
         return yt_fail(x, YT_EINVAL, "consent.marketing", "must be granted, withdrawn or unknown");
     if (text_field(x, "consent.source", in->consent_source, 0, 64)) return x->err.code;
     for (int i = 0; i < in->ntags; i++) {
@@ -396,19 +396,6 @@ int customer_tag_bulk(yt_ctx *x, const int64_t *ids, int n, const char *const *a
     return yt_finish(x, rc, "bulk tagging");
 }
 
-/* "id is in this list" for one text parameter: a JSON array on SQLite, an array literal on PostgreSQL. */
-static const char *in_id_list(yt_dialect d) {
-    return d == YT_PG ? " = ANY(CAST(? AS BIGINT[]))" : " IN (SELECT value FROM json_each(?))";
-}
-
-static char *id_list_param(yt_dialect d, const int64_t *ids, int n) {
-    yt_buf b = YT_BUF_INIT;
-    buf_putc(&b, d == YT_PG ? '{' : '[');
-    for (int i = 0; i < n; i++) buf_printf(&b, "%s%lld", i ? "," : "", (long long)ids[i]);
-    buf_putc(&b, d == YT_PG ? '}' : ']');
-    return buf_take(&b);
-}
-
 /* Runs the page query (CUSTOMER_COLS, newest first, limit + 1) keeping each row's own fields as JSON,
  * then reads the page's identities and tags in one query each and writes everything together: three
  * statements for a page of any size. */
@@ -436,15 +423,15 @@ static int write_page(yt_ctx *x, yt_jw *w, const char *page_sql, int n, const yt
     buf_free(&tmp);
     rows_free(r);
     yt_dialect d = db_dialect(x->db);
-    char *list = id_list_param(d, ids, count);
+    char *list = db_id_list(d, ids, (size_t)count);
     yt_param lp[] = {PT(list)};
     yt_buf sql = YT_BUF_INIT;
     buf_printf(&sql, "SELECT customer_id, " IDENTITY_COLS " FROM identities WHERE customer_id%s"
-                     " ORDER BY customer_id DESC, id", in_id_list(d));
+                     " ORDER BY customer_id DESC, id", db_in_ids(d));
     side_rows idr = {db_query(x->db, sql.p, 1, lp), false};
     buf_reset(&sql);
     buf_printf(&sql, "SELECT ct.customer_id, t.name FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id"
-                     " WHERE ct.customer_id%s ORDER BY ct.customer_id DESC, ct.created_at, t.id", in_id_list(d));
+                     " WHERE ct.customer_id%s ORDER BY ct.customer_id DESC, ct.created_at, t.id", db_in_ids(d));
     side_rows tgr = {db_query(x->db, sql.p, 1, lp), false};
     buf_free(&sql);
     free(list);

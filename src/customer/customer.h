@@ -69,5 +69,9 @@ int customer_name_check(yt_ctx *x, const char *name);
 /* The relationship ladder, from stranger to partner, in order. */
 #define LIFECYCLE_NSTAGES 7
 extern const char *const lifecycle_stages[LIFECYCLE_NSTAGES];
+#define CUSTOMER_NGENDERS 3
+extern const char *const customer_genders[CUSTOMER_NGENDERS];
+#define CUSTOMER_NCONSENTS 3
+extern const char *const customer_consents[CUSTOMER_NCONSENTS];
 
 #endif

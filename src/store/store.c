@@ -1,6 +1,7 @@
 /* The store: picks the driver from the target, hands out one connection per thread, nests transactions. */
 #include "store.h"
 #include "../base/alloc.h"
+#include "../base/buf.h"
 #include "../base/log.h"
 #include "../base/metrics.h"
 #include "../base/timeutil.h"
@@ -274,4 +275,16 @@ int64_t rows_int(yt_rows *r, int col) { return (*(const yt_driver **)r)->integer
 bool rows_null(yt_rows *r, int col) { return (*(const yt_driver **)r)->is_null(r, col); }
 void rows_free(yt_rows *r) {
     if (r) (*(const yt_driver **)r)->free_rows(r);
+}
+
+const char *db_in_ids(yt_dialect d) {
+    return d == YT_PG ? " = ANY(CAST(? AS BIGINT[]))" : " IN (SELECT value FROM json_each(?))";
+}
+
+char *db_id_list(yt_dialect d, const int64_t *ids, size_t n) {
+    yt_buf b = YT_BUF_INIT;
+    buf_putc(&b, d == YT_PG ? '{' : '[');
+    for (size_t i = 0; i < n; i++) buf_printf(&b, "%s%lld", i ? "," : "", (long long)ids[i]);
+    buf_putc(&b, d == YT_PG ? '}' : ']');
+    return buf_take(&b);
 }

@@ -115,6 +115,11 @@ typedef struct {
     const char *sqlite, *pg;
 } yt_migration;
 
+/* "column is in this list" for one text parameter holding ids: a JSON array on SQLite, an array literal
+ * on PostgreSQL. db_id_list writes the parameter (the caller frees it). */
+const char *db_in_ids(yt_dialect d);
+char *db_id_list(yt_dialect d, const int64_t *ids, size_t n);
+
 /* Runs every pending migration; refuses (returns false) on a database newer than this binary. */
 bool store_migrate(yt_db *db, char *err, size_t errsz);
 int store_schema_version(yt_db *db);

@@ -1,0 +1,38 @@
+/* A bit-sliced index over roaring bitmaps: one numeric column for every customer, compared without a scan
+ * (O'Neil & Quass 1997: a comparison is two bitmap operations per bit of the value). */
+#ifndef YT_BSI_H
+#define YT_BSI_H
+#include "segment.h"
+#include <roaring/roaring.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define BSI_MAX_SLICES 63
+
+typedef struct {
+    roaring_bitmap_t *exists;      /* ids that have a value */
+    roaring_bitmap_t *slice[BSI_MAX_SLICES]; /* slice[i]: ids whose value has bit i set */
+    int nslices;                   /* bits in use: every value is below 2^nslices */
+} bsi;
+
+void bsi_init(bsi *b);
+void bsi_free(bsi *b);
+/* Sets (or replaces) the value of id. */
+void bsi_set(bsi *b, uint32_t id, uint64_t value);
+void bsi_clear(bsi *b, uint32_t id);
+bool bsi_get(const bsi *b, uint32_t id, uint64_t *value);
+
+/* Builds in bulk: ids ascending and not yet in b. Much faster than bsi_set one by one. */
+void bsi_add_sorted(bsi *b, const uint32_t *ids, const uint64_t *values, size_t n);
+
+/* The ids whose value `op` c, within filter when it is not NULL. The caller frees the result. */
+roaring_bitmap_t *bsi_compare(const bsi *b, seg_op op, uint64_t c, const roaring_bitmap_t *filter);
+/* lo <= value <= hi. */
+roaring_bitmap_t *bsi_between(const bsi *b, uint64_t lo, uint64_t hi, const roaring_bitmap_t *filter);
+/* Bytes held by the bitmaps. */
+size_t bsi_bytes(const bsi *b);
+/* Compresses runs and frees spare capacity (after a bulk build). */
+void bsi_optimize(bsi *b);
+
+#endif

@@ -1,0 +1,380 @@
+/* Segment evaluation: the syntax tree checked against the attribute table and answered with bitmap
+ * operations on the audience index (names resolve through the store; event counts are counted there). */
+#include "index_internal.h"
+#include "../base/alloc.h"
+#include "../customer/customer.h"
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef enum {
+    K_TAG,      /* tag = "宝妈" */
+    K_CAT_ID,   /* a category whose values are rows named in the store (stores, owners) */
+    K_CAT_TEXT, /* a category of text values (city, gender...) */
+    K_NUM,      /* a number; money in fen */
+    K_DAY,      /* a calendar day: dates, within, before, after */
+} attr_kind;
+
+typedef struct {
+    const char *name;
+    attr_kind kind;
+    int col;                     /* CAT_* or NUM_* */
+    bool zero_absent;            /* K_NUM: no value reads as 0 (sums and counts) */
+    const char *resolve_sql;     /* K_CAT_ID: the id for a name */
+    const char *const *values;   /* K_CAT_TEXT with a fixed set */
+    int nvalues;
+    double scale;                /* K_NUM: stored value = written value x scale (1 when 0) */
+} attr_def;
+
+/* Every attribute a segment may name: one row each. */
+static const attr_def attrs[] = {
+    {"tag", K_TAG, 0, false, NULL, NULL, 0, 0},
+    {"store", K_CAT_ID, CAT_STORE, false, "SELECT id FROM stores WHERE name = ?", NULL, 0, 0},
+    {"owner", K_CAT_ID, CAT_OWNER, false, "SELECT id FROM staff WHERE username = ?", NULL, 0, 0},
+    {"city", K_CAT_TEXT, CAT_CITY, false, NULL, NULL, 0, 0},
+    {"gender", K_CAT_TEXT, CAT_GENDER, false, NULL, customer_genders, CUSTOMER_NGENDERS, 0},
+    {"consent", K_CAT_TEXT, CAT_CONSENT, false, NULL, customer_consents, CUSTOMER_NCONSENTS, 0},
+    {"lifecycle", K_CAT_TEXT, CAT_LIFECYCLE, false, NULL, lifecycle_stages, LIFECYCLE_NSTAGES, 0},
+    {"member_level", K_NUM, NUM_MEMBER_LEVEL, false, NULL, NULL, 0, 0},
+    {"points", K_NUM, NUM_POINTS, false, NULL, NULL, 0, 0},
+    {"spend", K_NUM, NUM_SPEND, true, NULL, NULL, 0, 0},
+    {"orders", K_NUM, NUM_ORDERS, true, NULL, NULL, 0, 0},
+    {"spend_30d", K_NUM, NUM_SPEND_30D, true, NULL, NULL, 0, 0},
+    {"spend_90d", K_NUM, NUM_SPEND_90D, true, NULL, NULL, 0, 0},
+    {"spend_365d", K_NUM, NUM_SPEND_365D, true, NULL, NULL, 0, 0},
+    {"orders_30d", K_NUM, NUM_ORDERS_30D, true, NULL, NULL, 0, 0},
+    {"orders_90d", K_NUM, NUM_ORDERS_90D, true, NULL, NULL, 0, 0},
+    {"orders_365d", K_NUM, NUM_ORDERS_365D, true, NULL, NULL, 0, 0},
+    {"first_order", K_DAY, NUM_FIRST_ORDER, false, NULL, NULL, 0, 0},
+    {"last_order", K_DAY, NUM_LAST_ORDER, false, NULL, NULL, 0, 0},
+    {"last_seen", K_DAY, NUM_LAST_SEEN, false, NULL, NULL, 0, 0},
+    {"created", K_DAY, NUM_CREATED, false, NULL, NULL, 0, 0},
+};
+#define NATTRS ((int)(sizeof attrs / sizeof attrs[0]))
+
+const char *const *audience_attribute_names(void) {
+    static const char *names[NATTRS + 2];
+    if (!names[0]) {
+        for (int i = 0; i < NATTRS; i++) names[i] = attrs[i].name;
+        names[NATTRS] = "count";
+    }
+    return names;
+}
+
+typedef struct {
+    audience *a;
+    yt_ctx *x;
+    seg_error *err;
+    audience_result *out;
+    int32_t today;
+    int rc;
+} ev;
+
+static roaring_bitmap_t *fail(ev *e, int pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static roaring_bitmap_t *fail(ev *e, int pos, const char *fmt, ...) {
+    if (e->rc == YT_OK) {
+        e->rc = YT_EINVAL;
+        e->err->pos = pos;
+        e->err->path[0] = '\0';
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(e->err->msg, sizeof e->err->msg, fmt, ap);
+        va_end(ap);
+    }
+    return NULL;
+}
+
+static roaring_bitmap_t *store_failed(ev *e) {
+    if (e->rc == YT_OK) e->rc = yt_fail_db(e->x, "evaluating a segment");
+    return NULL;
+}
+
+static const attr_def *find_attr(const char *name) {
+    for (int i = 0; i < NATTRS; i++)
+        if (strcmp(attrs[i].name, name) == 0) return &attrs[i];
+    return NULL;
+}
+
+static void note_unknown(ev *e, const char *name) {
+    for (int i = 0; i < e->out->nunknown; i++)
+        if (strcmp(e->out->unknown[i], name) == 0) return;
+    if (e->out->nunknown < AUDIENCE_MAX_UNKNOWN) e->out->unknown[e->out->nunknown++] = arena_strdup(e->x->arena, name);
+}
+
+static const char *op_text(seg_op op) {
+    static const char *const t[] = {"=", "!=", "<", "<=", ">", ">="};
+    return t[op];
+}
+
+static roaring_bitmap_t *copy_or_empty(const roaring_bitmap_t *b) {
+    return b ? roaring_bitmap_copy(b) : roaring_bitmap_create();
+}
+
+/* The customers having one value of a category or tag (a new bitmap; empty when none has it). */
+static roaring_bitmap_t *value_set(ev *e, const attr_def *d, const seg_value *v) {
+    audience *a = e->a;
+    if (v->type != SEGV_TEXT)
+        return fail(e, v->pos, "%s takes a \"quoted\" name", d->name);
+    if (d->kind == K_TAG || d->kind == K_CAT_ID) {
+        yt_param p[] = {PT(v->text)};
+        int64_t id = db_query_int(e->x->db, d->kind == K_TAG ? "SELECT id FROM tags WHERE name = ?" : d->resolve_sql, 1, p, -2);
+        if (id == -2) return store_failed(e);
+        if (id < 0 || id > UINT32_MAX) {
+            note_unknown(e, v->text);
+            return roaring_bitmap_create();
+        }
+        if (d->kind == K_TAG) return copy_or_empty((uint32_t)id < a->ntags ? a->tags[id] : NULL);
+        const cat_col *c = &a->cat[d->col];
+        return copy_or_empty((uint32_t)id < c->nbm ? c->bm[id] : NULL);
+    }
+    if (d->values) {
+        bool known = false;
+        for (int i = 0; i < d->nvalues && !known; i++) known = strcmp(d->values[i], v->text) == 0;
+        if (!known) {
+            char list[160] = "";
+            for (int i = 0; i < d->nvalues; i++)
+                snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "", d->values[i]);
+            return fail(e, v->pos, "%s is one of %s", d->name, list);
+        }
+    }
+    uint32_t code = audience_text_code(a, d->col, v->text);
+    const cat_col *c = &a->cat[d->col];
+    return copy_or_empty(code && code < c->nbm ? c->bm[code] : NULL);
+}
+
+/* A comparison against a whole number, for stored values >= 0. Fractions are rounded the way that keeps
+ * the meaning (orders < 2.5 is orders <= 2); 0 counts for customers with no value when zero_absent. */
+static roaring_bitmap_t *num_compare(ev *e, const attr_def *d, seg_op op, double c) {
+    const bsi *b = &e->a->num[d->col];
+    bool integral = c == floor(c);
+    double bound = c;
+    switch (op) {
+    case SEG_LT: case SEG_GE: bound = ceil(c); break;
+    case SEG_LE: case SEG_GT: bound = floor(c); break;
+    default: break;
+    }
+    roaring_bitmap_t *r;
+    if ((op == SEG_EQ && !integral) || ((op == SEG_LT || op == SEG_LE || op == SEG_EQ) && bound < (op == SEG_LT ? 1 : 0)))
+        r = roaring_bitmap_create(); /* nothing stored is below 0 */
+    else if (op == SEG_NE && (!integral || c < 0))
+        r = roaring_bitmap_copy(b->exists);
+    else if ((op == SEG_GT || op == SEG_GE) && bound < (op == SEG_GT ? 0 : 1))
+        r = roaring_bitmap_copy(b->exists);
+    else if (bound >= 9.2e18)
+        r = (op == SEG_LT || op == SEG_LE || op == SEG_NE) ? roaring_bitmap_copy(b->exists) : roaring_bitmap_create();
+    else
+        r = bsi_compare(b, op, (uint64_t)bound, NULL);
+    if (d->zero_absent) {
+        bool zero_holds = (op == SEG_EQ && c == 0) || (op == SEG_NE && c != 0) || (op == SEG_LT && c > 0) ||
+                          (op == SEG_LE && c >= 0) || (op == SEG_GT && c < 0) || (op == SEG_GE && c <= 0);
+        if (zero_holds) {
+            roaring_bitmap_t *none = roaring_bitmap_andnot(e->a->live, b->exists);
+            roaring_bitmap_or_inplace(r, none);
+            roaring_bitmap_free(none);
+        }
+    }
+    return r;
+}
+
+/* The number a value stands for in attribute d: fen and counts for K_NUM, a day for K_DAY. */
+static bool value_number(ev *e, const attr_def *d, const seg_value *v, double *out) {
+    if (d->kind == K_DAY) {
+        if (v->type != SEGV_DATE) {
+            fail(e, v->pos, "%s takes a date (2026-01-31), or use within 30d, before or after", d->name);
+            return false;
+        }
+        *out = v->day;
+        return true;
+    }
+    if (v->type != SEGV_NUMBER) {
+        fail(e, v->pos, "%s takes a number%s", d->name, strncmp(d->name, "spend", 5) == 0 ? " (fen: 300 yuan is 30000)" : "");
+        return false;
+    }
+    if (fabs(v->number) > 9.2e18) {
+        fail(e, v->pos, "%s: the number is too large", d->name);
+        return false;
+    }
+    *out = v->number * (d->scale ? d->scale : 1);
+    return true;
+}
+
+static roaring_bitmap_t *eval_node(ev *e, const seg_node *n, int depth);
+
+static roaring_bitmap_t *union_values(ev *e, const attr_def *d, const seg_value *list, int nlist) {
+    roaring_bitmap_t *r = roaring_bitmap_create();
+    for (int i = 0; i < nlist && e->rc == YT_OK; i++) {
+        roaring_bitmap_t *one;
+        if (d->kind == K_NUM || d->kind == K_DAY) {
+            double c;
+            one = value_number(e, d, &list[i], &c) ? num_compare(e, d, SEG_EQ, c) : NULL;
+        } else {
+            one = value_set(e, d, &list[i]);
+        }
+        if (!one) break;
+        roaring_bitmap_or_inplace(r, one);
+        roaring_bitmap_free(one);
+    }
+    if (e->rc != YT_OK) {
+        roaring_bitmap_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+/* count(type, Nd) op v: counted in the store over the window; customers with no such event count 0. */
+static roaring_bitmap_t *event_count(ev *e, const seg_node *n) {
+    if (n->v.type != SEGV_NUMBER) return fail(e, n->v.pos, "count(...) compares with a number");
+    double c = n->v.number;
+    yt_param p[] = {PT(n->event), PI(audience_day_start(e->today - n->days + 1))};
+    yt_rows *r = db_query(e->x->db, "SELECT customer_id, count(*) FROM events WHERE type = ? AND at >= ? GROUP BY customer_id", 2, p);
+    if (!r) return store_failed(e);
+    roaring_bitmap_t *yes = roaring_bitmap_create(), *no = roaring_bitmap_create();
+    while (rows_next(r)) {
+        int64_t id = rows_int(r, 0);
+        double k = (double)rows_int(r, 1);
+        if (id <= 0 || id > UINT32_MAX) continue;
+        bool holds = n->op == SEG_EQ ? k == c : n->op == SEG_NE ? k != c : n->op == SEG_LT ? k < c
+                   : n->op == SEG_LE ? k <= c : n->op == SEG_GT ? k > c : k >= c;
+        roaring_bitmap_add(holds ? yes : no, (uint32_t)id);
+    }
+    rows_free(r);
+    bool zero_holds = n->op == SEG_EQ ? c == 0 : n->op == SEG_NE ? c != 0 : n->op == SEG_LT ? 0 < c
+                    : n->op == SEG_LE ? 0 <= c : n->op == SEG_GT ? 0 > c : 0 >= c;
+    if (zero_holds) { /* everyone but those whose count fails */
+        roaring_bitmap_t *all = roaring_bitmap_andnot(e->a->live, no);
+        roaring_bitmap_free(yes);
+        yes = all;
+    }
+    roaring_bitmap_free(no);
+    return yes;
+}
+
+static roaring_bitmap_t *eval_condition(ev *e, const seg_node *n) {
+    audience *a = e->a;
+    if (n->kind == SEG_ANY_TAG || n->kind == SEG_ALL_TAGS) {
+        const attr_def *tag = &attrs[0];
+        if (n->kind == SEG_ANY_TAG) return union_values(e, tag, n->list, n->nlist);
+        roaring_bitmap_t *r = roaring_bitmap_copy(a->live);
+        for (int i = 0; i < n->nlist && e->rc == YT_OK; i++) {
+            roaring_bitmap_t *one = value_set(e, tag, &n->list[i]);
+            if (!one) break;
+            roaring_bitmap_and_inplace(r, one);
+            roaring_bitmap_free(one);
+        }
+        if (e->rc != YT_OK) {
+            roaring_bitmap_free(r);
+            return NULL;
+        }
+        return r;
+    }
+    if (n->kind == SEG_COUNT) return event_count(e, n);
+    const attr_def *d = find_attr(n->attr);
+    if (!d) {
+        char known[600] = "";
+        for (int i = 0; i < NATTRS; i++)
+            snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s", i ? ", " : "", attrs[i].name);
+        return fail(e, n->attr_pos, "unknown attribute '%s'; known: %s, count(event, Nd)", n->attr, known);
+    }
+    bool numeric = d->kind == K_NUM || d->kind == K_DAY;
+    switch (n->kind) {
+    case SEG_CMP: {
+        if (!numeric) {
+            if (n->op != SEG_EQ && n->op != SEG_NE)
+                return fail(e, n->attr_pos, "%s takes =, != or in, not %s", d->name, op_text(n->op));
+            roaring_bitmap_t *r = value_set(e, d, &n->v);
+            if (r && n->op == SEG_NE) {
+                roaring_bitmap_t *rest = roaring_bitmap_andnot(a->live, r);
+                roaring_bitmap_free(r);
+                r = rest;
+            }
+            return r;
+        }
+        double c;
+        return value_number(e, d, &n->v, &c) ? num_compare(e, d, n->op, c) : NULL;
+    }
+    case SEG_IN:
+        return union_values(e, d, n->list, n->nlist);
+    case SEG_BETWEEN: {
+        if (!numeric) return fail(e, n->attr_pos, "%s is not a number or a date: between does not apply", d->name);
+        double lo, hi;
+        if (!value_number(e, d, &n->v, &lo) || !value_number(e, d, &n->v2, &hi)) return NULL;
+        if (lo > hi) return fail(e, n->v.pos, "between %g and %g is empty: the lower bound comes first", lo, hi);
+        roaring_bitmap_t *r = num_compare(e, d, SEG_GE, lo), *upper = num_compare(e, d, SEG_LE, hi);
+        roaring_bitmap_and_inplace(r, upper);
+        roaring_bitmap_free(upper);
+        return r;
+    }
+    case SEG_WITHIN: case SEG_BEFORE: case SEG_AFTER: {
+        const char *word = n->kind == SEG_WITHIN ? "within" : n->kind == SEG_BEFORE ? "before" : "after";
+        if (d->kind != K_DAY)
+            return fail(e, n->attr_pos, "%s applies to days (first_order, last_order, last_seen, created), not %s", word, d->name);
+        if (n->kind == SEG_WITHIN) {
+            roaring_bitmap_t *r = num_compare(e, d, SEG_GE, (double)(e->today - n->days + 1)),
+                             *upto = num_compare(e, d, SEG_LE, (double)e->today);
+            roaring_bitmap_and_inplace(r, upto);
+            roaring_bitmap_free(upto);
+            return r;
+        }
+        if (n->v.type != SEGV_DATE) return fail(e, n->v.pos, "%s takes a date (2026-01-31)", word);
+        return num_compare(e, d, n->kind == SEG_BEFORE ? SEG_LT : SEG_GT, (double)n->v.day);
+    }
+    default:
+        return fail(e, n->pos, "unexpected condition");
+    }
+}
+
+static roaring_bitmap_t *eval_node(ev *e, const seg_node *n, int depth) {
+    if (depth > SEG_MAX_DEPTH * 4) return fail(e, n->pos, "the segment nests too deeply");
+    switch (n->kind) {
+    case SEG_AND: case SEG_OR: {
+        roaring_bitmap_t *l = eval_node(e, n->a, depth + 1);
+        if (!l) return NULL;
+        roaring_bitmap_t *r = eval_node(e, n->b, depth + 1);
+        if (!r) {
+            roaring_bitmap_free(l);
+            return NULL;
+        }
+        if (n->kind == SEG_AND) roaring_bitmap_and_inplace(l, r);
+        else roaring_bitmap_or_inplace(l, r);
+        roaring_bitmap_free(r);
+        return l;
+    }
+    case SEG_NOT: {
+        roaring_bitmap_t *inner = eval_node(e, n->a, depth + 1);
+        if (!inner) return NULL;
+        roaring_bitmap_t *r = roaring_bitmap_andnot(e->a->live, inner);
+        roaring_bitmap_free(inner);
+        return r;
+    }
+    default:
+        return eval_condition(e, n);
+    }
+}
+
+int audience_eval(audience *a, yt_ctx *x, const seg_node *n, audience_result *out, seg_error *err) {
+    memset(out, 0, sizeof *out);
+    memset(err, 0, sizeof *err);
+    ev e = {.a = a, .x = x, .err = err, .out = out, .today = audience_today(a), .rc = YT_OK};
+    pthread_rwlock_rdlock(&a->lock);
+    roaring_bitmap_t *r = eval_node(&e, n, 0);
+    if (r) {
+        roaring_bitmap_and_inplace(r, a->live);
+        if (x->who->own_customers_only) {
+            const cat_col *owners = &a->cat[CAT_OWNER];
+            uint64_t me = (uint64_t)x->who->staff_id;
+            if (me < owners->nbm && owners->bm[me]) roaring_bitmap_and_inplace(r, owners->bm[me]);
+            else roaring_bitmap_clear(r);
+        }
+    }
+    pthread_rwlock_unlock(&a->lock);
+    if (!r) return e.rc ? e.rc : YT_EINTERNAL;
+    out->members = r;
+    return YT_OK;
+}
+
+void audience_result_free(audience_result *r) {
+    if (r->members) roaring_bitmap_free(r->members);
+    r->members = NULL;
+}

@@ -1,0 +1,58 @@
+/* The audience index: every live customer's tags, categories and numbers as roaring bitmaps in memory,
+ * built from the store at start and kept current by following the change feed; segments evaluate on it. */
+#ifndef YT_AUDIENCE_INDEX_H
+#define YT_AUDIENCE_INDEX_H
+#include "../domain/ctx.h"
+#include "segment.h"
+#include <roaring/roaring.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct audience audience;
+
+/* An empty index; audience_build fills it. */
+audience *audience_new(void);
+void audience_free(audience *a);
+/* Reads every live customer from the store and notes the change feed position first, so that
+ * audience_sync applies everything committed after. -1 (logged) on a store error. */
+int audience_build(audience *a, yt_db *db);
+/* Applies every change committed since the last build or sync (its own writes and other processes'),
+ * and moves windowed figures (spend_90d) to today. Cheap when nothing changed. -1 on a store error. */
+int audience_sync(audience *a, yt_db *db);
+
+/* Calendar day (Asia/Shanghai) of a UTC millisecond instant, and the instant a day starts. */
+int32_t audience_day(int64_t ms);
+int64_t audience_day_start(int32_t day);
+/* Today for the index: the real day unless audience_set_today pinned one (tests, the demo clock). */
+int32_t audience_today(const audience *a);
+void audience_set_today(audience *a, int32_t day);
+
+#define AUDIENCE_MAX_UNKNOWN 16
+
+/* What a segment selects. members is owned by the result (audience_result_free). */
+typedef struct {
+    roaring_bitmap_t *members;
+    const char *unknown[AUDIENCE_MAX_UNKNOWN]; /* tag, store or owner names that match nothing (yet) */
+    int nunknown;
+} audience_result;
+
+/* Evaluates the tree for x->who (a guide sees only their own customers). The store resolves names (tags,
+ * stores, owners) and counts events; x->arena holds the unknown names. On a mistake in the segment
+ * (unknown attribute, wrong kind of value) returns YT_EINVAL with *err naming the position; a store error
+ * is YT_EINTERNAL (x->err). */
+int audience_eval(audience *a, yt_ctx *x, const seg_node *n, audience_result *out, seg_error *err);
+void audience_result_free(audience_result *r);
+
+/* The attribute names segments may use, for error messages and the console: a NULL-terminated list. */
+const char *const *audience_attribute_names(void);
+
+typedef struct {
+    uint64_t customers;       /* live customers */
+    uint64_t bytes;           /* held by the bitmaps */
+    int64_t build_ms;         /* the last build's duration */
+    uint64_t changes_applied; /* since the build */
+    int64_t synced_at;        /* ms of the last sync */
+} audience_stats;
+void audience_get_stats(audience *a, audience_stats *s);
+
+#endif
