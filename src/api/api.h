@@ -100,6 +100,8 @@ bool api_parse_json_body(yt_req *r);
 
 /* Problem responses (application/problem+json). field may be NULL. */
 void api_problem(yt_req *r, int status, const char *field, const char *detail);
+/* A problem about a place in a text (position: character offset, or -1) or in a JSON body (path, or NULL). */
+void api_problem_at(yt_req *r, int status, const char *field, const char *detail, int position, const char *path);
 /* Reports the domain error in r->x.err. */
 void api_fail(yt_req *r);
 

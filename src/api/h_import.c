@@ -78,7 +78,7 @@ void h_import_customers(yt_req *r) {
 void h_export_customers(yt_req *r) {
     const char *bom = api_query(r, "bom");
     buf_reset(&r->out);
-    if (export_customers(&r->x, &r->out, bom && (strcmp(bom, "1") == 0 || strcmp(bom, "true") == 0))) {
+    if (export_customers(&r->x, &r->out, bom && (strcmp(bom, "1") == 0 || strcmp(bom, "true") == 0), NULL)) {
         api_fail(r);
         return;
     }

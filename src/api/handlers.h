@@ -57,4 +57,14 @@ void h_export_customers(yt_req *r);
 void h_audit_list(yt_req *r);
 void h_stats_overview(yt_req *r);
 
+void h_segment_preview(yt_req *r);
+void h_segment_list(yt_req *r);
+void h_segment_create(yt_req *r);
+void h_segment_get(yt_req *r);
+void h_segment_update(yt_req *r);
+void h_segment_delete(yt_req *r);
+void h_segment_members(yt_req *r);
+void h_segment_export(yt_req *r);
+void h_segment_attributes(yt_req *r);
+
 #endif

@@ -15,11 +15,16 @@ static const struct {
     {403, "forbidden", "Not allowed"},             {404, "not-found", "Not found"},
     {405, "method-not-allowed", "Method not allowed"}, {409, "conflict", "Conflict"},
     {413, "payload-too-large", "Body too large"},  {415, "unsupported-media-type", "Unsupported content type"},
+    {422, "unprocessable", "Unprocessable content"},
     {429, "too-many-requests", "Too many requests"}, {500, "internal", "Internal error"},
     {503, "unavailable", "Service unavailable"},
 };
 
 void api_problem(yt_req *r, int status, const char *field, const char *detail) {
+    api_problem_at(r, status, field, detail, -1, NULL);
+}
+
+void api_problem_at(yt_req *r, int status, const char *field, const char *detail, int position, const char *path) {
     const char *slug = "error", *title = "Error";
     for (size_t i = 0; i < sizeof problems / sizeof problems[0]; i++)
         if (problems[i].status == status) {
@@ -38,12 +43,16 @@ void api_problem(yt_req *r, int status, const char *field, const char *detail) {
     jw_kstr(&w, "title", title);
     jw_kint(&w, "status", status);
     jw_kstr(&w, "detail", detail);
+    if (position >= 0) jw_kint(&w, "position", position);
+    if (path && *path) jw_kstr(&w, "path", path);
     jw_key(&w, "errors");
     jw_arr(&w);
     if (field && *field) {
         jw_obj(&w);
         jw_kstr(&w, "field", field);
         jw_kstr(&w, "message", detail);
+        if (position >= 0) jw_kint(&w, "position", position);
+        if (path && *path) jw_kstr(&w, "path", path);
         jw_obj_end(&w);
     }
     jw_arr_end(&w);

@@ -3,6 +3,7 @@
 #define YT_API_SERVER_H
 #include "../base/ratelimit.h"
 #include "../store/store.h"
+#include "../audience/index.h"
 
 /* A caller without pii.read sees phones masked (138****1234); an exact lookup by phone is still allowed
  * (a customer calls in), but so few per minute that guessing the four hidden digits is impractical. */
@@ -13,6 +14,7 @@ struct yt_server {
     yt_ratelimit *per_ip;
     yt_ratelimit *per_token;
     const char *console_dir; /* built console (index.html and assets), or NULL */
+    audience *audience;        /* the audience index (segments), built at start and following the change feed */
     const char *metrics_token; /* bearer token for /metrics; NULL: /metrics answers loopback callers only */
 };
 

@@ -119,8 +119,10 @@ static roaring_bitmap_t *value_set(ev *e, const attr_def *d, const seg_value *v)
         return fail(e, v->pos, "%s takes a \"quoted\" name", d->name);
     if (d->kind == K_TAG || d->kind == K_CAT_ID) {
         yt_param p[] = {PT(v->text)};
-        int64_t id = db_query_int(e->x->db, d->kind == K_TAG ? "SELECT id FROM tags WHERE name = ?" : d->resolve_sql, 1, p, -2);
-        if (id == -2) return store_failed(e);
+        yt_rows *r = db_query(e->x->db, d->kind == K_TAG ? "SELECT id FROM tags WHERE name = ?" : d->resolve_sql, 1, p);
+        if (!r) return store_failed(e);
+        int64_t id = rows_next(r) ? rows_int(r, 0) : -1;
+        rows_free(r);
         if (id < 0 || id > UINT32_MAX) {
             note_unknown(e, v->text);
             return roaring_bitmap_create();

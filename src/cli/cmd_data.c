@@ -86,7 +86,7 @@ int cmd_export(yt_config *cfg, int argc, char **argv) {
     yt_arena arena = {0};
     yt_ctx x = {.db = store_db(s), .who = yt_system_actor(), .arena = &arena};
     yt_buf b = YT_BUF_INIT;
-    int rc = export_customers(&x, &b, bom);
+    int rc = export_customers(&x, &b, bom, NULL);
     if (rc == YT_OK) {
         FILE *f = out ? fopen(out, "w") : stdout;
         if (!f || fwrite(b.p, 1, b.len, f) != b.len) {

@@ -1,4 +1,5 @@
 /* `yutang serve`: opens the store, makes sure an owner exists, optionally seeds demo data, serves until SIGTERM. */
+#include "../audience/follow.h"
 #include "../base/log.h"
 #include "../demo/demo.h"
 #include "../http/http.h"
@@ -98,14 +99,25 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
         }
     }
     arena_free(&arena);
+    audience *aud = audience_new();
+    if (audience_build(aud, store_db(store)) != 0) {
+        fprintf(stderr, "yutang: cannot build the audience index from the store\n");
+        audience_free(aud);
+        store_close(store);
+        return 1;
+    }
+    audience_follower *follower = audience_follow(aud, store);
     find_console(cfg);
     yt_server srv = {.store = store,
                      .per_ip = ratelimit_new((uint32_t)cfg->rate_per_ip, 60000),
                      .per_token = ratelimit_new((uint32_t)cfg->rate_per_token, 60000),
                      .console_dir = cfg->console_dir[0] ? cfg->console_dir : NULL,
+                     .audience = aud,
                      .metrics_token = cfg->metrics_token[0] ? cfg->metrics_token : NULL};
     http_daemon *d = http_start(&hc, &srv);
     if (!d) {
+        audience_follow_stop(follower);
+        audience_free(aud);
         store_close(store);
         return 1;
     }
@@ -119,6 +131,8 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
     sigwait(&sigs, &sig);
     log_info("signal %d: stopping (finishing in-flight requests)", sig);
     http_stop(d, 10000);
+    audience_follow_stop(follower);
+    audience_free(aud);
     store_close(store);
     ratelimit_free(srv.per_ip);
     ratelimit_free(srv.per_token);

@@ -399,7 +399,7 @@ int customer_tag_bulk(yt_ctx *x, const int64_t *ids, int n, const char *const *a
 /* Runs the page query (CUSTOMER_COLS, newest first, limit + 1) keeping each row's own fields as JSON,
  * then reads the page's identities and tags in one query each and writes everything together: three
  * statements for a page of any size. */
-static int write_page(yt_ctx *x, yt_jw *w, const char *page_sql, int n, const yt_param *p, int limit) {
+static int write_page(yt_ctx *x, yt_jw *w, const char *page_sql, int n, const yt_param *p, int limit, bool as_page) {
     yt_rows *r = db_query(x->db, page_sql, n, p);
     if (!r) return yt_fail_db(x, "searching customers");
     int64_t *ids = arena_alloc(x->arena, sizeof(int64_t) * (size_t)(limit + 1));
@@ -441,8 +441,10 @@ static int write_page(yt_ctx *x, yt_jw *w, const char *page_sql, int n, const yt
         idr.pending = rows_next(idr.r);
         tgr.pending = rows_next(tgr.r);
         bool unmask = (x->who->perms & PERM_PII_READ) != 0;
-        jw_obj(w);
-        jw_key(w, "items");
+        if (as_page) {
+            jw_obj(w);
+            jw_key(w, "items");
+        }
         jw_arr(w);
         for (int i = 0; rc == YT_OK && i < count; i++) {
             jw_obj(w);
@@ -451,11 +453,24 @@ static int write_page(yt_ctx *x, yt_jw *w, const char *page_sql, int n, const yt
             jw_obj_end(w);
         }
         jw_arr_end(w);
-        jw_next_cursor(w, more, count ? ids[count - 1] : 0);
-        jw_obj_end(w);
+        if (as_page) {
+            jw_next_cursor(w, more, count ? ids[count - 1] : 0);
+            jw_obj_end(w);
+        }
     }
     rows_free(idr.r);
     rows_free(tgr.r);
+    return rc;
+}
+
+int customer_ids_json(yt_ctx *x, yt_jw *w, const int64_t *ids, int n, int limit, bool as_page) {
+    char *list = db_id_list(db_dialect(x->db), ids, (size_t)n);
+    yt_param p[] = {PT(list), PI(limit + 1)};
+    yt_buf sql = YT_BUF_INIT;
+    buf_printf(&sql, "SELECT " CUSTOMER_COLS " FROM customers c WHERE id%s ORDER BY id DESC LIMIT ?", db_in_ids(db_dialect(x->db)));
+    int rc = write_page(x, w, sql.p, 2, p, limit, as_page);
+    buf_free(&sql);
+    free(list);
     return rc;
 }
 
@@ -519,7 +534,7 @@ int customer_list_json(yt_ctx *x, yt_jw *w, const customer_query *q) {
     }
     buf_puts(&sql, " ORDER BY id DESC LIMIT ?");
     p[n++] = PI(q->limit + 1);
-    int rc = write_page(x, w, sql.p, n, p, q->limit);
+    int rc = write_page(x, w, sql.p, n, p, q->limit, true);
     free(like);
     free(phrase);
     buf_free(&sql);

@@ -46,6 +46,9 @@ int customer_resolve(yt_ctx *x, int64_t id, int64_t *live);
 int customer_resolve_for_write(yt_ctx *x, int64_t id, int64_t *live);
 int customer_write_json(yt_ctx *x, yt_jw *w, int64_t id);
 int customer_list_json(yt_ctx *x, yt_jw *w, const customer_query *q);
+/* Customers by id, newest first: ids descending, at most limit + 1 of them (the extra one says a next page
+ * exists). as_page: {items, next_cursor}; else the items array alone. The caller has checked access. */
+int customer_ids_json(yt_ctx *x, yt_jw *w, const int64_t *ids, int n, int limit, bool as_page);
 /* merge.c: the absorbed record's rows move to the survivor, which fills its blanks from it. */
 int customer_merge(yt_ctx *x, int64_t survivor, int64_t absorbed);
 /* Adds one identity to a customer, audited. YT_ECONFLICT when another customer holds it. */

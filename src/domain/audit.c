@@ -1,5 +1,6 @@
 /* Audit log: every write records who, what, when and a before/after summary; read back a page at a time. */
 #include "audit.h"
+#include "changes.h"
 #include "page.h"
 #include "../base/text.h"
 #include "../base/timeutil.h"
@@ -62,4 +63,28 @@ int audit_record(yt_ctx *x, const char *action, const char *entity, int64_t enti
                 NPARAMS(p), p) < 0)
         return yt_fail_db(x, "writing the audit log");
     return YT_OK;
+}
+
+/* Runs one write with its audit entry, and its change for the feed (change NULL: none). */
+int audited_write(yt_ctx *x, const char *sql, int n, const yt_param *p, int64_t *returned_id,
+                            const char *action, const char *entity, int64_t entity_id, const char *field,
+                            const char *change) {
+    if (db_begin(x->db) != 0) return yt_fail_db(x, action);
+    int64_t affected;
+    if (returned_id) { /* INSERT ... RETURNING yields a row on success, -1 (the default) on an error */
+        affected = *returned_id = db_query_int(x->db, sql, n, p, -1);
+        if (*returned_id < 0) *returned_id = 0;
+    } else {
+        affected = db_exec(x->db, sql, n, p);
+    }
+    if (affected <= 0) {
+        int rc = affected < 0 && db_unique_violation(x->db) ? yt_fail(x, YT_ECONFLICT, field, "the name is already used")
+                 : affected == 0       ? yt_fail(x, YT_ENOTFOUND, NULL, "no %s with id %lld", entity, (long long)entity_id)
+                                       : yt_fail_db(x, action);
+        db_rollback(x->db);
+        return rc;
+    }
+    int rc = audit_record(x, action, entity, returned_id ? *returned_id : entity_id, NULL);
+    if (rc == YT_OK && change) rc = change_record(x, change, 0, entity_id);
+    return yt_finish(x, rc, action);
 }

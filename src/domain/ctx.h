@@ -31,7 +31,9 @@ enum {
     PERM_IMPORT_RUN = 1u << 9,
     PERM_STORES_WRITE = 1u << 10,
     PERM_TAGS_MANAGE = 1u << 11, /* create, rename, regroup, delete tags and groups (changes every customer) */
-    PERM_ALL = (PERM_TAGS_MANAGE << 1) - 1, /* keep PERM_TAGS_MANAGE the highest bit, or move this */
+    PERM_SEGMENTS_READ = 1u << 12,
+    PERM_SEGMENTS_WRITE = 1u << 13,
+    PERM_ALL = (PERM_SEGMENTS_WRITE << 1) - 1, /* keep PERM_SEGMENTS_WRITE the highest bit, or move this */
 };
 
 typedef struct {

@@ -129,7 +129,7 @@ int import_customers_shared(yt_ctx *x, const import_writer *w, FILE *f, import_s
     return rc;
 }
 
-int export_customers(yt_ctx *x, yt_buf *out, bool bom) {
+int export_customers(yt_ctx *x, yt_buf *out, bool bom, const export_filter *filter) {
     if (bom) buf_puts(out, "\xEF\xBB\xBF");
     buf_puts(out, "id,name,nickname,phone,gender,birthday,city,store_id,owner_id,lifecycle_stage,member_level,points,"
                   "tags,created_at\r\n");
@@ -162,6 +162,7 @@ int export_customers(yt_ctx *x, yt_buf *out, bool bom) {
     yt_buf tags = YT_BUF_INIT;
     while (rows_next(r)) {
         int64_t id = rows_int(r, 0);
+        if (filter && filter->keep && !filter->keep(filter->arg, id)) continue;
         buf_printf(out, "%lld", (long long)id);
         csv_put_field(out, rows_text(r, 1), false);
         csv_put_field(out, rows_text(r, 2), false);
@@ -199,6 +200,7 @@ int export_customers(yt_ctx *x, yt_buf *out, bool bom) {
     rows_free(r);
     rows_free(t);
     buf_free(&tags);
+    if (filter && filter->audit_action) return audit_record(x, filter->audit_action, "segment", filter->audit_entity_id, NULL);
     return audit_record(x, "customer.export_all", "customer", 0, NULL);
 }
 

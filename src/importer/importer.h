@@ -56,7 +56,14 @@ int import_customers_shared(yt_ctx *x, const import_writer *w, FILE *f, import_s
  * (m NULL). Rewinds f; -1 when it cannot. */
 long import_count_pii(FILE *f, const order_map *m);
 /* Writes every live customer as CSV; bom prefixes a UTF-8 byte order mark for Excel. */
-int export_customers(yt_ctx *x, yt_buf *out, bool bom);
+/* The filter of an export: only the customers keep(arg, id) is true for (keep NULL: everyone). */
+typedef struct {
+    bool (*keep)(void *arg, int64_t id);
+    void *arg;
+    const char *audit_action; /* NULL: customer.export_all */
+    int64_t audit_entity_id;
+} export_filter;
+int export_customers(yt_ctx *x, yt_buf *out, bool bom, const export_filter *filter);
 void import_summary_json(const import_summary *s, yt_buf *out);
 
 #endif

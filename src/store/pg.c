@@ -3,7 +3,10 @@
 #include "../base/alloc.h"
 #include "../base/text.h"
 #include "../base/buf.h"
+#include <errno.h>
 #include <libpq-fe.h>
+#include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +23,7 @@ typedef struct {
     PGconn *c;
     pg_stmt cache[PG_CACHE];
     int nstmt;
+    bool listening; /* LISTEN was sent (wait_notify) */
     char sqlstate[6];
     char err[512];
 } pg_db;
@@ -253,6 +257,42 @@ static bool pg_retryable(yt_db *db) {
     return strcmp(s, "40P01") == 0 || strcmp(s, "40001") == 0;
 }
 
+static int pg_wait_notify(yt_db *db, const char *channel, int timeout_ms) {
+    pg_db *d = (pg_db *)db;
+    if (!d->listening) {
+        char *quoted = PQescapeIdentifier(d->c, channel, strlen(channel));
+        if (!quoted) return -1;
+        char sql[160];
+        snprintf(sql, sizeof sql, "LISTEN %s", quoted);
+        PQfreemem(quoted);
+        PGresult *res = PQexec(d->c, sql);
+        bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+        if (!ok) set_err_res(d, res);
+        PQclear(res);
+        if (!ok) return -1;
+        d->listening = true;
+    }
+    int got = 0;
+    PGnotify *n;
+    if (PQconsumeInput(d->c) == 0) return -1;
+    while ((n = PQnotifies(d->c))) {
+        got = 1;
+        PQfreemem(n);
+    }
+    if (got) return 1;
+    struct pollfd pfd = {.fd = PQsocket(d->c), .events = POLLIN};
+    if (pfd.fd < 0) return -1;
+    int pr = poll(&pfd, 1, timeout_ms);
+    if (pr < 0) return errno == EINTR ? 0 : -1;
+    if (pr == 0) return 0;
+    if (PQconsumeInput(d->c) == 0) return -1;
+    while ((n = PQnotifies(d->c))) {
+        got = 1;
+        PQfreemem(n);
+    }
+    return got;
+}
+
 const yt_driver yt_pg_driver = {
     .name = "postgresql",
     .connect = pg_connect,
@@ -270,4 +310,5 @@ const yt_driver yt_pg_driver = {
     .retryable = pg_retryable,
     .begin_sql = "BEGIN",
     .backup = NULL,
+    .wait_notify = pg_wait_notify,
 };

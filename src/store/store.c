@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 
 struct yt_store {
@@ -287,4 +288,11 @@ char *db_id_list(yt_dialect d, const int64_t *ids, size_t n) {
     for (size_t i = 0; i < n; i++) buf_printf(&b, "%s%lld", i ? "," : "", (long long)ids[i]);
     buf_putc(&b, d == YT_PG ? '}' : ']');
     return buf_take(&b);
+}
+
+int db_wait_notify(yt_db *db, const char *channel, int timeout_ms) {
+    if (db->drv->wait_notify) return db->drv->wait_notify(db, channel, timeout_ms);
+    struct timespec ts = {timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+    return 0;
 }

@@ -41,6 +41,9 @@ typedef struct {
     bool (*retryable)(yt_db *db); /* a deadlock or serialization failure: the same work may succeed again */
     const char *begin_sql;
     int (*backup)(yt_db *db, const char *path, char *err, size_t errsz);
+    /* Waits up to timeout_ms for a notification on channel (listening from the first call); 1 when one
+     * came, 0 on timeout, -1 on an error. NULL: the backend has none (callers poll). */
+    int (*wait_notify)(yt_db *db, const char *channel, int timeout_ms);
 } yt_driver;
 
 #define DB_MAX_DEPTH 16 /* transaction levels: the transaction and its savepoints */
@@ -114,6 +117,10 @@ typedef struct {
     int version;
     const char *sqlite, *pg;
 } yt_migration;
+
+/* Waits for a notification on channel up to timeout_ms (PostgreSQL LISTEN); on a store without them,
+ * sleeps timeout_ms. 1: notified, 0: timed out, -1: an error. */
+int db_wait_notify(yt_db *db, const char *channel, int timeout_ms);
 
 /* "column is in this list" for one text parameter holding ids: a JSON array on SQLite, an array literal
  * on PostgreSQL. db_id_list writes the parameter (the caller frees it). */

@@ -74,42 +74,18 @@ static int check_group(yt_ctx *x, int64_t group_id) {
     return YT_OK;
 }
 
-/* Runs one write statement plus its audit entry in a transaction; maps unique violations to 409. */
-/* Runs one write with its audit entry, and its change for the feed (change NULL: none). */
-static int write_with_audit(yt_ctx *x, const char *sql, int n, const yt_param *p, int64_t *returned_id,
-                            const char *action, const char *entity, int64_t entity_id, const char *field,
-                            const char *change) {
-    if (db_begin(x->db) != 0) return yt_fail_db(x, action);
-    int64_t affected;
-    if (returned_id) { /* INSERT ... RETURNING yields a row on success, -1 (the default) on an error */
-        affected = *returned_id = db_query_int(x->db, sql, n, p, -1);
-        if (*returned_id < 0) *returned_id = 0;
-    } else {
-        affected = db_exec(x->db, sql, n, p);
-    }
-    if (affected <= 0) {
-        int rc = affected < 0 && db_unique_violation(x->db) ? yt_fail(x, YT_ECONFLICT, field, "the name is already used")
-                 : affected == 0       ? yt_fail(x, YT_ENOTFOUND, NULL, "no %s with id %lld", entity, (long long)entity_id)
-                                       : yt_fail_db(x, action);
-        db_rollback(x->db);
-        return rc;
-    }
-    int rc = audit_record(x, action, entity, returned_id ? *returned_id : entity_id, NULL);
-    if (rc == YT_OK && change) rc = change_record(x, change, 0, entity_id);
-    return yt_finish(x, rc, action);
-}
 
 int tag_create(yt_ctx *x, const char *name, int64_t group_id, int64_t *id) {
     if (tag_name_check(x, "name", name) || check_group(x, group_id)) return x->err.code;
     yt_param p[] = {PT(name), group_id ? PI(group_id) : PNULL, PI(now_ms())};
-    return write_with_audit(x, "INSERT INTO tags(name, group_id, created_at) VALUES(?,?,?) RETURNING id", 3, p, id,
+    return audited_write(x, "INSERT INTO tags(name, group_id, created_at) VALUES(?,?,?) RETURNING id", 3, p, id,
                             "tag.create", "tag", 0, "name", NULL);
 }
 
 int tag_update(yt_ctx *x, int64_t id, const char *name, bool set_group, int64_t group_id) {
     if ((name && tag_name_check(x, "name", name)) || (set_group && check_group(x, group_id))) return x->err.code;
     yt_param p[] = {PT(name), PI(set_group), group_id ? PI(group_id) : PNULL, PI(id)};
-    return write_with_audit(x,
+    return audited_write(x,
                             "UPDATE tags SET name = COALESCE(?, name),"
                             " group_id = CASE WHEN ? = 1 THEN ? ELSE group_id END WHERE id = ?",
                             4, p, NULL, "tag.update", "tag", id, "name", name ? CHANGE_TAG_RENAMED : NULL);
@@ -117,7 +93,7 @@ int tag_update(yt_ctx *x, int64_t id, const char *name, bool set_group, int64_t 
 
 int tag_delete(yt_ctx *x, int64_t id) { /* customer_tags rows go by ON DELETE CASCADE */
     yt_param p[] = {PI(id)};
-    return write_with_audit(x, "DELETE FROM tags WHERE id = ?", 1, p, NULL, "tag.delete", "tag", id, "id", CHANGE_TAG_DELETED);
+    return audited_write(x, "DELETE FROM tags WHERE id = ?", 1, p, NULL, "tag.delete", "tag", id, "id", CHANGE_TAG_DELETED);
 }
 
 static void write_tag_row(yt_jw *w, yt_rows *r) {
@@ -161,20 +137,20 @@ int tag_write_json(yt_ctx *x, yt_jw *w, int64_t id) {
 int tag_group_create(yt_ctx *x, const char *name, int64_t *id) {
     if (tag_name_check(x, "name", name)) return x->err.code;
     yt_param p[] = {PT(name), PI(now_ms())};
-    return write_with_audit(x, "INSERT INTO tag_groups(name, created_at) VALUES(?,?) RETURNING id", 2, p, id,
+    return audited_write(x, "INSERT INTO tag_groups(name, created_at) VALUES(?,?) RETURNING id", 2, p, id,
                             "tag_group.create", "tag_group", 0, "name", NULL);
 }
 
 int tag_group_rename(yt_ctx *x, int64_t id, const char *name) {
     if (tag_name_check(x, "name", name)) return x->err.code;
     yt_param p[] = {PT(name), PI(id)};
-    return write_with_audit(x, "UPDATE tag_groups SET name = ? WHERE id = ?", 2, p, NULL, "tag_group.rename",
+    return audited_write(x, "UPDATE tag_groups SET name = ? WHERE id = ?", 2, p, NULL, "tag_group.rename",
                             "tag_group", id, "name", NULL);
 }
 
 int tag_group_delete(yt_ctx *x, int64_t id) { /* its tags stay, ungrouped, by ON DELETE SET NULL */
     yt_param p[] = {PI(id)};
-    return write_with_audit(x, "DELETE FROM tag_groups WHERE id = ?", 1, p, NULL, "tag_group.delete", "tag_group", id, "id", NULL);
+    return audited_write(x, "DELETE FROM tag_groups WHERE id = ?", 1, p, NULL, "tag_group.delete", "tag_group", id, "id", NULL);
 }
 
 static int write_group(yt_ctx *x, yt_jw *w, int64_t id, const char *name) {
