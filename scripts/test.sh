@@ -70,6 +70,8 @@ if PGURL=$(bash scripts/pg-cluster.sh start "$PGDIR" "$PGPORT"); then
   # merge and erasure over every customer-keyed table, and the change feed, on PostgreSQL too
   step keyed-postgres env YT_TEST_PG_URL="$PGURL" "$ROOT/build/test_keyed"
   step changes-postgres env YT_TEST_PG_URL="$PGURL" "$ROOT/build/test_changes"
+  step audience-postgres env YT_TEST_PG_URL="$PGURL" "$ROOT/build/test_audience"
+  step clv-postgres env YT_TEST_PG_URL="$PGURL" "$ROOT/build/test_clv"
 else
   echo "== api-postgres: FAILED (cluster did not start)"; FAIL=$((FAIL + 1)); FAILED_STEPS+=(api-postgres)
 fi

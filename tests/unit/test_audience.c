@@ -1,0 +1,425 @@
+/* The audience index answers every segment as a straightforward SQL evaluation of it on the store does:
+ * random segments on random data, after the build and after writes followed from the change feed
+ * (SQLite; PostgreSQL too when YT_TEST_PG_URL is set). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "audience/index.h"
+#include "audience/segment.h"
+#include "base/buf.h"
+#include "customer/customer.h"
+#include "domain/changes.h"
+#include "store_fixture.h"
+
+#define TODAY 20600 /* 2026-05-26 */
+#define NCUSTOMERS 400
+
+static uint64_t seed;
+static uint64_t rnd(void) { /* splitmix64 */
+    uint64_t z = (seed += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+static int pick(int n) { return (int)(rnd() % (uint64_t)n); }
+
+static const char *const tag_names[] = {"宝妈", "会员福利群", "高价值", "沉睡", "美妆", "有宠物", "学生", "新客", "复购", "VIP"};
+static const char *const cities[] = {"杭州", "上海", "北京", "广州", "成都"};
+static const char *const store_names[] = {"杭州西湖店", "上海静安店", "北京三里屯店"};
+static const char *const genders[] = {"male", "female", "unknown"};
+static const char *const stages[] = {"stranger", "weak_tie", "customer", "repeat_customer", "fan"};
+static const char *const event_types[] = {"page_viewed", "coupon_claimed"};
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+static int64_t day_ms(int day) { return audience_day_start(day); }
+
+static void exec_ok(yt_db *db, const char *sql, int n, const yt_param *p) {
+    if (db_exec(db, sql, n, p) < 0) fail_msg("%s: %s", sql, db_error(db));
+}
+
+static int64_t guide_id;
+
+/* Random customers, tags, orders (some refunded) and events, a few merged away or erased. */
+static void fill(yt_db *db) {
+    int64_t now = day_ms(TODAY);
+    assert_int_equal(db_begin(db), 0);
+    for (int i = 0; i < N(store_names); i++) {
+        yt_param p[] = {PT(store_names[i]), PI(now)};
+        exec_ok(db, "INSERT INTO stores(name, city, created_at) VALUES(?, '', ?)", 2, p);
+    }
+    for (int i = 0; i < 2; i++) {
+        char u[32];
+        snprintf(u, sizeof u, "guide%d", i + 1);
+        yt_param p[] = {PT(u), PI(now), PI(now)};
+        exec_ok(db, "INSERT INTO staff(username, display_name, role, pw_hash, created_at, updated_at) VALUES(?, 'g', 'guide', 'x', ?, ?)", 3, p);
+    }
+    yt_param gp[] = {PT("guide1")};
+    guide_id = db_query_int(db, "SELECT id FROM staff WHERE username = ?", 1, gp, 0);
+    for (int i = 0; i < N(tag_names); i++) {
+        yt_param p[] = {PT(tag_names[i]), PI(now)};
+        exec_ok(db, "INSERT INTO tags(name, created_at) VALUES(?, ?)", 2, p);
+    }
+    for (int c = 1; c <= NCUSTOMERS; c++) {
+        int64_t created = day_ms(TODAY - pick(700)) + pick(86400000);
+        yt_param p[] = {PI(c), PT(genders[pick(3)]), PT(pick(8) ? cities[pick(N(cities))] : ""),
+                        pick(5) ? PI(1 + pick(3)) : PNULL, pick(3) ? PI(guide_id + pick(2)) : PNULL,
+                        PT(stages[pick(N(stages))]), PI(pick(4)), PI(pick(600)), PI(created), PI(created)};
+        exec_ok(db,
+                "INSERT INTO customers(id, gender, city, store_id, owner_id, lifecycle, member_level, points, created_at,"
+                " updated_at) VALUES(?,?,?,?,?,?,?,?,?,?)",
+                10, p);
+        for (int t = 1; t <= N(tag_names); t++)
+            if (pick(100) < 25 + t * 3) {
+                yt_param q[] = {PI(c), PI(t), PI(now)};
+                exec_ok(db, "INSERT INTO customer_tags(customer_id, tag_id, created_at) VALUES(?,?,?)", 3, q);
+            }
+        int norders = pick(4) == 0 ? 0 : pick(7);
+        for (int o = 0; o < norders; o++) {
+            char ext[32];
+            snprintf(ext, sizeof ext, "o%d-%d", c, o);
+            yt_param q[] = {PI(c), PT(ext), PI(day_ms(TODAY - pick(500)) + pick(86400000)), PI(100 + pick(50000)),
+                            PT(pick(10) ? "paid" : "refunded"), PI(now)};
+            exec_ok(db,
+                    "INSERT INTO orders(customer_id, platform, external_id, ordered_at, quantity, amount_fen, status, created_at)"
+                    " VALUES(?, 'test', ?, ?, 1, ?, ?, ?)",
+                    6, q);
+        }
+        int nevents = pick(6);
+        for (int e = 0; e < nevents; e++) {
+            yt_param q[] = {PI(c), PT(event_types[pick(2)]), PI(day_ms(TODAY - pick(60)) + pick(86400000)), PI(now)};
+            exec_ok(db, "INSERT INTO events(customer_id, type, at, created_at) VALUES(?,?,?,?)", 4, q);
+        }
+    }
+    /* a few records merged into others, a few erased */
+    for (int k = 0; k < 10; k++) {
+        yt_param p[] = {PI(1 + pick(NCUSTOMERS)), PI(1 + pick(NCUSTOMERS))};
+        exec_ok(db, "UPDATE customers SET merged_into = ? WHERE id = ? AND merged_into IS NULL", 2, p);
+    }
+    for (int k = 0; k < 5; k++) {
+        yt_param p[] = {PI(now), PI(1 + pick(NCUSTOMERS))};
+        exec_ok(db, "UPDATE customers SET erased_at = ? WHERE id = ?", 2, p);
+    }
+    assert_int_equal(db_commit(db), 0);
+}
+
+/* ---- random segments, written as segment text and as SQL side by side ---- */
+
+typedef struct {
+    yt_buf text, sql;
+} pair;
+
+static void both(pair *p, const char *text, const char *sql) {
+    buf_puts(&p->text, text);
+    buf_puts(&p->sql, sql);
+}
+
+static const char *const ops[] = {"=", "!=", "<", "<=", ">", ">="};
+static const char *const sql_ops[] = {"=", "<>", "<", "<=", ">", ">="};
+
+#define PAID "o.customer_id = c.id AND o.status = 'paid'"
+
+static void leaf(pair *p) {
+    char t[512], s[1024];
+    int op = pick(6);
+    switch (pick(13)) {
+    case 0: case 1: {
+        const char *tag = pick(12) ? tag_names[pick(N(tag_names))] : "不存在的标签";
+        bool eq = pick(3) != 0;
+        snprintf(t, sizeof t, "tag %s \"%s\"", eq ? "=" : "!=", tag);
+        snprintf(s, sizeof s, "(%sEXISTS (SELECT 1 FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.customer_id = c.id AND t.name = '%s'))",
+                 eq ? "" : "NOT ", tag);
+        break;
+    }
+    case 2: {
+        const char *shop = store_names[pick(N(store_names))];
+        bool eq = pick(2);
+        snprintf(t, sizeof t, "store %s \"%s\"", eq ? "=" : "!=", shop);
+        snprintf(s, sizeof s, "(%s((c.store_id = (SELECT id FROM stores WHERE name = '%s')) IS TRUE))", eq ? "" : "NOT ", shop);
+        break;
+    }
+    case 3: {
+        const char *a = cities[pick(N(cities))], *b = cities[pick(N(cities))];
+        snprintf(t, sizeof t, "city in [\"%s\", \"%s\"]", a, b);
+        snprintf(s, sizeof s, "(c.city IN ('%s', '%s'))", a, b);
+        break;
+    }
+    case 4: {
+        const char *g = genders[pick(3)];
+        snprintf(t, sizeof t, "gender = \"%s\"", g);
+        snprintf(s, sizeof s, "(c.gender = '%s')", g);
+        break;
+    }
+    case 5: {
+        static const char *const win[] = {"30", "90", "365"};
+        int w = pick(3), v = pick(40000);
+        snprintf(t, sizeof t, "spend_%sd %s %d", win[w], ops[op], v);
+        snprintf(s, sizeof s, "(COALESCE((SELECT sum(amount_fen) FROM orders o WHERE " PAID " AND o.ordered_at >= %lld), 0) %s %d)",
+                 (long long)day_ms(TODAY - atoi(win[w]) + 1), sql_ops[op], v);
+        break;
+    }
+    case 6: {
+        int lo = pick(4), hi = lo + pick(4);
+        snprintf(t, sizeof t, "orders between %d and %d", lo, hi);
+        snprintf(s, sizeof s, "((SELECT count(*) FROM orders o WHERE " PAID ") BETWEEN %d AND %d)", lo, hi);
+        break;
+    }
+    case 7: {
+        int n = 1 + pick(200);
+        snprintf(t, sizeof t, "last_order within %dd", n);
+        snprintf(s, sizeof s, "(((SELECT max(ordered_at) FROM orders o WHERE " PAID ") >= %lld AND"
+                              " (SELECT max(ordered_at) FROM orders o WHERE " PAID ") < %lld) IS TRUE)",
+                 (long long)day_ms(TODAY - n + 1), (long long)day_ms(TODAY + 1));
+        break;
+    }
+    case 8: {
+        int d = TODAY - pick(500);
+        int y, m, dd;
+        { /* civil from days */
+            int64_t z = d + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+            unsigned doe = (unsigned)(z - era * 146097), yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+            unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+            dd = (int)(doy - (153 * mp + 2) / 5 + 1);
+            m = (int)(mp < 10 ? mp + 3 : mp - 9);
+            y = (int)(yoe + era * 400 + (m <= 2));
+        }
+        bool before = pick(2);
+        snprintf(t, sizeof t, "first_order %s %04d-%02d-%02d", before ? "before" : "after", y, m, dd);
+        snprintf(s, sizeof s, "(((SELECT min(ordered_at) FROM orders o WHERE " PAID ") %s %lld) IS TRUE)", before ? "<" : ">=",
+                 (long long)(before ? day_ms(d) : day_ms(d + 1)));
+        break;
+    }
+    case 9: {
+        int n = 1 + pick(60), k = pick(4);
+        const char *ty = event_types[pick(2)];
+        snprintf(t, sizeof t, "count(%s, %dd) %s %d", ty, n, ops[op], k);
+        snprintf(s, sizeof s, "((SELECT count(*) FROM events e WHERE e.customer_id = c.id AND e.type = '%s' AND e.at >= %lld) %s %d)",
+                 ty, (long long)day_ms(TODAY - n + 1), sql_ops[op], k);
+        break;
+    }
+    case 10: {
+        int v = pick(4);
+        snprintf(t, sizeof t, "member_level %s %d", ops[op], v);
+        snprintf(s, sizeof s, "(c.member_level %s %d)", sql_ops[op], v);
+        break;
+    }
+    case 11: {
+        const char *a = tag_names[pick(N(tag_names))], *b = tag_names[pick(N(tag_names))];
+        bool all = pick(2);
+        snprintf(t, sizeof t, "%s [\"%s\", \"%s\"]", all ? "all_tags" : "any_tag", a, b);
+        snprintf(s, sizeof s,
+                 "(EXISTS (SELECT 1 FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.customer_id = c.id AND t.name = '%s')"
+                 " %s EXISTS (SELECT 1 FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.customer_id = c.id AND t.name = '%s'))",
+                 a, all ? "AND" : "OR", b);
+        break;
+    }
+    default: {
+        int n = 1 + pick(60);
+        snprintf(t, sizeof t, "last_seen within %dd", n);
+        snprintf(s, sizeof s, "(((SELECT max(at) FROM events e WHERE e.customer_id = c.id) >= %lld AND"
+                              " (SELECT max(at) FROM events e WHERE e.customer_id = c.id) < %lld) IS TRUE)",
+                 (long long)day_ms(TODAY - n + 1), (long long)day_ms(TODAY + 1));
+        break;
+    }
+    }
+    both(p, t, s);
+}
+
+static void tree(pair *p, int depth) {
+    int k = depth >= 3 ? 0 : pick(5);
+    if (k <= 1) {
+        leaf(p);
+    } else if (k == 2) {
+        both(p, "not (", "(NOT ");
+        tree(p, depth + 1);
+        both(p, ")", ")");
+    } else {
+        both(p, "(", "(");
+        tree(p, depth + 1);
+        both(p, k == 3 ? " and " : " or ", k == 3 ? " AND " : " OR ");
+        tree(p, depth + 1);
+        both(p, ")", ")");
+    }
+}
+
+static roaring_bitmap_t *by_sql(yt_db *db, const char *where, int64_t owner) {
+    yt_buf sql = YT_BUF_INIT;
+    buf_printf(&sql, "SELECT c.id FROM customers c WHERE c.merged_into IS NULL AND c.erased_at IS NULL AND (%s)", where);
+    if (owner) buf_printf(&sql, " AND c.owner_id = %lld", (long long)owner);
+    yt_rows *r = db_query(db, sql.p, 0, NULL);
+    if (!r) fail_msg("%s: %s", sql.p, db_error(db));
+    roaring_bitmap_t *b = roaring_bitmap_create();
+    while (rows_next(r)) roaring_bitmap_add(b, (uint32_t)rows_int(r, 0));
+    rows_free(r);
+    buf_free(&sql);
+    return b;
+}
+
+/* nsegments random segments: the index's members equal the SQL's, for the owner and for a guide. */
+static void compare(audience *a, yt_db *db, int nsegments) {
+    yt_actor guide = *yt_system_actor();
+    guide.staff_id = guide_id;
+    guide.own_customers_only = true;
+    for (int i = 0; i < nsegments; i++) {
+        pair p = {YT_BUF_INIT, YT_BUF_INIT};
+        tree(&p, 0);
+        yt_arena arena = {0};
+        seg_error err;
+        seg_node *n = seg_parse_text(p.text.p, &arena, &err);
+        if (!n) fail_msg("segment %s does not parse: %s at %d", p.text.p, err.msg, err.pos);
+        for (int as_guide = 0; as_guide < 2; as_guide++) {
+            yt_ctx x = {.db = db, .who = as_guide ? &guide : yt_system_actor(), .arena = &arena};
+            audience_result res;
+            if (audience_eval(a, &x, n, &res, &err) != YT_OK) fail_msg("segment %s: %s at %d", p.text.p, err.msg, err.pos);
+            roaring_bitmap_t *want = by_sql(db, p.sql.p, as_guide ? guide_id : 0);
+            if (!roaring_bitmap_equals(res.members, want))
+                fail_msg("segment %s%s: index %llu members, SQL %llu\nSQL: %s", p.text.p, as_guide ? " (as a guide)" : "",
+                         (unsigned long long)roaring_bitmap_get_cardinality(res.members),
+                         (unsigned long long)roaring_bitmap_get_cardinality(want), p.sql.p);
+            roaring_bitmap_free(want);
+            audience_result_free(&res);
+        }
+        arena_free(&arena);
+        buf_free(&p.text);
+        buf_free(&p.sql);
+    }
+}
+
+static audience *built(yt_db *db) {
+    audience *a = audience_new();
+    audience_set_today(a, TODAY);
+    assert_int_equal(audience_build(a, db), 0);
+    return a;
+}
+
+static void random_segments_match_sql(void **state) {
+    (void)state;
+    seed = 42;
+    yt_db *db = store_db(st);
+    fill(db);
+    audience *a = built(db);
+    compare(a, db, 400);
+    audience_free(a);
+}
+
+/* Writes through the domain (tags, profile, merge, erase) and through raw SQL with a change recorded (as
+ * imports do) reach the index through the change feed; a rolled-back write does not. */
+static void followed_writes_match_sql(void **state) {
+    (void)state;
+    seed = 7;
+    yt_db *db = store_db(st);
+    fill(db);
+    audience *a = built(db);
+    yt_arena arena = {0};
+    yt_ctx x = {.db = db, .who = yt_system_actor(), .arena = &arena};
+    for (int k = 0; k < 40; k++) {
+        int64_t id = 1 + pick(NCUSTOMERS), live;
+        if (customer_resolve(&x, id, &live) != YT_OK) continue;
+        const char *add[] = {tag_names[pick(N(tag_names))]}, *rm[] = {tag_names[pick(N(tag_names))]};
+        if (strcmp(add[0], rm[0]) != 0) assert_int_equal(customer_tag(&x, live, add, 1, rm, 1), YT_OK);
+        customer_input in = {.city = cities[pick(N(cities))]};
+        assert_int_equal(customer_update(&x, live, &in), YT_OK);
+        assert_int_equal(db_begin(db), 0); /* an order import's shape: rows and their change in one transaction */
+        char ext[32];
+        snprintf(ext, sizeof ext, "f%d", k);
+        yt_param q[] = {PI(live), PT(ext), PI(day_ms(TODAY - pick(100))), PI(100 + pick(90000)), PI(day_ms(TODAY))};
+        exec_ok(db, "INSERT INTO orders(customer_id, platform, external_id, ordered_at, quantity, amount_fen, status, created_at)"
+                    " VALUES(?, 'test', ?, ?, 1, ?, 'paid', ?)", 5, q);
+        assert_int_equal(change_record(&x, CHANGE_CUSTOMER_ORDERS, live, 0), YT_OK);
+        assert_int_equal(db_commit(db), 0);
+    }
+    for (int k = 0; k < 5; k++) {
+        int64_t s = 1 + pick(NCUSTOMERS), b = 1 + pick(NCUSTOMERS), ls, lb;
+        if (customer_resolve(&x, s, &ls) == YT_OK && customer_resolve(&x, b, &lb) == YT_OK && ls != lb)
+            assert_int_equal(customer_merge(&x, ls, lb), YT_OK);
+        int64_t e = 1 + pick(NCUSTOMERS), le;
+        if (customer_resolve(&x, e, &le) == YT_OK) assert_int_equal(customer_erase(&x, le), YT_OK);
+    }
+    /* rolled back: never seen */
+    assert_int_equal(db_begin(db), 0);
+    exec_ok(db, "UPDATE customers SET city = '拉萨' WHERE id = 3", 0, NULL);
+    assert_int_equal(change_record(&x, CHANGE_CUSTOMER_UPDATED, 3, 0), YT_OK);
+    db_rollback(db);
+    assert_int_equal(audience_sync(a, db), 0);
+    compare(a, db, 300);
+    /* days pass: the windowed figures move without any write */
+    audience_set_today(a, TODAY + 45);
+    assert_int_equal(audience_sync(a, db), 0);
+    audience *fresh = audience_new();
+    audience_set_today(fresh, TODAY + 45);
+    assert_int_equal(audience_build(fresh, db), 0);
+    yt_arena ar2 = {0};
+    seg_error err;
+    static const char *const windowed[] = {"spend_30d >= 1", "orders_90d >= 2", "spend_365d < 20000", "orders_30d = 0"};
+    for (int i = 0; i < N(windowed); i++) {
+        seg_node *n = seg_parse_text(windowed[i], &ar2, &err);
+        yt_ctx y = {.db = db, .who = yt_system_actor(), .arena = &ar2};
+        audience_result r1, r2;
+        assert_int_equal(audience_eval(a, &y, n, &r1, &err), YT_OK);
+        assert_int_equal(audience_eval(fresh, &y, n, &r2, &err), YT_OK);
+        if (!roaring_bitmap_equals(r1.members, r2.members)) fail_msg("after the day moved, %s differs from a fresh build", windowed[i]);
+        audience_result_free(&r1);
+        audience_result_free(&r2);
+    }
+    arena_free(&ar2);
+    audience_free(fresh);
+    arena_free(&arena);
+    audience_free(a);
+}
+
+/* Mistakes name their position; unknown tags are flagged, not errors. */
+static void mistakes_are_named(void **state) {
+    (void)state;
+    seed = 3;
+    yt_db *db = store_db(st);
+    fill(db);
+    audience *a = built(db);
+    yt_arena arena = {0};
+    yt_ctx x = {.db = db, .who = yt_system_actor(), .arena = &arena};
+    static const struct {
+        const char *text;
+        int pos;
+        const char *says;
+    } bad[] = {
+        {"tag = \"宝妈\" and spend_9d >= 3", 15, "unknown attribute 'spend_9d'"},
+        {"spend_90d >= \"多\"", 13, "takes a number"},
+        {"gender = \"mail\"", 9, "gender is one of"},
+        {"store > \"杭州西湖店\"", 0, "takes =, != or in"},
+        {"orders within 30d", 0, "applies to days"},
+        {"orders between 5 and 2", 15, "lower bound"},
+        {"last_order >= 30", 14, "takes a date"},
+    };
+    for (int i = 0; i < N(bad); i++) {
+        seg_error err;
+        seg_node *n = seg_parse_text(bad[i].text, &arena, &err);
+        assert_non_null(n);
+        audience_result res;
+        assert_int_equal(audience_eval(a, &x, n, &res, &err), YT_EINVAL);
+        if (err.pos != bad[i].pos || !strstr(err.msg, bad[i].says))
+            fail_msg("%s: got '%s' at %d, wanted '%s' at %d", bad[i].text, err.msg, err.pos, bad[i].says, bad[i].pos);
+    }
+    seg_error err;
+    seg_node *n = seg_parse_text("tag = \"明天才有的标签\" or tag = \"宝妈\"", &arena, &err);
+    audience_result res;
+    assert_int_equal(audience_eval(a, &x, n, &res, &err), YT_OK);
+    assert_int_equal(res.nunknown, 1);
+    assert_string_equal(res.unknown[0], "明天才有的标签");
+    audience_result_free(&res);
+    arena_free(&arena);
+    audience_free(a);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(random_segments_match_sql, setup, teardown),
+        cmocka_unit_test_setup_teardown(followed_writes_match_sql, setup, teardown),
+        cmocka_unit_test_setup_teardown(mistakes_are_named, setup, teardown),
+    };
+    int failed = cmocka_run_group_tests_name("audience-sqlite", tests, NULL, NULL);
+    pg_url = getenv("YT_TEST_PG_URL");
+    if (pg_url && *pg_url) failed += cmocka_run_group_tests_name("audience-postgres", tests, NULL, NULL);
+    return failed;
+}
