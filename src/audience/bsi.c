@@ -129,3 +129,33 @@ void bsi_optimize(bsi *b) {
         roaring_bitmap_shrink_to_fit(b->slice[i]);
     }
 }
+
+uint64_t bsi_sum(const bsi *b, const roaring_bitmap_t *filter, uint64_t *count) {
+    roaring_bitmap_t *in = filter ? roaring_bitmap_and(b->exists, filter) : roaring_bitmap_copy(b->exists);
+    uint64_t sum = 0;
+    for (int i = 0; i < b->nslices; i++) sum += roaring_bitmap_and_cardinality(b->slice[i], in) << i;
+    if (count) *count = roaring_bitmap_get_cardinality(in);
+    roaring_bitmap_free(in);
+    return sum;
+}
+
+/* From the top bit down: the candidates whose bit is 0 come first in order; if k falls among them the
+ * bit is 0, else it is 1 and k skips past them. */
+bool bsi_kth(const bsi *b, const roaring_bitmap_t *filter, uint64_t k, uint64_t *value) {
+    roaring_bitmap_t *cand = filter ? roaring_bitmap_and(b->exists, filter) : roaring_bitmap_copy(b->exists);
+    bool ok = roaring_bitmap_get_cardinality(cand) > k;
+    uint64_t v = 0;
+    for (int i = b->nslices - 1; ok && i >= 0; i--) {
+        uint64_t zeros = roaring_bitmap_andnot_cardinality(cand, b->slice[i]);
+        if (k < zeros) {
+            roaring_bitmap_andnot_inplace(cand, b->slice[i]);
+        } else {
+            k -= zeros;
+            v |= (uint64_t)1 << i;
+            roaring_bitmap_and_inplace(cand, b->slice[i]);
+        }
+    }
+    roaring_bitmap_free(cand);
+    if (ok) *value = v;
+    return ok;
+}

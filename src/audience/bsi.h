@@ -30,6 +30,10 @@ void bsi_add_sorted(bsi *b, const uint32_t *ids, const uint64_t *values, size_t 
 roaring_bitmap_t *bsi_compare(const bsi *b, seg_op op, uint64_t c, const roaring_bitmap_t *filter);
 /* lo <= value <= hi. */
 roaring_bitmap_t *bsi_between(const bsi *b, uint64_t lo, uint64_t hi, const roaring_bitmap_t *filter);
+/* The sum of the values of the ids in filter (every id when NULL), and how many have one (*count). */
+uint64_t bsi_sum(const bsi *b, const roaring_bitmap_t *filter, uint64_t *count);
+/* The k-th smallest value (from 0) among the ids in filter that have one; false when there are not k + 1. */
+bool bsi_kth(const bsi *b, const roaring_bitmap_t *filter, uint64_t k, uint64_t *value);
 /* Bytes held by the bitmaps. */
 size_t bsi_bytes(const bsi *b);
 /* Compresses runs and frees spare capacity (after a bulk build). */

@@ -1,6 +1,7 @@
 /* Segment evaluation: the syntax tree checked against the attribute table and answered with bitmap
  * operations on the audience index (names resolve through the store; event counts are counted there). */
 #include "index_internal.h"
+#include "rfm.h"
 #include "../base/alloc.h"
 #include "../customer/customer.h"
 #include <math.h>
@@ -15,6 +16,8 @@ typedef enum {
     K_CAT_TEXT, /* a category of text values (city, gender...) */
     K_NUM,      /* a number; money in fen */
     K_DAY,      /* a calendar day: dates, within, before, after */
+    K_RFM,      /* an RFM score 1..5 (col: RFM_R, RFM_F, RFM_M), from the thresholds of the moment */
+    K_RFM_GROUP /* one of the eight RFM groups */
 } attr_kind;
 
 typedef struct {
@@ -51,6 +54,10 @@ static const attr_def attrs[] = {
     {"last_order", K_DAY, NUM_LAST_ORDER, false, NULL, NULL, 0, 0},
     {"last_seen", K_DAY, NUM_LAST_SEEN, false, NULL, NULL, 0, 0},
     {"created", K_DAY, NUM_CREATED, false, NULL, NULL, 0, 0},
+    {"rfm_r", K_RFM, RFM_R, false, NULL, NULL, 0, 0},
+    {"rfm_f", K_RFM, RFM_F, false, NULL, NULL, 0, 0},
+    {"rfm_m", K_RFM, RFM_M, false, NULL, NULL, 0, 0},
+    {"rfm_group", K_RFM_GROUP, 0, false, NULL, rfm_group_names, RFM_NGROUPS, 0},
 };
 #define NATTRS ((int)(sizeof attrs / sizeof attrs[0]))
 
@@ -70,6 +77,8 @@ typedef struct {
     audience_result *out;
     int32_t today;
     int rc;
+    audience_rfm *rfm; /* thresholds, prepared when a segment first names RFM */
+    bool rfm_ready;
 } ev;
 
 static roaring_bitmap_t *fail(ev *e, int pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -204,6 +213,83 @@ static bool value_number(ev *e, const attr_def *d, const seg_value *v, double *o
 
 static roaring_bitmap_t *eval_node(ev *e, const seg_node *n, int depth);
 
+static audience_rfm *rfm_of(ev *e) {
+    if (!e->rfm_ready) {
+        e->rfm = rfm_prepare(e->a);
+        e->rfm_ready = true;
+    }
+    return e->rfm;
+}
+
+/* An RFM score or group condition: the buyers it holds for (nobody has a score before buying). */
+static roaring_bitmap_t *rfm_condition(ev *e, const attr_def *d, const seg_node *n) {
+    audience_rfm *r = rfm_of(e);
+    if (d->kind == K_RFM_GROUP) {
+        const seg_value *vals = n->kind == SEG_IN ? n->list : &n->v;
+        int nvals = n->kind == SEG_IN ? n->nlist : 1;
+        if (n->kind != SEG_IN && !(n->kind == SEG_CMP && (n->op == SEG_EQ || n->op == SEG_NE)))
+            return fail(e, n->attr_pos, "rfm_group takes =, != or in");
+        roaring_bitmap_t *out = roaring_bitmap_create();
+        for (int i = 0; i < nvals; i++) {
+            int g = -1;
+            for (int k = 0; k < RFM_NGROUPS && vals[i].type == SEGV_TEXT; k++)
+                if (strcmp(rfm_group_names[k], vals[i].text) == 0) g = k;
+            if (g < 0) {
+                roaring_bitmap_free(out);
+                return fail(e, vals[i].pos, "rfm_group is one of 重要价值客户, 重要发展客户, 重要保持客户, 重要挽留客户,"
+                                            " 一般价值客户, 一般发展客户, 一般保持客户, 一般挽留客户");
+            }
+            if (r) {
+                roaring_bitmap_t *one = rfm_group(r, g);
+                roaring_bitmap_or_inplace(out, one);
+                roaring_bitmap_free(one);
+            }
+        }
+        if (n->kind == SEG_CMP && n->op == SEG_NE) {
+            roaring_bitmap_t *rest = roaring_bitmap_andnot(e->a->live, out);
+            roaring_bitmap_free(out);
+            return rest;
+        }
+        return out;
+    }
+    /* scores: every comparison is a range of 1..5 (!= is the rest) */
+    const seg_value *vals = n->kind == SEG_IN ? n->list : &n->v;
+    int nvals = n->kind == SEG_IN ? n->nlist : n->kind == SEG_BETWEEN ? 2 : 1;
+    int s[SEG_MAX_LIST];
+    for (int i = 0; i < nvals; i++) {
+        const seg_value *v = i == 1 && n->kind == SEG_BETWEEN ? &n->v2 : &vals[i];
+        if (v->type != SEGV_NUMBER || !v->integral || v->number < 1 || v->number > 5)
+            return fail(e, v->pos, "%s is a score from 1 to 5", d->name);
+        s[i] = (int)v->number;
+    }
+    if (n->kind != SEG_CMP && n->kind != SEG_IN && n->kind != SEG_BETWEEN)
+        return fail(e, n->attr_pos, "%s takes a comparison, in or between", d->name);
+    if (!r) return roaring_bitmap_create();
+    if (n->kind == SEG_IN) {
+        roaring_bitmap_t *out = roaring_bitmap_create();
+        for (int i = 0; i < nvals; i++) {
+            roaring_bitmap_t *one = rfm_scores(r, d->col, s[i], s[i]);
+            roaring_bitmap_or_inplace(out, one);
+            roaring_bitmap_free(one);
+        }
+        return out;
+    }
+    if (n->kind == SEG_BETWEEN) return rfm_scores(r, d->col, s[0], s[1]);
+    switch (n->op) {
+    case SEG_EQ: return rfm_scores(r, d->col, s[0], s[0]);
+    case SEG_LT: return rfm_scores(r, d->col, 1, s[0] - 1);
+    case SEG_LE: return rfm_scores(r, d->col, 1, s[0]);
+    case SEG_GT: return rfm_scores(r, d->col, s[0] + 1, 5);
+    case SEG_GE: return rfm_scores(r, d->col, s[0], 5);
+    default: { /* != */
+        roaring_bitmap_t *lo = rfm_scores(r, d->col, 1, s[0] - 1), *hi = rfm_scores(r, d->col, s[0] + 1, 5);
+        roaring_bitmap_or_inplace(lo, hi);
+        roaring_bitmap_free(hi);
+        return lo;
+    }
+    }
+}
+
 static roaring_bitmap_t *union_values(ev *e, const attr_def *d, const seg_value *list, int nlist) {
     roaring_bitmap_t *r = roaring_bitmap_create();
     for (int i = 0; i < nlist && e->rc == YT_OK; i++) {
@@ -278,6 +364,11 @@ static roaring_bitmap_t *eval_condition(ev *e, const seg_node *n) {
         for (int i = 0; i < NATTRS; i++)
             snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s", i ? ", " : "", attrs[i].name);
         return fail(e, n->attr_pos, "unknown attribute '%s'; known: %s, count(event, Nd)", n->attr, known);
+    }
+    if (d->kind == K_RFM || d->kind == K_RFM_GROUP) {
+        if (n->kind == SEG_WITHIN || n->kind == SEG_BEFORE || n->kind == SEG_AFTER)
+            return fail(e, n->attr_pos, "%s is not a day: within, before and after do not apply", d->name);
+        return rfm_condition(e, d, n);
     }
     bool numeric = d->kind == K_NUM || d->kind == K_DAY;
     switch (n->kind) {
@@ -370,6 +461,7 @@ int audience_eval(audience *a, yt_ctx *x, const seg_node *n, audience_result *ou
             else roaring_bitmap_clear(r);
         }
     }
+    rfm_free(e.rfm);
     pthread_rwlock_unlock(&a->lock);
     if (!r) return e.rc ? e.rc : YT_EINTERNAL;
     out->members = r;
