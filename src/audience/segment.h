@@ -70,5 +70,13 @@ seg_node *seg_parse_text(const char *text, yt_arena *a, seg_error *err);
 /* The JSON form (the console builder's) is parsed in the api layer: src/api/segment_json.h. */
 /* Writes the tree as canonical text that seg_parse_text parses back to the same tree. */
 void seg_write_text(const seg_node *n, yt_buf *out);
+/* True when two trees are the same, positions aside. */
+bool seg_equal(const seg_node *x, const seg_node *y);
+/* For builders of trees other than the text parser (the JSON form): NULL when the text form can carry the
+ * number, else why not (not finite, beyond ±9.2e18, more than 18 decimals); integral: a whole number. */
+const char *seg_number_problem(double v, bool integral);
+/* True when name can stand bare in the text: an attribute ([a-z_][a-z0-9_]*, not a keyword) or, with
+ * event set, an event type ([a-z_][a-z0-9_.]*, keywords allowed). */
+bool seg_name_ok(const char *name, bool event);
 
 #endif
