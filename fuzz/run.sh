@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 SECONDS_EACH=${FUZZ_SECONDS:-120}
 BUILD=${FUZZ_BUILD:-build-fuzz}
 OUT=fuzz/out
-ALL="fuzz_json_body fuzz_events fuzz_csv fuzz_url fuzz_time"
+ALL="fuzz_json_body fuzz_events fuzz_csv fuzz_url fuzz_time fuzz_segment"
 ONLY=${FUZZ_ONLY:-$ALL}
 
 max_len() { # longest input per harness: a few events, a few KiB of CSV (repeated up to 32 times), one URL

@@ -16,6 +16,14 @@ static const yt_migration migrations[] = {
      "  created_by BIGINT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);"
      "CREATE INDEX orders_ordered_at ON orders(ordered_at);"
      "CREATE INDEX events_type_at ON events(type, at);"},
+    /* fitted lifetime-value models, newest last; params is a flat JSON object of numbers */
+    {10,
+     /* SQLite */
+     "CREATE TABLE clv_models(id INTEGER PRIMARY KEY, fitted_at INTEGER NOT NULL, until_day INTEGER NOT NULL,"
+     "  unit TEXT NOT NULL, params TEXT NOT NULL) STRICT;",
+     /* PostgreSQL */
+     "CREATE TABLE clv_models(id BIGSERIAL PRIMARY KEY, fitted_at BIGINT NOT NULL, until_day BIGINT NOT NULL,"
+     "  unit TEXT NOT NULL, params TEXT NOT NULL);"},
 };
 
 static const yt_perm perms[] = {
@@ -36,6 +44,10 @@ static const yt_route routes[] = {
     {"PATCH", "/api/v1/segments/{id}", h_segment_update, P(SEGMENTS_WRITE), ROUTE_JSON, "segment.update", 0},
     {"DELETE", "/api/v1/segments/{id}", h_segment_delete, P(SEGMENTS_WRITE), 0, "segment.delete", 0},
     {"GET", "/api/v1/segments/{id}/members", h_segment_members, P(SEGMENTS_READ) | P(CUSTOMERS_READ), 0, "segment.members", 0},
+    {"GET", "/api/v1/audience/rfm", h_audience_rfm, P(SEGMENTS_READ), 0, "audience.rfm", 0},
+    {"GET", "/api/v1/audience/clv", h_audience_clv, P(SEGMENTS_READ), 0, "audience.clv", 0},
+    {"POST", "/api/v1/audience/clv/fit", h_audience_clv_fit, P(SEGMENTS_WRITE), ROUTE_JSON, "audience.clv_fit", 0},
+    {"GET", "/api/v1/customers/{id}/audience", h_customer_audience, P(CUSTOMERS_READ), 0, "customer.audience", 0},
     {"GET", "/api/v1/segments/{id}/export", h_segment_export, P(SEGMENTS_READ) | P(CUSTOMERS_READ), ROUTE_WRITER,
      "segment.export", 0},
 };

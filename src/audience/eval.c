@@ -54,6 +54,9 @@ static const attr_def attrs[] = {
     {"last_order", K_DAY, NUM_LAST_ORDER, false, NULL, NULL, 0, 0},
     {"last_seen", K_DAY, NUM_LAST_SEEN, false, NULL, NULL, 0, 0},
     {"created", K_DAY, NUM_CREATED, false, NULL, NULL, 0, 0},
+    {"p_alive", K_NUM, NUM_P_ALIVE, false, NULL, NULL, 0, 10000},
+    {"expected_orders_90d", K_NUM, NUM_EXPECTED_90D, false, NULL, NULL, 0, 100},
+    {"value_90d", K_NUM, NUM_VALUE_90D, false, NULL, NULL, 0, 0},
     {"rfm_r", K_RFM, RFM_R, false, NULL, NULL, 0, 0},
     {"rfm_f", K_RFM, RFM_F, false, NULL, NULL, 0, 0},
     {"rfm_m", K_RFM, RFM_M, false, NULL, NULL, 0, 0},
@@ -207,7 +210,7 @@ static bool value_number(ev *e, const attr_def *d, const seg_value *v, double *o
         fail(e, v->pos, "%s: the number is too large", d->name);
         return false;
     }
-    *out = v->number * (d->scale ? d->scale : 1);
+    *out = d->scale ? round(v->number * d->scale * 1e6) / 1e6 : v->number; /* 0.3 x 10000 is 3000, not 2999.99... */
     return true;
 }
 

@@ -1,6 +1,8 @@
 /* The audience follower: one thread on its own connection, waiting for change notifications and syncing. */
 #include "follow.h"
 #include "../base/alloc.h"
+#include "../base/log.h"
+#include "../base/timeutil.h"
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -20,8 +22,36 @@ static void nap(int ms) {
     nanosleep(&ts, NULL);
 }
 
+int audience_refit(audience *a, yt_db *db) {
+    clv_model m;
+    char err[200];
+    if (!clv_model_fit(db, audience_today(a), CLV_WEEK, &m, err, sizeof err)) {
+        log_info("lifetime value: no model yet (%s)", err);
+        return -1;
+    }
+    yt_arena arena = {0};
+    yt_ctx x = {.db = db, .who = yt_system_actor(), .arena = &arena};
+    int rc = clv_model_save(&x, &m);
+    arena_free(&arena);
+    if (rc) {
+        log_error("lifetime value: cannot save the model: %s", x.err.msg);
+        return -1;
+    }
+    log_info("lifetime value: fitted on %zu customers (r %.4g, alpha %.4g, a %.4g, b %.4g)", m.bgnbd.customers, m.bgnbd.r,
+             m.bgnbd.alpha, m.bgnbd.a, m.bgnbd.b);
+    return audience_use_model(a, db, &m);
+}
+
+void audience_load_model(audience *a, yt_db *db) {
+    clv_model m;
+    int found = clv_model_latest(db, &m);
+    if (found == 1) audience_use_model(a, db, &m);
+    else if (found == 0) audience_refit(a, db);
+}
+
 static void *follow(void *arg) {
     audience_follower *f = arg;
+    _Atomic int64_t fitted = now_ms();
     while (!atomic_load(&f->stop)) {
         yt_db *db = store_db(f->s);
         if (!db) { /* the store is unreachable: logged by store_db; try again shortly */
@@ -30,6 +60,7 @@ static void *follow(void *arg) {
         }
         if (db_wait_notify(db, "yt_changes", WAIT_MS) < 0) nap(WAIT_MS);
         if (!atomic_load(&f->stop)) audience_sync(f->a, db);
+        if (time_every(&fitted, now_ms(), 24LL * 3600 * 1000)) audience_refit(f->a, db);
     }
     return NULL;
 }

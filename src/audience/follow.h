@@ -6,8 +6,15 @@
 typedef struct audience_follower audience_follower;
 
 /* Starts a thread that applies the change feed as it grows: woken by the store's notifications on
- * PostgreSQL (other instances' writes arrive within milliseconds), every 100 ms on SQLite. */
+ * PostgreSQL (other instances' writes arrive within milliseconds), every 100 ms on SQLite. Once a day it
+ * refits the lifetime-value model. */
 audience_follower *audience_follow(audience *a, yt_store *s);
+/* Fits the lifetime-value model on the paid orders up to today, saves it (as the system) and makes the
+ * index predict with it. -1 (logged) when it cannot be fitted, such as before anyone has bought twice. */
+int audience_refit(audience *a, yt_db *db);
+/* At start: the latest saved model, or a first fit when there is none. */
+void audience_load_model(audience *a, yt_db *db);
+
 /* Stops and joins the thread; NULL is fine. */
 void audience_follow_stop(audience_follower *f);
 

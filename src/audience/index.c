@@ -6,6 +6,7 @@
 #include "../base/timeutil.h"
 #include "../domain/changes.h"
 #include "../order/order.h"
+#include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -354,6 +355,44 @@ static int load_events(audience *a, yt_db *db, const int64_t *ids, size_t n, num
     return 0;
 }
 
+/* Lifetime-value predictions from the model for all customers (ids NULL) or some, from their paid orders up
+ * to today: P(alive), expected orders and expected value over the next 90 days. */
+static int load_clv(audience *a, yt_db *db, const int64_t *ids, size_t n, int32_t today, num_sink *sink) {
+    static const int cols[] = {NUM_P_ALIVE, NUM_EXPECTED_90D, NUM_VALUE_90D};
+    for (size_t i = 0; ids && i < n; i++)
+        for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) bsi_clear(&a->num[cols[c]], (uint32_t)ids[i]);
+    if (!a->has_model) return 0;
+    const clv_model *m = &a->model;
+    yt_param p[2] = {PI(audience_day_start(today + 1))};
+    yt_rows *r = query_for(db, "SELECT customer_id, ordered_at, amount_fen FROM orders WHERE " ORDER_COUNTS " AND ordered_at < ?",
+                           "customer_id", " ORDER BY customer_id, ordered_at", ids, n, p, 1);
+    if (!r) return -1;
+    clv_summary s;
+    clv_summary_init(&s, today, m->unit);
+    while (rows_next(r))
+        if (!clv_summary_add(&s, rows_int(r, 0), audience_day(rows_int(r, 1)), rows_int(r, 2))) break;
+    rows_free(r);
+    int rc = clv_summary_finish(&s) ? 0 : -1;
+    double horizon = m->unit == CLV_DAY ? 90.0 : 90.0 / 7.0;
+    for (size_t i = 0; rc == 0 && i < s.n; i++) {
+        const clv_rfm *c = &s.rows[i];
+        if (c->customer_id <= 0 || c->customer_id > UINT32_MAX) continue;
+        uint32_t id = (uint32_t)c->customer_id;
+        double alive = clv_bgnbd_p_alive(&m->bgnbd, c), expected = clv_bgnbd_expected_purchases(&m->bgnbd, c, horizon);
+        if (isfinite(alive)) sink_put(a, sink, NUM_P_ALIVE, id, llround(alive * 10000), false);
+        if (isfinite(expected)) sink_put(a, sink, NUM_EXPECTED_90D, id, llround(expected * 100), false);
+        sink_put(a, sink, NUM_VALUE_90D, id, clv_expected_value_fen(&m->bgnbd, &m->gg, c, horizon), false);
+    }
+    clv_summary_free(&s);
+    return rc;
+}
+
+/* The orders' figures and the predictions made from them. */
+static int load_orders_and_clv(audience *a, yt_db *db, const int64_t *ids, size_t n, int32_t today, num_sink *sink) {
+    int rc = load_orders(a, db, ids, n, today, sink);
+    return rc ? rc : load_clv(a, db, ids, n, today, sink);
+}
+
 int audience_build(audience *a, yt_db *db) {
     int64_t t0 = now_ms(), pos;
     pthread_mutex_lock(&a->sync_mu);
@@ -368,7 +407,7 @@ int audience_build(audience *a, yt_db *db) {
     num_sink sink = {.bulk = true};
     int rc = load_rows(a, db, NULL, 0, &sink);
     if (rc == 0) rc = load_tags(a, db, NULL, 0);
-    if (rc == 0) rc = load_orders(a, db, NULL, 0, today, &sink);
+    if (rc == 0) rc = load_orders_and_clv(a, db, NULL, 0, today, &sink);
     if (rc == 0) rc = load_events(a, db, NULL, 0, &sink);
     sink_finish(a, &sink);
     for (int i = 0; i < NNUM; i++) bsi_optimize(&a->num[i]);
@@ -511,6 +550,17 @@ static int roll_days(audience *a, yt_db *db, int32_t today, idvec *orders, bool 
     return 0;
 }
 
+/* Every customer's predictions again, into empty columns (bulk: the caller finishes the sink). */
+static int reload_clv(audience *a, yt_db *db, int32_t today, num_sink *sink) {
+    static const int cols[] = {NUM_P_ALIVE, NUM_EXPECTED_90D, NUM_VALUE_90D};
+    for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
+        sink_flush_col(a, sink, cols[c]);
+        bsi_free(&a->num[cols[c]]);
+        bsi_init(&a->num[cols[c]]);
+    }
+    return load_clv(a, db, NULL, 0, today, sink);
+}
+
 int audience_sync(audience *a, yt_db *db) {
     pthread_mutex_lock(&a->sync_mu);
     change_batch b = {0};
@@ -540,10 +590,18 @@ int audience_sync(audience *a, yt_db *db) {
         }
         num_sink sink = {.bulk = true};
         rc = load_orders(a, db, NULL, 0, today, &sink);
+        if (rc == 0) rc = reload_clv(a, db, today, &sink);
         sink_finish(a, &sink);
         pthread_rwlock_unlock(&a->lock);
     } else if (rc == 0) {
-        rc = reread(a, db, &b.orders, load_orders, today);
+        rc = reread(a, db, &b.orders, load_orders_and_clv, today);
+    }
+    if (rc == 0 && !all_orders && today != a->asof_day && a->has_model) { /* T grew for everyone */
+        pthread_rwlock_wrlock(&a->lock);
+        num_sink sink = {.bulk = true};
+        rc = reload_clv(a, db, today, &sink);
+        sink_finish(a, &sink);
+        pthread_rwlock_unlock(&a->lock);
     }
     if (rc == 0) rc = reread(a, db, &b.events, events_loader, today);
     if (rc == 0) {
@@ -584,4 +642,26 @@ void audience_get_stats(audience *a, audience_stats *s) {
 
 uint32_t audience_text_code(audience *a, int cat, const char *s) {
     return cat_text_code(&a->cat[cat], s, false);
+}
+
+int audience_use_model(audience *a, yt_db *db, const clv_model *model) {
+    pthread_mutex_lock(&a->sync_mu);
+    pthread_rwlock_wrlock(&a->lock);
+    a->model = *model;
+    a->has_model = true;
+    num_sink sink = {.bulk = true};
+    int rc = reload_clv(a, db, a->asof_day ? a->asof_day : audience_today(a), &sink);
+    sink_finish(a, &sink);
+    pthread_rwlock_unlock(&a->lock);
+    pthread_mutex_unlock(&a->sync_mu);
+    if (rc) log_error("audience index: predictions failed: %s", db_error(db));
+    return rc;
+}
+
+bool audience_model(audience *a, clv_model *out) {
+    pthread_rwlock_rdlock(&a->lock);
+    bool has = a->has_model;
+    if (has) *out = a->model;
+    pthread_rwlock_unlock(&a->lock);
+    return has;
 }

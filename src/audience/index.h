@@ -3,6 +3,7 @@
 #ifndef YT_AUDIENCE_INDEX_H
 #define YT_AUDIENCE_INDEX_H
 #include "../domain/ctx.h"
+#include "clv_model.h"
 #include "segment.h"
 #include <roaring/roaring.h>
 #include <stdbool.h>
@@ -26,6 +27,12 @@ int64_t audience_day_start(int32_t day);
 /* Today for the index: the real day unless audience_set_today pinned one (tests, the demo clock). */
 int32_t audience_today(const audience *a);
 void audience_set_today(audience *a, int32_t day);
+
+/* Predictions (P(alive), expected orders and value over 90 days) come from this model from now on;
+ * recomputed for every customer. The model is copied. -1 on a store error. */
+int audience_use_model(audience *a, yt_db *db, const clv_model *model);
+/* The model in use: false when none. */
+bool audience_model(audience *a, clv_model *out);
 
 #define AUDIENCE_MAX_UNKNOWN 16
 

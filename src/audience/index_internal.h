@@ -3,6 +3,7 @@
 #define YT_AUDIENCE_INTERNAL_H
 #include "index.h"
 #include "bsi.h"
+#include "clv_model.h"
 #include <pthread.h>
 #include <stdatomic.h>
 
@@ -12,6 +13,7 @@ enum {
     NUM_SPEND, NUM_ORDERS, NUM_SPEND_30D, NUM_SPEND_90D, NUM_SPEND_365D,         /* from orders */
     NUM_ORDERS_30D, NUM_ORDERS_90D, NUM_ORDERS_365D, NUM_FIRST_ORDER, NUM_LAST_ORDER,
     NUM_LAST_SEEN,                                                               /* from events */
+    NUM_P_ALIVE, NUM_EXPECTED_90D, NUM_VALUE_90D,      /* from the lifetime-value model: x10000, x100, fen */
     NNUM
 };
 
@@ -39,6 +41,8 @@ struct audience {
     int64_t feed_pos;
     int32_t asof_day;         /* the day windowed figures are as of */
     _Atomic int32_t pinned_day; /* 0: the real day */
+    bool has_model;           /* model: the lifetime-value model predictions are made with */
+    clv_model model;
     int64_t build_ms, synced_at;
     uint64_t changes_applied;
 };

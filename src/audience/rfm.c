@@ -86,3 +86,25 @@ roaring_bitmap_t *rfm_group(audience_rfm *r, int group) {
     }
     return out;
 }
+
+int rfm_score_of(audience_rfm *r, int dim, uint32_t id) {
+    if (!roaring_bitmap_contains(r->buyers, id)) return 0;
+    for (int s = 5; s > 1; s--)
+        if (roaring_bitmap_contains(at_least(r, dim, s), id)) return s;
+    return 1;
+}
+
+int rfm_group_index_of(audience_rfm *r, uint32_t id) {
+    if (!roaring_bitmap_contains(r->buyers, id)) return -1;
+    return rfm_group_of(roaring_bitmap_contains(high(r, RFM_R), id), roaring_bitmap_contains(high(r, RFM_F), id),
+                        roaring_bitmap_contains(high(r, RFM_M), id));
+}
+
+const roaring_bitmap_t *rfm_buyers(audience_rfm *r) {
+    return r->buyers;
+}
+
+double rfm_mean(audience_rfm *r, int dim) {
+    uint64_t count, sum = bsi_sum(&r->a->num[dim_col[dim]], r->buyers, &count);
+    return count ? (double)sum / (double)count : 0;
+}

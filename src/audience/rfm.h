@@ -20,5 +20,11 @@ void rfm_free(audience_rfm *r);
 roaring_bitmap_t *rfm_scores(audience_rfm *r, int dim, int lo, int hi);
 /* Buyers in one of the eight groups: above or below the buyers' mean on each dimension. */
 roaring_bitmap_t *rfm_group(audience_rfm *r, int group);
+/* One customer's score on dim (0: not a buyer) and group (-1: not a buyer). */
+int rfm_score_of(audience_rfm *r, int dim, uint32_t id);
+int rfm_group_index_of(audience_rfm *r, uint32_t id);
+/* The buyers, and each dimension's mean (recency as a day, orders, spend in fen). */
+const roaring_bitmap_t *rfm_buyers(audience_rfm *r);
+double rfm_mean(audience_rfm *r, int dim);
 
 #endif

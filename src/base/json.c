@@ -4,6 +4,7 @@
 #include <assert.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void jw_init(yt_jw *w, yt_buf *b) {
@@ -113,8 +114,16 @@ void jw_int(yt_jw *w, int64_t v) { sep(w); buf_printf(w->b, "%lld", (long long)v
 
 void jw_dbl(yt_jw *w, double v) {
     sep(w);
-    if (!isfinite(v)) buf_puts(w->b, "null");
-    else buf_printf(w->b, "%.17g", v);
+    if (!isfinite(v)) {
+        buf_puts(w->b, "null");
+        return;
+    }
+    char s[32]; /* the shortest of 15, 16 or 17 digits that reads back as v: 0.1, not 0.10000000000000001 */
+    for (int digits = 15; digits <= 17; digits++) {
+        snprintf(s, sizeof s, "%.*g", digits, v);
+        if (strtod(s, NULL) == v) break;
+    }
+    buf_puts(w->b, s);
 }
 
 void jw_bool(yt_jw *w, bool v) { sep(w); buf_puts(w->b, v ? "true" : "false"); }

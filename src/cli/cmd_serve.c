@@ -106,6 +106,7 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
         store_close(store);
         return 1;
     }
+    audience_load_model(aud, store_db(store));
     audience_follower *follower = audience_follow(aud, store);
     find_console(cfg);
     yt_server srv = {.store = store,

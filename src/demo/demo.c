@@ -124,13 +124,15 @@ int demo_seed(yt_ctx *x, const char *orders_csv) {
             db_exec(x->db, "UPDATE tags SET group_id = ? WHERE id = ?", 2, q);
         }
     }
-    /* CDNOW purchases 1997-01..1998-06, re-dated by 28 years to 2025-01..2026-06, as a Tmall store's history */
+    /* CDNOW purchases 1997-01-01..1998-06-30, re-dated so that the last day is today (Asia/Shanghai), as a
+     * Tmall store's history: recency, P(alive), the lifecycle and 7-day figures look like a running business */
     FILE *f = fopen(orders_csv, "r");
     if (!f) return yt_fail(x, YT_EINVAL, "file", "cannot open %s", orders_csv);
     order_map m;
     char bad[64], storage[64];
     order_map_parse(NULL, &m, bad, sizeof bad, storage, sizeof storage);
-    m.shift_ms = (days_from_civil(2025, 1, 1) - days_from_civil(1997, 1, 1)) * 86400000LL;
+    int64_t today = (now_ms() + 8 * 3600000LL) / 86400000LL;
+    m.shift_ms = (today - days_from_civil(1998, 6, 30)) * 86400000LL;
     import_summary *sum = yt_malloc(sizeof *sum);
     int rc = import_orders(x, f, "tmall", &m, sum, NULL, NULL);
     fclose(f);

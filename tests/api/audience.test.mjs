@@ -1,0 +1,86 @@
+// Audience reports on the demo brand (CDNOW history ending today): the RFM grid and groups, the fitted
+// lifetime-value model and its distribution, one customer's scores and predictions, segments on them.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from '../lib/server.mjs';
+import { client, assertProblem, expectStatus, makeStaff } from '../lib/client.mjs';
+
+let srv, api, admin;
+before(async () => {
+  srv = await startServer({ name: 'audience', demo: true });
+  ({ api } = client(srv.baseUrl));
+  admin = await client(srv.baseUrl).login('admin', srv.adminPassword);
+});
+after(async () => { if (srv) await srv.stop(); });
+
+const as = (t) => (m, p, body) => api(m, p, { token: t, body });
+
+describe('the living demo', () => {
+  test('the demo history ends today, so recent figures are not empty', async () => {
+    const r = await as(admin)('POST', '/api/v1/segments/preview', { query: 'last_order within 7d', sample: 0 });
+    expectStatus(r, 200);
+    assert.ok(r.json.count > 0, `customers who bought this week: ${r.json.count}`);
+    const old = await as(admin)('POST', '/api/v1/segments/preview', { query: 'first_order before 2020-01-01', sample: 0 });
+    assert.equal(old.json.count, 0, 'nothing is dated in 1997');
+  });
+});
+
+describe('RFM', () => {
+  test('the grid covers every buyer once and the groups partition them', async () => {
+    const r = await as(admin)('GET', '/api/v1/audience/rfm');
+    expectStatus(r, 200);
+    assert.equal(r.json.buyers, 23570, 'every CDNOW customer bought');
+    assert.equal(r.json.grid.length, 25);
+    assert.equal(r.json.grid.reduce((s, c) => s + c.count, 0), r.json.buyers);
+    assert.equal(r.json.groups.length, 8);
+    assert.equal(r.json.groups.reduce((s, g) => s + g.count, 0), r.json.buyers);
+    const vip = r.json.groups.find((g) => g.name === '重要价值客户');
+    const seg = await as(admin)('POST', '/api/v1/segments/preview', { query: 'rfm_group = "重要价值客户"', sample: 0 });
+    assert.equal(seg.json.count, vip.count);
+    const top = r.json.grid.filter((c) => c.r >= 4 && c.f >= 4).reduce((s, c) => s + c.count, 0);
+    const q = await as(admin)('POST', '/api/v1/segments/preview', { query: 'rfm_r >= 4 and rfm_f >= 4', sample: 0 });
+    assert.equal(q.json.count, top);
+    assertProblem(await as(admin)('POST', '/api/v1/segments/preview', { query: 'rfm_r = 6' }), 422);
+    assertProblem(await as(admin)('POST', '/api/v1/segments/preview', { query: 'rfm_group = "土豪"' }), 422);
+  });
+});
+
+describe('lifetime value', () => {
+  test('the model is fitted at start and predicts for every buyer; refitting on the CDNOW calibration period gives the published scale', async () => {
+    const r = await as(admin)('GET', '/api/v1/audience/clv');
+    expectStatus(r, 200);
+    assert.ok(r.json.model, 'a model was fitted at start');
+    assert.equal(r.json.customers, 23570);
+    assert.equal(r.json.p_alive.reduce((s, b) => s + b.count, 0), 23570);
+    assert.ok(r.json.p_alive_mean > 0 && r.json.p_alive_mean < 1);
+    assert.equal(r.json.p_alive[0].to, 0.1, 'edges are written as short numbers');
+    const low = await as(admin)('POST', '/api/v1/segments/preview', { query: 'p_alive < 0.1', sample: 0 });
+    assert.equal(low.json.count, r.json.p_alive[0].count);
+    const c = await as(admin)('GET', '/api/v1/customers/5/audience');
+    expectStatus(c, 200);
+    assert.ok(c.json.clv.p_alive >= 0 && c.json.clv.p_alive <= 1);
+    assert.ok(c.json.clv.expected_orders_90d >= 0);
+    assert.ok(Number.isInteger(c.json.clv.value_90d), 'value is whole fen');
+    assert.ok(['重要价值客户', '重要发展客户', '重要保持客户', '重要挽留客户', '一般价值客户', '一般发展客户', '一般保持客户', '一般挽留客户'].includes(c.json.rfm.group));
+    assert.ok(c.json.orders >= 1);
+    const fit = await as(admin)('POST', '/api/v1/audience/clv/fit', { unit: 'day' });
+    expectStatus(fit, 201);
+    assert.equal(fit.json.unit, 'day');
+    assert.ok(fit.json.bgnbd.r > 0 && fit.json.gamma_gamma.p > 0);
+    assertProblem(await as(admin)('POST', '/api/v1/audience/clv/fit', { unit: 'month' }), 400);
+    assertProblem(await as(admin)('POST', '/api/v1/audience/clv/fit', { until: '1990-01-01' }), 422, 'no orders before then');
+    const audit = await as(admin)('GET', '/api/v1/audit?limit=5');
+    assert.ok(audit.json.items.some((e) => e.action === 'clv.fit'));
+  });
+
+  test('a guide sees only their own customers in the reports; an analyst cannot refit', async () => {
+    const guide = await makeStaff(api, admin, 'guide');
+    const r = await as(guide.token)('GET', '/api/v1/audience/rfm');
+    expectStatus(r, 200);
+    assert.equal(r.json.buyers, 0, 'a new guide owns nobody');
+    assertProblem(await as(guide.token)('GET', '/api/v1/customers/5/audience'), 404);
+    const analyst = await makeStaff(api, admin, 'analyst');
+    expectStatus(await as(analyst.token)('GET', '/api/v1/audience/clv'), 200);
+    assertProblem(await as(analyst.token)('POST', '/api/v1/audience/clv/fit', {}), 403);
+  });
+});
