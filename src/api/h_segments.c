@@ -2,7 +2,9 @@
 #include "handlers.h"
 #include "segment_json.h"
 #include "server.h"
+#include "../audience/actions.h"
 #include "../audience/segments.h"
+#include "../base/alloc.h"
 #include "../customer/customer.h"
 #include "../importer/importer.h"
 #include <stdlib.h>
@@ -295,5 +297,64 @@ void h_segment_attributes(yt_req *r) {
     jw_arr(&w);
     for (const char *const *a = audience_attribute_names(); *a; a++) jw_str(&w, *a);
     jw_arr_end(&w);
+    jw_obj_end(&w);
+}
+
+/* POST /segments/{id}/actions {action: tag | untag | assign, tags, owner_id}: on the members as they are now. */
+void h_segment_actions(yt_req *r) {
+    static const char *const allowed[] = {"action", "tags", "owner_id", NULL};
+    int64_t id = api_param_id(r, 0), owner = 0;
+    const char *action = NULL;
+    const char **tags = NULL;
+    int ntags = 0;
+    bool has_owner = false;
+    if (!id || !body_only(r, r->json, allowed) || !body_str(r, r->json, "action", &action, true) ||
+        !body_str_array(r, r->json, "tags", &tags, &ntags, 20) || !body_int(r, r->json, "owner_id", &owner, &has_owner))
+        return;
+    bool tagging = strcmp(action, "tag") == 0 || strcmp(action, "untag") == 0, assign = strcmp(action, "assign") == 0;
+    if (!tagging && !assign) {
+        api_problem(r, 400, "action", "action is tag, untag or assign");
+        return;
+    }
+    if (tagging && ntags == 0) {
+        api_problem(r, 400, "tags", "tags must name 1 to 20 tags");
+        return;
+    }
+    if (assign && !has_owner) {
+        api_problem(r, 400, "owner_id", "owner_id is required to assign");
+        return;
+    }
+    uint32_t need = tagging ? PERM_TAGS_WRITE : PERM_CUSTOMERS_WRITE;
+    if ((r->who.perms & need) != need) {
+        api_problem(r, 403, NULL, tagging ? "tagging needs tags.write" : "assigning needs customers.write");
+        return;
+    }
+    segment_row s;
+    audience_result res;
+    if (!saved_members(r, id, &s, &res)) return;
+    uint64_t n = roaring_bitmap_get_cardinality(res.members);
+    if (n > SEGMENT_ACTION_MAX) {
+        audience_result_free(&res);
+        api_problem(r, 422, NULL, "the segment has more than 1,000,000 members: narrow it first");
+        return;
+    }
+    int64_t *ids = yt_malloc(sizeof *ids * (size_t)(n ? n : 1));
+    roaring_uint32_iterator_t it;
+    roaring_init_iterator(res.members, &it);
+    for (uint64_t i = 0; it.has_value && i < n; i++, roaring_advance_uint32_iterator(&it)) ids[i] = it.current_value;
+    audience_result_free(&res);
+    int64_t affected;
+    int rc = tagging ? segment_tag_members(&r->x, id, ids, (size_t)n, tags, ntags, strcmp(action, "tag") == 0, &affected)
+                     : segment_assign_members(&r->x, id, ids, (size_t)n, owner, &affected);
+    free(ids);
+    if (rc) {
+        api_fail(r);
+        return;
+    }
+    yt_jw w;
+    api_json(r, 200, &w);
+    jw_obj(&w);
+    jw_kint(&w, "members", (int64_t)n);
+    jw_kint(&w, "affected", affected);
     jw_obj_end(&w);
 }

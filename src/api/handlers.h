@@ -66,6 +66,7 @@ void h_segment_delete(yt_req *r);
 void h_segment_members(yt_req *r);
 void h_segment_export(yt_req *r);
 void h_segment_attributes(yt_req *r);
+void h_segment_actions(yt_req *r);
 void h_audience_rfm(yt_req *r);
 void h_audience_clv(yt_req *r);
 void h_audience_clv_fit(yt_req *r);

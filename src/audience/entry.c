@@ -44,6 +44,9 @@ static const yt_route routes[] = {
     {"PATCH", "/api/v1/segments/{id}", h_segment_update, P(SEGMENTS_WRITE), ROUTE_JSON, "segment.update", 0},
     {"DELETE", "/api/v1/segments/{id}", h_segment_delete, P(SEGMENTS_WRITE), 0, "segment.delete", 0},
     {"GET", "/api/v1/segments/{id}/members", h_segment_members, P(SEGMENTS_READ) | P(CUSTOMERS_READ), 0, "segment.members", 0},
+    /* the handler checks tags.write (tag, untag) or customers.write (assign) by action */
+    {"POST", "/api/v1/segments/{id}/actions", h_segment_actions, P(SEGMENTS_READ) | P(CUSTOMERS_READ), ROUTE_JSON,
+     "segment.action", 0},
     {"GET", "/api/v1/audience/rfm", h_audience_rfm, P(SEGMENTS_READ), 0, "audience.rfm", 0},
     {"GET", "/api/v1/audience/clv", h_audience_clv, P(SEGMENTS_READ), 0, "audience.clv", 0},
     {"POST", "/api/v1/audience/clv/fit", h_audience_clv_fit, P(SEGMENTS_WRITE), ROUTE_JSON, "audience.clv_fit", 0},

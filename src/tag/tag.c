@@ -5,6 +5,7 @@
 #include "../domain/audit.h"
 #include "../domain/changes.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int tag_name_check(yt_ctx *x, const char *field, const char *name) {
@@ -193,4 +194,35 @@ int tag_group_write_json(yt_ctx *x, yt_jw *w, int64_t id) {
     else rc = yt_fail(x, YT_ENOTFOUND, NULL, "no tag group with id %lld", (long long)id);
     rows_free(g);
     return rc;
+}
+
+int tag_set_many(yt_ctx *x, int64_t tag_id, bool add, const int64_t *ids, size_t n, int64_t **changed, size_t *nchanged) {
+    *nchanged = 0;
+    if (changed) *changed = NULL;
+    if (n == 0) return YT_OK;
+    yt_dialect d = db_dialect(x->db);
+    char *list = db_id_list(d, ids, n);
+    yt_param p[] = {PI(tag_id), PI(now_ms()), PT(list)};
+    yt_param q[] = {PI(tag_id), PT(list)};
+    yt_buf sql = YT_BUF_INIT;
+    if (add)
+        buf_puts(&sql, d == YT_PG ? "INSERT INTO customer_tags(customer_id, tag_id, created_at) SELECT u, CAST(? AS BIGINT), CAST(? AS BIGINT)"
+                                    " FROM unnest(CAST(? AS BIGINT[])) AS u ON CONFLICT DO NOTHING RETURNING customer_id"
+                                  : "INSERT INTO customer_tags(customer_id, tag_id, created_at) SELECT value, ?, ? FROM json_each(?)"
+                                    " WHERE true ON CONFLICT DO NOTHING RETURNING customer_id");
+    else
+        buf_printf(&sql, "DELETE FROM customer_tags WHERE tag_id = ? AND customer_id%s RETURNING customer_id", db_in_ids(d));
+    yt_rows *r = add ? db_query(x->db, sql.p, 3, p) : db_query(x->db, sql.p, 2, q);
+    buf_free(&sql);
+    free(list);
+    if (!r) return yt_fail_db(x, "tagging customers");
+    int64_t *out = arena_alloc(x->arena, sizeof *out * n);
+    size_t k = 0;
+    while (rows_next(r) && k < n) out[k++] = rows_int(r, 0);
+    rows_free(r);
+    *nchanged = k;
+    if (changed) *changed = out;
+    int64_t *sorted = arena_alloc(x->arena, sizeof *sorted * (k ? k : 1));
+    memcpy(sorted, out, sizeof *out * k);
+    return change_record_customers(x, CHANGE_CUSTOMER_TAGGED, sorted, &k);
 }

@@ -12,6 +12,10 @@ int tag_ensure(yt_ctx *x, const char *name, int64_t *id);
 int tag_attach(yt_ctx *x, int64_t customer_id, const char *const *names, int n);
 int tag_detach(yt_ctx *x, int64_t customer_id, const char *name);
 /* Writes the customer's tag names as a JSON array. */
+/* Adds (add) or removes tag_id on the customers ids[0..n) in one statement, recording the change for the
+ * feed; *changed (arena, may be NULL) gets the ids whose tags did change, *nchanged how many. The caller
+ * holds a transaction; ids are live customers. */
+int tag_set_many(yt_ctx *x, int64_t tag_id, bool add, const int64_t *ids, size_t n, int64_t **changed, size_t *nchanged);
 int tag_names_json(yt_ctx *x, yt_jw *w, int64_t customer_id);
 
 int tag_create(yt_ctx *x, const char *name, int64_t group_id, int64_t *id);

@@ -147,6 +147,38 @@ describe('saved segments', () => {
   });
 });
 
+describe('bulk actions on a segment', () => {
+  test('tag, untag and assign act on the members as they are now, audited; rights follow the action', async () => {
+    const tag = uniq('批量');
+    const ids = [await customer({ tags: [tag] }), await customer({ tags: [tag] }), await customer({ tags: [tag] })];
+    const s = await as(admin)('POST', '/api/v1/segments', { name: uniq('批量段'), query: `tag = "${tag}"` });
+    const added = uniq('活动');
+    const t = await as(admin)('POST', `/api/v1/segments/${s.json.id}/actions`, { action: 'tag', tags: [added] });
+    expectStatus(t, 200);
+    assert.deepEqual(t.json, { members: 3, affected: 3 });
+    assert.equal((await preview(admin, `tag = "${added}"`)).json.count, 3, 'counted at once');
+    const again = await as(admin)('POST', `/api/v1/segments/${s.json.id}/actions`, { action: 'tag', tags: [added] });
+    assert.equal(again.json.affected, 0, 'tagging twice changes nothing');
+    const c = await as(admin)('GET', `/api/v1/customers/${ids[0]}`);
+    assert.ok(c.json.tags.includes(added));
+    const u = await as(admin)('POST', `/api/v1/segments/${s.json.id}/actions`, { action: 'untag', tags: [added] });
+    assert.equal(u.json.affected, 3);
+    assert.equal((await preview(admin, `tag = "${added}"`)).json.count, 0);
+    const guide = await makeStaff(api, admin, 'guide');
+    const a = await as(admin)('POST', `/api/v1/segments/${s.json.id}/actions`, { action: 'assign', owner_id: guide.staff.id });
+    assert.equal(a.json.affected, 3);
+    assert.equal((await preview(guide.token, `tag = "${tag}"`)).json.count, 3, 'the guide now sees them');
+    const audit = await as(admin)('GET', '/api/v1/audit?limit=10');
+    assert.ok(audit.json.items.some((e) => e.action === 'segment.assign'));
+    const editor = await makeStaff(api, admin, 'editor');
+    assertProblem(await as(editor.token)('POST', `/api/v1/segments/${s.json.id}/actions`, { action: 'assign', owner_id: guide.staff.id }), 403);
+    expectStatus(await as(editor.token)('POST', `/api/v1/segments/${s.json.id}/actions`, { action: 'tag', tags: [uniq('编')] }), 200);
+    assertProblem(await as(admin)('POST', `/api/v1/segments/${s.json.id}/actions`, { action: 'delete' }), 400);
+    assertProblem(await as(admin)('POST', `/api/v1/segments/${s.json.id}/actions`, { action: 'tag', tags: [] }), 400);
+    assertProblem(await as(admin)('POST', `/api/v1/segments/${s.json.id}/actions`, { action: 'assign', owner_id: 999999 }), 400);
+  });
+});
+
 describe('freshness', () => {
   test('a tag is counted by the next read on this instance', async () => {
     const tag = uniq('即时');
