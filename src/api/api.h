@@ -102,6 +102,15 @@ bool api_parse_json_body(yt_req *r);
 void api_problem(yt_req *r, int status, const char *field, const char *detail);
 /* A problem about a place in a text (position: character offset, or -1) or in a JSON body (path, or NULL). */
 void api_problem_at(yt_req *r, int status, const char *field, const char *detail, int position, const char *path);
+/* What a problem may carry besides the field: a position (-1: none), a JSON path, a list of names. */
+typedef struct {
+    int position;
+    const char *path;
+    const char *list_key;
+    const char *const *list;
+    int nlist;
+} problem_extra;
+void api_problem_with(yt_req *r, int status, const char *field, const char *detail, const problem_extra *extra);
 /* Reports the domain error in r->x.err. */
 void api_fail(yt_req *r);
 

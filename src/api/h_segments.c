@@ -13,44 +13,6 @@
 #define SAMPLE_DEFAULT 10
 #define SAMPLE_MAX 50
 
-/* Reads the body's "query" (segment text, or the JSON form as an object) into a tree, and the text to keep:
- * as written, or the JSON form written as text. False with a 400 or 422 answered. */
-static bool read_query(yt_req *r, bool required, seg_node **node, const char **text) {
-    const cJSON *q = cJSON_GetObjectItemCaseSensitive(r->json, "query");
-    *node = NULL;
-    *text = NULL;
-    if (!q || cJSON_IsNull(q)) {
-        if (required) api_problem(r, 400, "query", "query is required: segment text, or the JSON form as an object");
-        return !required;
-    }
-    seg_error err = {0};
-    if (cJSON_IsString(q)) {
-        if (strlen(q->valuestring) > SEG_MAX_TEXT) {
-            api_problem(r, 413, "query", "the segment text is over 8192 bytes");
-            return false;
-        }
-        *node = seg_parse_text(q->valuestring, &r->arena, &err);
-        *text = q->valuestring;
-    } else if (cJSON_IsObject(q)) {
-        seg_node *parsed = seg_parse_json(q, &r->arena, &err);
-        if (parsed) { /* kept as text; parsed again so that later errors have positions in that text */
-            yt_buf b = YT_BUF_INIT;
-            seg_write_text(parsed, &b);
-            *text = arena_strdup(&r->arena, b.p ? b.p : "");
-            buf_free(&b);
-            *node = seg_parse_text(*text, &r->arena, &err);
-        }
-    } else {
-        api_problem(r, 400, "query", "query must be segment text or the JSON form (an object)");
-        return false;
-    }
-    if (!*node) {
-        api_problem_at(r, 422, "query", err.msg, err.pos, err.path[0] ? err.path : NULL);
-        return false;
-    }
-    return true;
-}
-
 /* Brings the index up to date and evaluates; false with the answer set (422 naming the position). */
 static bool evaluate(yt_req *r, const seg_node *node, audience_result *res) {
     audience *a = r->server->audience;
@@ -94,7 +56,7 @@ void h_segment_preview(yt_req *r) {
     seg_node *node;
     const char *text;
     if (!body_only(r, r->json, allowed) || !body_int(r, r->json, "sample", &sample, NULL) ||
-        !read_query(r, true, &node, &text))
+        !api_segment_query(r, true, &node, &text))
         return;
     if (sample < 0 || sample > SAMPLE_MAX) {
         api_problem(r, 400, "sample", "sample must be 0 to 50");
@@ -164,7 +126,7 @@ void h_segment_create(yt_req *r) {
     static const char *const allowed[] = {"name", "query", NULL};
     const char *name = NULL, *text;
     seg_node *node;
-    if (!body_only(r, r->json, allowed) || !body_str(r, r->json, "name", &name, true) || !read_query(r, true, &node, &text))
+    if (!body_only(r, r->json, allowed) || !body_str(r, r->json, "name", &name, true) || !api_segment_query(r, true, &node, &text))
         return;
     audience_result res;
     if (!evaluate(r, node, &res)) return; /* a segment that does not evaluate is not saved */
@@ -188,7 +150,7 @@ void h_segment_update(yt_req *r) {
     int64_t id = api_param_id(r, 0);
     const char *name = NULL, *text;
     seg_node *node;
-    if (!id || !body_only(r, r->json, allowed) || !body_str(r, r->json, "name", &name, false) || !read_query(r, false, &node, &text))
+    if (!id || !body_only(r, r->json, allowed) || !body_str(r, r->json, "name", &name, false) || !api_segment_query(r, false, &node, &text))
         return;
     if (node) {
         audience_result res;

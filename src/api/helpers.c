@@ -21,10 +21,16 @@ static const struct {
 };
 
 void api_problem(yt_req *r, int status, const char *field, const char *detail) {
-    api_problem_at(r, status, field, detail, -1, NULL);
+    api_problem_with(r, status, field, detail, &(problem_extra){.position = -1});
 }
 
 void api_problem_at(yt_req *r, int status, const char *field, const char *detail, int position, const char *path) {
+    api_problem_with(r, status, field, detail, &(problem_extra){.position = position, .path = path});
+}
+
+void api_problem_with(yt_req *r, int status, const char *field, const char *detail, const problem_extra *extra) {
+    int position = extra->position;
+    const char *path = extra->path;
     const char *slug = "error", *title = "Error";
     for (size_t i = 0; i < sizeof problems / sizeof problems[0]; i++)
         if (problems[i].status == status) {
@@ -45,6 +51,12 @@ void api_problem_at(yt_req *r, int status, const char *field, const char *detail
     jw_kstr(&w, "detail", detail);
     if (position >= 0) jw_kint(&w, "position", position);
     if (path && *path) jw_kstr(&w, "path", path);
+    if (extra->list_key) {
+        jw_key(&w, extra->list_key);
+        jw_arr(&w);
+        for (int i = 0; i < extra->nlist; i++) jw_str(&w, extra->list[i]);
+        jw_arr_end(&w);
+    }
     jw_key(&w, "errors");
     jw_arr(&w);
     if (field && *field) {

@@ -1,5 +1,6 @@
 /* The segment language's JSON form (the console builder's), read from a cJSON tree into the segment syntax tree. */
 #include "segment_json.h"
+#include "api.h"
 #include "../base/text.h"
 #include "../base/timeutil.h"
 #include <math.h>
@@ -460,3 +461,40 @@ seg_node *seg_parse_json(const cJSON *json, yt_arena *a, seg_error *err) {
     }
     return n;
 }
+
+bool api_segment_query(yt_req *r, bool required, seg_node **node, const char **text) {
+    const cJSON *q = cJSON_GetObjectItemCaseSensitive(r->json, "query");
+    *node = NULL;
+    *text = NULL;
+    if (!q || cJSON_IsNull(q)) {
+        if (required) api_problem(r, 400, "query", "query is required: segment text, or the JSON form as an object");
+        return !required;
+    }
+    seg_error err = {0};
+    if (cJSON_IsString(q)) {
+        if (strlen(q->valuestring) > SEG_MAX_TEXT) {
+            api_problem(r, 413, "query", "the segment text is over 8192 bytes");
+            return false;
+        }
+        *node = seg_parse_text(q->valuestring, &r->arena, &err);
+        *text = q->valuestring;
+    } else if (cJSON_IsObject(q)) {
+        seg_node *parsed = seg_parse_json(q, &r->arena, &err);
+        if (parsed) { /* kept as text; parsed again so that later errors have positions in that text */
+            yt_buf b = YT_BUF_INIT;
+            seg_write_text(parsed, &b);
+            *text = arena_strdup(&r->arena, b.p ? b.p : "");
+            buf_free(&b);
+            *node = seg_parse_text(*text, &r->arena, &err);
+        }
+    } else {
+        api_problem(r, 400, "query", "query must be segment text or the JSON form (an object)");
+        return false;
+    }
+    if (!*node) {
+        api_problem_at(r, 422, "query", err.msg, err.pos, err.path[0] ? err.path : NULL);
+        return false;
+    }
+    return true;
+}
+

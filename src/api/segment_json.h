@@ -7,4 +7,9 @@
 /* NULL with *err filled (pos = -1, path naming where, e.g. "and[2].value") on an error. */
 seg_node *seg_parse_json(const cJSON *json, yt_arena *a, seg_error *err);
 
+/* Reads the request body's "query" (segment text, or the JSON form as an object) into a tree, and the text
+ * to keep: as written, or the JSON form written as text. False with a 400, 413 or 422 answered. */
+typedef struct yt_req yt_req;
+bool api_segment_query(yt_req *r, bool required, seg_node **node, const char **text);
+
 #endif

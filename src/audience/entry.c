@@ -24,6 +24,30 @@ static const yt_migration migrations[] = {
      /* PostgreSQL */
      "CREATE TABLE clv_models(id BIGSERIAL PRIMARY KEY, fitted_at BIGINT NOT NULL, until_day BIGINT NOT NULL,"
      "  unit TEXT NOT NULL, params TEXT NOT NULL);"},
+    /* auto-tag rules (tags as newline-separated names) and what each did to whom */
+    {11,
+     /* SQLite */
+     "CREATE TABLE tag_rules(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, query TEXT NOT NULL, event TEXT,"
+     "  event_days INTEGER NOT NULL DEFAULT 0, add_tags TEXT NOT NULL, remove_tags TEXT NOT NULL,"
+     "  active INTEGER NOT NULL DEFAULT 1, created_by INTEGER, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL) STRICT;"
+     "CREATE TABLE tag_rule_history(id INTEGER PRIMARY KEY, rule_id INTEGER NOT NULL, customer_id INTEGER NOT NULL,"
+     "  action TEXT NOT NULL, tag TEXT NOT NULL, at INTEGER NOT NULL) STRICT;"
+     "CREATE INDEX tag_rule_history_rule ON tag_rule_history(rule_id, id);"
+     "CREATE INDEX tag_rule_history_customer ON tag_rule_history(customer_id);",
+     /* PostgreSQL */
+     "CREATE TABLE tag_rules(id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL UNIQUE, query TEXT NOT NULL, event TEXT,"
+     "  event_days BIGINT NOT NULL DEFAULT 0, add_tags TEXT NOT NULL, remove_tags TEXT NOT NULL,"
+     "  active BIGINT NOT NULL DEFAULT 1, created_by BIGINT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);"
+     "CREATE TABLE tag_rule_history(id BIGSERIAL PRIMARY KEY, rule_id BIGINT NOT NULL, customer_id BIGINT NOT NULL,"
+     "  action TEXT NOT NULL, tag TEXT NOT NULL, at BIGINT NOT NULL);"
+     "CREATE INDEX tag_rule_history_rule ON tag_rule_history(rule_id, id);"
+     "CREATE INDEX tag_rule_history_customer ON tag_rule_history(customer_id);"},
+};
+
+static const customer_keyed keyed[] = {
+    /* what a rule did to a customer follows the customer; an erasure removes it (it names tags) */
+    {"tag_rule_history", "customer_id", "UPDATE tag_rule_history SET customer_id = ? WHERE customer_id = ?",
+     "DELETE FROM tag_rule_history WHERE customer_id = ?", 1, NULL},
 };
 
 static const yt_perm perms[] = {
@@ -47,6 +71,12 @@ static const yt_route routes[] = {
     /* the handler checks tags.write (tag, untag) or customers.write (assign) by action */
     {"POST", "/api/v1/segments/{id}/actions", h_segment_actions, P(SEGMENTS_READ) | P(CUSTOMERS_READ), ROUTE_JSON,
      "segment.action", 0},
+    {"GET", "/api/v1/tag-rules", h_tag_rule_list, P(SEGMENTS_READ), 0, "tag_rule.list", 0},
+    {"POST", "/api/v1/tag-rules", h_tag_rule_create, P(SEGMENTS_WRITE) | P(TAGS_MANAGE), ROUTE_JSON, "tag_rule.create", 0},
+    {"GET", "/api/v1/tag-rules/{id}", h_tag_rule_get, P(SEGMENTS_READ), 0, "tag_rule.get", 0},
+    {"PATCH", "/api/v1/tag-rules/{id}", h_tag_rule_update, P(SEGMENTS_WRITE) | P(TAGS_MANAGE), ROUTE_JSON, "tag_rule.update", 0},
+    {"DELETE", "/api/v1/tag-rules/{id}", h_tag_rule_delete, P(SEGMENTS_WRITE) | P(TAGS_MANAGE), 0, "tag_rule.delete", 0},
+    {"GET", "/api/v1/tag-rules/{id}/history", h_tag_rule_history, P(SEGMENTS_READ), 0, "tag_rule.history", 0},
     {"GET", "/api/v1/audience/rfm", h_audience_rfm, P(SEGMENTS_READ), 0, "audience.rfm", 0},
     {"GET", "/api/v1/audience/clv", h_audience_clv, P(SEGMENTS_READ), 0, "audience.clv", 0},
     {"POST", "/api/v1/audience/clv/fit", h_audience_clv_fit, P(SEGMENTS_WRITE), ROUTE_JSON, "audience.clv_fit", 0},
@@ -58,6 +88,7 @@ static const yt_route routes[] = {
 const yt_module audience_module = {
     .name = "audience",
     .migrations = migrations, .nmigrations = YT_COUNT(migrations),
+    .keyed = keyed, .nkeyed = YT_COUNT(keyed),
     .perms = perms, .nperms = YT_COUNT(perms),
     .routes = routes, .nroutes = YT_COUNT(routes),
 };

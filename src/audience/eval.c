@@ -4,6 +4,7 @@
 #include "rfm.h"
 #include "../base/alloc.h"
 #include "../customer/customer.h"
+#include "../event/event.h"
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -316,6 +317,7 @@ static roaring_bitmap_t *union_values(ev *e, const attr_def *d, const seg_value 
 
 /* count(type, Nd) op v: counted in the store over the window; customers with no such event count 0. */
 static roaring_bitmap_t *event_count(ev *e, const seg_node *n) {
+    if (!event_type_valid(n->event)) return fail(e, n->pos + 6, "unknown event type '%s'", n->event);
     if (n->v.type != SEGV_NUMBER) return fail(e, n->v.pos, "count(...) compares with a number");
     double c = n->v.number;
     yt_param p[] = {PT(n->event), PI(audience_day_start(e->today - n->days + 1))};

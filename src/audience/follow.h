@@ -7,7 +7,7 @@ typedef struct audience_follower audience_follower;
 
 /* Starts a thread that applies the change feed as it grows: woken by the store's notifications on
  * PostgreSQL (other instances' writes arrive within milliseconds), every 100 ms on SQLite. Once a day it
- * refits the lifetime-value model. */
+ * refits the lifetime-value model. After changes it applies the auto-tag rules. */
 audience_follower *audience_follow(audience *a, yt_store *s);
 /* Fits the lifetime-value model on the paid orders up to today, saves it (as the system) and makes the
  * index predict with it. -1 (logged) when it cannot be fitted, such as before anyone has bought twice. */

@@ -665,3 +665,18 @@ bool audience_model(audience *a, clv_model *out) {
     pthread_rwlock_unlock(&a->lock);
     return has;
 }
+
+roaring_bitmap_t *audience_tag_members(audience *a, int64_t tag_id) {
+    pthread_rwlock_rdlock(&a->lock);
+    roaring_bitmap_t *b = tag_id > 0 && (uint64_t)tag_id < a->ntags && a->tags[tag_id] ? roaring_bitmap_and(a->tags[tag_id], a->live)
+                                                                                    : roaring_bitmap_create();
+    pthread_rwlock_unlock(&a->lock);
+    return b;
+}
+
+uint64_t audience_changes_applied(audience *a) {
+    pthread_mutex_lock(&a->sync_mu);
+    uint64_t n = a->changes_applied;
+    pthread_mutex_unlock(&a->sync_mu);
+    return n;
+}

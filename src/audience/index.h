@@ -50,6 +50,9 @@ typedef struct {
 int audience_eval(audience *a, yt_ctx *x, const seg_node *n, audience_result *out, seg_error *err);
 void audience_result_free(audience_result *r);
 
+/* The customers with tag_id now (a new bitmap the caller frees; empty for an unknown tag). */
+roaring_bitmap_t *audience_tag_members(audience *a, int64_t tag_id);
+
 /* The attribute names segments may use, for error messages and the console: a NULL-terminated list. */
 const char *const *audience_attribute_names(void);
 
@@ -61,5 +64,7 @@ typedef struct {
     int64_t synced_at;        /* ms of the last sync */
 } audience_stats;
 void audience_get_stats(audience *a, audience_stats *s);
+/* Changes applied since the build (cheap: for noticing that a sync brought something). */
+uint64_t audience_changes_applied(audience *a);
 
 #endif

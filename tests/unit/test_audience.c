@@ -32,7 +32,7 @@ static const char *const cities[] = {"杭州", "上海", "北京", "广州", "�
 static const char *const store_names[] = {"杭州西湖店", "上海静安店", "北京三里屯店"};
 static const char *const genders[] = {"male", "female", "unknown"};
 static const char *const stages[] = {"stranger", "weak_tie", "customer", "repeat_customer", "fan"};
-static const char *const event_types[] = {"page_viewed", "coupon_claimed"};
+static const char *const event_types[] = {"page_viewed", "coupon_redeemed"};
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 static int64_t day_ms(int day) { return audience_day_start(day); }

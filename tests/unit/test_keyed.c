@@ -98,6 +98,8 @@ static void merge_and_erase_leave_nothing_behind(void **state) {
     exec_ok(db, "INSERT INTO idempotency_keys(staff_id, key, request_hash, status, content_type, response, created_at,"
                 " perms, customer_id) VALUES(1, 'idem-keyed', 'h', 200, 'application/json', '{\"name\":\"被并者\"}', ?, 0, ?)",
             2, ik);
+    yt_param rh[] = {PI(absorbed), PI(now)};
+    exec_ok(db, "INSERT INTO tag_rule_history(rule_id, customer_id, action, tag, at) VALUES(1, ?, 'add', '宝妈', ?)", 2, rh);
     for (int i = 0; i < kcount(); i++)
         if (count_where(db, &ktab()[i], absorbed) < 1)
             fail_msg("the test builds no row in %s: add one, so merge and erase are tried on it", ktab()[i].table);
