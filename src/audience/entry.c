@@ -42,12 +42,31 @@ static const yt_migration migrations[] = {
      "  action TEXT NOT NULL, tag TEXT NOT NULL, at BIGINT NOT NULL);"
      "CREATE INDEX tag_rule_history_rule ON tag_rule_history(rule_id, id);"
      "CREATE INDEX tag_rule_history_customer ON tag_rule_history(customer_id);"},
+    /* the lifecycle stage rules in order (none: the defaults in lifecycle.c), and every move between stages */
+    {12,
+     /* SQLite */
+     "CREATE TABLE lifecycle_rules(position INTEGER PRIMARY KEY, stage TEXT NOT NULL UNIQUE, query TEXT NOT NULL,"
+     "  updated_at INTEGER NOT NULL) STRICT;"
+     "CREATE TABLE lifecycle_moves(id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL, from_stage TEXT NOT NULL,"
+     "  to_stage TEXT NOT NULL, at INTEGER NOT NULL) STRICT;"
+     "CREATE INDEX lifecycle_moves_at ON lifecycle_moves(at);"
+     "CREATE INDEX lifecycle_moves_customer ON lifecycle_moves(customer_id);",
+     /* PostgreSQL */
+     "CREATE TABLE lifecycle_rules(position BIGINT PRIMARY KEY, stage TEXT NOT NULL UNIQUE, query TEXT NOT NULL,"
+     "  updated_at BIGINT NOT NULL);"
+     "CREATE TABLE lifecycle_moves(id BIGSERIAL PRIMARY KEY, customer_id BIGINT NOT NULL, from_stage TEXT NOT NULL,"
+     "  to_stage TEXT NOT NULL, at BIGINT NOT NULL);"
+     "CREATE INDEX lifecycle_moves_at ON lifecycle_moves(at);"
+     "CREATE INDEX lifecycle_moves_customer ON lifecycle_moves(customer_id);"},
 };
 
 static const customer_keyed keyed[] = {
     /* what a rule did to a customer follows the customer; an erasure removes it (it names tags) */
     {"tag_rule_history", "customer_id", "UPDATE tag_rule_history SET customer_id = ? WHERE customer_id = ?",
      "DELETE FROM tag_rule_history WHERE customer_id = ?", 1, NULL},
+    /* a customer's moves between stages follow the customer; an erasure removes them */
+    {"lifecycle_moves", "customer_id", "UPDATE lifecycle_moves SET customer_id = ? WHERE customer_id = ?",
+     "DELETE FROM lifecycle_moves WHERE customer_id = ?", 1, NULL},
 };
 
 static const yt_perm perms[] = {
@@ -77,6 +96,9 @@ static const yt_route routes[] = {
     {"PATCH", "/api/v1/tag-rules/{id}", h_tag_rule_update, P(SEGMENTS_WRITE) | P(TAGS_MANAGE), ROUTE_JSON, "tag_rule.update", 0},
     {"DELETE", "/api/v1/tag-rules/{id}", h_tag_rule_delete, P(SEGMENTS_WRITE) | P(TAGS_MANAGE), 0, "tag_rule.delete", 0},
     {"GET", "/api/v1/tag-rules/{id}/history", h_tag_rule_history, P(SEGMENTS_READ), 0, "tag_rule.history", 0},
+    {"GET", "/api/v1/audience/lifecycle", h_lifecycle_report, P(SEGMENTS_READ), 0, "lifecycle.report", 0},
+    {"GET", "/api/v1/audience/lifecycle/rules", h_lifecycle_rules, P(SEGMENTS_READ), 0, "lifecycle.rules", 0},
+    {"PUT", "/api/v1/audience/lifecycle/rules", h_lifecycle_rules_put, P(SEGMENTS_WRITE), ROUTE_JSON, "lifecycle.rules_update", 0},
     {"GET", "/api/v1/audience/rfm", h_audience_rfm, P(SEGMENTS_READ), 0, "audience.rfm", 0},
     {"GET", "/api/v1/audience/clv", h_audience_clv, P(SEGMENTS_READ), 0, "audience.clv", 0},
     {"POST", "/api/v1/audience/clv/fit", h_audience_clv_fit, P(SEGMENTS_WRITE), ROUTE_JSON, "audience.clv_fit", 0},

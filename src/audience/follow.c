@@ -1,5 +1,6 @@
 /* The audience follower: one thread on its own connection, waiting for change notifications and syncing. */
 #include "follow.h"
+#include "lifecycle.h"
 #include "rules.h"
 #include "../base/alloc.h"
 #include "../base/log.h"
@@ -50,12 +51,13 @@ void audience_load_model(audience *a, yt_db *db) {
     else if (found == 0) audience_refit(a, db);
 }
 
-/* What follows from writes: the auto-tag rules (whose own writes come back through the feed, until nothing
- * changes; the rules cannot loop). */
+/* What follows from writes and from days passing: the auto-tag rules (whose own writes come back through the
+ * feed, until nothing changes; the rules cannot loop), then the lifecycle stages. */
 static void derive(audience *a, yt_db *db) {
     yt_arena arena = {0};
     yt_ctx x = {.db = db, .who = yt_system_actor(), .arena = &arena};
     if (tag_rules_apply(a, &x, 0, NULL, NULL)) log_error("auto-tag rules: %s", x.err.msg);
+    if (lifecycle_apply(a, &x, NULL)) log_error("lifecycle: %s", x.err.msg);
     arena_free(&arena);
 }
 
@@ -63,6 +65,7 @@ static void *follow(void *arg) {
     audience_follower *f = arg;
     _Atomic int64_t fitted = now_ms();
     uint64_t derived_at = 0;
+    int32_t derived_day = 0; /* days passing move stages too (last_order within 180d) */
     while (!atomic_load(&f->stop)) {
         yt_db *db = store_db(f->s);
         if (!db) { /* the store is unreachable: logged by store_db; try again shortly */
@@ -71,8 +74,10 @@ static void *follow(void *arg) {
         }
         if (db_wait_notify(db, "yt_changes", WAIT_MS) < 0) nap(WAIT_MS);
         /* whoever applied the changes (this thread or a request that synced first), derive once for them */
-        if (!atomic_load(&f->stop) && audience_sync(f->a, db) == 0 && audience_changes_applied(f->a) != derived_at) {
+        if (!atomic_load(&f->stop) && audience_sync(f->a, db) == 0 &&
+            (audience_changes_applied(f->a) != derived_at || audience_today(f->a) != derived_day)) {
             derived_at = audience_changes_applied(f->a);
+            derived_day = audience_today(f->a);
             derive(f->a, db);
         }
         if (time_every(&fitted, now_ms(), 24LL * 3600 * 1000)) audience_refit(f->a, db);

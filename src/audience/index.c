@@ -680,3 +680,19 @@ uint64_t audience_changes_applied(audience *a) {
     pthread_mutex_unlock(&a->sync_mu);
     return n;
 }
+
+roaring_bitmap_t *audience_live_members(audience *a) {
+    pthread_rwlock_rdlock(&a->lock);
+    roaring_bitmap_t *b = roaring_bitmap_copy(a->live);
+    pthread_rwlock_unlock(&a->lock);
+    return b;
+}
+
+roaring_bitmap_t *audience_stage_members(audience *a, const char *stage) {
+    pthread_rwlock_rdlock(&a->lock);
+    const cat_col *c = &a->cat[CAT_LIFECYCLE];
+    uint32_t code = cat_text_code(&a->cat[CAT_LIFECYCLE], stage, false);
+    roaring_bitmap_t *b = code && code < c->nbm && c->bm[code] ? roaring_bitmap_and(c->bm[code], a->live) : roaring_bitmap_create();
+    pthread_rwlock_unlock(&a->lock);
+    return b;
+}

@@ -50,6 +50,9 @@ typedef struct {
 int audience_eval(audience *a, yt_ctx *x, const seg_node *n, audience_result *out, seg_error *err);
 void audience_result_free(audience_result *r);
 
+/* The live customers, and those whose lifecycle stage is stage now (new bitmaps the caller frees). */
+roaring_bitmap_t *audience_live_members(audience *a);
+roaring_bitmap_t *audience_stage_members(audience *a, const char *stage);
 /* The customers with tag_id now (a new bitmap the caller frees; empty for an unknown tag). */
 roaring_bitmap_t *audience_tag_members(audience *a, int64_t tag_id);
 

@@ -19,8 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const lifecycle_stages[LIFECYCLE_NSTAGES] = {"stranger", "weak_tie", "customer", "repeat_customer",
-                                                         "fan", "iron_fan", "partner"};
+const char *const lifecycle_stages[LIFECYCLE_NSTAGES] = {"stranger", "weak_tie", "customer", "repeat_customer", "fan",
+                                                         "iron_fan", "partner", "churn_risk", "dormant"};
 const char *const customer_genders[CUSTOMER_NGENDERS] = {"male", "female", "unknown"};
 const char *const customer_consents[CUSTOMER_NCONSENTS] = {"unknown", "granted", "withdrawn"};
 

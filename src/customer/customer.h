@@ -69,8 +69,9 @@ int customer_create_bare(yt_ctx *x, const char *name, int64_t *id);
 bool lifecycle_valid(const char *stage);
 /* Checks a name by the same rule as every customer name (1..64 characters, no control characters); fails on err.field "name". */
 int customer_name_check(yt_ctx *x, const char *name);
-/* The relationship ladder, from stranger to partner, in order. */
-#define LIFECYCLE_NSTAGES 7
+/* The relationship ladder, from stranger to partner, in order, then the two ways off it: churn risk (a
+ * repeat buyer gone quiet) and dormant (no purchase in a year). */
+#define LIFECYCLE_NSTAGES 9
 extern const char *const lifecycle_stages[LIFECYCLE_NSTAGES];
 #define CUSTOMER_NGENDERS 3
 extern const char *const customer_genders[CUSTOMER_NGENDERS];

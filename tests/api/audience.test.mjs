@@ -84,3 +84,49 @@ describe('lifetime value', () => {
     assertProblem(await as(analyst.token)('POST', '/api/v1/audience/clv/fit', {}), 403);
   });
 });
+
+describe('lifecycle ladder', () => {
+  test('every customer has one stage; the default rules moved lapsed buyers, counted as this week\'s flows', async () => {
+    let r;
+    for (let i = 0; i < 50; i++) { /* the follower applies the rules just after start */
+      r = await as(admin)('GET', '/api/v1/audience/lifecycle?weeks=4');
+      if (r.json.flows.length) break;
+      await new Promise((ok) => setTimeout(ok, 100));
+    }
+    expectStatus(r, 200);
+    assert.equal(r.json.stages.length, 9);
+    assert.equal(r.json.stages.reduce((s, x) => s + x.count, 0), 23570);
+    const dormant = r.json.stages.find((x) => x.stage === 'dormant').count;
+    const seg = await as(admin)('POST', '/api/v1/segments/preview', { query: 'orders >= 1 and not last_order within 365d', sample: 0 });
+    assert.equal(dormant, seg.json.count, 'the default dormant rule, exactly');
+    assert.ok(r.json.flows.length > 0);
+    assert.ok(r.json.flows.every((f) => /^\d{4}-\d{2}-\d{2}$/.test(f.week) && f.count > 0 && f.from !== f.to));
+    const rules = await as(admin)('GET', '/api/v1/audience/lifecycle/rules');
+    assert.equal(rules.json.default, true);
+    assert.equal(rules.json.items[0].stage, 'partner');
+  });
+
+  test('new rules move customers at once; rules that read the stage or name unknown stages are refused', async () => {
+    const put = await as(admin)('PUT', '/api/v1/audience/lifecycle/rules',
+      { items: [{ stage: 'fan', query: 'orders >= 3' }, { stage: 'customer', query: 'orders >= 1' }] });
+    expectStatus(put, 200);
+    assert.equal(put.json.default, false);
+    assert.ok(put.json.moved > 0);
+    const r = await as(admin)('GET', '/api/v1/audience/lifecycle');
+    const fans = (await as(admin)('POST', '/api/v1/segments/preview', { query: 'orders >= 3', sample: 0 })).json.count;
+    assert.equal(r.json.stages.find((x) => x.stage === 'fan').count, fans);
+    assert.equal(r.json.stages.find((x) => x.stage === 'dormant').count, 0);
+    const self = await as(admin)('PUT', '/api/v1/audience/lifecycle/rules', { items: [{ stage: 'fan', query: 'lifecycle = "fan"' }] });
+    assertProblem(self, 422);
+    assert.equal(self.json.errors[0].field, 'items[0].query');
+    const bad = await as(admin)('PUT', '/api/v1/audience/lifecycle/rules', { items: [{ stage: 'fan', query: 'orders >= ' }] });
+    assertProblem(bad, 422);
+    assert.equal(bad.json.position, 10);
+    assertProblem(await as(admin)('PUT', '/api/v1/audience/lifecycle/rules', { items: [{ stage: 'vip', query: 'orders >= 1' }] }), 422);
+    assertProblem(await as(admin)('PUT', '/api/v1/audience/lifecycle/rules', { items: [{ stage: 'stranger', query: 'orders >= 1' }] }), 422);
+    assertProblem(await as(admin)('PUT', '/api/v1/audience/lifecycle/rules', { items: [] }), 400);
+    assertProblem(await as(admin)('GET', '/api/v1/audience/lifecycle?weeks=1000'), 400);
+    const kept = await as(admin)('GET', '/api/v1/audience/lifecycle/rules');
+    assert.equal(kept.json.items.length, 2, 'a refused change changes nothing');
+  });
+});

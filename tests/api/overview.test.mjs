@@ -18,7 +18,7 @@ describe('overview', () => {
   test('counts follow the data, stage by stage, with exact money', async () => {
     const before0 = await overview();
     assert.deepEqual(before0.lifecycle.map((x) => x.stage),
-      ['stranger', 'weak_tie', 'customer', 'repeat_customer', 'fan', 'iron_fan', 'partner']);
+      ['stranger', 'weak_tie', 'customer', 'repeat_customer', 'fan', 'iron_fan', 'partner', 'churn_risk', 'dormant']);
     const store = expectStatus(await api('POST', '/api/v1/stores', { token, body: { name: `门店${uniq('s')}`, city: '杭州' } }), 201);
     const fan = expectStatus(await api('POST', '/api/v1/customers', { token, body: { name: '铁粉甲', lifecycle_stage: 'fan', store_id: store.id } }), 201);
     expectStatus(await api('POST', '/api/v1/customers', { token, body: { name: '路人乙', store_id: store.id, consent: { marketing: 'granted', source: 'form' } } }), 201);
