@@ -4,6 +4,7 @@
 #include "server.h"
 #include "../audience/actions.h"
 #include "../audience/segments.h"
+#include "../audience/tracking.h"
 #include "../base/alloc.h"
 #include "../customer/customer.h"
 #include "../importer/importer.h"
@@ -130,9 +131,11 @@ void h_segment_create(yt_req *r) {
         return;
     audience_result res;
     if (!evaluate(r, node, &res)) return; /* a segment that does not evaluate is not saved */
-    audience_result_free(&res);
     int64_t id;
-    if (segment_create(&r->x, name, text, &id)) {
+    int rc = segment_create(&r->x, name, text, &id);
+    if (rc == YT_OK) rc = segment_baseline(&r->x, id, res.members); /* entries and exits count from now */
+    audience_result_free(&res);
+    if (rc) {
         api_fail(r);
         return;
     }
@@ -152,12 +155,12 @@ void h_segment_update(yt_req *r) {
     seg_node *node;
     if (!id || !body_only(r, r->json, allowed) || !body_str(r, r->json, "name", &name, false) || !api_segment_query(r, false, &node, &text))
         return;
-    if (node) {
-        audience_result res;
-        if (!evaluate(r, node, &res)) return;
-        audience_result_free(&res);
-    }
-    if (segment_update(&r->x, id, name, text)) {
+    audience_result res = {0};
+    if (node && !evaluate(r, node, &res)) return;
+    int rc = segment_update(&r->x, id, name, text);
+    if (rc == YT_OK && node) rc = segment_baseline(&r->x, id, res.members); /* a new definition, not movement */
+    audience_result_free(&res);
+    if (rc) {
         api_fail(r);
         return;
     }

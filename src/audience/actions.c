@@ -5,6 +5,7 @@
 #include "../base/timeutil.h"
 #include "../domain/audit.h"
 #include "../domain/changes.h"
+#include "index.h"
 #include "../staff/staff.h"
 #include "../tag/tag.h"
 #include <stdlib.h>
@@ -50,7 +51,7 @@ int segment_tag_members(yt_ctx *x, int64_t segment_id, const int64_t *ids, size_
     for (size_t at = 0; at < n; at += SEGMENT_ACTION_CHUNK) {
         size_t len = n - at < SEGMENT_ACTION_CHUNK ? n - at : SEGMENT_ACTION_CHUNK;
         if (db_begin(x->db) != 0) return yt_fail_db(x, "tagging a segment");
-        int rc = YT_OK;
+        int rc = db_xact_lock(x->db, AUDIENCE_WRITE_LOCK) == 0 ? YT_OK : yt_fail_db(x, "tagging a segment");
         for (int i = 0; rc == YT_OK && i < ntags; i++) {
             if (!tag_ids[i]) continue; /* untagging a tag that does not exist changes nothing */
             size_t changed;
@@ -81,7 +82,7 @@ int segment_assign_members(yt_ctx *x, int64_t segment_id, const int64_t *ids, si
             rc = yt_fail_db(x, "assigning a segment");
             break;
         }
-        yt_rows *r = db_query(x->db, sql.p, 4, p);
+        yt_rows *r = db_xact_lock(x->db, AUDIENCE_WRITE_LOCK) == 0 ? db_query(x->db, sql.p, 4, p) : NULL;
         free(list);
         int64_t *changed = arena_alloc(x->arena, sizeof *changed * len);
         size_t k = 0;

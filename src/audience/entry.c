@@ -58,6 +58,12 @@ static const yt_migration migrations[] = {
      "  to_stage TEXT NOT NULL, at BIGINT NOT NULL);"
      "CREATE INDEX lifecycle_moves_at ON lifecycle_moves(at);"
      "CREATE INDEX lifecycle_moves_customer ON lifecycle_moves(customer_id);"},
+    /* a saved segment's members when last compared (a roaring bitmap, base64), and its version */
+    {13,
+     "ALTER TABLE segments ADD COLUMN members TEXT;"
+     "ALTER TABLE segments ADD COLUMN members_version INTEGER NOT NULL DEFAULT 0;",
+     "ALTER TABLE segments ADD COLUMN members TEXT;"
+     "ALTER TABLE segments ADD COLUMN members_version BIGINT NOT NULL DEFAULT 0;"},
 };
 
 static const customer_keyed keyed[] = {

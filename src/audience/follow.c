@@ -2,6 +2,7 @@
 #include "follow.h"
 #include "lifecycle.h"
 #include "rules.h"
+#include "tracking.h"
 #include "../base/alloc.h"
 #include "../base/log.h"
 #include "../base/timeutil.h"
@@ -52,12 +53,14 @@ void audience_load_model(audience *a, yt_db *db) {
 }
 
 /* What follows from writes and from days passing: the auto-tag rules (whose own writes come back through the
- * feed, until nothing changes; the rules cannot loop), then the lifecycle stages. */
+ * feed, until nothing changes; the rules cannot loop), then the lifecycle stages, then saved segments' entries
+ * and exits. */
 static void derive(audience *a, yt_db *db) {
     yt_arena arena = {0};
     yt_ctx x = {.db = db, .who = yt_system_actor(), .arena = &arena};
     if (tag_rules_apply(a, &x, 0, NULL, NULL)) log_error("auto-tag rules: %s", x.err.msg);
     if (lifecycle_apply(a, &x, NULL)) log_error("lifecycle: %s", x.err.msg);
+    if (segments_track(a, &x, NULL)) log_error("segment tracking: %s", x.err.msg);
     arena_free(&arena);
 }
 

@@ -53,6 +53,9 @@ void audience_result_free(audience_result *r);
 /* The live customers, and those whose lifecycle stage is stage now (new bitmaps the caller frees). */
 roaring_bitmap_t *audience_live_members(audience *a);
 roaring_bitmap_t *audience_stage_members(audience *a, const char *stage);
+/* Writes derived from the index (rule tags, stage moves, segment events, bulk actions) take this lock in
+ * their transaction, so that instances and requests doing them at once queue instead of deadlocking. */
+#define AUDIENCE_WRITE_LOCK 0x79745F61756469LL
 /* The customers with tag_id now (a new bitmap the caller frees; empty for an unknown tag). */
 roaring_bitmap_t *audience_tag_members(audience *a, int64_t tag_id);
 

@@ -385,7 +385,8 @@ static int apply_tag(yt_ctx *x, const tag_rule *r, int64_t tag_id, const char *t
             rc = yt_fail_db(x, "applying a rule");
             break;
         }
-        rc = tag_set_many(x, tag_id, add, ids + at, len, &changed, &nchanged);
+        rc = db_xact_lock(x->db, AUDIENCE_WRITE_LOCK) == 0 ? tag_set_many(x, tag_id, add, ids + at, len, &changed, &nchanged)
+                                                            : yt_fail_db(x, "applying a rule");
         if (rc == YT_OK && nchanged) rc = record_history(x, r->id, add ? "add" : "remove", tag, changed, nchanged);
         rc = yt_finish(x, rc, "applying a rule");
         if (rc == YT_OK && count) *count += (int64_t)nchanged;

@@ -11,6 +11,7 @@
 static const char *const event_types[] = {
     "contact_added", "contact_removed", "group_joined", "group_left", "message_sent", "order_paid",
     "order_refunded", "page_viewed", "form_submitted", "coupon_redeemed", "checkin",
+    "segment_entered", "segment_exited", /* written by yutang when a saved segment's members change */
 };
 
 bool event_type_valid(const char *type) {

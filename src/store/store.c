@@ -296,3 +296,12 @@ int db_wait_notify(yt_db *db, const char *channel, int timeout_ms) {
     nanosleep(&ts, NULL);
     return 0;
 }
+
+int db_xact_lock(yt_db *db, int64_t key) {
+    if (db_dialect(db) != YT_PG) return 0;
+    yt_param p[] = {PI(key)};
+    yt_rows *r = db_query(db, "SELECT pg_advisory_xact_lock(?)", 1, p);
+    if (!r) return -1;
+    rows_free(r);
+    return 0;
+}

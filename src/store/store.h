@@ -118,6 +118,10 @@ typedef struct {
     const char *sqlite, *pg;
 } yt_migration;
 
+/* Holds a lock named by key until the transaction ends, across every connection to the store
+ * (PostgreSQL advisory lock; SQLite has one writer at a time and needs none). 0, or -1 on an error. */
+int db_xact_lock(yt_db *db, int64_t key);
+
 /* Waits for a notification on channel up to timeout_ms (PostgreSQL LISTEN); on a store without them,
  * sleeps timeout_ms. 1: notified, 0: timed out, -1: an error. */
 int db_wait_notify(yt_db *db, const char *channel, int timeout_ms);

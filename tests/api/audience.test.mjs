@@ -7,10 +7,10 @@ import { client, assertProblem, expectStatus, makeStaff } from '../lib/client.mj
 
 let srv, api, admin;
 before(async () => {
-  srv = await startServer({ name: 'audience', demo: true });
+  srv = await startServer({ name: 'audience', demo: true, startTimeoutMs: 180000 });
   ({ api } = client(srv.baseUrl));
   admin = await client(srv.baseUrl).login('admin', srv.adminPassword);
-});
+}, { timeout: 200000 });
 after(async () => { if (srv) await srv.stop(); });
 
 const as = (t) => (m, p, body) => api(m, p, { token: t, body });

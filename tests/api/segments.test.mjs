@@ -179,6 +179,34 @@ describe('bulk actions on a segment', () => {
   });
 });
 
+describe('entries and exits', () => {
+  test('a customer entering or leaving a saved segment gets a segment_entered or segment_exited event', async () => {
+    const tag = uniq('进出');
+    const stay = await customer({ tags: [tag] });
+    const s = await as(admin)('POST', '/api/v1/segments', { name: uniq('进出段'), query: `tag = "${tag}"` });
+    assert.equal(s.json.count, 1);
+    const id = await customer({});
+    expectStatus(await as(admin)('POST', `/api/v1/customers/${id}/tags`, { tags: [tag] }), 200);
+    const types = async (cid) => (await as(admin)('GET', `/api/v1/customers/${cid}/events?limit=50`)).json.items
+      .filter((e) => e.type.startsWith('segment_')).map((e) => `${e.type}:${e.properties.segment_id}`);
+    let got = [];
+    for (let i = 0; i < 60 && got.length < 1; i++) {
+      got = await types(id);
+      if (!got.length) await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.deepEqual(got, [`segment_entered:${s.json.id}`]);
+    await as(admin)('DELETE', `/api/v1/customers/${id}/tags/${encodeURIComponent(tag)}`);
+    for (let i = 0; i < 60 && got.length < 2; i++) {
+      got = await types(id);
+      if (got.length < 2) await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.deepEqual(got.sort(), [`segment_entered:${s.json.id}`, `segment_exited:${s.json.id}`].sort());
+    assert.deepEqual(await types(stay), [], 'a member from the start did not enter');
+    const n = await as(admin)('POST', '/api/v1/segments/preview', { query: 'count(segment_entered, 1d) >= 1', sample: 0 });
+    assert.ok(n.json.count >= 1, 'the events can be segmented on');
+  });
+});
+
 describe('freshness', () => {
   test('a tag is counted by the next read on this instance', async () => {
     const tag = uniq('即时');

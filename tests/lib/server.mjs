@@ -68,6 +68,7 @@ async function createStore(kind) {
  *   env:   extra environment variables
  *   args:  extra command line arguments after the standard ones
  *   demo:  pass --demo
+ *   startTimeoutMs: how long to wait for /healthz (default 20 s; seeding the demo on PostgreSQL takes longer)
  *   shareWith: another server's handle: this one serves the same database (two instances on one store)
  * stderr (the JSON log) goes to logFile, stdout to logFile + '.stdout'.
  * The handle: {baseUrl, adminPassword, db, logFile, port, pid, stop(), kill9(), restart(), exited}
@@ -131,7 +132,8 @@ export async function startServer(opts = {}) {
         resolve({ code: -1, signal: null, error: err });
       });
     });
-    const deadline = Date.now() + 20000;
+    const waitMs = opts.startTimeoutMs || 20000;
+    const deadline = Date.now() + waitMs;
     let lastErr = null;
     while (Date.now() < deadline) {
       if (h.exitCode !== undefined) {
@@ -146,7 +148,7 @@ export async function startServer(opts = {}) {
       await sleep(100);
     }
     child.kill('SIGKILL');
-    throw new Error(`server did not become healthy within 20 s (${lastErr && lastErr.message}); log ${logFile}:\n${tail(logFile)}`);
+    throw new Error(`server did not become healthy within ${waitMs / 1000} s (${lastErr && lastErr.message}); log ${logFile}:\n${tail(logFile)}`);
   }
 
   h.stop = async function stop(timeoutMs = 15000) {
