@@ -6,6 +6,8 @@
 #include "../audience/report.h"
 #include "../customer/customer.h"
 #include "../base/timeutil.h"
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 static bool synced(yt_req *r) {
@@ -73,4 +75,79 @@ void h_audience_clv_fit(yt_req *r) {
     yt_jw w;
     api_json(r, 201, &w);
     clv_model_write_json(&w, &model);
+}
+
+/* POST /audience/payback {margin_rate, channels: [{name, cost, query}]}: months to pay back per channel. */
+void h_audience_payback(yt_req *r) {
+    static const char *const allowed[] = {"margin_rate", "channels", NULL};
+    static const char *const ch_allowed[] = {"name", "cost", "query", NULL};
+    if (!body_only(r, r->json, allowed)) return;
+    const cJSON *rate = cJSON_GetObjectItemCaseSensitive(r->json, "margin_rate");
+    double margin = rate ? rate->valuedouble : 1.0;
+    if (rate && (!cJSON_IsNumber(rate) || !(margin > 0 && margin <= 1))) {
+        api_problem(r, 400, "margin_rate", "margin_rate is the share of revenue kept as margin, above 0 and at most 1");
+        return;
+    }
+    const cJSON *chs = cJSON_GetObjectItemCaseSensitive(r->json, "channels");
+    int n = cJSON_IsArray(chs) ? cJSON_GetArraySize(chs) : -1;
+    if (n < 1 || n > 50) {
+        api_problem(r, 400, "channels", "channels must be an array of 1 to 50 {name, cost, query}");
+        return;
+    }
+    if (!synced(r)) return;
+    yt_jw w;
+    yt_buf out = YT_BUF_INIT;
+    jw_init(&w, &out);
+    jw_obj(&w);
+    jw_key(&w, "items");
+    jw_arr(&w);
+    int i = 0;
+    const cJSON *ch;
+    cJSON_ArrayForEach(ch, chs) {
+        const char *name = NULL, *text = NULL;
+        int64_t cost = -1;
+        char field[48];
+        snprintf(field, sizeof field, "channels[%d]", i++);
+        if (!cJSON_IsObject(ch) || !body_only(r, ch, ch_allowed) || !body_str(r, ch, "name", &name, true) ||
+            !body_int(r, ch, "cost", &cost, NULL) || !body_str(r, ch, "query", &text, true)) {
+            if (!r->status) api_problem(r, 400, field, "each channel is {name, cost (fen), query (segment text)}");
+            buf_free(&out);
+            return;
+        }
+        if (cost < 0) {
+            api_problem(r, 400, field, "cost is the fen spent on the channel, 0 or more");
+            buf_free(&out);
+            return;
+        }
+        seg_error err;
+        seg_node *node = seg_parse_text(text, &r->arena, &err);
+        audience_result res;
+        int rc = node ? audience_eval(r->server->audience, &r->x, node, &res, &err) : YT_EINVAL;
+        if (rc) {
+            if (rc == YT_EINVAL) api_problem_at(r, 422, field, err.msg, err.pos, NULL);
+            else api_fail(r);
+            buf_free(&out);
+            return;
+        }
+        payback_channel c = {.name = name, .cost_fen = cost, .members = res.members};
+        payback_result p;
+        audience_payback(r->server->audience, &c, margin, &p);
+        audience_result_free(&res);
+        jw_obj(&w);
+        jw_kstr(&w, "name", name);
+        jw_kint(&w, "customers", p.customers);
+        jw_kint(&w, "cost", cost);
+        jw_kint(&w, "cac", p.cac_fen);
+        jw_key(&w, "monthly_margin");
+        jw_dbl(&w, round(p.monthly_margin_fen * 100) / 100);
+        jw_key(&w, "months");
+        jw_dbl(&w, round(p.months * 10) / 10); /* null when nothing is expected */
+        jw_obj_end(&w);
+    }
+    jw_arr_end(&w);
+    jw_obj_end(&w);
+    yt_jw answer;
+    api_json(r, 200, &answer);
+    buf_append(&r->out, out.p, out.len);
+    buf_free(&out);
 }

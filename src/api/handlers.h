@@ -80,5 +80,6 @@ void h_audience_rfm(yt_req *r);
 void h_audience_clv(yt_req *r);
 void h_audience_clv_fit(yt_req *r);
 void h_customer_audience(yt_req *r);
+void h_audience_payback(yt_req *r);
 
 #endif

@@ -107,6 +107,8 @@ static const yt_route routes[] = {
     {"PUT", "/api/v1/audience/lifecycle/rules", h_lifecycle_rules_put, P(SEGMENTS_WRITE), ROUTE_JSON, "lifecycle.rules_update", 0},
     {"GET", "/api/v1/audience/rfm", h_audience_rfm, P(SEGMENTS_READ), 0, "audience.rfm", 0},
     {"GET", "/api/v1/audience/clv", h_audience_clv, P(SEGMENTS_READ), 0, "audience.clv", 0},
+    /* ROUTE_READER: only reads */
+    {"POST", "/api/v1/audience/payback", h_audience_payback, P(SEGMENTS_READ), ROUTE_JSON | ROUTE_READER, "audience.payback", 0},
     {"POST", "/api/v1/audience/clv/fit", h_audience_clv_fit, P(SEGMENTS_WRITE), ROUTE_JSON, "audience.clv_fit", 0},
     {"GET", "/api/v1/customers/{id}/audience", h_customer_audience, P(CUSTOMERS_READ), 0, "customer.audience", 0},
     {"GET", "/api/v1/segments/{id}/export", h_segment_export, P(SEGMENTS_READ) | P(CUSTOMERS_READ), ROUTE_WRITER,

@@ -2,6 +2,7 @@
 #include "report.h"
 #include "index_internal.h"
 #include "rfm.h"
+#include <math.h>
 
 /* The customers x may see: live, and for a guide only their own. A new bitmap. */
 static roaring_bitmap_t *visible(audience *a, const yt_actor *who) {
@@ -185,4 +186,15 @@ int audience_customer_json(audience *a, yt_ctx *x, yt_jw *w, int64_t id) {
     rfm_free(r);
     pthread_rwlock_unlock(&a->lock);
     return YT_OK;
+}
+
+void audience_payback(audience *a, const payback_channel *c, double margin_rate, payback_result *out) {
+    pthread_rwlock_rdlock(&a->lock);
+    uint64_t n = roaring_bitmap_get_cardinality(c->members), with_value;
+    uint64_t value = bsi_sum(&a->num[NUM_VALUE_90D], c->members, &with_value);
+    pthread_rwlock_unlock(&a->lock);
+    out->customers = (int64_t)n;
+    out->cac_fen = n ? c->cost_fen / (int64_t)n : 0;
+    out->monthly_margin_fen = n ? (double)value / (double)n / 3.0 * margin_rate : 0;
+    out->months = out->monthly_margin_fen > 0 ? (double)out->cac_fen / out->monthly_margin_fen : NAN;
 }

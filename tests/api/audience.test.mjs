@@ -130,3 +130,27 @@ describe('lifecycle ladder', () => {
     assert.equal(kept.json.items.length, 2, 'a refused change changes nothing');
   });
 });
+
+describe('payback', () => {
+  test('months to pay back per channel: cost per customer against the expected monthly margin', async () => {
+    const hz = (await as(admin)('POST', '/api/v1/segments/preview', { query: 'city = "杭州"', sample: 0 })).json.count;
+    const r = await as(admin)('POST', '/api/v1/audience/payback', {
+      margin_rate: 0.3,
+      channels: [{ name: '杭州地推', cost: 50 * hz * 100, query: 'city = "杭州"' }, { name: '无人渠道', cost: 100, query: 'tag = "没有这个标签"' }],
+    });
+    expectStatus(r, 200);
+    const [a, b] = r.json.items;
+    assert.equal(a.customers, hz);
+    assert.equal(a.cac, 5000, '50 yuan a customer');
+    assert.ok(a.monthly_margin > 0);
+    assert.ok(Math.abs(a.months - a.cac / a.monthly_margin) < 0.1);
+    assert.equal(b.customers, 0);
+    assert.equal(b.months, null, 'nothing expected, no payback');
+    assertProblem(await as(admin)('POST', '/api/v1/audience/payback', { margin_rate: 2, channels: [{ name: 'x', cost: 1, query: 'orders >= 1' }] }), 400);
+    const bad = await as(admin)('POST', '/api/v1/audience/payback', { channels: [{ name: 'x', cost: 1, query: 'orders >=' }] });
+    assertProblem(bad, 422);
+    assert.equal(bad.json.errors[0].field, 'channels[0]');
+    assertProblem(await as(admin)('POST', '/api/v1/audience/payback', { channels: [{ name: 'x', cost: -1, query: 'orders >= 1' }] }), 400);
+    assertProblem(await as(admin)('POST', '/api/v1/audience/payback', { channels: [] }), 400);
+  });
+});
