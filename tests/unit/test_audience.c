@@ -8,7 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "audience/index.h"
+#include "audience/index_internal.h"
+#include <math.h>
 #include "audience/segment.h"
 #include "base/buf.h"
 #include "customer/customer.h"
@@ -449,11 +450,68 @@ static void mistakes_are_named(void **state) {
     audience_free(a);
 }
 
+/* The index predicts with the model it is given: P(alive), expected orders and value per customer equal the
+ * model's functions on that customer's summary; after an order arrives they are computed again. */
+static void predictions_follow_the_model(void **state) {
+    (void)state;
+    seed = 11;
+    yt_db *db = store_db(st);
+    fill(db);
+    audience *a = built(db);
+    clv_model m;
+    char err[200];
+    assert_true(clv_model_fit(db, TODAY, CLV_WEEK, &m, err, sizeof err));
+    assert_int_equal(audience_use_model(a, db, &m), 0);
+    clv_summary s;
+    assert_true(clv_load_orders(db, TODAY, CLV_WEEK, &s, err, sizeof err));
+    assert_true(s.n > 100);
+    double horizon = 90.0 / 7.0;
+    size_t checked = 0;
+    for (size_t i = 0; i < s.n; i++) {
+        const clv_rfm *c = &s.rows[i];
+        uint64_t alive, expected, value;
+        if (!bsi_get(&a->num[NUM_P_ALIVE], (uint32_t)c->customer_id, &alive)) fail_msg("customer %lld has no P(alive)", (long long)c->customer_id);
+        assert_true(bsi_get(&a->num[NUM_EXPECTED_90D], (uint32_t)c->customer_id, &expected));
+        assert_true(bsi_get(&a->num[NUM_VALUE_90D], (uint32_t)c->customer_id, &value));
+        assert_int_equal(alive, (uint64_t)llround(clv_bgnbd_p_alive(&m.bgnbd, c) * 10000));
+        assert_int_equal(expected, (uint64_t)llround(clv_bgnbd_expected_purchases(&m.bgnbd, c, horizon) * 100));
+        assert_int_equal(value, (uint64_t)clv_expected_value_fen(&m.bgnbd, &m.gg, c, horizon));
+        checked++;
+    }
+    assert_int_equal(checked, s.n);
+    /* a new order today: that customer's predictions move with it */
+    int64_t id = s.rows[0].customer_id;
+    uint64_t before;
+    assert_true(bsi_get(&a->num[NUM_P_ALIVE], (uint32_t)id, &before));
+    clv_summary_free(&s);
+    yt_arena arena = {0};
+    yt_ctx x = {.db = db, .who = yt_system_actor(), .arena = &arena};
+    assert_int_equal(db_begin(db), 0);
+    yt_param q[] = {PI(id), PI(day_ms(TODAY) + 3600000), PI(day_ms(TODAY))};
+    exec_ok(db, "INSERT INTO orders(customer_id, platform, external_id, ordered_at, quantity, amount_fen, status, created_at)"
+                " VALUES(?, 'test', 'today-1', ?, 1, 9900, 'paid', ?)", 3, q);
+    assert_int_equal(change_record(&x, CHANGE_CUSTOMER_ORDERS, id, 0), YT_OK);
+    assert_int_equal(db_commit(db), 0);
+    assert_int_equal(audience_sync(a, db), 0);
+    assert_true(clv_load_orders(db, TODAY, CLV_WEEK, &s, err, sizeof err));
+    for (size_t i = 0; i < s.n; i++)
+        if (s.rows[i].customer_id == id) {
+            uint64_t now;
+            assert_true(bsi_get(&a->num[NUM_P_ALIVE], (uint32_t)id, &now));
+            assert_int_equal(now, (uint64_t)llround(clv_bgnbd_p_alive(&m.bgnbd, &s.rows[i]) * 10000));
+            assert_int_equal(now, 10000); /* bought today: alive */
+        }
+    clv_summary_free(&s);
+    arena_free(&arena);
+    audience_free(a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(random_segments_match_sql, setup, teardown),
         cmocka_unit_test_setup_teardown(followed_writes_match_sql, setup, teardown),
         cmocka_unit_test_setup_teardown(mistakes_are_named, setup, teardown),
+        cmocka_unit_test_setup_teardown(predictions_follow_the_model, setup, teardown),
     };
     int failed = cmocka_run_group_tests_name("audience-sqlite", tests, NULL, NULL);
     pg_url = getenv("YT_TEST_PG_URL");
