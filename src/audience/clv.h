@@ -85,8 +85,6 @@ int64_t clv_expected_value_fen(const clv_bgnbd *m, const clv_gamma_gamma *g, con
 /* Gauss hypergeometric 2F1(a, b; c; z) for |z| < 1 by its series; NAN when it does not converge. */
 double clv_hyp2f1(double a, double b, double c, double z);
 
-/* clv_store.c: the calendar day (Asia/Shanghai, UTC+8) of a UTC time in ms. */
-int32_t clv_day_of_ms(int64_t ms);
 /* Summarises the paid orders of every customer up to the end of cutoff_day (Shanghai) into s, which it
  * initialises (clv_summary_free it in any case). False with err on a store error. */
 bool clv_load_orders(yt_db *db, int32_t cutoff_day, clv_unit unit, clv_summary *s, char *err, size_t errsz);

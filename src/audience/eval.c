@@ -1,5 +1,6 @@
 /* Segment evaluation: the syntax tree checked against the attribute table and answered with bitmap
  * operations on the audience index (names resolve through the store; event counts are counted there). */
+#include "../base/timeutil.h"
 #include "index_internal.h"
 #include "rfm.h"
 #include "../base/alloc.h"
@@ -320,7 +321,7 @@ static roaring_bitmap_t *event_count(ev *e, const seg_node *n) {
     if (!event_type_valid(n->event)) return fail(e, n->pos + 6, "unknown event type '%s'", n->event);
     if (n->v.type != SEGV_NUMBER) return fail(e, n->v.pos, "count(...) compares with a number");
     double c = n->v.number;
-    yt_param p[] = {PT(n->event), PI(audience_day_start(e->today - n->days + 1))};
+    yt_param p[] = {PT(n->event), PI(brand_day_start(e->today - n->days + 1))};
     yt_rows *r = db_query(e->x->db, "SELECT customer_id, count(*) FROM events WHERE type = ? AND at >= ? GROUP BY customer_id", 2, p);
     if (!r) return store_failed(e);
     roaring_bitmap_t *yes = roaring_bitmap_create(), *no = roaring_bitmap_create();

@@ -14,21 +14,9 @@
 
 /* ---- days ---- */
 
-#define DAY_MS 86400000LL
-#define SHANGHAI_MS (8LL * 3600 * 1000)
-
-int32_t audience_day(int64_t ms) {
-    int64_t t = ms + SHANGHAI_MS;
-    return (int32_t)(t >= 0 ? t / DAY_MS : -((-t + DAY_MS - 1) / DAY_MS));
-}
-
-int64_t audience_day_start(int32_t day) {
-    return (int64_t)day * DAY_MS - SHANGHAI_MS;
-}
-
 int32_t audience_today(const audience *a) {
     int32_t pinned = atomic_load(&a->pinned_day);
-    return pinned ? pinned : audience_day(now_ms());
+    return pinned ? pinned : brand_day(now_ms());
 }
 
 void audience_set_today(audience *a, int32_t day) {
@@ -279,7 +267,7 @@ static int load_rows(audience *a, yt_db *db, const int64_t *ids, size_t n, num_s
         apply_row(a, (uint32_t)id, r);
         sink_put(a, sink, NUM_MEMBER_LEVEL, (uint32_t)id, rows_int(r, 7), false);
         sink_put(a, sink, NUM_POINTS, (uint32_t)id, rows_int(r, 8), false);
-        sink_put(a, sink, NUM_CREATED, (uint32_t)id, audience_day(rows_int(r, 9)), false);
+        sink_put(a, sink, NUM_CREATED, (uint32_t)id, brand_day(rows_int(r, 9)), false);
     }
     rows_free(r);
     for (; ids && next < n; next++) remove_customer(a, (uint32_t)ids[next]);
@@ -310,7 +298,7 @@ static int load_orders(audience *a, yt_db *db, const int64_t *ids, size_t n, int
     for (size_t i = 0; ids && i < n; i++)
         for (size_t c = 0; c < sizeof order_cols / sizeof order_cols[0]; c++) bsi_clear(&a->num[order_cols[c]], (uint32_t)ids[i]);
     yt_param p[7];
-    for (int k = 0; k < 6; k++) p[k] = PI(audience_day_start(today - windows[k % 3] + 1));
+    for (int k = 0; k < 6; k++) p[k] = PI(brand_day_start(today - windows[k % 3] + 1));
     yt_rows *r = query_for(db,
                            "SELECT customer_id, count(*), sum(amount_fen),"
                            " sum(CASE WHEN ordered_at >= ? THEN amount_fen ELSE 0 END),"
@@ -334,8 +322,8 @@ static int load_orders(audience *a, yt_db *db, const int64_t *ids, size_t n, int
         sink_put(a, sink, NUM_ORDERS_30D, u, rows_int(r, 6), true);
         sink_put(a, sink, NUM_ORDERS_90D, u, rows_int(r, 7), true);
         sink_put(a, sink, NUM_ORDERS_365D, u, rows_int(r, 8), true);
-        sink_put(a, sink, NUM_FIRST_ORDER, u, audience_day(rows_int(r, 9)), false);
-        sink_put(a, sink, NUM_LAST_ORDER, u, audience_day(rows_int(r, 10)), false);
+        sink_put(a, sink, NUM_FIRST_ORDER, u, brand_day(rows_int(r, 9)), false);
+        sink_put(a, sink, NUM_LAST_ORDER, u, brand_day(rows_int(r, 10)), false);
     }
     rows_free(r);
     return 0;
@@ -349,7 +337,7 @@ static int load_events(audience *a, yt_db *db, const int64_t *ids, size_t n, num
     if (!r) return -1;
     while (rows_next(r)) {
         int64_t id = rows_int(r, 0);
-        if (id > 0 && id <= UINT32_MAX) sink_put(a, sink, NUM_LAST_SEEN, (uint32_t)id, audience_day(rows_int(r, 1)), false);
+        if (id > 0 && id <= UINT32_MAX) sink_put(a, sink, NUM_LAST_SEEN, (uint32_t)id, brand_day(rows_int(r, 1)), false);
     }
     rows_free(r);
     return 0;
@@ -363,14 +351,14 @@ static int load_clv(audience *a, yt_db *db, const int64_t *ids, size_t n, int32_
         for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) bsi_clear(&a->num[cols[c]], (uint32_t)ids[i]);
     if (!a->has_model) return 0;
     const clv_model *m = &a->model;
-    yt_param p[2] = {PI(audience_day_start(today + 1))};
+    yt_param p[2] = {PI(brand_day_start(today + 1))};
     yt_rows *r = query_for(db, "SELECT customer_id, ordered_at, amount_fen FROM orders WHERE " ORDER_COUNTS " AND ordered_at < ?",
                            "customer_id", " ORDER BY customer_id, ordered_at", ids, n, p, 1);
     if (!r) return -1;
     clv_summary s;
     clv_summary_init(&s, today, m->unit);
     while (rows_next(r))
-        if (!clv_summary_add(&s, rows_int(r, 0), audience_day(rows_int(r, 1)), rows_int(r, 2))) break;
+        if (!clv_summary_add(&s, rows_int(r, 0), brand_day(rows_int(r, 1)), rows_int(r, 2))) break;
     rows_free(r);
     int rc = clv_summary_finish(&s) ? 0 : -1;
     double horizon = m->unit == CLV_DAY ? 90.0 : 90.0 / 7.0;
@@ -541,7 +529,7 @@ static int roll_days(audience *a, yt_db *db, int32_t today, idvec *orders, bool 
         return 0;
     }
     for (size_t w = 0; w < sizeof windows / sizeof windows[0]; w++) {
-        yt_param p[] = {PI(audience_day_start(a->asof_day - windows[w] + 1)), PI(audience_day_start(today - windows[w] + 1))};
+        yt_param p[] = {PI(brand_day_start(a->asof_day - windows[w] + 1)), PI(brand_day_start(today - windows[w] + 1))};
         yt_rows *r = db_query(db, "SELECT DISTINCT customer_id FROM orders WHERE ordered_at >= ? AND ordered_at < ?", 2, p);
         if (!r) return -1;
         while (rows_next(r)) idvec_push(orders, rows_int(r, 0));

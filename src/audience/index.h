@@ -21,9 +21,6 @@ int audience_build(audience *a, yt_db *db);
  * and moves windowed figures (spend_90d) to today. Cheap when nothing changed. -1 on a store error. */
 int audience_sync(audience *a, yt_db *db);
 
-/* Calendar day (Asia/Shanghai) of a UTC millisecond instant, and the instant a day starts. */
-int32_t audience_day(int64_t ms);
-int64_t audience_day_start(int32_t day);
 /* Today for the index: the real day unless audience_set_today pinned one (tests, the demo clock). */
 int32_t audience_today(const audience *a);
 void audience_set_today(audience *a, int32_t day);

@@ -214,7 +214,7 @@ int lifecycle_report_json(audience *a, yt_ctx *x, yt_jw *w, int weeks) {
     }
     jw_arr_end(w);
     int64_t this_week = week_of_day(audience_today(a));
-    int64_t since = audience_day_start((int32_t)((this_week - weeks + 1) * 7 - 3));
+    int64_t since = brand_day_start((int32_t)((this_week - weeks + 1) * 7 - 3));
     yt_param p[] = {PI(since), PI(x->who->staff_id)};
     yt_rows *r = db_query(x->db,
                           x->who->own_customers_only
@@ -240,7 +240,7 @@ int lifecycle_report_json(audience *a, yt_ctx *x, yt_jw *w, int weeks) {
                 if (!c) continue;
                 int64_t start = (this_week - weeks + 1 + wk) * 7 - 3;
                 char date[40];
-                time_fmt(audience_day_start((int32_t)start) + 8 * 3600000LL, date, sizeof date);
+                time_fmt(brand_day_start((int32_t)start) + 8 * 3600000LL, date, sizeof date);
                 date[10] = '\0';
                 jw_obj(w);
                 jw_kstr(w, "week", date);

@@ -1,4 +1,5 @@
 /* Reports from the audience index: counts and sums by bitmap and bit-slice operations, under the read lock. */
+#include "../base/timeutil.h"
 #include "report.h"
 #include "index_internal.h"
 #include "rfm.h"
@@ -179,7 +180,7 @@ int audience_customer_json(audience *a, yt_ctx *x, yt_jw *w, int64_t id) {
     } days[] = {{"first_order", NUM_FIRST_ORDER}, {"last_order", NUM_LAST_ORDER}, {"last_seen", NUM_LAST_SEEN}};
     for (size_t i = 0; i < sizeof days / sizeof days[0]; i++) {
         uint64_t v;
-        if (bsi_get(&a->num[days[i].col], u, &v)) jw_ktime(w, days[i].key, audience_day_start((int32_t)v));
+        if (bsi_get(&a->num[days[i].col], u, &v)) jw_ktime(w, days[i].key, brand_day_start((int32_t)v));
         else jw_knull(w, days[i].key);
     }
     jw_obj_end(w);

@@ -113,3 +113,15 @@ bool time_every(_Atomic int64_t *last, int64_t now, int64_t period_ms) {
     int64_t prev = atomic_load(last);
     return now - prev >= period_ms && atomic_compare_exchange_strong(last, &prev, now);
 }
+
+#define DAY_MS 86400000LL
+#define SHANGHAI_MS (8LL * 3600 * 1000)
+
+int32_t brand_day(int64_t ms) {
+    int64_t t = ms + SHANGHAI_MS;
+    return (int32_t)(t >= 0 ? t / DAY_MS : -((-t + DAY_MS - 1) / DAY_MS));
+}
+
+int64_t brand_day_start(int32_t day) {
+    return (int64_t)day * DAY_MS - SHANGHAI_MS;
+}

@@ -18,6 +18,10 @@ void time_fmt(int64_t ms, char *out, size_t outsz);
  * "2026-11-27" (midnight Asia/Shanghai, the brand's default zone) into UTC ms. Only instants from
  * 1900-01-01T00:00:00Z to the end of 2999 are accepted, so what time_fmt writes always parses again. */
 bool time_parse(const char *s, int64_t *ms);
+/* The brand's calendar day (Asia/Shanghai, UTC+8 all year: no daylight saving) of a UTC ms instant, as days
+ * since 1970-01-01, and the UTC ms at which a day starts. */
+int32_t brand_day(int64_t ms);
+int64_t brand_day_start(int32_t day);
 /* Parses "YYYY-MM-DD" strictly into y/m/d; validates the day of month. */
 bool date_parse(const char *s, int *y, int *m, int *d);
 /* Days since 1970-01-01 for a civil date. */

@@ -131,7 +131,7 @@ int demo_seed(yt_ctx *x, const char *orders_csv) {
     order_map m;
     char bad[64], storage[64];
     order_map_parse(NULL, &m, bad, sizeof bad, storage, sizeof storage);
-    int64_t today = (now_ms() + 8 * 3600000LL) / 86400000LL;
+    int64_t today = brand_day(now_ms());
     m.shift_ms = (today - days_from_civil(1998, 6, 30)) * 86400000LL;
     import_summary *sum = yt_malloc(sizeof *sum);
     int rc = import_orders(x, f, "tmall", &m, sum, NULL, NULL);

@@ -12,6 +12,7 @@
 #include <math.h>
 #include "audience/segment.h"
 #include "base/buf.h"
+#include "base/timeutil.h"
 #include "customer/customer.h"
 #include "domain/changes.h"
 #include "store_fixture.h"
@@ -36,7 +37,7 @@ static const char *const stages[] = {"stranger", "weak_tie", "customer", "repeat
 static const char *const event_types[] = {"page_viewed", "coupon_redeemed"};
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
-static int64_t day_ms(int day) { return audience_day_start(day); }
+static int64_t day_ms(int day) { return brand_day_start(day); }
 
 static void exec_ok(yt_db *db, const char *sql, int n, const yt_param *p) {
     if (db_exec(db, sql, n, p) < 0) fail_msg("%s: %s", sql, db_error(db));

@@ -254,13 +254,13 @@ static void days_are_shanghai_calendar_days(void **state) {
     (void)state;
     int64_t ms;
     assert_true(time_parse("1997-09-30T23:59:59.999+08:00", &ms));
-    assert_int_equal(clv_day_of_ms(ms), day_of("1997-09-30"));
+    assert_int_equal(brand_day(ms), day_of("1997-09-30"));
     assert_true(time_parse("1997-10-01T00:00:00+08:00", &ms));
-    assert_int_equal(clv_day_of_ms(ms), day_of("1997-10-01"));
+    assert_int_equal(brand_day(ms), day_of("1997-10-01"));
     assert_true(time_parse("1997-09-30T16:00:00Z", &ms));
-    assert_int_equal(clv_day_of_ms(ms), day_of("1997-10-01"));
+    assert_int_equal(brand_day(ms), day_of("1997-10-01"));
     assert_true(time_parse("1969-12-31T15:59:59Z", &ms));
-    assert_int_equal(clv_day_of_ms(ms), -1);
+    assert_int_equal(brand_day(ms), -1);
 }
 
 static int by_history(const void *pa, const void *pb) {
