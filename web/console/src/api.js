@@ -133,6 +133,7 @@ export const api = {
   get: (path, query, opts = {}) => request('GET', path, { ...opts, query }),
   post: (path, body, opts = {}) => request('POST', path, { ...opts, body: body ?? {} }),
   patch: (path, body, opts = {}) => request('PATCH', path, { ...opts, body }),
+  put: (path, body, opts = {}) => request('PUT', path, { ...opts, body }),
   del: (path, opts = {}) => request('DELETE', path, opts)
 }
 

@@ -14,6 +14,14 @@ const routes = [
       { path: 'customers', name: 'customers', component: () => import('./views/Customers.vue') },
       { path: 'customers/:id', name: 'customer', component: () => import('./views/CustomerDetail.vue'), props: true },
       { path: 'tags', name: 'tags', component: () => import('./views/Tags.vue') },
+      { path: 'segments', name: 'segments', component: () => import('./views/Segments.vue') },
+      { path: 'segments/new', name: 'segment-new', component: () => import('./views/SegmentEdit.vue') },
+      { path: 'segments/:id', name: 'segment', component: () => import('./views/SegmentDetail.vue'), props: true },
+      { path: 'segments/:id/edit', name: 'segment-edit', component: () => import('./views/SegmentEdit.vue'), props: true },
+      { path: 'audience/rfm', name: 'rfm', component: () => import('./views/Rfm.vue') },
+      { path: 'audience/clv', name: 'clv', component: () => import('./views/Clv.vue') },
+      { path: 'audience/lifecycle', name: 'lifecycle', component: () => import('./views/Lifecycle.vue') },
+      { path: 'tag-rules', name: 'tag-rules', component: () => import('./views/TagRules.vue') },
       { path: 'staff', name: 'staff', component: () => import('./views/Staff.vue') },
       { path: 'audit', name: 'audit', component: () => import('./views/Audit.vue') }
     ]
