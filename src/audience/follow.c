@@ -12,6 +12,7 @@
 #include <time.h>
 
 #define WAIT_MS 100
+#define DERIVE_GAP_MS 250
 
 struct audience_follower {
     audience *a;
@@ -69,6 +70,7 @@ static void *follow(void *arg) {
     _Atomic int64_t fitted = now_ms();
     uint64_t derived_at = 0;
     int32_t derived_day = 0; /* days passing move stages too (last_order within 180d) */
+    int64_t derive_started = 0, derive_took = 0;
     while (!atomic_load(&f->stop)) {
         yt_db *db = store_db(f->s);
         if (!db) { /* the store is unreachable: logged by store_db; try again shortly */
@@ -77,11 +79,16 @@ static void *follow(void *arg) {
         }
         if (db_wait_notify(db, "yt_changes", WAIT_MS) < 0) nap(WAIT_MS);
         /* whoever applied the changes (this thread or a request that synced first), derive once for them */
+        /* derived writes evaluate every rule and saved segment on the whole index: under a stream of writes
+         * they run at most once per DERIVE_GAP_MS, or five times their own last duration when that is longer */
         if (!atomic_load(&f->stop) && audience_sync(f->a, db) == 0 &&
-            (audience_changes_applied(f->a) != derived_at || audience_today(f->a) != derived_day)) {
+            (audience_changes_applied(f->a) != derived_at || audience_today(f->a) != derived_day) &&
+            now_ms() - derive_started >= (DERIVE_GAP_MS > 5 * derive_took ? DERIVE_GAP_MS : 5 * derive_took)) {
             derived_at = audience_changes_applied(f->a);
             derived_day = audience_today(f->a);
+            derive_started = now_ms();
             derive(f->a, db);
+            derive_took = now_ms() - derive_started;
         }
         if (time_every(&fitted, now_ms(), 24LL * 3600 * 1000)) audience_refit(f->a, db);
     }
