@@ -256,6 +256,14 @@ test('console audience: segments (text and visual), RFM, lifetime value, audienc
     assert.ok(total.replace(/[^0-9]/g, '').length > 0, `the expected 90-day revenue is shown: ${total}`)
     await settled(page)
     await page.screenshot({ path: path.join(SHOTS, 'audience-clv.png'), fullPage: true })
+
+    // Refit: a new model is saved and shown.
+    await page.locator('[data-test="clv-refit"]').click()
+    await page.locator('[data-test="clv-fit-submit"]').click()
+    await page.locator('.el-message--success', { hasText: /模型已重新拟合/ }).waitFor({ state: 'visible' })
+    const refit = await apiCall('GET', '/audience/clv', { token })
+    assert.ok(refit.json.model.id > clv.json.model.id, 'a new model is in use')
+    assert.equal((await page.locator('[data-test="clv-param-r"]').innerText()).trim(), refit.json.model.bgnbd.r.toFixed(4))
   })
 
   await t.test('a customer of the segment has the audience card', async () => {
@@ -293,6 +301,26 @@ test('console audience: segments (text and visual), RFM, lifetime value, audienc
     }
     await settled(page)
     await page.screenshot({ path: path.join(SHOTS, 'audience-lifecycle.png'), fullPage: true })
+
+    // The rules in the order they are tried; a mistake in one is underlined, fixed it is counted, saved it holds.
+    const rulesApi = await apiCall('GET', '/audience/lifecycle/rules', { token })
+    assert.equal(rulesApi.status, 200, rulesApi.text)
+    const rows = page.locator('[data-test="lifecycle-rule"]')
+    assert.deepEqual(await rows.evaluateAll((els) => els.map((e) => e.dataset.stage)), rulesApi.json.items.map((r) => r.stage))
+    const first = rows.nth(0)
+    const original = rulesApi.json.items[0].query
+    await first.locator('[data-test="seg-text"]').fill(original + ' annd')
+    await first.locator('[data-test="seg-error-mark"]', { hasText: 'annd' }).waitFor({ state: 'visible' })
+    assert.ok(await page.locator('[data-test="lifecycle-rules-save"]').isDisabled(), 'a rule with a mistake cannot be saved')
+    await first.locator('[data-test="seg-text"]').fill(original)
+    const counted = first.locator('[data-test="seg-input-count"][data-state="ok"]')
+    await counted.waitFor({ state: 'visible' })
+    const preview = await apiCall('POST', '/segments/preview', { token, body: { query: original, sample: 0 } })
+    assert.equal(Number(await counted.getAttribute('data-count')), preview.json.count)
+    await page.locator('[data-test="lifecycle-rules-save"]').click()
+    await page.locator('.el-message--success', { hasText: /规则已保存/ }).waitFor({ state: 'visible' })
+    const after = await apiCall('GET', '/audience/lifecycle/rules', { token })
+    assert.deepEqual(after.json.items, rulesApi.json.items, 'the same rules are stored')
   })
 
   await t.test('tag rules: a loop is refused and shown, a rule is saved and has history', async (st) => {

@@ -20,9 +20,10 @@ export function rfmGroupKey(name) {
   return g ? g.key : null
 }
 
-// Event types the console knows by name (others can be typed in).
+// The event types the server records (segment_entered and segment_exited it writes itself).
 export const EVENT_TYPES = ['order_paid', 'order_refunded', 'page_viewed', 'message_sent', 'contact_added',
-  'contact_removed', 'group_joined', 'group_left', 'form_submitted', 'coupon_redeemed', 'checkin']
+  'contact_removed', 'group_joined', 'group_left', 'form_submitted', 'coupon_redeemed', 'checkin',
+  'segment_entered', 'segment_exited']
 
 // kind: what a value is. tag | store | owner | text | enum | int | money (fen, typed in yuan) | percent (0..1,
 // typed as %) | decimal | score (1..5) | day | rfm_group | count
@@ -520,6 +521,7 @@ export function errorRange(text, cp) {
 const END = { 'the end': 'end', "')'": 'paren', "']'": 'bracket' }
 const MESSAGES = [
   [/^unknown attribute '([^']*)'/, 'unknownAttribute', (m) => ({ name: m[1] })],
+  [/^unknown event type '([^']*)'/, 'unknownEvent', (m) => ({ name: m[1] })],
   [/^unknown word '([^']*)': keywords are lowercase/, 'lowercase', (m) => ({ word: m[1] })],
   [/^unknown word '([^']*)': expected 'and', 'or' or (.+?)( \(keywords are lowercase\))?$/, 'unknownWord',
     (m, t) => ({ word: m[1], closer: closer(m[2], t) })],
@@ -566,6 +568,10 @@ const MESSAGES = [
   [/^expected ',' and a window after the event type/, 'countWindow', () => ({})],
   [/^expected '\)' to close 'count\('/, 'countClose', () => ({})],
   [/^expected (.+)$/, 'expected', (m, t) => ({ what: closer(m[1], t) })],
+  [/^stage '([^']*)' has two rules/, 'stageTwice', (m) => ({ stage: m[1] })],
+  [/^a stage rule cannot read the stage/, 'readsLifecycle', () => ({})],
+  [/^stranger is whoever no rule places/, 'strangerNoRule', () => ({})],
+  [/^unknown stage '([^']*)'/, 'unknownStage', (m) => ({ stage: m[1] })],
   [/^nested more than (\d+) levels/, 'depth', (m) => ({ n: m[1] })],
   [/^more than (\d+) conditions/, 'tooMany', (m) => ({ n: m[1] })]
 ]

@@ -91,7 +91,8 @@ export default {
     contact_added: 'Contact added', contact_removed: 'Contact removed', group_joined: 'Joined group',
     group_left: 'Left group', message_sent: 'Message sent', order_paid: 'Order paid',
     order_refunded: 'Order refunded', page_viewed: 'Page viewed', form_submitted: 'Form submitted',
-    coupon_redeemed: 'Coupon redeemed', checkin: 'Check-in'
+    coupon_redeemed: 'Coupon redeemed', checkin: 'Check-in', segment_entered: 'Entered a segment',
+    segment_exited: 'Left a segment'
   },
   tags: {
     title: 'Tags', groups: 'Tag groups', tags: 'Tags', newGroup: 'New group', newTag: 'New tag',
@@ -200,8 +201,11 @@ export default {
   lifecycle: {
     title: 'Lifecycle', unavailable: 'The server does not offer the lifecycle report yet', stages: 'Customers per stage',
     flows: 'Weekly flows between stages', allWeeks: 'All weeks', weekOf: 'Week of {d}', noFlows: 'No stage changes in this period',
-    rules: 'Stage rules', rulesHint: 'Each stage is defined by a segment query; stages left empty are not assigned. Every rule is checked before saving.',
-    rulePlaceholder: 'e.g. orders >= 2 and last_order within 90d', flowTip: '{from} → {to}: {n} customers'
+    rules: 'Stage rules', rulesHint: 'Rules are tried in order: a customer is in the stage of the first one that holds. Each condition is checked and counted as it is typed; saving moves every customer at once.',
+    rulePlaceholder: 'e.g. orders >= 2 and last_order within 90d', flowTip: '{from} → {to}: {n} customers',
+    lastWeeks: 'Last {n} weeks', left: 'Stage left', right: 'Stage entered', moves: '{n} stage changes in all',
+    defaults: 'Defaults', discard: 'Discard changes', fallback: 'Whoever no rule above places', addRule: 'Add a stage rule',
+    up: 'Move up', down: 'Move down', saved: 'Rules saved; {n} customers changed stage'
   },
   tagRule: {
     title: 'Tag rules', create: 'New rule', editTitle: 'Edit rule', unavailable: 'The server does not offer tag rules yet',
@@ -246,6 +250,9 @@ export default {
     betweenAnd: 'Put and between the two values of between, as in orders between 2 and 5',
     countParen: 'Expected ( after count, as in count(page_viewed, 7d) >= 3', eventType: 'Expected an event type, like page_viewed',
     countWindow: 'Expected a comma and a window after the event type', countClose: "Expected ')' to close count(",
-    expected: 'Expected {what}', depth: 'Nested more than {n} levels deep', tooMany: 'More than {n} conditions'
+    expected: 'Expected {what}', depth: 'Nested more than {n} levels deep', tooMany: 'More than {n} conditions',
+    stageTwice: "Stage '{stage}' has two rules", readsLifecycle: 'A stage rule cannot read lifecycle (the stage itself)',
+    strangerNoRule: 'Stranger is whoever no rule places; it has no rule', unknownStage: "There is no stage '{stage}'",
+    unknownEvent: "There is no event type '{name}'"
   }
 }

@@ -89,7 +89,8 @@ export default {
   eventType: {
     contact_added: '添加好友', contact_removed: '删除好友', group_joined: '入群', group_left: '退群',
     message_sent: '发送消息', order_paid: '订单支付', order_refunded: '订单退款', page_viewed: '浏览页面',
-    form_submitted: '提交表单', coupon_redeemed: '核销优惠券', checkin: '签到'
+    form_submitted: '提交表单', coupon_redeemed: '核销优惠券', checkin: '签到', segment_entered: '进入人群',
+    segment_exited: '离开人群'
   },
   tags: {
     title: '标签', groups: '标签组', tags: '标签', newGroup: '新建标签组', newTag: '新建标签',
@@ -190,8 +191,11 @@ export default {
   lifecycle: {
     title: '生命周期', unavailable: '服务器尚未提供生命周期报表', stages: '各阶段客户数', flows: '每周阶段流转',
     allWeeks: '全部周', weekOf: '{d} 当周', noFlows: '这段时间没有阶段变化', rules: '阶段规则',
-    rulesHint: '每个阶段用一条人群条件定义；留空的阶段不自动划分。保存前会逐条校验。',
-    rulePlaceholder: '例如：orders >= 2 and last_order within 90d', flowTip: '{from} → {to}：{n} 位客户'
+    rulesHint: '规则按顺序判断，客户落入第一条满足条件的阶段；每条条件输入时即校验并显示人数。保存后立即重新划分全部客户。',
+    rulePlaceholder: '例如：orders >= 2 and last_order within 90d', flowTip: '{from} → {to}：{n} 位客户',
+    lastWeeks: '最近 {n} 周', left: '离开的阶段', right: '进入的阶段', moves: '共 {n} 次阶段变化', defaults: '默认规则',
+    discard: '撤销修改', fallback: '以上规则都不满足的客户', addRule: '添加阶段规则', up: '上移', down: '下移',
+    saved: '规则已保存，{n} 位客户调整了阶段'
   },
   tagRule: {
     title: '标签规则', create: '新建规则', editTitle: '编辑规则', unavailable: '服务器尚未提供标签规则',
@@ -231,6 +235,9 @@ export default {
     number: '数字 {text} 无效', betweenAnd: 'between 的两个值之间要用 and，如 orders between 2 and 5',
     countParen: 'count 后面应为 (，如 count(page_viewed, 7d) >= 3', eventType: '应为行为类型，如 page_viewed',
     countWindow: '行为类型后面应为逗号和时间窗口', countClose: 'count( 缺少右括号 )', expected: '缺少{what}',
-    depth: '嵌套超过 {n} 层', tooMany: '条件超过 {n} 个'
+    depth: '嵌套超过 {n} 层', tooMany: '条件超过 {n} 个',
+    stageTwice: '阶段“{stage}”有两条规则', readsLifecycle: '阶段规则不能引用 lifecycle（阶段本身）',
+    strangerNoRule: '陌生人是所有规则都不满足的客户，不需要规则', unknownStage: '没有“{stage}”这个阶段',
+    unknownEvent: '没有名为“{name}”的行为类型'
   }
 }
