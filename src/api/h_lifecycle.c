@@ -2,6 +2,7 @@
 #include "handlers.h"
 #include "server.h"
 #include "../audience/lifecycle.h"
+#include "../audience/rules.h"
 #include <stdlib.h>
 
 static bool synced(yt_req *r) {
@@ -76,10 +77,14 @@ void h_lifecycle_rules_put(yt_req *r) {
     }
     audience *a = r->server->audience;
     if (!synced(r)) return;
-    int pos;
-    int rc = lifecycle_rules_save(a, &r->x, rules, n, &pos);
+    int pos, ncycle;
+    const char **cycle;
+    audience_rules_lock();
+    int rc = lifecycle_rules_save(a, &r->x, rules, n, &pos, &cycle, &ncycle);
+    audience_rules_unlock();
     if (rc == YT_EINVAL) {
-        api_problem_at(r, 422, r->x.err.field, r->x.err.msg, pos, NULL);
+        api_problem_with(r, 422, r->x.err.field, r->x.err.msg,
+                         &(problem_extra){.position = pos, .list_key = ncycle ? "cycle" : NULL, .list = cycle, .nlist = ncycle});
         return;
     }
     int64_t moved = 0;

@@ -40,7 +40,7 @@ static bool read_rule(yt_req *req, tag_rule *r, bool create) {
         char *end;
         long days = within ? strtol(within, &end, 10) : 36600;
         if (within && (end == within || (strcmp(end, "d") != 0 && strcmp(end, "w") != 0))) days = -1;
-        else if (within && strcmp(end, "w") == 0) days *= 7;
+        else if (within && strcmp(end, "w") == 0) days = days > 0 && days <= SEG_MAX_DAYS / 7 ? days * 7 : -1;
         if (days < 1 || days > SEG_MAX_DAYS) {
             api_problem(req, 400, "event.within", "event.within must be 1d to 36600d (or weeks, 2w)");
             return false;
@@ -85,13 +85,16 @@ static void save_and_apply(yt_req *req, tag_rule *r, int status) {
     const char **cycle;
     int ncycle;
     seg_error serr;
+    audience_rules_lock();
     int rc = tag_rule_check(a, &req->x, r, &cycle, &ncycle, &serr);
+    if (rc == YT_OK) rc = tag_rule_save(&req->x, r);
+    audience_rules_unlock();
     if (rc == YT_EINVAL && (ncycle || serr.pos >= 0)) {
         api_problem_with(req, 422, req->x.err.field, req->x.err.msg,
                          &(problem_extra){.position = serr.pos, .list_key = ncycle ? "cycle" : NULL, .list = cycle, .nlist = ncycle});
         return;
     }
-    if (rc || tag_rule_save(&req->x, r)) {
+    if (rc) {
         api_fail(req);
         return;
     }

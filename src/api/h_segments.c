@@ -157,8 +157,9 @@ void h_segment_update(yt_req *r) {
         return;
     audience_result res = {0};
     if (node && !evaluate(r, node, &res)) return;
-    int rc = segment_update(&r->x, id, name, text);
-    if (rc == YT_OK && node) rc = segment_baseline(&r->x, id, res.members); /* a new definition, not movement */
+    char *members = node ? segment_members_text(res.members) : NULL; /* a new definition, not movement */
+    int rc = segment_update(&r->x, id, name, text, members);
+    free(members);
     audience_result_free(&res);
     if (rc) {
         api_fail(r);

@@ -8,6 +8,7 @@
 #include "index.h"
 #include "../staff/staff.h"
 #include "../tag/tag.h"
+#include <stdio.h>
 #include <stdlib.h>
 
 static int audit_action(yt_ctx *x, const char *action, int64_t segment_id, const char *const *tags, int ntags, int64_t owner,
@@ -39,6 +40,9 @@ int segment_tag_members(yt_ctx *x, int64_t segment_id, const int64_t *ids, size_
     *affected = 0;
     int64_t *tag_ids = arena_alloc(x->arena, sizeof *tag_ids * (size_t)(ntags ? ntags : 1));
     for (int i = 0; i < ntags; i++) {
+        char field[16];
+        snprintf(field, sizeof field, "tags[%d]", i);
+        if (tag_name_check(x, field, tags[i])) return x->err.code;
         if (add) {
             if (db_begin(x->db) != 0) return yt_fail_db(x, "tagging a segment");
             int rc = yt_finish(x, tag_ensure(x, tags[i], &tag_ids[i]), "tagging a segment");

@@ -66,13 +66,17 @@ static const attr_def attrs[] = {
 };
 #define NATTRS ((int)(sizeof attrs / sizeof attrs[0]))
 
+static const char *attr_names[NATTRS + 2];
+static pthread_once_t attr_names_once = PTHREAD_ONCE_INIT;
+
+static void list_attr_names(void) {
+    for (int i = 0; i < NATTRS; i++) attr_names[i] = attrs[i].name;
+    attr_names[NATTRS] = "count";
+}
+
 const char *const *audience_attribute_names(void) {
-    static const char *names[NATTRS + 2];
-    if (!names[0]) {
-        for (int i = 0; i < NATTRS; i++) names[i] = attrs[i].name;
-        names[NATTRS] = "count";
-    }
-    return names;
+    pthread_once(&attr_names_once, list_attr_names);
+    return attr_names;
 }
 
 typedef struct {
@@ -428,17 +432,23 @@ static roaring_bitmap_t *eval_node(ev *e, const seg_node *n, int depth) {
     if (depth > SEG_MAX_DEPTH * 4) return fail(e, n->pos, "the segment nests too deeply");
     switch (n->kind) {
     case SEG_AND: case SEG_OR: {
-        roaring_bitmap_t *l = eval_node(e, n->a, depth + 1);
-        if (!l) return NULL;
-        roaring_bitmap_t *r = eval_node(e, n->b, depth + 1);
-        if (!r) {
-            roaring_bitmap_free(l);
-            return NULL;
+        /* a and b and c ... leans left in the tree: walk the chain instead of recursing down it */
+        const seg_node *chain[SEG_MAX_NODES + 1];
+        int len = 0;
+        const seg_node *at = n;
+        for (; at->kind == n->kind && len < SEG_MAX_NODES; at = at->a) chain[len++] = at;
+        roaring_bitmap_t *acc = eval_node(e, at, depth + 1);
+        for (int i = len - 1; acc && i >= 0; i--) {
+            roaring_bitmap_t *r = eval_node(e, chain[i]->b, depth + 1);
+            if (!r) {
+                roaring_bitmap_free(acc);
+                return NULL;
+            }
+            if (n->kind == SEG_AND) roaring_bitmap_and_inplace(acc, r);
+            else roaring_bitmap_or_inplace(acc, r);
+            roaring_bitmap_free(r);
         }
-        if (n->kind == SEG_AND) roaring_bitmap_and_inplace(l, r);
-        else roaring_bitmap_or_inplace(l, r);
-        roaring_bitmap_free(r);
-        return l;
+        return acc;
     }
     case SEG_NOT: {
         roaring_bitmap_t *inner = eval_node(e, n->a, depth + 1);

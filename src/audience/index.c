@@ -135,8 +135,9 @@ void audience_free(audience *a) {
 
 static void ensure_customer(audience *a, uint32_t id) {
     if (id < a->cap) return;
-    uint32_t n = a->cap ? a->cap : 1024;
-    while (n <= id) n *= 2;
+    uint64_t want = a->cap ? a->cap : 1024;
+    while (want <= id) want *= 2;
+    uint32_t n = want > UINT32_MAX ? UINT32_MAX : (uint32_t)want;
     for (int i = 0; i < NCAT; i++) {
         a->cat[i].code = yt_realloc(a->cat[i].code, n * sizeof(uint32_t));
         memset(a->cat[i].code + a->cap, 0, (n - a->cap) * sizeof(uint32_t));
@@ -192,13 +193,14 @@ static void set_sum(bsi *b, uint32_t id, int64_t v) {
 
 typedef struct {
     bool bulk;
+    bsi *cols;                /* bulk: the columns filled (NULL: the index's own) */
     uint32_t *ids[NNUM];
     uint64_t *vals[NNUM];
     size_t n[NNUM];
 } num_sink;
 
 static void sink_flush_col(audience *a, num_sink *s, int col) {
-    if (s->n[col]) bsi_add_sorted(&a->num[col], s->ids[col], s->vals[col], s->n[col]);
+    if (s->n[col]) bsi_add_sorted(s->cols ? &s->cols[col] : &a->num[col], s->ids[col], s->vals[col], s->n[col]);
     s->n[col] = 0;
 }
 
@@ -332,7 +334,9 @@ static int load_orders(audience *a, yt_db *db, const int64_t *ids, size_t n, int
 static int load_events(audience *a, yt_db *db, const int64_t *ids, size_t n, num_sink *sink) {
     for (size_t i = 0; ids && i < n; i++) bsi_clear(&a->num[NUM_LAST_SEEN], (uint32_t)ids[i]);
     yt_param p[1];
-    yt_rows *r = query_for(db, "SELECT customer_id, max(at) FROM events", "customer_id",
+    /* the events yutang writes itself (segment entries and exits) are not the customer being seen */
+    yt_rows *r = query_for(db, "SELECT customer_id, max(at) FROM events WHERE type NOT IN ('segment_entered', 'segment_exited')",
+                           "customer_id",
                            " GROUP BY customer_id ORDER BY customer_id", ids, n, p, 0);
     if (!r) return -1;
     while (rows_next(r)) {
@@ -345,12 +349,12 @@ static int load_events(audience *a, yt_db *db, const int64_t *ids, size_t n, num
 
 /* Lifetime-value predictions from the model for all customers (ids NULL) or some, from their paid orders up
  * to today: P(alive), expected orders and expected value over the next 90 days. */
-static int load_clv(audience *a, yt_db *db, const int64_t *ids, size_t n, int32_t today, num_sink *sink) {
-    static const int cols[] = {NUM_P_ALIVE, NUM_EXPECTED_90D, NUM_VALUE_90D};
+static const int clv_cols[] = {NUM_P_ALIVE, NUM_EXPECTED_90D, NUM_VALUE_90D};
+
+static int load_clv(audience *a, yt_db *db, const int64_t *ids, size_t n, int32_t today, num_sink *sink, const clv_model *m) {
     for (size_t i = 0; ids && i < n; i++)
-        for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) bsi_clear(&a->num[cols[c]], (uint32_t)ids[i]);
-    if (!a->has_model) return 0;
-    const clv_model *m = &a->model;
+        for (size_t c = 0; c < sizeof clv_cols / sizeof clv_cols[0]; c++) bsi_clear(&a->num[clv_cols[c]], (uint32_t)ids[i]);
+    if (!m) return 0;
     yt_param p[2] = {PI(brand_day_start(today + 1))};
     yt_rows *r = query_for(db, "SELECT customer_id, ordered_at, amount_fen FROM orders WHERE " ORDER_COUNTS " AND ordered_at < ?",
                            "customer_id", " ORDER BY customer_id, ordered_at", ids, n, p, 1);
@@ -378,7 +382,7 @@ static int load_clv(audience *a, yt_db *db, const int64_t *ids, size_t n, int32_
 /* The orders' figures and the predictions made from them. */
 static int load_orders_and_clv(audience *a, yt_db *db, const int64_t *ids, size_t n, int32_t today, num_sink *sink) {
     int rc = load_orders(a, db, ids, n, today, sink);
-    return rc ? rc : load_clv(a, db, ids, n, today, sink);
+    return rc ? rc : load_clv(a, db, ids, n, today, sink, a->has_model ? &a->model : NULL);
 }
 
 int audience_build(audience *a, yt_db *db) {
@@ -455,7 +459,7 @@ static const struct {
     unsigned reread;
 } change_effects[] = {
     {CHANGE_CUSTOMER_CREATED, RE_ROW | RE_TAGS},
-    {CHANGE_CUSTOMER_UPDATED, RE_ROW},
+    {CHANGE_CUSTOMER_UPDATED, RE_ROW | RE_TAGS},   /* an update may set tags too (PATCH, CSV import) */
     {CHANGE_CUSTOMER_TAGGED, RE_TAGS},
     {CHANGE_CUSTOMER_MERGED, RE_ALL},
     {CHANGE_CUSTOMER_ERASED, RE_ALL},
@@ -538,15 +542,30 @@ static int roll_days(audience *a, yt_db *db, int32_t today, idvec *orders, bool 
     return 0;
 }
 
-/* Every customer's predictions again, into empty columns (bulk: the caller finishes the sink). */
-static int reload_clv(audience *a, yt_db *db, int32_t today, num_sink *sink) {
-    static const int cols[] = {NUM_P_ALIVE, NUM_EXPECTED_90D, NUM_VALUE_90D};
-    for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
-        sink_flush_col(a, sink, cols[c]);
-        bsi_free(&a->num[cols[c]]);
-        bsi_init(&a->num[cols[c]]);
+/* Every customer's predictions from model m, read and computed into fresh columns without the lock (reads
+ * go on meanwhile), then swapped in under it. The caller holds sync_mu. */
+static int reload_clv(audience *a, yt_db *db, int32_t today, const clv_model *m) {
+    bsi fresh[NNUM];
+    for (size_t c = 0; c < sizeof clv_cols / sizeof clv_cols[0]; c++) bsi_init(&fresh[clv_cols[c]]);
+    num_sink sink = {.bulk = true, .cols = fresh};
+    int rc = load_clv(a, db, NULL, 0, today, &sink, m);
+    sink_finish(a, &sink);
+    pthread_rwlock_wrlock(&a->lock);
+    for (size_t c = 0; c < sizeof clv_cols / sizeof clv_cols[0]; c++) {
+        bsi old = a->num[clv_cols[c]];
+        if (rc == 0) {
+            bsi_optimize(&fresh[clv_cols[c]]);
+            a->num[clv_cols[c]] = fresh[clv_cols[c]];
+            fresh[clv_cols[c]] = old;
+        }
     }
-    return load_clv(a, db, NULL, 0, today, sink);
+    if (rc == 0 && m != &a->model) {
+        a->model = *m;
+        a->has_model = true;
+    }
+    pthread_rwlock_unlock(&a->lock);
+    for (size_t c = 0; c < sizeof clv_cols / sizeof clv_cols[0]; c++) bsi_free(&fresh[clv_cols[c]]);
+    return rc;
 }
 
 int audience_sync(audience *a, yt_db *db) {
@@ -578,19 +597,13 @@ int audience_sync(audience *a, yt_db *db) {
         }
         num_sink sink = {.bulk = true};
         rc = load_orders(a, db, NULL, 0, today, &sink);
-        if (rc == 0) rc = reload_clv(a, db, today, &sink);
         sink_finish(a, &sink);
         pthread_rwlock_unlock(&a->lock);
+        if (rc == 0 && a->has_model) rc = reload_clv(a, db, today, &a->model);
     } else if (rc == 0) {
         rc = reread(a, db, &b.orders, load_orders_and_clv, today);
     }
-    if (rc == 0 && !all_orders && today != a->asof_day && a->has_model) { /* T grew for everyone */
-        pthread_rwlock_wrlock(&a->lock);
-        num_sink sink = {.bulk = true};
-        rc = reload_clv(a, db, today, &sink);
-        sink_finish(a, &sink);
-        pthread_rwlock_unlock(&a->lock);
-    }
+    if (rc == 0 && !all_orders && today != a->asof_day && a->has_model) rc = reload_clv(a, db, today, &a->model); /* T grew */
     if (rc == 0) rc = reread(a, db, &b.events, events_loader, today);
     if (rc == 0) {
         a->feed_pos = pos;
@@ -634,13 +647,8 @@ uint32_t audience_text_code(audience *a, int cat, const char *s) {
 
 int audience_use_model(audience *a, yt_db *db, const clv_model *model) {
     pthread_mutex_lock(&a->sync_mu);
-    pthread_rwlock_wrlock(&a->lock);
-    a->model = *model;
-    a->has_model = true;
-    num_sink sink = {.bulk = true};
-    int rc = reload_clv(a, db, a->asof_day ? a->asof_day : audience_today(a), &sink);
-    sink_finish(a, &sink);
-    pthread_rwlock_unlock(&a->lock);
+    clv_model m = *model; /* the caller's copy may go; reload_clv copies it in under the lock */
+    int rc = reload_clv(a, db, a->asof_day ? a->asof_day : audience_today(a), &m);
     pthread_mutex_unlock(&a->sync_mu);
     if (rc) log_error("audience index: predictions failed: %s", db_error(db));
     return rc;

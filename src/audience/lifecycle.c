@@ -1,6 +1,7 @@
 /* The lifecycle ladder: stage rules (saved or default), moving customers whose stage changed (recorded in
  * lifecycle_moves), and the counts and weekly flows the console draws. */
 #include "lifecycle.h"
+#include "rules.h"
 #include "../base/alloc.h"
 #include "../base/timeutil.h"
 #include "../customer/customer.h"
@@ -54,8 +55,10 @@ static bool reads_lifecycle(const seg_node *n) {
     return reads_lifecycle(n->a) || reads_lifecycle(n->b);
 }
 
-int lifecycle_rules_save(audience *a, yt_ctx *x, const lifecycle_rule *rules, int n, int *pos) {
+int lifecycle_rules_save(audience *a, yt_ctx *x, const lifecycle_rule *rules, int n, int *pos, const char ***cycle, int *ncycle) {
     *pos = -1;
+    *cycle = NULL;
+    *ncycle = 0;
     if (n < 1 || n > LIFECYCLE_MAX_RULES) return yt_fail(x, YT_EINVAL, "items", "give 1 to %d stage rules", LIFECYCLE_MAX_RULES);
     bool seen[LIFECYCLE_NSTAGES] = {false};
     for (int i = 0; i < n; i++) {
@@ -83,6 +86,7 @@ int lifecycle_rules_save(audience *a, yt_ctx *x, const lifecycle_rule *rules, in
         if (rc) return rc;
         audience_result_free(&res);
     }
+    if (audience_loop_check(x, NULL, rules, n, cycle, ncycle)) return x->err.code;
     if (db_begin(x->db) != 0) return yt_fail_db(x, "saving the lifecycle rules");
     int rc = db_exec(x->db, "DELETE FROM lifecycle_rules", 0, NULL) < 0 ? yt_fail_db(x, "saving the lifecycle rules") : YT_OK;
     for (int i = 0; rc == YT_OK && i < n; i++) {

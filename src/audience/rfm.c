@@ -49,12 +49,17 @@ void rfm_free(audience_rfm *r) {
 
 /* score >= s <=> at least ceil((s - 1) n / 5) buyers are below the value <=> the value is above the
  * buyers' k-th smallest value, k = that count - 1 */
+/* Buyers with no stored value on a dimension have 0 there (a spend of 0 is stored as none). */
+static uint64_t zeros(audience_rfm *r, int d) {
+    return r->n - roaring_bitmap_and_cardinality(r->a->num[dim_col[d]].exists, r->buyers);
+}
+
 static const roaring_bitmap_t *at_least(audience_rfm *r, int d, int s) {
     if (r->at_least[d][s]) return r->at_least[d][s];
     const bsi *b = &r->a->num[dim_col[d]];
-    uint64_t k = ((uint64_t)(s - 1) * r->n + 4) / 5, v;
+    uint64_t k = ((uint64_t)(s - 1) * r->n + 4) / 5, v = 0, z = zeros(r, d);
     if (k == 0) r->at_least[d][s] = roaring_bitmap_copy(r->buyers);
-    else if (bsi_kth(b, r->buyers, k - 1, &v)) r->at_least[d][s] = bsi_compare(b, SEG_GT, v, r->buyers);
+    else if (k - 1 < z || bsi_kth(b, r->buyers, k - 1 - z, &v)) r->at_least[d][s] = bsi_compare(b, SEG_GT, v, r->buyers);
     else r->at_least[d][s] = roaring_bitmap_create();
     return r->at_least[d][s];
 }
@@ -71,9 +76,9 @@ roaring_bitmap_t *rfm_scores(audience_rfm *r, int dim, int lo, int hi) {
 static const roaring_bitmap_t *high(audience_rfm *r, int d) {
     if (r->high[d]) return r->high[d];
     const bsi *b = &r->a->num[dim_col[d]];
-    uint64_t count, sum = bsi_sum(b, r->buyers, &count);
-    uint64_t mean_ceil = count ? (sum + count - 1) / count : 0; /* value >= mean <=> value >= ceil(mean) */
-    r->high[d] = bsi_compare(b, SEG_GE, mean_ceil, r->buyers);
+    uint64_t sum = bsi_sum(b, r->buyers, NULL);
+    uint64_t mean_ceil = (sum + r->n - 1) / r->n; /* value >= mean <=> value >= ceil(mean); the zeros count too */
+    r->high[d] = mean_ceil == 0 ? roaring_bitmap_copy(r->buyers) : bsi_compare(b, SEG_GE, mean_ceil, r->buyers);
     return r->high[d];
 }
 
@@ -105,6 +110,5 @@ const roaring_bitmap_t *rfm_buyers(audience_rfm *r) {
 }
 
 double rfm_mean(audience_rfm *r, int dim) {
-    uint64_t count, sum = bsi_sum(&r->a->num[dim_col[dim]], r->buyers, &count);
-    return count ? (double)sum / (double)count : 0;
+    return (double)bsi_sum(&r->a->num[dim_col[dim]], r->buyers, NULL) / (double)r->n;
 }

@@ -1,6 +1,7 @@
 /* Auto-tag rules: storage, the loop check over the tags conditions read and rules write, and applying them
  * as set differences on the audience index. */
 #include "rules.h"
+#include "lifecycle.h"
 #include "../base/alloc.h"
 #include "../base/buf.h"
 #include "../base/text.h"
@@ -8,11 +9,16 @@
 #include "../domain/audit.h"
 #include "../domain/page.h"
 #include "../tag/tag.h"
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define RULE_CHUNK 5000
+
+static pthread_mutex_t rules_mu = PTHREAD_MUTEX_INITIALIZER;
+void audience_rules_lock(void) { pthread_mutex_lock(&rules_mu); }
+void audience_rules_unlock(void) { pthread_mutex_unlock(&rules_mu); }
 
 const char *tag_rule_event_query(yt_arena *arena, const char *type, int32_t days) {
     seg_node n = {.kind = SEG_COUNT, .op = SEG_GE, .event = type, .days = days,
@@ -210,19 +216,37 @@ int tag_rule_history_json(yt_ctx *x, yt_jw *w, int64_t rule_id, int limit, int64
 
 /* ---- the loop check ---- */
 
-/* The tags a condition reads. */
-static void read_tags(const seg_node *n, const char **out, int *count, int max) {
+/* The tags a condition reads (into a growing arena list), and whether it reads the lifecycle stage. */
+typedef struct {
+    const char **names;
+    int n, cap;
+    bool lifecycle;
+} tag_reads;
+
+static void read_one(yt_ctx *x, tag_reads *r, const char *name) {
+    if (r->n == r->cap) {
+        int cap = r->cap ? r->cap * 2 : 32;
+        const char **names = arena_alloc(x->arena, sizeof *names * (size_t)cap);
+        if (r->n) memcpy(names, r->names, sizeof *names * (size_t)r->n);
+        r->names = names;
+        r->cap = cap;
+    }
+    r->names[r->n++] = name;
+}
+
+static void read_tags(yt_ctx *x, const seg_node *n, tag_reads *out) {
     if (!n) return;
     if (n->kind == SEG_AND || n->kind == SEG_OR || n->kind == SEG_NOT) {
-        read_tags(n->a, out, count, max);
-        read_tags(n->b, out, count, max);
+        read_tags(x, n->a, out);
+        read_tags(x, n->b, out);
         return;
     }
     bool tag_attr = n->attr && strcmp(n->attr, "tag") == 0;
-    if (n->kind == SEG_CMP && tag_attr && n->v.type == SEGV_TEXT && *count < max) out[(*count)++] = n->v.text;
-    if ((n->kind == SEG_ANY_TAG || n->kind == SEG_ALL_TAGS || (n->kind == SEG_IN && tag_attr)))
-        for (int i = 0; i < n->nlist && *count < max; i++)
-            if (n->list[i].type == SEGV_TEXT) out[(*count)++] = n->list[i].text;
+    if (n->attr && strcmp(n->attr, "lifecycle") == 0) out->lifecycle = true;
+    if (n->kind == SEG_CMP && tag_attr && n->v.type == SEGV_TEXT) read_one(x, out, n->v.text);
+    if (n->kind == SEG_ANY_TAG || n->kind == SEG_ALL_TAGS || (n->kind == SEG_IN && tag_attr))
+        for (int i = 0; i < n->nlist; i++)
+            if (n->list[i].type == SEGV_TEXT) read_one(x, out, n->list[i].text);
 }
 
 typedef struct {
@@ -261,14 +285,28 @@ static void edge(yt_ctx *x, tag_graph *g, int from, int to) {
     g->to[g->nedges++] = to;
 }
 
+/* The lifecycle stage as a node of the graph: stage rules read tags (tag -> stage) and tag rules may read
+ * the stage (stage -> the tags they write). A tag name cannot have these brackets and spaces around it. */
+#define STAGE_NODE "(lifecycle stage)"
+
 static void add_rule_edges(yt_ctx *x, tag_graph *g, const tag_rule *r, const seg_node *cond) {
-    const char *reads[256];
-    int nreads = 0;
-    read_tags(cond, reads, &nreads, 256);
-    for (int i = 0; i < nreads; i++) {
-        int u = node_of(x, g, reads[i]);
+    tag_reads reads = {0};
+    read_tags(x, cond, &reads);
+    if (reads.lifecycle) read_one(x, &reads, STAGE_NODE);
+    for (int i = 0; i < reads.n; i++) {
+        int u = node_of(x, g, reads.names[i]);
         for (int k = 0; k < r->nadd; k++) edge(x, g, u, node_of(x, g, r->add[k]));
         for (int k = 0; k < r->nremove; k++) edge(x, g, u, node_of(x, g, r->remove[k]));
+    }
+}
+
+static void add_stage_edges(yt_ctx *x, tag_graph *g, const lifecycle_rule *stages, int nstages) {
+    for (int i = 0; i < nstages; i++) {
+        seg_error ignored;
+        seg_node *cond = seg_parse_text(stages[i].query, x->arena, &ignored);
+        tag_reads reads = {0};
+        read_tags(x, cond, &reads);
+        for (int k = 0; k < reads.n; k++) edge(x, g, node_of(x, g, reads.names[k]), node_of(x, g, STAGE_NODE));
     }
 }
 
@@ -316,20 +354,39 @@ int tag_rule_check(audience *a, yt_ctx *x, const tag_rule *r, const char ***cycl
     if (rc) return rc;
     audience_result_free(&res);
     serr->pos = -1;
-    if (!r->active) return YT_OK;
-    /* the graph: each tag a condition reads -> each tag its rule writes, over the active rules with this one */
+    return r->active ? audience_loop_check(x, r, NULL, 0, cycle, ncycle) : YT_OK;
+}
+
+int audience_loop_check(yt_ctx *x, const tag_rule *candidate, const lifecycle_rule *stages, int nstages, const char ***cycle,
+                        int *ncycle) {
+    *cycle = NULL;
+    *ncycle = 0;
+    /* the graph: each tag (or the stage) a condition reads -> each tag its rule writes, over the active tag
+     * rules (the candidate in place of its saved self) and the stage rules */
     tag_rule *rules;
     int nrules;
     if (active_rules(x, &rules, &nrules)) return x->err.code;
     tag_graph g = {0};
-    add_rule_edges(x, &g, r, cond);
+    if (candidate) {
+        seg_error ignored;
+        seg_node *cond = seg_parse_text(candidate->query, x->arena, &ignored);
+        if (cond) add_rule_edges(x, &g, candidate, cond);
+    }
     for (int i = 0; i < nrules; i++) {
-        if (rules[i].id == r->id) continue;
+        if (candidate && rules[i].id == candidate->id) continue;
         seg_error ignored;
         seg_node *other = seg_parse_text(rules[i].query, x->arena, &ignored);
         if (other) add_rule_edges(x, &g, &rules[i], other);
     }
+    lifecycle_rule in_force[LIFECYCLE_MAX_RULES];
+    if (!stages) {
+        bool is_default;
+        if (lifecycle_rules(x, in_force, &nstages, &is_default)) return x->err.code;
+        stages = in_force;
+    }
+    add_stage_edges(x, &g, stages, nstages);
     int *state = arena_alloc(x->arena, sizeof(int) * (size_t)(g.n + 1)), *stack = arena_alloc(x->arena, sizeof(int) * (size_t)(g.n + 1));
+    int rc;
     for (int v = 0; v < g.n; v++) {
         int depth = 0, start = -1;
         if (state[v] || !dfs(&g, v, state, stack, &depth, &start)) continue;
@@ -344,7 +401,7 @@ int tag_rule_check(audience *a, yt_ctx *x, const tag_rule *r, const char ***cycl
         }
         (*cycle)[*ncycle - 1] = g.names[start];
         buf_puts(&path, g.names[start]);
-        rc = yt_fail(x, YT_EINVAL, "add", "the rules would loop: %s", path.p);
+        rc = yt_fail(x, YT_EINVAL, candidate ? "add" : "items", "the rules would loop: %s", path.p);
         buf_free(&path);
         return rc;
     }

@@ -5,6 +5,7 @@
 #define YT_TAG_RULES_H
 #include "../base/json.h"
 #include "index.h"
+#include "lifecycle.h"
 
 #define RULE_MAX_TAGS 20
 #define RULE_NAME_MAX 100
@@ -27,6 +28,14 @@ const char *tag_rule_event_query(yt_arena *arena, const char *type, int32_t days
  * loop; on a loop returns YT_EINVAL with x->err naming it and cycle[] (arena) the tags around it, start
  * repeated at the end. */
 int tag_rule_check(audience *a, yt_ctx *x, const tag_rule *r, const char ***cycle, int *ncycle, seg_error *serr);
+/* The loop check alone: the active tag rules (candidate in place of its saved self; NULL: none new) and
+ * the stage rules (stages NULL: those in force), in one graph of tags and the lifecycle stage. */
+int audience_loop_check(yt_ctx *x, const tag_rule *candidate, const lifecycle_rule *stages, int nstages, const char ***cycle,
+                        int *ncycle);
+/* Held from a loop check to the save it allows (tag rules and stage rules), so two saves at once in this
+ * process cannot each pass the check and loop together. */
+void audience_rules_lock(void);
+void audience_rules_unlock(void);
 /* Saves (id 0: creates, *id set; else updates every field) with an audit entry. */
 int tag_rule_save(yt_ctx *x, tag_rule *r);
 int tag_rule_delete(yt_ctx *x, int64_t id);

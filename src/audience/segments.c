@@ -23,11 +23,18 @@ int segment_create(yt_ctx *x, const char *name, const char *query, int64_t *id) 
                          5, p, id, "segment.create", "segment", 0, "name", NULL);
 }
 
-int segment_update(yt_ctx *x, int64_t id, const char *name, const char *query) {
+int segment_update(yt_ctx *x, int64_t id, const char *name, const char *query, const char *members) {
     if (name && segment_name_check(x, name)) return x->err.code;
-    yt_param p[] = {PT(name), PT(query), PI(now_ms()), PI(id)};
-    return audited_write(x, "UPDATE segments SET name = COALESCE(?, name), query = COALESCE(?, query), updated_at = ? WHERE id = ?",
-                         4, p, NULL, "segment.update", "segment", id, "name", NULL);
+    if (!query) {
+        yt_param p[] = {PT(name), PI(now_ms()), PI(id)};
+        return audited_write(x, "UPDATE segments SET name = COALESCE(?, name), updated_at = ? WHERE id = ?", 3, p, NULL,
+                             "segment.update", "segment", id, "name", NULL);
+    }
+    yt_param p[] = {PT(name), PT(query), PT(members), PI(now_ms()), PI(id)};
+    return audited_write(x,
+                         "UPDATE segments SET name = COALESCE(?, name), query = ?, members = ?, members_version = members_version + 1,"
+                         " updated_at = ? WHERE id = ?",
+                         5, p, NULL, "segment.update", "segment", id, "name", NULL);
 }
 
 int segment_delete(yt_ctx *x, int64_t id) {

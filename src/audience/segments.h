@@ -12,8 +12,9 @@ typedef struct {
 
 /* query is canonical segment text the caller has parsed and evaluated. */
 int segment_create(yt_ctx *x, const char *name, const char *query, int64_t *id);
-/* name or query NULL: unchanged. */
-int segment_update(yt_ctx *x, int64_t id, const char *name, const char *query);
+/* name or query NULL: unchanged. A new query comes with its members (tracking.h's text form) as the new
+ * baseline, written in the same statement so no comparison sees the new query against the old members. */
+int segment_update(yt_ctx *x, int64_t id, const char *name, const char *query, const char *members);
 int segment_delete(yt_ctx *x, int64_t id);
 int segment_get(yt_ctx *x, int64_t id, segment_row *out);
 /* A page, newest first: up to limit rows below cursor (0: from the newest) in *rows (arena); *more when

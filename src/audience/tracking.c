@@ -11,7 +11,7 @@
 
 #define EVENT_CHUNK 5000
 
-static char *encode(const roaring_bitmap_t *b) {
+char *segment_members_text(const roaring_bitmap_t *b) {
     roaring_bitmap_t *c = roaring_bitmap_copy(b);
     roaring_bitmap_run_optimize(c);
     size_t n = roaring_bitmap_portable_size_in_bytes(c);
@@ -86,9 +86,14 @@ static int track_one(audience *a, yt_ctx *x, int64_t id, const char *name, const
     roaring_bitmap_t *before = baseline ? decode(baseline) : NULL;
     roaring_bitmap_t *entered = before ? roaring_bitmap_andnot(res.members, before) : NULL;
     roaring_bitmap_t *exited = before ? roaring_bitmap_andnot(before, res.members) : NULL;
+    if (exited) { /* only the living leave: records merged away or erased get no new events */
+        roaring_bitmap_t *live = audience_live_members(a);
+        roaring_bitmap_and_inplace(exited, live);
+        roaring_bitmap_free(live);
+    }
     int rc = YT_OK;
     if (!before || !roaring_bitmap_is_empty(entered) || !roaring_bitmap_is_empty(exited)) {
-        char *members = encode(res.members);
+        char *members = segment_members_text(res.members);
         yt_param p[] = {PT(members), PI(id), PI(version)};
         if (db_begin(x->db) != 0) {
             rc = yt_fail_db(x, "tracking a segment");
@@ -141,7 +146,7 @@ int segments_track(audience *a, yt_ctx *x, int64_t *events) {
 }
 
 int segment_baseline(yt_ctx *x, int64_t id, const roaring_bitmap_t *members) {
-    char *text = encode(members);
+    char *text = segment_members_text(members);
     yt_param p[] = {PT(text), PI(id)};
     int rc = db_exec(x->db, "UPDATE segments SET members = ?, members_version = members_version + 1 WHERE id = ?", 2, p) < 0
                  ? yt_fail_db(x, "recording a segment's members")

@@ -9,6 +9,8 @@
  * With several instances, one records each change (the baseline carries a version). *events counts them. */
 int segments_track(audience *a, yt_ctx *x, int64_t *events);
 
+/* members as a baseline's text (base64 of the portable roaring form); the caller frees it. */
+char *segment_members_text(const roaring_bitmap_t *members);
 /* Records members as the segment's baseline (a new segment, or a new query: no events for that). */
 int segment_baseline(yt_ctx *x, int64_t id, const roaring_bitmap_t *members);
 

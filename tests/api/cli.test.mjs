@@ -188,7 +188,10 @@ describe('demo data', () => {
     for (const tag of ['宝妈', '有宠物', '高价值']) {
       assert.ok(Number(sql(a, `SELECT count(*) FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id WHERE t.name = '${tag}'`)) > 100, tag);
     }
-    assert.match(sql(a, "SELECT min(datetime(ordered_at / 1000, 'unixepoch')) FROM orders"), /^2024-12-31 16:00/, 're-dated to recent years');
+    const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+    assert.equal(sql(a, "SELECT max(date(ordered_at / 1000 + 8 * 3600, 'unixepoch')) FROM orders"), today, 're-dated to end today (Shanghai)');
+    assert.equal(sql(a, "SELECT julianday(max(date(ordered_at / 1000 + 8 * 3600, 'unixepoch'))) - julianday(min(date(ordered_at / 1000 + 8 * 3600, 'unixepoch'))) FROM orders"),
+      '545.0', 'the 18 months of CDNOW, 1997-01-01 to 1998-06-30');
     const digest = "SELECT group_concat(id || name || nickname || gender || city || lifecycle || coalesce(owner_id, ''), ',') FROM customers";
     assert.equal(sql(a, digest), sql(b, digest), 'deterministic');
     const again = yt(['demo', '--db', a]);

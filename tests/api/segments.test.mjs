@@ -175,6 +175,8 @@ describe('bulk actions on a segment', () => {
     expectStatus(await as(editor.token)('POST', `/api/v1/segments/${s.json.id}/actions`, { action: 'tag', tags: [uniq('编')] }), 200);
     assertProblem(await as(admin)('POST', `/api/v1/segments/${s.json.id}/actions`, { action: 'delete' }), 400);
     assertProblem(await as(admin)('POST', `/api/v1/segments/${s.json.id}/actions`, { action: 'tag', tags: [] }), 400);
+    assertProblem(await as(admin)('POST', `/api/v1/segments/${s.json.id}/actions`, { action: 'tag', tags: ['bad\u202Ename'] }), 400);
+    assertProblem(await as(admin)('POST', `/api/v1/segments/${s.json.id}/actions`, { action: 'tag', tags: [''] }), 400);
     assertProblem(await as(admin)('POST', `/api/v1/segments/${s.json.id}/actions`, { action: 'assign', owner_id: 999999 }), 400);
   });
 });
@@ -208,6 +210,16 @@ describe('entries and exits', () => {
 });
 
 describe('freshness', () => {
+  test('tags set by a profile update count at once; long flat segments evaluate', async () => {
+    const tag = uniq('改档案');
+    const id = await customer({});
+    expectStatus(await as(admin)('PATCH', `/api/v1/customers/${id}`, { tags: [tag] }), 200);
+    assert.equal((await preview(admin, `tag = "${tag}"`)).json.count, 1);
+    const long = Array.from({ length: 250 }, () => 'orders >= 0').join(' and ');
+    const r = await preview(admin, long);
+    expectStatus(r, 200, '250 conditions in one chain');
+  });
+
   test('a tag is counted by the next read on this instance', async () => {
     const tag = uniq('即时');
     const id = await customer({});

@@ -95,6 +95,17 @@ describe('auto-tag rules', () => {
     const self = await as(admin)('POST', '/api/v1/tag-rules', { name: uniq('自己'), query: `not tag = "${a}"`, add: [a] });
     assertProblem(self, 422, 'a rule reading the tag it writes loops');
     assert.equal((await as(admin)('GET', '/api/v1/tag-rules?limit=200')).json.items.length, before, 'nothing saved');
+    // a loop through the lifecycle stage: a rule that reads the stage writes a tag a stage rule reads
+    const partner = uniq('合伙');
+    const put = await as(admin)('PUT', '/api/v1/audience/lifecycle/rules', { items: [{ stage: 'partner', query: `tag = "${partner}"` }, { stage: 'customer', query: 'orders >= 1' }] });
+    expectStatus(put, 200);
+    const viaStage = await as(admin)('POST', '/api/v1/tag-rules', { name: uniq('阶段'), query: 'lifecycle = "partner"', remove: [partner] });
+    assertProblem(viaStage, 422, 'tag -> stage -> tag');
+    assert.ok(viaStage.json.cycle.includes('(lifecycle stage)'));
+    // a condition reading many tags is checked whole
+    const many = Array.from({ length: 300 }, (_, i) => `"m${i}"`);
+    const big = await as(admin)('POST', '/api/v1/tag-rules', { name: uniq('多标签'), query: `any_tag [${many.join(', ')}, "${a}"]`, remove: [a] });
+    assertProblem(big, 422, 'a rule reading the tag it removes, past 256 names');
     // an inactive rule joins no loop
     expectStatus(await as(admin)('POST', '/api/v1/tag-rules', { name: uniq('停用'), query: `tag = "${c}"`, add: [a], active: false }), 201);
   });

