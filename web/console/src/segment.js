@@ -568,6 +568,7 @@ const MESSAGES = [
   [/^expected ',' and a window after the event type/, 'countWindow', () => ({})],
   [/^expected '\)' to close 'count\('/, 'countClose', () => ({})],
   [/^expected (.+)$/, 'expected', (m, t) => ({ what: closer(m[1], t) })],
+  [/^the rules would loop: (.+)$/, 'loop', (m) => ({ loop: m[1] })],
   [/^stage '([^']*)' has two rules/, 'stageTwice', (m) => ({ stage: m[1] })],
   [/^a stage rule cannot read the stage/, 'readsLifecycle', () => ({})],
   [/^stranger is whoever no rule places/, 'strangerNoRule', () => ({})],

@@ -205,7 +205,8 @@ export default {
     rulePlaceholder: 'e.g. orders >= 2 and last_order within 90d', flowTip: '{from} → {to}: {n} customers',
     lastWeeks: 'Last {n} weeks', left: 'Stage left', right: 'Stage entered', moves: '{n} stage changes in all',
     defaults: 'Defaults', discard: 'Discard changes', fallback: 'Whoever no rule above places', addRule: 'Add a stage rule',
-    up: 'Move up', down: 'Move down', saved: 'Rules saved; {n} customers changed stage'
+    up: 'Move up', down: 'Move down', saved: 'Rules saved; {n} customers changed stage',
+    cycle: 'These stage rules would loop with the tag rules, so nothing was saved: {loop}. Change a condition or a tag rule to break the loop.'
   },
   tagRule: {
     title: 'Tag rules', create: 'New rule', editTitle: 'Edit rule', unavailable: 'The server does not offer tag rules yet',
@@ -251,7 +252,7 @@ export default {
     countParen: 'Expected ( after count, as in count(page_viewed, 7d) >= 3', eventType: 'Expected an event type, like page_viewed',
     countWindow: 'Expected a comma and a window after the event type', countClose: "Expected ')' to close count(",
     expected: 'Expected {what}', depth: 'Nested more than {n} levels deep', tooMany: 'More than {n} conditions',
-    stageTwice: "Stage '{stage}' has two rules", readsLifecycle: 'A stage rule cannot read lifecycle (the stage itself)',
+    loop: 'The rules would loop: {loop}', stageTwice: "Stage '{stage}' has two rules", readsLifecycle: 'A stage rule cannot read lifecycle (the stage itself)',
     strangerNoRule: 'Stranger is whoever no rule places; it has no rule', unknownStage: "There is no stage '{stage}'",
     unknownEvent: "There is no event type '{name}'"
   }

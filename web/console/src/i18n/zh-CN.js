@@ -195,7 +195,8 @@ export default {
     rulePlaceholder: '例如：orders >= 2 and last_order within 90d', flowTip: '{from} → {to}：{n} 位客户',
     lastWeeks: '最近 {n} 周', left: '离开的阶段', right: '进入的阶段', moves: '共 {n} 次阶段变化', defaults: '默认规则',
     discard: '撤销修改', fallback: '以上规则都不满足的客户', addRule: '添加阶段规则', up: '上移', down: '下移',
-    saved: '规则已保存，{n} 位客户调整了阶段'
+    saved: '规则已保存，{n} 位客户调整了阶段',
+    cycle: '这些阶段规则会与标签规则形成循环，未保存：{loop}。请修改条件或标签规则，打断这个循环。'
   },
   tagRule: {
     title: '标签规则', create: '新建规则', editTitle: '编辑规则', unavailable: '服务器尚未提供标签规则',
@@ -236,7 +237,7 @@ export default {
     countParen: 'count 后面应为 (，如 count(page_viewed, 7d) >= 3', eventType: '应为行为类型，如 page_viewed',
     countWindow: '行为类型后面应为逗号和时间窗口', countClose: 'count( 缺少右括号 )', expected: '缺少{what}',
     depth: '嵌套超过 {n} 层', tooMany: '条件超过 {n} 个',
-    stageTwice: '阶段“{stage}”有两条规则', readsLifecycle: '阶段规则不能引用 lifecycle（阶段本身）',
+    loop: '规则会形成循环：{loop}', stageTwice: '阶段“{stage}”有两条规则', readsLifecycle: '阶段规则不能引用 lifecycle（阶段本身）',
     strangerNoRule: '陌生人是所有规则都不满足的客户，不需要规则', unknownStage: '没有“{stage}”这个阶段',
     unknownEvent: '没有名为“{name}”的行为类型'
   }
