@@ -64,6 +64,10 @@ static const yt_migration migrations[] = {
      "ALTER TABLE segments ADD COLUMN members_version INTEGER NOT NULL DEFAULT 0;",
      "ALTER TABLE segments ADD COLUMN members TEXT;"
      "ALTER TABLE segments ADD COLUMN members_version BIGINT NOT NULL DEFAULT 0;"},
+    /* a stage set by hand stays until it is set to auto: the lifecycle rules leave pinned customers alone */
+    {14,
+     "ALTER TABLE customers ADD COLUMN lifecycle_pinned INTEGER NOT NULL DEFAULT 0;",
+     "ALTER TABLE customers ADD COLUMN lifecycle_pinned BIGINT NOT NULL DEFAULT 0;"},
 };
 
 static const customer_keyed keyed[] = {

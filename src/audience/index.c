@@ -101,12 +101,14 @@ audience *audience_new(void) {
     pthread_rwlock_init(&a->lock, NULL);
     pthread_mutex_init(&a->sync_mu, NULL);
     a->live = roaring_bitmap_create();
+    a->pinned = roaring_bitmap_create();
     for (int i = 0; i < NNUM; i++) bsi_init(&a->num[i]);
     return a;
 }
 
 static void clear_content(audience *a) {
     roaring_bitmap_clear(a->live);
+    roaring_bitmap_clear(a->pinned);
     for (uint32_t i = 0; i < a->ntags; i++)
         if (a->tags[i]) roaring_bitmap_free(a->tags[i]);
     free(a->tags);
@@ -127,6 +129,7 @@ void audience_free(audience *a) {
     if (!a) return;
     clear_content(a);
     roaring_bitmap_free(a->live);
+    roaring_bitmap_free(a->pinned);
     for (int i = 0; i < NNUM; i++) bsi_free(&a->num[i]);
     pthread_rwlock_destroy(&a->lock);
     pthread_mutex_destroy(&a->sync_mu);
@@ -161,12 +164,15 @@ static roaring_bitmap_t *tag_bitmap(audience *a, uint32_t tag) {
 
 /* A column of the customer row, orders or events query, in bulk (the build) or for some customers. */
 #define CUSTOMER_ROW_SQL                                                                                   \
-    "SELECT id, store_id, owner_id, city, gender, consent, lifecycle, member_level, points, created_at"   \
+    "SELECT id, store_id, owner_id, city, gender, consent, lifecycle, member_level, points, created_at,"  \
+    " lifecycle_pinned"                                                                                  \
     " FROM customers WHERE merged_into IS NULL AND erased_at IS NULL"
 
 static void apply_row(audience *a, uint32_t id, yt_rows *r) {
     ensure_customer(a, id);
     roaring_bitmap_add(a->live, id);
+    if (rows_int(r, 10)) roaring_bitmap_add(a->pinned, id);
+    else roaring_bitmap_remove(a->pinned, id);
     cat_set(&a->cat[CAT_STORE], id, rows_null(r, 1) ? 0 : (uint32_t)rows_int(r, 1));
     cat_set(&a->cat[CAT_OWNER], id, rows_null(r, 2) ? 0 : (uint32_t)rows_int(r, 2));
     static const int text_cols[][2] = {{CAT_CITY, 3}, {CAT_GENDER, 4}, {CAT_CONSENT, 5}, {CAT_LIFECYCLE, 6}};
@@ -249,6 +255,7 @@ static yt_rows *query_for(yt_db *db, const char *select, const char *id_col, con
 
 static void remove_customer(audience *a, uint32_t id) {
     roaring_bitmap_remove(a->live, id);
+    roaring_bitmap_remove(a->pinned, id);
     if (id < a->cap)
         for (int i = 0; i < NCAT; i++) cat_set(&a->cat[i], id, 0);
     for (int i = 0; i < NNUM; i++) bsi_clear(&a->num[i], id);
@@ -675,6 +682,13 @@ uint64_t audience_changes_applied(audience *a) {
     uint64_t n = a->changes_applied;
     pthread_mutex_unlock(&a->sync_mu);
     return n;
+}
+
+roaring_bitmap_t *audience_pinned_members(audience *a) {
+    pthread_rwlock_rdlock(&a->lock);
+    roaring_bitmap_t *b = roaring_bitmap_and(a->pinned, a->live);
+    pthread_rwlock_unlock(&a->lock);
+    return b;
 }
 
 roaring_bitmap_t *audience_live_members(audience *a) {

@@ -50,6 +50,8 @@ void audience_result_free(audience_result *r);
 /* The live customers, and those whose lifecycle stage is stage now (new bitmaps the caller frees). */
 roaring_bitmap_t *audience_live_members(audience *a);
 roaring_bitmap_t *audience_stage_members(audience *a, const char *stage);
+/* The live customers whose stage was set by hand (the lifecycle rules leave them). */
+roaring_bitmap_t *audience_pinned_members(audience *a);
 /* Writes derived from the index (rule tags, stage moves, segment events, bulk actions) take this lock in
  * their transaction, so that instances and requests doing them at once queue instead of deadlocking. */
 #define AUDIENCE_WRITE_LOCK 0x79745F61756469LL

@@ -33,6 +33,7 @@ struct audience {
     pthread_rwlock_t lock;    /* readers evaluate; a sync applies under the write lock */
     pthread_mutex_t sync_mu;  /* one sync at a time */
     roaring_bitmap_t *live;   /* customers neither merged away nor erased */
+    roaring_bitmap_t *pinned; /* customers whose lifecycle stage was set by hand */
     roaring_bitmap_t **tags;  /* per tag id */
     uint32_t ntags;
     cat_col cat[NCAT];

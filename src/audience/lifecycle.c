@@ -173,9 +173,12 @@ int lifecycle_apply(audience *a, yt_ctx *x, int64_t *moved) {
         audience_result_free(&res);
     }
     if (rc == YT_OK) {
-        roaring_bitmap_t *live = audience_live_members(a);
+        roaring_bitmap_t *live = audience_live_members(a), *pinned = audience_pinned_members(a);
         target[0] = roaring_bitmap_andnot(live, placed);
         roaring_bitmap_free(live);
+        for (int s = 0; s < LIFECYCLE_NSTAGES; s++) /* a stage set by hand stays */
+            if (target[s]) roaring_bitmap_andnot_inplace(target[s], pinned);
+        roaring_bitmap_free(pinned);
         for (int s = 0; s < LIFECYCLE_NSTAGES; s++) current[s] = audience_stage_members(a, lifecycle_stages[s]);
     }
     for (int to = 0; rc == YT_OK && to < LIFECYCLE_NSTAGES; to++) {

@@ -62,8 +62,9 @@ static int validate(yt_ctx *x, const customer_input *in, bool creating) {
         if (days_from_civil(y, m, d) * 86400000LL > now_ms())
             return yt_fail(x, YT_EINVAL, "birthday", "must not be in the future");
     }
-    if (in->lifecycle && !lifecycle_valid(in->lifecycle))
-        return yt_fail(x, YT_EINVAL, "lifecycle_stage", "unknown lifecycle stage '%s'", in->lifecycle);
+    if (in->lifecycle && !lifecycle_valid(in->lifecycle) && (creating || strcmp(in->lifecycle, "auto") != 0))
+        return yt_fail(x, YT_EINVAL, "lifecycle_stage", "unknown lifecycle stage '%s'%s", in->lifecycle,
+                       creating ? "" : " (auto hands the stage back to the rules)");
     if (in->has_store && in->store_id && !shop_exists(x->db, in->store_id))
         return yt_fail(x, YT_EINVAL, "store_id", "no store with id %lld", (long long)in->store_id);
     if (in->has_owner && in->owner_id && !staff_exists(x->db, in->owner_id))
@@ -128,12 +129,13 @@ int customer_create(yt_ctx *x, const customer_input *in, int64_t *id) {
                     store ? PI(store) : PNULL, owner ? PI(owner) : PNULL,
                     PT(in->lifecycle ? in->lifecycle : "stranger"), PI(in->has_level ? in->member_level : 0),
                     PI(in->has_points ? in->points : 0), PT(in->consent ? in->consent : "unknown"),
-                    in->consent ? PI(now) : PNULL, PT(in->consent_source), PI(now), PI(now)};
+                    in->consent ? PI(now) : PNULL, PT(in->consent_source), PI(now), PI(now), PI(in->lifecycle != NULL)};
     if (db_begin(x->db) != 0) return yt_fail_db(x, "creating a customer");
+    /* a stage given by hand is pinned: the lifecycle rules leave it until it is set to auto */
     *id = db_query_int(x->db,
                        "INSERT INTO customers(name, nickname, avatar_url, gender, birthday, city, store_id, owner_id,"
-                       " lifecycle, member_level, points, consent, consent_at, consent_source, created_at, updated_at)"
-                       " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+                       " lifecycle, member_level, points, consent, consent_at, consent_source, created_at, updated_at,"
+                       " lifecycle_pinned) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
                        NPARAMS(p), p, 0);
     int rc = *id ? YT_OK : yt_fail_db(x, "creating a customer");
     if (rc == YT_OK) rc = add_identities(x, *id, in);
@@ -193,7 +195,7 @@ static void kv_int_or_null(yt_jw *w, const char *k, yt_rows *r, int col) {
 
 #define CUSTOMER_COLS                                                                                  \
     "id, name, nickname, avatar_url, gender, birthday, city, store_id, owner_id, lifecycle, member_level," \
-    " points, consent, consent_at, consent_source, erased_at, created_at, updated_at"
+    " points, consent, consent_at, consent_source, erased_at, created_at, updated_at, lifecycle_pinned"
 
 /* Rows of a child table (identities, tags) for a page of customers, ordered by customer id descending
  * like the page, walked alongside it: column 0 is the customer id. */
@@ -230,6 +232,7 @@ static void write_core(yt_jw *w, yt_rows *r) {
     jw_kbool(w, "erased", !rows_null(r, 15));
     kv_time(w, "created_at", r, 16);
     kv_time(w, "updated_at", r, 17);
+    jw_kbool(w, "lifecycle_pinned", rows_int(r, 18) != 0);
 }
 
 /* The identities, phone and tags members of customer id: from the page walkers when given (a list page),
@@ -284,7 +287,8 @@ int customer_update(yt_ctx *x, int64_t id, const customer_input *in) {
     yt_param p[] = {PT(in->name), PT(in->nickname), PT(in->avatar_url), PT(in->avatar_url), PI(in->null_avatar),
                     PT(in->gender), PT(in->birthday), PT(in->birthday), PI(in->null_birthday), PT(in->city),
                     PI(in->has_store), in->store_id ? PI(in->store_id) : PNULL, PI(in->has_owner),
-                    in->owner_id ? PI(in->owner_id) : PNULL, PT(in->lifecycle), PI(in->has_level),
+                    in->owner_id ? PI(in->owner_id) : PNULL, PT(in->lifecycle), PT(in->lifecycle), PT(in->lifecycle),
+                    PT(in->lifecycle), PI(in->has_level),
                     PI(in->member_level), PI(in->has_points), PI(in->points), PT(in->consent), PT(in->consent),
                     PT(in->consent), PI(now), PT(in->consent_source), PT(in->consent_source), PI(now), PI(id)};
     if (db_begin(x->db) != 0) return yt_fail_db(x, "updating a customer");
@@ -299,7 +303,9 @@ int customer_update(yt_ctx *x, int64_t id, const customer_input *in) {
                         " city = COALESCE(CAST(? AS TEXT), city),"
                         " store_id = CASE WHEN CAST(? AS BIGINT) = 1 THEN CAST(? AS BIGINT) ELSE store_id END,"
                         " owner_id = CASE WHEN CAST(? AS BIGINT) = 1 THEN CAST(? AS BIGINT) ELSE owner_id END,"
-                        " lifecycle = COALESCE(CAST(? AS TEXT), lifecycle),"
+                        " lifecycle = CASE WHEN CAST(? AS TEXT) = 'auto' THEN lifecycle ELSE COALESCE(CAST(? AS TEXT), lifecycle) END,"
+                        " lifecycle_pinned = CASE WHEN CAST(? AS TEXT) IS NULL THEN lifecycle_pinned"
+                        "   WHEN CAST(? AS TEXT) = 'auto' THEN 0 ELSE 1 END,"
                         " member_level = CASE WHEN CAST(? AS BIGINT) = 1 THEN CAST(? AS BIGINT) ELSE member_level END,"
                         " points = CASE WHEN CAST(? AS BIGINT) = 1 THEN CAST(? AS BIGINT) ELSE points END,"
                         " consent = COALESCE(CAST(? AS TEXT), consent),"

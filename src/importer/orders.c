@@ -159,7 +159,7 @@ static int update_lifecycles(yt_ctx *x, const char *platform, id_list *l) {
         p[LIFECYCLE_BATCH] = PT(platform);
         if (db_exec(x->db,
                     "UPDATE customers SET lifecycle = CASE WHEN (SELECT count(*) FROM orders o WHERE o.customer_id ="
-                    " customers.id) > 1 THEN 'repeat_customer' ELSE 'customer' END WHERE lifecycle IN"
+                    " customers.id) > 1 THEN 'repeat_customer' ELSE 'customer' END WHERE lifecycle_pinned = 0 AND lifecycle IN"
                     " ('stranger', 'weak_tie', 'customer') AND id IN (" Q10 "," Q10 "," Q10 "," Q10 "," Q10 ")"
                     " AND EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = customers.id AND o.platform = ?)",
                     LIFECYCLE_BATCH + 1, p) < 0)

@@ -128,6 +128,22 @@ describe('lifecycle ladder', () => {
     assertProblem(await as(admin)('GET', '/api/v1/audience/lifecycle?weeks=1000'), 400);
     const kept = await as(admin)('GET', '/api/v1/audience/lifecycle/rules');
     assert.equal(kept.json.items.length, 2, 'a refused change changes nothing');
+    // a stage set by hand stays until it is handed back with auto
+    const pinned = await as(admin)('PATCH', '/api/v1/customers/5', { lifecycle_stage: 'partner' });
+    expectStatus(pinned, 200);
+    assert.equal(pinned.json.lifecycle_pinned, true);
+    const put2 = await as(admin)('PUT', '/api/v1/audience/lifecycle/rules', { items: [{ stage: 'customer', query: 'orders >= 1' }] });
+    expectStatus(put2, 200);
+    assert.equal((await as(admin)('GET', '/api/v1/customers/5')).json.lifecycle_stage, 'partner');
+    const auto = await as(admin)('PATCH', '/api/v1/customers/5', { lifecycle_stage: 'auto' });
+    assert.equal(auto.json.lifecycle_pinned, false);
+    let stage;
+    for (let i = 0; i < 60 && stage !== 'customer'; i++) {
+      stage = (await as(admin)('GET', '/api/v1/customers/5')).json.lifecycle_stage;
+      if (stage !== 'customer') await new Promise((ok) => setTimeout(ok, 50));
+    }
+    assert.equal(stage, 'customer', 'the rules place it again');
+    assertProblem(await as(admin)('POST', '/api/v1/customers', { name: 'x', lifecycle_stage: 'auto' }), 400);
   });
 });
 
