@@ -8,8 +8,9 @@
 /* SQLite has one writer at a time, so sequence numbers are taken in commit order and a position is the
  * last seq read. On PostgreSQL they are not (a transaction may take 10, another 11 and commit first), so
  * each row carries its transaction's id and a position is a transaction id horizon: a read takes the
- * rows of every transaction from the previous horizon up to the oldest one still running, which are
- * all finished, and no later transaction can have an id below that horizon. */
+ * rows of every transaction from the previous horizon up to the oldest one still running in this
+ * database (PG_HORIZON_SQL), which are all finished, and no later transaction can have an id below that
+ * horizon. */
 int change_record(yt_ctx *x, const char *kind, int64_t customer_id, int64_t ref_id) {
     yt_param p[] = {PI(now_ms()), PT(kind), customer_id ? PI(customer_id) : PNULL, ref_id ? PI(ref_id) : PNULL};
     bool pg = db_dialect(x->db) == YT_PG;
@@ -54,17 +55,28 @@ int change_record_customers(yt_ctx *x, const char *kind, int64_t *ids, size_t *c
     return YT_OK;
 }
 
+/* The PostgreSQL horizon: below it, every transaction of this database has ended. Transaction ids are
+ * cluster-wide, so the snapshot's xmin alone would wait for long transactions in other databases too; the
+ * horizon is the oldest transaction id running in this database (pg_stat_activity, made 64-bit with the
+ * epoch of the snapshot), or the snapshot's xmax when none is. A transaction that gets its id after the
+ * snapshot was taken gets one at or above its xmax, so it is never below the horizon. */
+#define PG_HORIZON_SQL                                                                                          \
+    "WITH s AS (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS xmax)"                          \
+    " SELECT LEAST(s.xmax, COALESCE((SELECT min(((s.xmax >> 32) << 32) + a.x - CASE WHEN a.x > (s.xmax & 4294967295)" \
+    "   THEN 4294967296 ELSE 0 END) FROM (SELECT backend_xid::text::bigint AS x FROM pg_stat_activity"          \
+    "   WHERE datname = current_database() AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()) a), s.xmax))" \
+    " FROM s"
+
 int change_feed_position(yt_db *db, int64_t *pos) {
-    *pos = db_dialect(db) == YT_PG
-               ? db_query_int(db, "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint", 0, NULL, -1)
-               : db_query_int(db, "SELECT COALESCE(max(seq), 0) FROM changes", 0, NULL, -1);
+    *pos = db_dialect(db) == YT_PG ? db_query_int(db, PG_HORIZON_SQL, 0, NULL, -1)
+                                   : db_query_int(db, "SELECT COALESCE(max(seq), 0) FROM changes", 0, NULL, -1);
     return *pos < 0 ? -1 : 0;
 }
 
 int change_feed_read(yt_db *db, int64_t *pos, change_fn fn, void *arg) {
     bool pg = db_dialect(db) == YT_PG;
     int64_t horizon = 0;
-    if (pg && (horizon = db_query_int(db, "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint", 0, NULL, -1)) < 0)
+    if (pg && (horizon = db_query_int(db, PG_HORIZON_SQL, 0, NULL, -1)) < 0)
         return -1;
     yt_param p[] = {PI(*pos), PI(horizon)};
     yt_rows *r = pg ? db_query(db,

@@ -90,6 +90,33 @@ static void a_running_transaction_holds_the_feed_back(void **state) {
     arena_free(&arena);
 }
 
+/* Transaction ids are cluster-wide on PostgreSQL: a long transaction in another database must not hold
+ * this database's feed back (it would delay every instance's index by its whole length). */
+static void another_databases_transaction_does_not_hold_the_feed_back(void **state) {
+    (void)state;
+    if (db_dialect(store_db(st)) != YT_PG) return;
+    char err[256];
+    yt_store *elsewhere = store_open(fx.pg_base, err, sizeof err); /* the server's first database */
+    assert_non_null(elsewhere);
+    yt_db *e = store_db(elsewhere), *d = store_db(st);
+    assert_int_equal(db_begin(e), 0);
+    assert_true(db_query_int(e, "SELECT pg_current_xact_id()::text::bigint", 0, NULL, -1) > 0); /* holds an id */
+    yt_arena arena = {0};
+    yt_ctx x = {.db = d, .who = yt_system_actor(), .arena = &arena};
+    int64_t pos;
+    assert_int_equal(change_feed_position(d, &pos), 0);
+    assert_int_equal(db_begin(d), 0);
+    assert_int_equal(change_record(&x, CHANGE_CUSTOMER_UPDATED, 303, 0), YT_OK);
+    assert_int_equal(db_commit(d), 0);
+    seen s = {0};
+    assert_int_equal(change_feed_read(d, &pos, collect, &s), 0);
+    assert_int_equal(s.n, 1);
+    assert_int_equal(s.customers[0], 303);
+    db_rollback(e);
+    store_close(elsewhere);
+    arena_free(&arena);
+}
+
 typedef struct {
     int orders; /* distinct buyers (a buyer whose rows fall in two chunks is named in both) */
     int64_t ids[64];
@@ -133,6 +160,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(writes_are_followed_and_rollbacks_are_not),
         cmocka_unit_test(a_running_transaction_holds_the_feed_back),
+        cmocka_unit_test(another_databases_transaction_does_not_hold_the_feed_back),
         cmocka_unit_test(an_import_records_its_buyers),
     };
     int failed = cmocka_run_group_tests_name("changes-sqlite", tests, setup, teardown);
