@@ -100,6 +100,7 @@ audience *audience_new(void) {
     audience *a = yt_calloc(1, sizeof *a);
     pthread_rwlock_init(&a->lock, NULL);
     pthread_mutex_init(&a->sync_mu, NULL);
+    pthread_mutex_init(&a->own_mu, NULL);
     a->live = roaring_bitmap_create();
     a->pinned = roaring_bitmap_create();
     for (int i = 0; i < NNUM; i++) bsi_init(&a->num[i]);
@@ -133,6 +134,8 @@ void audience_free(audience *a) {
     for (int i = 0; i < NNUM; i++) bsi_free(&a->num[i]);
     pthread_rwlock_destroy(&a->lock);
     pthread_mutex_destroy(&a->sync_mu);
+    pthread_mutex_destroy(&a->own_mu);
+    free(a->own_txs);
     free(a);
 }
 
@@ -582,6 +585,14 @@ int audience_sync(audience *a, yt_db *db) {
     int32_t today = audience_today(a);
     bool all_orders = false;
     int rc = change_feed_read(db, &pos, collect, &b);
+    pthread_mutex_lock(&a->own_mu); /* this process's own commits, which the horizon may still hold back */
+    int64_t *own = a->own_txs;
+    size_t nown = a->nown;
+    a->own_txs = NULL;
+    a->nown = a->cap_own = 0;
+    pthread_mutex_unlock(&a->own_mu);
+    if (rc == 0 && nown) rc = change_feed_read_tx(db, own, nown, collect, &b);
+    free(own);
     if (rc == 0) rc = roll_days(a, db, today, &b.orders, &all_orders);
     if (rc == 0 && b.dropped.n) {
         pthread_rwlock_wrlock(&a->lock);
@@ -705,4 +716,15 @@ roaring_bitmap_t *audience_stage_members(audience *a, const char *stage) {
     roaring_bitmap_t *b = code && code < c->nbm && c->bm[code] ? roaring_bitmap_and(c->bm[code], a->live) : roaring_bitmap_create();
     pthread_rwlock_unlock(&a->lock);
     return b;
+}
+
+void audience_own_commit(void *arg, int64_t tx) {
+    audience *a = arg;
+    pthread_mutex_lock(&a->own_mu);
+    if (a->nown == a->cap_own) {
+        a->cap_own = a->cap_own ? a->cap_own * 2 : 64;
+        a->own_txs = yt_realloc(a->own_txs, a->cap_own * sizeof *a->own_txs);
+    }
+    a->own_txs[a->nown++] = tx;
+    pthread_mutex_unlock(&a->own_mu);
 }

@@ -21,6 +21,10 @@ int audience_build(audience *a, yt_db *db);
  * and moves windowed figures (spend_90d) to today. Cheap when nothing changed. -1 on a store error. */
 int audience_sync(audience *a, yt_db *db);
 
+/* change_listen's callback: a transaction of this process that recorded changes has committed (tx); the
+ * next sync reads its changes even while the feed's horizon holds them back (PostgreSQL). */
+void audience_own_commit(void *arg, int64_t tx);
+
 /* Today for the index: the real day unless audience_set_today pinned one (tests, the demo clock). */
 int32_t audience_today(const audience *a);
 void audience_set_today(audience *a, int32_t day);

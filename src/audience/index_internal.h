@@ -42,6 +42,9 @@ struct audience {
     int64_t feed_pos;
     int32_t asof_day;         /* the day windowed figures are as of */
     _Atomic int32_t pinned_day; /* 0: the real day */
+    pthread_mutex_t own_mu;   /* own_txs: this process's committed transactions with changes (PostgreSQL), */
+    int64_t *own_txs;         /* read at the next sync before the feed's horizon passes them */
+    size_t nown, cap_own;
     bool has_model;           /* model: the lifetime-value model predictions are made with */
     clv_model model;
     int64_t build_ms, synced_at;

@@ -1,5 +1,6 @@
 /* `yutang serve`: opens the store, makes sure an owner exists, optionally seeds demo data, serves until SIGTERM. */
 #include "../audience/follow.h"
+#include "../domain/changes.h"
 #include "../base/log.h"
 #include "../demo/demo.h"
 #include "../http/http.h"
@@ -106,6 +107,7 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
         store_close(store);
         return 1;
     }
+    change_listen(audience_own_commit, aud); /* its own writes count at once, whatever else is running */
     audience_load_model(aud, store_db(store));
     audience_follower *follower = audience_follow(aud, store);
     find_console(cfg);
@@ -118,6 +120,7 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
     http_daemon *d = http_start(&hc, &srv);
     if (!d) {
         audience_follow_stop(follower);
+        change_listen(NULL, NULL);
         audience_free(aud);
         store_close(store);
         return 1;
@@ -133,6 +136,7 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
     log_info("signal %d: stopping (finishing in-flight requests)", sig);
     http_stop(d, 10000);
     audience_follow_stop(follower);
+    change_listen(NULL, NULL);
     audience_free(aud);
     store_close(store);
     ratelimit_free(srv.per_ip);

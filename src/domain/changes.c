@@ -4,6 +4,7 @@
 #include "../base/buf.h"
 #include "../base/timeutil.h"
 #include <stdlib.h>
+#include <string.h>
 
 /* SQLite has one writer at a time, so sequence numbers are taken in commit order and a position is the
  * last seq read. On PostgreSQL they are not (a transaction may take 10, another 11 and commit first), so
@@ -11,14 +12,37 @@
  * rows of every transaction from the previous horizon up to the oldest one still running in this
  * database (PG_HORIZON_SQL), which are all finished, and no later transaction can have an id below that
  * horizon. */
+static change_commit_fn listener;
+static void *listener_arg;
+
+void change_listen(change_commit_fn fn, void *arg) {
+    listener_arg = arg;
+    listener = fn;
+}
+
+static void tell(void *arg) {
+    int64_t tx;
+    memcpy(&tx, arg, sizeof tx);
+    if (listener) listener(listener_arg, tx);
+}
+
+/* PostgreSQL: once this transaction commits, tell the listener its id. */
+static void tell_after_commit(yt_db *db, int64_t tx) {
+    if (listener && tx > 0) db_after_commit(db, tell, &tx, sizeof tx);
+}
+
 int change_record(yt_ctx *x, const char *kind, int64_t customer_id, int64_t ref_id) {
     yt_param p[] = {PI(now_ms()), PT(kind), customer_id ? PI(customer_id) : PNULL, ref_id ? PI(ref_id) : PNULL};
     bool pg = db_dialect(x->db) == YT_PG;
-    int64_t n = db_exec(x->db,
-                        pg ? "INSERT INTO changes(tx, at, kind, customer_id, ref_id)"
-                             " VALUES(pg_current_xact_id()::text::bigint, ?, ?, ?, ?)"
-                           : "INSERT INTO changes(at, kind, customer_id, ref_id) VALUES(?, ?, ?, ?)",
-                        NPARAMS(p), p);
+    int64_t n = pg ? db_query_int(x->db,
+                                  "INSERT INTO changes(tx, at, kind, customer_id, ref_id)"
+                                  " VALUES(pg_current_xact_id()::text::bigint, ?, ?, ?, ?) RETURNING tx",
+                                  NPARAMS(p), p, -1)
+                   : db_exec(x->db, "INSERT INTO changes(at, kind, customer_id, ref_id) VALUES(?, ?, ?, ?)", NPARAMS(p), p);
+    if (pg && n > 0) {
+        tell_after_commit(x->db, n);
+        n = 1;
+    }
     /* followers in other processes wake on commit (a notification is sent then, once per transaction) */
     if (n == 1 && pg && db_exec(x->db, "SELECT pg_notify('yt_changes', '')", 0, NULL) < 0) n = -1;
     return n == 1 ? YT_OK : yt_fail_db(x, "recording a change");
@@ -52,6 +76,7 @@ int change_record_customers(yt_ctx *x, const char *kind, int64_t *ids, size_t *c
     buf_free(&list);
     if (rows != (int64_t)n) return yt_fail_db(x, "recording changes");
     if (pg && db_exec(x->db, "SELECT pg_notify('yt_changes', '')", 0, NULL) < 0) return yt_fail_db(x, "recording changes");
+    if (pg) tell_after_commit(x->db, db_query_int(x->db, "SELECT pg_current_xact_id()::text::bigint", 0, NULL, -1));
     return YT_OK;
 }
 
@@ -93,5 +118,22 @@ int change_feed_read(yt_db *db, int64_t *pos, change_fn fn, void *arg) {
     }
     rows_free(r);
     if (pg) *pos = horizon;
+    return 0;
+}
+
+int change_feed_read_tx(yt_db *db, const int64_t *txs, size_t n, change_fn fn, void *arg) {
+    if (n == 0 || db_dialect(db) != YT_PG) return 0;
+    char *list = db_id_list(YT_PG, txs, n);
+    yt_param p[] = {PT(list)};
+    yt_rows *r = db_query(db, "SELECT seq, at, kind, customer_id, ref_id FROM changes WHERE tx = ANY(CAST(? AS BIGINT[])) ORDER BY tx, seq",
+                          1, p);
+    free(list);
+    if (!r) return -1;
+    while (rows_next(r)) {
+        feed_change c = {.seq = rows_int(r, 0), .at = rows_int(r, 1), .kind = rows_text(r, 2),
+                         .customer_id = rows_null(r, 3) ? 0 : rows_int(r, 3), .ref_id = rows_null(r, 4) ? 0 : rows_int(r, 4)};
+        fn(arg, &c);
+    }
+    rows_free(r);
     return 0;
 }

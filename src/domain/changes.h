@@ -34,4 +34,13 @@ int change_feed_position(yt_db *db, int64_t *pos);
  * transactions still running are left for a later call. -1 on a store error. */
 int change_feed_read(yt_db *db, int64_t *pos, change_fn fn, void *arg);
 
+/* PostgreSQL holds a change back from the feed while any older transaction of the database runs (see
+ * change_feed_read). So that a process sees its own committed changes at once, fn is told the id of each
+ * of its transactions that recorded changes, once it commits; change_feed_read_tx reads those. One
+ * listener per process (the audience index); NULL stops it. SQLite needs none: its feed is never held. */
+typedef void (*change_commit_fn)(void *arg, int64_t tx);
+void change_listen(change_commit_fn fn, void *arg);
+/* Calls fn for each change of the transactions txs[0..n) (committed ones; PostgreSQL only). */
+int change_feed_read_tx(yt_db *db, const int64_t *txs, size_t n, change_fn fn, void *arg);
+
 #endif

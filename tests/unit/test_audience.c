@@ -507,12 +507,49 @@ static void predictions_follow_the_model(void **state) {
     audience_free(a);
 }
 
+/* PostgreSQL: while another transaction of the database runs (an import, a long request), the feed holds
+ * later changes back; the process that wrote them still counts them at once. */
+static void own_writes_count_while_the_feed_is_held(void **state) {
+    (void)state;
+    yt_db *db = store_db(st);
+    if (db_dialect(db) != YT_PG) return;
+    seed = 5;
+    fill(db);
+    audience *a = built(db);
+    change_listen(audience_own_commit, a);
+    char err[256];
+    yt_store *other = store_open(fx.target, err, sizeof err);
+    assert_non_null(other);
+    yt_db *long_tx = store_db(other);
+    assert_int_equal(db_begin(long_tx), 0);
+    assert_true(db_query_int(long_tx, "SELECT pg_current_xact_id()::text::bigint", 0, NULL, -1) > 0);
+    yt_arena arena = {0};
+    yt_ctx x = {.db = db, .who = yt_system_actor(), .arena = &arena};
+    const char *tag[] = {"刚刚打上"};
+    int64_t live;
+    assert_int_equal(customer_resolve(&x, 1 + pick(NCUSTOMERS), &live), YT_OK);
+    assert_int_equal(customer_tag(&x, live, tag, 1, NULL, 0), YT_OK);
+    assert_int_equal(audience_sync(a, db), 0);
+    seg_error serr;
+    seg_node *n = seg_parse_text("tag = \"刚刚打上\"", &arena, &serr);
+    audience_result res;
+    assert_int_equal(audience_eval(a, &x, n, &res, &serr), YT_OK);
+    assert_int_equal(roaring_bitmap_get_cardinality(res.members), 1);
+    audience_result_free(&res);
+    db_rollback(long_tx);
+    store_close(other);
+    change_listen(NULL, NULL);
+    arena_free(&arena);
+    audience_free(a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(random_segments_match_sql, setup, teardown),
         cmocka_unit_test_setup_teardown(followed_writes_match_sql, setup, teardown),
         cmocka_unit_test_setup_teardown(mistakes_are_named, setup, teardown),
         cmocka_unit_test_setup_teardown(predictions_follow_the_model, setup, teardown),
+        cmocka_unit_test_setup_teardown(own_writes_count_while_the_feed_is_held, setup, teardown),
     };
     int failed = cmocka_run_group_tests_name("audience-sqlite", tests, NULL, NULL);
     pg_url = getenv("YT_TEST_PG_URL");
