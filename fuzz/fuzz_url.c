@@ -23,14 +23,24 @@ static bool segments_match(const char *pattern, const char *path) {
     }
 }
 
+/* Of the routes whose segments match, the one with the longest literal start wins (as the router says). */
 static const yt_route *reference_match(const char *method, const char *path, bool *mismatch) {
     *mismatch = false;
-    for (int i = 0; i < api_nroutes; i++) {
-        if (!segments_match(api_routes[i].pattern, path)) continue;
-        if (strcmp(api_routes[i].method, method) == 0) return &api_routes[i];
-        *mismatch = true;
+    const yt_route *routes = api_route_table(), *best = NULL;
+    size_t best_literal = 0;
+    for (int i = 0; i < api_route_count(); i++) {
+        if (!segments_match(routes[i].pattern, path)) continue;
+        if (strcmp(routes[i].method, method) != 0) {
+            *mismatch = true;
+            continue;
+        }
+        size_t literal = strcspn(routes[i].pattern, "{");
+        if (!best || literal > best_literal) {
+            best = &routes[i];
+            best_literal = literal;
+        }
     }
-    return NULL;
+    return best;
 }
 
 static void check_route(const char *method, const char *path) {
