@@ -304,10 +304,8 @@ void h_segment_actions(yt_req *r) {
         api_problem(r, 422, NULL, "the segment has more than 1,000,000 members: narrow it first");
         return;
     }
-    int64_t *ids = yt_malloc(sizeof *ids * (size_t)(n ? n : 1));
-    roaring_uint32_iterator_t it;
-    roaring_init_iterator(res.members, &it);
-    for (uint64_t i = 0; it.has_value && i < n; i++, roaring_advance_uint32_iterator(&it)) ids[i] = it.current_value;
+    size_t nids;
+    int64_t *ids = audience_ids(res.members, &nids);
     audience_result_free(&res);
     int64_t affected;
     int rc = tagging ? segment_tag_members(&r->x, id, ids, (size_t)n, tags, ntags, strcmp(action, "tag") == 0, &affected)

@@ -728,3 +728,12 @@ void audience_own_commit(void *arg, int64_t tx) {
     a->own_txs[a->nown++] = tx;
     pthread_mutex_unlock(&a->own_mu);
 }
+
+int64_t *audience_ids(const roaring_bitmap_t *b, size_t *n) {
+    *n = (size_t)roaring_bitmap_get_cardinality(b);
+    int64_t *ids = yt_malloc(sizeof *ids * (*n ? *n : 1));
+    roaring_uint32_iterator_t it;
+    roaring_init_iterator(b, &it);
+    for (size_t i = 0; it.has_value && i < *n; i++, roaring_advance_uint32_iterator(&it)) ids[i] = it.current_value;
+    return ids;
+}

@@ -59,6 +59,8 @@ roaring_bitmap_t *audience_pinned_members(audience *a);
 /* Writes derived from the index (rule tags, stage moves, segment events, bulk actions) take this lock in
  * their transaction, so that instances and requests doing them at once queue instead of deadlocking. */
 #define AUDIENCE_WRITE_LOCK 0x79745F61756469LL
+/* The ids in b, ascending, as a heap array the caller frees (never NULL); *n how many. */
+int64_t *audience_ids(const roaring_bitmap_t *b, size_t *n);
 /* The customers with tag_id now (a new bitmap the caller frees; empty for an unknown tag). */
 roaring_bitmap_t *audience_tag_members(audience *a, int64_t tag_id);
 

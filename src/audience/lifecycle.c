@@ -136,10 +136,8 @@ static int move(yt_ctx *x, const int64_t *ids, size_t n, const char *from, const
 static int move_set(yt_ctx *x, const roaring_bitmap_t *set, const char *from, const char *to, int64_t *moved) {
     uint64_t n = roaring_bitmap_get_cardinality(set);
     if (!n) return YT_OK;
-    int64_t *ids = yt_malloc(sizeof *ids * (size_t)n);
-    roaring_uint32_iterator_t it;
-    roaring_init_iterator(set, &it);
-    for (uint64_t i = 0; it.has_value && i < n; i++, roaring_advance_uint32_iterator(&it)) ids[i] = it.current_value;
+    size_t nids;
+    int64_t *ids = audience_ids(set, &nids);
     int rc = YT_OK;
     for (uint64_t at = 0; rc == YT_OK && at < n; at += MOVE_CHUNK)
         rc = move(x, ids + at, n - at < MOVE_CHUNK ? (size_t)(n - at) : MOVE_CHUNK, from, to, moved);

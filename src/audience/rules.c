@@ -430,10 +430,8 @@ static int apply_tag(yt_ctx *x, const tag_rule *r, int64_t tag_id, const char *t
                      int64_t *count) {
     uint64_t n = roaring_bitmap_get_cardinality(want);
     if (!n) return YT_OK;
-    int64_t *ids = yt_malloc(sizeof *ids * (size_t)n);
-    roaring_uint32_iterator_t it;
-    roaring_init_iterator(want, &it);
-    for (uint64_t i = 0; it.has_value && i < n; i++, roaring_advance_uint32_iterator(&it)) ids[i] = it.current_value;
+    size_t nids;
+    int64_t *ids = audience_ids(want, &nids);
     int rc = YT_OK;
     for (uint64_t at = 0; rc == YT_OK && at < n; at += RULE_CHUNK) {
         size_t len = n - at < RULE_CHUNK ? (size_t)(n - at) : RULE_CHUNK, nchanged;

@@ -49,10 +49,8 @@ static int record(yt_ctx *x, const roaring_bitmap_t *set, const char *type, int6
     jw_obj_end(&w);
     snprintf(props, sizeof props, "%s", esc.p);
     buf_free(&esc);
-    int64_t *ids = yt_malloc(sizeof *ids * (size_t)n);
-    roaring_uint32_iterator_t it;
-    roaring_init_iterator(set, &it);
-    for (uint64_t i = 0; it.has_value && i < n; i++, roaring_advance_uint32_iterator(&it)) ids[i] = it.current_value;
+    size_t nids;
+    int64_t *ids = audience_ids(set, &nids);
     yt_dialect d = db_dialect(x->db);
     int64_t now = now_ms();
     int rc = YT_OK;
