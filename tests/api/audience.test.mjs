@@ -88,7 +88,7 @@ describe('lifetime value', () => {
 describe('lifecycle ladder', () => {
   test('every customer has one stage; the default rules moved lapsed buyers, counted as this week\'s flows', async () => {
     let r;
-    for (let i = 0; i < 50; i++) { /* the follower applies the rules just after start */
+    for (let i = 0; i < 200; i++) { /* the follower applies the rules just after start */
       r = await as(admin)('GET', '/api/v1/audience/lifecycle?weeks=4');
       if (r.json.flows.length) break;
       await new Promise((ok) => setTimeout(ok, 100));
@@ -138,7 +138,7 @@ describe('lifecycle ladder', () => {
     const auto = await as(admin)('PATCH', '/api/v1/customers/5', { lifecycle_stage: 'auto' });
     assert.equal(auto.json.lifecycle_pinned, false);
     let stage;
-    for (let i = 0; i < 60 && stage !== 'customer'; i++) {
+    for (let i = 0; i < 200 && stage !== 'customer'; i++) {
       stage = (await as(admin)('GET', '/api/v1/customers/5')).json.lifecycle_stage;
       if (stage !== 'customer') await new Promise((ok) => setTimeout(ok, 50));
     }

@@ -192,13 +192,13 @@ describe('entries and exits', () => {
     const types = async (cid) => (await as(admin)('GET', `/api/v1/customers/${cid}/events?limit=50`)).json.items
       .filter((e) => e.type.startsWith('segment_')).map((e) => `${e.type}:${e.properties.segment_id}`);
     let got = [];
-    for (let i = 0; i < 60 && got.length < 1; i++) {
+    for (let i = 0; i < 200 && got.length < 1; i++) {
       got = await types(id);
       if (!got.length) await new Promise((r) => setTimeout(r, 50));
     }
     assert.deepEqual(got, [`segment_entered:${s.json.id}`]);
     await as(admin)('DELETE', `/api/v1/customers/${id}/tags/${encodeURIComponent(tag)}`);
-    for (let i = 0; i < 60 && got.length < 2; i++) {
+    for (let i = 0; i < 200 && got.length < 2; i++) {
       got = await types(id);
       if (got.length < 2) await new Promise((r) => setTimeout(r, 50));
     }
@@ -251,7 +251,8 @@ describe('freshness', () => {
         while ((seen = await count()) !== (add ? 1 : 0) && performance.now() - t0 < 1000) { /* poll */ }
         const took = performance.now() - t0;
         assert.equal(seen, add ? 1 : 0, `round ${round}: instance B sees the change`);
-        assert.ok(took < 100, `round ${round}: seen after ${took.toFixed(1)} ms`);
+        // 100 ms is the target; a sanitizer build runs several times slower
+        assert.ok(took < (process.env.YT_SANITIZED ? 400 : 100), `round ${round}: seen after ${took.toFixed(1)} ms`);
       }
       // the twin stops, writes go on, a new twin starts and counts them
       await twin.stop();

@@ -16,7 +16,7 @@ after(async () => { if (srv) await srv.stop(); });
 const as = (t) => (m, p, body) => api(m, p, { token: t, body });
 const count = async (query) => (await as(admin)('POST', '/api/v1/segments/preview', { query, sample: 0 })).json.count;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function eventually(fn, want, ms = 3000) {
+async function eventually(fn, want, ms = 10000) {
   const t0 = Date.now();
   let got;
   while ((got = await fn()) !== want && Date.now() - t0 < ms) await sleep(50);
