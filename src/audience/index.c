@@ -343,15 +343,32 @@ static int load_orders(audience *a, yt_db *db, const int64_t *ids, size_t n, int
 
 static int load_events(audience *a, yt_db *db, const int64_t *ids, size_t n, num_sink *sink) {
     for (size_t i = 0; ids && i < n; i++) bsi_clear(&a->num[NUM_LAST_SEEN], (uint32_t)ids[i]);
-    yt_param p[1];
-    /* the events yutang writes itself (segment entries and exits) are not the customer being seen */
-    yt_rows *r = query_for(db, "SELECT customer_id, max(at) FROM events WHERE type NOT IN ('segment_entered', 'segment_exited')",
-                           "customer_id",
-                           " GROUP BY customer_id ORDER BY customer_id", ids, n, p, 0);
+    /* the events yutang writes itself (segment entries and exits) are not the customer being seen. For some
+     * customers (after an event batch) each one's newest event is read backwards along events_customer, so
+     * the cost does not grow with how many events a customer already has */
+#define SEEN "type NOT IN ('segment_entered', 'segment_exited')"
+    yt_rows *r;
+    char *list = NULL;
+    if (ids) {
+        bool pg = db_dialect(db) == YT_PG;
+        list = db_id_list(db_dialect(db), ids, n);
+        yt_param p[] = {PT(list)};
+        r = db_query(db,
+                     pg ? "SELECT v, (SELECT at FROM events e WHERE e.customer_id = v AND " SEEN " ORDER BY at DESC LIMIT 1)"
+                          " FROM unnest(CAST(? AS BIGINT[])) AS v"
+                        : "SELECT value, (SELECT at FROM events e WHERE e.customer_id = value AND " SEEN " ORDER BY at DESC LIMIT 1)"
+                          " FROM json_each(?)",
+                     1, p);
+    } else {
+        r = db_query(db, "SELECT customer_id, max(at) FROM events WHERE " SEEN " GROUP BY customer_id ORDER BY customer_id", 0, NULL);
+    }
+#undef SEEN
+    free(list);
     if (!r) return -1;
     while (rows_next(r)) {
         int64_t id = rows_int(r, 0);
-        if (id > 0 && id <= UINT32_MAX) sink_put(a, sink, NUM_LAST_SEEN, (uint32_t)id, brand_day(rows_int(r, 1)), false);
+        if (id > 0 && id <= UINT32_MAX && !rows_null(r, 1))
+            sink_put(a, sink, NUM_LAST_SEEN, (uint32_t)id, brand_day(rows_int(r, 1)), false);
     }
     rows_free(r);
     return 0;
