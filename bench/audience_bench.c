@@ -6,7 +6,7 @@
  * usage: audience_bench STORE [PG_URL]
  * env:   AUDIENCE_REPS (index repetitions per segment, default 300), AUDIENCE_PG_REPS (default 10),
  *        AUDIENCE_SQLITE_REPS (default 5; 0 skips SQLite), AUDIENCE_PROFILE=1 (also time the build's four store
- *        queries alone)
+ *        queries alone, and each condition of each segment alone on the index)
  * Prints a table on stderr and one JSON line per figure on stdout; exits 1 when the counts differ. */
 #include "audience/index.h"
 #include "audience/segment.h"
@@ -296,15 +296,15 @@ static void profile_conditions(audience *a, yt_db *db, const seg_node *n) {
     if (n->kind == SEG_NOT) profile_conditions(a, db, n->a);
 }
 
-/* The build's store queries alone (the statements of src/audience/index.c, read row by row through the store
- * layer without touching the index), to see where a build's time goes. */
+/* The build's store queries alone (copies of the bulk statements in src/audience/index.c: keep them alike),
+ * read row by row through the store layer without touching the index, to see where a build's time goes. */
 static void profile_build_queries(yt_db *db, int today) {
     static const struct {
         const char *what, *sql;
         int ncols, nparams;
     } qs[] = {
-        {"customers", "SELECT id, store_id, owner_id, city, gender, consent, lifecycle, member_level, points, created_at"
-                      " FROM customers WHERE merged_into IS NULL AND erased_at IS NULL ORDER BY id", 10, 0},
+        {"customers", "SELECT id, store_id, owner_id, city, gender, consent, lifecycle, member_level, points, created_at,"
+                      " lifecycle_pinned FROM customers WHERE merged_into IS NULL AND erased_at IS NULL ORDER BY id", 11, 0},
         {"customer_tags", "SELECT customer_id, tag_id FROM customer_tags", 2, 0},
         {"orders", "SELECT customer_id, count(*), sum(amount_fen),"
                    " sum(CASE WHEN ordered_at >= ? THEN amount_fen ELSE 0 END),"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the benchmarks on a fresh SQLite database: CDNOW import rate, CLV fits, event ingest rate, phone lookup latency under load.
+# Runs the benchmarks on a fresh SQLite database: CDNOW import rate, CLV fits, event ingest rate, phone lookup latency under load;
+# with YT_BENCH_AUDIENCE=1 also the audience index against PostgreSQL and SQLite (bench/audience.sh, long: see step 7).
 # usage: make bench (or bash bench/run.sh after make build); figures go to stdout as JSON lines.
 # The lookup benchmark uses wrk (Debian package `wrk`) when it is installed, and node's fetch always.
 set -euo pipefail
@@ -66,3 +67,10 @@ echo "{\"bench\":\"lookup_by_phone_node_c16\",\"result\":$(node bench/lookup.mjs
 # 6. small writes during a 600k-row order import through the API (new servers on fresh SQLite databases):
 #    baseline = the writer held for the whole import (YT_IMPORT_HOLD_WRITER=1), shared = handed off per chunk
 node bench/import_contention.mjs "$BIN" "$TMP" $((PORT + 10)) 600000 20
+
+# 7. segments on the audience index against PostgreSQL 15 and SQLite (bench/audience.sh): only with
+#    YT_BENCH_AUDIENCE=1, as at its default 10M customers it takes 45-60 minutes and about 15 GB under /tmp;
+#    AUDIENCE_N=1000000 makes it a run of a few minutes
+if [ "${YT_BENCH_AUDIENCE:-0}" = 1 ]; then
+  bash bench/audience.sh
+fi
