@@ -343,6 +343,8 @@ static void profile_build_queries(yt_db *db, int today) {
 }
 
 int main(int argc, char **argv) {
+    mallopt(M_TRIM_THRESHOLD, 256 << 20); /* as yutang serve does */
+    mallopt(M_TOP_PAD, 16 << 20);
     if (argc < 2) {
         fprintf(stderr, "usage: audience_bench STORE [PG_URL]\n");
         return 2;

@@ -86,6 +86,10 @@ typedef struct {
     audience_result *out;
     int32_t today;
     int rc;
+    /* When set, a condition may answer only within it (R and filter = E and filter): an and-chain passes what
+     * the conditions before a condition left, so a number compared later walks fewer containers. Every
+     * operation keeps that rule (and, or, not, the leaves), and the chain ands the answer with it. */
+    const roaring_bitmap_t *filter;
     audience_rfm *rfm; /* thresholds, prepared when a segment first names RFM */
     bool rfm_ready;
 } ev;
@@ -164,6 +168,10 @@ static roaring_bitmap_t *value_set(ev *e, const attr_def *d, const seg_value *v)
     return copy_or_empty(code && code < c->nbm ? c->bm[code] : NULL);
 }
 
+static roaring_bitmap_t *exists_in(const bsi *b, const roaring_bitmap_t *filter) {
+    return filter ? roaring_bitmap_and(b->exists, filter) : roaring_bitmap_copy(b->exists);
+}
+
 /* A comparison against a whole number, for stored values >= 0. Fractions are rounded the way that keeps
  * the meaning (orders < 2.5 is orders <= 2); 0 counts for customers with no value when zero_absent. */
 static roaring_bitmap_t *num_compare(ev *e, const attr_def *d, seg_op op, double c) {
@@ -179,22 +187,34 @@ static roaring_bitmap_t *num_compare(ev *e, const attr_def *d, seg_op op, double
     if ((op == SEG_EQ && !integral) || ((op == SEG_LT || op == SEG_LE || op == SEG_EQ) && bound < (op == SEG_LT ? 1 : 0)))
         r = roaring_bitmap_create(); /* nothing stored is below 0 */
     else if (op == SEG_NE && (!integral || c < 0))
-        r = roaring_bitmap_copy(b->exists);
+        r = exists_in(b, e->filter);
     else if ((op == SEG_GT || op == SEG_GE) && bound < (op == SEG_GT ? 0 : 1))
-        r = roaring_bitmap_copy(b->exists);
+        r = exists_in(b, e->filter);
     else if (bound >= 9.2e18)
-        r = (op == SEG_LT || op == SEG_LE || op == SEG_NE) ? roaring_bitmap_copy(b->exists) : roaring_bitmap_create();
+        r = (op == SEG_LT || op == SEG_LE || op == SEG_NE) ? exists_in(b, e->filter) : roaring_bitmap_create();
     else
-        r = bsi_compare(b, op, (uint64_t)bound, NULL);
+        r = bsi_compare(b, op, (uint64_t)bound, e->filter);
     if (d->zero_absent) {
         bool zero_holds = (op == SEG_EQ && c == 0) || (op == SEG_NE && c != 0) || (op == SEG_LT && c > 0) ||
                           (op == SEG_LE && c >= 0) || (op == SEG_GT && c < 0) || (op == SEG_GE && c <= 0);
         if (zero_holds) {
-            roaring_bitmap_t *none = roaring_bitmap_andnot(e->a->live, b->exists);
+            roaring_bitmap_t *none = roaring_bitmap_andnot(e->filter ? e->filter : e->a->live, b->exists);
             roaring_bitmap_or_inplace(r, none);
             roaring_bitmap_free(none);
         }
     }
+    return r;
+}
+
+/* lo <= value <= hi: the upper comparison walks only what the lower one left. */
+static roaring_bitmap_t *num_range(ev *e, const attr_def *d, double lo, double hi) {
+    roaring_bitmap_t *r = num_compare(e, d, SEG_GE, lo);
+    const roaring_bitmap_t *outer = e->filter;
+    e->filter = r;
+    roaring_bitmap_t *upper = num_compare(e, d, SEG_LE, hi);
+    e->filter = outer;
+    roaring_bitmap_and_inplace(r, upper);
+    roaring_bitmap_free(upper);
     return r;
 }
 
@@ -404,21 +424,14 @@ static roaring_bitmap_t *eval_condition(ev *e, const seg_node *n) {
         double lo, hi;
         if (!value_number(e, d, &n->v, &lo) || !value_number(e, d, &n->v2, &hi)) return NULL;
         if (lo > hi) return fail(e, n->v.pos, "between %g and %g is empty: the lower bound comes first", lo, hi);
-        roaring_bitmap_t *r = num_compare(e, d, SEG_GE, lo), *upper = num_compare(e, d, SEG_LE, hi);
-        roaring_bitmap_and_inplace(r, upper);
-        roaring_bitmap_free(upper);
-        return r;
+        return num_range(e, d, lo, hi);
     }
     case SEG_WITHIN: case SEG_BEFORE: case SEG_AFTER: {
         const char *word = n->kind == SEG_WITHIN ? "within" : n->kind == SEG_BEFORE ? "before" : "after";
         if (d->kind != K_DAY)
             return fail(e, n->attr_pos, "%s applies to days (first_order, last_order, last_seen, created), not %s", word, d->name);
         if (n->kind == SEG_WITHIN) {
-            roaring_bitmap_t *r = num_compare(e, d, SEG_GE, (double)(e->today - n->days + 1)),
-                             *upto = num_compare(e, d, SEG_LE, (double)e->today);
-            roaring_bitmap_and_inplace(r, upto);
-            roaring_bitmap_free(upto);
-            return r;
+            return num_range(e, d, (double)(e->today - n->days + 1), (double)e->today);
         }
         if (n->v.type != SEGV_DATE) return fail(e, n->v.pos, "%s takes a date (2026-01-31)", word);
         return num_compare(e, d, n->kind == SEG_BEFORE ? SEG_LT : SEG_GT, (double)n->v.day);
@@ -438,8 +451,11 @@ static roaring_bitmap_t *eval_node(ev *e, const seg_node *n, int depth) {
         const seg_node *at = n;
         for (; at->kind == n->kind && len < SEG_MAX_NODES; at = at->a) chain[len++] = at;
         roaring_bitmap_t *acc = eval_node(e, at, depth + 1);
+        const roaring_bitmap_t *outer = e->filter;
         for (int i = len - 1; acc && i >= 0; i--) {
+            if (n->kind == SEG_AND) e->filter = acc; /* what is left so far bounds the next condition */
             roaring_bitmap_t *r = eval_node(e, chain[i]->b, depth + 1);
+            e->filter = outer;
             if (!r) {
                 roaring_bitmap_free(acc);
                 return NULL;

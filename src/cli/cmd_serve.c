@@ -8,6 +8,7 @@
 #include "app.h"
 #include "commands.h"
 #include <limits.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -76,6 +77,10 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    /* segments make and free bitmaps by the megabyte: keep freed heap for the next one instead of handing it
+     * back to the kernel and faulting it in again (measured: a fifth of a 10M-customer count was page faults) */
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+    mallopt(M_TOP_PAD, 16 << 20);
     yt_store *store = app_open(cfg);
     if (!store) return 1;
     yt_arena arena = {0};
