@@ -1,6 +1,7 @@
 /* Handlers: audience reports — the RFM grid, the lifetime-value model and distribution, one customer's
  * scores and predictions — and refitting the model. */
 #include "handlers.h"
+#include "segment_json.h"
 #include "server.h"
 #include "../audience/clv_model.h"
 #include "../audience/report.h"
@@ -10,21 +11,15 @@
 #include <stdio.h>
 #include <string.h>
 
-static bool synced(yt_req *r) {
-    if (audience_sync(r->server->audience, r->x.db) == 0) return true;
-    api_problem(r, 503, NULL, "the audience index cannot read the store");
-    return false;
-}
-
 void h_audience_rfm(yt_req *r) {
-    if (!synced(r)) return;
+    if (!api_audience_synced(r)) return;
     yt_jw w;
     api_json(r, 200, &w);
     if (audience_rfm_json(r->server->audience, &r->x, &w)) api_fail(r);
 }
 
 void h_audience_clv(yt_req *r) {
-    if (!synced(r)) return;
+    if (!api_audience_synced(r)) return;
     yt_jw w;
     api_json(r, 200, &w);
     if (audience_clv_json(r->server->audience, &r->x, &w)) api_fail(r);
@@ -32,7 +27,7 @@ void h_audience_clv(yt_req *r) {
 
 void h_customer_audience(yt_req *r) {
     int64_t id = api_param_id(r, 0), live;
-    if (!id || !synced(r)) return;
+    if (!id || !api_audience_synced(r)) return;
     if (customer_resolve(&r->x, id, &live)) { /* a merged record answers for its survivor */
         api_fail(r);
         return;
@@ -94,7 +89,7 @@ void h_audience_payback(yt_req *r) {
         api_problem(r, 400, "channels", "channels must be an array of 1 to 50 {name, cost, query}");
         return;
     }
-    if (!synced(r)) return;
+    if (!api_audience_synced(r)) return;
     yt_jw w;
     yt_buf out = YT_BUF_INIT;
     jw_init(&w, &out);

@@ -1,15 +1,10 @@
 /* Handlers: the lifecycle ladder — counts and weekly flows, and the stage rules. */
 #include "handlers.h"
+#include "segment_json.h"
 #include "server.h"
 #include "../audience/lifecycle.h"
 #include "../audience/rules.h"
 #include <stdlib.h>
-
-static bool synced(yt_req *r) {
-    if (audience_sync(r->server->audience, r->x.db) == 0) return true;
-    api_problem(r, 503, NULL, "the audience index cannot read the store");
-    return false;
-}
 
 void h_lifecycle_report(yt_req *r) {
     const char *q = api_query(r, "weeks");
@@ -19,7 +14,7 @@ void h_lifecycle_report(yt_req *r) {
         api_problem(r, 400, "weeks", "weeks must be 1 to 104");
         return;
     }
-    if (!synced(r)) return;
+    if (!api_audience_synced(r)) return;
     yt_jw w;
     api_json(r, 200, &w);
     if (lifecycle_report_json(r->server->audience, &r->x, &w, (int)weeks)) api_fail(r);
@@ -76,7 +71,7 @@ void h_lifecycle_rules_put(yt_req *r) {
         i++;
     }
     audience *a = r->server->audience;
-    if (!synced(r)) return;
+    if (!api_audience_synced(r)) return;
     int pos, ncycle;
     const char **cycle;
     audience_rules_lock();

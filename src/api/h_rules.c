@@ -78,10 +78,7 @@ static bool read_rule(yt_req *req, tag_rule *r, bool create) {
 /* Checks, saves, applies to everyone, answers the rule with what it did. */
 static void save_and_apply(yt_req *req, tag_rule *r, int status) {
     audience *a = req->server->audience;
-    if (audience_sync(a, req->x.db) != 0) {
-        api_problem(req, 503, NULL, "the audience index cannot read the store");
-        return;
-    }
+    if (!api_audience_synced(req)) return;
     const char **cycle;
     int ncycle;
     seg_error serr;

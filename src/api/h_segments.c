@@ -17,10 +17,7 @@
 /* Brings the index up to date and evaluates; false with the answer set (422 naming the position). */
 static bool evaluate(yt_req *r, const seg_node *node, audience_result *res) {
     audience *a = r->server->audience;
-    if (audience_sync(a, r->x.db) != 0) {
-        api_problem(r, 503, NULL, "the audience index cannot read the store");
-        return false;
-    }
+    if (!api_audience_synced(r)) return false;
     seg_error err;
     int rc = audience_eval(a, &r->x, node, res, &err);
     if (rc == YT_EINVAL) {
@@ -106,12 +103,6 @@ static int write_segment(yt_req *r, yt_jw *w, const segment_row *s) {
     return r->x.err.code == YT_EINTERNAL ? YT_EINTERNAL : YT_OK;
 }
 
-static bool synced(yt_req *r) {
-    if (audience_sync(r->server->audience, r->x.db) == 0) return true;
-    api_problem(r, 503, NULL, "the audience index cannot read the store");
-    return false;
-}
-
 static void answer_segment(yt_req *r, int status, int64_t id) {
     segment_row s;
     if (segment_get(&r->x, id, &s)) {
@@ -144,7 +135,7 @@ void h_segment_create(yt_req *r) {
 
 void h_segment_get(yt_req *r) {
     int64_t id = api_param_id(r, 0);
-    if (!id || !synced(r)) return;
+    if (!id || !api_audience_synced(r)) return;
     answer_segment(r, 200, id);
 }
 
@@ -178,7 +169,7 @@ void h_segment_delete(yt_req *r) {
 void h_segment_list(yt_req *r) {
     int limit;
     int64_t cursor;
-    if (!api_paging(r, &limit, &cursor) || !synced(r)) return;
+    if (!api_paging(r, &limit, &cursor) || !api_audience_synced(r)) return;
     segment_row *rows;
     int n;
     bool more;

@@ -1,6 +1,7 @@
 /* The segment language's JSON form (the console builder's), read from a cJSON tree into the segment syntax tree. */
 #include "segment_json.h"
 #include "api.h"
+#include "server.h"
 #include "../base/text.h"
 #include "../base/timeutil.h"
 #include <math.h>
@@ -29,16 +30,6 @@ typedef struct {
     int nconds;
 } jparser;
 
-/* Drops an incomplete UTF-8 sequence at the end of s (what a cut made). */
-static void trim_utf8(char *s) {
-    size_t n = strlen(s), i = n;
-    while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80) i--;
-    if (i == 0) return;
-    unsigned char c = (unsigned char)s[i - 1];
-    size_t want = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-    if (n - (i - 1) < want) s[i - 1] = '\0';
-}
-
 __attribute__((format(printf, 2, 3))) static void *jfail(jparser *p, const char *fmt, ...) {
     if (p->failed) return NULL;
     p->failed = true;
@@ -48,7 +39,7 @@ __attribute__((format(printf, 2, 3))) static void *jfail(jparser *p, const char 
     va_start(ap, fmt);
     vsnprintf(p->err->msg, sizeof p->err->msg, fmt, ap);
     va_end(ap);
-    trim_utf8(p->err->msg);
+    utf8_trim_cut(p->err->msg);
     return NULL;
 }
 
@@ -62,7 +53,7 @@ __attribute__((format(printf, 2, 3))) static size_t path_push(jparser *p, const 
     vsnprintf(part, sizeof part, fmt, ap);
     va_end(ap);
     snprintf(p->path + len, sizeof p->path - len, "%s%s", len && part[0] != '[' ? "." : "", part);
-    trim_utf8(p->path);
+    utf8_trim_cut(p->path);
     return len;
 }
 
@@ -498,3 +489,9 @@ bool api_segment_query(yt_req *r, bool required, seg_node **node, const char **t
     return true;
 }
 
+
+bool api_audience_synced(yt_req *r) {
+    if (audience_sync(r->server->audience, r->x.db) == 0) return true;
+    api_problem(r, 503, NULL, "the audience index cannot read the store");
+    return false;
+}

@@ -484,15 +484,7 @@ int audience_eval(audience *a, yt_ctx *x, const seg_node *n, audience_result *ou
     ev e = {.a = a, .x = x, .err = err, .out = out, .today = audience_today(a), .rc = YT_OK};
     pthread_rwlock_rdlock(&a->lock);
     roaring_bitmap_t *r = eval_node(&e, n, 0);
-    if (r) {
-        roaring_bitmap_and_inplace(r, a->live);
-        if (x->who->own_customers_only) {
-            const cat_col *owners = &a->cat[CAT_OWNER];
-            uint64_t me = (uint64_t)x->who->staff_id;
-            if (me < owners->nbm && owners->bm[me]) roaring_bitmap_and_inplace(r, owners->bm[me]);
-            else roaring_bitmap_clear(r);
-        }
-    }
+    if (r) audience_restrict(a, x->who, r);
     rfm_free(e.rfm);
     pthread_rwlock_unlock(&a->lock);
     if (!r) return e.rc ? e.rc : YT_EINTERNAL;

@@ -3,6 +3,7 @@
 #include "index_internal.h"
 #include "../base/alloc.h"
 #include "../base/log.h"
+#include "../base/text.h"
 #include "../base/timeutil.h"
 #include "../domain/changes.h"
 #include "../order/order.h"
@@ -25,17 +26,12 @@ void audience_set_today(audience *a, int32_t day) {
 
 /* ---- categories ---- */
 
-static uint32_t hash_text(const char *s) {
-    uint32_t h = 2166136261u;
-    for (; *s; s++) h = (h ^ (uint8_t)*s) * 16777619u;
-    return h;
-}
 
 /* The code of a text value; with create, a new code for a new value; 0 for "" or unknown. */
 static uint32_t cat_text_code(cat_col *c, const char *s, bool create) {
     if (!s || !*s) return 0;
     if (c->hcap) {
-        for (uint32_t i = hash_text(s) & (c->hcap - 1);; i = (i + 1) & (c->hcap - 1)) {
+        for (uint32_t i = hash_fnv1a32(s) & (c->hcap - 1);; i = (i + 1) & (c->hcap - 1)) {
             uint32_t code = c->slots[i];
             if (!code) break;
             if (strcmp(c->text[code - 1], s) == 0) return code;
@@ -46,7 +42,7 @@ static uint32_t cat_text_code(cat_col *c, const char *s, bool create) {
         uint32_t ncap = c->hcap ? c->hcap * 2 : 64;
         uint32_t *slots = yt_calloc(ncap, sizeof *slots);
         for (uint32_t code = 1; code <= c->ntext; code++) {
-            uint32_t i = hash_text(c->text[code - 1]) & (ncap - 1);
+            uint32_t i = hash_fnv1a32(c->text[code - 1]) & (ncap - 1);
             while (slots[i]) i = (i + 1) & (ncap - 1);
             slots[i] = code;
         }
@@ -59,7 +55,7 @@ static uint32_t cat_text_code(cat_col *c, const char *s, bool create) {
         c->text = yt_realloc(c->text, c->cap_text * sizeof *c->text);
     }
     c->text[c->ntext++] = yt_strdup(s);
-    uint32_t code = c->ntext, i = hash_text(s) & (c->hcap - 1);
+    uint32_t code = c->ntext, i = hash_fnv1a32(s) & (c->hcap - 1);
     while (c->slots[i]) i = (i + 1) & (c->hcap - 1);
     c->slots[i] = code;
     return code;
@@ -753,4 +749,13 @@ int64_t *audience_ids(const roaring_bitmap_t *b, size_t *n) {
     roaring_init_iterator(b, &it);
     for (size_t i = 0; it.has_value && i < *n; i++, roaring_advance_uint32_iterator(&it)) ids[i] = it.current_value;
     return ids;
+}
+
+void audience_restrict(audience *a, const yt_actor *who, roaring_bitmap_t *r) {
+    roaring_bitmap_and_inplace(r, a->live);
+    if (!who->own_customers_only) return;
+    const cat_col *owners = &a->cat[CAT_OWNER];
+    uint64_t me = (uint64_t)who->staff_id;
+    if (me < owners->nbm && owners->bm[me]) roaring_bitmap_and_inplace(r, owners->bm[me]);
+    else roaring_bitmap_clear(r);
 }

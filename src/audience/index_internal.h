@@ -51,6 +51,8 @@ struct audience {
     uint64_t changes_applied;
 };
 
+/* r becomes its live customers that who may see (a guide: their own). Under the read lock. */
+void audience_restrict(audience *a, const yt_actor *who, roaring_bitmap_t *r);
 /* The code of a text category value; 0 when no customer has it. Under the read lock. */
 uint32_t audience_text_code(audience *a, int cat, const char *s);
 

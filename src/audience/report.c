@@ -8,12 +8,7 @@
 /* The customers x may see: live, and for a guide only their own. A new bitmap. */
 static roaring_bitmap_t *visible(audience *a, const yt_actor *who) {
     roaring_bitmap_t *v = roaring_bitmap_copy(a->live);
-    if (who->own_customers_only) {
-        const cat_col *owners = &a->cat[CAT_OWNER];
-        uint64_t me = (uint64_t)who->staff_id;
-        if (me < owners->nbm && owners->bm[me]) roaring_bitmap_and_inplace(v, owners->bm[me]);
-        else roaring_bitmap_clear(v);
-    }
+    audience_restrict(a, who, v);
     return v;
 }
 

@@ -1,5 +1,6 @@
 /* The segment language's text form: a parser into the syntax tree (errors at character offsets) and the canonical writer. */
 #include "segment.h"
+#include "../base/text.h"
 #include "../base/alloc.h"
 #include "../base/timeutil.h"
 #include <math.h>
@@ -153,16 +154,6 @@ static int chpos(parser *p, int b) {
     return p->cache_c;
 }
 
-/* Drops an incomplete UTF-8 sequence at the end of s (what a cut made). */
-static void trim_utf8(char *s) {
-    size_t n = strlen(s), i = n;
-    while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80) i--;
-    if (i == 0) return;
-    unsigned char c = (unsigned char)s[i - 1];
-    size_t want = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-    if (n - (i - 1) < want) s[i - 1] = '\0';
-}
-
 __attribute__((format(printf, 3, 4))) static void *fail(parser *p, int pos, const char *fmt, ...) {
     if (p->failed) return NULL;
     p->failed = true;
@@ -171,7 +162,7 @@ __attribute__((format(printf, 3, 4))) static void *fail(parser *p, int pos, cons
     va_start(ap, fmt);
     vsnprintf(p->err->msg, sizeof p->err->msg, fmt, ap);
     va_end(ap);
-    trim_utf8(p->err->msg);
+    utf8_trim_cut(p->err->msg);
     return NULL;
 }
 

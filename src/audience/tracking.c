@@ -39,16 +39,13 @@ static roaring_bitmap_t *decode(const char *text) {
 static int record(yt_ctx *x, const roaring_bitmap_t *set, const char *type, int64_t segment_id, const char *name, int64_t *events) {
     uint64_t n = roaring_bitmap_get_cardinality(set);
     if (!n) return YT_OK;
-    char props[512];
-    yt_buf esc = YT_BUF_INIT;
+    yt_buf props = YT_BUF_INIT;
     yt_jw w;
-    jw_init(&w, &esc);
+    jw_init(&w, &props);
     jw_obj(&w);
     jw_kint(&w, "segment_id", segment_id);
     jw_kstr(&w, "segment", name);
     jw_obj_end(&w);
-    snprintf(props, sizeof props, "%s", esc.p);
-    buf_free(&esc);
     size_t nids;
     int64_t *ids = audience_ids(set, &nids);
     yt_dialect d = db_dialect(x->db);
@@ -57,7 +54,7 @@ static int record(yt_ctx *x, const roaring_bitmap_t *set, const char *type, int6
     for (uint64_t at = 0; rc == YT_OK && at < n; at += EVENT_CHUNK) {
         size_t len = n - at < EVENT_CHUNK ? (size_t)(n - at) : EVENT_CHUNK;
         char *list = db_id_list(d, ids + at, len);
-        yt_param p[] = {PT(type), PI(now), PT(props), PI(now), PT(list)};
+        yt_param p[] = {PT(type), PI(now), PT(props.p), PI(now), PT(list)};
         int64_t rows = db_exec(x->db,
                                d == YT_PG ? "INSERT INTO events(type, at, properties, created_at, customer_id)"
                                             " SELECT CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS BIGINT), u"
@@ -71,6 +68,7 @@ static int record(yt_ctx *x, const roaring_bitmap_t *set, const char *type, int6
         if (rc == YT_OK) rc = change_record_customers(x, CHANGE_CUSTOMER_EVENTS, ids + at, &k);
     }
     free(ids);
+    buf_free(&props);
     if (rc == YT_OK && events) *events += (int64_t)n;
     return rc;
 }

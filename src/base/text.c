@@ -181,3 +181,12 @@ const char *text_unreadable(const char *s) {
     }
     return NULL;
 }
+
+void utf8_trim_cut(char *s) {
+    size_t n = strlen(s), i = n;
+    while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80) i--;
+    if (i == 0) return;
+    unsigned char c = (unsigned char)s[i - 1];
+    size_t want = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+    if (n - (i - 1) < want) s[i - 1] = '\0';
+}

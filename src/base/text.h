@@ -13,6 +13,8 @@ bool utf8_valid(const char *s, size_t n);
 const char *text_unreadable(const char *s);
 /* How many bytes of s (valid UTF-8) fit in max without cutting a character: for "%.*s". */
 int utf8_fit(const char *s, int max);
+/* Drops an incomplete UTF-8 sequence at the end of s, as a truncating snprintf may leave. */
+void utf8_trim_cut(char *s);
 /* Number of code points in a valid UTF-8 string. */
 size_t utf8_chars(const char *s);
 /* Normalises a phone number into out (digits, optional leading '+86' dropped for mainland numbers).
