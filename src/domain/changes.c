@@ -82,15 +82,16 @@ int change_record_customers(yt_ctx *x, const char *kind, int64_t *ids, size_t *c
 
 /* The PostgreSQL horizon: below it, every transaction of this database has ended. Transaction ids are
  * cluster-wide, so the snapshot's xmin alone would wait for long transactions in other databases too; the
- * horizon is the oldest transaction id running in this database (pg_stat_activity, made 64-bit with the
- * epoch of the snapshot), or the snapshot's xmax when none is. A transaction that gets its id after the
+ * horizon is the oldest transaction id running in this database (pg_stat_activity's 32-bit ids placed
+ * below the snapshot's 64-bit xmax by their distance to it; ids at or past xmax started later and do not
+ * count), or the snapshot's xmax when none is. A transaction that gets its id after the
  * snapshot was taken gets one at or above its xmax, so it is never below the horizon. */
 #define PG_HORIZON_SQL                                                                                          \
     "WITH s AS (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS xmax)"                          \
-    " SELECT LEAST(s.xmax, COALESCE((SELECT min(((s.xmax >> 32) << 32) + a.x - CASE WHEN a.x > (s.xmax & 4294967295)" \
-    "   THEN 4294967296 ELSE 0 END) FROM (SELECT backend_xid::text::bigint AS x FROM pg_stat_activity"          \
-    "   WHERE datname = current_database() AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()) a), s.xmax))" \
-    " FROM s"
+    " SELECT LEAST(s.xmax, COALESCE((SELECT min(s.xmax - a.d) FROM (SELECT ((s.xmax & 4294967295)"              \
+    "   - backend_xid::text::bigint + 4294967296) % 4294967296 AS d FROM pg_stat_activity"                      \
+    "   WHERE datname = current_database() AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()) a"          \
+    "   WHERE a.d BETWEEN 1 AND 2147483647), s.xmax)) FROM s"
 
 int change_feed_position(yt_db *db, int64_t *pos) {
     *pos = db_dialect(db) == YT_PG ? db_query_int(db, PG_HORIZON_SQL, 0, NULL, -1)
