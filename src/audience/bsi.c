@@ -1,4 +1,5 @@
-/* A bit-sliced index over roaring bitmaps: set, get, and comparisons by the O'Neil-Quass slice walk. */
+/* A numeric column: set and get, comparisons by scanning its plain values (or, above what they hold, by the
+ * O'Neil-Quass slice walk), sums and k-th values from its slices. */
 #include "bsi.h"
 #include "../base/alloc.h"
 #include <stdlib.h>
@@ -16,7 +17,13 @@ void bsi_init(bsi *b) {
 void bsi_free(bsi *b) {
     if (b->exists) roaring_bitmap_free(b->exists);
     for (int i = 0; i < b->nslices; i++) roaring_bitmap_free(b->slice[i]);
+    dense_free(&b->vals);
     memset(b, 0, sizeof *b);
+}
+
+/* The plain value kept for v (0 is no value). */
+static uint32_t stored(uint64_t v) {
+    return v >= UINT32_MAX - 1 ? UINT32_MAX : (uint32_t)v + 1;
 }
 
 static void grow(bsi *b, int need) {
@@ -26,6 +33,7 @@ static void grow(bsi *b, int need) {
 
 void bsi_set(bsi *b, uint32_t id, uint64_t value) {
     grow(b, bits_for(value));
+    dense_set(&b->vals, id, stored(value));
     roaring_bitmap_add(b->exists, id);
     for (int i = 0; i < b->nslices; i++) {
         if ((value >> i) & 1) roaring_bitmap_add(b->slice[i], id);
@@ -35,12 +43,18 @@ void bsi_set(bsi *b, uint32_t id, uint64_t value) {
 
 void bsi_clear(bsi *b, uint32_t id) {
     if (!roaring_bitmap_contains(b->exists, id)) return;
+    dense_set(&b->vals, id, 0);
     roaring_bitmap_remove(b->exists, id);
     for (int i = 0; i < b->nslices; i++) roaring_bitmap_remove(b->slice[i], id);
 }
 
 bool bsi_get(const bsi *b, uint32_t id, uint64_t *value) {
-    if (!roaring_bitmap_contains(b->exists, id)) return false;
+    uint32_t s = dense_get(&b->vals, id);
+    if (s == 0) return false;
+    if (s < UINT32_MAX) {
+        *value = s - 1;
+        return true;
+    }
     uint64_t v = 0;
     for (int i = 0; i < b->nslices; i++)
         if (roaring_bitmap_contains(b->slice[i], id)) v |= (uint64_t)1 << i;
@@ -53,6 +67,7 @@ void bsi_add_sorted(bsi *b, const uint32_t *ids, const uint64_t *values, size_t 
     uint64_t all = 0;
     for (size_t i = 0; i < n; i++) all |= values[i];
     grow(b, bits_for(all));
+    for (size_t i = 0; i < n; i++) dense_set(&b->vals, ids[i], stored(values[i]));
     roaring_bitmap_add_many(b->exists, n, ids);
     uint32_t *picked = yt_malloc(n * sizeof *picked);
     for (int s = 0; s < b->nslices; s++) {
@@ -65,8 +80,9 @@ void bsi_add_sorted(bsi *b, const uint32_t *ids, const uint64_t *values, size_t 
 }
 
 /* Walks the slices from the top bit down, keeping the ids whose value so far equals c's top bits (eq),
- * and collecting those already known to be below (lt) or above (gt) it. */
-roaring_bitmap_t *bsi_compare(const bsi *b, seg_op op, uint64_t c, const roaring_bitmap_t *filter) {
+ * and collecting those already known to be below (lt) or above (gt) it. For values the plain ones cannot
+ * tell apart (from UINT32_MAX - 1 up). */
+static roaring_bitmap_t *slice_compare(const bsi *b, seg_op op, uint64_t c, const roaring_bitmap_t *filter) {
     roaring_bitmap_t *eq = filter ? roaring_bitmap_and(b->exists, filter) : roaring_bitmap_copy(b->exists);
     if (bits_for(c) > b->nslices) { /* c is above every stored value */
         switch (op) {
@@ -108,15 +124,63 @@ roaring_bitmap_t *bsi_compare(const bsi *b, seg_op op, uint64_t c, const roaring
     return out;
 }
 
-roaring_bitmap_t *bsi_between(const bsi *b, uint64_t lo, uint64_t hi, const roaring_bitmap_t *filter) {
-    roaring_bitmap_t *ge = bsi_compare(b, SEG_GE, lo, filter);
-    roaring_bitmap_t *out = bsi_compare(b, SEG_LE, hi, ge);
+#define NO_TOP UINT64_MAX
+
+/* Keeps the ids of within with no value, when zero is what they read as and 0 is in the answer. */
+static roaring_bitmap_t *with_absent(const bsi *b, roaring_bitmap_t *r, const roaring_bitmap_t *within, bool zero_holds) {
+    if (zero_holds && within) {
+        roaring_bitmap_t *none = roaring_bitmap_andnot(within, b->exists);
+        roaring_bitmap_or_inplace(r, none);
+        roaring_bitmap_free(none);
+    }
+    return r;
+}
+
+/* Plain values lo..hi (top NO_TOP: no upper bound), or outside them with invert; false when a bound reaches
+ * the values kept only in the slices. */
+static bool scan(const bsi *b, uint64_t lo, uint64_t top, bool invert, bool zero_holds, const roaring_bitmap_t *within,
+                 roaring_bitmap_t **out) {
+    if (lo >= UINT32_MAX || (top != NO_TOP && top >= UINT32_MAX)) return false;
+    dense_test t = {.lo = (uint32_t)lo, .hi = top == NO_TOP ? UINT32_MAX : (uint32_t)top, .invert = invert,
+                    .zero_too = zero_holds && within};
+    if (zero_holds && within && !invert) t.lo = 0; /* every interval that holds 0 starts at stored 1 */
+    *out = dense_scan(&b->vals, within ? within : b->exists, &t);
+    return true;
+}
+
+roaring_bitmap_t *bsi_compare(const bsi *b, seg_op op, uint64_t c, const roaring_bitmap_t *within, bool zero_absent) {
+    bool zero_holds = zero_absent && (op == SEG_EQ ? c == 0 : op == SEG_NE ? c != 0 : op == SEG_LT ? c > 0
+                                      : op == SEG_LE ? true : op == SEG_GT ? false : c == 0);
+    roaring_bitmap_t *r = NULL;
+    if (op == SEG_LT && c == 0) return with_absent(b, roaring_bitmap_create(), within, false);
+    if (c < UINT32_MAX) { /* stored = value + 1 */
+        bool done = false;
+        switch (op) {
+        case SEG_EQ: done = scan(b, c + 1, c + 1, false, zero_holds, within, &r); break;
+        case SEG_NE: done = scan(b, c + 1, c + 1, true, zero_holds, within, &r); break;
+        case SEG_LT: done = scan(b, 1, c, false, zero_holds, within, &r); break;
+        case SEG_LE: done = scan(b, 1, c + 1, false, zero_holds, within, &r); break;
+        case SEG_GT: done = scan(b, c + 2, NO_TOP, false, zero_holds, within, &r); break;
+        case SEG_GE: done = scan(b, c + 1, NO_TOP, false, zero_holds, within, &r); break;
+        }
+        if (done) return r;
+    }
+    return with_absent(b, slice_compare(b, op, c, within), within, zero_holds);
+}
+
+roaring_bitmap_t *bsi_between(const bsi *b, uint64_t lo, uint64_t hi, const roaring_bitmap_t *within, bool zero_absent) {
+    bool zero_holds = zero_absent && lo == 0;
+    roaring_bitmap_t *r;
+    if (lo > hi) return roaring_bitmap_create();
+    if (hi < UINT32_MAX && scan(b, lo + 1, hi + 1, false, zero_holds, within, &r)) return r;
+    roaring_bitmap_t *ge = slice_compare(b, SEG_GE, lo, within);
+    r = slice_compare(b, SEG_LE, hi, ge);
     roaring_bitmap_free(ge);
-    return out;
+    return with_absent(b, r, within, zero_holds);
 }
 
 size_t bsi_bytes(const bsi *b) {
-    size_t n = roaring_bitmap_size_in_bytes(b->exists);
+    size_t n = roaring_bitmap_size_in_bytes(b->exists) + dense_bytes(&b->vals);
     for (int i = 0; i < b->nslices; i++) n += roaring_bitmap_size_in_bytes(b->slice[i]);
     return n;
 }

@@ -1,7 +1,9 @@
-/* A bit-sliced index over roaring bitmaps: one numeric column for every customer, compared without a scan
- * (O'Neil & Quass 1997: a comparison is two bitmap operations per bit of the value). */
+/* A numeric column for every customer, held twice: as bit slices over roaring bitmaps (O'Neil & Quass 1997),
+ * which give sums and k-th values in a few dozen bitmap operations, and as plain values in chunks, which
+ * comparisons scan 64 ids at a time under the filter's bitmap. */
 #ifndef YT_BSI_H
 #define YT_BSI_H
+#include "dense.h"
 #include "segment.h"
 #include <roaring/roaring.h>
 #include <stdbool.h>
@@ -14,6 +16,8 @@ typedef struct {
     roaring_bitmap_t *exists;      /* ids that have a value */
     roaring_bitmap_t *slice[BSI_MAX_SLICES]; /* slice[i]: ids whose value has bit i set */
     int nslices;                   /* bits in use: every value is below 2^nslices */
+    dense_col vals;                /* value + 1 per id (0: none); UINT32_MAX from UINT32_MAX - 1 up, where
+                                    * the slices answer instead */
 } bsi;
 
 void bsi_init(bsi *b);
@@ -26,10 +30,12 @@ bool bsi_get(const bsi *b, uint32_t id, uint64_t *value);
 /* Builds in bulk: ids ascending and not yet in b. Much faster than bsi_set one by one. */
 void bsi_add_sorted(bsi *b, const uint32_t *ids, const uint64_t *values, size_t n);
 
-/* The ids whose value `op` c, within filter when it is not NULL. The caller frees the result. */
-roaring_bitmap_t *bsi_compare(const bsi *b, seg_op op, uint64_t c, const roaring_bitmap_t *filter);
-/* lo <= value <= hi. */
-roaring_bitmap_t *bsi_between(const bsi *b, uint64_t lo, uint64_t hi, const roaring_bitmap_t *filter);
+/* The ids of within (every id with a value when within is NULL) whose value `op` c. zero_absent: an id of
+ * within with no value reads as 0 (sums and counts), so it is kept when 0 `op` c holds. The caller frees
+ * the result. */
+roaring_bitmap_t *bsi_compare(const bsi *b, seg_op op, uint64_t c, const roaring_bitmap_t *within, bool zero_absent);
+/* lo <= value <= hi, the same way. */
+roaring_bitmap_t *bsi_between(const bsi *b, uint64_t lo, uint64_t hi, const roaring_bitmap_t *within, bool zero_absent);
 /* The sum of the values of the ids in filter (every id when NULL), and how many have one (*count). */
 uint64_t bsi_sum(const bsi *b, const roaring_bitmap_t *filter, uint64_t *count);
 /* The k-th smallest value (from 0) among the ids in filter that have one; false when there are not k + 1. */

@@ -168,14 +168,24 @@ static roaring_bitmap_t *value_set(ev *e, const attr_def *d, const seg_value *v)
     return copy_or_empty(code && code < c->nbm ? c->bm[code] : NULL);
 }
 
-static roaring_bitmap_t *exists_in(const bsi *b, const roaring_bitmap_t *filter) {
-    return filter ? roaring_bitmap_and(b->exists, filter) : roaring_bitmap_copy(b->exists);
+/* Every customer of within with a value, and those without when no value reads as 0 (for comparisons
+ * that every value and 0 satisfy). */
+static roaring_bitmap_t *every_value(const bsi *b, const roaring_bitmap_t *within, bool zero_absent) {
+    if (zero_absent) return roaring_bitmap_copy(within);
+    return within ? roaring_bitmap_and(b->exists, within) : roaring_bitmap_copy(b->exists);
+}
+
+/* Where a numeric condition looks: the chain's filter, or every live customer when customers with no value
+ * can match (they read as 0); NULL (those with a value) otherwise. */
+static const roaring_bitmap_t *num_within(ev *e, const attr_def *d) {
+    return e->filter ? e->filter : d->zero_absent ? e->a->live : NULL;
 }
 
 /* A comparison against a whole number, for stored values >= 0. Fractions are rounded the way that keeps
  * the meaning (orders < 2.5 is orders <= 2); 0 counts for customers with no value when zero_absent. */
 static roaring_bitmap_t *num_compare(ev *e, const attr_def *d, seg_op op, double c) {
     const bsi *b = &e->a->num[d->col];
+    const roaring_bitmap_t *within = num_within(e, d);
     bool integral = c == floor(c);
     double bound = c;
     switch (op) {
@@ -183,39 +193,22 @@ static roaring_bitmap_t *num_compare(ev *e, const attr_def *d, seg_op op, double
     case SEG_LE: case SEG_GT: bound = floor(c); break;
     default: break;
     }
-    roaring_bitmap_t *r;
     if ((op == SEG_EQ && !integral) || ((op == SEG_LT || op == SEG_LE || op == SEG_EQ) && bound < (op == SEG_LT ? 1 : 0)))
-        r = roaring_bitmap_create(); /* nothing stored is below 0 */
-    else if (op == SEG_NE && (!integral || c < 0))
-        r = exists_in(b, e->filter);
-    else if ((op == SEG_GT || op == SEG_GE) && bound < (op == SEG_GT ? 0 : 1))
-        r = exists_in(b, e->filter);
-    else if (bound >= 9.2e18)
-        r = (op == SEG_LT || op == SEG_LE || op == SEG_NE) ? exists_in(b, e->filter) : roaring_bitmap_create();
-    else
-        r = bsi_compare(b, op, (uint64_t)bound, e->filter);
-    if (d->zero_absent) {
-        bool zero_holds = (op == SEG_EQ && c == 0) || (op == SEG_NE && c != 0) || (op == SEG_LT && c > 0) ||
-                          (op == SEG_LE && c >= 0) || (op == SEG_GT && c < 0) || (op == SEG_GE && c <= 0);
-        if (zero_holds) {
-            roaring_bitmap_t *none = roaring_bitmap_andnot(e->filter ? e->filter : e->a->live, b->exists);
-            roaring_bitmap_or_inplace(r, none);
-            roaring_bitmap_free(none);
-        }
-    }
-    return r;
+        return roaring_bitmap_create(); /* nothing stored is below 0, and 0 does not hold either */
+    if ((op == SEG_NE && (!integral || c < 0)) || ((op == SEG_GT || op == SEG_GE) && bound < (op == SEG_GT ? 0 : 1)))
+        return every_value(b, within, d->zero_absent);
+    if (bound >= 9.2e18)
+        return op == SEG_LT || op == SEG_LE || op == SEG_NE ? every_value(b, within, d->zero_absent) : roaring_bitmap_create();
+    return bsi_compare(b, op, (uint64_t)bound, within, d->zero_absent);
 }
 
-/* lo <= value <= hi: the upper comparison walks only what the lower one left. */
+/* lo <= value <= hi, in one scan. */
 static roaring_bitmap_t *num_range(ev *e, const attr_def *d, double lo, double hi) {
-    roaring_bitmap_t *r = num_compare(e, d, SEG_GE, lo);
-    const roaring_bitmap_t *outer = e->filter;
-    e->filter = r;
-    roaring_bitmap_t *upper = num_compare(e, d, SEG_LE, hi);
-    e->filter = outer;
-    roaring_bitmap_and_inplace(r, upper);
-    roaring_bitmap_free(upper);
-    return r;
+    double from = ceil(lo), to = floor(hi);
+    if (from < 0) from = 0;
+    if (from > to || from >= 9.2e18) return roaring_bitmap_create();
+    if (to >= 9.2e18) return num_compare(e, d, SEG_GE, from);
+    return bsi_between(&e->a->num[d->col], (uint64_t)from, (uint64_t)to, num_within(e, d), d->zero_absent);
 }
 
 /* The number a value stands for in attribute d: fen and counts for K_NUM, a day for K_DAY. */

@@ -66,7 +66,7 @@ int audience_rfm_json(audience *a, yt_ctx *x, yt_jw *w) {
 
 /* count of mine with lo <= value <= hi in column col */
 static int64_t count_between(audience *a, int col, uint64_t lo, uint64_t hi, const roaring_bitmap_t *mine) {
-    roaring_bitmap_t *b = bsi_between(&a->num[col], lo, hi, mine);
+    roaring_bitmap_t *b = bsi_between(&a->num[col], lo, hi, mine, false);
     int64_t n = (int64_t)roaring_bitmap_get_cardinality(b);
     roaring_bitmap_free(b);
     return n;

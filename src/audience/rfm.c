@@ -59,7 +59,7 @@ static const roaring_bitmap_t *at_least(audience_rfm *r, int d, int s) {
     const bsi *b = &r->a->num[dim_col[d]];
     uint64_t k = ((uint64_t)(s - 1) * r->n + 4) / 5, v = 0, z = zeros(r, d);
     if (k == 0) r->at_least[d][s] = roaring_bitmap_copy(r->buyers);
-    else if (k - 1 < z || bsi_kth(b, r->buyers, k - 1 - z, &v)) r->at_least[d][s] = bsi_compare(b, SEG_GT, v, r->buyers);
+    else if (k - 1 < z || bsi_kth(b, r->buyers, k - 1 - z, &v)) r->at_least[d][s] = bsi_compare(b, SEG_GT, v, r->buyers, false);
     else r->at_least[d][s] = roaring_bitmap_create();
     return r->at_least[d][s];
 }
@@ -78,7 +78,7 @@ static const roaring_bitmap_t *high(audience_rfm *r, int d) {
     const bsi *b = &r->a->num[dim_col[d]];
     uint64_t sum = bsi_sum(b, r->buyers, NULL);
     uint64_t mean_ceil = (sum + r->n - 1) / r->n; /* value >= mean <=> value >= ceil(mean); the zeros count too */
-    r->high[d] = mean_ceil == 0 ? roaring_bitmap_copy(r->buyers) : bsi_compare(b, SEG_GE, mean_ceil, r->buyers);
+    r->high[d] = mean_ceil == 0 ? roaring_bitmap_copy(r->buyers) : bsi_compare(b, SEG_GE, mean_ceil, r->buyers, false);
     return r->high[d];
 }
 
