@@ -86,9 +86,8 @@ typedef struct {
     audience_result *out;
     int32_t today;
     int rc;
-    /* When set, a condition may answer only within it (R and filter = E and filter): an and-chain passes what
-     * the conditions before a condition left, so a number compared later walks fewer containers. Every
-     * operation keeps that rule (and, or, not, the leaves), and the chain ands the answer with it. */
+    /* When set, every answer lies within it: an and-chain passes what the conditions before a condition
+     * left, so a later condition reads only those customers, and its answer is what the chain has left. */
     const roaring_bitmap_t *filter;
     audience_rfm *rfm; /* thresholds, prepared when a segment first names RFM */
     bool rfm_ready;
@@ -130,8 +129,15 @@ static const char *op_text(seg_op op) {
     return t[op];
 }
 
-static roaring_bitmap_t *copy_or_empty(const roaring_bitmap_t *b) {
-    return b ? roaring_bitmap_copy(b) : roaring_bitmap_create();
+/* The customers of b as an answer: within the filter when there is one (a new bitmap either way). */
+static roaring_bitmap_t *answer(ev *e, const roaring_bitmap_t *b) {
+    if (!b) return roaring_bitmap_create();
+    return e->filter ? roaring_bitmap_and(e->filter, b) : roaring_bitmap_copy(b);
+}
+
+/* Everyone a negation starts from: the filter, or every live customer. */
+static const roaring_bitmap_t *everyone(ev *e) {
+    return e->filter ? e->filter : e->a->live;
 }
 
 /* The customers having one value of a category or tag (a new bitmap; empty when none has it). */
@@ -149,9 +155,9 @@ static roaring_bitmap_t *value_set(ev *e, const attr_def *d, const seg_value *v)
             note_unknown(e, v->text);
             return roaring_bitmap_create();
         }
-        if (d->kind == K_TAG) return copy_or_empty((uint32_t)id < a->ntags ? a->tags[id] : NULL);
+        if (d->kind == K_TAG) return answer(e, (uint32_t)id < a->ntags ? a->tags[id] : NULL);
         const cat_col *c = &a->cat[d->col];
-        return copy_or_empty((uint32_t)id < c->nbm ? c->bm[id] : NULL);
+        return answer(e, (uint32_t)id < c->nbm ? c->bm[id] : NULL);
     }
     if (d->values) {
         bool known = false;
@@ -165,7 +171,7 @@ static roaring_bitmap_t *value_set(ev *e, const attr_def *d, const seg_value *v)
     }
     uint32_t code = audience_text_code(a, d->col, v->text);
     const cat_col *c = &a->cat[d->col];
-    return copy_or_empty(code && code < c->nbm ? c->bm[code] : NULL);
+    return answer(e, code && code < c->nbm ? c->bm[code] : NULL);
 }
 
 /* Every customer of within with a value, and those without when no value reads as 0 (for comparisons
@@ -268,7 +274,7 @@ static roaring_bitmap_t *rfm_condition(ev *e, const attr_def *d, const seg_node 
             }
         }
         if (n->kind == SEG_CMP && n->op == SEG_NE) {
-            roaring_bitmap_t *rest = roaring_bitmap_andnot(e->a->live, out);
+            roaring_bitmap_t *rest = roaring_bitmap_andnot(everyone(e), out);
             roaring_bitmap_free(out);
             return rest;
         }
@@ -354,7 +360,7 @@ static roaring_bitmap_t *event_count(ev *e, const seg_node *n) {
     bool zero_holds = n->op == SEG_EQ ? c == 0 : n->op == SEG_NE ? c != 0 : n->op == SEG_LT ? 0 < c
                     : n->op == SEG_LE ? 0 <= c : n->op == SEG_GT ? 0 > c : 0 >= c;
     if (zero_holds) { /* everyone but those whose count fails */
-        roaring_bitmap_t *all = roaring_bitmap_andnot(e->a->live, no);
+        roaring_bitmap_t *all = roaring_bitmap_andnot(everyone(e), no);
         roaring_bitmap_free(yes);
         yes = all;
     }
@@ -362,12 +368,17 @@ static roaring_bitmap_t *event_count(ev *e, const seg_node *n) {
     return yes;
 }
 
+/* r kept within the filter, for answers computed without it (RFM, event counts). */
+static roaring_bitmap_t *within_filter(ev *e, roaring_bitmap_t *r) {
+    if (r && e->filter) roaring_bitmap_and_inplace(r, e->filter);
+    return r;
+}
+
 static roaring_bitmap_t *eval_condition(ev *e, const seg_node *n) {
-    audience *a = e->a;
     if (n->kind == SEG_ANY_TAG || n->kind == SEG_ALL_TAGS) {
         const attr_def *tag = &attrs[0];
         if (n->kind == SEG_ANY_TAG) return union_values(e, tag, n->list, n->nlist);
-        roaring_bitmap_t *r = roaring_bitmap_copy(a->live);
+        roaring_bitmap_t *r = roaring_bitmap_copy(everyone(e));
         for (int i = 0; i < n->nlist && e->rc == YT_OK; i++) {
             roaring_bitmap_t *one = value_set(e, tag, &n->list[i]);
             if (!one) break;
@@ -380,7 +391,7 @@ static roaring_bitmap_t *eval_condition(ev *e, const seg_node *n) {
         }
         return r;
     }
-    if (n->kind == SEG_COUNT) return event_count(e, n);
+    if (n->kind == SEG_COUNT) return within_filter(e, event_count(e, n));
     const attr_def *d = find_attr(n->attr);
     if (!d) {
         char known[600] = "";
@@ -391,7 +402,7 @@ static roaring_bitmap_t *eval_condition(ev *e, const seg_node *n) {
     if (d->kind == K_RFM || d->kind == K_RFM_GROUP) {
         if (n->kind == SEG_WITHIN || n->kind == SEG_BEFORE || n->kind == SEG_AFTER)
             return fail(e, n->attr_pos, "%s is not a day: within, before and after do not apply", d->name);
-        return rfm_condition(e, d, n);
+        return within_filter(e, rfm_condition(e, d, n));
     }
     bool numeric = d->kind == K_NUM || d->kind == K_DAY;
     switch (n->kind) {
@@ -401,7 +412,7 @@ static roaring_bitmap_t *eval_condition(ev *e, const seg_node *n) {
                 return fail(e, n->attr_pos, "%s takes =, != or in, not %s", d->name, op_text(n->op));
             roaring_bitmap_t *r = value_set(e, d, &n->v);
             if (r && n->op == SEG_NE) {
-                roaring_bitmap_t *rest = roaring_bitmap_andnot(a->live, r);
+                roaring_bitmap_t *rest = roaring_bitmap_andnot(everyone(e), r);
                 roaring_bitmap_free(r);
                 r = rest;
             }
@@ -453,16 +464,20 @@ static roaring_bitmap_t *eval_node(ev *e, const seg_node *n, int depth) {
                 roaring_bitmap_free(acc);
                 return NULL;
             }
-            if (n->kind == SEG_AND) roaring_bitmap_and_inplace(acc, r);
-            else roaring_bitmap_or_inplace(acc, r);
-            roaring_bitmap_free(r);
+            if (n->kind == SEG_AND) { /* r lies within acc, which bounded it */
+                roaring_bitmap_free(acc);
+                acc = r;
+            } else {
+                roaring_bitmap_or_inplace(acc, r);
+                roaring_bitmap_free(r);
+            }
         }
         return acc;
     }
     case SEG_NOT: {
         roaring_bitmap_t *inner = eval_node(e, n->a, depth + 1);
         if (!inner) return NULL;
-        roaring_bitmap_t *r = roaring_bitmap_andnot(e->a->live, inner);
+        roaring_bitmap_t *r = roaring_bitmap_andnot(everyone(e), inner);
         roaring_bitmap_free(inner);
         return r;
     }
