@@ -73,10 +73,10 @@ static roaring_bitmap_t *cat_bitmap(cat_col *c, uint32_t code) {
 }
 
 static void cat_set(cat_col *c, uint32_t id, uint32_t code) {
-    uint32_t old = c->code[id];
+    uint32_t old = dense_get(&c->code, id);
     if (old == code) return;
     if (old && old < c->nbm && c->bm[old]) roaring_bitmap_remove(c->bm[old], id);
-    c->code[id] = code;
+    dense_set(&c->code, id, code);
     if (code) roaring_bitmap_add(cat_bitmap(c, code), id);
 }
 
@@ -87,7 +87,7 @@ static void cat_free(cat_col *c) {
     free(c->bm);
     free(c->text);
     free(c->slots);
-    free(c->code);
+    dense_free(&c->code);
 }
 
 /* ---- the index ---- */
@@ -119,7 +119,6 @@ static void clear_content(audience *a) {
         bsi_free(&a->num[i]);
         bsi_init(&a->num[i]);
     }
-    a->cap = 0;
 }
 
 void audience_free(audience *a) {
@@ -133,18 +132,6 @@ void audience_free(audience *a) {
     pthread_mutex_destroy(&a->own_mu);
     free(a->own_txs);
     free(a);
-}
-
-static void ensure_customer(audience *a, uint32_t id) {
-    if (id < a->cap) return;
-    uint64_t want = a->cap ? a->cap : 1024;
-    while (want <= id) want *= 2;
-    uint32_t n = want > UINT32_MAX ? UINT32_MAX : (uint32_t)want;
-    for (int i = 0; i < NCAT; i++) {
-        a->cat[i].code = yt_realloc(a->cat[i].code, n * sizeof(uint32_t));
-        memset(a->cat[i].code + a->cap, 0, (n - a->cap) * sizeof(uint32_t));
-    }
-    a->cap = n;
 }
 
 static roaring_bitmap_t *tag_bitmap(audience *a, uint32_t tag) {
@@ -168,7 +155,6 @@ static roaring_bitmap_t *tag_bitmap(audience *a, uint32_t tag) {
     " FROM customers WHERE merged_into IS NULL AND erased_at IS NULL"
 
 static void apply_row(audience *a, uint32_t id, yt_rows *r) {
-    ensure_customer(a, id);
     roaring_bitmap_add(a->live, id);
     if (rows_int(r, 10)) roaring_bitmap_add(a->pinned, id);
     else roaring_bitmap_remove(a->pinned, id);
@@ -255,8 +241,7 @@ static yt_rows *query_for(yt_db *db, const char *select, const char *id_col, con
 static void remove_customer(audience *a, uint32_t id) {
     roaring_bitmap_remove(a->live, id);
     roaring_bitmap_remove(a->pinned, id);
-    if (id < a->cap)
-        for (int i = 0; i < NCAT; i++) cat_set(&a->cat[i], id, 0);
+    for (int i = 0; i < NCAT; i++) cat_set(&a->cat[i], id, 0);
     for (int i = 0; i < NNUM; i++) bsi_clear(&a->num[i], id);
     for (uint32_t t = 0; t < a->ntags; t++)
         if (a->tags[t]) roaring_bitmap_remove(a->tags[t], id);
@@ -660,7 +645,7 @@ void audience_get_stats(audience *a, audience_stats *s) {
     for (uint32_t t = 0; t < a->ntags; t++)
         if (a->tags[t]) bytes += roaring_bitmap_size_in_bytes(a->tags[t]);
     for (int i = 0; i < NCAT; i++) {
-        bytes += (size_t)a->cap * sizeof(uint32_t);
+        bytes += dense_bytes(&a->cat[i].code);
         for (uint32_t c = 0; c < a->cat[i].nbm; c++)
             if (a->cat[i].bm[c]) bytes += roaring_bitmap_size_in_bytes(a->cat[i].bm[c]);
     }

@@ -3,6 +3,7 @@
 #define YT_AUDIENCE_INTERNAL_H
 #include "index.h"
 #include "bsi.h"
+#include "dense.h"
 #include "clv_model.h"
 #include <pthread.h>
 #include <stdatomic.h>
@@ -20,7 +21,7 @@ enum {
 /* One category: each customer's value as a code, and a bitmap per code. Text values get codes from a
  * dictionary; stores and owners use their row id as the code. */
 typedef struct {
-    uint32_t *code;           /* per customer id (0: none) */
+    dense_col code;           /* per customer id (0: none) */
     roaring_bitmap_t **bm;    /* per code */
     uint32_t nbm;
     char **text;              /* text categories: text[code - 1] */
@@ -38,7 +39,6 @@ struct audience {
     uint32_t ntags;
     cat_col cat[NCAT];
     bsi num[NNUM];
-    uint32_t cap;             /* length of the per-customer arrays */
     int64_t feed_pos;
     int32_t asof_day;         /* the day windowed figures are as of */
     _Atomic int32_t pinned_day; /* 0: the real day */
