@@ -471,7 +471,7 @@ static const struct {
     {CHANGE_CUSTOMER_TAGGED, RE_TAGS},
     {CHANGE_CUSTOMER_MERGED, RE_ALL},
     {CHANGE_CUSTOMER_ERASED, RE_ALL},
-    {CHANGE_CUSTOMER_EVENTS, RE_ROW | RE_EVENTS}, /* an event may have created its customer */
+    {CHANGE_CUSTOMER_EVENTS, RE_EVENTS},          /* a batch records the customers it created as created */
     {CHANGE_CUSTOMER_ORDERS, RE_ROW | RE_ORDERS}, /* so may an order, and orders move the stage */
     {CHANGE_TAG_DELETED, DROP_TAG},
     {CHANGE_TAG_RENAMED, 0},                       /* segments name tags; names resolve when evaluated */

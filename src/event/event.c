@@ -41,7 +41,8 @@ static int ref_identities(const customer_ref *ref, ref_ident out[ID_PERSON_KINDS
  * it, and for a guide checks that every holder is their own customer. Only then does the second pass
  * write (merge, create, attach). So an item that is rejected has written nothing, and a guide can never
  * merge or touch a customer they do not own. */
-int64_t event_resolve_customer(yt_ctx *x, const customer_ref *ref, bool create) {
+int64_t event_resolve_customer(yt_ctx *x, const customer_ref *ref, bool create, bool *created) {
+    if (created) *created = false;
     if (ref->id) {
         int64_t live;
         return customer_resolve_for_write(x, ref->id, &live) == YT_OK ? live : 0;
@@ -101,6 +102,7 @@ int64_t event_resolve_customer(yt_ctx *x, const customer_ref *ref, bool create) 
             x->err.code = rc == YT_ECONFLICT ? YT_ERETRY : YT_EINTERNAL;
             return 0;
         }
+        if (created) *created = true;
         return found;
     }
     for (int i = 0; i < n; i++) /* attach identities the customer did not have yet */
@@ -122,11 +124,14 @@ static int ingest_once(yt_ctx *x, const event_in *items, int n, int *accepted, i
     if (db_begin(x->db) != 0) return yt_fail_db(x, "storing events");
     int64_t now = now_ms();
     int64_t *changed = arena_alloc(x->arena, sizeof *changed * (size_t)(n > 0 ? n : 1)); /* customers with new events */
-    size_t nchanged = 0;
+    int64_t *made = arena_alloc(x->arena, sizeof *made * (size_t)(n > 0 ? n : 1));      /* and those the batch created */
+    size_t nchanged = 0, nmade = 0;
     for (int i = 0; i < n; i++) {
         const event_in *e = &items[i];
         x->err.code = YT_OK;
-        int64_t cid = event_resolve_customer(x, &e->who, true);
+        bool created;
+        int64_t cid = event_resolve_customer(x, &e->who, true, &created);
+        if (created) made[nmade++] = cid;
         if (!cid) {
             if (x->err.code == YT_EINTERNAL || x->err.code == YT_ERETRY) {
                 if (db_retryable(x->db)) x->err.code = YT_ERETRY; /* a deadlock with another batch: run again */
@@ -160,8 +165,10 @@ static int ingest_once(yt_ctx *x, const event_in *items, int n, int *accepted, i
         if (rc > 0) changed[nchanged++] = cid;
     }
     x->err.code = YT_OK;
-    /* the change feed names each customer with new events once, in one statement */
-    if (change_record_customers(x, CHANGE_CUSTOMER_EVENTS, changed, &nchanged)) {
+    /* the change feed names the customers the batch created, and each customer with new events once, in one
+     * statement each */
+    if (change_record_customers(x, CHANGE_CUSTOMER_CREATED, made, &nmade) ||
+        change_record_customers(x, CHANGE_CUSTOMER_EVENTS, changed, &nchanged)) {
         if (db_retryable(x->db)) x->err.code = YT_ERETRY;
         db_rollback(x->db);
         *accepted = *duplicates = 0;

@@ -35,7 +35,8 @@ bool event_type_valid(const char *type);
 int event_ingest(yt_ctx *x, const event_in *items, int n, int *accepted, int *duplicates, event_error *errors,
                  int *nerrors);
 int event_timeline_json(yt_ctx *x, yt_jw *w, int64_t customer_id, int limit, const char *cursor);
-/* Resolves (or creates, when create is set) the customer for a reference. 0 with x->err when impossible. */
-int64_t event_resolve_customer(yt_ctx *x, const customer_ref *ref, bool create);
+/* Resolves (or creates, when create is set) the customer for a reference; *created (when not NULL) says whether
+ * it was created. 0 with x->err when impossible. */
+int64_t event_resolve_customer(yt_ctx *x, const customer_ref *ref, bool create, bool *created);
 
 #endif

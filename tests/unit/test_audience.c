@@ -15,6 +15,7 @@
 #include "base/timeutil.h"
 #include "customer/customer.h"
 #include "domain/changes.h"
+#include "event/event.h"
 #include "store_fixture.h"
 
 #define TODAY 20600 /* 2026-05-26 */
@@ -376,6 +377,25 @@ static void followed_writes_match_sql(void **state) {
             assert_int_equal(customer_merge(&x, ls, lb), YT_OK);
         int64_t e = 1 + pick(NCUSTOMERS), le;
         if (customer_resolve(&x, e, &le) == YT_OK) assert_int_equal(customer_erase(&x, le), YT_OK);
+    }
+    /* event batches: some customers known by id, some seen for the first time (the batch creates them) */
+    for (int k = 0; k < 3; k++) {
+        event_in ev[6];
+        char who[6][32], key[6][32];
+        memset(ev, 0, sizeof ev);
+        for (int i = 0; i < 6; i++) {
+            snprintf(key[i], sizeof key[i], "k%d-%d", k, i);
+            ev[i] = (event_in){.type = "page_viewed", .at = day_ms(TODAY - pick(20)), .key = key[i], .index = i};
+            if (i % 2) {
+                snprintf(who[i], sizeof who[i], "wm-new-%d-%d", k, i);
+                ev[i].who.ids.v[ID_EXTERNAL_USERID] = who[i];
+            } else {
+                ev[i].who.id = 1 + pick(NCUSTOMERS);
+            }
+        }
+        int accepted, duplicates, nerrors = 0;
+        event_error errors[6];
+        assert_int_equal(event_ingest(&x, ev, 6, &accepted, &duplicates, errors, &nerrors), YT_OK);
     }
     /* rolled back: never seen */
     assert_int_equal(db_begin(db), 0);
