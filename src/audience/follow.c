@@ -46,11 +46,13 @@ int audience_refit(audience *a, yt_db *db) {
     return audience_use_model(a, db, &m);
 }
 
-void audience_load_model(audience *a, yt_db *db) {
+int audience_start(audience *a, yt_db *db) {
     clv_model m;
     int found = clv_model_latest(db, &m);
-    if (found == 1) audience_use_model(a, db, &m);
-    else if (found == 0) audience_refit(a, db);
+    if (found == 1) audience_set_model(a, &m);
+    if (audience_build(a, db) != 0) return -1;
+    if (found == 0) audience_refit(a, db);
+    return 0;
 }
 
 /* What follows from writes and from days passing: the auto-tag rules (whose own writes come back through the

@@ -12,8 +12,9 @@ audience_follower *audience_follow(audience *a, yt_store *s);
 /* Fits the lifetime-value model on the paid orders up to today, saves it (as the system) and makes the
  * index predict with it. -1 (logged) when it cannot be fitted, such as before anyone has bought twice. */
 int audience_refit(audience *a, yt_db *db);
-/* At start: the latest saved model, or a first fit when there is none. */
-void audience_load_model(audience *a, yt_db *db);
+/* At start: builds the index with the latest saved model (the build makes its predictions too), or builds
+ * it and fits a first model when none is saved. -1 (logged) when the build fails. */
+int audience_start(audience *a, yt_db *db);
 
 /* Stops and joins the thread; NULL is fine. */
 void audience_follow_stop(audience_follower *f);

@@ -670,6 +670,13 @@ int audience_use_model(audience *a, yt_db *db, const clv_model *model) {
     return rc;
 }
 
+void audience_set_model(audience *a, const clv_model *model) {
+    pthread_rwlock_wrlock(&a->lock);
+    a->model = *model;
+    a->has_model = true;
+    pthread_rwlock_unlock(&a->lock);
+}
+
 bool audience_model(audience *a, clv_model *out) {
     pthread_rwlock_rdlock(&a->lock);
     bool has = a->has_model;

@@ -32,6 +32,9 @@ void audience_set_today(audience *a, int32_t day);
 /* Predictions (P(alive), expected orders and value over 90 days) come from this model from now on;
  * recomputed for every customer. The model is copied. -1 on a store error. */
 int audience_use_model(audience *a, yt_db *db, const clv_model *model);
+/* Predictions come from this model (copied) from the next build on, which reads the orders once for both
+ * (start-up); audience_use_model is for an index already built. */
+void audience_set_model(audience *a, const clv_model *model);
 /* The model in use: false when none. */
 bool audience_model(audience *a, clv_model *out);
 

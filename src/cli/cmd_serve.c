@@ -106,14 +106,13 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
     }
     arena_free(&arena);
     audience *aud = audience_new();
-    if (audience_build(aud, store_db(store)) != 0) {
+    if (audience_start(aud, store_db(store)) != 0) {
         fprintf(stderr, "yutang: cannot build the audience index from the store\n");
         audience_free(aud);
         store_close(store);
         return 1;
     }
     change_listen(audience_own_commit, aud); /* its own writes count at once, whatever else is running */
-    audience_load_model(aud, store_db(store));
     audience_follower *follower = audience_follow(aud, store);
     find_console(cfg);
     yt_server srv = {.store = store,

@@ -73,6 +73,21 @@ describe('lifetime value', () => {
     assert.ok(audit.json.items.some((e) => e.action === 'clv.fit'));
   });
 
+  test('after a restart the saved model predicts from the first build, without a new fit', async () => {
+    const before = await as(admin)('GET', '/api/v1/audience/clv');
+    const fits = (await as(admin)('GET', '/api/v1/audit?limit=100')).json.items.filter((e) => e.action === 'clv.fit').length;
+    await srv.restart();
+    ({ api } = client(srv.baseUrl));
+    admin = await client(srv.baseUrl).login('admin', srv.adminPassword);
+    const after = await as(admin)('GET', '/api/v1/audience/clv');
+    expectStatus(after, 200);
+    assert.deepEqual(after.json.model, before.json.model, 'the latest saved model is the one in use');
+    assert.equal(after.json.p_alive.reduce((s, b) => s + b.count, 0), 23570, 'every buyer has a prediction');
+    assert.deepEqual(after.json.p_alive, before.json.p_alive);
+    const now = (await as(admin)('GET', '/api/v1/audit?limit=100')).json.items.filter((e) => e.action === 'clv.fit').length;
+    assert.equal(now, fits, 'nothing was fitted again');
+  }, { timeout: 200000 });
+
   test('a guide sees only their own customers in the reports; an analyst cannot refit', async () => {
     const guide = await makeStaff(api, admin, 'guide');
     const r = await as(guide.token)('GET', '/api/v1/audience/rfm');
