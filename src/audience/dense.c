@@ -49,25 +49,30 @@ static inline bool passes(const dense_test *t, uint32_t v) {
     return t->invert ? !in && (v != 0 || t->zero_too) : in;
 }
 
-/* out[w] = in[w] with only the bits whose value passes, for the 1024 words of one chunk. */
-typedef void (*words_fn)(const uint64_t *in, uint64_t *out, const uint32_t *vals, const dense_test *t);
+/* out[w] = in[w] with only the bits whose value passes, for the 1024 words of one chunk; returns how many
+ * bits out holds. */
+typedef uint32_t (*words_fn)(const uint64_t *in, uint64_t *out, const uint32_t *vals, const dense_test *t);
 
-static void words_plain(const uint64_t *in, uint64_t *out, const uint32_t *vals, const dense_test *t) {
+static uint32_t words_plain(const uint64_t *in, uint64_t *out, const uint32_t *vals, const dense_test *t) {
+    uint32_t card = 0;
     for (uint32_t w = 0; w < WORDS; w++) {
         uint64_t m = 0;
         if (in[w])
             for (uint32_t j = 0; j < 64; j++) m |= (uint64_t)passes(t, vals[w * 64 + j]) << j;
         out[w] = in[w] & m;
+        card += (uint32_t)__builtin_popcountll(out[w]);
     }
+    return card;
 }
 
 #ifdef DENSE_X86
 /* Eight values per compare: unsigned order by flipping the sign bit, then signed greater-than. */
-__attribute__((target("avx2"))) static void words_avx2(const uint64_t *in, uint64_t *out, const uint32_t *vals,
-                                                       const dense_test *t) {
+__attribute__((target("avx2,popcnt"))) static uint32_t words_avx2(const uint64_t *in, uint64_t *out, const uint32_t *vals,
+                                                                  const dense_test *t) {
     const __m256i flip = _mm256_set1_epi32(INT32_MIN), zero = _mm256_setzero_si256();
     const __m256i lo = _mm256_set1_epi32((int32_t)(t->lo ^ 0x80000000u)), hi = _mm256_set1_epi32((int32_t)(t->hi ^ 0x80000000u));
     const uint32_t keep_outside = t->invert ? 0xff : 0, drop_zero = t->invert && !t->zero_too;
+    uint32_t card = 0;
     for (uint32_t w = 0; w < WORDS; w++) {
         if (!in[w]) {
             out[w] = 0;
@@ -83,7 +88,9 @@ __attribute__((target("avx2"))) static void words_avx2(const uint64_t *in, uint6
             m |= (uint64_t)p << (j * 8);
         }
         out[w] = in[w] & m;
+        card += (uint32_t)__builtin_popcountll(out[w]);
     }
+    return card;
 }
 #endif
 
@@ -103,19 +110,9 @@ void dense_use_portable(bool yes) {
     if (!yes) pick_words();
 }
 
-/* A container (unwrapped) as 1024 words. */
-static void container_words(const void *c, uint8_t type, uint64_t *w) {
-    if (type == BITSET_CONTAINER_TYPE_CODE) {
-        memcpy(w, ((const bitset_container_t *)c)->array, WORDS * sizeof *w);
-        return;
-    }
+/* A run container as 1024 words. */
+static void run_words(const run_container_t *run, uint64_t *w) {
     memset(w, 0, WORDS * sizeof *w);
-    if (type == ARRAY_CONTAINER_TYPE_CODE) {
-        const array_container_t *a = c;
-        for (int32_t k = 0; k < a->cardinality; k++) w[a->array[k] >> 6] |= (uint64_t)1 << (a->array[k] & 63);
-        return;
-    }
-    const run_container_t *run = c;
     for (int32_t k = 0; k < run->n_runs; k++) {
         uint32_t from = run->runs[k].value, to = from + run->runs[k].length; /* inclusive */
         for (uint32_t v = from; v <= to;) {
@@ -126,26 +123,46 @@ static void container_words(const void *c, uint8_t type, uint64_t *w) {
     }
 }
 
-/* Appends the words as r's container for key (an array or a bitset, by cardinality); nothing when empty. */
-static void append_words(roaring_bitmap_t *r, uint16_t key, const uint64_t *w) {
-    int32_t card = 0;
-    for (uint32_t i = 0; i < WORDS; i++) card += __builtin_popcountll(w[i]);
-    if (card == 0) return;
+/* The ids of an array container whose value passes, into out (room for all of them); how many. */
+static int32_t array_pick(const array_container_t *a, const uint32_t *vals, const dense_test *t, uint16_t *out) {
+    int32_t k = 0;
+    uint32_t lo = t->lo, span = t->hi - t->lo;
+    for (int32_t i = 0; i < a->cardinality; i++) { /* branch-free: write every id, keep the passing ones */
+        uint16_t low = a->array[i];
+        uint32_t v = vals[low];
+        out[k] = low;
+        k += t->invert ? (v - lo > span) & (v != 0 || t->zero_too) : v - lo <= span;
+    }
+    return k;
+}
+
+/* Appends n ids as r's container for key. */
+static void append_array(roaring_bitmap_t *r, uint16_t key, const uint16_t *ids, int32_t n) {
+    if (n == 0) return;
+    array_container_t *a = array_container_create_given_capacity(n);
+    if (!a) abort();
+    memcpy(a->array, ids, (size_t)n * sizeof *ids);
+    a->cardinality = n;
+    ra_append(&r->high_low_container, key, a, ARRAY_CONTAINER_TYPE_CODE);
+}
+
+/* Appends b, holding card bits, as r's container for key: as it is when dense, else as an array (b freed). */
+static void append_bitset(roaring_bitmap_t *r, uint16_t key, bitset_container_t *b, uint32_t card) {
     if (card > DEFAULT_MAX_SIZE) {
-        bitset_container_t *b = bitset_container_create();
-        if (!b) abort();
-        memcpy(b->array, w, WORDS * sizeof *w);
-        b->cardinality = card;
+        b->cardinality = (int32_t)card;
         ra_append(&r->high_low_container, key, b, BITSET_CONTAINER_TYPE_CODE);
         return;
     }
-    array_container_t *a = array_container_create_given_capacity(card);
-    if (!a) abort();
-    int32_t k = 0;
-    for (uint32_t i = 0; i < WORDS; i++)
-        for (uint64_t x = w[i]; x; x &= x - 1) a->array[k++] = (uint16_t)(i * 64 + (uint32_t)__builtin_ctzll(x));
-    a->cardinality = card;
-    ra_append(&r->high_low_container, key, a, ARRAY_CONTAINER_TYPE_CODE);
+    if (card) {
+        array_container_t *a = array_container_create_given_capacity((int32_t)card);
+        if (!a) abort();
+        int32_t k = 0;
+        for (uint32_t i = 0; i < WORDS; i++)
+            for (uint64_t x = b->array[i]; x; x &= x - 1) a->array[k++] = (uint16_t)(i * 64 + (uint32_t)__builtin_ctzll(x));
+        a->cardinality = k;
+        ra_append(&r->high_low_container, key, a, ARRAY_CONTAINER_TYPE_CODE);
+    }
+    bitset_container_free(b);
 }
 
 roaring_bitmap_t *dense_scan(const dense_col *c, const roaring_bitmap_t *mask, const dense_test *t) {
@@ -153,7 +170,8 @@ roaring_bitmap_t *dense_scan(const dense_col *c, const roaring_bitmap_t *mask, c
     roaring_bitmap_t *out = roaring_bitmap_create();
     const roaring_array_t *ra = &mask->high_low_container;
     bool zero_passes = passes(t, 0);
-    uint64_t in[WORDS], kept[WORDS];
+    uint64_t runs[WORDS];
+    uint16_t picked[DEFAULT_MAX_SIZE];
     for (int32_t i = 0; i < ra->size; i++) {
         uint16_t key = ra->keys[i];
         const uint32_t *vals = key < c->nchunk ? c->chunk[key] : NULL;
@@ -163,20 +181,26 @@ roaring_bitmap_t *dense_scan(const dense_col *c, const roaring_bitmap_t *mask, c
             type = ((const shared_container_t *)ct)->typecode;
             ct = ((const shared_container_t *)ct)->container;
         }
-        if (!vals && !zero_passes) continue;
-        if (type == ARRAY_CONTAINER_TYPE_CODE) { /* few ids: look each one up */
-            const array_container_t *a = ct;
-            memset(kept, 0, sizeof kept);
-            for (int32_t k = 0; k < a->cardinality; k++) {
-                uint16_t low = a->array[k];
-                if (vals ? passes(t, vals[low]) : zero_passes) kept[low >> 6] |= (uint64_t)1 << (low & 63);
+        if (!vals) { /* every value is 0 */
+            if (zero_passes) {
+                void *copy = container_clone(ct, type);
+                if (!copy) abort();
+                ra_append(&out->high_low_container, key, copy, type);
             }
-            append_words(out, key, kept);
             continue;
         }
-        container_words(ct, type, in);
-        if (vals) words(in, kept, vals, t);
-        append_words(out, key, vals ? kept : in);
+        if (type == ARRAY_CONTAINER_TYPE_CODE) { /* few ids: look each one up */
+            append_array(out, key, picked, array_pick(ct, vals, t, picked));
+            continue;
+        }
+        const uint64_t *in = ((const bitset_container_t *)ct)->array;
+        if (type == RUN_CONTAINER_TYPE_CODE) {
+            run_words(ct, runs);
+            in = runs;
+        }
+        bitset_container_t *b = bitset_container_create();
+        if (!b) abort();
+        append_bitset(out, key, b, words(in, b->array, vals, t));
     }
     return out;
 }
