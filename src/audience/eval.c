@@ -140,24 +140,32 @@ static const roaring_bitmap_t *everyone(ev *e) {
     return e->filter ? e->filter : e->a->live;
 }
 
-/* The customers having one value of a category or tag (a new bitmap; empty when none has it). */
-static roaring_bitmap_t *value_set(ev *e, const attr_def *d, const seg_value *v) {
+/* The index's bitmap of the customers having one value of a category or tag: borrowed (*b, NULL when nobody
+ * has it). false on a mistake in the value or a store error (e->rc says). */
+static bool value_bitmap(ev *e, const attr_def *d, const seg_value *v, const roaring_bitmap_t **b) {
     audience *a = e->a;
-    if (v->type != SEGV_TEXT)
-        return fail(e, v->pos, "%s takes a \"quoted\" name", d->name);
+    *b = NULL;
+    if (v->type != SEGV_TEXT) {
+        fail(e, v->pos, "%s takes a \"quoted\" name", d->name);
+        return false;
+    }
     if (d->kind == K_TAG || d->kind == K_CAT_ID) {
         yt_param p[] = {PT(v->text)};
         yt_rows *r = db_query(e->x->db, d->kind == K_TAG ? "SELECT id FROM tags WHERE name = ?" : d->resolve_sql, 1, p);
-        if (!r) return store_failed(e);
+        if (!r) {
+            store_failed(e);
+            return false;
+        }
         int64_t id = rows_next(r) ? rows_int(r, 0) : -1;
         rows_free(r);
         if (id < 0 || id > UINT32_MAX) {
             note_unknown(e, v->text);
-            return roaring_bitmap_create();
+            return true;
         }
-        if (d->kind == K_TAG) return answer(e, (uint32_t)id < a->ntags ? a->tags[id] : NULL);
         const cat_col *c = &a->cat[d->col];
-        return answer(e, (uint32_t)id < c->nbm ? c->bm[id] : NULL);
+        if (d->kind == K_TAG) *b = (uint32_t)id < a->ntags ? a->tags[id] : NULL;
+        else *b = (uint32_t)id < c->nbm ? c->bm[id] : NULL;
+        return true;
     }
     if (d->values) {
         bool known = false;
@@ -166,12 +174,27 @@ static roaring_bitmap_t *value_set(ev *e, const attr_def *d, const seg_value *v)
             char list[160] = "";
             for (int i = 0; i < d->nvalues; i++)
                 snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "", d->values[i]);
-            return fail(e, v->pos, "%s is one of %s", d->name, list);
+            fail(e, v->pos, "%s is one of %s", d->name, list);
+            return false;
         }
     }
     uint32_t code = audience_text_code(a, d->col, v->text);
     const cat_col *c = &a->cat[d->col];
-    return answer(e, code && code < c->nbm ? c->bm[code] : NULL);
+    *b = code && code < c->nbm ? c->bm[code] : NULL;
+    return true;
+}
+
+/* The customers having one value of a category or tag, as an answer (a new bitmap). */
+static roaring_bitmap_t *value_set(ev *e, const attr_def *d, const seg_value *v) {
+    const roaring_bitmap_t *b;
+    return value_bitmap(e, d, v, &b) ? answer(e, b) : NULL;
+}
+
+/* Those who do not have the value: one operation from everyone, without a copy of who does. */
+static roaring_bitmap_t *value_missing(ev *e, const attr_def *d, const seg_value *v) {
+    const roaring_bitmap_t *b;
+    if (!value_bitmap(e, d, v, &b)) return NULL;
+    return b ? roaring_bitmap_andnot(everyone(e), b) : roaring_bitmap_copy(everyone(e));
 }
 
 /* Every customer of within with a value, and those without when no value reads as 0 (for comparisons
@@ -410,13 +433,7 @@ static roaring_bitmap_t *eval_condition(ev *e, const seg_node *n) {
         if (!numeric) {
             if (n->op != SEG_EQ && n->op != SEG_NE)
                 return fail(e, n->attr_pos, "%s takes =, != or in, not %s", d->name, op_text(n->op));
-            roaring_bitmap_t *r = value_set(e, d, &n->v);
-            if (r && n->op == SEG_NE) {
-                roaring_bitmap_t *rest = roaring_bitmap_andnot(everyone(e), r);
-                roaring_bitmap_free(r);
-                r = rest;
-            }
-            return r;
+            return n->op == SEG_NE ? value_missing(e, d, &n->v) : value_set(e, d, &n->v);
         }
         double c;
         return value_number(e, d, &n->v, &c) ? num_compare(e, d, n->op, c) : NULL;
@@ -475,6 +492,9 @@ static roaring_bitmap_t *eval_node(ev *e, const seg_node *n, int depth) {
         return acc;
     }
     case SEG_NOT: {
+        const seg_node *in = n->a;
+        const attr_def *d = in->kind == SEG_CMP && in->op == SEG_EQ ? find_attr(in->attr) : NULL;
+        if (d && (d->kind == K_TAG || d->kind == K_CAT_ID || d->kind == K_CAT_TEXT)) return value_missing(e, d, &in->v);
         roaring_bitmap_t *inner = eval_node(e, n->a, depth + 1);
         if (!inner) return NULL;
         roaring_bitmap_t *r = roaring_bitmap_andnot(everyone(e), inner);
