@@ -74,9 +74,12 @@ void h_lifecycle_rules_put(yt_req *r) {
     if (!api_audience_synced(r)) return;
     int pos, ncycle;
     const char **cycle;
-    audience_rules_lock();
-    int rc = lifecycle_rules_save(a, &r->x, rules, n, &pos, &cycle, &ncycle);
-    audience_rules_unlock();
+    int rc = audience_rules_begin(&r->x);
+    if (rc) {
+        api_fail(r);
+        return;
+    }
+    rc = audience_rules_end(&r->x, lifecycle_rules_save(a, &r->x, rules, n, &pos, &cycle, &ncycle));
     if (rc == YT_EINVAL) {
         api_problem_with(r, 422, r->x.err.field, r->x.err.msg,
                          &(problem_extra){.position = pos, .list_key = ncycle ? "cycle" : NULL, .list = cycle, .nlist = ncycle});

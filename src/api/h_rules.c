@@ -82,10 +82,14 @@ static void save_and_apply(yt_req *req, tag_rule *r, int status) {
     const char **cycle;
     int ncycle;
     seg_error serr;
-    audience_rules_lock();
-    int rc = tag_rule_check(a, &req->x, r, &cycle, &ncycle, &serr);
+    int rc = audience_rules_begin(&req->x);
+    if (rc) {
+        api_fail(req);
+        return;
+    }
+    rc = tag_rule_check(a, &req->x, r, &cycle, &ncycle, &serr);
     if (rc == YT_OK) rc = tag_rule_save(&req->x, r);
-    audience_rules_unlock();
+    rc = audience_rules_end(&req->x, rc);
     if (rc == YT_EINVAL && (ncycle || serr.pos >= 0)) {
         api_problem_with(req, 422, req->x.err.field, req->x.err.msg,
                          &(problem_extra){.position = serr.pos, .list_key = ncycle ? "cycle" : NULL, .list = cycle, .nlist = ncycle});

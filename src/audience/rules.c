@@ -17,8 +17,29 @@
 #define RULE_CHUNK 5000
 
 static pthread_mutex_t rules_mu = PTHREAD_MUTEX_INITIALIZER;
-void audience_rules_lock(void) { pthread_mutex_lock(&rules_mu); }
-void audience_rules_unlock(void) { pthread_mutex_unlock(&rules_mu); }
+#define RULES_LOCK 0x79745F72756C6573LL /* the store's lock for rule saves (another key than derived writes') */
+
+int audience_rules_begin(yt_ctx *x) {
+    pthread_mutex_lock(&rules_mu);
+    if (db_begin(x->db) != 0) {
+        pthread_mutex_unlock(&rules_mu);
+        return yt_fail_db(x, "saving rules");
+    }
+    if (db_xact_lock(x->db, RULES_LOCK) != 0) {
+        int rc = yt_fail_db(x, "saving rules");
+        db_rollback(x->db);
+        pthread_mutex_unlock(&rules_mu);
+        return rc;
+    }
+    return YT_OK;
+}
+
+int audience_rules_end(yt_ctx *x, int rc) {
+    if (rc == YT_OK && db_commit(x->db) != 0) rc = yt_fail_db(x, "saving rules");
+    else if (rc != YT_OK) db_rollback(x->db);
+    pthread_mutex_unlock(&rules_mu);
+    return rc;
+}
 
 const char *tag_rule_event_query(yt_arena *arena, const char *type, int32_t days) {
     seg_node n = {.kind = SEG_COUNT, .op = SEG_GE, .event = type, .days = days,

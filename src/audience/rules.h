@@ -32,10 +32,13 @@ int tag_rule_check(audience *a, yt_ctx *x, const tag_rule *r, const char ***cycl
  * the stage rules (stages NULL: those in force), in one graph of tags and the lifecycle stage. */
 int audience_loop_check(yt_ctx *x, const tag_rule *candidate, const lifecycle_rule *stages, int nstages, const char ***cycle,
                         int *ncycle);
-/* Held from a loop check to the save it allows (tag rules and stage rules), so two saves at once in this
- * process cannot each pass the check and loop together. */
-void audience_rules_lock(void);
-void audience_rules_unlock(void);
+/* Held from a loop check to the save it allows (tag rules and stage rules), so two saves at once cannot each
+ * pass the check and loop together: a transaction that holds the rules' lock in the store (other instances
+ * on PostgreSQL wait for it; SQLite's write transactions queue anyway) and a mutex in this process. The
+ * check reads the rules inside it. begin: YT_OK, or a store error (nothing held). */
+int audience_rules_begin(yt_ctx *x);
+/* Commits when rc is YT_OK, else rolls back, and lets go. Returns rc, or the commit's store error. */
+int audience_rules_end(yt_ctx *x, int rc);
 /* Saves (id 0: creates, *id set; else updates every field) with an audit entry. */
 int tag_rule_save(yt_ctx *x, tag_rule *r);
 int tag_rule_delete(yt_ctx *x, int64_t id);

@@ -110,6 +110,25 @@ describe('auto-tag rules', () => {
     expectStatus(await as(admin)('POST', '/api/v1/tag-rules', { name: uniq('停用'), query: `tag = "${c}"`, add: [a], active: false }), 201);
   });
 
+  test('two instances saving the two halves of a loop at once: never both', async () => {
+    const twin = await startServer({ name: 'tag-rules-twin', shareWith: srv });
+    try {
+      const other = client(twin.baseUrl);
+      const token = await other.login('admin', srv.adminPassword);
+      for (let round = 0; round < 8; round++) {
+        const x = uniq('竞甲'), y = uniq('竞乙');
+        const [one, two] = await Promise.all([
+          as(admin)('POST', '/api/v1/tag-rules', { name: uniq('竞一'), query: `tag = "${x}"`, add: [y] }),
+          other.api('POST', '/api/v1/tag-rules', { token, body: { name: uniq('竞二'), query: `tag = "${y}"`, add: [x] } }),
+        ]);
+        const statuses = [one.status, two.status].sort();
+        assert.deepEqual(statuses, [201, 422], `round ${round}: one is saved, the other names the loop (${one.status}, ${two.status})`);
+        const refused = one.status === 422 ? one : two;
+        assert.deepEqual(new Set(refused.json.cycle), new Set([x, y]));
+      }
+    } finally { await twin.stop(); }
+  });
+
   test('bad input is a clear 4xx', async () => {
     assertProblem(await as(admin)('POST', '/api/v1/tag-rules', { name: uniq('x'), query: 'tag = ', add: ['a'] }), 422);
     const pos = await as(admin)('POST', '/api/v1/tag-rules', { name: uniq('x'), query: 'spend_9d > 1', add: ['a'] });
