@@ -58,6 +58,7 @@ struct yt_req {
     const char *content_type;
     const char *authorization;
     const char *idempotency_key; /* Idempotency-Key header of a write, or NULL */
+    const char *signature;       /* X-Sandbox-Signature header (payment notifications), or NULL */
     api_kv query[API_MAX_QUERY];
     int nquery;
     const char *params[API_MAX_PATH_PARAMS];
@@ -75,6 +76,12 @@ struct yt_req {
     yt_ctx x;
     int64_t about_customer; /* the customer this request concerns, set by customer handlers (0: none) */
     char request_id[24];
+    /* A handler whose answer comes later from another thread calls api_defer before it returns; that thread
+     * then writes the answer (api_json, api_problem) and calls api_resume once. resume is set by the http
+     * layer. */
+    bool deferred;
+    void (*resume)(yt_req *r);
+    void *resume_ctx;
     /* out */
     int status;
     yt_buf out;
@@ -106,6 +113,7 @@ void api_problem_at(yt_req *r, int status, const char *field, const char *detail
 typedef struct {
     int position;
     const char *path;
+    const char *slug;      /* the type's last part instead of the status's (sold-out); NULL: the status's */
     const char *list_key;
     const char *const *list;
     int nlist;
@@ -113,6 +121,11 @@ typedef struct {
 void api_problem_with(yt_req *r, int status, const char *field, const char *detail, const problem_extra *extra);
 /* Reports the domain error in r->x.err. */
 void api_fail(yt_req *r);
+
+/* The answer comes later (see yt_req.deferred). Only for routes whose handler runs on a worker thread. */
+void api_defer(yt_req *r);
+/* The deferred answer is written: send it. Called once, from any thread. */
+void api_resume(yt_req *r);
 
 /* Starts a JSON response with status; returns the writer to fill. */
 yt_jw *api_json(yt_req *r, int status, yt_jw *w);

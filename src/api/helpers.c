@@ -44,7 +44,7 @@ void api_problem_with(yt_req *r, int status, const char *field, const char *deta
     jw_init(&w, &r->out);
     jw_obj(&w);
     char type[96];
-    snprintf(type, sizeof type, "https://yutang.dev/problems/%s", slug);
+    snprintf(type, sizeof type, "https://yutang.dev/problems/%s", extra->slug ? extra->slug : slug);
     jw_kstr(&w, "type", type);
     jw_kstr(&w, "title", title);
     jw_kint(&w, "status", status);
@@ -80,6 +80,14 @@ void api_fail(yt_req *r) {
     if (e->field[0] && status == 400) snprintf(detail, sizeof detail, "%s %s", e->field, e->msg);
     else snprintf(detail, sizeof detail, "%s", e->msg[0] ? e->msg : "the request failed");
     api_problem(r, status, e->field[0] ? e->field : NULL, detail);
+}
+
+void api_defer(yt_req *r) {
+    r->deferred = true;
+}
+
+void api_resume(yt_req *r) {
+    r->resume(r);
 }
 
 yt_jw *api_json(yt_req *r, int status, yt_jw *w) {

@@ -4,6 +4,7 @@
 #include "../base/ratelimit.h"
 #include "../store/store.h"
 #include "../audience/index.h"
+#include "../commerce/flash.h"
 
 /* A caller without pii.read sees phones masked (138****1234); an exact lookup by phone is still allowed
  * (a customer calls in), but so few per minute that guessing the four hidden digits is impractical. */
@@ -15,6 +16,8 @@ struct yt_server {
     yt_ratelimit *per_token;
     const char *console_dir; /* built console (index.html and assets), or NULL */
     audience *audience;        /* the audience index (segments), built at start and following the change feed */
+    flash_engine *flash;       /* flash sales' counters and their order committer */
+    const char *pay_sandbox_secret; /* signs the sandbox payment provider's notifications; NULL: sandbox off */
     const char *metrics_token; /* bearer token for /metrics; NULL: /metrics answers loopback callers only */
 };
 

@@ -137,3 +137,16 @@ void crypto_random_password(char *out, size_t n) {
     for (size_t i = 0; i < n; i++) out[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
     out[n] = '\0';
 }
+
+bool crypto_hmac_sha256_ok(const char *key, const void *msg, size_t n, const char *hex_sig) {
+    unsigned char mac[crypto_auth_hmacsha256_BYTES], given[crypto_auth_hmacsha256_BYTES];
+    size_t len = 0;
+    if (!hex_sig || strlen(hex_sig) != 2 * sizeof given ||
+        sodium_hex2bin(given, sizeof given, hex_sig, strlen(hex_sig), NULL, &len, NULL) != 0 || len != sizeof given)
+        return false;
+    crypto_auth_hmacsha256_state st;
+    crypto_auth_hmacsha256_init(&st, (const unsigned char *)key, strlen(key));
+    crypto_auth_hmacsha256_update(&st, msg, n);
+    crypto_auth_hmacsha256_final(&st, mac);
+    return sodium_memcmp(mac, given, sizeof mac) == 0;
+}

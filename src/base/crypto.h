@@ -27,6 +27,8 @@ char *crypto_pii_open(const char *sealed);
 void crypto_hash_hex(const void *data, size_t n, char out[YT_HASH_HEX]);
 /* Keyed blind index of (kind, value) as hex, for exact lookup of encrypted values. */
 void crypto_blind_index(const char *kind, const char *value, char out[YT_HASH_HEX]);
+/* Whether hex_sig is the HMAC-SHA256 of msg under key, as 64 hex digits (compared in constant time). */
+bool crypto_hmac_sha256_ok(const char *key, const void *msg, size_t n, const char *hex_sig);
 /* Random password of n readable characters. */
 void crypto_random_password(char *out, size_t n);
 

@@ -114,15 +114,27 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
     }
     change_listen(audience_own_commit, aud); /* its own writes count at once, whatever else is running */
     audience_follower *follower = audience_follow(aud, store);
+    flash_engine *flash = flash_start(store);
+    if (!flash) {
+        audience_follow_stop(follower);
+        change_listen(NULL, NULL);
+        audience_free(aud);
+        store_close(store);
+        return 1;
+    }
     find_console(cfg);
     yt_server srv = {.store = store,
                      .per_ip = ratelimit_new((uint32_t)cfg->rate_per_ip, 60000),
                      .per_token = ratelimit_new((uint32_t)cfg->rate_per_token, 60000),
                      .console_dir = cfg->console_dir[0] ? cfg->console_dir : NULL,
                      .audience = aud,
+                     .flash = flash,
+                     .pay_sandbox_secret = getenv("YUTANG_PAY_SANDBOX_SECRET") && *getenv("YUTANG_PAY_SANDBOX_SECRET")
+                                               ? getenv("YUTANG_PAY_SANDBOX_SECRET") : NULL,
                      .metrics_token = cfg->metrics_token[0] ? cfg->metrics_token : NULL};
     http_daemon *d = http_start(&hc, &srv);
     if (!d) {
+        flash_stop(flash);
         audience_follow_stop(follower);
         change_listen(NULL, NULL);
         audience_free(aud);
@@ -139,6 +151,7 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
     sigwait(&sigs, &sig);
     log_info("signal %d: stopping (finishing in-flight requests)", sig);
     http_stop(d, 10000);
+    flash_stop(flash); /* after the server: deferred answers still waiting are written and sent first */
     audience_follow_stop(follower);
     change_listen(NULL, NULL);
     audience_free(aud);

@@ -33,7 +33,10 @@ enum {
     PERM_TAGS_MANAGE = 1u << 11, /* create, rename, regroup, delete tags and groups (changes every customer) */
     PERM_SEGMENTS_READ = 1u << 12,
     PERM_SEGMENTS_WRITE = 1u << 13,
-    PERM_ALL = (PERM_SEGMENTS_WRITE << 1) - 1, /* keep PERM_SEGMENTS_WRITE the highest bit, or move this */
+    PERM_COMMERCE_READ = 1u << 14,  /* the catalog, activities and orders */
+    PERM_COMMERCE_WRITE = 1u << 15, /* products, stock, activities */
+    PERM_ORDERS_WRITE = 1u << 16,   /* place orders for customers */
+    PERM_ALL = (PERM_ORDERS_WRITE << 1) - 1, /* keep PERM_ORDERS_WRITE the highest bit, or move this */
 };
 
 typedef struct {

@@ -51,6 +51,7 @@ struct http_daemon {
 };
 
 enum { JOB_NONE, JOB_RUNNING, JOB_DONE };
+enum { DEFER_SUSPENDED = 1, DEFER_DONE = 2 };
 
 typedef struct conn_state {
     uint64_t t0;
@@ -70,7 +71,8 @@ typedef struct conn_state {
     bool close_after;            /* answered before the body was read: close rather than read it */
     struct body_gate *gate;      /* the gate this request holds a place in until it completes, or NULL */
     _Atomic int job;             /* JOB_NONE, or an upload's handler run by the job thread (JOB_RUNNING, JOB_DONE) */
-    struct MHD_Connection *conn; /* for the job thread to resume */
+    struct MHD_Connection *conn; /* for the job thread (or a deferred answer) to resume */
+    _Atomic unsigned deferral;   /* a deferred answer: DEFER_SUSPENDED and DEFER_DONE, whoever sets the second resumes */
     struct conn_state *next_job;
     char request_id[24];
     char ip[64];                 /* the client's address (through a trusted proxy: from X-Forwarded-For) */
@@ -94,6 +96,7 @@ typedef struct head_watch {
 } head_watch;
 
 static _Atomic uint64_t request_counter;
+static void resume_deferred(yt_req *r);
 
 /* Bodies that cannot be held in a small buffer are let in a few at a time, from the head on (so they are
  * neither spooled nor buffered while waiting) until their answer is queued: CSV uploads, whose import
@@ -401,7 +404,7 @@ static void watch_set(http_daemon *d, struct MHD_Connection *c, bool in_request)
 /* The handler, on whichever thread runs it (the request's own connection to the store is per thread). */
 static void run_request(yt_req *r) {
     api_dispatch(r);
-    if (!r->status) {
+    if (!r->status && !r->deferred) {
         log_error("route %s produced no response", r->route->name);
         api_problem(r, 500, NULL, "the handler produced no response");
     }
@@ -465,6 +468,7 @@ static enum MHD_Result first_call(http_daemon *d, struct MHD_Connection *c, cons
         r->content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
         r->authorization = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
         r->idempotency_key = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Idempotency-Key");
+        r->signature = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Sandbox-Signature");
         r->direct_loopback = direct_loopback;
         snprintf(r->client_ip, sizeof r->client_ip, "%s", st->ip);
         snprintf(r->request_id, sizeof r->request_id, "%s", st->request_id);
@@ -571,8 +575,26 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         pthread_mutex_unlock(&d->job_mu);
         return MHD_YES;
     }
+    st->conn = c;
+    r->resume = resume_deferred;
+    r->resume_ctx = st;
+    atomic_store(&st->job, JOB_RUNNING); /* a deferred answer's resume may come before the suspension */
     run_request(r);
+    if (r->deferred) { /* answered later by another thread (api_resume): suspended until then */
+        MHD_suspend_connection(c);
+        if (atomic_fetch_or(&st->deferral, DEFER_SUSPENDED) & DEFER_DONE) MHD_resume_connection(c);
+        return MHD_YES;
+    }
+    atomic_store(&st->job, JOB_NONE);
     return req_answer(c, st);
+}
+
+/* A deferred answer is written (api_resume): the connection's next call sends it. The one of the two
+ * (this and the suspension) that comes second resumes the connection. */
+static void resume_deferred(yt_req *r) {
+    conn_state *st = r->resume_ctx;
+    atomic_store(&st->job, JOB_DONE);
+    if (atomic_fetch_or(&st->deferral, DEFER_DONE) & DEFER_SUSPENDED) MHD_resume_connection(st->conn);
 }
 
 /* Runs the job queue: each upload's handler, then resumes its connection, whose next call answers. */

@@ -101,6 +101,8 @@ static void merge_and_erase_leave_nothing_behind(void **state) {
     yt_param rh[] = {PI(absorbed), PI(now)};
     exec_ok(db, "INSERT INTO tag_rule_history(rule_id, customer_id, action, tag, at) VALUES(1, ?, 'add', '宝妈', ?)", 2, rh);
     exec_ok(db, "INSERT INTO lifecycle_moves(customer_id, from_stage, to_stage, at) VALUES(?, 'customer', 'fan', ?)", 2, rh);
+    exec_ok(db, "INSERT INTO mall_orders(customer_id, kind, sku_id, quantity, unit_price, total, status, created_at)"
+                " VALUES(?, 'flash', 1, 1, 100, 100, 'paid', ?)", 2, rh);
     for (int i = 0; i < kcount(); i++)
         if (count_where(db, &ktab()[i], absorbed) < 1)
             fail_msg("the test builds no row in %s: add one, so merge and erase are tried on it", ktab()[i].table);

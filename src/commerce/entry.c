@@ -1,0 +1,100 @@
+/* Commerce (catalog, flash sales, mall orders and their payments): the module entry. */
+#include "../module.h"
+#include "../api/handlers.h"
+
+static const yt_migration migrations[] = {
+    /* the catalog: products, their SKUs, and every stock change */
+    {15,
+     /* SQLite */
+     "CREATE TABLE products(id INTEGER PRIMARY KEY, name TEXT NOT NULL, description TEXT NOT NULL DEFAULT '',"
+     "  category TEXT NOT NULL DEFAULT '', images TEXT NOT NULL DEFAULT '[]', status TEXT NOT NULL DEFAULT 'on',"
+     "  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL) STRICT;"
+     "CREATE TABLE skus(id INTEGER PRIMARY KEY, product_id INTEGER NOT NULL REFERENCES products(id), name TEXT NOT NULL,"
+     "  specs TEXT NOT NULL DEFAULT '{}', price INTEGER NOT NULL CHECK (price >= 0), stock INTEGER NOT NULL CHECK (stock >= 0),"
+     "  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL) STRICT;"
+     "CREATE INDEX skus_product ON skus(product_id);"
+     "CREATE TABLE stock_moves(id INTEGER PRIMARY KEY, sku_id INTEGER NOT NULL, delta INTEGER NOT NULL,"
+     "  stock_after INTEGER NOT NULL, reason TEXT NOT NULL, ref TEXT NOT NULL DEFAULT '', staff_id INTEGER,"
+     "  at INTEGER NOT NULL) STRICT;"
+     "CREATE INDEX stock_moves_sku ON stock_moves(sku_id, id);",
+     /* PostgreSQL */
+     "CREATE TABLE products(id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, description TEXT NOT NULL DEFAULT '',"
+     "  category TEXT NOT NULL DEFAULT '', images TEXT NOT NULL DEFAULT '[]', status TEXT NOT NULL DEFAULT 'on',"
+     "  created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);"
+     "CREATE TABLE skus(id BIGSERIAL PRIMARY KEY, product_id BIGINT NOT NULL REFERENCES products(id), name TEXT NOT NULL,"
+     "  specs TEXT NOT NULL DEFAULT '{}', price BIGINT NOT NULL CHECK (price >= 0), stock BIGINT NOT NULL CHECK (stock >= 0),"
+     "  created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);"
+     "CREATE INDEX skus_product ON skus(product_id);"
+     "CREATE TABLE stock_moves(id BIGSERIAL PRIMARY KEY, sku_id BIGINT NOT NULL, delta BIGINT NOT NULL,"
+     "  stock_after BIGINT NOT NULL, reason TEXT NOT NULL, ref TEXT NOT NULL DEFAULT '', staff_id BIGINT,"
+     "  at BIGINT NOT NULL);"
+     "CREATE INDEX stock_moves_sku ON stock_moves(sku_id, id);"},
+    /* flash sales (sold: the units pending and paid orders hold, which the store never lets pass the stock,
+     * whatever the instances' counters say), and the mall's own orders (one SKU line each for now) with their
+     * payment */
+    {16,
+     /* SQLite */
+     "CREATE TABLE flash_sales(id INTEGER PRIMARY KEY, name TEXT NOT NULL, sku_id INTEGER NOT NULL REFERENCES skus(id),"
+     "  price INTEGER NOT NULL, stock INTEGER NOT NULL, per_customer_limit INTEGER NOT NULL, starts_at INTEGER NOT NULL,"
+     "  ends_at INTEGER NOT NULL, pay_window_ms INTEGER NOT NULL, sold INTEGER NOT NULL DEFAULT 0, created_by INTEGER,"
+     "  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, CHECK (sold >= 0 AND sold <= stock)) STRICT;"
+     "CREATE TABLE mall_orders(id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers(id),"
+     "  kind TEXT NOT NULL, activity_id INTEGER, sku_id INTEGER NOT NULL, quantity INTEGER NOT NULL,"
+     "  unit_price INTEGER NOT NULL, total INTEGER NOT NULL, status TEXT NOT NULL, created_at INTEGER NOT NULL,"
+     "  pay_by INTEGER, paid_at INTEGER, closed_at INTEGER, pay_provider TEXT, pay_txn TEXT, staff_id INTEGER) STRICT;"
+     "CREATE INDEX mall_orders_customer ON mall_orders(customer_id, id);"
+     "CREATE INDEX mall_orders_pending ON mall_orders(status, pay_by);"
+     "CREATE UNIQUE INDEX mall_orders_payment ON mall_orders(pay_provider, pay_txn);",
+     /* PostgreSQL */
+     "CREATE TABLE flash_sales(id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, sku_id BIGINT NOT NULL REFERENCES skus(id),"
+     "  price BIGINT NOT NULL, stock BIGINT NOT NULL, per_customer_limit BIGINT NOT NULL, starts_at BIGINT NOT NULL,"
+     "  ends_at BIGINT NOT NULL, pay_window_ms BIGINT NOT NULL, sold BIGINT NOT NULL DEFAULT 0, created_by BIGINT,"
+     "  created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, CHECK (sold >= 0 AND sold <= stock));"
+     "CREATE TABLE mall_orders(id BIGSERIAL PRIMARY KEY, customer_id BIGINT NOT NULL REFERENCES customers(id),"
+     "  kind TEXT NOT NULL, activity_id BIGINT, sku_id BIGINT NOT NULL, quantity BIGINT NOT NULL,"
+     "  unit_price BIGINT NOT NULL, total BIGINT NOT NULL, status TEXT NOT NULL, created_at BIGINT NOT NULL,"
+     "  pay_by BIGINT, paid_at BIGINT, closed_at BIGINT, pay_provider TEXT, pay_txn TEXT, staff_id BIGINT);"
+     "CREATE INDEX mall_orders_customer ON mall_orders(customer_id, id);"
+     "CREATE INDEX mall_orders_pending ON mall_orders(status, pay_by);"
+     "CREATE UNIQUE INDEX mall_orders_payment ON mall_orders(pay_provider, pay_txn);"},
+};
+
+static const customer_keyed keyed[] = {
+    {"mall_orders", "customer_id", "UPDATE mall_orders SET customer_id = ? WHERE customer_id = ?", NULL, 0,
+     "orders stay for the brand's books, linked to the anonymous shell; they hold no personal data"},
+};
+
+static const yt_perm perms[] = {
+    {"commerce.read", PERM_COMMERCE_READ, "operator,service,analyst"},
+    {"commerce.write", PERM_COMMERCE_WRITE, "operator"},
+    {"orders.write", PERM_ORDERS_WRITE, "operator,service,guide"},
+};
+
+#define P(x) PERM_##x
+
+static const yt_route routes[] = {
+    {"GET", "/api/v1/products", h_product_list, P(COMMERCE_READ), 0, "product.list", 0},
+    {"POST", "/api/v1/products", h_product_create, P(COMMERCE_WRITE), ROUTE_JSON, "product.create", 0},
+    {"GET", "/api/v1/products/{id}", h_product_get, P(COMMERCE_READ), 0, "product.get", 0},
+    {"PATCH", "/api/v1/products/{id}", h_product_update, P(COMMERCE_WRITE), ROUTE_JSON, "product.update", 0},
+    {"POST", "/api/v1/skus/{id}/stock", h_sku_stock, P(COMMERCE_WRITE), ROUTE_JSON, "sku.stock", 0},
+    {"GET", "/api/v1/skus/{id}/stock-moves", h_sku_moves, P(COMMERCE_READ), 0, "sku.stock_moves", 0},
+    {"GET", "/api/v1/flash-sales", h_flash_sale_list, P(COMMERCE_READ), 0, "flash_sale.list", 0},
+    {"POST", "/api/v1/flash-sales", h_flash_sale_create, P(COMMERCE_WRITE), ROUTE_JSON, "flash_sale.create", 0},
+    {"GET", "/api/v1/flash-sales/{id}", h_flash_sale_get, P(COMMERCE_READ), 0, "flash_sale.get", 0},
+    /* ROUTE_READER: the order is reserved in memory and written by the flash committer, not the shared writer */
+    {"POST", "/api/v1/flash-sales/{id}/orders", h_flash_order, P(ORDERS_WRITE) | P(CUSTOMERS_READ), ROUTE_JSON | ROUTE_READER,
+     "flash_order.create", 0},
+    {"GET", "/api/v1/mall-orders", h_mall_order_list, P(COMMERCE_READ), 0, "mall_order.list", 0},
+    {"GET", "/api/v1/mall-orders/{id}", h_mall_order_get, P(COMMERCE_READ), 0, "mall_order.get", 0},
+    /* the sandbox payment provider's notification: signed with the sandbox secret, no token */
+    {"POST", "/api/v1/payments/sandbox/notify", h_payment_sandbox_notify, 0, ROUTE_PUBLIC | ROUTE_JSON, "payment.sandbox_notify", 0},
+};
+
+const yt_module commerce_module = {
+    .name = "commerce",
+    .migrations = migrations, .nmigrations = YT_COUNT(migrations),
+    .keyed = keyed, .nkeyed = YT_COUNT(keyed),
+    .perms = perms, .nperms = YT_COUNT(perms),
+    .routes = routes, .nroutes = YT_COUNT(routes),
+};

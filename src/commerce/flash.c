@@ -1,0 +1,527 @@
+/* Flash sales: the in-memory counters (stock left, each buyer's quantity), the committer thread that writes
+ * reserved orders in groups, and the sweep that closes unpaid orders after their payment window. */
+#include "flash.h"
+#include "catalog.h"
+#include "../base/alloc.h"
+#include "../base/log.h"
+#include "../base/text.h"
+#include "../base/timeutil.h"
+#include "../domain/audit.h"
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define GROUP_MAX 2048   /* orders in one transaction at most */
+#define SWEEP_MS 1000    /* unpaid orders are looked for this often */
+
+/* Each buyer's quantity (pending and paid) in one sale: open addressing on the customer id. */
+typedef struct {
+    int64_t *key, *qty;
+    size_t cap, n;
+} buyer_map;
+
+static int64_t *buyer_slot(buyer_map *m, int64_t customer) {
+    if (2 * (m->n + 1) > m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 64;
+        int64_t *key = yt_calloc(cap, sizeof *key), *qty = yt_calloc(cap, sizeof *qty);
+        for (size_t i = 0; i < m->cap; i++)
+            if (m->key[i]) {
+                size_t j = (size_t)((uint64_t)m->key[i] * 0x9E3779B97F4A7C15ull >> 7) & (cap - 1);
+                while (key[j]) j = (j + 1) & (cap - 1);
+                key[j] = m->key[i];
+                qty[j] = m->qty[i];
+            }
+        free(m->key);
+        free(m->qty);
+        m->key = key;
+        m->qty = qty;
+        m->cap = cap;
+    }
+    size_t j = (size_t)((uint64_t)customer * 0x9E3779B97F4A7C15ull >> 7) & (m->cap - 1);
+    while (m->key[j] && m->key[j] != customer) j = (j + 1) & (m->cap - 1);
+    if (!m->key[j]) {
+        m->key[j] = customer;
+        m->n++;
+    }
+    return &m->qty[j];
+}
+
+typedef struct {
+    int64_t id, sku_id, price, stock, limit, starts_at, ends_at, pay_window_ms;
+    pthread_mutex_t mu; /* the counters below */
+    int64_t left;       /* stock not held by a pending or paid order */
+    buyer_map buyers;
+    int64_t pending, paid, released, qty_pending, qty_paid;
+} sale;
+
+typedef struct pending_order {
+    sale *s;
+    int64_t customer_id, quantity, staff_id, at;
+    flash_done_fn done;
+    void *arg;
+    struct pending_order *next;
+} pending_order;
+
+struct flash_engine {
+    yt_store *store;
+    pthread_rwlock_t lock; /* the sales list */
+    sale **sales;
+    size_t nsales, cap;
+    pthread_mutex_t qmu;
+    pthread_cond_t qcv;
+    pending_order *head, **tail;
+    bool stop;
+    pthread_t committer;
+};
+
+static sale *find_sale(flash_engine *f, int64_t id) {
+    sale *s = NULL;
+    pthread_rwlock_rdlock(&f->lock);
+    for (size_t i = 0; i < f->nsales && !s; i++)
+        if (f->sales[i]->id == id) s = f->sales[i];
+    pthread_rwlock_unlock(&f->lock);
+    return s;
+}
+
+static sale *add_sale(flash_engine *f, const int64_t *v) {
+    sale *s = yt_calloc(1, sizeof *s);
+    s->id = v[0], s->sku_id = v[1], s->price = v[2], s->stock = v[3], s->limit = v[4];
+    s->starts_at = v[5], s->ends_at = v[6], s->pay_window_ms = v[7];
+    s->left = s->stock;
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_rwlock_wrlock(&f->lock);
+    if (f->nsales == f->cap) {
+        f->cap = f->cap ? f->cap * 2 : 16;
+        f->sales = yt_realloc(f->sales, f->cap * sizeof *f->sales);
+    }
+    f->sales[f->nsales++] = s;
+    pthread_rwlock_unlock(&f->lock);
+    return s;
+}
+
+#define SALE_COLS "id, sku_id, price, stock, per_customer_limit, starts_at, ends_at, pay_window_ms"
+
+/* Every sale, and what its pending and paid orders hold. */
+static int load(flash_engine *f, yt_db *db) {
+    yt_rows *r = db_query(db, "SELECT " SALE_COLS " FROM flash_sales ORDER BY id", 0, NULL);
+    if (!r) return -1;
+    while (rows_next(r)) {
+        int64_t v[8];
+        for (int i = 0; i < 8; i++) v[i] = rows_int(r, i);
+        add_sale(f, v);
+    }
+    rows_free(r);
+    r = db_query(db,
+                 "SELECT activity_id, customer_id, status, count(*), sum(quantity) FROM mall_orders"
+                 " WHERE kind = 'flash' GROUP BY activity_id, customer_id, status",
+                 0, NULL);
+    if (!r) return -1;
+    while (rows_next(r)) {
+        sale *s = find_sale(f, rows_int(r, 0));
+        if (!s) continue;
+        const char *status = rows_text(r, 2);
+        int64_t n = rows_int(r, 3), qty = rows_int(r, 4);
+        if (strcmp(status, "released") == 0) {
+            s->released += n;
+            continue;
+        }
+        bool paid = strcmp(status, "pending") != 0; /* paid, and whatever follows payment */
+        s->left -= qty;
+        *buyer_slot(&s->buyers, rows_int(r, 1)) += qty;
+        if (paid) s->paid += n, s->qty_paid += qty;
+        else s->pending += n, s->qty_pending += qty;
+    }
+    rows_free(r);
+    return 0;
+}
+
+/* Gives a reservation back (a failed write, or an order closed unpaid). */
+static void give_back(sale *s, int64_t customer, int64_t qty) {
+    pthread_mutex_lock(&s->mu);
+    s->left += qty;
+    *buyer_slot(&s->buyers, customer) -= qty;
+    pthread_mutex_unlock(&s->mu);
+}
+
+int flash_order(flash_engine *f, int64_t sale_id, int64_t customer_id, int64_t quantity, int64_t staff_id,
+                flash_done_fn done, void *arg, yt_err *err) {
+    sale *s = find_sale(f, sale_id);
+    if (!s) {
+        err->code = YT_ENOTFOUND;
+        snprintf(err->msg, sizeof err->msg, "no flash sale with id %lld", (long long)sale_id);
+        return err->code;
+    }
+    if (quantity < 1 || quantity > FLASH_QTY_MAX) {
+        err->code = YT_EINVAL;
+        snprintf(err->field, sizeof err->field, "quantity");
+        snprintf(err->msg, sizeof err->msg, "must be 1 to %d", FLASH_QTY_MAX);
+        return err->code;
+    }
+    int64_t now = now_ms();
+    if (now < s->starts_at || now >= s->ends_at) {
+        err->code = 422;
+        snprintf(err->field, sizeof err->field, "flash_sale");
+        snprintf(err->msg, sizeof err->msg, "the flash sale %s", now < s->starts_at ? "has not started" : "is over");
+        return err->code;
+    }
+    pthread_mutex_lock(&s->mu);
+    int64_t *mine = buyer_slot(&s->buyers, customer_id);
+    const char *refusal = s->left < quantity ? "sold-out" : *mine + quantity > s->limit ? "limit-reached" : NULL;
+    if (!refusal) {
+        s->left -= quantity;
+        *mine += quantity;
+    }
+    int64_t left = s->left, had = *mine;
+    pthread_mutex_unlock(&s->mu);
+    if (refusal) {
+        err->code = YT_ECONFLICT;
+        snprintf(err->field, sizeof err->field, "%s", refusal);
+        if (refusal[0] == 's') snprintf(err->msg, sizeof err->msg, "sold out: %lld left", (long long)left);
+        else snprintf(err->msg, sizeof err->msg, "at most %lld per customer; this customer has %lld", (long long)s->limit, (long long)had);
+        return err->code;
+    }
+    pending_order *o = yt_calloc(1, sizeof *o);
+    *o = (pending_order){.s = s, .customer_id = customer_id, .quantity = quantity, .staff_id = staff_id, .at = now,
+                         .done = done, .arg = arg};
+    pthread_mutex_lock(&f->qmu);
+    *f->tail = o;
+    f->tail = &o->next;
+    pthread_cond_signal(&f->qcv);
+    pthread_mutex_unlock(&f->qmu);
+    return YT_OK;
+}
+
+/* The units a group holds of one sale, and whether the store let it have them. */
+typedef struct {
+    sale *s;
+    int64_t qty;
+    bool refused;
+} group_share;
+
+/* Writes a group of orders in one transaction (one fsync), then answers each. The store's count of units
+ * sold is raised once per sale in the group and never past the stock: when another instance sold them
+ * first, that sale's orders are answered sold out and this instance stops selling it. On a store error every
+ * reservation of the group is given back and each order is answered with the error. */
+static void commit_group(flash_engine *f, pending_order *group, size_t n) {
+    yt_db *db = store_writer_acquire(f->store);
+    int64_t *ids = yt_calloc(n, sizeof *ids);
+    group_share *share = yt_calloc(n, sizeof *share);
+    size_t nshare = 0;
+    for (pending_order *o = group; o; o = o->next) {
+        size_t k = 0;
+        while (k < nshare && share[k].s != o->s) k++;
+        if (k == nshare) share[nshare++].s = o->s;
+        share[k].qty += o->quantity;
+    }
+    bool ok = db && db_begin(db) == 0;
+    int64_t now = now_ms();
+    for (size_t k = 0; ok && k < nshare; k++) {
+        yt_param p[] = {PI(share[k].qty), PI(now), PI(share[k].s->id), PI(share[k].qty)};
+        int64_t moved = db_exec(db, "UPDATE flash_sales SET sold = sold + ?, updated_at = ? WHERE id = ? AND sold + ? <= stock", 4, p);
+        ok = moved >= 0;
+        share[k].refused = moved == 0;
+    }
+    size_t i = 0;
+    for (pending_order *o = group; ok && o; o = o->next, i++) {
+        sale *s = o->s;
+        size_t k = 0;
+        while (share[k].s != s) k++;
+        if (share[k].refused) continue;
+        yt_param p[] = {PI(o->customer_id), PI(s->id), PI(s->sku_id), PI(o->quantity), PI(s->price), PI(s->price * o->quantity),
+                        PI(o->at), PI(o->at + s->pay_window_ms), o->staff_id ? PI(o->staff_id) : PNULL};
+        ids[i] = db_query_int(db,
+                              "INSERT INTO mall_orders(customer_id, kind, activity_id, sku_id, quantity, unit_price, total,"
+                              " status, created_at, pay_by, staff_id) VALUES(?, 'flash', ?, ?, ?, ?, ?, 'pending', ?, ?, ?)"
+                              " RETURNING id",
+                              NPARAMS(p), p, 0);
+        ok = ids[i] > 0;
+    }
+    if (ok) {
+        char summary[64];
+        snprintf(summary, sizeof summary, "{\"orders\":%zu}", n);
+        yt_arena arena = {0};
+        yt_ctx x = {.db = db, .who = yt_system_actor(), .arena = &arena};
+        ok = audit_record(&x, "flash_order.create", "flash_sale", group->s->id, summary) == YT_OK && db_commit(db) == 0;
+        arena_free(&arena);
+    }
+    if (!ok && db) {
+        log_error("flash orders: %zu orders not written: %s", n, db_error(db));
+        if (db->tx_depth) db_rollback(db);
+    }
+    if (db) store_writer_release(f->store);
+    i = 0;
+    for (pending_order *o = group, *next; o; o = next, i++) {
+        next = o->next;
+        sale *s = o->s;
+        size_t k = 0;
+        while (share[k].s != s) k++;
+        bool written = ok && !share[k].refused;
+        flash_outcome out = {.rc = !ok ? YT_EINTERNAL : share[k].refused ? YT_ECONFLICT : YT_OK, .order_id = written ? ids[i] : 0,
+                             .customer_id = o->customer_id, .quantity = o->quantity, .total = s->price * o->quantity,
+                             .pay_by = o->at + s->pay_window_ms};
+        if (written) {
+            pthread_mutex_lock(&s->mu);
+            s->pending++;
+            s->qty_pending += o->quantity;
+            pthread_mutex_unlock(&s->mu);
+        } else {
+            give_back(s, o->customer_id, o->quantity);
+            if (ok) { /* sold by another instance: sell no more of it here */
+                pthread_mutex_lock(&s->mu);
+                s->left = 0;
+                pthread_mutex_unlock(&s->mu);
+            }
+        }
+        o->done(o->arg, &out);
+        free(o);
+    }
+    free(share);
+    free(ids);
+}
+
+/* Closes the orders whose payment window has passed and gives their stock back, with the store's sold
+ * counts, in one transaction. Every instance's sweep may run; the status change decides which one closes an
+ * order, once. */
+static void sweep(flash_engine *f) {
+    yt_db *db = store_writer_acquire(f->store);
+    if (!db) return;
+    int64_t now = now_ms();
+    yt_param p[] = {PI(now), PI(now)};
+    yt_rows *r = db_begin(db) == 0 ? db_query(db,
+                                              "UPDATE mall_orders SET status = 'released', closed_at = ? WHERE kind = 'flash'"
+                                              " AND status = 'pending' AND pay_by <= ? RETURNING activity_id, customer_id, quantity",
+                                              2, p)
+                                   : NULL;
+    if (!r) {
+        log_error("flash orders: cannot close unpaid orders: %s", db_error(db));
+        if (db->tx_depth) db_rollback(db);
+        store_writer_release(f->store);
+        return;
+    }
+    struct closed { int64_t sale, customer, qty; } *closed = NULL;
+    size_t n = 0, cap = 0;
+    while (rows_next(r)) {
+        if (n == cap) closed = yt_realloc(closed, (cap = cap ? cap * 2 : 64) * sizeof *closed);
+        closed[n++] = (struct closed){rows_int(r, 0), rows_int(r, 1), rows_int(r, 2)};
+    }
+    rows_free(r);
+    bool ok = true;
+    for (size_t i = 0; ok && i < n; i++) {
+        yt_param q[] = {PI(closed[i].qty), PI(now), PI(closed[i].sale)};
+        ok = db_exec(db, "UPDATE flash_sales SET sold = sold - ?, updated_at = ? WHERE id = ?", 3, q) >= 0;
+    }
+    ok = ok && db_commit(db) == 0;
+    if (!ok) {
+        log_error("flash orders: cannot close unpaid orders: %s", db_error(db));
+        if (db->tx_depth) db_rollback(db);
+    }
+    store_writer_release(f->store);
+    for (size_t i = 0; ok && i < n; i++) {
+        sale *s = find_sale(f, closed[i].sale);
+        if (!s) continue;
+        give_back(s, closed[i].customer, closed[i].qty);
+        pthread_mutex_lock(&s->mu);
+        s->pending--;
+        s->qty_pending -= closed[i].qty;
+        s->released++;
+        pthread_mutex_unlock(&s->mu);
+    }
+    free(closed);
+}
+
+static void *committer(void *arg) {
+    flash_engine *f = arg;
+    int64_t swept = 0;
+    pthread_mutex_lock(&f->qmu);
+    for (;;) {
+        while (!f->head && !f->stop) {
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            ts.tv_nsec += 200 * 1000000L;
+            if (ts.tv_nsec >= 1000000000L) ts.tv_sec++, ts.tv_nsec -= 1000000000L;
+            pthread_cond_timedwait(&f->qcv, &f->qmu, &ts);
+            if (!f->head && now_ms() - swept >= SWEEP_MS) break;
+        }
+        if (!f->head && f->stop) break;
+        pending_order *group = f->head;
+        size_t n = 0;
+        pending_order **at = &f->head;
+        while (*at && n < GROUP_MAX) at = &(*at)->next, n++;
+        f->head = *at;
+        *at = NULL;
+        if (!f->head) f->tail = &f->head;
+        pthread_mutex_unlock(&f->qmu);
+        if (n) commit_group(f, group, n);
+        if (now_ms() - swept >= SWEEP_MS) {
+            sweep(f);
+            swept = now_ms();
+        }
+        pthread_mutex_lock(&f->qmu);
+    }
+    pthread_mutex_unlock(&f->qmu);
+    return NULL;
+}
+
+flash_engine *flash_start(yt_store *store) {
+    flash_engine *f = yt_calloc(1, sizeof *f);
+    f->store = store;
+    f->tail = &f->head;
+    pthread_rwlock_init(&f->lock, NULL);
+    pthread_mutex_init(&f->qmu, NULL);
+    pthread_cond_init(&f->qcv, NULL);
+    yt_db *db = store_db(store);
+    if (!db || load(f, db) != 0) {
+        log_error("flash sales: cannot load: %s", db ? db_error(db) : "no store");
+        flash_stop(f);
+        return NULL;
+    }
+    if (pthread_create(&f->committer, NULL, committer, f) != 0) {
+        flash_stop(f);
+        return NULL;
+    }
+    return f;
+}
+
+void flash_stop(flash_engine *f) {
+    if (!f) return;
+    if (f->committer) {
+        pthread_mutex_lock(&f->qmu);
+        f->stop = true;
+        pthread_cond_signal(&f->qcv);
+        pthread_mutex_unlock(&f->qmu);
+        pthread_join(f->committer, NULL);
+    }
+    for (size_t i = 0; i < f->nsales; i++) {
+        free(f->sales[i]->buyers.key);
+        free(f->sales[i]->buyers.qty);
+        pthread_mutex_destroy(&f->sales[i]->mu);
+        free(f->sales[i]);
+    }
+    free(f->sales);
+    pthread_rwlock_destroy(&f->lock);
+    pthread_mutex_destroy(&f->qmu);
+    pthread_cond_destroy(&f->qcv);
+    free(f);
+}
+
+void flash_order_paid(flash_engine *f, int64_t sale_id, int64_t quantity) {
+    sale *s = find_sale(f, sale_id);
+    if (!s) return;
+    pthread_mutex_lock(&s->mu);
+    s->pending--;
+    s->qty_pending -= quantity;
+    s->paid++;
+    s->qty_paid += quantity;
+    pthread_mutex_unlock(&s->mu);
+}
+
+/* ---- definitions ---- */
+
+int flash_sale_create(flash_engine *f, yt_ctx *x, const flash_input *in, int64_t *id) {
+    size_t chars = utf8_chars(in->name ? in->name : "");
+    if (chars < 1 || chars > 100) return yt_fail(x, YT_EINVAL, "name", "must be 1 to 100 characters");
+    const char *bad = text_unreadable(in->name);
+    if (bad) return yt_fail(x, YT_EINVAL, "name", "%s", bad);
+    if (in->price < 0 || in->price > CATALOG_PRICE_MAX)
+        return yt_fail(x, YT_EINVAL, "price", "is fen from 0 to %lld", (long long)CATALOG_PRICE_MAX);
+    if (in->stock < 1 || in->stock > CATALOG_STOCK_MAX)
+        return yt_fail(x, YT_EINVAL, "stock", "is from 1 to %lld", (long long)CATALOG_STOCK_MAX);
+    if (in->per_customer_limit < 1 || in->per_customer_limit > FLASH_QTY_MAX)
+        return yt_fail(x, YT_EINVAL, "per_customer_limit", "is from 1 to %d", FLASH_QTY_MAX);
+    if (in->ends_at <= in->starts_at) return yt_fail(x, YT_EINVAL, "ends_at", "must be after starts_at");
+    if (in->ends_at - in->starts_at > 366LL * 86400000) return yt_fail(x, YT_EINVAL, "ends_at", "a flash sale lasts at most a year");
+    if (in->ends_at <= now_ms()) return yt_fail(x, YT_EINVAL, "ends_at", "is already past");
+    if (in->pay_window_ms < 1000 || in->pay_window_ms > 86400000)
+        return yt_fail(x, YT_EINVAL, "pay_window_seconds", "is from 1 to 86400");
+    int64_t price, stock;
+    if (sku_get(x, in->sku_id, &price, &stock)) return x->err.code;
+    int64_t now = now_ms();
+    if (db_begin(x->db) != 0) return yt_fail_db(x, "creating a flash sale");
+    yt_param p[] = {PT(in->name), PI(in->sku_id), PI(in->price), PI(in->stock), PI(in->per_customer_limit), PI(in->starts_at),
+                    PI(in->ends_at), PI(in->pay_window_ms), x->who->staff_id ? PI(x->who->staff_id) : PNULL, PI(now), PI(now)};
+    *id = db_query_int(x->db,
+                       "INSERT INTO flash_sales(name, sku_id, price, stock, per_customer_limit, starts_at, ends_at, pay_window_ms,"
+                       " created_by, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+                       NPARAMS(p), p, 0);
+    int rc = *id > 0 ? YT_OK : yt_fail_db(x, "creating a flash sale");
+    char ref[48];
+    snprintf(ref, sizeof ref, "flash_sale:%lld", (long long)*id);
+    /* the activity's stock leaves the SKU's shelf stock when the sale is made */
+    if (rc == YT_OK) rc = sku_stock_move(x, in->sku_id, -in->stock, "flash_sale", ref, NULL);
+    if (rc == YT_OK) rc = audit_record(x, "flash_sale.create", "flash_sale", *id, NULL);
+    if (rc == YT_ECONFLICT) snprintf(x->err.field, sizeof x->err.field, "stock");
+    if ((rc = yt_finish(x, rc, "creating a flash sale")) != YT_OK) return rc;
+    int64_t v[8] = {*id, in->sku_id, in->price, in->stock, in->per_customer_limit, in->starts_at, in->ends_at, in->pay_window_ms};
+    add_sale(f, v);
+    return YT_OK;
+}
+
+static void write_sale(flash_engine *f, yt_jw *w, yt_rows *r) {
+    int64_t id = rows_int(r, 0);
+    jw_obj(w);
+    jw_kint(w, "id", id);
+    jw_kstr(w, "name", rows_text(r, 8));
+    jw_kint(w, "sku_id", rows_int(r, 1));
+    jw_kint(w, "price", rows_int(r, 2));
+    jw_kint(w, "stock", rows_int(r, 3));
+    jw_kint(w, "per_customer_limit", rows_int(r, 4));
+    jw_ktime(w, "starts_at", rows_int(r, 5));
+    jw_ktime(w, "ends_at", rows_int(r, 6));
+    jw_kint(w, "pay_window_seconds", rows_int(r, 7) / 1000);
+    int64_t now = now_ms();
+    jw_kstr(w, "state", now < rows_int(r, 5) ? "upcoming" : now < rows_int(r, 6) ? "running" : "over");
+    sale *s = find_sale(f, id);
+    if (s) {
+        pthread_mutex_lock(&s->mu);
+        int64_t left = s->left, pending = s->pending, paid = s->paid, released = s->released, qp = s->qty_pending, qd = s->qty_paid;
+        pthread_mutex_unlock(&s->mu);
+        jw_kint(w, "stock_left", left);
+        jw_key(w, "orders");
+        jw_obj(w);
+        jw_kint(w, "pending", pending);
+        jw_kint(w, "paid", paid);
+        jw_kint(w, "released", released);
+        jw_kint(w, "quantity_pending", qp);
+        jw_kint(w, "quantity_paid", qd);
+        jw_obj_end(w);
+    }
+    jw_obj_end(w);
+}
+
+int flash_sale_write_json(flash_engine *f, yt_ctx *x, yt_jw *w, int64_t id) {
+    yt_param p[] = {PI(id)};
+    yt_rows *r = db_query(x->db, "SELECT " SALE_COLS ", name FROM flash_sales WHERE id = ?", 1, p);
+    if (!r) return yt_fail_db(x, "reading a flash sale");
+    bool found = rows_next(r);
+    if (found) write_sale(f, w, r);
+    rows_free(r);
+    return found ? YT_OK : yt_fail(x, YT_ENOTFOUND, NULL, "no flash sale with id %lld", (long long)id);
+}
+
+int flash_sale_list_json(flash_engine *f, yt_ctx *x, yt_jw *w, int limit, int64_t cursor) {
+    yt_param p[] = {PI(cursor ? cursor : INT64_MAX), PI(limit + 1)};
+    yt_rows *r = db_query(x->db, "SELECT " SALE_COLS ", name FROM flash_sales WHERE id < ? ORDER BY id DESC LIMIT ?", 2, p);
+    if (!r) return yt_fail_db(x, "listing flash sales");
+    jw_obj(w);
+    jw_key(w, "items");
+    jw_arr(w);
+    int n = 0;
+    int64_t last = 0;
+    bool more = false;
+    while (rows_next(r)) {
+        if (n++ == limit) {
+            more = true;
+            break;
+        }
+        last = rows_int(r, 0);
+        write_sale(f, w, r);
+    }
+    rows_free(r);
+    jw_arr_end(w);
+    jw_next_cursor(w, more, last);
+    jw_obj_end(w);
+    return YT_OK;
+}

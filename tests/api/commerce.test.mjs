@@ -1,0 +1,281 @@
+// Commerce: the catalog with audited stock moves; flash sales whose stock and per-customer limits hold under a
+// thousand concurrent buyers; sandbox payments verified by signature, exactly once; unpaid orders giving their
+// stock back; and after kill -9 every acknowledged order is in the store and stock left = stock - paid - pending.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import http from 'node:http';
+import { startServer } from '../lib/server.mjs';
+import { client, assertProblem, expectStatus, makeStaff, uniq } from '../lib/client.mjs';
+
+const SECRET = 'sandbox-secret-for-tests';
+let srv, api, admin;
+before(async () => {
+  srv = await startServer({ name: 'commerce', env: { YUTANG_PAY_SANDBOX_SECRET: SECRET } });
+  ({ api } = client(srv.baseUrl));
+  admin = await client(srv.baseUrl).login('admin', srv.adminPassword);
+});
+after(async () => { if (srv) await srv.stop(); });
+
+const as = (t) => (m, p, body, headers) => api(m, p, { token: t, body, headers });
+const iso = (ms) => new Date(ms).toISOString();
+
+async function product(stock = 1000, price = 19900) {
+  const r = await as(admin)('POST', '/api/v1/products', { name: uniq('爆款面霜'), category: '护肤', skus: [{ name: '50ml', price, stock, specs: { 规格: '50ml' } }] });
+  expectStatus(r, 201);
+  return r.json;
+}
+
+async function customers(n) {
+  const ids = [];
+  for (let i = 0; i < n; i += 50) {
+    const batch = await Promise.all(Array.from({ length: Math.min(50, n - i) }, () => as(admin)('POST', '/api/v1/customers', { name: '抢购客户' })));
+    for (const r of batch) { expectStatus(r, 201); ids.push(r.json.id); }
+  }
+  return ids;
+}
+
+async function flashSale(body) {
+  const p = await product();
+  const r = await as(admin)('POST', '/api/v1/flash-sales', {
+    name: uniq('双十二秒杀'), sku_id: p.skus[0].id, price: 9900, stock: 10, per_customer_limit: 1,
+    starts_at: iso(Date.now() - 1000), ends_at: iso(Date.now() + 3600000), ...body,
+  });
+  expectStatus(r, 201);
+  return r.json;
+}
+
+const order = (saleId, customerId, quantity = 1, headers) =>
+  as(admin)('POST', `/api/v1/flash-sales/${saleId}/orders`, { customer_id: customerId, quantity }, headers);
+
+function notify(body, secret = SECRET) {
+  const raw = JSON.stringify(body);
+  const sig = crypto.createHmac('sha256', secret).update(raw).digest('hex');
+  return api('POST', '/api/v1/payments/sandbox/notify', { raw, headers: { 'Content-Type': 'application/json', 'X-Sandbox-Signature': sig } });
+}
+
+describe('catalog', () => {
+  test('a product with SKUs is created as the contract says; stock moves are recorded; bad input changes nothing', async () => {
+    const r = await as(admin)('POST', '/api/v1/products', { name: '保湿面膜', skus: [{ name: '5片装', price: 5900, stock: 20 }, { name: '10片装', price: 9900, stock: 0 }] });
+    expectStatus(r, 201);
+    assert.ok(r.json.id > 0);
+    assert.equal(r.json.skus.length, 2);
+    assert.ok(r.json.skus[0].id > 0);
+    assert.equal(r.json.skus[0].price, 5900);
+    const sku = r.json.skus[0].id;
+    const mv = await as(admin)('POST', `/api/v1/skus/${sku}/stock`, { delta: -5, reason: '盘点' });
+    expectStatus(mv, 200);
+    assert.equal(mv.json.stock, 15);
+    assertProblem(await as(admin)('POST', `/api/v1/skus/${sku}/stock`, { delta: -16 }), 409);
+    const moves = await as(admin)('GET', `/api/v1/skus/${sku}/stock-moves`);
+    expectStatus(moves, 200);
+    assert.deepEqual(moves.json.items.map((m) => m.delta), [-5, 20]);
+    assert.equal(moves.json.items[0].reason, 'manual');
+    const bad = [
+      [{ name: 'x', skus: [{ name: 'a', price: -1, stock: 1 }] }, 'skus[0].price'],
+      [{ name: 'x', skus: [{ name: 'a', price: 1, stock: 1e12 }] }, 'skus[0].stock'],
+      [{ name: 'x', skus: [{ name: 'a', price: 1.5, stock: 1 }] }, 'price'],
+      [{ name: 'x', skus: [] }, 'skus'],
+      [{ name: '', skus: [{ name: 'a', price: 1 }] }, 'name'],
+      [{ name: 'x', skus: [{ name: 'a', price: 1 }], images: ['file:///etc/passwd'] }, 'images'],
+      [{ name: 'x', skus: [{ name: 'a', price: 1 }], colour: 'red' }, 'colour'],
+    ];
+    const before = (await as(admin)('GET', '/api/v1/products?limit=200')).json.items.length;
+    for (const [body, field] of bad) {
+      const b = await as(admin)('POST', '/api/v1/products', body);
+      assertProblem(b, 400, JSON.stringify(body));
+      assert.ok(b.json.errors.some((e) => e.field.includes(field)), `${JSON.stringify(body)} names ${field}: ${JSON.stringify(b.json.errors)}`);
+    }
+    assert.equal((await as(admin)('GET', '/api/v1/products?limit=200')).json.items.length, before);
+    const guide = await makeStaff(api, admin, 'guide');
+    assertProblem(await as(guide.token)('POST', '/api/v1/products', { name: 'x', skus: [{ name: 'a', price: 1 }] }), 403);
+  });
+});
+
+describe('flash sales', () => {
+  test('created as the contract says, taking the activity stock from the SKU; bad definitions refused', async () => {
+    const p = await product(50);
+    const sku = p.skus[0].id;
+    const body = { name: '整点秒杀', sku_id: sku, price: 9900, stock: 30, per_customer_limit: 2, starts_at: iso(Date.now()), ends_at: iso(Date.now() + 60000) };
+    const r = await as(admin)('POST', '/api/v1/flash-sales', body);
+    expectStatus(r, 201);
+    assert.ok(r.json.id > 0);
+    assert.equal(r.json.stock_left, 30);
+    assert.deepEqual(r.json.orders, { pending: 0, paid: 0, released: 0, quantity_pending: 0, quantity_paid: 0 });
+    assert.equal((await as(admin)('GET', `/api/v1/products/${p.id}`)).json.skus[0].stock, 20, 'the activity stock left the shelf');
+    assertProblem(await as(admin)('POST', '/api/v1/flash-sales', { ...body, stock: 21 }), 409, 'more than the SKU has');
+    assertProblem(await as(admin)('POST', '/api/v1/flash-sales', { ...body, sku_id: 999999 }), 404);
+    assertProblem(await as(admin)('POST', '/api/v1/flash-sales', { ...body, ends_at: body.starts_at }), 400);
+    assertProblem(await as(admin)('POST', '/api/v1/flash-sales', { ...body, starts_at: 'tomorrow' }), 400);
+    assertProblem(await as(admin)('POST', '/api/v1/flash-sales', { ...body, price: -1 }), 400);
+    assertProblem(await as(admin)('POST', '/api/v1/flash-sales', { ...body, per_customer_limit: 0 }), 400);
+    assert.equal((await as(admin)('GET', `/api/v1/products/${p.id}`)).json.skus[0].stock, 20, 'refusals took nothing');
+  });
+
+  test('orders: sold out and over the limit are 409s typed sold-out and limit-reached; bad orders are clear 4xx', async () => {
+    const sale = await flashSale({ stock: 3, per_customer_limit: 2 });
+    const [a, b] = await customers(2);
+    const o = await order(sale.id, a, 2);
+    expectStatus(o, 201);
+    assert.ok(o.json.order_id > 0);
+    assert.equal(o.json.total, 2 * 9900);
+    const limit = await order(sale.id, a, 1);
+    assertProblem(limit, 409);
+    assert.match(limit.json.type, /limit-reached$/);
+    expectStatus(await order(sale.id, b, 1), 201);
+    const out = await order(sale.id, b, 1);
+    assertProblem(out, 409);
+    assert.match(out.json.type, /sold-out$/);
+    const g = await as(admin)('GET', `/api/v1/flash-sales/${sale.id}`);
+    assert.equal(g.json.stock_left, 0);
+    assert.equal(g.json.orders.pending, 2);
+    assertProblem(await order(sale.id, a, 0), 400);
+    assertProblem(await order(sale.id, a, 1e12), 400);
+    assertProblem(await order(sale.id, 99999999, 1), 404);
+    assertProblem(await order(999999, a, 1), 404);
+    const later = await flashSale({ starts_at: iso(Date.now() + 3600000), ends_at: iso(Date.now() + 7200000) });
+    assertProblem(await order(later.id, a, 1), 422, 'not started');
+  });
+
+  test('a thousand concurrent buyers: never oversold, nobody over the limit, every acknowledged order stored', async () => {
+    const sale = await flashSale({ stock: 150, per_customer_limit: 2 });
+    const buyers = await customers(1000);
+    // a thousand connections at once: the server lets one address hold 256, so buyers come from four
+    // loopback addresses, 250 each; every buyer tries three orders one after another
+    const agents = [2, 3, 4, 5].map((k) => ({ localAddress: `127.0.0.${k}`, agent: new http.Agent({ keepAlive: true, maxSockets: 250 }) }));
+    const url = new URL(srv.baseUrl);
+    const post = (via, customerId) => new Promise((resolve, reject) => {
+      const body = JSON.stringify({ customer_id: customerId, quantity: 1 });
+      const req = http.request({ host: url.hostname, port: url.port, path: `/api/v1/flash-sales/${sale.id}/orders`, method: 'POST',
+        agent: via.agent, localAddress: via.localAddress,
+        headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Authorization: `Bearer ${admin}` } }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => { text += d; });
+        res.on('end', () => resolve({ status: res.statusCode, text, json: JSON.parse(text) }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+    const results = (await Promise.all(buyers.map(async (c, i) => {
+      const via = agents[i % agents.length];
+      return [await post(via, c), await post(via, c), await post(via, c)];
+    }))).flat();
+    for (const a of agents) a.agent.destroy();
+    const ok = results.filter((r) => r.status === 201);
+    assert.equal(ok.length, 150, `acknowledged ${ok.length}`);
+    for (const r of results) if (r.status !== 201) assert.equal(r.status, 409, r.text);
+    const per = new Map();
+    for (const r of ok) per.set(r.json.customer_id, (per.get(r.json.customer_id) || 0) + r.json.quantity);
+    assert.ok(Math.max(...per.values()) <= 2, 'nobody over the limit');
+    const g = await as(admin)('GET', `/api/v1/flash-sales/${sale.id}`);
+    assert.equal(g.json.stock_left, 0);
+    assert.equal(g.json.orders.quantity_pending, 150);
+    const ids = new Set(ok.map((r) => r.json.order_id));
+    assert.equal(ids.size, 150);
+    for (const id of [...ids].slice(0, 20)) expectStatus(await as(admin)('GET', `/api/v1/mall-orders/${id}`), 200);
+  });
+
+  test('sandbox payments: signed, exactly once, the amount checked; the paid order joins the customer\'s orders', async () => {
+    const sale = await flashSale({ stock: 5, per_customer_limit: 1 });
+    const [c] = await customers(1);
+    const o = (await order(sale.id, c, 1)).json;
+    assertProblem(await notify({ order_id: o.order_id, amount: o.total, transaction_id: 'tx-forged' }, 'wrong-secret'), 401);
+    assertProblem(await notify({ order_id: o.order_id, amount: o.total - 1, transaction_id: 'tx-short' }), 400);
+    const paid = await notify({ order_id: o.order_id, amount: o.total, transaction_id: 'tx-1' });
+    expectStatus(paid, 200);
+    assert.equal(paid.json.replay, false);
+    const again = await notify({ order_id: o.order_id, amount: o.total, transaction_id: 'tx-1' });
+    expectStatus(again, 200);
+    assert.equal(again.json.replay, true);
+    assertProblem(await notify({ order_id: o.order_id, amount: o.total, transaction_id: 'tx-2' }), 409, 'paid by another transaction');
+    const m = await as(admin)('GET', `/api/v1/mall-orders/${o.order_id}`);
+    assert.equal(m.json.status, 'paid');
+    assert.deepEqual(m.json.payment, { provider: 'sandbox', transaction: 'tx-1' });
+    const g = (await as(admin)('GET', `/api/v1/flash-sales/${sale.id}`)).json;
+    assert.equal(g.orders.paid, 1);
+    assert.equal(g.orders.pending, 0);
+    const orders = await as(admin)('GET', `/api/v1/customers/${c}/orders`);
+    assert.ok(orders.json.items.some((x) => x.platform === 'yutang' && x.amount_fen === o.total), JSON.stringify(orders.json.items));
+    const audit = await as(admin)('GET', '/api/v1/audit?limit=20');
+    assert.ok(audit.json.items.some((e) => e.action === 'mall_order.pay'));
+  });
+
+  test('an unpaid order gives its stock back after the payment window, and a late payment is refused', async () => {
+    const sale = await flashSale({ stock: 1, per_customer_limit: 1, pay_window_seconds: 1 });
+    const [a, b] = await customers(2);
+    const o = (await order(sale.id, a, 1)).json;
+    assertProblem(await order(sale.id, b, 1), 409);
+    const t0 = Date.now();
+    let g;
+    while (Date.now() - t0 < 5000) {
+      g = (await as(admin)('GET', `/api/v1/flash-sales/${sale.id}`)).json;
+      if (g.stock_left === 1) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(g.stock_left, 1, 'the stock came back');
+    assert.equal(g.orders.released, 1);
+    assert.equal((await as(admin)('GET', `/api/v1/mall-orders/${o.order_id}`)).json.status, 'released');
+    assertProblem(await notify({ order_id: o.order_id, amount: o.total, transaction_id: 'tx-late' }), 409);
+    expectStatus(await order(sale.id, b, 1), 201, 'another buyer gets it');
+  });
+
+  test('with an Idempotency-Key a repeated order is answered the same, not placed twice', async () => {
+    const sale = await flashSale({ stock: 5, per_customer_limit: 5 });
+    const [c] = await customers(1);
+    const key = uniq('flash-key');
+    const one = await order(sale.id, c, 1, { 'Idempotency-Key': key });
+    const two = await order(sale.id, c, 1, { 'Idempotency-Key': key });
+    expectStatus(one, 201);
+    assert.equal(two.json.order_id, one.json.order_id);
+    assert.equal((await as(admin)('GET', `/api/v1/flash-sales/${sale.id}`)).json.stock_left, 4);
+  });
+});
+
+describe('kill -9 in the middle of a sale', () => {
+  test('every acknowledged order is in the store, and stock left = stock - paid - pending', async () => {
+    const own = await startServer({ name: 'commerce-crash', env: { YUTANG_PAY_SANDBOX_SECRET: SECRET } });
+    try {
+      const c = client(own.baseUrl);
+      const tok = await c.login('admin', own.adminPassword);
+      const call = (m, p, body) => c.api(m, p, { token: tok, body });
+      const p = (await call('POST', '/api/v1/products', { name: '断电测试', skus: [{ name: '默认', price: 100, stock: 5000 }] })).json;
+      const made = await call('POST', '/api/v1/flash-sales', { name: '崩溃秒杀', sku_id: p.skus[0].id, price: 100, stock: 5000, per_customer_limit: 1000,
+        starts_at: iso(Date.now() - 1000), ends_at: iso(Date.now() + 3600000) });
+      expectStatus(made, 201);
+      const sale = made.json;
+      const buyer = (await call('POST', '/api/v1/customers', { name: '压测客户' })).json.id;
+      const acked = new Set();
+      let killed = null;
+      const workers = Array.from({ length: 32 }, async () => {
+        for (;;) {
+          let r;
+          try { r = await c.api('POST', `/api/v1/flash-sales/${sale.id}/orders`, { token: tok, body: { customer_id: buyer, quantity: 1 }, timeoutMs: 5000 }); } catch { return; }
+          if (r.status === 201) acked.add(r.json.order_id);
+          else if (!killed) throw new Error(`an order before the kill: ${r.status} ${r.text}`);
+          if (!killed && acked.size >= 300) killed = own.kill9();
+          if (killed) return;
+        }
+      });
+      await Promise.all(workers);
+      await killed;
+      await own.restart();
+      const c2 = client(own.baseUrl);
+      const t2 = await c2.login('admin', own.adminPassword);
+      const g = (await c2.api('GET', `/api/v1/flash-sales/${sale.id}`, { token: t2 })).json;
+      const stored = [];
+      for (let cursor = ''; ;) {
+        const page = (await c2.api('GET', `/api/v1/mall-orders?customer_id=${buyer}&limit=200${cursor}`, { token: t2 })).json;
+        stored.push(...page.items);
+        if (!page.next_cursor) break;
+        cursor = `&cursor=${page.next_cursor}`;
+      }
+      const ids = new Set(stored.map((o) => o.id));
+      for (const id of acked) assert.ok(ids.has(id), `acknowledged order ${id} is in the store`);
+      const held = stored.filter((o) => o.status === 'pending' || o.status === 'paid').reduce((s, o) => s + o.quantity, 0);
+      assert.equal(g.stock_left, 5000 - held);
+      assert.equal(g.orders.quantity_pending + g.orders.quantity_paid, held);
+      expectStatus(await c2.api('POST', `/api/v1/flash-sales/${sale.id}/orders`, { token: t2, body: { customer_id: buyer, quantity: 1 } }), 201, 'the sale goes on');
+    } finally { await own.stop().catch(() => {}); }
+  });
+});
