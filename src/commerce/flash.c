@@ -286,6 +286,15 @@ static void commit_group(flash_engine *f, pending_order *group, size_t n) {
  * counts, in one transaction. Every instance's sweep may run; the status change decides which one closes an
  * order, once. */
 static void sweep(flash_engine *f) {
+    bool any = false; /* no pending order of ours: nothing to ask the store */
+    pthread_rwlock_rdlock(&f->lock);
+    for (size_t i = 0; i < f->nsales && !any; i++) {
+        pthread_mutex_lock(&f->sales[i]->mu);
+        any = f->sales[i]->pending > 0;
+        pthread_mutex_unlock(&f->sales[i]->mu);
+    }
+    pthread_rwlock_unlock(&f->lock);
+    if (!any) return;
     yt_db *db = store_writer_acquire(f->store);
     if (!db) return;
     int64_t now = now_ms();
