@@ -5,6 +5,7 @@
 #include "../domain/audit.h"
 #include "../domain/page.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const statuses[] = {"on", "off", NULL};
@@ -101,54 +102,100 @@ int product_update(yt_ctx *x, int64_t id, const product_input *in) {
                          7, p, NULL, "product.update", "product", id, "name", NULL);
 }
 
+/* The SKUs of some products, in one query: product_id, id, name, specs, price, stock; newest product first (as
+ * the products are listed), each product's SKUs in order. */
+static yt_rows *skus_of(yt_ctx *x, const int64_t *products, size_t n, char **list) {
+    yt_dialect d = db_dialect(x->db);
+    *list = db_id_list(d, products, n);
+    char sql[200];
+    snprintf(sql, sizeof sql, "SELECT product_id, id, name, specs, price, stock FROM skus WHERE product_id%s ORDER BY product_id DESC, id",
+             db_in_ids(d));
+    yt_param p[] = {PT(*list)};
+    return db_query(x->db, sql, 1, p);
+}
+
+static void write_sku(yt_jw *w, yt_rows *r) {
+    jw_obj(w);
+    jw_kint(w, "id", rows_int(r, 1));
+    jw_kstr(w, "name", rows_text(r, 2));
+    jw_kraw(w, "specs", rows_text(r, 3));
+    jw_kint(w, "price", rows_int(r, 4));
+    jw_kint(w, "stock", rows_int(r, 5));
+    jw_obj_end(w);
+}
+
 #define PRODUCT_COLS "id, name, description, category, images, status, created_at, updated_at"
 
-static int write_skus(yt_ctx *x, yt_jw *w, int64_t product_id) {
-    yt_param p[] = {PI(product_id)};
-    yt_rows *r = db_query(x->db, "SELECT id, name, specs, price, stock FROM skus WHERE product_id = ? ORDER BY id", 1, p);
-    if (!r) return yt_fail_db(x, "reading SKUs");
-    jw_key(w, "skus");
-    jw_arr(w);
+/* Products (rows of PRODUCT_COLS newest first, at most max) with their SKUs, as an array or (as_list false)
+ * the one object: two statements whatever the count. *last: the id of the last one written; *more: a row
+ * past max was there. */
+typedef struct {
+    int64_t id, created_at, updated_at;
+    char *name, *description, *category, *images, *status;
+} product_row;
+
+static int write_products(yt_ctx *x, yt_jw *w, yt_rows *r, int max, bool as_list, int64_t *last, bool *more) {
+    product_row *rows = arena_alloc(x->arena, sizeof *rows * (size_t)(max > 0 ? max : 1));
+    int64_t *ids = arena_alloc(x->arena, sizeof *ids * (size_t)(max > 0 ? max : 1));
+    int n = 0;
+    *more = false;
     while (rows_next(r)) {
+        if (n == max) {
+            *more = true;
+            break;
+        }
+        product_row *p = &rows[n];
+        p->id = ids[n] = rows_int(r, 0);
+        p->name = arena_strdup(x->arena, rows_text(r, 1));
+        p->description = arena_strdup(x->arena, rows_text(r, 2));
+        p->category = arena_strdup(x->arena, rows_text(r, 3));
+        p->images = arena_strdup(x->arena, rows_text(r, 4));
+        p->status = arena_strdup(x->arena, rows_text(r, 5));
+        p->created_at = rows_int(r, 6);
+        p->updated_at = rows_int(r, 7);
+        n++;
+    }
+    char *list = NULL; /* bound to the SKU query: freed after it */
+    yt_rows *s = n ? skus_of(x, ids, (size_t)n, &list) : NULL;
+    if (n && !s) {
+        free(list);
+        return yt_fail_db(x, "reading SKUs");
+    }
+    bool have = s && rows_next(s);
+    if (as_list) jw_arr(w);
+    for (int i = 0; i < n; i++) {
+        const product_row *p = &rows[i];
         jw_obj(w);
-        jw_kint(w, "id", rows_int(r, 0));
-        jw_kstr(w, "name", rows_text(r, 1));
-        jw_kraw(w, "specs", rows_text(r, 2));
-        jw_kint(w, "price", rows_int(r, 3));
-        jw_kint(w, "stock", rows_int(r, 4));
+        jw_kint(w, "id", p->id);
+        jw_kstr(w, "name", p->name);
+        jw_kstr(w, "description", p->description);
+        jw_kstr(w, "category", p->category);
+        jw_kraw(w, "images", p->images);
+        jw_kstr(w, "status", p->status);
+        jw_ktime(w, "created_at", p->created_at);
+        jw_ktime(w, "updated_at", p->updated_at);
+        jw_key(w, "skus");
+        jw_arr(w);
+        while (have && rows_int(s, 0) > p->id) have = rows_next(s);
+        for (; have && rows_int(s, 0) == p->id; have = rows_next(s)) write_sku(w, s);
+        jw_arr_end(w);
         jw_obj_end(w);
     }
-    rows_free(r);
-    jw_arr_end(w);
+    if (as_list) jw_arr_end(w);
+    rows_free(s);
+    free(list);
+    if (last) *last = n ? rows[n - 1].id : 0;
     return YT_OK;
 }
-
-static int write_product(yt_ctx *x, yt_jw *w, yt_rows *r) {
-    int64_t id = rows_int(r, 0);
-    jw_obj(w);
-    jw_kint(w, "id", id);
-    jw_kstr(w, "name", rows_text(r, 1));
-    jw_kstr(w, "description", rows_text(r, 2));
-    jw_kstr(w, "category", rows_text(r, 3));
-    jw_kraw(w, "images", rows_text(r, 4));
-    jw_kstr(w, "status", rows_text(r, 5));
-    jw_ktime(w, "created_at", rows_int(r, 6));
-    jw_ktime(w, "updated_at", rows_int(r, 7));
-    int rc = write_skus(x, w, id);
-    jw_obj_end(w);
-    return rc;
-}
-
 int product_write_json(yt_ctx *x, yt_jw *w, int64_t id) {
     yt_param p[] = {PI(id)};
     yt_rows *r = db_query(x->db, "SELECT " PRODUCT_COLS " FROM products WHERE id = ?", 1, p);
     if (!r) return yt_fail_db(x, "reading a product");
-    if (!rows_next(r)) {
-        rows_free(r);
-        return yt_fail(x, YT_ENOTFOUND, NULL, "no product with id %lld", (long long)id);
-    }
-    int rc = write_product(x, w, r);
+    int64_t last;
+    bool more;
+    int rc = write_products(x, w, r, 1, false, &last, &more);
     rows_free(r);
+    if (rc == YT_OK && last != id) rc = yt_fail(x, YT_ENOTFOUND, NULL, "no product with id %lld", (long long)id);
     return rc;
 }
 
@@ -156,23 +203,12 @@ int product_list_json(yt_ctx *x, yt_jw *w, int limit, int64_t cursor) {
     yt_param p[] = {PI(cursor ? cursor : INT64_MAX), PI(limit + 1)};
     yt_rows *r = db_query(x->db, "SELECT " PRODUCT_COLS " FROM products WHERE id < ? ORDER BY id DESC LIMIT ?", 2, p);
     if (!r) return yt_fail_db(x, "listing products");
+    int64_t last;
+    bool more;
     jw_obj(w);
     jw_key(w, "items");
-    jw_arr(w);
-    int n = 0, rc = YT_OK;
-    int64_t last = 0;
-    bool more = false;
-    while (rc == YT_OK && rows_next(r)) {
-        if (n == limit) {
-            more = true;
-            break;
-        }
-        last = rows_int(r, 0);
-        rc = write_product(x, w, r);
-        n++;
-    }
+    int rc = write_products(x, w, r, limit, true, &last, &more);
     rows_free(r);
-    jw_arr_end(w);
     jw_next_cursor(w, more, last);
     jw_obj_end(w);
     return rc;

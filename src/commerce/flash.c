@@ -7,6 +7,7 @@
 #include "../base/text.h"
 #include "../base/timeutil.h"
 #include "../domain/audit.h"
+#include "../domain/page.h"
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -510,27 +511,15 @@ int flash_sale_write_json(flash_engine *f, yt_ctx *x, yt_jw *w, int64_t id) {
     return found ? YT_OK : yt_fail(x, YT_ENOTFOUND, NULL, "no flash sale with id %lld", (long long)id);
 }
 
+static void write_sale_row(void *arg, yt_jw *w, yt_rows *r) {
+    write_sale(arg, w, r);
+}
+
 int flash_sale_list_json(flash_engine *f, yt_ctx *x, yt_jw *w, int limit, int64_t cursor) {
     yt_param p[] = {PI(cursor ? cursor : INT64_MAX), PI(limit + 1)};
     yt_rows *r = db_query(x->db, "SELECT " SALE_COLS ", name FROM flash_sales WHERE id < ? ORDER BY id DESC LIMIT ?", 2, p);
     if (!r) return yt_fail_db(x, "listing flash sales");
-    jw_obj(w);
-    jw_key(w, "items");
-    jw_arr(w);
-    int n = 0;
-    int64_t last = 0;
-    bool more = false;
-    while (rows_next(r)) {
-        if (n++ == limit) {
-            more = true;
-            break;
-        }
-        last = rows_int(r, 0);
-        write_sale(f, w, r);
-    }
+    page_write_with(w, r, limit, write_sale_row, f);
     rows_free(r);
-    jw_arr_end(w);
-    jw_next_cursor(w, more, last);
-    jw_obj_end(w);
     return YT_OK;
 }

@@ -7,7 +7,16 @@ void rows_write_array(yt_jw *w, yt_rows *r, void (*write_row)(yt_jw *w, yt_rows 
     jw_arr_end(w);
 }
 
+static void plain_row(void *arg, yt_jw *w, yt_rows *r) {
+    void (*write_row)(yt_jw *w, yt_rows *r) = *(void (**)(yt_jw *, yt_rows *))arg;
+    write_row(w, r);
+}
+
 void page_write(yt_jw *w, yt_rows *r, int limit, void (*write_row)(yt_jw *w, yt_rows *r)) {
+    page_write_with(w, r, limit, plain_row, &write_row);
+}
+
+void page_write_with(yt_jw *w, yt_rows *r, int limit, void (*write_row)(void *arg, yt_jw *w, yt_rows *r), void *arg) {
     jw_obj(w);
     jw_key(w, "items");
     jw_arr(w);
@@ -20,7 +29,7 @@ void page_write(yt_jw *w, yt_rows *r, int limit, void (*write_row)(yt_jw *w, yt_
             break;
         }
         last = rows_int(r, 0);
-        write_row(w, r);
+        write_row(arg, w, r);
         count++;
     }
     jw_arr_end(w);

@@ -87,6 +87,15 @@ describe('catalog', () => {
       assert.ok(b.json.errors.some((e) => e.field.includes(field)), `${JSON.stringify(body)} names ${field}: ${JSON.stringify(b.json.errors)}`);
     }
     assert.equal((await as(admin)('GET', '/api/v1/products?limit=200')).json.items.length, before);
+    // a page lists each product with exactly its own SKUs, as the single reads do, across pages
+    await product(5);
+    await product(6);
+    const page1 = await as(admin)('GET', '/api/v1/products?limit=2');
+    const page2 = await as(admin)('GET', `/api/v1/products?limit=2&cursor=${page1.json.next_cursor}`);
+    for (const item of [...page1.json.items, ...page2.json.items]) {
+      assert.deepEqual(item, (await as(admin)('GET', `/api/v1/products/${item.id}`)).json);
+    }
+    assert.ok(page1.json.items[0].id > page2.json.items[0].id);
     const guide = await makeStaff(api, admin, 'guide');
     assertProblem(await as(guide.token)('POST', '/api/v1/products', { name: 'x', skus: [{ name: 'a', price: 1 }] }), 403);
   });

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Flash sale on one hot SKU, side by side in one run: yutang over HTTP (wrk, 256 keep-alive connections,
+# only 201 answers counted: each is an order committed to the store before it was answered), the PostgreSQL 15
+# way (one transaction per order: a conditional stock decrement, then an order INSERT; pgbench -M prepared at
+# 4, 16, 64 and 256 clients, its best kept) and the Redis 7 way (a Lua check-and-decrement by redis-benchmark
+# with 256 clients, not durable). Installs wrk and redis-server from Debian when missing.
+# usage: bash bench/flash.sh   env: FLASH_BUILD_DIR (default build), FLASH_SECONDS (default 15)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+BIN=${FLASH_BUILD_DIR:-build}
+case "$BIN" in /*) ;; *) BIN=$ROOT/$BIN ;; esac
+SECS=${FLASH_SECONDS:-15}
+NCUST=2000
+need=()
+command -v wrk >/dev/null || need+=(wrk)
+command -v redis-server >/dev/null || need+=(redis-server)
+if [ ${#need[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+free_port() { for p in $(seq "$1" $(($1 + 100))); do ss -Hltn "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return; }; done; }
+TMP=$(mktemp -d /tmp/yt-flash-XXXXXX)
+PGDIR=$(mktemp -d /tmp/yt-flash-pg-XXXXXX)
+cleanup() {
+  [ -n "${YPID:-}" ] && kill "$YPID" 2>/dev/null || true
+  [ -n "${RPID:-}" ] && kill "$RPID" 2>/dev/null || true
+  bash scripts/pg-cluster.sh stop "$PGDIR" >/dev/null 2>&1 || true
+  rm -rf "$TMP" "$PGDIR"
+}
+trap cleanup EXIT
+echo "# machine: $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+
+# 1. yutang: a fresh SQLite store, a product, a sale with stock to spare, NCUST customers
+PORT=$(free_port 18300)
+export YUTANG_ADMIN_PASSWORD=bench-password-1 YUTANG_DB=$TMP/flash.db
+"$BIN/yutang" serve --listen 127.0.0.1:$PORT --rate-limit-per-ip 0 --rate-limit-per-token 0 >"$TMP/serve.log" 2>&1 &
+YPID=$!
+for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+read -r TOKEN SALE < <(node - "http://127.0.0.1:$PORT" "$NCUST" <<'JS'
+const [base, n] = [process.argv[2], Number(process.argv[3])];
+const call = async (m, p, body, token) => {
+  const r = await fetch(base + p, { method: m, headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+  if (r.status >= 300) throw new Error(`${m} ${p}: ${r.status} ${await r.text()}`);
+  return r.json();
+};
+const { token } = await call('POST', '/api/v1/auth/login', { username: 'admin', password: 'bench-password-1' });
+const p = await call('POST', '/api/v1/products', { name: '秒杀压测', skus: [{ name: '默认', price: 100, stock: 100000000 }] }, token);
+const now = Date.now();
+const sale = await call('POST', '/api/v1/flash-sales', { name: '压测', sku_id: p.skus[0].id, price: 100, stock: 100000000, per_customer_limit: 1000,
+  starts_at: new Date(now - 1000).toISOString(), ends_at: new Date(now + 86400000).toISOString(), pay_window_seconds: 86400 }, token);
+for (let i = 0; i < n; i += 100) await Promise.all(Array.from({ length: 100 }, () => call('POST', '/api/v1/customers', { name: '压测客户' }, token)));
+console.log(token, sale.id);
+JS
+)
+FLASH_SALE=$SALE FLASH_TOKEN=$TOKEN FLASH_CUSTOMERS=$NCUST wrk -t2 -c256 -d"${SECS}s" --latency -s bench/flash.lua "http://127.0.0.1:$PORT" >"$TMP/wrk.txt"
+grep '^{' "$TMP/wrk.txt"
+STORED=$(sqlite3 "$YUTANG_DB" "SELECT count(*) FROM mall_orders")
+echo "{\"bench\":\"flash_yutang_stored\",\"orders_in_store\":$STORED}"
+kill "$YPID"; wait "$YPID" 2>/dev/null || true; YPID=
+
+# 2. PostgreSQL 15: stock row and orders table, one transaction per order
+PGPORT=$(free_port 55441)
+PGURL=$(bash scripts/pg-cluster.sh start "$PGDIR" "$PGPORT")
+as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+psql -qX "$PGURL" -c "ALTER SYSTEM SET max_connections = 300" >/dev/null
+as_pg /usr/lib/postgresql/15/bin/pg_ctl -D "$PGDIR/data" -l "$PGDIR/server.log" -m fast -w restart >/dev/null
+psql -qX -v ON_ERROR_STOP=1 "$PGURL" >/dev/null <<'SQL'
+CREATE TABLE stock(id int PRIMARY KEY, left_n bigint NOT NULL);
+INSERT INTO stock VALUES (1, 1000000000);
+CREATE TABLE flash_orders(id bigserial PRIMARY KEY, customer_id bigint NOT NULL, sku_id int NOT NULL, created_at timestamptz NOT NULL DEFAULT now());
+SQL
+cat >"$TMP/order.sql" <<'SQL'
+\set c random(1, 2000)
+BEGIN;
+UPDATE stock SET left_n = left_n - 1 WHERE id = 1 AND left_n > 0;
+INSERT INTO flash_orders(customer_id, sku_id) VALUES (:c, 1);
+COMMIT;
+SQL
+best=0
+for c in 4 16 64 256; do
+  tps=$(pgbench -n -M prepared -c "$c" -j 2 -T "$SECS" -f "$TMP/order.sql" "$PGURL" 2>/dev/null | awk '/^tps/ {print int($3)}')
+  echo "{\"bench\":\"flash_postgres\",\"clients\":$c,\"orders_per_second\":$tps}"
+  [ "$tps" -gt "$best" ] && best=$tps
+done
+echo "{\"bench\":\"flash_postgres_best\",\"orders_per_second\":$best}"
+bash scripts/pg-cluster.sh stop "$PGDIR" >/dev/null 2>&1 || true
+
+# 3. Redis 7: a Lua check-and-decrement on one key, no persistence
+RPORT=$(free_port 16400)
+redis-server --port "$RPORT" --save '' --appendonly no --daemonize no >"$TMP/redis.log" 2>&1 &
+RPID=$!
+for _ in $(seq 1 50); do redis-cli -p "$RPORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+redis-cli -p "$RPORT" set stock 1000000000 >/dev/null
+rps=$(redis-benchmark -p "$RPORT" -c 256 -n $((SECS * 60000)) -q EVAL \
+  "local s = tonumber(redis.call('GET', KEYS[1])) if s > 0 then redis.call('DECR', KEYS[1]) return 1 end return 0" 1 stock \
+  2>/dev/null | tr '\r' '\n' | awk '/requests per second/ {v=$(NF-3)} END {print int(v)}')
+echo "{\"bench\":\"flash_redis\",\"clients\":256,\"orders_per_second\":$rps,\"durable\":false}"
