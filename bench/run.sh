@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks on a fresh SQLite database: CDNOW import rate, CLV fits, event ingest rate, phone lookup latency under load;
 # with YT_BENCH_AUDIENCE=1 also the audience index against PostgreSQL and SQLite (bench/audience.sh, long: see step 7).
+# also a flash sale against PostgreSQL and Redis (bench/flash.sh, step 8).
 # usage: make bench (or bash bench/run.sh after make build); figures go to stdout as JSON lines.
 # The lookup benchmark uses wrk (Debian package `wrk`) when it is installed, and node's fetch always.
 set -euo pipefail
@@ -74,3 +75,7 @@ node bench/import_contention.mjs "$BIN" "$TMP" $((PORT + 10)) 600000 20
 if [ "${YT_BENCH_AUDIENCE:-0}" = 1 ]; then
   bash bench/audience.sh
 fi
+
+# 8. a flash sale on one hot SKU against PostgreSQL 15 and Redis 7 side by side (bench/flash.sh; installs wrk and
+#    redis-server when missing; about 2 minutes)
+FLASH_BUILD_DIR="$(dirname "$BIN")" bash bench/flash.sh
