@@ -1,6 +1,5 @@
 /* Catalog: products and SKUs in the store, checked on the way in; stock moves recorded with every change. */
 #include "catalog.h"
-#include "../base/text.h"
 #include "../base/timeutil.h"
 #include "../domain/audit.h"
 #include "../domain/page.h"
@@ -10,17 +9,10 @@
 
 static const char *const statuses[] = {"on", "off", NULL};
 
-static int text_check(yt_ctx *x, const char *field, const char *s, size_t min, size_t max) {
-    size_t chars = utf8_chars(s);
-    if (chars < min || chars > max) return yt_fail(x, YT_EINVAL, field, "must be %zu to %zu characters", min, max);
-    const char *bad = text_unreadable(s);
-    return bad ? yt_fail(x, YT_EINVAL, field, "%s", bad) : YT_OK;
-}
-
 static int check_product(yt_ctx *x, const product_input *in, bool creating) {
-    if ((creating || in->name) && text_check(x, "name", in->name ? in->name : "", 1, CATALOG_NAME_MAX)) return x->err.code;
-    if (in->description && text_check(x, "description", in->description, 0, 2000)) return x->err.code;
-    if (in->category && text_check(x, "category", in->category, 0, 60)) return x->err.code;
+    if ((creating || in->name) && yt_check_text(x, "name", in->name ? in->name : "", 1, CATALOG_NAME_MAX)) return x->err.code;
+    if (yt_check_text(x, "description", in->description, 0, 2000) || yt_check_text(x, "category", in->category, 0, 60))
+        return x->err.code;
     if (in->status) {
         bool known = false;
         for (int i = 0; statuses[i]; i++) known |= strcmp(statuses[i], in->status) == 0;
@@ -33,7 +25,7 @@ static int check_product(yt_ctx *x, const product_input *in, bool creating) {
         const sku_input *s = &in->skus[i];
         char field[40];
         snprintf(field, sizeof field, "skus[%d].name", i);
-        if (text_check(x, field, s->name ? s->name : "", 1, 60)) return x->err.code;
+        if (yt_check_text(x, field, s->name ? s->name : "", 1, 60)) return x->err.code;
         for (int k = 0; k < i; k++)
             if (strcmp(in->skus[k].name, s->name) == 0) return yt_fail(x, YT_EINVAL, field, "two SKUs are named %s", s->name);
         if (s->price < 0 || s->price > CATALOG_PRICE_MAX) {

@@ -4,7 +4,6 @@
 #include "catalog.h"
 #include "../base/alloc.h"
 #include "../base/log.h"
-#include "../base/text.h"
 #include "../base/timeutil.h"
 #include "../domain/audit.h"
 #include "../domain/page.h"
@@ -431,10 +430,7 @@ void flash_order_paid(flash_engine *f, int64_t sale_id, int64_t quantity) {
 /* ---- definitions ---- */
 
 int flash_sale_create(flash_engine *f, yt_ctx *x, const flash_input *in, int64_t *id) {
-    size_t chars = utf8_chars(in->name ? in->name : "");
-    if (chars < 1 || chars > 100) return yt_fail(x, YT_EINVAL, "name", "must be 1 to 100 characters");
-    const char *bad = text_unreadable(in->name);
-    if (bad) return yt_fail(x, YT_EINVAL, "name", "%s", bad);
+    if (yt_check_text(x, "name", in->name ? in->name : "", 1, 100)) return x->err.code;
     if (in->price < 0 || in->price > CATALOG_PRICE_MAX)
         return yt_fail(x, YT_EINVAL, "price", "is fen from 0 to %lld", (long long)CATALOG_PRICE_MAX);
     if (in->stock < 1 || in->stock > CATALOG_STOCK_MAX)

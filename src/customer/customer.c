@@ -33,18 +33,10 @@ static bool one_of(const char *s, const char *const *set, size_t n) {
 
 bool lifecycle_valid(const char *stage) { return ONE_OF(stage, lifecycle_stages); }
 
-static int text_field(yt_ctx *x, const char *field, const char *v, size_t min, size_t max) {
-    if (!v) return YT_OK;
-    size_t n = utf8_chars(v);
-    if (n < min || n > max) return yt_fail(x, YT_EINVAL, field, "must be %zu to %zu characters", min, max);
-    const char *why = text_unreadable(v);
-    return why ? yt_fail(x, YT_EINVAL, field, "%s", why) : YT_OK;
-}
-
 static int validate(yt_ctx *x, const customer_input *in, bool creating) {
     if (creating && !in->name) return yt_fail(x, YT_EINVAL, "name", "is required");
-    if (text_field(x, "name", in->name, 1, 64) || text_field(x, "nickname", in->nickname, 0, 64) ||
-        text_field(x, "city", in->city, 0, 32))
+    if (yt_check_text(x, "name", in->name, 1, 64) || yt_check_text(x, "nickname", in->nickname, 0, 64) ||
+        yt_check_text(x, "city", in->city, 0, 32))
         return x->err.code;
     if (in->avatar_url) {
         if (strlen(in->avatar_url) > 512 || (strncmp(in->avatar_url, "https://", 8) != 0 &&
@@ -75,7 +67,7 @@ static int validate(yt_ctx *x, const customer_input *in, bool creating) {
         return yt_fail(x, YT_EINVAL, "points", "must be 0 to 10^12");
     if (in->consent && !ONE_OF(in->consent, customer_consents))
         return yt_fail(x, YT_EINVAL, "consent.marketing", "must be granted, withdrawn or unknown");
-    if (text_field(x, "consent.source", in->consent_source, 0, 64)) return x->err.code;
+    if (yt_check_text(x, "consent.source", in->consent_source, 0, 64)) return x->err.code;
     for (int i = 0; i < in->ntags; i++) {
         char field[32];
         snprintf(field, sizeof field, "tags[%d]", i);
@@ -642,4 +634,4 @@ int customer_transfer(yt_ctx *x, const int64_t *ids, int n, int64_t owner_id, in
 }
 
 /* The one rule for a customer name (1 to 64 characters, no control characters), for callers outside this file. */
-int customer_name_check(yt_ctx *x, const char *name) { return text_field(x, "name", name, 1, 64); }
+int customer_name_check(yt_ctx *x, const char *name) { return yt_check_text(x, "name", name, 1, 64); }

@@ -1,6 +1,7 @@
 /* The context every domain call gets: error helpers and the system actor. */
 #include "ctx.h"
 #include "../base/log.h"
+#include "../base/text.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -29,4 +30,12 @@ int yt_finish(yt_ctx *x, int rc, const char *what) {
 const yt_actor *yt_system_actor(void) {
     static const yt_actor sys = {.staff_id = 0, .username = "system", .role = "owner", .perms = PERM_ALL};
     return &sys;
+}
+
+int yt_check_text(yt_ctx *x, const char *field, const char *v, size_t min, size_t max) {
+    if (!v) return YT_OK;
+    size_t n = utf8_chars(v);
+    if (n < min || n > max) return yt_fail(x, YT_EINVAL, field, "must be %zu to %zu characters", min, max);
+    const char *why = text_unreadable(v);
+    return why ? yt_fail(x, YT_EINVAL, field, "%s", why) : YT_OK;
 }

@@ -61,6 +61,8 @@ int yt_finish(yt_ctx *x, int rc, const char *what);
 
 /* Sets x->err and returns the code, for `return yt_fail(x, ...)`. */
 int yt_fail(yt_ctx *x, int code, const char *field, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* A text field: min to max characters of readable UTF-8, or a 400 naming field. NULL (not given) passes. */
+int yt_check_text(yt_ctx *x, const char *field, const char *v, size_t min, size_t max);
 /* A store error: logged with the SQL error, reported to the caller as a generic 500. */
 int yt_fail_db(yt_ctx *x, const char *what);
 /* The system actor used by the CLI and demo seeding: every permission. */
