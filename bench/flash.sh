@@ -18,7 +18,8 @@ command -v wrk >/dev/null || need+=(wrk)
 command -v redis-server >/dev/null || need+=(redis-server)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
-  $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 free_port() { for p in $(seq "$1" $(($1 + 100))); do ss -Hltn "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return; }; done; }
 TMP=$(mktemp -d /tmp/yt-flash-XXXXXX)
