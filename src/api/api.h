@@ -35,6 +35,8 @@ enum {
                                  * so it does not hold the writer; it writes briefly on its own connection or
                                  * takes the writer itself just for the write */
     ROUTE_WRITER = 1u << 5,     /* a GET that writes (exports record an audit entry) */
+    ROUTE_MEMBER = 1u << 6,     /* a member's link token is admitted too, whatever perm says; the handler keeps
+                                 * the member to their own customer id (api_member) */
 };
 
 typedef struct {
@@ -137,6 +139,13 @@ bool api_charge_pii(yt_req *r, const char *field, uint32_t n);
 
 /* Query string and path helpers */
 const char *api_query(yt_req *r, const char *key);
+/* ?month=YYYY-MM, or this month (the brand's calendar) when absent; false after answering 400. */
+bool api_month(yt_req *r, int *y, int *m);
+/* The signed-in member's customer id (ROUTE_MEMBER routes); 0 after answering 403 when the caller is staff. */
+int64_t api_member(yt_req *r);
+/* The customer a /customers/{id}/... path names, followed through merges to the live record with the
+ * caller's access applied (a write to an erased one is a 409); 0 after answering otherwise. */
+int64_t api_path_customer(yt_req *r);
 /* Parses a positive id path parameter; on failure answers 404 and returns 0. */
 int64_t api_param_id(yt_req *r, int i);
 /* limit (1..200, default 50); on failure answers 400 and returns false. */

@@ -89,20 +89,6 @@ static void answer_customer(yt_req *r, int status, int64_t id) {
 }
 
 /* Resolves the {id} path parameter to a live customer the caller may see; 0 when it answered. */
-static int64_t path_customer(yt_req *r) {
-    int64_t id = api_param_id(r, 0);
-    if (!id) return 0;
-    int64_t live;
-    bool writes = strcmp(r->method, "GET") != 0;
-    int rc = writes ? customer_resolve_for_write(&r->x, id, &live) : customer_resolve(&r->x, id, &live);
-    if (rc) {
-        api_fail(r);
-        return 0;
-    }
-    r->about_customer = live;
-    return live;
-}
-
 static uint32_t pii_count(const customer_input *in) { return identity_values_personal(&in->ids); }
 
 void h_customer_create(yt_req *r) {
@@ -118,12 +104,12 @@ void h_customer_create(yt_req *r) {
 }
 
 void h_customer_get(yt_req *r) {
-    int64_t id = path_customer(r);
+    int64_t id = api_path_customer(r);
     if (id) answer_customer(r, 200, id);
 }
 
 void h_customer_update(yt_req *r) {
-    int64_t id = path_customer(r);
+    int64_t id = api_path_customer(r);
     if (!id) return;
     customer_input in = {0};
     if (!read_input(r, r->json, &in) || !api_charge_pii(r, in.ids.v[ID_PHONE] ? "phone" : "email", pii_count(&in))) return;
@@ -190,7 +176,7 @@ void h_customer_list(yt_req *r) {
 }
 
 void h_customer_identity_add(yt_req *r) {
-    int64_t id = path_customer(r);
+    int64_t id = api_path_customer(r);
     if (!id) return;
     static const char *const allowed[] = {"kind", "platform", "value", NULL};
     const char *kind = NULL, *platform = NULL, *value = NULL;
@@ -214,7 +200,7 @@ void h_customer_identity_add(yt_req *r) {
 }
 
 void h_customer_merge(yt_req *r) {
-    int64_t id = path_customer(r);
+    int64_t id = api_path_customer(r);
     if (!id) return;
     int64_t from = 0;
     static const char *const allowed[] = {"from", NULL};
@@ -241,7 +227,7 @@ void h_customer_merge(yt_req *r) {
 }
 
 void h_customer_tags_add(yt_req *r) {
-    int64_t id = path_customer(r);
+    int64_t id = api_path_customer(r);
     if (!id) return;
     static const char *const allowed[] = {"tags", NULL};
     const char **tags = NULL;
@@ -259,7 +245,7 @@ void h_customer_tags_add(yt_req *r) {
 }
 
 void h_customer_tag_remove(yt_req *r) {
-    int64_t id = path_customer(r);
+    int64_t id = api_path_customer(r);
     if (!id) return;
     const char *name = r->params[1];
     if (customer_tag(&r->x, id, NULL, 0, &name, 1)) {
@@ -333,7 +319,7 @@ void h_customer_bulk_transfer(yt_req *r) {
 }
 
 void h_customer_remarks(yt_req *r) {
-    int64_t id = path_customer(r);
+    int64_t id = api_path_customer(r);
     int limit;
     int64_t cursor;
     if (!id || !api_paging(r, &limit, &cursor)) return;
@@ -343,7 +329,7 @@ void h_customer_remarks(yt_req *r) {
 }
 
 void h_customer_remark_add(yt_req *r) {
-    int64_t id = path_customer(r);
+    int64_t id = api_path_customer(r);
     if (!id) return;
     static const char *const allowed[] = {"body", "kind", NULL};
     const char *body = NULL, *kind = NULL;
@@ -361,7 +347,7 @@ void h_customer_remark_add(yt_req *r) {
 }
 
 void h_customer_orders(yt_req *r) {
-    int64_t id = path_customer(r);
+    int64_t id = api_path_customer(r);
     int limit;
     int64_t cursor;
     if (!id || !api_paging(r, &limit, &cursor)) return;
@@ -371,7 +357,7 @@ void h_customer_orders(yt_req *r) {
 }
 
 void h_customer_export(yt_req *r) {
-    int64_t id = path_customer(r);
+    int64_t id = api_path_customer(r);
     if (!id) return;
     yt_jw w;
     api_json(r, 200, &w);
@@ -379,7 +365,7 @@ void h_customer_export(yt_req *r) {
 }
 
 void h_customer_erase(yt_req *r) {
-    int64_t id = path_customer(r);
+    int64_t id = api_path_customer(r);
     if (!id) return;
     if (customer_erase(&r->x, id)) {
         api_fail(r);
@@ -394,7 +380,7 @@ void h_customer_erase(yt_req *r) {
 }
 
 void h_customer_events(yt_req *r) {
-    int64_t id = path_customer(r);
+    int64_t id = api_path_customer(r);
     if (!id) return;
     int limit;
     if (!api_limit(r, &limit)) return; /* the timeline's cursor is "<time>.<id>", read by the domain */

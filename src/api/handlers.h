@@ -79,6 +79,21 @@ void h_flash_order(yt_req *r);
 void h_mall_order_list(yt_req *r);
 void h_mall_order_get(yt_req *r);
 void h_payment_sandbox_notify(yt_req *r);
+/* loyalty */
+void h_loyalty_settings_get(yt_req *r);
+void h_loyalty_settings_put(yt_req *r);
+void h_points_get(yt_req *r);
+void h_points_change(yt_req *r);
+void h_points_ledger(yt_req *r);
+void h_checkin_month(yt_req *r);
+/* members and their pages */
+void h_member_link_create(yt_req *r);
+void h_member_get(yt_req *r);
+void h_member_points(yt_req *r);
+void h_member_points_ledger(yt_req *r);
+void h_member_checkin_month(yt_req *r);
+void h_member_checkin(yt_req *r);
+void h_member_orders(yt_req *r);
 void h_segment_attributes(yt_req *r);
 void h_segment_actions(yt_req *r);
 void h_tag_rule_list(yt_req *r);

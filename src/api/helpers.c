@@ -1,6 +1,7 @@
 /* Helpers for handlers: problem responses, JSON responses, query, path and body field readers. */
 #include "api.h"
 #include "../base/text.h"
+#include "../customer/customer.h"
 #include "../domain/budget.h"
 #include "server.h"
 #include <math.h>
@@ -126,6 +127,25 @@ const char *api_query(yt_req *r, const char *key) {
     for (int i = 0; i < r->nquery; i++)
         if (strcmp(r->query[i].key, key) == 0) return r->query[i].value;
     return NULL;
+}
+
+int64_t api_member(yt_req *r) {
+    if (!r->who.member_id) api_problem(r, 403, NULL, "this page is a member's own: open it with the member's link");
+    return r->who.member_id;
+}
+
+int64_t api_path_customer(yt_req *r) {
+    int64_t id = api_param_id(r, 0);
+    if (!id) return 0;
+    int64_t live;
+    bool writes = strcmp(r->method, "GET") != 0;
+    int rc = writes ? customer_resolve_for_write(&r->x, id, &live) : customer_resolve(&r->x, id, &live);
+    if (rc) {
+        api_fail(r);
+        return 0;
+    }
+    r->about_customer = live;
+    return live;
 }
 
 int64_t api_param_id(yt_req *r, int i) {

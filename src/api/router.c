@@ -8,6 +8,7 @@
 #include "../base/text.h"
 #include "../base/timeutil.h"
 #include "../customer/customer.h"
+#include "../member/link.h"
 #include "../modules.h"
 #include "../staff/auth.h"
 #include <malloc.h>
@@ -110,7 +111,7 @@ static bool authenticate(yt_req *r) {
         api_problem(r, 401, NULL, "the token is not valid");
         return false;
     }
-    int rc = auth_resolve(r->x.db, tok, &r->who);
+    int rc = strncmp(tok, "ytm_", 4) == 0 ? member_link_resolve(&r->x, tok, &r->who) : auth_resolve(r->x.db, tok, &r->who);
     if (rc == YT_EINTERNAL) {
         api_problem(r, 503, NULL, "the store is not answering");
         return false;
@@ -389,14 +390,19 @@ bool api_admit(yt_req *r) {
     if (!(rt->flags & ROUTE_PUBLIC)) {
         if (!authenticate(r)) return false;
         char key[32];
-        snprintf(key, sizeof key, "t%lld", (long long)r->who.token_id);
+        if (r->who.member_id) snprintf(key, sizeof key, "m%lld", (long long)r->who.member_id);
+        else snprintf(key, sizeof key, "t%lld", (long long)r->who.token_id);
         int retry;
         if (!ratelimit_take(r->server->per_token, key, &retry)) {
             snprintf(r->retry_after, sizeof r->retry_after, "%d", retry);
             api_problem(r, 429, NULL, "too many requests for this token; slow down");
             return false;
         }
-        if ((r->who.perms & rt->perm) != rt->perm) {
+        if (r->who.member_id && !(rt->flags & ROUTE_MEMBER)) {
+            api_problem(r, 403, NULL, "a member's link opens the member pages only");
+            return false;
+        }
+        if (!r->who.member_id && (r->who.perms & rt->perm) != rt->perm) {
             api_problem(r, 403, NULL, "your role does not allow this");
             return false;
         }

@@ -102,20 +102,6 @@ static void put_number(yt_buf *out, double v, bool integral) {
     }
 }
 
-/* ---- dates ---- */
-
-static void civil_from_days(int64_t z, int *y, int *m, int *d) {
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
 /* ---- the parser ---- */
 
 typedef enum { T_END, T_WORD, T_STR, T_NUM, T_DATE, T_DUR, T_OP, T_LP, T_RP, T_LB, T_RB, T_COMMA, T_ERR } tok_kind;

@@ -11,6 +11,7 @@
 
 static unsigned char seal_key[crypto_secretbox_KEYBYTES];
 static unsigned char index_key[crypto_generichash_KEYBYTES];
+static unsigned char member_key[crypto_auth_hmacsha256_KEYBYTES];
 static bool have_key;
 
 bool crypto_start(void) { return sodium_init() >= 0; }
@@ -18,6 +19,7 @@ bool crypto_start(void) { return sodium_init() >= 0; }
 static void derive(const unsigned char master[32]) {
     crypto_kdf_derive_from_key(seal_key, sizeof seal_key, 1, "yt-seal_", master);
     crypto_kdf_derive_from_key(index_key, sizeof index_key, 2, "yt-index", master);
+    crypto_kdf_derive_from_key(member_key, sizeof member_key, 3, "yt-membr", master);
     have_key = true;
 }
 
@@ -149,4 +151,40 @@ bool crypto_hmac_sha256_ok(const char *key, const void *msg, size_t n, const cha
     crypto_auth_hmacsha256_update(&st, msg, n);
     crypto_auth_hmacsha256_final(&st, mac);
     return sodium_memcmp(mac, given, sizeof mac) == 0;
+}
+
+/* The MAC of a member token's fields, as unpadded base64url (43 characters). */
+static void member_mac(int64_t customer, int64_t expires_s, char out[44]) {
+    char msg[64];
+    int n = snprintf(msg, sizeof msg, "ytm1|%lld|%lld", (long long)customer, (long long)expires_s);
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+    crypto_auth_hmacsha256(mac, (const unsigned char *)msg, (unsigned long long)n, member_key);
+    sodium_bin2base64(out, 44, mac, sizeof mac, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+void crypto_member_token(int64_t customer, int64_t expires_s, char out[YT_MEMBER_TOKEN_LEN]) {
+    char mac[44];
+    member_mac(customer, expires_s, mac);
+    snprintf(out, YT_MEMBER_TOKEN_LEN, "ytm_%lld_%lld_%s", (long long)customer, (long long)expires_s, mac);
+}
+
+/* A decimal of 1 to 18 digits with no sign or leading zero, ending at *end. */
+static bool token_number(const char *s, int64_t *v, const char **end) {
+    int64_t n = 0;
+    int digits = 0;
+    if (*s < '1' || *s > '9') return false;
+    while (*s >= '0' && *s <= '9' && digits < 18) n = n * 10 + (*s++ - '0'), digits++;
+    *v = n;
+    *end = s;
+    return true;
+}
+
+bool crypto_member_token_check(const char *tok, int64_t *customer, int64_t *expires_s) {
+    const char *p;
+    if (!have_key || strncmp(tok, "ytm_", 4) != 0 || !token_number(tok + 4, customer, &p) || *p != '_' ||
+        !token_number(p + 1, expires_s, &p) || *p != '_' || strlen(p + 1) != 43)
+        return false;
+    char mac[44];
+    member_mac(*customer, *expires_s, mac);
+    return sodium_memcmp(mac, p + 1, 43) == 0;
 }

@@ -3,6 +3,7 @@
 #define YT_CRYPTO_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define YT_TOKEN_LEN 48       /* "yt_" + 43 base64url chars + NUL, rounded */
 #define YT_HASH_HEX 65        /* 32-byte hash as hex + NUL */
@@ -29,6 +30,13 @@ void crypto_hash_hex(const void *data, size_t n, char out[YT_HASH_HEX]);
 void crypto_blind_index(const char *kind, const char *value, char out[YT_HASH_HEX]);
 /* Whether hex_sig is the HMAC-SHA256 of msg under key, as 64 hex digits (compared in constant time). */
 bool crypto_hmac_sha256_ok(const char *key, const void *msg, size_t n, const char *hex_sig);
+/* Member link tokens: "ytm_<customer id>_<expiry, Unix seconds>_<HMAC-SHA256 of both, base64url>" under a key
+ * derived from the data key, so every instance sharing the store accepts them. Checking is the MAC only:
+ * the caller compares the expiry with the clock and looks the customer up. */
+#define YT_MEMBER_TOKEN_LEN 96
+void crypto_member_token(int64_t customer, int64_t expires_s, char out[YT_MEMBER_TOKEN_LEN]);
+/* Whether tok is a token this data key made; its customer and expiry. */
+bool crypto_member_token_check(const char *tok, int64_t *customer, int64_t *expires_s);
 /* Random password of n readable characters. */
 void crypto_random_password(char *out, size_t n);
 

@@ -26,6 +26,24 @@ int64_t days_from_civil(int y, int m, int d) {
     return era * 146097 + doe - 719468;
 }
 
+void civil_from_days(int64_t days, int *y, int *m, int *d) {
+    int64_t z = days + 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+void day_fmt(int64_t days, char *out, size_t outsz) {
+    int y, m, d;
+    civil_from_days(days, &y, &m, &d);
+    snprintf(out, outsz, "%04d-%02d-%02d", y, m, d);
+}
+
 void time_fmt(int64_t ms, char *out, size_t outsz) {
     time_t secs = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
     int milli = (int)(ms - (int64_t)secs * 1000);

@@ -26,5 +26,8 @@ int64_t brand_day_start(int32_t day);
 bool date_parse(const char *s, int *y, int *m, int *d);
 /* Days since 1970-01-01 for a civil date. */
 int64_t days_from_civil(int y, int m, int d);
+/* The civil date of days since 1970-01-01, and the same as "YYYY-MM-DD" (out: at least 11 bytes). */
+void civil_from_days(int64_t days, int *y, int *m, int *d);
+void day_fmt(int64_t days, char *out, size_t outsz);
 
 #endif

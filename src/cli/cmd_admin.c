@@ -154,8 +154,9 @@ int cmd_routes(yt_config *cfg, int argc, char **argv) {
     for (int i = 0; i < api_route_count(); i++) {
         const yt_route *r = &routes[i];
         printf("%s %s ", r->method, r->pattern);
+        /* "member": a member's link token (only, when no permission is named; "perms|member": either) */
         if (r->flags & ROUTE_PUBLIC) printf("public");
-        else if (!r->perm) printf("signed-in");
+        else if (!r->perm) printf((r->flags & ROUTE_MEMBER) ? "member" : "signed-in");
         else {
             bool first = true;
             for (uint32_t b = 1; b; b <<= 1)
@@ -163,6 +164,7 @@ int cmd_routes(yt_config *cfg, int argc, char **argv) {
                     printf("%s%s", first ? "" : "+", perm_name(b));
                     first = false;
                 }
+            if (r->flags & ROUTE_MEMBER) printf("|member");
         }
         printf("\n");
     }

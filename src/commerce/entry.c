@@ -61,7 +61,7 @@ static const yt_migration migrations[] = {
 
 static const customer_keyed keyed[] = {
     {"mall_orders", "customer_id", "UPDATE mall_orders SET customer_id = ? WHERE customer_id = ?", NULL, 0,
-     "orders stay for the brand's books, linked to the anonymous shell; they hold no personal data"},
+     "orders stay for the brand's books, linked to the anonymous shell; they hold no personal data", NULL},
 };
 
 static const yt_perm perms[] = {
@@ -82,8 +82,10 @@ static const yt_route routes[] = {
     {"GET", "/api/v1/flash-sales", h_flash_sale_list, P(COMMERCE_READ), 0, "flash_sale.list", 0},
     {"POST", "/api/v1/flash-sales", h_flash_sale_create, P(COMMERCE_WRITE), ROUTE_JSON, "flash_sale.create", 0},
     {"GET", "/api/v1/flash-sales/{id}", h_flash_sale_get, P(COMMERCE_READ), 0, "flash_sale.get", 0},
-    /* ROUTE_READER: the order is reserved in memory and written by the flash committer, not the shared writer */
-    {"POST", "/api/v1/flash-sales/{id}/orders", h_flash_order, P(ORDERS_WRITE) | P(CUSTOMERS_READ), ROUTE_JSON | ROUTE_READER,
+    /* ROUTE_READER: the order is reserved in memory and written by the flash committer, not the shared writer;
+     * ROUTE_MEMBER: a member orders for themselves with their link */
+    {"POST", "/api/v1/flash-sales/{id}/orders", h_flash_order, P(ORDERS_WRITE) | P(CUSTOMERS_READ),
+     ROUTE_JSON | ROUTE_READER | ROUTE_MEMBER,
      "flash_order.create", 0},
     {"GET", "/api/v1/mall-orders", h_mall_order_list, P(COMMERCE_READ), 0, "mall_order.list", 0},
     {"GET", "/api/v1/mall-orders/{id}", h_mall_order_get, P(COMMERCE_READ), 0, "mall_order.get", 0},

@@ -5,6 +5,7 @@
 #include "../domain/audit.h"
 #include "../domain/changes.h"
 #include "../domain/page.h"
+#include "../loyalty/points.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -112,6 +113,13 @@ int mall_order_pay(yt_ctx *x, const payment_notice *n, payment_result *res) {
                        " VALUES(?, 'yutang', ?, ?, ?, ?, 'paid', ?)", 6, o) != 1)
         rc = yt_fail_db(x, "recording a payment");
     if (rc == YT_OK) rc = change_record(x, CHANGE_CUSTOMER_ORDERS, customer, 0);
+    /* and earns points by the brand's rate (an erased buyer earns none) */
+    loyalty_settings ls = {0};
+    if (rc == YT_OK) rc = loyalty_settings_get(x, &ls);
+    int64_t earned = total / 100 * ls.points_per_yuan;
+    char ref[40];
+    snprintf(ref, sizeof ref, "mall_order:%lld", (long long)n->order_id);
+    if (rc == YT_OK && earned > 0 && (rc = points_change(x, customer, earned, POINTS_ORDER, ref, NULL)) == YT_ENOTFOUND) rc = YT_OK;
     char summary[96];
     snprintf(summary, sizeof summary, "{\"amount\":%lld}", (long long)total);
     if (rc == YT_OK) rc = audit_record(x, "mall_order.pay", "mall_order", n->order_id, summary);

@@ -14,6 +14,9 @@ typedef struct {
     const char *erase_sql;
     int erase_nparams;
     const char *kept_because;
+    /* Run after merge_sql when the move could not take every row (a row the survivor already has, under a
+     * unique key): drops what is left on the absorbed record; binds (absorbed). NULL: merge_sql moved all. */
+    const char *merge_drop_sql;
 } customer_keyed;
 
 

@@ -28,7 +28,8 @@ int customer_merge(yt_ctx *x, int64_t survivor, int64_t absorbed) {
     int nkeyed;
     const customer_keyed *keyed = modules_keyed(&nkeyed);
     for (int i = 0; rc == YT_OK && i < nkeyed; i++)
-        if (keyed[i].merge_sql && db_exec(x->db, keyed[i].merge_sql, 2, p) < 0)
+        if ((keyed[i].merge_sql && db_exec(x->db, keyed[i].merge_sql, 2, p) < 0) ||
+            (keyed[i].merge_drop_sql && db_exec(x->db, keyed[i].merge_drop_sql, 1, &p[1]) < 0))
             rc = yt_fail_db(x, "merging customers");
     yt_param ap[] = {PI(absorbed), PI(survivor)};
     if (rc == YT_OK && db_exec(x->db, fill, 2, ap) < 0) rc = yt_fail_db(x, "merging customers");
@@ -36,8 +37,7 @@ int customer_merge(yt_ctx *x, int64_t survivor, int64_t absorbed) {
         int64_t now = now_ms();
         yt_param q[] = {PI(survivor), PI(now), PI(absorbed)};
         yt_param t[] = {PI(now), PI(survivor)};
-        if (db_exec(x->db, "DELETE FROM customer_tags WHERE customer_id = ?", 1, &p[1]) < 0 ||
-            db_exec(x->db, "UPDATE customers SET merged_into = ?, points = 0, updated_at = ? WHERE id = ?", 3, q) < 0 ||
+        if (db_exec(x->db, "UPDATE customers SET merged_into = ?, points = 0, updated_at = ? WHERE id = ?", 3, q) < 0 ||
             db_exec(x->db, "UPDATE customers SET updated_at = ? WHERE id = ?", 2, t) < 0)
             rc = yt_fail_db(x, "merging customers");
     }

@@ -36,7 +36,8 @@ enum {
     PERM_COMMERCE_READ = 1u << 14,  /* the catalog, activities and orders */
     PERM_COMMERCE_WRITE = 1u << 15, /* products, stock, activities */
     PERM_ORDERS_WRITE = 1u << 16,   /* place orders for customers */
-    PERM_ALL = (PERM_ORDERS_WRITE << 1) - 1, /* keep PERM_ORDERS_WRITE the highest bit, or move this */
+    PERM_POINTS_WRITE = 1u << 17,   /* give or take a customer's points by hand */
+    PERM_ALL = (PERM_POINTS_WRITE << 1) - 1, /* keep PERM_POINTS_WRITE the highest bit, or move this */
 };
 
 typedef struct {
@@ -47,6 +48,7 @@ typedef struct {
     uint32_t perms;
     bool own_customers_only; /* guides */
     int64_t token_id;
+    int64_t member_id;       /* a member signed in with their link token (no staff, no permissions); else 0 */
 } yt_actor;
 
 typedef struct {

@@ -6,7 +6,7 @@ import { client, assertProblem, assertFieldError, expectStatus, serverErrors, ma
 
 const ALL = ['customers.read', 'customers.write', 'pii.read', 'tags.write', 'events.write', 'staff.read',
   'staff.write', 'audit.read', 'tokens.write', 'import.run', 'stores.write', 'tags.manage', 'segments.read', 'segments.write',
-  'commerce.read', 'commerce.write', 'orders.write'];
+  'commerce.read', 'commerce.write', 'orders.write', 'points.write'];
 const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 
 let srv, api, token;
@@ -84,10 +84,10 @@ describe('/me and logout', () => {
     assert.deepEqual([...me.permissions].sort(), [...ALL].sort());
     const expect = {
       operator: ['customers.read', 'customers.write', 'tags.write', 'events.write', 'staff.read', 'import.run', 'tags.manage',
-        'segments.read', 'segments.write', 'commerce.read', 'commerce.write', 'orders.write'],
+        'segments.read', 'segments.write', 'commerce.read', 'commerce.write', 'orders.write', 'points.write'],
       editor: ['customers.read', 'tags.write', 'segments.read'],
       guide: ['customers.read', 'customers.write', 'tags.write', 'events.write', 'segments.read', 'orders.write'],
-      service: ['customers.read', 'customers.write', 'tags.write', 'segments.read', 'commerce.read', 'orders.write'],
+      service: ['customers.read', 'customers.write', 'tags.write', 'segments.read', 'commerce.read', 'orders.write', 'points.write'],
       analyst: ['customers.read', 'staff.read', 'audit.read', 'segments.read', 'commerce.read'],
       admin: ALL,
     };

@@ -12,6 +12,8 @@
 #include "base/timeutil.h"
 #include "customer/customer.h"
 #include "customer/remark.h"
+#include "loyalty/checkin.h"
+#include "loyalty/points.h"
 #include "modules.h"
 #include "store/store.h"
 #include "store_fixture.h"
@@ -103,6 +105,14 @@ static void merge_and_erase_leave_nothing_behind(void **state) {
     exec_ok(db, "INSERT INTO lifecycle_moves(customer_id, from_stage, to_stage, at) VALUES(?, 'customer', 'fan', ?)", 2, rh);
     exec_ok(db, "INSERT INTO mall_orders(customer_id, kind, sku_id, quantity, unit_price, total, status, created_at)"
                 " VALUES(?, 'flash', 1, 1, 100, 100, 'paid', ?)", 2, rh);
+    assert_int_equal(points_change(&x, absorbed, 120, POINTS_ADJUST, "keyed", NULL), YT_OK);
+    /* both check in today and hold the same streak reward: the merge keeps the survivor's, drops the rest */
+    checkin_result cr;
+    assert_int_equal(checkin(&x, absorbed, brand_day(now), &cr), YT_OK);
+    assert_int_equal(checkin(&x, survivor, brand_day(now), &cr), YT_OK);
+    yt_param rw[] = {PI(absorbed), PI(now), PI(survivor), PI(now)};
+    exec_ok(db, "INSERT INTO checkin_rewards(customer_id, run_start, days, points, at) VALUES(?, 20000, 7, 50, ?), (?, 20000, 7, 50, ?)",
+            4, rw);
     for (int i = 0; i < kcount(); i++)
         if (count_where(db, &ktab()[i], absorbed) < 1)
             fail_msg("the test builds no row in %s: add one, so merge and erase are tried on it", ktab()[i].table);

@@ -1,0 +1,156 @@
+/* Handlers: the brand's loyalty settings, a customer's points (balance, ledger, changes by hand) and
+ * check-in calendar. */
+#include "handlers.h"
+#include "../base/text.h"
+#include "../base/timeutil.h"
+#include "../loyalty/checkin.h"
+#include "../loyalty/points.h"
+#include <stdio.h>
+#include <string.h>
+
+void h_loyalty_settings_get(yt_req *r) {
+    loyalty_settings s;
+    if (loyalty_settings_get(&r->x, &s)) {
+        api_fail(r);
+        return;
+    }
+    yt_jw w;
+    api_json(r, 200, &w);
+    loyalty_settings_write_json(&w, &s);
+}
+
+/* Members given replace their value; members left out keep theirs. checkin_streaks replaces the whole list. */
+void h_loyalty_settings_put(yt_req *r) {
+    static const char *const allowed[] = {"points_per_yuan", "points_expire_days", "checkin_points", "checkin_makeup_cost",
+                                          "checkin_makeup_days", "checkin_streaks", NULL};
+    loyalty_settings s;
+    if (!body_only(r, r->json, allowed)) return;
+    if (loyalty_settings_get(&r->x, &s)) {
+        api_fail(r);
+        return;
+    }
+    if (!body_int(r, r->json, "points_per_yuan", &s.points_per_yuan, NULL) ||
+        !body_int(r, r->json, "points_expire_days", &s.expire_days, NULL) ||
+        !body_int(r, r->json, "checkin_points", &s.checkin_points, NULL) ||
+        !body_int(r, r->json, "checkin_makeup_cost", &s.makeup_cost, NULL) ||
+        !body_int(r, r->json, "checkin_makeup_days", &s.makeup_days, NULL))
+        return;
+    const cJSON *streaks = cJSON_GetObjectItemCaseSensitive(r->json, "checkin_streaks");
+    if (streaks) {
+        if (!cJSON_IsArray(streaks) || cJSON_GetArraySize(streaks) > CHECKIN_STREAKS_MAX) {
+            api_problem(r, 400, "checkin_streaks", "checkin_streaks must be a list of at most 10 {days, points}");
+            return;
+        }
+        static const char *const rule_keys[] = {"days", "points", NULL};
+        s.nstreaks = 0;
+        const cJSON *it;
+        cJSON_ArrayForEach(it, streaks) {
+            bool has_days, has_points;
+            if (!cJSON_IsObject(it)) {
+                api_problem(r, 400, "checkin_streaks", "each streak rule is an object {days, points}");
+                return;
+            }
+            if (!body_only(r, it, rule_keys) || !body_int(r, it, "days", &s.streaks[s.nstreaks].days, &has_days) ||
+                !body_int(r, it, "points", &s.streaks[s.nstreaks].points, &has_points))
+                return;
+            if (!has_days || !has_points) {
+                api_problem(r, 400, "checkin_streaks", "each streak rule needs days and points");
+                return;
+            }
+            s.nstreaks++;
+        }
+        /* kept in order of days, as the check-in reads them */
+        for (int i = 1; i < s.nstreaks; i++)
+            for (int j = i; j > 0 && s.streaks[j - 1].days > s.streaks[j].days; j--) {
+                __typeof__(s.streaks[0]) t = s.streaks[j];
+                s.streaks[j] = s.streaks[j - 1];
+                s.streaks[j - 1] = t;
+            }
+    }
+    if (loyalty_settings_put(&r->x, &s)) {
+        api_fail(r);
+        return;
+    }
+    yt_jw w;
+    api_json(r, 200, &w);
+    loyalty_settings_write_json(&w, &s);
+}
+
+void h_points_get(yt_req *r) {
+    int64_t id = api_path_customer(r);
+    if (!id) return;
+    yt_jw w;
+    api_json(r, 200, &w);
+    if (points_balance_json(&r->x, &w, id)) api_fail(r);
+}
+
+void h_points_ledger(yt_req *r) {
+    int limit;
+    int64_t cursor, id = api_path_customer(r);
+    if (!id || !api_paging(r, &limit, &cursor)) return;
+    yt_jw w;
+    api_json(r, 200, &w);
+    if (points_ledger_json(&r->x, &w, id, limit, cursor)) api_fail(r);
+}
+
+/* {delta, reason: "adjust" | "task", note}: points given or taken by hand, never below 0. */
+void h_points_change(yt_req *r) {
+    static const char *const allowed[] = {"delta", "reason", "note", NULL};
+    int64_t delta = 0, id = api_path_customer(r);
+    const char *reason = "adjust", *note = "";
+    bool has_delta;
+    if (!id || !body_only(r, r->json, allowed) || !body_int(r, r->json, "delta", &delta, &has_delta) ||
+        !body_str(r, r->json, "reason", &reason, false) || !body_str(r, r->json, "note", &note, false))
+        return;
+    if (!reason) reason = "adjust";
+    if (!note) note = "";
+    int kind = points_reason_manual(reason);
+    if (!has_delta) {
+        api_problem(r, 400, "delta", "delta (points to add, or negative to take) is required");
+        return;
+    }
+    if (kind < 0) {
+        api_problem(r, 400, "reason", "reason must be adjust or task");
+        return;
+    }
+    if (yt_check_text(&r->x, "note", note, 0, 100)) {
+        api_fail(r);
+        return;
+    }
+    points_expire_due(&r->x);
+    int64_t entry;
+    if (points_change(&r->x, id, delta, (points_reason)kind, note, &entry)) {
+        api_fail(r);
+        return;
+    }
+    yt_jw w;
+    api_json(r, 201, &w);
+    if (points_balance_json(&r->x, &w, id)) api_fail(r);
+}
+
+/* ?month=YYYY-MM (this month by default): a month's check-in calendar and the current streak. */
+bool api_month(yt_req *r, int *y, int *m) {
+    const char *q = api_query(r, "month");
+    int d;
+    char date[16];
+    if (!q) {
+        int32_t today = brand_day(now_ms());
+        civil_from_days(today, y, m, &d);
+        return true;
+    }
+    snprintf(date, sizeof date, "%.7s-01", q);
+    if (strlen(q) != 7 || !date_parse(date, y, m, &d) || *y < 2000 || *y > 2999) {
+        api_problem(r, 400, "month", "month must be YYYY-MM");
+        return false;
+    }
+    return true;
+}
+
+void h_checkin_month(yt_req *r) {
+    int y, m;
+    int64_t id = api_path_customer(r);
+    if (!id || !api_month(r, &y, &m)) return;
+    yt_jw w;
+    api_json(r, 200, &w);
+    if (checkin_month_json(&r->x, &w, id, y, m)) api_fail(r);
+}

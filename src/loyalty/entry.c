@@ -1,0 +1,81 @@
+/* Loyalty (points and their ledger, check-in): the module entry. */
+#include "../module.h"
+#include "../api/handlers.h"
+
+static const yt_migration migrations[] = {
+    /* the brand's loyalty rules (one row), points and their lots, check-ins and the streak rewards they earned */
+    {17,
+     /* SQLite */
+     "CREATE TABLE loyalty_settings(id INTEGER PRIMARY KEY CHECK (id = 1), points_per_yuan INTEGER NOT NULL,"
+     "  expire_days INTEGER NOT NULL, checkin_points INTEGER NOT NULL, makeup_cost INTEGER NOT NULL,"
+     "  makeup_days INTEGER NOT NULL, updated_at INTEGER NOT NULL) STRICT;"
+     "INSERT INTO loyalty_settings VALUES(1, 1, 365, 5, 20, 7, 0);"
+     "CREATE TABLE checkin_streaks(days INTEGER PRIMARY KEY, points INTEGER NOT NULL) STRICT;"
+     "INSERT INTO checkin_streaks VALUES(7, 50), (30, 300);"
+     "CREATE TABLE points_ledger(id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers(id),"
+     "  delta INTEGER NOT NULL, balance_after INTEGER NOT NULL CHECK (balance_after >= 0), reason TEXT NOT NULL,"
+     "  ref TEXT NOT NULL DEFAULT '', remaining INTEGER NOT NULL DEFAULT 0 CHECK (remaining >= 0), expires_at INTEGER,"
+     "  staff_id INTEGER, at INTEGER NOT NULL) STRICT;"
+     "CREATE INDEX points_ledger_customer ON points_ledger(customer_id, id);"
+     "CREATE INDEX points_ledger_expiry ON points_ledger(expires_at) WHERE remaining > 0;"
+     "CREATE TABLE checkins(id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers(id),"
+     "  day INTEGER NOT NULL, makeup INTEGER NOT NULL, points INTEGER NOT NULL, cost INTEGER NOT NULL, at INTEGER NOT NULL,"
+     "  UNIQUE(customer_id, day)) STRICT;"
+     "CREATE TABLE checkin_rewards(customer_id INTEGER NOT NULL REFERENCES customers(id), run_start INTEGER NOT NULL,"
+     "  days INTEGER NOT NULL, points INTEGER NOT NULL, at INTEGER NOT NULL, UNIQUE(customer_id, run_start, days)) STRICT;",
+     /* PostgreSQL */
+     "CREATE TABLE loyalty_settings(id BIGINT PRIMARY KEY CHECK (id = 1), points_per_yuan BIGINT NOT NULL,"
+     "  expire_days BIGINT NOT NULL, checkin_points BIGINT NOT NULL, makeup_cost BIGINT NOT NULL,"
+     "  makeup_days BIGINT NOT NULL, updated_at BIGINT NOT NULL);"
+     "INSERT INTO loyalty_settings VALUES(1, 1, 365, 5, 20, 7, 0);"
+     "CREATE TABLE checkin_streaks(days BIGINT PRIMARY KEY, points BIGINT NOT NULL);"
+     "INSERT INTO checkin_streaks VALUES(7, 50), (30, 300);"
+     "CREATE TABLE points_ledger(id BIGSERIAL PRIMARY KEY, customer_id BIGINT NOT NULL REFERENCES customers(id),"
+     "  delta BIGINT NOT NULL, balance_after BIGINT NOT NULL CHECK (balance_after >= 0), reason TEXT NOT NULL,"
+     "  ref TEXT NOT NULL DEFAULT '', remaining BIGINT NOT NULL DEFAULT 0 CHECK (remaining >= 0), expires_at BIGINT,"
+     "  staff_id BIGINT, at BIGINT NOT NULL);"
+     "CREATE INDEX points_ledger_customer ON points_ledger(customer_id, id);"
+     "CREATE INDEX points_ledger_expiry ON points_ledger(expires_at) WHERE remaining > 0;"
+     "CREATE TABLE checkins(id BIGSERIAL PRIMARY KEY, customer_id BIGINT NOT NULL REFERENCES customers(id),"
+     "  day BIGINT NOT NULL, makeup BOOLEAN NOT NULL, points BIGINT NOT NULL, cost BIGINT NOT NULL, at BIGINT NOT NULL,"
+     "  UNIQUE(customer_id, day));"
+     "CREATE TABLE checkin_rewards(customer_id BIGINT NOT NULL REFERENCES customers(id), run_start BIGINT NOT NULL,"
+     "  days BIGINT NOT NULL, points BIGINT NOT NULL, at BIGINT NOT NULL, UNIQUE(customer_id, run_start, days));"},
+};
+
+static const customer_keyed keyed[] = {
+    {"points_ledger", "customer_id", "UPDATE points_ledger SET customer_id = ? WHERE customer_id = ?", NULL, 0,
+     "the points history stays for the brand's books (amounts and references, nothing personal) on the anonymous shell", NULL},
+    /* a day both records checked in is kept once, the survivor's */
+    {"checkins", "customer_id",
+     "INSERT INTO checkins(customer_id, day, makeup, points, cost, at) SELECT ?, day, makeup, points, cost, at FROM checkins"
+     " WHERE customer_id = ? ON CONFLICT(customer_id, day) DO NOTHING",
+     "DELETE FROM checkins WHERE customer_id = ?", 1, NULL, "DELETE FROM checkins WHERE customer_id = ?"},
+    {"checkin_rewards", "customer_id",
+     "INSERT INTO checkin_rewards(customer_id, run_start, days, points, at) SELECT ?, run_start, days, points, at"
+     " FROM checkin_rewards WHERE customer_id = ? ON CONFLICT(customer_id, run_start, days) DO NOTHING",
+     "DELETE FROM checkin_rewards WHERE customer_id = ?", 1, NULL, "DELETE FROM checkin_rewards WHERE customer_id = ?"},
+};
+
+static const yt_perm perms[] = {
+    {"points.write", PERM_POINTS_WRITE, "operator,service"},
+};
+
+#define P(x) PERM_##x
+
+static const yt_route routes[] = {
+    {"GET", "/api/v1/loyalty/settings", h_loyalty_settings_get, P(COMMERCE_READ), 0, "loyalty_settings.get", 0},
+    {"PUT", "/api/v1/loyalty/settings", h_loyalty_settings_put, P(COMMERCE_WRITE), ROUTE_JSON, "loyalty_settings.update", 0},
+    {"GET", "/api/v1/customers/{id}/points", h_points_get, P(CUSTOMERS_READ), 0, "points.get", 0},
+    {"POST", "/api/v1/customers/{id}/points", h_points_change, P(POINTS_WRITE) | P(CUSTOMERS_READ), ROUTE_JSON, "points.change", 0},
+    {"GET", "/api/v1/customers/{id}/points/ledger", h_points_ledger, P(CUSTOMERS_READ), 0, "points.ledger", 0},
+    {"GET", "/api/v1/customers/{id}/checkins", h_checkin_month, P(CUSTOMERS_READ), 0, "checkin.month", 0},
+};
+
+const yt_module loyalty_module = {
+    .name = "loyalty",
+    .migrations = migrations, .nmigrations = YT_COUNT(migrations),
+    .keyed = keyed, .nkeyed = YT_COUNT(keyed),
+    .perms = perms, .nperms = YT_COUNT(perms),
+    .routes = routes, .nroutes = YT_COUNT(routes),
+};

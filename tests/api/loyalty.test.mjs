@@ -1,0 +1,244 @@
+// Loyalty and members: the points ledger (never below 0, even with many concurrent spends; expiry lots;
+// points earned on paid mall orders; merged with the customer), the brand's settings, member link tokens
+// (signed and expiring; a member acts only as themselves, a staff token never opens member pages), and
+// check-in (one a day, streak rewards once per run, make-ups at a cost).
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { startServer } from '../lib/server.mjs';
+import { client, assertProblem, assertFieldError, expectStatus, makeStaff, uniq } from '../lib/client.mjs';
+
+const SECRET = 'sandbox-secret-for-loyalty';
+let srv, api, admin;
+before(async () => {
+  srv = await startServer({ name: 'loyalty', env: { YUTANG_PAY_SANDBOX_SECRET: SECRET } });
+  ({ api } = client(srv.baseUrl));
+  admin = await client(srv.baseUrl).login('admin', srv.adminPassword);
+});
+after(async () => { if (srv) await srv.stop(); });
+
+const as = (t) => (m, p, body, headers) => api(m, p, { token: t, body, headers });
+const iso = (ms) => new Date(ms).toISOString();
+/** The brand's calendar day (Asia/Shanghai) n days from today, as YYYY-MM-DD. */
+const brandDay = (n = 0) => new Date(Date.now() + 8 * 3600000 + n * 86400000).toISOString().slice(0, 10);
+
+async function customer(name = '积分会员') {
+  const r = await as(admin)('POST', '/api/v1/customers', { name });
+  expectStatus(r, 201);
+  return r.json.id;
+}
+async function give(id, delta, token = admin) {
+  return as(token)('POST', `/api/v1/customers/${id}/points`, { delta, reason: 'adjust', note: '测试' });
+}
+async function balance(id) {
+  const r = await as(admin)('GET', `/api/v1/customers/${id}/points`);
+  expectStatus(r, 200);
+  return r.json.balance;
+}
+async function link(id, body = {}) {
+  const r = await as(admin)('POST', `/api/v1/customers/${id}/member-links`, body);
+  expectStatus(r, 201);
+  return r.json.token;
+}
+
+describe('points', () => {
+  test('given and spent through the ledger; never below zero; bad input changes nothing', async () => {
+    const id = await customer();
+    expectStatus(await give(id, 100), 201);
+    const spent = await give(id, -30);
+    expectStatus(spent, 201);
+    assert.equal(spent.json.balance, 70);
+    const over = await give(id, -71);
+    assertProblem(over, 409);
+    assert.equal(over.json.errors[0].field, 'points');
+    for (const [body, field] of [
+      [{ delta: 0 }, 'delta'], [{ delta: 1e12 }, 'delta'], [{ delta: 1.5 }, 'delta'], [{}, 'delta'],
+      [{ delta: 5, reason: 'order' }, 'reason'], [{ delta: 5, note: 'x'.repeat(101) }, 'note'], [{ delta: 5, extra: 1 }, 'extra'],
+    ]) assertFieldError(await as(admin)('POST', `/api/v1/customers/${id}/points`, body), field, JSON.stringify(body));
+    assert.equal(await balance(id), 70);
+    const ledger = await as(admin)('GET', `/api/v1/customers/${id}/points/ledger`);
+    expectStatus(ledger, 200);
+    assert.deepEqual(ledger.json.items.map((e) => [e.delta, e.balance_after, e.reason]), [[-30, 70, 'adjust'], [100, 100, 'adjust']]);
+    assert.ok(ledger.json.items[1].expires_at, 'earned points expire (365 days by default)');
+    const b = await as(admin)('GET', `/api/v1/customers/${id}/points`);
+    assert.equal(b.json.expiring.points, 70, 'the spend came out of the lot that expires first');
+    assertProblem(await as(admin)('POST', '/api/v1/customers/999999999/points', { delta: 5 }), 404);
+  });
+
+  test('only roles with points.write change points; analysts read them', async () => {
+    const id = await customer();
+    const analyst = await makeStaff(api, admin, 'analyst');
+    const service = await makeStaff(api, admin, 'service');
+    assertProblem(await give(id, 5, analyst.token), 403);
+    expectStatus(await give(id, 5, service.token), 201);
+    expectStatus(await as(analyst.token)('GET', `/api/v1/customers/${id}/points`), 200);
+  });
+
+  test('many concurrent spends never take the balance below zero', async () => {
+    const id = await customer();
+    expectStatus(await give(id, 200), 201);
+    const results = await Promise.all(Array.from({ length: 60 }, () => give(id, -10)));
+    const ok = results.filter((r) => r.status === 201).length;
+    for (const r of results) if (r.status !== 201) assertProblem(r, 409);
+    assert.equal(ok, 20, 'exactly the balance was spent');
+    assert.equal(await balance(id), 0);
+    const ledger = await as(admin)('GET', `/api/v1/customers/${id}/points/ledger?limit=200`);
+    assert.equal(ledger.json.items.length, 21);
+    assert.ok(ledger.json.items.every((e) => e.balance_after >= 0));
+  });
+
+  test('a merge sums the balances and moves the ledger', async () => {
+    const a = await customer('并入者');
+    const s = await customer('存续者');
+    expectStatus(await give(a, 40), 201);
+    expectStatus(await give(s, 60), 201);
+    expectStatus(await as(admin)('POST', `/api/v1/customers/${s}/merge`, { from: a }), 200);
+    assert.equal(await balance(s), 100);
+    const ledger = await as(admin)('GET', `/api/v1/customers/${s}/points/ledger`);
+    assert.equal(ledger.json.items.length, 2);
+    expectStatus(await give(s, -100), 201, 'both lots can be spent');
+  });
+});
+
+describe('settings', () => {
+  test('read, changed in part, checked', async () => {
+    const r = await as(admin)('GET', '/api/v1/loyalty/settings');
+    expectStatus(r, 200);
+    assert.equal(r.json.points_per_yuan, 1);
+    assert.deepEqual(r.json.checkin_streaks, [{ days: 7, points: 50 }, { days: 30, points: 300 }]);
+    for (const [body, field] of [
+      [{ points_per_yuan: -1 }, 'points_per_yuan'], [{ checkin_makeup_days: 400 }, 'checkin_makeup_days'],
+      [{ checkin_streaks: [{ days: 7, points: 1 }, { days: 7, points: 2 }] }, 'checkin_streaks'],
+      [{ checkin_streaks: [{ days: 1, points: 1 }] }, 'checkin_streaks'], [{ checkin_streaks: 'x' }, 'checkin_streaks'],
+      [{ checkin_streaks: [{ days: 3 }] }, 'checkin_streaks'], [{ bonus: 1 }, 'bonus'],
+    ]) assertFieldError(await as(admin)('PUT', '/api/v1/loyalty/settings', body), field, JSON.stringify(body));
+    const analyst = await makeStaff(api, admin, 'analyst');
+    assertProblem(await as(analyst.token)('PUT', '/api/v1/loyalty/settings', { checkin_points: 1 }), 403);
+    const again = await as(admin)('GET', '/api/v1/loyalty/settings');
+    assert.deepEqual(again.json, r.json, 'refused changes changed nothing');
+  });
+});
+
+describe('member links', () => {
+  test('a member opens their own pages; tampered, foreign and staff tokens are refused', async () => {
+    const id = await customer('林小满');
+    expectStatus(await give(id, 30), 201);
+    const tok = await link(id);
+    assert.match(tok, /^ytm_/);
+    const me = await as(tok)('GET', '/api/v1/member');
+    expectStatus(me, 200);
+    assert.equal(me.json.customer_id, id);
+    assert.equal(me.json.name, '林小满');
+    assert.equal(me.json.points, 30);
+    assert.equal(me.json.phone, undefined);
+    const [, cid, exp, mac] = tok.split('_');
+    const forged = [
+      `ytm_${Number(cid) + 1}_${exp}_${mac}`, // another customer
+      `ytm_${cid}_${Number(exp) + 86400}_${mac}`, // a longer life
+      `ytm_${cid}_${exp}_${mac.slice(0, -1)}${mac.endsWith('A') ? 'B' : 'A'}`, // a changed signature
+      `ytm_${cid}_${exp}_`, 'ytm_', `ytm_0${cid}_${exp}_${mac}`,
+    ];
+    for (const f of forged) assertProblem(await as(f)('GET', '/api/v1/member'), 401, f);
+    // a member's link opens member pages only; a staff token opens none of them
+    assertProblem(await as(tok)('GET', `/api/v1/customers/${id}`), 403);
+    assertProblem(await as(tok)('GET', '/api/v1/customers'), 403);
+    assertProblem(await as(tok)('POST', `/api/v1/customers/${id}/points`, { delta: 100 }), 403);
+    assertProblem(await as(admin)('GET', '/api/v1/member'), 403);
+    for (const [body, field] of [[{ ttl_hours: 0 }, 'ttl_hours'], [{ ttl_hours: 721 }, 'ttl_hours'], [{ ttl: 1 }, 'ttl']])
+      assertFieldError(await as(admin)('POST', `/api/v1/customers/${id}/member-links`, body), field);
+  });
+
+  test('an erased customer\'s link stops working; a merged one speaks for the survivor', async () => {
+    const gone = await customer('将被删除');
+    const tok = await link(gone);
+    expectStatus(await as(tok)('GET', '/api/v1/member'), 200);
+    expectStatus(await as(admin)('POST', `/api/v1/customers/${gone}/erase`, {}), 200);
+    assertProblem(await as(tok)('GET', '/api/v1/member'), 401);
+    const a = await customer('并入者');
+    const s = await customer('存续者');
+    const atok = await link(a);
+    expectStatus(await as(admin)('POST', `/api/v1/customers/${s}/merge`, { from: a }), 200);
+    const me = await as(atok)('GET', '/api/v1/member');
+    expectStatus(me, 200);
+    assert.equal(me.json.customer_id, s);
+  });
+
+  test('a member orders a flash sale for themselves only, and the paid order earns points', async () => {
+    const p = await as(admin)('POST', '/api/v1/products', { name: uniq('会员专享'), skus: [{ name: '标准', price: 19900, stock: 10 }] });
+    expectStatus(p, 201);
+    const sale = await as(admin)('POST', '/api/v1/flash-sales', {
+      name: uniq('会员日秒杀'), sku_id: p.json.skus[0].id, price: 9900, stock: 5, per_customer_limit: 1,
+      starts_at: iso(Date.now() - 1000), ends_at: iso(Date.now() + 3600000),
+    });
+    expectStatus(sale, 201);
+    const id = await customer('秒杀会员');
+    const other = await customer('别人');
+    const tok = await link(id);
+    assertProblem(await as(tok)('POST', `/api/v1/flash-sales/${sale.json.id}/orders`, { customer_id: other, quantity: 1 }), 403);
+    const o = await as(tok)('POST', `/api/v1/flash-sales/${sale.json.id}/orders`, { quantity: 1 });
+    expectStatus(o, 201);
+    assert.equal(o.json.customer_id, id);
+    const raw = JSON.stringify({ order_id: o.json.order_id, amount: 9900, transaction_id: uniq('sbx') });
+    const sig = crypto.createHmac('sha256', SECRET).update(raw).digest('hex');
+    expectStatus(await api('POST', '/api/v1/payments/sandbox/notify', { raw, headers: { 'Content-Type': 'application/json', 'X-Sandbox-Signature': sig } }), 200);
+    const mine = await as(tok)('GET', '/api/v1/member/orders');
+    expectStatus(mine, 200);
+    assert.deepEqual(mine.json.items.map((x) => [x.id, x.status]), [[o.json.order_id, 'paid']]);
+    const pts = await as(tok)('GET', '/api/v1/member/points');
+    assert.equal(pts.json.balance, 99, '99 yuan paid earns 99 points at 1 a yuan');
+    const ledger = await as(tok)('GET', '/api/v1/member/points/ledger');
+    assert.equal(ledger.json.items[0].reason, 'order');
+    assert.equal(ledger.json.items[0].ref, `mall_order:${o.json.order_id}`);
+  });
+});
+
+describe('check-in', () => {
+  test('once a day; make-ups cost points and complete a streak, rewarded once', async () => {
+    const id = await customer('签到达人');
+    const tok = await link(id);
+    const first = await as(tok)('POST', '/api/v1/member/checkins', {});
+    expectStatus(first, 201);
+    assert.deepEqual([first.json.day, first.json.points, first.json.streak, first.json.makeup], [brandDay(0), 5, 1, false]);
+    const again = await as(tok)('POST', '/api/v1/member/checkins', {});
+    assertProblem(again, 409);
+    assert.equal(again.json.errors[0].field, 'day');
+    // a make-up costs 20 and the balance (5) does not cover it: nothing changes
+    const poor = await as(tok)('POST', '/api/v1/member/checkins', { day: brandDay(-1) });
+    assertProblem(poor, 409);
+    assert.equal(poor.json.errors[0].field, 'points');
+    expectStatus(await give(id, 200), 201);
+    let last;
+    for (let d = -1; d >= -6; d--) {
+      last = await as(tok)('POST', '/api/v1/member/checkins', { day: brandDay(d) });
+      expectStatus(last, 201, `make-up ${d}`);
+      assert.equal(last.json.makeup, true);
+    }
+    assert.equal(last.json.streak, 7);
+    assert.equal(last.json.streak_points, 50, 'the 7-day streak rewarded when the run reached 7');
+    // 5 + 200 + 6 x (5 - 20) + 50
+    assert.equal(last.json.balance, 5 + 200 + 6 * (5 - 20) + 50);
+    for (const [body, field] of [[{ day: brandDay(1) }, 'day'], [{ day: brandDay(-8) }, 'day'], [{ day: '2026-13-01' }, 'day'],
+      [{ day: 5 }, 'day'], [{ when: 'today' }, 'when']])
+      assertFieldError(await as(tok)('POST', '/api/v1/member/checkins', body), field, JSON.stringify(body));
+    const cal = await as(tok)('GET', `/api/v1/member/checkins?month=${brandDay(0).slice(0, 7)}`);
+    expectStatus(cal, 200);
+    assert.equal(cal.json.streak, 7);
+    assert.equal(cal.json.checked_in_today, true);
+    assert.ok(cal.json.days.some((d) => d.day === brandDay(0) && !d.makeup));
+    assertFieldError(await as(tok)('GET', '/api/v1/member/checkins?month=2026-1'), 'month');
+    const staffView = await as(admin)('GET', `/api/v1/customers/${id}/checkins?month=${brandDay(-6).slice(0, 7)}`);
+    expectStatus(staffView, 200);
+    assert.ok(staffView.json.days.some((d) => d.day === brandDay(-6) && d.makeup && d.cost === 20));
+    const ledger = await as(admin)('GET', `/api/v1/customers/${id}/points/ledger?limit=200`);
+    assert.equal(ledger.json.items.filter((e) => e.reason === 'streak').length, 1, 'the streak reward is paid once');
+  });
+
+  test('twenty concurrent check-ins on one day: exactly one counts', async () => {
+    const id = await customer('手快');
+    const tok = await link(id);
+    const rs = await Promise.all(Array.from({ length: 20 }, () => as(tok)('POST', '/api/v1/member/checkins', {})));
+    assert.equal(rs.filter((r) => r.status === 201).length, 1);
+    for (const r of rs) if (r.status !== 201) assertProblem(r, 409);
+    assert.equal(await balance(id), 5);
+  });
+});

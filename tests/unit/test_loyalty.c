@@ -1,0 +1,154 @@
+/* Member link tokens (expiry, tampering, another data key, erased and merged customers), and the points
+ * ledger's lots and expiry, and check-in streaks across make-ups, at the domain level (SQLite). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+#include "base/crypto.h"
+#include "base/timeutil.h"
+#include "customer/customer.h"
+#include "loyalty/checkin.h"
+#include "loyalty/points.h"
+#include "member/link.h"
+#include "store_fixture.h"
+
+static int64_t new_customer(yt_ctx *x, const char *name) {
+    customer_input in = {.name = name};
+    int64_t id;
+    assert_int_equal(customer_create(x, &in, &id), YT_OK);
+    return id;
+}
+
+#define CTX(conn, ar) {.db = (conn), .who = yt_system_actor(), .arena = &(ar)}
+
+static void member_tokens(void **state) {
+    (void)state;
+    yt_arena arena = {0};
+    yt_ctx x = CTX(store_db(st), arena);
+    int64_t id = new_customer(&x, "会员"), exp;
+    char tok[YT_MEMBER_TOKEN_LEN];
+    yt_actor who;
+    assert_int_equal(member_link_create(&x, id, 3600, tok, &exp), YT_OK);
+    assert_int_equal(member_link_resolve(&x, tok, &who), YT_OK);
+    assert_int_equal(who.member_id, id);
+    assert_int_equal(who.staff_id, 0);
+    assert_int_equal(who.perms, 0);
+    /* out of range lifetimes */
+    assert_int_equal(member_link_create(&x, id, 59, tok, &exp), YT_EINVAL);
+    assert_int_equal(member_link_create(&x, id, MEMBER_LINK_TTL_MAX_S + 1, tok, &exp), YT_EINVAL);
+    /* expired: signed correctly, but its time has passed */
+    char old[YT_MEMBER_TOKEN_LEN];
+    crypto_member_token(id, now_ms() / 1000 - 1, old);
+    assert_true(crypto_member_token_check(old, &(int64_t){0}, &(int64_t){0}));
+    assert_int_equal(member_link_resolve(&x, old, &who), YT_EAUTH);
+    /* each character changed in turn is refused */
+    crypto_member_token(id, now_ms() / 1000 + 600, tok);
+    for (size_t i = 0; tok[i]; i++) {
+        char t[YT_MEMBER_TOKEN_LEN];
+        memcpy(t, tok, sizeof t);
+        t[i] = t[i] == 'A' ? 'B' : 'A';
+        assert_int_not_equal(member_link_resolve(&x, t, &who), YT_OK);
+    }
+    /* another data key's tokens are not ours */
+    const char *e;
+    assert_true(crypto_set_data_key_hex("ff0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f", &e));
+    char foreign[YT_MEMBER_TOKEN_LEN];
+    crypto_member_token(id, now_ms() / 1000 + 600, foreign);
+    assert_true(crypto_set_data_key_hex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f", &e));
+    assert_int_equal(member_link_resolve(&x, foreign, &who), YT_EAUTH);
+    assert_int_equal(member_link_resolve(&x, tok, &who), YT_OK);
+    /* a merged customer's token speaks for the survivor; an erased one's is refused */
+    int64_t survivor = new_customer(&x, "存续");
+    assert_int_equal(customer_merge(&x, survivor, id), YT_OK);
+    assert_int_equal(member_link_resolve(&x, tok, &who), YT_OK);
+    assert_int_equal(who.member_id, survivor);
+    assert_int_equal(customer_erase(&x, survivor), YT_OK);
+    assert_int_equal(member_link_resolve(&x, tok, &who), YT_EAUTH);
+    arena_free(&arena);
+}
+
+static int64_t ledger_sum(yt_db *db, int64_t id, const char *col) {
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT COALESCE(SUM(%s), 0) FROM points_ledger WHERE customer_id = ?", col);
+    yt_param p[] = {PI(id)};
+    return db_query_int(db, sql, 1, p, -1);
+}
+
+static void points_lots_and_expiry(void **state) {
+    (void)state;
+    yt_arena arena = {0};
+    yt_db *db = store_db(st);
+    yt_ctx x = CTX(db, arena);
+    int64_t id = new_customer(&x, "积分");
+    assert_int_equal(points_change(&x, id, 100, POINTS_ADJUST, "a", NULL), YT_OK);
+    assert_int_equal(points_change(&x, id, 50, POINTS_TASK, "b", NULL), YT_OK);
+    /* the first lot expires first: make it due now, the second later */
+    yt_param p[] = {PI(now_ms() - 1000), PI(id)};
+    assert_int_equal(db_exec(db, "UPDATE points_ledger SET expires_at = ? WHERE customer_id = ? AND ref = 'a'", 2, p), 1);
+    assert_int_equal(points_change(&x, id, -30, POINTS_MALL, "spend", NULL), YT_OK);
+    yt_param q[] = {PI(id)};
+    assert_int_equal(db_query_int(db, "SELECT remaining FROM points_ledger WHERE customer_id = ? AND ref = 'a'", 1, q, -1), 70);
+    assert_int_equal(points_change(&x, id, -121, POINTS_MALL, "too much", NULL), YT_ECONFLICT);
+    assert_string_equal(x.err.field, "points");
+    points_expire_due(&x);
+    assert_int_equal(db_query_int(db, "SELECT points FROM customers WHERE id = ?", 1, q, -1), 50);
+    assert_int_equal(db_query_int(db, "SELECT delta FROM points_ledger WHERE customer_id = ? AND reason = 'expire'", 1, q, 0), -70);
+    /* the ledger always adds up to the balance, and the lots to what is left of them */
+    assert_int_equal(ledger_sum(db, id, "delta"), 50);
+    assert_int_equal(ledger_sum(db, id, "remaining"), 50);
+    points_expire_due(&x); /* at most once a minute, and nothing is due twice */
+    assert_int_equal(db_query_int(db, "SELECT COUNT(*) FROM points_ledger WHERE customer_id = ? AND reason = 'expire'", 1, q, -1), 1);
+    arena_free(&arena);
+}
+
+static void streaks_across_makeups(void **state) {
+    (void)state;
+    yt_arena arena = {0};
+    yt_db *db = store_db(st);
+    yt_ctx x = CTX(db, arena);
+    loyalty_settings s;
+    assert_int_equal(loyalty_settings_get(&x, &s), YT_OK);
+    s.makeup_days = 10;
+    s.makeup_cost = 0;
+    s.nstreaks = 1;
+    s.streaks[0].days = 3;
+    s.streaks[0].points = 100;
+    assert_int_equal(loyalty_settings_put(&x, &s), YT_OK);
+    int64_t id = new_customer(&x, "连签");
+    int32_t today = brand_day(now_ms());
+    checkin_result r;
+    /* two runs of three with a gap between: each rewarded once */
+    int32_t days[] = {today - 8, today - 7, today - 6, today - 4, today - 3, today - 2};
+    int64_t earned = 0;
+    for (size_t i = 0; i < sizeof days / sizeof days[0]; i++) {
+        assert_int_equal(checkin(&x, id, days[i], &r), YT_OK);
+        earned += r.streak_points;
+    }
+    assert_int_equal(earned, 200);
+    /* filling the gap joins them into one run of 7: no new reward, both were paid within it */
+    assert_int_equal(checkin(&x, id, today - 5, &r), YT_OK);
+    assert_int_equal(r.streak, 7);
+    assert_int_equal(r.streak_points, 0);
+    assert_int_equal(checkin(&x, id, today - 5, &r), YT_ECONFLICT);
+    assert_int_equal(checkin(&x, id, today + 1, &r), YT_EINVAL);
+    assert_int_equal(checkin(&x, id, today - 11, &r), YT_EINVAL);
+    assert_int_equal(checkin(&x, id, today, &r), YT_OK);
+    assert_int_equal(r.streak, 1); /* yesterday is missing */
+    assert_int_equal(checkin(&x, id, today - 1, &r), YT_OK);
+    assert_int_equal(r.streak, 9);
+    assert_int_equal(r.streak_points, 0);
+    yt_param q[] = {PI(id)};
+    assert_int_equal(db_query_int(db, "SELECT points FROM customers WHERE id = ?", 1, q, -1), 9 * s.checkin_points + 200);
+    arena_free(&arena);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(member_tokens),
+        cmocka_unit_test(points_lots_and_expiry),
+        cmocka_unit_test(streaks_across_makeups),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
