@@ -79,6 +79,7 @@ void h_flash_order(yt_req *r);
 void h_mall_order_list(yt_req *r);
 void h_mall_order_get(yt_req *r);
 void h_payment_sandbox_notify(yt_req *r);
+void h_payment_wechatpay_notify(yt_req *r);
 void h_segment_attributes(yt_req *r);
 void h_segment_actions(yt_req *r);
 void h_tag_rule_list(yt_req *r);
