@@ -61,6 +61,8 @@ struct yt_req {
     const char *authorization;
     const char *idempotency_key; /* Idempotency-Key header of a write, or NULL */
     const char *signature;       /* X-Sandbox-Signature header (payment notifications), or NULL */
+    /* any other request header by name (any case), or NULL when absent; set by the http layer (NULL: none) */
+    const char *(*header)(yt_req *r, const char *name);
     api_kv query[API_MAX_QUERY];
     int nquery;
     const char *params[API_MAX_PATH_PARAMS];
@@ -116,6 +118,8 @@ typedef struct {
     int position;
     const char *path;
     const char *slug;      /* the type's last part instead of the status's (sold-out); NULL: the status's */
+    const char *code;      /* an extension member "code" (with "message": the detail), for callers that read
+                            * those (WeChat Pay's retries expect {"code":"FAIL","message":...}); NULL: none */
     const char *list_key;
     const char *const *list;
     int nlist;
@@ -136,6 +140,9 @@ yt_jw *api_json(yt_req *r, int status, yt_jw *w);
  * (n of them) is charged to a small per-person budget, so the hidden digits cannot be found by trying
  * them. False when the budget is spent (429 answered) or n alone is more than it (403). */
 bool api_charge_pii(yt_req *r, const char *field, uint32_t n);
+
+/* A request header by name (any case), or NULL when it is absent. Valid until the request ends. */
+const char *api_header(yt_req *r, const char *name);
 
 /* Query string and path helpers */
 const char *api_query(yt_req *r, const char *key);

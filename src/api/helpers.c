@@ -52,6 +52,10 @@ void api_problem_with(yt_req *r, int status, const char *field, const char *deta
     jw_kstr(&w, "detail", detail);
     if (position >= 0) jw_kint(&w, "position", position);
     if (path && *path) jw_kstr(&w, "path", path);
+    if (extra->code) {
+        jw_kstr(&w, "code", extra->code);
+        jw_kstr(&w, "message", detail);
+    }
     if (extra->list_key) {
         jw_key(&w, extra->list_key);
         jw_arr(&w);
@@ -82,6 +86,8 @@ void api_fail(yt_req *r) {
     else snprintf(detail, sizeof detail, "%s", e->msg[0] ? e->msg : "the request failed");
     api_problem(r, status, e->field[0] ? e->field : NULL, detail);
 }
+
+const char *api_header(yt_req *r, const char *name) { return r->header ? r->header(r, name) : NULL; }
 
 void api_defer(yt_req *r) {
     r->deferred = true;

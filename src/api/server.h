@@ -5,6 +5,7 @@
 #include "../store/store.h"
 #include "../audience/index.h"
 #include "../commerce/flash.h"
+#include "../commerce/pay_wechat.h"
 
 /* A caller without pii.read sees phones masked (138****1234); an exact lookup by phone is still allowed
  * (a customer calls in), but so few per minute that guessing the four hidden digits is impractical. */
@@ -18,6 +19,7 @@ struct yt_server {
     audience *audience;        /* the audience index (segments), built at start and following the change feed */
     flash_engine *flash;       /* flash sales' counters and their order committer */
     const char *pay_sandbox_secret; /* signs the sandbox payment provider's notifications; NULL: sandbox off */
+    const wechatpay *wechatpay;       /* WeChat Pay's platform key and APIv3 key (owned by serve); NULL: provider off */
     const char *metrics_token; /* bearer token for /metrics; NULL: /metrics answers loopback callers only */
 };
 

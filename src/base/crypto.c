@@ -1,8 +1,17 @@
-/* Crypto wrappers over libsodium: passwords (argon2id), random tokens, PII encryption and blind indexes. */
+/* Crypto wrappers: libsodium for passwords (argon2id), random tokens, PII encryption and blind indexes;
+ * OpenSSL's EVP for what payment providers use (RSA-SHA256 signatures, AES-256-GCM). */
 #include "crypto.h"
 #include "alloc.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -187,4 +196,95 @@ bool crypto_member_token_check(const char *tok, int64_t *customer, int64_t *expi
     char mac[44];
     member_mac(*customer, *expires_s, mac);
     return sodium_memcmp(mac, p + 1, 43) == 0;
+}
+
+void crypto_wipe(void *p, size_t n) { sodium_memzero(p, n); }
+
+bool crypto_base64_decode(const char *b64, size_t len, unsigned char *out, size_t cap, size_t *outlen) {
+    *outlen = 0;
+    /* with no end pointer, libsodium refuses anything it cannot read whole (and what does not fit in cap) */
+    return sodium_base642bin(out, cap, b64, len, NULL, outlen, NULL, sodium_base64_VARIANT_ORIGINAL) == 0;
+}
+
+struct crypto_pubkey {
+    EVP_PKEY *key; /* owned */
+};
+
+crypto_pubkey *crypto_pubkey_from_pem(const char *pem, size_t n, char *serial, size_t serialsz, const char **err) {
+    if (serialsz) serial[0] = '\0';
+    if (n > INT_MAX) {
+        *err = "the PEM file is too large";
+        return NULL;
+    }
+    BIO *bio = BIO_new_mem_buf(pem, (int)n);
+    if (!bio) {
+        *err = "out of memory reading the PEM";
+        return NULL;
+    }
+    EVP_PKEY *key = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
+    if (!key) { /* not a bare public key: a certificate? */
+        ERR_clear_error();
+        BIO_free(bio);
+        bio = BIO_new_mem_buf(pem, (int)n);
+        X509 *cert = bio ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
+        if (cert) {
+            key = X509_get_pubkey(cert);
+            BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), NULL);
+            char *hex = bn ? BN_bn2hex(bn) : NULL;
+            if (hex && serialsz) snprintf(serial, serialsz, "%s", hex);
+            OPENSSL_free(hex);
+            BN_free(bn);
+            X509_free(cert);
+        }
+    }
+    BIO_free(bio);
+    ERR_clear_error();
+    if (!key) {
+        *err = "it is neither a PEM public key (BEGIN PUBLIC KEY) nor a PEM certificate (BEGIN CERTIFICATE)";
+        return NULL;
+    }
+    if (EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA || EVP_PKEY_get_bits(key) < 2048) {
+        EVP_PKEY_free(key);
+        *err = "the key must be an RSA key of 2048 bits or more";
+        return NULL;
+    }
+    crypto_pubkey *k = yt_malloc(sizeof *k);
+    k->key = key;
+    return k;
+}
+
+void crypto_pubkey_free(crypto_pubkey *k) {
+    if (!k) return;
+    EVP_PKEY_free(k->key);
+    free(k);
+}
+
+bool crypto_pubkey_verify_sha256(const crypto_pubkey *k, const void *msg, size_t n, const unsigned char *sig, size_t siglen) {
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    EVP_PKEY_CTX *pctx = NULL;
+    bool ok = ctx && EVP_DigestVerifyInit(ctx, &pctx, EVP_sha256(), NULL, k->key) == 1 &&
+              EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) == 1 &&
+              EVP_DigestVerify(ctx, sig, siglen, msg, n) == 1;
+    EVP_MD_CTX_free(ctx);
+    ERR_clear_error(); /* a refused signature leaves errors on this thread's queue */
+    return ok;
+}
+
+bool crypto_aes256gcm_open(const unsigned char key[32], const void *nonce, size_t nonce_len, const void *ad, size_t ad_len,
+                           const unsigned char *in, size_t n, unsigned char *out) {
+    if (n < CRYPTO_GCM_TAG || n - CRYPTO_GCM_TAG > INT_MAX || ad_len > INT_MAX || nonce_len == 0 || nonce_len > INT_MAX)
+        return false;
+    int len = (int)(n - CRYPTO_GCM_TAG), got = 0, fin = 0;
+    EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+    bool ok = ctx && EVP_DecryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, NULL, NULL) == 1 &&
+              EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, (int)nonce_len, NULL) == 1 &&
+              EVP_DecryptInit_ex(ctx, NULL, NULL, key, nonce) == 1 &&
+              (ad_len == 0 || EVP_DecryptUpdate(ctx, NULL, &got, ad, (int)ad_len) == 1) &&
+              EVP_DecryptUpdate(ctx, out, &got, in, len) == 1 &&
+              EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, CRYPTO_GCM_TAG, (void *)(in + len)) == 1 &&
+              EVP_DecryptFinal_ex(ctx, out + got, &fin) == 1 && got + fin == len;
+    EVP_CIPHER_CTX_free(ctx);
+    ERR_clear_error();
+    if (!ok && len) OPENSSL_cleanse(out, (size_t)len); /* nothing unauthenticated is handed on */
+    return ok;
 }

@@ -1,4 +1,5 @@
-/* Crypto wrappers over libsodium: passwords (argon2id), random tokens, PII encryption and blind indexes. */
+/* Crypto wrappers: libsodium for passwords (argon2id), random tokens, PII encryption and blind indexes;
+ * OpenSSL's EVP for what payment providers use (RSA-SHA256 signatures, AES-256-GCM). */
 #ifndef YT_CRYPTO_H
 #define YT_CRYPTO_H
 #include <stdbool.h>
@@ -39,5 +40,29 @@ void crypto_member_token(int64_t customer, int64_t expires_s, char out[YT_MEMBER
 bool crypto_member_token_check(const char *tok, int64_t *customer, int64_t *expires_s);
 /* Random password of n readable characters. */
 void crypto_random_password(char *out, size_t n);
+
+/* Overwrites n bytes with zeros in a way the compiler keeps (keys leaving memory). */
+void crypto_wipe(void *p, size_t n);
+
+/* Standard base64 with padding (RFC 4648 section 4, no whitespace) into out (cap bytes); false when it is not
+ * that or does not fit. */
+bool crypto_base64_decode(const char *b64, size_t len, unsigned char *out, size_t cap, size_t *outlen);
+
+/* An RSA public key (2048 bits or more) for verifying signatures; owned by the caller (crypto_pubkey_free). */
+typedef struct crypto_pubkey crypto_pubkey;
+/* Reads a PEM "PUBLIC KEY" (SubjectPublicKeyInfo) or "CERTIFICATE" (X.509: its key). serial (serialsz bytes)
+ * receives the certificate's serial number in upper-case hex, or "" for a bare key. NULL and *err (static
+ * text) when it is neither, not RSA, or shorter than 2048 bits. */
+crypto_pubkey *crypto_pubkey_from_pem(const char *pem, size_t n, char *serial, size_t serialsz, const char **err);
+void crypto_pubkey_free(crypto_pubkey *k);
+/* Whether sig is the RSASSA-PKCS1-v1_5 signature with SHA-256 of msg under k. */
+bool crypto_pubkey_verify_sha256(const crypto_pubkey *k, const void *msg, size_t n, const unsigned char *sig, size_t siglen);
+
+#define CRYPTO_GCM_TAG 16
+/* AES-256-GCM decryption of in (n bytes: the ciphertext followed by its 16-byte tag) with a 32-byte key, a
+ * nonce of nonce_len bytes and associated data ad (ad_len bytes, may be 0). Writes n - 16 bytes to out and
+ * returns true only when the tag verifies; out holds nothing usable otherwise. */
+bool crypto_aes256gcm_open(const unsigned char key[32], const void *nonce, size_t nonce_len, const void *ad, size_t ad_len,
+                           const unsigned char *in, size_t n, unsigned char *out);
 
 #endif

@@ -2,6 +2,7 @@
 #include "../audience/follow.h"
 #include "../domain/changes.h"
 #include "../base/log.h"
+#include "../commerce/pay_wechat.h"
 #include "../demo/demo.h"
 #include "../http/http.h"
 #include "../staff/auth.h"
@@ -41,6 +42,28 @@ static void find_console(yt_config *cfg) {
     if (dir_has_index(YT_SOURCE_DIR "/web/console/dist")) snprintf(cfg->console_dir, sizeof cfg->console_dir, "%s", YT_SOURCE_DIR "/web/console/dist");
 }
 
+static const char *env_set(const char *name) {
+    const char *v = getenv(name);
+    return v && *v ? v : NULL;
+}
+
+/* WeChat Pay is on when both its platform key (a PEM file) and its APIv3 key are set; one without the other
+ * is a mistake worth stopping for. *out stays NULL when it is off. */
+static bool wechatpay_from_env(wechatpay **out) {
+    const char *pem = env_set("YUTANG_WECHATPAY_PLATFORM_KEY"), *v3 = env_set("YUTANG_WECHATPAY_APIV3_KEY");
+    *out = NULL;
+    if (!pem && !v3) return true;
+    if (!pem || !v3) {
+        fprintf(stderr, "yutang serve: WeChat Pay needs both YUTANG_WECHATPAY_PLATFORM_KEY (a PEM file) and "
+                        "YUTANG_WECHATPAY_APIV3_KEY\n");
+        return false;
+    }
+    char err[512];
+    *out = wechatpay_load(pem, env_set("YUTANG_WECHATPAY_PLATFORM_SERIAL"), v3, env_set("YUTANG_WECHATPAY_MCHID"), err, sizeof err);
+    if (!*out) fprintf(stderr, "yutang serve: WeChat Pay: %s\n", err);
+    return *out != NULL;
+}
+
 int cmd_serve(yt_config *cfg, int argc, char **argv) {
     const char *v;
     static const struct {
@@ -69,6 +92,8 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
         fprintf(stderr, "yutang serve: --listen must be HOST:PORT, got '%s'\n", cfg->listen);
         return 2;
     }
+    wechatpay *wxpay;
+    if (!wechatpay_from_env(&wxpay)) return 1;
     /* every thread started from here on inherits the blocked signals; the main thread waits for them */
     sigset_t sigs;
     sigemptyset(&sigs);
@@ -82,7 +107,10 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
     mallopt(M_TRIM_THRESHOLD, 256 << 20);
     mallopt(M_TOP_PAD, 16 << 20);
     yt_store *store = app_open(cfg);
-    if (!store) return 1;
+    if (!store) {
+        wechatpay_free(wxpay);
+        return 1;
+    }
     yt_arena arena = {0};
     yt_ctx x = {.db = store_db(store), .who = yt_system_actor(), .arena = &arena};
     char generated[32] = "";
@@ -90,6 +118,7 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
     if (auth_ensure_admin(&x, cfg->admin_password, generated, &created)) {
         fprintf(stderr, "yutang: cannot create the owner account: %s\n", x.err.msg);
         store_close(store);
+        wechatpay_free(wxpay);
         return 1;
     }
     if (created && generated[0])
@@ -101,6 +130,7 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
         if (demo_seed(&x, NULL)) {
             fprintf(stderr, "yutang: demo data failed: %s\n", x.err.msg);
             store_close(store);
+            wechatpay_free(wxpay);
             return 1;
         }
     }
@@ -110,6 +140,7 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
         fprintf(stderr, "yutang: cannot build the audience index from the store\n");
         audience_free(aud);
         store_close(store);
+        wechatpay_free(wxpay);
         return 1;
     }
     change_listen(audience_own_commit, aud); /* its own writes count at once, whatever else is running */
@@ -120,6 +151,7 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
         change_listen(NULL, NULL);
         audience_free(aud);
         store_close(store);
+        wechatpay_free(wxpay);
         return 1;
     }
     find_console(cfg);
@@ -131,6 +163,7 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
                      .flash = flash,
                      .pay_sandbox_secret = getenv("YUTANG_PAY_SANDBOX_SECRET") && *getenv("YUTANG_PAY_SANDBOX_SECRET")
                                                ? getenv("YUTANG_PAY_SANDBOX_SECRET") : NULL,
+                     .wechatpay = wxpay,
                      .metrics_token = cfg->metrics_token[0] ? cfg->metrics_token : NULL};
     http_daemon *d = http_start(&hc, &srv);
     if (!d) {
@@ -139,6 +172,7 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
         change_listen(NULL, NULL);
         audience_free(aud);
         store_close(store);
+        wechatpay_free(wxpay);
         return 1;
     }
     log_info("listening on %s (console %s)", cfg->listen, srv.console_dir ? "on" : "not built");
@@ -156,6 +190,7 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
     change_listen(NULL, NULL);
     audience_free(aud);
     store_close(store);
+    wechatpay_free(wxpay);
     ratelimit_free(srv.per_ip);
     ratelimit_free(srv.per_token);
     log_info("stopped");

@@ -91,6 +91,10 @@ static const yt_route routes[] = {
     {"GET", "/api/v1/mall-orders/{id}", h_mall_order_get, P(COMMERCE_READ), 0, "mall_order.get", 0},
     /* the sandbox payment provider's notification: signed with the sandbox secret, no token */
     {"POST", "/api/v1/payments/sandbox/notify", h_payment_sandbox_notify, 0, ROUTE_PUBLIC | ROUTE_JSON, "payment.sandbox_notify", 0},
+    /* WeChat Pay API v3 notifications: signed with the platform key, no token. ROUTE_READER: verified and
+     * decrypted without the writer, which is taken only to record a payment */
+    {"POST", "/api/v1/payments/wechatpay/notify", h_payment_wechatpay_notify, 0, ROUTE_PUBLIC | ROUTE_JSON | ROUTE_READER,
+     "payment.wechatpay_notify", 0},
 };
 
 const yt_module commerce_module = {

@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -410,6 +411,12 @@ static void run_request(yt_req *r) {
     }
 }
 
+/* Any other request header, for handlers (api_header): looked up on the request's own connection. */
+static const char *request_header(yt_req *r, const char *name) {
+    conn_state *st = (conn_state *)(void *)((char *)r - offsetof(conn_state, req));
+    return st->conn ? MHD_lookup_connection_value(st->conn, MHD_HEADER_KIND, name) : NULL;
+}
+
 /* The first call for a request (its head is complete): everything that can be said before the body
  * is read is said here: rate limit, route, body size, token, permission, content type. A refusal of a
  * request whose body is still to come is answered at once and the connection closed, so nobody can
@@ -469,6 +476,8 @@ static enum MHD_Result first_call(http_daemon *d, struct MHD_Connection *c, cons
         r->authorization = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
         r->idempotency_key = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Idempotency-Key");
         r->signature = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Sandbox-Signature");
+        r->header = request_header;
+        st->conn = c;
         r->direct_loopback = direct_loopback;
         snprintf(r->client_ip, sizeof r->client_ip, "%s", st->ip);
         snprintf(r->request_id, sizeof r->request_id, "%s", st->request_id);

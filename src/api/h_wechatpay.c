@@ -1,0 +1,180 @@
+/* Handler: WeChat Pay API v3 notifications. Payments are verified, decrypted and recorded once; refunds are
+ * verified and decrypted the same way, then acknowledged without being applied (there is no refund model). */
+#include "handlers.h"
+#include "server.h"
+#include "../base/log.h"
+#include "../base/timeutil.h"
+#include "../commerce/flash.h"
+#include "../commerce/mall_order.h"
+#include "../commerce/pay_wechat.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A refusal, which WeChat Pay takes as "send it again later" (any 4xx or 5xx; it reads {"code":"FAIL",
+ * "message"}, carried as extension members of our problem), naming the header or field at fault. Logged
+ * with our own words only: nothing from the decrypted resource. */
+static void refuse(yt_req *r, int status, const char *field, const char *detail) {
+    log_error("wechatpay notification refused (%d): %s: %s", status, field ? field : "-", detail);
+    api_problem_with(r, status, field, detail, &(problem_extra){.position = -1, .code = "FAIL"});
+}
+
+/* The error a domain call left in r->x.err; mall_order_pay's fields become the resource's. */
+static void refuse_err(yt_req *r) {
+    yt_err *e = &r->x.err;
+    int status = e->code >= 400 && e->code < 600 ? e->code : 500;
+    const char *field = e->field[0] ? e->field : NULL;
+    if (field && strcmp(field, "order_id") == 0) field = "resource.out_trade_no";
+    else if (field && strcmp(field, "amount") == 0) field = "resource.amount.total";
+    refuse(r, status, field, e->msg[0] ? e->msg : "the notification was not recorded");
+}
+
+static const char *member_str(const cJSON *obj, const char *key) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* A whole number of fen from 0 to 2^53 at obj.key, or false. */
+static bool member_fen(const cJSON *obj, const char *key, int64_t *out) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < 0 || v->valuedouble > 9007199254740992.0 ||
+        floor(v->valuedouble) != v->valuedouble)
+        return false;
+    *out = (int64_t)v->valuedouble;
+    return true;
+}
+
+/* TRANSACTION.SUCCESS: the payment of out_trade_no's order, recorded once (mall_order_pay). */
+static void apply_payment(yt_req *r, const wechatpay *p, const char *event, const cJSON *res) {
+    const char *mchid = member_str(res, "mchid"), *trade_state = member_str(res, "trade_state");
+    const char *out_trade_no = member_str(res, "out_trade_no"), *txn = member_str(res, "transaction_id");
+    const cJSON *amount = cJSON_GetObjectItemCaseSensitive(res, "amount");
+    const char *currency = cJSON_IsObject(amount) ? member_str(amount, "currency") : NULL;
+    payment_notice n = {.provider = "wechatpay"};
+    if (*wechatpay_mchid(p) && (!mchid || strcmp(mchid, wechatpay_mchid(p)) != 0)) {
+        refuse(r, 400, "resource.mchid", "the payment is to another merchant than YUTANG_WECHATPAY_MCHID");
+        return;
+    }
+    if (!trade_state || strcmp(trade_state, "SUCCESS") != 0) {
+        refuse(r, 400, "resource.trade_state", "a TRANSACTION.SUCCESS notification must say trade_state SUCCESS");
+        return;
+    }
+    if (!out_trade_no || !wechatpay_order_id(out_trade_no, &n.order_id)) {
+        refuse(r, 404, "resource.out_trade_no", "out_trade_no names no order of ours (yt and the order id, 10 digits or more)");
+        return;
+    }
+    if (!txn || !*txn || strlen(txn) > 64) {
+        refuse(r, 400, "resource.transaction_id", "transaction_id must be 1 to 64 characters");
+        return;
+    }
+    n.transaction = txn;
+    if (!cJSON_IsObject(amount) || !member_fen(amount, "total", &n.amount)) {
+        refuse(r, 400, "resource.amount.total", "amount.total must be a whole number of fen");
+        return;
+    }
+    if (!currency || strcmp(currency, "CNY") != 0) {
+        refuse(r, 400, "resource.amount.currency", "only CNY payments are recorded");
+        return;
+    }
+    /* everything above ran without the writer (ROUTE_READER); it is held only to record the payment */
+    yt_db *reader = r->x.db;
+    if (!(r->x.db = store_writer_acquire(r->store))) {
+        r->x.db = reader;
+        refuse(r, 503, NULL, "the store is not reachable");
+        return;
+    }
+    payment_result pr;
+    int rc = mall_order_pay(&r->x, &n, &pr);
+    store_writer_release(r->store);
+    r->x.db = reader;
+    if (rc) {
+        refuse_err(r);
+        return;
+    }
+    if (!pr.replay && strcmp(pr.kind, "flash") == 0) flash_order_paid(r->server->flash, pr.activity_id, pr.quantity);
+    yt_jw w;
+    api_json(r, 200, &w);
+    jw_obj(&w);
+    jw_kstr(&w, "event_type", event);
+    jw_kbool(&w, "applied", true);
+    jw_kint(&w, "order_id", n.order_id);
+    jw_kstr(&w, "status", "paid");
+    jw_kbool(&w, "replay", pr.replay);
+    jw_obj_end(&w);
+}
+
+/* POST /api/v1/payments/wechatpay/notify: headers Wechatpay-Timestamp, -Nonce, -Signature, -Serial (and
+ * -Signature-Type); body {id, create_time, event_type, resource_type, summary, resource: {algorithm,
+ * ciphertext, associated_data, nonce, original_type}}. Nothing in it is believed before the signature
+ * verifies, and nothing is written but a payment, once. */
+void h_payment_wechatpay_notify(yt_req *r) {
+    const wechatpay *p = r->server->wechatpay;
+    if (!p) {
+        api_problem(r, 404, NULL, "the WeChat Pay provider is off (YUTANG_WECHATPAY_APIV3_KEY, YUTANG_WECHATPAY_PLATFORM_KEY)");
+        return;
+    }
+    wechatpay_headers h = {
+        .timestamp = api_header(r, "Wechatpay-Timestamp"),
+        .nonce = api_header(r, "Wechatpay-Nonce"),
+        .signature = api_header(r, "Wechatpay-Signature"),
+        .serial = api_header(r, "Wechatpay-Serial"),
+        .signature_type = api_header(r, "Wechatpay-Signature-Type"),
+    };
+    if (wechatpay_verify(&r->x, p, &h, r->body, r->body_len, now_ms() / 1000)) {
+        refuse_err(r);
+        return;
+    }
+    const char *id = member_str(r->json, "id"), *event = member_str(r->json, "event_type");
+    const char *resource_type = member_str(r->json, "resource_type");
+    const cJSON *resource = cJSON_GetObjectItemCaseSensitive(r->json, "resource");
+    if (!event || !*event || strlen(event) > 64) {
+        refuse(r, 400, "event_type", "event_type must be a notification type (TRANSACTION.SUCCESS, REFUND.SUCCESS, ...)");
+        return;
+    }
+    if (!resource_type || strcmp(resource_type, "encrypt-resource") != 0 || !cJSON_IsObject(resource)) {
+        refuse(r, 400, !cJSON_IsObject(resource) ? "resource" : "resource_type",
+               "the notification must carry an encrypt-resource object in resource");
+        return;
+    }
+    size_t len;
+    char *plain = wechatpay_decrypt(&r->x, p, member_str(resource, "algorithm"), member_str(resource, "ciphertext"),
+                                    member_str(resource, "nonce"), member_str(resource, "associated_data"), &len);
+    if (!plain) {
+        refuse_err(r);
+        return;
+    }
+    cJSON *res = cJSON_ParseWithLength(plain, len);
+    free(plain);
+    if (!cJSON_IsObject(res)) {
+        cJSON_Delete(res);
+        refuse(r, 400, "resource.ciphertext", "the decrypted resource is not a JSON object");
+        return;
+    }
+    char note[64];
+    snprintf(note, sizeof note, "%.60s", id ? id : "-");
+    if (strcmp(event, "TRANSACTION.SUCCESS") == 0) {
+        apply_payment(r, p, event, res);
+    } else {
+        /* Refunds (REFUND.SUCCESS, REFUND.ABNORMAL, REFUND.CLOSED) and any other type are verified and decrypted
+         * like a payment, then acknowledged so WeChat Pay stops sending them; no refund is applied to an order,
+         * as orders have no refund model yet. The log names the type and our order, never the payer. */
+        const char *mchid = member_str(res, "mchid");
+        if (*wechatpay_mchid(p) && mchid && strcmp(mchid, wechatpay_mchid(p)) != 0) {
+            refuse(r, 400, "resource.mchid", "the notification is for another merchant than YUTANG_WECHATPAY_MCHID");
+        } else {
+            int64_t order = 0;
+            const char *status = member_str(res, "refund_status");
+            wechatpay_order_id(member_str(res, "out_trade_no"), &order);
+            log_info("wechatpay notification %s (%s) acknowledged, not applied: order %lld%s%.16s", note, event,
+                     (long long)order, status ? ", refund_status " : "", status ? status : "");
+            yt_jw w;
+            api_json(r, 200, &w);
+            jw_obj(&w);
+            jw_kstr(&w, "event_type", event);
+            jw_kbool(&w, "applied", false);
+            jw_obj_end(&w);
+        }
+    }
+    cJSON_Delete(res);
+}

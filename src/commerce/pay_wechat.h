@@ -1,0 +1,51 @@
+/* WeChat Pay API v3 callbacks: the platform's signature over a notification, the APIv3-key encryption of its
+ * resource, and how out_trade_no names a mall order. The JSON around them is read by the API layer
+ * (api/h_wechatpay.c), which hands the payment to mall_order_pay. */
+#ifndef YT_PAY_WECHAT_H
+#define YT_PAY_WECHAT_H
+#include "../domain/ctx.h"
+#include <stddef.h>
+
+#define WECHATPAY_SKEW_S 300        /* a callback's Wechatpay-Timestamp may be this far from now, either way */
+#define WECHATPAY_SIGNATURE_TYPE "WECHATPAY2-SHA256-RSA2048"
+#define WECHATPAY_TRADE_NO_LEN 24   /* "yt" + up to 19 digits + NUL */
+
+/* The provider's settings; owned by whoever made it (wechatpay_free), read by any thread. */
+typedef struct wechatpay wechatpay;
+
+/* From the platform key's PEM text (a public key or a certificate), the serial callbacks must carry (NULL or
+ * "": the certificate's own serial, or any for a bare key), the APIv3 key (exactly 32 bytes) and the merchant
+ * id payments must name (NULL or "": any). NULL with err filled when something is wrong. */
+wechatpay *wechatpay_new(const char *pem, size_t pem_len, const char *serial, const char *apiv3_key, const char *mchid,
+                         char *err, size_t errsz);
+/* The same with the PEM read from a file. */
+wechatpay *wechatpay_load(const char *pem_path, const char *serial, const char *apiv3_key, const char *mchid, char *err,
+                          size_t errsz);
+void wechatpay_free(wechatpay *p);
+/* The merchant id payments must name, or "" for any. */
+const char *wechatpay_mchid(const wechatpay *p);
+
+typedef struct {
+    const char *timestamp, *nonce, *signature, *serial, *signature_type; /* the Wechatpay-* headers; NULL: absent */
+} wechatpay_headers;
+
+/* Checks a callback before anything in it is believed: the signature type (when given) is
+ * WECHATPAY2-SHA256-RSA2048, the serial names the platform key we hold, the timestamp (seconds) is within
+ * WECHATPAY_SKEW_S of now_s, and the signature (base64 RSA-SHA256, PKCS#1 v1.5) over
+ * "timestamp\nnonce\nbody\n" verifies under the platform key. Otherwise a 401 naming the header at fault. */
+int wechatpay_verify(yt_ctx *x, const wechatpay *p, const wechatpay_headers *h, const char *body, size_t n, int64_t now_s);
+
+/* Decrypts a notification's resource: AEAD_AES_256_GCM under the APIv3 key, the nonce and associated data as
+ * given (associated_data NULL: empty), the ciphertext base64 with the 16-byte tag at its end. Returns the
+ * plaintext, NUL-terminated, *len bytes, malloc'd: free it, and never log it (a payer's openid is personal
+ * data). NULL and a 400 naming resource.algorithm, resource.nonce or resource.ciphertext otherwise. */
+char *wechatpay_decrypt(yt_ctx *x, const wechatpay *p, const char *algorithm, const char *ciphertext, const char *nonce,
+                        const char *associated_data, size_t *len);
+
+/* out_trade_no for a mall order: "yt" and the order id in decimal, zero-padded to at least 10 digits (order 42
+ * is "yt0000000042"), so it always meets WeChat Pay's 6 to 32 letters and digits. */
+void wechatpay_out_trade_no(int64_t order_id, char out[WECHATPAY_TRADE_NO_LEN]);
+/* The order an out_trade_no names: only the exact form above; false for anything else. */
+bool wechatpay_order_id(const char *out_trade_no, int64_t *order_id);
+
+#endif
