@@ -165,6 +165,10 @@ bool api_paging(yt_req *r, int *limit, int64_t *cursor);
 /* body_str hands back a pointer into r->json, valid until the request ends. */
 bool body_str(yt_req *r, const cJSON *obj, const char *key, const char **out, bool required);
 bool body_int(yt_req *r, const cJSON *obj, const char *key, int64_t *out, bool *present);
+/* An ISO 8601 time member of the body (UTC ms); absent: untouched (a 400 when required). */
+bool body_time(yt_req *r, const char *key, int64_t *ms, bool required);
+/* A list of at most max ids (positive integers); absent or null: *n = 0. Errors name "key[i]". */
+bool body_id_array(yt_req *r, const cJSON *obj, const char *key, int64_t *out, int *n, int max);
 bool body_bool(yt_req *r, const cJSON *obj, const char *key, bool *out, bool *present);
 /* True when v is a whole number from 1 to 2^53 (a JSON id); writes it to *out. Never casts out of range. */
 bool json_id(const cJSON *v, int64_t *out);

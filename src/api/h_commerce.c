@@ -178,18 +178,6 @@ void h_sku_moves(yt_req *r) {
 
 /* ---- flash sales ---- */
 
-static bool body_time(yt_req *r, const char *key, int64_t *ms) {
-    const char *s = NULL;
-    if (!body_str(r, r->json, key, &s, true)) return false;
-    if (!time_parse(s, ms)) {
-        char detail[96];
-        snprintf(detail, sizeof detail, "%s must be an ISO 8601 time (2026-12-12T20:00:00+08:00)", key);
-        api_problem(r, 400, key, detail);
-        return false;
-    }
-    return true;
-}
-
 void h_flash_sale_create(yt_req *r) {
     static const char *const allowed[] = {"name", "sku_id", "price", "stock", "per_customer_limit", "starts_at", "ends_at",
                                           "pay_window_seconds", NULL};
@@ -200,8 +188,8 @@ void h_flash_sale_create(yt_req *r) {
         !body_int(r, r->json, "sku_id", &in.sku_id, &has_sku) || !body_int(r, r->json, "price", &in.price, &has_price) ||
         !body_int(r, r->json, "stock", &in.stock, &has_stock) ||
         !body_int(r, r->json, "per_customer_limit", &in.per_customer_limit, NULL) ||
-        !body_int(r, r->json, "pay_window_seconds", &window, NULL) || !body_time(r, "starts_at", &in.starts_at) ||
-        !body_time(r, "ends_at", &in.ends_at))
+        !body_int(r, r->json, "pay_window_seconds", &window, NULL) || !body_time(r, "starts_at", &in.starts_at, true) ||
+        !body_time(r, "ends_at", &in.ends_at, true))
         return;
     const char *missing = !has_sku ? "sku_id" : !has_price ? "price" : !has_stock ? "stock" : NULL;
     if (missing) {
@@ -339,7 +327,7 @@ void h_mall_order_get(yt_req *r) {
     if (!id) return;
     yt_jw w;
     api_json(r, 200, &w);
-    if (mall_order_write_json(&r->x, &w, id)) api_fail(r);
+    if (mall_order_write_json(&r->x, &w, id, 0)) api_fail(r);
 }
 
 void h_mall_order_list(yt_req *r) {

@@ -22,7 +22,8 @@ void h_loyalty_settings_get(yt_req *r) {
 /* Members given replace their value; members left out keep theirs. checkin_streaks replaces the whole list. */
 void h_loyalty_settings_put(yt_req *r) {
     static const char *const allowed[] = {"points_per_yuan", "points_expire_days", "checkin_points", "checkin_makeup_cost",
-                                          "checkin_makeup_days", "checkin_streaks", NULL};
+                                          "checkin_makeup_days", "checkin_streaks", "points_redeem_per_yuan",
+                                          "points_redeem_max_percent", NULL};
     loyalty_settings s;
     if (!body_only(r, r->json, allowed)) return;
     if (loyalty_settings_get(&r->x, &s)) {
@@ -33,7 +34,9 @@ void h_loyalty_settings_put(yt_req *r) {
         !body_int(r, r->json, "points_expire_days", &s.expire_days, NULL) ||
         !body_int(r, r->json, "checkin_points", &s.checkin_points, NULL) ||
         !body_int(r, r->json, "checkin_makeup_cost", &s.makeup_cost, NULL) ||
-        !body_int(r, r->json, "checkin_makeup_days", &s.makeup_days, NULL))
+        !body_int(r, r->json, "checkin_makeup_days", &s.makeup_days, NULL) ||
+        !body_int(r, r->json, "points_redeem_per_yuan", &s.redeem_per_yuan, NULL) ||
+        !body_int(r, r->json, "points_redeem_max_percent", &s.redeem_max_percent, NULL))
         return;
     const cJSON *streaks = cJSON_GetObjectItemCaseSensitive(r->json, "checkin_streaks");
     if (streaks) {

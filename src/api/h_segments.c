@@ -1,5 +1,6 @@
 /* Handlers: segments — preview, saved segments with live counts, members, CSV export, bulk actions. */
 #include "handlers.h"
+#include "../commerce/coupon.h"
 #include "segment_json.h"
 #include "server.h"
 #include "../audience/actions.h"
@@ -259,18 +260,24 @@ void h_segment_attributes(yt_req *r) {
 
 /* POST /segments/{id}/actions {action: tag | untag | assign, tags, owner_id}: on the members as they are now. */
 void h_segment_actions(yt_req *r) {
-    static const char *const allowed[] = {"action", "tags", "owner_id", NULL};
-    int64_t id = api_param_id(r, 0), owner = 0;
+    static const char *const allowed[] = {"action", "tags", "owner_id", "coupon_id", NULL};
+    int64_t id = api_param_id(r, 0), owner = 0, coupon = 0;
     const char *action = NULL;
     const char **tags = NULL;
     int ntags = 0;
-    bool has_owner = false;
+    bool has_owner = false, has_coupon = false;
     if (!id || !body_only(r, r->json, allowed) || !body_str(r, r->json, "action", &action, true) ||
-        !body_str_array(r, r->json, "tags", &tags, &ntags, 20) || !body_int(r, r->json, "owner_id", &owner, &has_owner))
+        !body_str_array(r, r->json, "tags", &tags, &ntags, 20) || !body_int(r, r->json, "owner_id", &owner, &has_owner) ||
+        !body_int(r, r->json, "coupon_id", &coupon, &has_coupon))
         return;
     bool tagging = strcmp(action, "tag") == 0 || strcmp(action, "untag") == 0, assign = strcmp(action, "assign") == 0;
-    if (!tagging && !assign) {
-        api_problem(r, 400, "action", "action is tag, untag or assign");
+    bool grant = strcmp(action, "grant_coupon") == 0;
+    if (!tagging && !assign && !grant) {
+        api_problem(r, 400, "action", "action is tag, untag, assign or grant_coupon");
+        return;
+    }
+    if (grant && (!has_coupon || coupon < 1)) {
+        api_problem(r, 400, "coupon_id", "coupon_id is required to grant a coupon");
         return;
     }
     if (tagging && ntags == 0) {
@@ -281,9 +288,10 @@ void h_segment_actions(yt_req *r) {
         api_problem(r, 400, "owner_id", "owner_id is required to assign");
         return;
     }
-    uint32_t need = tagging ? PERM_TAGS_WRITE : PERM_CUSTOMERS_WRITE;
+    uint32_t need = tagging ? PERM_TAGS_WRITE : grant ? PERM_COMMERCE_WRITE : PERM_CUSTOMERS_WRITE;
     if ((r->who.perms & need) != need) {
-        api_problem(r, 403, NULL, tagging ? "tagging needs tags.write" : "assigning needs customers.write");
+        api_problem(r, 403, NULL, tagging ? "tagging needs tags.write" : grant ? "granting coupons needs commerce.write"
+                                                                                : "assigning needs customers.write");
         return;
     }
     segment_row s;
@@ -300,8 +308,15 @@ void h_segment_actions(yt_req *r) {
     audience_result_free(&res);
     int64_t affected;
     int rc = tagging ? segment_tag_members(&r->x, id, ids, (size_t)n, tags, ntags, strcmp(action, "tag") == 0, &affected)
+             : grant ? coupon_grant_many(&r->x, coupon, ids, (size_t)n, &affected)
                      : segment_assign_members(&r->x, id, ids, (size_t)n, owner, &affected);
     free(ids);
+    if (rc && grant && r->x.err.code == YT_ECONFLICT) {
+        char slug[32];
+        snprintf(slug, sizeof slug, "%s", r->x.err.field);
+        api_problem_with(r, 409, "coupon_id", r->x.err.msg, &(problem_extra){.position = -1, .slug = slug});
+        return;
+    }
     if (rc) {
         api_fail(r);
         return;

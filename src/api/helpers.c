@@ -1,6 +1,7 @@
 /* Helpers for handlers: problem responses, JSON responses, query, path and body field readers. */
 #include "api.h"
 #include "../base/text.h"
+#include "../base/timeutil.h"
 #include "../customer/customer.h"
 #include "../domain/budget.h"
 #include "server.h"
@@ -230,6 +231,42 @@ bool json_id(const cJSON *v, int64_t *out) {
     double d = v->valuedouble;
     if (!(d >= 1 && d <= 9007199254740992.0) || d != floor(d)) return false;
     *out = (int64_t)d;
+    return true;
+}
+
+bool body_time(yt_req *r, const char *key, int64_t *ms, bool required) {
+    const char *s = NULL;
+    if (!body_str(r, r->json, key, &s, required)) return false;
+    if (s && !time_parse(s, ms)) {
+        char detail[120];
+        snprintf(detail, sizeof detail, "%.40s must be an ISO 8601 time (2026-12-12T20:00:00+08:00)", key);
+        api_problem(r, 400, key, detail);
+        return false;
+    }
+    return true;
+}
+
+bool body_id_array(yt_req *r, const cJSON *obj, const char *key, int64_t *out, int *n, int max) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    *n = 0;
+    if (!v || cJSON_IsNull(v)) return true;
+    char d[120];
+    if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) > max) {
+        snprintf(d, sizeof d, "%.40s must be a list of at most %d ids", key, max);
+        api_problem(r, 400, key, d);
+        return false;
+    }
+    const cJSON *it;
+    cJSON_ArrayForEach(it, v) {
+        if (!json_id(it, &out[*n])) {
+            char field[64];
+            snprintf(field, sizeof field, "%.40s[%d]", key, *n);
+            snprintf(d, sizeof d, "%s must be an id (a positive integer)", field);
+            api_problem(r, 400, field, d);
+            return false;
+        }
+        (*n)++;
+    }
     return true;
 }
 

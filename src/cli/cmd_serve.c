@@ -74,7 +74,8 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
                {"--timeout", "YUTANG_TIMEOUT"},
                {"--head-timeout", "YUTANG_HEAD_TIMEOUT"},
                {"--trusted-proxies", "YUTANG_TRUSTED_PROXIES"},
-               {"--console", "YUTANG_CONSOLE_DIR"}};
+               {"--console", "YUTANG_CONSOLE_DIR"},
+               {"--mall-pay-window", "YUTANG_MALL_PAY_WINDOW"}};
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if ((v = app_flag(&argc, argv, map[i].flag)) && !config_set(cfg, map[i].key, v)) {
             fprintf(stderr, "yutang serve: bad value for %s\n", map[i].flag);
@@ -161,6 +162,7 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
                      .console_dir = cfg->console_dir[0] ? cfg->console_dir : NULL,
                      .audience = aud,
                      .flash = flash,
+                     .mall_pay_window_ms = (cfg->mall_pay_window_s > 0 ? cfg->mall_pay_window_s : 1800) * 1000LL,
                      .pay_sandbox_secret = getenv("YUTANG_PAY_SANDBOX_SECRET") && *getenv("YUTANG_PAY_SANDBOX_SECRET")
                                                ? getenv("YUTANG_PAY_SANDBOX_SECRET") : NULL,
                      .wechatpay = wxpay,

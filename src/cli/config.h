@@ -18,6 +18,7 @@ typedef struct {
     char metrics_token[128];   /* when set, /metrics needs it as a bearer token; else loopback only */
     int rate_per_ip;     /* requests per minute; 0 = off */
     int rate_per_token;
+    int mall_pay_window_s; /* an unpaid normal mall order is cancelled after this */
     bool demo;
 } yt_config;
 

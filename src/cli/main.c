@@ -6,7 +6,7 @@
 
 static const yt_command commands[] = {
     {"serve", "serve [--listen HOST:PORT] [--db PATH_OR_URL] [--demo] [--threads N] [--timeout SECONDS]"
-              " [--head-timeout SECONDS] [--rate-limit-per-ip N] [--rate-limit-per-token N] [--console DIR]"
+              " [--head-timeout SECONDS] [--rate-limit-per-ip N] [--rate-limit-per-token N] [--mall-pay-window SECONDS] [--console DIR]"
               " [--trusted-proxies ADDR,...]",
      "Serves the API and the console until SIGTERM or SIGINT. --demo seeds a demo brand into an empty database.\n"
      "--trusted-proxies: reverse proxies whose X-Forwarded-For names the client (rate limits, login lockout).\n"

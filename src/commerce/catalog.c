@@ -41,7 +41,7 @@ static int check_product(yt_ctx *x, const product_input *in, bool creating) {
 }
 
 /* A stock move row and the SKU's new stock, in the caller's transaction; a move below 0 is a 409. */
-static int move(yt_ctx *x, int64_t sku_id, int64_t delta, const char *reason, const char *ref, int64_t *after) {
+int sku_stock_apply(yt_ctx *x, int64_t sku_id, int64_t delta, const char *reason, const char *ref, int64_t *after) {
     int64_t now = now_ms();
     yt_param p[] = {PI(delta), PI(now), PI(sku_id), PI(delta)};
     int64_t stock = db_query_int(x->db, "UPDATE skus SET stock = stock + ?, updated_at = ? WHERE id = ? AND stock + ? >= 0 RETURNING stock",
@@ -78,7 +78,7 @@ int product_create(yt_ctx *x, const product_input *in, int64_t *id) {
                                    " VALUES(?,?,?,?,0,?,?) RETURNING id",
                                    6, q, 0);
         if (sku <= 0) rc = yt_fail_db(x, "creating a SKU");
-        else if (s->stock > 0) rc = move(x, sku, s->stock, "opening", NULL, NULL);
+        else if (s->stock > 0) rc = sku_stock_apply(x, sku, s->stock, "opening", NULL, NULL);
     }
     if (rc == YT_OK) rc = audit_record(x, "product.create", "product", *id, NULL);
     return yt_finish(x, rc, "creating a product");
@@ -211,7 +211,7 @@ int sku_stock_move(yt_ctx *x, int64_t sku_id, int64_t delta, const char *reason,
         return yt_fail(x, YT_EINVAL, "delta", "is a change from -%lld to %lld, not 0", (long long)CATALOG_STOCK_MAX,
                        (long long)CATALOG_STOCK_MAX);
     if (db_begin(x->db) != 0) return yt_fail_db(x, "moving stock");
-    int rc = move(x, sku_id, delta, reason, ref, after);
+    int rc = sku_stock_apply(x, sku_id, delta, reason, ref, after);
     char summary[96];
     snprintf(summary, sizeof summary, "{\"delta\":%lld}", (long long)delta);
     if (rc == YT_OK) rc = audit_record(x, "sku.stock", "sku", sku_id, summary);

@@ -36,6 +36,8 @@ int product_list_json(yt_ctx *x, yt_jw *w, int limit, int64_t cursor);
 /* Changes a SKU's stock by delta (never below 0: a 409 otherwise), recorded with reason and ref, inside
  * the caller's transaction or its own. *after: the stock after. */
 int sku_stock_move(yt_ctx *x, int64_t sku_id, int64_t delta, const char *reason, const char *ref, int64_t *after);
+/* sku_stock_move inside the caller's transaction, unaudited (the caller audits the whole: an order). */
+int sku_stock_apply(yt_ctx *x, int64_t sku_id, int64_t delta, const char *reason, const char *ref, int64_t *after);
 /* The SKU's price and stock; YT_ENOTFOUND when there is none. */
 int sku_get(yt_ctx *x, int64_t sku_id, int64_t *price, int64_t *stock);
 /* A page of a SKU's stock moves, newest first. */

@@ -57,11 +57,68 @@ static const yt_migration migrations[] = {
      "CREATE INDEX mall_orders_customer ON mall_orders(customer_id, id);"
      "CREATE INDEX mall_orders_pending ON mall_orders(status, pay_by);"
      "CREATE UNIQUE INDEX mall_orders_payment ON mall_orders(pay_provider, pay_txn);"},
+    /* coupons and the coupons customers hold; mall orders of several lines, with their discounts and shipping */
+    {18,
+     /* SQLite */
+     "CREATE TABLE coupons(id INTEGER PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, threshold INTEGER NOT NULL,"
+     "  amount_off INTEGER NOT NULL, percent_off INTEGER NOT NULL, max_off INTEGER NOT NULL, new_customers_only INTEGER NOT NULL,"
+     "  stackable INTEGER NOT NULL, total INTEGER NOT NULL, issued INTEGER NOT NULL DEFAULT 0, per_customer INTEGER NOT NULL,"
+     "  claim_starts INTEGER NOT NULL, claim_ends INTEGER NOT NULL, valid_days INTEGER NOT NULL, valid_until INTEGER,"
+     "  scope TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'active', created_by INTEGER, created_at INTEGER NOT NULL,"
+     "  updated_at INTEGER NOT NULL, CHECK (issued >= 0 AND issued <= total)) STRICT;"
+     "CREATE TABLE coupon_scope(coupon_id INTEGER NOT NULL REFERENCES coupons(id), product_id INTEGER, category TEXT) STRICT;"
+     "CREATE INDEX coupon_scope_coupon ON coupon_scope(coupon_id);"
+     "CREATE TABLE customer_coupons(id INTEGER PRIMARY KEY, coupon_id INTEGER NOT NULL REFERENCES coupons(id),"
+     "  customer_id INTEGER NOT NULL REFERENCES customers(id), seq INTEGER NOT NULL, source TEXT NOT NULL,"
+     "  status TEXT NOT NULL DEFAULT 'unused', valid_from INTEGER NOT NULL, valid_until INTEGER NOT NULL,"
+     "  claimed_at INTEGER NOT NULL, used_at INTEGER, order_id INTEGER, UNIQUE(coupon_id, customer_id, seq)) STRICT;"
+     "CREATE INDEX customer_coupons_customer ON customer_coupons(customer_id, id);"
+     "CREATE INDEX customer_coupons_order ON customer_coupons(order_id);"
+     "ALTER TABLE mall_orders ADD COLUMN goods_total INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE mall_orders ADD COLUMN discount INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE mall_orders ADD COLUMN points_used INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE mall_orders ADD COLUMN points_value INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE mall_orders ADD COLUMN shipped_at INTEGER;"
+     "ALTER TABLE mall_orders ADD COLUMN completed_at INTEGER;"
+     "ALTER TABLE mall_orders ADD COLUMN carrier TEXT;"
+     "ALTER TABLE mall_orders ADD COLUMN tracking_no TEXT;"
+     "ALTER TABLE mall_orders ADD COLUMN cancel_reason TEXT;"
+     "CREATE TABLE mall_order_items(id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL REFERENCES mall_orders(id),"
+     "  sku_id INTEGER NOT NULL, product_id INTEGER NOT NULL, name TEXT NOT NULL, quantity INTEGER NOT NULL,"
+     "  unit_price INTEGER NOT NULL, subtotal INTEGER NOT NULL) STRICT;"
+     "CREATE INDEX mall_order_items_order ON mall_order_items(order_id);",
+     /* PostgreSQL */
+     "CREATE TABLE coupons(id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, threshold BIGINT NOT NULL,"
+     "  amount_off BIGINT NOT NULL, percent_off BIGINT NOT NULL, max_off BIGINT NOT NULL, new_customers_only BOOLEAN NOT NULL,"
+     "  stackable BOOLEAN NOT NULL, total BIGINT NOT NULL, issued BIGINT NOT NULL DEFAULT 0, per_customer BIGINT NOT NULL,"
+     "  claim_starts BIGINT NOT NULL, claim_ends BIGINT NOT NULL, valid_days BIGINT NOT NULL, valid_until BIGINT,"
+     "  scope TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'active', created_by BIGINT, created_at BIGINT NOT NULL,"
+     "  updated_at BIGINT NOT NULL, CHECK (issued >= 0 AND issued <= total));"
+     "CREATE TABLE coupon_scope(coupon_id BIGINT NOT NULL REFERENCES coupons(id), product_id BIGINT, category TEXT);"
+     "CREATE INDEX coupon_scope_coupon ON coupon_scope(coupon_id);"
+     "CREATE TABLE customer_coupons(id BIGSERIAL PRIMARY KEY, coupon_id BIGINT NOT NULL REFERENCES coupons(id),"
+     "  customer_id BIGINT NOT NULL REFERENCES customers(id), seq BIGINT NOT NULL, source TEXT NOT NULL,"
+     "  status TEXT NOT NULL DEFAULT 'unused', valid_from BIGINT NOT NULL, valid_until BIGINT NOT NULL,"
+     "  claimed_at BIGINT NOT NULL, used_at BIGINT, order_id BIGINT, UNIQUE(coupon_id, customer_id, seq));"
+     "CREATE INDEX customer_coupons_customer ON customer_coupons(customer_id, id);"
+     "CREATE INDEX customer_coupons_order ON customer_coupons(order_id);"
+     "ALTER TABLE mall_orders ADD COLUMN goods_total BIGINT NOT NULL DEFAULT 0, ADD COLUMN discount BIGINT NOT NULL DEFAULT 0,"
+     "  ADD COLUMN points_used BIGINT NOT NULL DEFAULT 0, ADD COLUMN points_value BIGINT NOT NULL DEFAULT 0,"
+     "  ADD COLUMN shipped_at BIGINT, ADD COLUMN completed_at BIGINT, ADD COLUMN carrier TEXT, ADD COLUMN tracking_no TEXT,"
+     "  ADD COLUMN cancel_reason TEXT;"
+     "CREATE TABLE mall_order_items(id BIGSERIAL PRIMARY KEY, order_id BIGINT NOT NULL REFERENCES mall_orders(id),"
+     "  sku_id BIGINT NOT NULL, product_id BIGINT NOT NULL, name TEXT NOT NULL, quantity BIGINT NOT NULL,"
+     "  unit_price BIGINT NOT NULL, subtotal BIGINT NOT NULL);"
+     "CREATE INDEX mall_order_items_order ON mall_order_items(order_id);"},
 };
 
 static const customer_keyed keyed[] = {
     {"mall_orders", "customer_id", "UPDATE mall_orders SET customer_id = ? WHERE customer_id = ?", NULL, 0,
      "orders stay for the brand's books, linked to the anonymous shell; they hold no personal data", NULL},
+    /* a merged record's coupons are the survivor's; their claim numbers become unique by their own id */
+    {"customer_coupons", "customer_id", "UPDATE customer_coupons SET customer_id = ?, seq = -id WHERE customer_id = ?", NULL, 0,
+     "held and used coupons stay for the brand's books (quota, orders) on the anonymous shell; they hold no personal data",
+     NULL},
 };
 
 static const yt_perm perms[] = {
@@ -88,7 +145,18 @@ static const yt_route routes[] = {
      ROUTE_JSON | ROUTE_READER | ROUTE_MEMBER,
      "flash_order.create", 0},
     {"GET", "/api/v1/mall-orders", h_mall_order_list, P(COMMERCE_READ), 0, "mall_order.list", 0},
+    {"POST", "/api/v1/mall-orders", h_mall_order_create, P(ORDERS_WRITE) | P(CUSTOMERS_READ), ROUTE_JSON | ROUTE_MEMBER,
+     "mall_order.create", 0},
     {"GET", "/api/v1/mall-orders/{id}", h_mall_order_get, P(COMMERCE_READ), 0, "mall_order.get", 0},
+    {"POST", "/api/v1/mall-orders/{id}/cancel", h_mall_order_cancel, P(ORDERS_WRITE), ROUTE_MEMBER, "mall_order.cancel", 0},
+    {"POST", "/api/v1/mall-orders/{id}/ship", h_mall_order_ship, P(COMMERCE_WRITE), ROUTE_JSON, "mall_order.ship", 0},
+    {"POST", "/api/v1/mall-orders/{id}/complete", h_mall_order_complete, P(ORDERS_WRITE), ROUTE_MEMBER, "mall_order.complete", 0},
+    {"GET", "/api/v1/coupons", h_coupon_list, P(COMMERCE_READ), 0, "coupon.list", 0},
+    {"POST", "/api/v1/coupons", h_coupon_create, P(COMMERCE_WRITE), ROUTE_JSON, "coupon.create", 0},
+    {"GET", "/api/v1/coupons/{id}", h_coupon_get, P(COMMERCE_READ), 0, "coupon.get", 0},
+    {"POST", "/api/v1/coupons/{id}/stop", h_coupon_stop, P(COMMERCE_WRITE), 0, "coupon.stop", 0},
+    {"POST", "/api/v1/coupons/{id}/grants", h_coupon_grant, P(COMMERCE_WRITE) | P(CUSTOMERS_READ), ROUTE_JSON, "coupon.grant", 0},
+    {"GET", "/api/v1/customers/{id}/coupons", h_customer_coupons, P(CUSTOMERS_READ), 0, "customer.coupons", 0},
     /* the sandbox payment provider's notification: signed with the sandbox secret, no token */
     {"POST", "/api/v1/payments/sandbox/notify", h_payment_sandbox_notify, 0, ROUTE_PUBLIC | ROUTE_JSON, "payment.sandbox_notify", 0},
     /* WeChat Pay API v3 notifications: signed with the platform key, no token. ROUTE_READER: verified and

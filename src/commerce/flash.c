@@ -1,6 +1,7 @@
 /* Flash sales: the in-memory counters (stock left, each buyer's quantity), the committer thread that writes
  * reserved orders in groups, and the sweep that closes unpaid orders after their payment window. */
 #include "flash.h"
+#include "mall_order.h"
 #include "catalog.h"
 #include "../base/alloc.h"
 #include "../base/log.h"
@@ -366,6 +367,7 @@ static void *committer(void *arg) {
         if (n) commit_group(f, group, n);
         if (now_ms() - swept >= SWEEP_MS) {
             sweep(f);
+            mall_order_sweep(f->store); /* the mall's normal orders past their window, on the same beat */
             swept = now_ms();
         }
         pthread_mutex_lock(&f->qmu);

@@ -1,5 +1,10 @@
-/* Mall orders: reading them, and recording a payment exactly once. */
+/* Mall orders: reading them, recording a payment exactly once, and their life after checkout (cancel, ship,
+ * complete, and the sweep that cancels unpaid ones). */
 #include "mall_order.h"
+#include "catalog.h"
+#include "checkout.h"
+#include "coupon.h"
+#include "../base/arena.h"
 #include "../base/log.h"
 #include "../base/timeutil.h"
 #include "../domain/audit.h"
@@ -11,10 +16,10 @@
 
 #define ORDER_COLS                                                                                            \
     "id, customer_id, kind, activity_id, sku_id, quantity, unit_price, total, status, created_at, pay_by, paid_at," \
-    " closed_at, pay_provider, pay_txn"
+    " closed_at, pay_provider, pay_txn, goods_total, discount, points_used, points_value, shipped_at, completed_at," \
+    " carrier, tracking_no, cancel_reason"
 
-static void write_order_row(yt_jw *w, yt_rows *r) {
-    jw_obj(w);
+static void write_order_members(yt_jw *w, yt_rows *r) {
     jw_kint(w, "id", rows_int(r, 0));
     jw_kint(w, "customer_id", rows_int(r, 1));
     jw_kstr(w, "kind", rows_text(r, 2));
@@ -38,17 +43,68 @@ static void write_order_row(yt_jw *w, yt_rows *r) {
         jw_kstr(w, "transaction", rows_text(r, 14));
         jw_obj_end(w);
     }
+    /* a flash order is one line at the activity price: its goods total is its total */
+    jw_kint(w, "goods_total", strcmp(rows_text(r, 2), "flash") == 0 ? rows_int(r, 7) : rows_int(r, 15));
+    jw_kint(w, "discount", rows_int(r, 16));
+    jw_kint(w, "points_used", rows_int(r, 17));
+    jw_kint(w, "points_value", rows_int(r, 18));
+    static const char *const later[] = {"shipped_at", "completed_at"};
+    for (int i = 0; i < 2; i++)
+        if (rows_null(r, 19 + i)) jw_knull(w, later[i]);
+        else jw_ktime(w, later[i], rows_int(r, 19 + i));
+    if (rows_null(r, 21)) jw_knull(w, "shipping");
+    else {
+        jw_key(w, "shipping");
+        jw_obj(w);
+        jw_kstr(w, "carrier", rows_text(r, 21));
+        jw_kstr(w, "tracking_no", rows_text(r, 22));
+        jw_obj_end(w);
+    }
+    if (rows_null(r, 23)) jw_knull(w, "cancel_reason");
+    else jw_kstr(w, "cancel_reason", rows_text(r, 23));
+}
+
+static void write_order_row(yt_jw *w, yt_rows *r) {
+    jw_obj(w);
+    write_order_members(w, r);
     jw_obj_end(w);
 }
 
-int mall_order_write_json(yt_ctx *x, yt_jw *w, int64_t id) {
-    yt_param p[] = {PI(id)};
-    yt_rows *r = db_query(x->db, "SELECT " ORDER_COLS " FROM mall_orders WHERE id = ?", 1, p);
+static void write_item(yt_jw *w, yt_rows *r) {
+    jw_obj(w);
+    jw_kint(w, "id", rows_int(r, 0));
+    jw_kint(w, "sku_id", rows_int(r, 1));
+    jw_kint(w, "product_id", rows_int(r, 2));
+    jw_kstr(w, "name", rows_text(r, 3));
+    jw_kint(w, "quantity", rows_int(r, 4));
+    jw_kint(w, "unit_price", rows_int(r, 5));
+    jw_kint(w, "subtotal", rows_int(r, 6));
+    jw_obj_end(w);
+}
+
+int mall_order_write_json(yt_ctx *x, yt_jw *w, int64_t id, int64_t customer) {
+    yt_param p[] = {PI(id), PI(customer), PI(customer)};
+    yt_rows *r = db_query(x->db, "SELECT " ORDER_COLS " FROM mall_orders WHERE id = ? AND (? = 0 OR customer_id = ?)", 3, p);
     if (!r) return yt_fail_db(x, "reading an order");
     bool found = rows_next(r);
-    if (found) write_order_row(w, r);
+    if (found) {
+        jw_obj(w);
+        write_order_members(w, r);
+    }
     rows_free(r);
-    return found ? YT_OK : yt_fail(x, YT_ENOTFOUND, NULL, "no order with id %lld", (long long)id);
+    if (!found) return yt_fail(x, YT_ENOTFOUND, NULL, "no order with id %lld", (long long)id);
+    /* the lines: a normal order's items; a flash order is its one SKU at the activity price */
+    yt_param q[] = {PI(id), PI(id)};
+    r = db_query(x->db, "SELECT id, sku_id, product_id, name, quantity, unit_price, subtotal FROM mall_order_items WHERE order_id = ?"
+                        " UNION ALL SELECT 0, o.sku_id, s.product_id, p.name || ' ' || s.name, o.quantity, o.unit_price, o.total"
+                        " FROM mall_orders o JOIN skus s ON s.id = o.sku_id JOIN products p ON p.id = s.product_id"
+                        " WHERE o.id = ? AND o.kind = 'flash' ORDER BY 1", 2, q);
+    if (!r) return yt_fail_db(x, "reading an order");
+    jw_key(w, "items");
+    rows_write_array(w, r, write_item);
+    rows_free(r);
+    jw_obj_end(w);
+    return YT_OK;
 }
 
 int mall_order_list_json(yt_ctx *x, yt_jw *w, int64_t customer_id, int limit, int64_t cursor) {
@@ -124,4 +180,101 @@ int mall_order_pay(yt_ctx *x, const payment_notice *n, payment_result *res) {
     snprintf(summary, sizeof summary, "{\"amount\":%lld}", (long long)total);
     if (rc == YT_OK) rc = audit_record(x, "mall_order.pay", "mall_order", n->order_id, summary);
     return yt_finish(x, rc, "recording a payment");
+}
+
+/* ---- the order's life after checkout ---- */
+
+/* Why a state change found no order to change: 404, or 409 naming the state it is in. */
+static int not_changed(yt_ctx *x, int64_t id, int64_t member, const char *want) {
+    yt_param p[] = {PI(id), PI(member), PI(member)};
+    yt_rows *r = db_query(x->db, "SELECT status, kind FROM mall_orders WHERE id = ? AND (? = 0 OR customer_id = ?)", 3, p);
+    if (!r) return yt_fail_db(x, "changing an order");
+    int rc;
+    if (!rows_next(r)) rc = yt_fail(x, YT_ENOTFOUND, NULL, "no order with id %lld", (long long)id);
+    else if (strcmp(rows_text(r, 1), "flash") == 0 && strcmp(want, "pending") == 0)
+        rc = yt_fail(x, YT_ECONFLICT, "status", "a flash-sale order is released by itself when its payment window ends");
+    else rc = yt_fail(x, YT_ECONFLICT, "status", "the order is %s, not %s", rows_text(r, 0), want);
+    rows_free(r);
+    return rc;
+}
+
+int mall_order_cancel(yt_ctx *x, int64_t id, int64_t member, const char *reason) {
+    int64_t now = now_ms();
+    if (db_begin(x->db) != 0) return yt_fail_db(x, "cancelling an order");
+    yt_param p[] = {PI(now), PT(reason), PI(id), PI(member), PI(member)};
+    yt_rows *r = db_query(x->db, "UPDATE mall_orders SET status = 'cancelled', closed_at = ?, cancel_reason = ? WHERE id = ?"
+                                 " AND status = 'pending' AND kind = 'normal' AND (? = 0 OR customer_id = ?)"
+                                 " RETURNING customer_id, points_used", 5, p);
+    if (!r) return yt_finish(x, yt_fail_db(x, "cancelling an order"), "cancelling an order");
+    bool changed = rows_next(r);
+    int64_t customer = changed ? rows_int(r, 0) : 0, points = changed ? rows_int(r, 1) : 0;
+    rows_free(r);
+    int rc = changed ? YT_OK : not_changed(x, id, member, "pending");
+    char ref[40];
+    snprintf(ref, sizeof ref, "mall_order:%lld", (long long)id);
+    /* the stock back, line by line */
+    yt_param q[] = {PI(id)};
+    r = rc == YT_OK ? db_query(x->db, "SELECT sku_id, quantity FROM mall_order_items WHERE order_id = ? ORDER BY id", 1, q) : NULL;
+    if (rc == YT_OK && !r) rc = yt_fail_db(x, "cancelling an order");
+    int64_t lines[CHECKOUT_LINES_MAX][2];
+    int n = 0;
+    while (r && rows_next(r) && n < CHECKOUT_LINES_MAX) lines[n][0] = rows_int(r, 0), lines[n][1] = rows_int(r, 1), n++;
+    rows_free(r);
+    for (int i = 0; rc == YT_OK && i < n; i++) rc = sku_stock_apply(x, lines[i][0], lines[i][1], "order_cancel", ref, NULL);
+    if (rc == YT_OK) rc = coupon_return(x, id);
+    if (rc == YT_OK && points && (rc = points_change(x, customer, points, POINTS_RETURN, ref, NULL)) == YT_ENOTFOUND)
+        rc = YT_OK; /* an erased customer gets nothing back */
+    char summary[64];
+    snprintf(summary, sizeof summary, "{\"reason\":\"%s\"}", reason);
+    if (rc == YT_OK) rc = audit_record(x, "mall_order.cancel", "mall_order", id, summary);
+    return yt_finish(x, rc, "cancelling an order");
+}
+
+int mall_order_ship(yt_ctx *x, int64_t id, const char *carrier, const char *tracking_no) {
+    if (yt_check_text(x, "carrier", carrier ? carrier : "", 1, 40) || yt_check_text(x, "tracking_no", tracking_no ? tracking_no : "", 1, 60))
+        return x->err.code;
+    int64_t now = now_ms();
+    if (db_begin(x->db) != 0) return yt_fail_db(x, "shipping an order");
+    yt_param p[] = {PI(now), PT(carrier), PT(tracking_no), PI(id)};
+    int64_t n = db_exec(x->db, "UPDATE mall_orders SET status = 'shipped', shipped_at = ?, carrier = ?, tracking_no = ? WHERE id = ?"
+                               " AND status = 'paid'", 4, p);
+    int rc = n < 0 ? yt_fail_db(x, "shipping an order") : n == 0 ? not_changed(x, id, 0, "paid") : YT_OK;
+    if (rc == YT_OK) rc = audit_record(x, "mall_order.ship", "mall_order", id, NULL);
+    return yt_finish(x, rc, "shipping an order");
+}
+
+int mall_order_complete(yt_ctx *x, int64_t id, int64_t member) {
+    int64_t now = now_ms();
+    if (db_begin(x->db) != 0) return yt_fail_db(x, "completing an order");
+    yt_param p[] = {PI(now), PI(id), PI(member), PI(member)};
+    int64_t n = db_exec(x->db, "UPDATE mall_orders SET status = 'completed', completed_at = ? WHERE id = ? AND status = 'shipped'"
+                               " AND (? = 0 OR customer_id = ?)", 4, p);
+    int rc = n < 0 ? yt_fail_db(x, "completing an order") : n == 0 ? not_changed(x, id, member, "shipped") : YT_OK;
+    if (rc == YT_OK) rc = audit_record(x, "mall_order.complete", "mall_order", id, NULL);
+    return yt_finish(x, rc, "completing an order");
+}
+
+void mall_order_sweep(yt_store *store) {
+    yt_db *db = store_db(store);
+    if (!db) return;
+    int64_t now = now_ms(), ids[100];
+    int n = 0;
+    yt_param p[] = {PI(now)};
+    /* read on this thread's own connection: the writer is taken only when something is due */
+    yt_rows *r = db_query(db, "SELECT id FROM mall_orders WHERE status = 'pending' AND pay_by <= ? AND kind = 'normal'"
+                              " ORDER BY pay_by LIMIT 100", 1, p);
+    while (r && rows_next(r)) ids[n++] = rows_int(r, 0);
+    rows_free(r);
+    if (!n) return;
+    yt_db *w = store_writer_acquire(store);
+    if (!w) return;
+    yt_arena arena = {0};
+    for (int i = 0; i < n; i++) {
+        yt_ctx x = {.db = w, .who = yt_system_actor(), .arena = &arena};
+        /* another instance may have cancelled it, or the payment may have arrived: both are a 409, not an error */
+        if (mall_order_cancel(&x, ids[i], 0, "timeout") && x.err.code != YT_ECONFLICT)
+            log_error("mall orders: cannot cancel unpaid order %lld: %s", (long long)ids[i], x.err.msg);
+    }
+    arena_free(&arena);
+    store_writer_release(store);
 }

@@ -4,8 +4,10 @@
 #define YT_MALL_ORDER_H
 #include "../base/json.h"
 #include "../domain/ctx.h"
+#include "../store/store.h"
 
-int mall_order_write_json(yt_ctx *x, yt_jw *w, int64_t id);
+/* An order with its lines; customer non-zero: only if it is theirs (a member), else 404. */
+int mall_order_write_json(yt_ctx *x, yt_jw *w, int64_t id, int64_t customer);
 /* A page of orders, newest first; customer_id 0: everyone's. */
 int mall_order_list_json(yt_ctx *x, yt_jw *w, int64_t customer_id, int limit, int64_t cursor);
 
@@ -25,5 +27,17 @@ typedef struct {
  * an amount other than the order's total is a 422, and an order that is not pending (closed unpaid, or paid
  * by another transaction) a 409; both are logged and change nothing. */
 int mall_order_pay(yt_ctx *x, const payment_notice *n, payment_result *res);
+
+/* ---- the order's life after checkout (normal orders; flash orders are released by the flash engine) ---- */
+
+/* Cancels a pending normal order: its stock, coupons and points come back. member non-zero: only their own.
+ * reason: "customer", "staff" or "timeout". 409 when it is not pending (or a flash order). */
+int mall_order_cancel(yt_ctx *x, int64_t id, int64_t member, const char *reason);
+/* paid -> shipped, with the carrier and tracking number. */
+int mall_order_ship(yt_ctx *x, int64_t id, const char *carrier, const char *tracking_no);
+/* shipped -> completed (the member confirms receipt, or staff do). member non-zero: only their own. */
+int mall_order_complete(yt_ctx *x, int64_t id, int64_t member);
+/* Cancels normal orders whose payment window has passed (at most 100 a call); on the flash engine's thread. */
+void mall_order_sweep(yt_store *store);
 
 #endif

@@ -8,8 +8,9 @@ static const yt_migration migrations[] = {
      /* SQLite */
      "CREATE TABLE loyalty_settings(id INTEGER PRIMARY KEY CHECK (id = 1), points_per_yuan INTEGER NOT NULL,"
      "  expire_days INTEGER NOT NULL, checkin_points INTEGER NOT NULL, makeup_cost INTEGER NOT NULL,"
-     "  makeup_days INTEGER NOT NULL, updated_at INTEGER NOT NULL) STRICT;"
-     "INSERT INTO loyalty_settings VALUES(1, 1, 365, 5, 20, 7, 0);"
+     "  makeup_days INTEGER NOT NULL, redeem_per_yuan INTEGER NOT NULL, redeem_max_percent INTEGER NOT NULL,"
+     "  updated_at INTEGER NOT NULL) STRICT;"
+     "INSERT INTO loyalty_settings VALUES(1, 1, 365, 5, 20, 7, 100, 50, 0);"
      "CREATE TABLE checkin_streaks(days INTEGER PRIMARY KEY, points INTEGER NOT NULL) STRICT;"
      "INSERT INTO checkin_streaks VALUES(7, 50), (30, 300);"
      "CREATE TABLE points_ledger(id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers(id),"
@@ -26,8 +27,9 @@ static const yt_migration migrations[] = {
      /* PostgreSQL */
      "CREATE TABLE loyalty_settings(id BIGINT PRIMARY KEY CHECK (id = 1), points_per_yuan BIGINT NOT NULL,"
      "  expire_days BIGINT NOT NULL, checkin_points BIGINT NOT NULL, makeup_cost BIGINT NOT NULL,"
-     "  makeup_days BIGINT NOT NULL, updated_at BIGINT NOT NULL);"
-     "INSERT INTO loyalty_settings VALUES(1, 1, 365, 5, 20, 7, 0);"
+     "  makeup_days BIGINT NOT NULL, redeem_per_yuan BIGINT NOT NULL, redeem_max_percent BIGINT NOT NULL,"
+     "  updated_at BIGINT NOT NULL);"
+     "INSERT INTO loyalty_settings VALUES(1, 1, 365, 5, 20, 7, 100, 50, 0);"
      "CREATE TABLE checkin_streaks(days BIGINT PRIMARY KEY, points BIGINT NOT NULL);"
      "INSERT INTO checkin_streaks VALUES(7, 50), (30, 300);"
      "CREATE TABLE points_ledger(id BIGSERIAL PRIMARY KEY, customer_id BIGINT NOT NULL REFERENCES customers(id),"

@@ -14,7 +14,7 @@
 static const char *const reason_names[] = {
     [POINTS_ORDER] = "order",   [POINTS_CHECKIN] = "checkin", [POINTS_STREAK] = "streak", [POINTS_TASK] = "task",
     [POINTS_ADJUST] = "adjust", [POINTS_MALL] = "mall",       [POINTS_LOTTERY] = "lottery", [POINTS_MAKEUP] = "makeup",
-    [POINTS_REFUND] = "refund", [POINTS_EXPIRE] = "expire",
+    [POINTS_REFUND] = "refund", [POINTS_EXPIRE] = "expire",   [POINTS_REDEEM] = "redeem",   [POINTS_RETURN] = "return",
 };
 
 const char *points_reason_name(points_reason r) { return reason_names[r]; }
@@ -29,8 +29,8 @@ int points_reason_manual(const char *name) {
 
 int loyalty_settings_get(yt_ctx *x, loyalty_settings *s) {
     memset(s, 0, sizeof *s);
-    yt_rows *r = db_query(x->db, "SELECT points_per_yuan, expire_days, checkin_points, makeup_cost, makeup_days"
-                                 " FROM loyalty_settings WHERE id = 1", 0, NULL);
+    yt_rows *r = db_query(x->db, "SELECT points_per_yuan, expire_days, checkin_points, makeup_cost, makeup_days,"
+                                 " redeem_per_yuan, redeem_max_percent FROM loyalty_settings WHERE id = 1", 0, NULL);
     if (!r) return yt_fail_db(x, "reading the loyalty settings");
     if (rows_next(r)) {
         s->points_per_yuan = rows_int(r, 0);
@@ -38,6 +38,8 @@ int loyalty_settings_get(yt_ctx *x, loyalty_settings *s) {
         s->checkin_points = rows_int(r, 2);
         s->makeup_cost = rows_int(r, 3);
         s->makeup_days = rows_int(r, 4);
+        s->redeem_per_yuan = rows_int(r, 5);
+        s->redeem_max_percent = rows_int(r, 6);
     }
     rows_free(r);
     r = db_query(x->db, "SELECT days, points FROM checkin_streaks ORDER BY days", 0, NULL);
@@ -61,6 +63,8 @@ static const struct {
     {"checkin_points", offsetof(loyalty_settings, checkin_points), 100000},
     {"checkin_makeup_cost", offsetof(loyalty_settings, makeup_cost), 100000},
     {"checkin_makeup_days", offsetof(loyalty_settings, makeup_days), 31},
+    {"points_redeem_per_yuan", offsetof(loyalty_settings, redeem_per_yuan), 100000},
+    {"points_redeem_max_percent", offsetof(loyalty_settings, redeem_max_percent), 100},
 };
 
 int loyalty_settings_put(yt_ctx *x, const loyalty_settings *s) {
@@ -78,10 +82,11 @@ int loyalty_settings_put(yt_ctx *x, const loyalty_settings *s) {
     }
     int64_t now = now_ms();
     if (db_begin(x->db) != 0) return yt_fail_db(x, "saving the loyalty settings");
-    yt_param p[] = {PI(s->points_per_yuan), PI(s->expire_days), PI(s->checkin_points), PI(s->makeup_cost), PI(s->makeup_days), PI(now)};
+    yt_param p[] = {PI(s->points_per_yuan), PI(s->expire_days), PI(s->checkin_points), PI(s->makeup_cost), PI(s->makeup_days),
+                    PI(s->redeem_per_yuan), PI(s->redeem_max_percent), PI(now)};
     int rc = YT_OK;
     if (db_exec(x->db, "UPDATE loyalty_settings SET points_per_yuan = ?, expire_days = ?, checkin_points = ?, makeup_cost = ?,"
-                       " makeup_days = ?, updated_at = ? WHERE id = 1", 6, p) != 1 ||
+                       " makeup_days = ?, redeem_per_yuan = ?, redeem_max_percent = ?, updated_at = ? WHERE id = 1", 8, p) != 1 ||
         db_exec(x->db, "DELETE FROM checkin_streaks", 0, NULL) < 0)
         rc = yt_fail_db(x, "saving the loyalty settings");
     for (int i = 0; rc == YT_OK && i < s->nstreaks; i++) {
@@ -99,6 +104,8 @@ void loyalty_settings_write_json(yt_jw *w, const loyalty_settings *s) {
     jw_kint(w, "checkin_points", s->checkin_points);
     jw_kint(w, "checkin_makeup_cost", s->makeup_cost);
     jw_kint(w, "checkin_makeup_days", s->makeup_days);
+    jw_kint(w, "points_redeem_per_yuan", s->redeem_per_yuan);
+    jw_kint(w, "points_redeem_max_percent", s->redeem_max_percent);
     jw_key(w, "checkin_streaks");
     jw_arr(w);
     for (int i = 0; i < s->nstreaks; i++) {

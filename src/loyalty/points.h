@@ -17,6 +17,8 @@ typedef struct {
     int64_t checkin_points;      /* a day's check-in */
     int64_t makeup_cost;         /* points a make-up check-in costs */
     int64_t makeup_days;         /* how many days back a make-up may go (0: none) */
+    int64_t redeem_per_yuan;     /* points that pay one yuan of an order (0: points pay nothing) */
+    int64_t redeem_max_percent;  /* at most this share of an order (after coupons) paid with points */
     struct {
         int64_t days, points;    /* a run of `days` check-ins in a row earns `points`, once per run */
     } streaks[CHECKIN_STREAKS_MAX];
@@ -30,7 +32,7 @@ void loyalty_settings_write_json(yt_jw *w, const loyalty_settings *s);
 
 /* Why points move; the ledger keeps the name. */
 typedef enum { POINTS_ORDER, POINTS_CHECKIN, POINTS_STREAK, POINTS_TASK, POINTS_ADJUST, POINTS_MALL, POINTS_LOTTERY,
-               POINTS_MAKEUP, POINTS_REFUND, POINTS_EXPIRE } points_reason;
+               POINTS_MAKEUP, POINTS_REFUND, POINTS_EXPIRE, POINTS_REDEEM, POINTS_RETURN } points_reason;
 const char *points_reason_name(points_reason r);
 /* POINTS_ADJUST and POINTS_TASK by name ("adjust", "task"): the reasons a person may give by hand; -1 otherwise. */
 int points_reason_manual(const char *name);

@@ -14,6 +14,9 @@ static const yt_route routes[] = {
     {"GET", "/api/v1/member/checkins", h_member_checkin_month, 0, ROUTE_MEMBER, "member.checkin_month", 0},
     {"POST", "/api/v1/member/checkins", h_member_checkin, 0, ROUTE_MEMBER | ROUTE_JSON, "member.checkin", 0},
     {"GET", "/api/v1/member/orders", h_member_orders, 0, ROUTE_MEMBER, "member.orders", 0},
+    {"GET", "/api/v1/member/orders/{id}", h_member_order_get, 0, ROUTE_MEMBER, "member.order_get", 0},
+    {"GET", "/api/v1/member/coupons", h_member_coupons, 0, ROUTE_MEMBER, "member.coupons", 0},
+    {"POST", "/api/v1/member/coupons", h_member_coupon_claim, 0, ROUTE_MEMBER | ROUTE_JSON, "member.coupon_claim", 0},
 };
 
 const yt_module member_module = {

@@ -12,6 +12,7 @@
 #include "base/timeutil.h"
 #include "customer/customer.h"
 #include "customer/remark.h"
+#include "commerce/coupon.h"
 #include "loyalty/checkin.h"
 #include "loyalty/points.h"
 #include "modules.h"
@@ -110,6 +111,13 @@ static void merge_and_erase_leave_nothing_behind(void **state) {
     checkin_result cr;
     assert_int_equal(checkin(&x, absorbed, brand_day(now), &cr), YT_OK);
     assert_int_equal(checkin(&x, survivor, brand_day(now), &cr), YT_OK);
+    /* both hold the first of one coupon: the merge keeps both, their claim numbers no longer clash */
+    coupon_input cin = {.name = "满100减10", .kind = "amount", .threshold = 10000, .amount_off = 1000, .total = 10,
+                        .per_customer = 1, .claim_starts = now - 1000, .claim_ends = now + 86400000, .valid_days = 7};
+    int64_t coupon, held;
+    assert_int_equal(coupon_create(&x, &cin, &coupon), YT_OK);
+    assert_int_equal(coupon_claim(&x, coupon, absorbed, "claim", &held), YT_OK);
+    assert_int_equal(coupon_claim(&x, coupon, survivor, "claim", &held), YT_OK);
     yt_param rw[] = {PI(absorbed), PI(now), PI(survivor), PI(now)};
     exec_ok(db, "INSERT INTO checkin_rewards(customer_id, run_start, days, points, at) VALUES(?, 20000, 7, 50, ?), (?, 20000, 7, 50, ?)",
             4, rw);

@@ -1,0 +1,263 @@
+/* Handlers: coupons (templates, grants, a customer's coupons) and checkout of normal mall orders with their
+ * life after it (cancel, ship, complete), for staff and, where the route says so, for the member themselves. */
+#include "handlers.h"
+#include "server.h"
+#include "../commerce/checkout.h"
+#include "../commerce/coupon.h"
+#include "../commerce/mall_order.h"
+#include "../base/timeutil.h"
+#include "../customer/customer.h"
+#include <stdio.h>
+#include <string.h>
+
+/* ---- coupons ---- */
+
+void h_coupon_create(yt_req *r) {
+    static const char *const allowed[] = {"name", "kind", "threshold", "amount_off", "percent_off", "max_off", "new_customers_only",
+                                          "stackable", "total", "per_customer", "claim_starts", "claim_ends", "valid_days",
+                                          "valid_until", "products", "categories", NULL};
+    coupon_input in = {.per_customer = 1};
+    int64_t products[COUPON_SCOPE_MAX + 1];
+    const char **categories = NULL;
+    bool has_total, has_starts = false;
+    in.claim_starts = 0;
+    if (!body_only(r, r->json, allowed) || !body_str(r, r->json, "name", &in.name, true) ||
+        !body_str(r, r->json, "kind", &in.kind, true) || !body_int(r, r->json, "threshold", &in.threshold, NULL) ||
+        !body_int(r, r->json, "amount_off", &in.amount_off, NULL) || !body_int(r, r->json, "percent_off", &in.percent_off, NULL) ||
+        !body_int(r, r->json, "max_off", &in.max_off, NULL) ||
+        !body_bool(r, r->json, "new_customers_only", &in.new_customers_only, NULL) ||
+        !body_bool(r, r->json, "stackable", &in.stackable, NULL) || !body_int(r, r->json, "total", &in.total, &has_total) ||
+        !body_int(r, r->json, "per_customer", &in.per_customer, NULL) || !body_time(r, "claim_starts", &in.claim_starts, false) ||
+        !body_time(r, "claim_ends", &in.claim_ends, true) || !body_int(r, r->json, "valid_days", &in.valid_days, NULL) ||
+        !body_time(r, "valid_until", &in.valid_until, false) ||
+        !body_id_array(r, r->json, "products", products, &in.nproducts, COUPON_SCOPE_MAX + 1) ||
+        !body_str_array(r, r->json, "categories", &categories, &in.ncategories, COUPON_SCOPE_MAX + 1))
+        return;
+    has_starts = in.claim_starts != 0;
+    if (!has_total) {
+        api_problem(r, 400, "total", "total (how many may be given out) is required");
+        return;
+    }
+    if (!has_starts) in.claim_starts = now_ms();
+    in.products = products;
+    in.categories = categories;
+    int64_t id;
+    if (coupon_create(&r->x, &in, &id)) {
+        api_fail(r);
+        return;
+    }
+    yt_jw w;
+    api_json(r, 201, &w);
+    if (coupon_write_json(&r->x, &w, id)) api_fail(r);
+}
+
+void h_coupon_get(yt_req *r) {
+    int64_t id = api_param_id(r, 0);
+    if (!id) return;
+    yt_jw w;
+    api_json(r, 200, &w);
+    if (coupon_write_json(&r->x, &w, id)) api_fail(r);
+}
+
+void h_coupon_list(yt_req *r) {
+    int limit;
+    int64_t cursor;
+    if (!api_paging(r, &limit, &cursor)) return;
+    yt_jw w;
+    api_json(r, 200, &w);
+    if (coupon_list_json(&r->x, &w, limit, cursor)) api_fail(r);
+}
+
+void h_coupon_stop(yt_req *r) {
+    int64_t id = api_param_id(r, 0);
+    if (!id) return;
+    if (coupon_stop(&r->x, id)) {
+        api_fail(r);
+        return;
+    }
+    yt_jw w;
+    api_json(r, 200, &w);
+    if (coupon_write_json(&r->x, &w, id)) api_fail(r);
+}
+
+/* A refused claim or grant: 409 whose type ends in the reason (exhausted, limit-reached, stopped,
+ * new-customers-only), else the error as it is. */
+static void coupon_refused(yt_req *r) {
+    if (r->x.err.code != YT_ECONFLICT) {
+        api_fail(r);
+        return;
+    }
+    char slug[32];
+    snprintf(slug, sizeof slug, "%s", r->x.err.field);
+    api_problem_with(r, 409, "coupon_id", r->x.err.msg, &(problem_extra){.position = -1, .slug = slug});
+}
+
+/* {customer_id}: one customer gets one (the claim window does not apply; the quota and limit do). */
+void h_coupon_grant(yt_req *r) {
+    static const char *const allowed[] = {"customer_id", NULL};
+    int64_t id = api_param_id(r, 0), customer = 0, live, held;
+    bool has_customer;
+    if (!id || !body_only(r, r->json, allowed) || !body_int(r, r->json, "customer_id", &customer, &has_customer)) return;
+    if (!has_customer || customer < 1) {
+        api_problem(r, 400, "customer_id", "customer_id is required (a saved segment is granted through its actions)");
+        return;
+    }
+    if (customer_resolve_for_write(&r->x, customer, &live)) {
+        api_fail(r);
+        return;
+    }
+    if (coupon_claim(&r->x, id, live, "grant", &held)) {
+        coupon_refused(r);
+        return;
+    }
+    yt_jw w;
+    api_json(r, 201, &w);
+    jw_obj(&w);
+    jw_kint(&w, "id", held);
+    jw_kint(&w, "coupon_id", id);
+    jw_kint(&w, "customer_id", live);
+    jw_obj_end(&w);
+}
+
+void h_customer_coupons(yt_req *r) {
+    int limit;
+    int64_t cursor, id = api_path_customer(r);
+    if (!id || !api_paging(r, &limit, &cursor)) return;
+    yt_jw w;
+    api_json(r, 200, &w);
+    if (customer_coupons_json(&r->x, &w, id, api_query(r, "status"), limit, cursor)) api_fail(r);
+}
+
+/* ---- checkout and the order's life ---- */
+
+/* {customer_id, lines: [{sku_id, quantity}], coupon_ids, points}; a member orders for themselves. */
+void h_mall_order_create(yt_req *r) {
+    static const char *const allowed[] = {"customer_id", "lines", "coupon_ids", "points", NULL};
+    static const char *const line_keys[] = {"sku_id", "quantity", NULL};
+    checkout_input in = {0};
+    bool has_customer;
+    if (!body_only(r, r->json, allowed) || !body_int(r, r->json, "customer_id", &in.customer_id, &has_customer) ||
+        !body_id_array(r, r->json, "coupon_ids", in.coupon_ids, &in.ncoupons, COUPON_PER_ORDER_MAX) ||
+        !body_int(r, r->json, "points", &in.points, NULL))
+        return;
+    if (r->who.member_id && !has_customer) in.customer_id = r->who.member_id, has_customer = true;
+    if (!has_customer || in.customer_id < 1) {
+        api_problem(r, 400, "customer_id", "customer_id (a customer's id) is required");
+        return;
+    }
+    int64_t live;
+    if (customer_resolve_for_write(&r->x, in.customer_id, &live)) {
+        api_fail(r);
+        return;
+    }
+    if (r->who.member_id && live != r->who.member_id) {
+        api_problem(r, 403, "customer_id", "a member orders for themselves only");
+        return;
+    }
+    in.customer_id = live;
+    const cJSON *lines = cJSON_GetObjectItemCaseSensitive(r->json, "lines");
+    if (!cJSON_IsArray(lines) || cJSON_GetArraySize(lines) < 1 || cJSON_GetArraySize(lines) > CHECKOUT_LINES_MAX) {
+        api_problem(r, 400, "lines", "lines must be a list of 1 to 20 {sku_id, quantity}");
+        return;
+    }
+    const cJSON *it;
+    cJSON_ArrayForEach(it, lines) {
+        char field[32];
+        snprintf(field, sizeof field, "lines[%d]", in.nlines);
+        bool has_sku, has_qty;
+        if (!cJSON_IsObject(it)) {
+            api_problem(r, 400, field, "each line is an object {sku_id, quantity}");
+            return;
+        }
+        if (!body_only(r, it, line_keys) || !body_int(r, it, "sku_id", &in.lines[in.nlines].sku_id, &has_sku) ||
+            !body_int(r, it, "quantity", &in.lines[in.nlines].quantity, &has_qty))
+            return;
+        if (!has_sku || !has_qty || in.lines[in.nlines].sku_id < 1) {
+            api_problem(r, 400, field, "each line needs sku_id and quantity");
+            return;
+        }
+        in.nlines++;
+    }
+    in.pay_window_ms = r->server->mall_pay_window_ms;
+    checkout_result res;
+    if (checkout(&r->x, &in, &res)) {
+        api_fail(r);
+        return;
+    }
+    yt_jw w;
+    api_json(r, 201, &w);
+    if (mall_order_write_json(&r->x, &w, res.order_id, 0)) api_fail(r);
+}
+
+/* Answers a state change with the order as it is now. */
+static void answer_order(yt_req *r, int rc, int64_t id) {
+    if (rc) {
+        api_fail(r);
+        return;
+    }
+    yt_jw w;
+    api_json(r, 200, &w);
+    if (mall_order_write_json(&r->x, &w, id, r->who.member_id)) api_fail(r);
+}
+
+void h_mall_order_cancel(yt_req *r) {
+    int64_t id = api_param_id(r, 0);
+    if (id) answer_order(r, mall_order_cancel(&r->x, id, r->who.member_id, r->who.member_id ? "customer" : "staff"), id);
+}
+
+void h_mall_order_ship(yt_req *r) {
+    static const char *const allowed[] = {"carrier", "tracking_no", NULL};
+    int64_t id = api_param_id(r, 0);
+    const char *carrier = NULL, *tracking = NULL;
+    if (!id || !body_only(r, r->json, allowed) || !body_str(r, r->json, "carrier", &carrier, true) ||
+        !body_str(r, r->json, "tracking_no", &tracking, true))
+        return;
+    answer_order(r, mall_order_ship(&r->x, id, carrier, tracking), id);
+}
+
+void h_mall_order_complete(yt_req *r) {
+    int64_t id = api_param_id(r, 0);
+    if (id) answer_order(r, mall_order_complete(&r->x, id, r->who.member_id), id);
+}
+
+/* ---- the member's own ---- */
+
+/* {coupon_id}: the member claims one, within the claim window. */
+void h_member_coupon_claim(yt_req *r) {
+    static const char *const allowed[] = {"coupon_id", NULL};
+    int64_t me = api_member(r), coupon = 0, held;
+    bool has;
+    if (!me || !body_only(r, r->json, allowed) || !body_int(r, r->json, "coupon_id", &coupon, &has)) return;
+    if (!has || coupon < 1) {
+        api_problem(r, 400, "coupon_id", "coupon_id is required");
+        return;
+    }
+    if (coupon_claim(&r->x, coupon, me, "claim", &held)) {
+        coupon_refused(r);
+        return;
+    }
+    yt_jw w;
+    api_json(r, 201, &w);
+    jw_obj(&w);
+    jw_kint(&w, "id", held);
+    jw_kint(&w, "coupon_id", coupon);
+    jw_kint(&w, "customer_id", me);
+    jw_obj_end(&w);
+}
+
+void h_member_coupons(yt_req *r) {
+    int limit;
+    int64_t cursor, me = api_member(r);
+    if (!me || !api_paging(r, &limit, &cursor)) return;
+    yt_jw w;
+    api_json(r, 200, &w);
+    if (customer_coupons_json(&r->x, &w, me, api_query(r, "status"), limit, cursor)) api_fail(r);
+}
+
+void h_member_order_get(yt_req *r) {
+    int64_t me = api_member(r), id = me ? api_param_id(r, 0) : 0;
+    if (!id) return;
+    yt_jw w;
+    api_json(r, 200, &w);
+    if (mall_order_write_json(&r->x, &w, id, me)) api_fail(r);
+}
