@@ -1,5 +1,5 @@
-/* Handler: WeChat Pay API v3 notifications. Payments are verified, decrypted and recorded once; refunds are
- * verified and decrypted the same way, then acknowledged without being applied (there is no refund model). */
+/* Handler: WeChat Pay API v3 notifications. Payments are verified, decrypted and recorded once; refund outcomes
+ * are verified and decrypted the same way and settle the refund they name, once. */
 #include "handlers.h"
 #include "server.h"
 #include "../base/log.h"
@@ -7,6 +7,7 @@
 #include "../commerce/flash.h"
 #include "../commerce/mall_order.h"
 #include "../commerce/pay_wechat.h"
+#include "../commerce/refund.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,13 +21,15 @@ static void refuse(yt_req *r, int status, const char *field, const char *detail)
     api_problem_with(r, status, field, detail, &(problem_extra){.position = -1, .code = "FAIL"});
 }
 
-/* The error a domain call left in r->x.err; mall_order_pay's fields become the resource's. */
+/* The error a domain call left in r->x.err; the domain's fields become the resource's. */
 static void refuse_err(yt_req *r) {
     yt_err *e = &r->x.err;
     int status = e->code >= 400 && e->code < 600 ? e->code : 500;
     const char *field = e->field[0] ? e->field : NULL;
     if (field && strcmp(field, "order_id") == 0) field = "resource.out_trade_no";
     else if (field && strcmp(field, "amount") == 0) field = "resource.amount.total";
+    else if (field && strcmp(field, "refund_amount") == 0) field = "resource.amount.refund";
+    else if (field && strcmp(field, "out_refund_no") == 0) field = "resource.out_refund_no";
     refuse(r, status, field, e->msg[0] ? e->msg : "the notification was not recorded");
 }
 
@@ -108,6 +111,57 @@ static void apply_payment(yt_req *r, const wechatpay *p, const char *event, cons
  * -Signature-Type); body {id, create_time, event_type, resource_type, summary, resource: {algorithm,
  * ciphertext, associated_data, nonce, original_type}}. Nothing in it is believed before the signature
  * verifies, and nothing is written but a payment, once. */
+/* A refund's outcome (REFUND.SUCCESS; REFUND.ABNORMAL and REFUND.CLOSED are failures) settles the refund its
+ * out_refund_no names, the amount checked; any other type is acknowledged and not applied. The log names the
+ * type and our ids, never the payer or the receiving account. */
+static void apply_refund(yt_req *r, const wechatpay *p, const char *event, const cJSON *res, const char *note) {
+    const char *mchid = member_str(res, "mchid");
+    if (*wechatpay_mchid(p) && mchid && strcmp(mchid, wechatpay_mchid(p)) != 0) {
+        refuse(r, 400, "resource.mchid", "the notification is for another merchant than YUTANG_WECHATPAY_MCHID");
+        return;
+    }
+    bool success = strcmp(event, "REFUND.SUCCESS") == 0;
+    bool outcome = success || strcmp(event, "REFUND.ABNORMAL") == 0 || strcmp(event, "REFUND.CLOSED") == 0;
+    int64_t refund = 0, amount = -1;
+    if (outcome && !wechatpay_refund_id(member_str(res, "out_refund_no"), &refund)) {
+        refuse(r, 400, "resource.out_refund_no", "out_refund_no must name one of our refunds (ytr and its id)");
+        return;
+    }
+    const cJSON *am = cJSON_GetObjectItemCaseSensitive(res, "amount");
+    if (outcome && cJSON_IsObject(am) && cJSON_GetObjectItemCaseSensitive(am, "refund") && !member_fen(am, "refund", &amount)) {
+        refuse(r, 400, "resource.amount.refund", "amount.refund must be a whole number of fen");
+        return;
+    }
+    bool replay = false;
+    if (outcome) {
+        yt_db *reader = r->x.db;
+        if (!(r->x.db = store_writer_acquire(r->store))) {
+            r->x.db = reader;
+            refuse(r, 503, NULL, "the store is not reachable");
+            return;
+        }
+        int rc = mall_refund_settle(&r->x, refund, success, amount, &replay);
+        store_writer_release(r->store);
+        r->x.db = reader;
+        if (rc) {
+            refuse_err(r);
+            return;
+        }
+    }
+    log_info("wechatpay notification %s (%s) %s: refund %lld", note, event, outcome ? "applied" : "acknowledged, not applied",
+             (long long)refund);
+    yt_jw w;
+    api_json(r, 200, &w);
+    jw_obj(&w);
+    jw_kstr(&w, "event_type", event);
+    jw_kbool(&w, "applied", outcome);
+    if (outcome) {
+        jw_kint(&w, "refund_id", refund);
+        jw_kbool(&w, "replay", replay);
+    }
+    jw_obj_end(&w);
+}
+
 void h_payment_wechatpay_notify(yt_req *r) {
     const wechatpay *p = r->server->wechatpay;
     if (!p) {
@@ -156,25 +210,7 @@ void h_payment_wechatpay_notify(yt_req *r) {
     if (strcmp(event, "TRANSACTION.SUCCESS") == 0) {
         apply_payment(r, p, event, res);
     } else {
-        /* Refunds (REFUND.SUCCESS, REFUND.ABNORMAL, REFUND.CLOSED) and any other type are verified and decrypted
-         * like a payment, then acknowledged so WeChat Pay stops sending them; no refund is applied to an order,
-         * as orders have no refund model yet. The log names the type and our order, never the payer. */
-        const char *mchid = member_str(res, "mchid");
-        if (*wechatpay_mchid(p) && mchid && strcmp(mchid, wechatpay_mchid(p)) != 0) {
-            refuse(r, 400, "resource.mchid", "the notification is for another merchant than YUTANG_WECHATPAY_MCHID");
-        } else {
-            int64_t order = 0;
-            const char *status = member_str(res, "refund_status");
-            wechatpay_order_id(member_str(res, "out_trade_no"), &order);
-            log_info("wechatpay notification %s (%s) acknowledged, not applied: order %lld%s%.16s", note, event,
-                     (long long)order, status ? ", refund_status " : "", status ? status : "");
-            yt_jw w;
-            api_json(r, 200, &w);
-            jw_obj(&w);
-            jw_kstr(&w, "event_type", event);
-            jw_kbool(&w, "applied", false);
-            jw_obj_end(&w);
-        }
+        apply_refund(r, p, event, res, note);
     }
     cJSON_Delete(res);
 }

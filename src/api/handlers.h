@@ -83,6 +83,8 @@ void h_mall_order_create(yt_req *r);
 void h_mall_order_cancel(yt_req *r);
 void h_mall_order_ship(yt_req *r);
 void h_mall_order_complete(yt_req *r);
+void h_mall_order_refund(yt_req *r);
+void h_mall_order_refunds(yt_req *r);
 void h_coupon_list(yt_req *r);
 void h_coupon_create(yt_req *r);
 void h_coupon_get(yt_req *r);

@@ -83,10 +83,20 @@ static const yt_migration migrations[] = {
      "ALTER TABLE mall_orders ADD COLUMN carrier TEXT;"
      "ALTER TABLE mall_orders ADD COLUMN tracking_no TEXT;"
      "ALTER TABLE mall_orders ADD COLUMN cancel_reason TEXT;"
+     "ALTER TABLE mall_orders ADD COLUMN refunded INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE mall_orders ADD COLUMN refunded_quantity INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE mall_orders ADD COLUMN points_returned INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE mall_orders ADD COLUMN points_clawed INTEGER NOT NULL DEFAULT 0;"
      "CREATE TABLE mall_order_items(id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL REFERENCES mall_orders(id),"
      "  sku_id INTEGER NOT NULL, product_id INTEGER NOT NULL, name TEXT NOT NULL, quantity INTEGER NOT NULL,"
-     "  unit_price INTEGER NOT NULL, subtotal INTEGER NOT NULL) STRICT;"
-     "CREATE INDEX mall_order_items_order ON mall_order_items(order_id);",
+     "  unit_price INTEGER NOT NULL, subtotal INTEGER NOT NULL, refunded_quantity INTEGER NOT NULL DEFAULT 0,"
+     "  CHECK (refunded_quantity >= 0 AND refunded_quantity <= quantity)) STRICT;"
+     "CREATE INDEX mall_order_items_order ON mall_order_items(order_id);"
+     "CREATE TABLE mall_refunds(id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL REFERENCES mall_orders(id),"
+     "  amount INTEGER NOT NULL, quantity INTEGER NOT NULL, points_returned INTEGER NOT NULL, points_clawed INTEGER NOT NULL,"
+     "  coupons_returned INTEGER NOT NULL, restock INTEGER NOT NULL, reason TEXT NOT NULL, lines TEXT NOT NULL,"
+     "  status TEXT NOT NULL, provider TEXT, staff_id INTEGER, created_at INTEGER NOT NULL, settled_at INTEGER) STRICT;"
+     "CREATE INDEX mall_refunds_order ON mall_refunds(order_id, id);",
      /* PostgreSQL */
      "CREATE TABLE coupons(id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, threshold BIGINT NOT NULL,"
      "  amount_off BIGINT NOT NULL, percent_off BIGINT NOT NULL, max_off BIGINT NOT NULL, new_customers_only BOOLEAN NOT NULL,"
@@ -105,11 +115,19 @@ static const yt_migration migrations[] = {
      "ALTER TABLE mall_orders ADD COLUMN goods_total BIGINT NOT NULL DEFAULT 0, ADD COLUMN discount BIGINT NOT NULL DEFAULT 0,"
      "  ADD COLUMN points_used BIGINT NOT NULL DEFAULT 0, ADD COLUMN points_value BIGINT NOT NULL DEFAULT 0,"
      "  ADD COLUMN shipped_at BIGINT, ADD COLUMN completed_at BIGINT, ADD COLUMN carrier TEXT, ADD COLUMN tracking_no TEXT,"
-     "  ADD COLUMN cancel_reason TEXT;"
+     "  ADD COLUMN cancel_reason TEXT, ADD COLUMN refunded BIGINT NOT NULL DEFAULT 0,"
+     "  ADD COLUMN refunded_quantity BIGINT NOT NULL DEFAULT 0, ADD COLUMN points_returned BIGINT NOT NULL DEFAULT 0,"
+     "  ADD COLUMN points_clawed BIGINT NOT NULL DEFAULT 0;"
      "CREATE TABLE mall_order_items(id BIGSERIAL PRIMARY KEY, order_id BIGINT NOT NULL REFERENCES mall_orders(id),"
      "  sku_id BIGINT NOT NULL, product_id BIGINT NOT NULL, name TEXT NOT NULL, quantity BIGINT NOT NULL,"
-     "  unit_price BIGINT NOT NULL, subtotal BIGINT NOT NULL);"
-     "CREATE INDEX mall_order_items_order ON mall_order_items(order_id);"},
+     "  unit_price BIGINT NOT NULL, subtotal BIGINT NOT NULL, refunded_quantity BIGINT NOT NULL DEFAULT 0,"
+     "  CHECK (refunded_quantity >= 0 AND refunded_quantity <= quantity));"
+     "CREATE INDEX mall_order_items_order ON mall_order_items(order_id);"
+     "CREATE TABLE mall_refunds(id BIGSERIAL PRIMARY KEY, order_id BIGINT NOT NULL REFERENCES mall_orders(id),"
+     "  amount BIGINT NOT NULL, quantity BIGINT NOT NULL, points_returned BIGINT NOT NULL, points_clawed BIGINT NOT NULL,"
+     "  coupons_returned BOOLEAN NOT NULL, restock BOOLEAN NOT NULL, reason TEXT NOT NULL, lines TEXT NOT NULL,"
+     "  status TEXT NOT NULL, provider TEXT, staff_id BIGINT, created_at BIGINT NOT NULL, settled_at BIGINT);"
+     "CREATE INDEX mall_refunds_order ON mall_refunds(order_id, id);"},
 };
 
 static const customer_keyed keyed[] = {
@@ -151,6 +169,8 @@ static const yt_route routes[] = {
     {"POST", "/api/v1/mall-orders/{id}/cancel", h_mall_order_cancel, P(ORDERS_WRITE), ROUTE_MEMBER, "mall_order.cancel", 0},
     {"POST", "/api/v1/mall-orders/{id}/ship", h_mall_order_ship, P(COMMERCE_WRITE), ROUTE_JSON, "mall_order.ship", 0},
     {"POST", "/api/v1/mall-orders/{id}/complete", h_mall_order_complete, P(ORDERS_WRITE), ROUTE_MEMBER, "mall_order.complete", 0},
+    {"GET", "/api/v1/mall-orders/{id}/refunds", h_mall_order_refunds, P(COMMERCE_READ), 0, "mall_order.refunds", 0},
+    {"POST", "/api/v1/mall-orders/{id}/refunds", h_mall_order_refund, P(COMMERCE_WRITE), ROUTE_JSON, "mall_order.refund", 0},
     {"GET", "/api/v1/coupons", h_coupon_list, P(COMMERCE_READ), 0, "coupon.list", 0},
     {"POST", "/api/v1/coupons", h_coupon_create, P(COMMERCE_WRITE), ROUTE_JSON, "coupon.create", 0},
     {"GET", "/api/v1/coupons/{id}", h_coupon_get, P(COMMERCE_READ), 0, "coupon.get", 0},

@@ -17,7 +17,7 @@
 #define ORDER_COLS                                                                                            \
     "id, customer_id, kind, activity_id, sku_id, quantity, unit_price, total, status, created_at, pay_by, paid_at," \
     " closed_at, pay_provider, pay_txn, goods_total, discount, points_used, points_value, shipped_at, completed_at," \
-    " carrier, tracking_no, cancel_reason"
+    " carrier, tracking_no, cancel_reason, refunded, refunded_quantity, points_returned, points_clawed"
 
 static void write_order_members(yt_jw *w, yt_rows *r) {
     jw_kint(w, "id", rows_int(r, 0));
@@ -62,6 +62,10 @@ static void write_order_members(yt_jw *w, yt_rows *r) {
     }
     if (rows_null(r, 23)) jw_knull(w, "cancel_reason");
     else jw_kstr(w, "cancel_reason", rows_text(r, 23));
+    jw_kint(w, "refunded", rows_int(r, 24));
+    jw_kint(w, "refunded_quantity", rows_int(r, 25));
+    jw_kint(w, "points_returned", rows_int(r, 26));
+    jw_kint(w, "points_clawed", rows_int(r, 27));
 }
 
 static void write_order_row(yt_jw *w, yt_rows *r) {
@@ -79,6 +83,7 @@ static void write_item(yt_jw *w, yt_rows *r) {
     jw_kint(w, "quantity", rows_int(r, 4));
     jw_kint(w, "unit_price", rows_int(r, 5));
     jw_kint(w, "subtotal", rows_int(r, 6));
+    jw_kint(w, "refunded_quantity", rows_int(r, 7));
     jw_obj_end(w);
 }
 
@@ -95,8 +100,9 @@ int mall_order_write_json(yt_ctx *x, yt_jw *w, int64_t id, int64_t customer) {
     if (!found) return yt_fail(x, YT_ENOTFOUND, NULL, "no order with id %lld", (long long)id);
     /* the lines: a normal order's items; a flash order is its one SKU at the activity price */
     yt_param q[] = {PI(id), PI(id)};
-    r = db_query(x->db, "SELECT id, sku_id, product_id, name, quantity, unit_price, subtotal FROM mall_order_items WHERE order_id = ?"
-                        " UNION ALL SELECT 0, o.sku_id, s.product_id, p.name || ' ' || s.name, o.quantity, o.unit_price, o.total"
+    r = db_query(x->db, "SELECT id, sku_id, product_id, name, quantity, unit_price, subtotal, refunded_quantity FROM mall_order_items"
+                        " WHERE order_id = ? UNION ALL SELECT 0, o.sku_id, s.product_id, p.name || ' ' || s.name, o.quantity,"
+                        " o.unit_price, o.total, o.refunded_quantity"
                         " FROM mall_orders o JOIN skus s ON s.id = o.sku_id JOIN products p ON p.id = s.product_id"
                         " WHERE o.id = ? AND o.kind = 'flash' ORDER BY 1", 2, q);
     if (!r) return yt_fail_db(x, "reading an order");

@@ -156,15 +156,29 @@ void wechatpay_out_trade_no(int64_t order_id, char out[WECHATPAY_TRADE_NO_LEN]) 
     snprintf(out, WECHATPAY_TRADE_NO_LEN, "yt%010" PRId64, order_id);
 }
 
-bool wechatpay_order_id(const char *out_trade_no, int64_t *order_id) {
-    if (!out_trade_no || strncmp(out_trade_no, "yt", 2) != 0 || !all_digits(out_trade_no + 2, 10, 19)) return false;
+void wechatpay_out_refund_no(int64_t refund_id, char out[WECHATPAY_TRADE_NO_LEN]) {
+    snprintf(out, WECHATPAY_TRADE_NO_LEN, "ytr%010" PRId64, refund_id);
+}
+
+/* The id in prefix + digits, in the one spelling make() writes for it. */
+static bool parse_no(const char *s, const char *prefix, void (*make)(int64_t, char *), int64_t *id) {
+    size_t n = strlen(prefix);
+    if (!s || strncmp(s, prefix, n) != 0 || !all_digits(s + n, 10, 19)) return false;
     errno = 0;
     char *end;
-    long long v = strtoll(out_trade_no + 2, &end, 10);
+    long long v = strtoll(s + n, &end, 10);
     if (errno || *end || v < 1) return false;
     char canon[WECHATPAY_TRADE_NO_LEN];
-    wechatpay_out_trade_no(v, canon);
-    if (strcmp(canon, out_trade_no) != 0) return false; /* one spelling per order: no extra leading zeros */
-    *order_id = v;
+    make(v, canon);
+    if (strcmp(canon, s) != 0) return false; /* one spelling per id: no extra leading zeros */
+    *id = v;
     return true;
+}
+
+bool wechatpay_order_id(const char *out_trade_no, int64_t *order_id) {
+    return parse_no(out_trade_no, "yt", wechatpay_out_trade_no, order_id);
+}
+
+bool wechatpay_refund_id(const char *out_refund_no, int64_t *refund_id) {
+    return parse_no(out_refund_no, "ytr", wechatpay_out_refund_no, refund_id);
 }

@@ -47,5 +47,8 @@ char *wechatpay_decrypt(yt_ctx *x, const wechatpay *p, const char *algorithm, co
 void wechatpay_out_trade_no(int64_t order_id, char out[WECHATPAY_TRADE_NO_LEN]);
 /* The order an out_trade_no names: only the exact form above; false for anything else. */
 bool wechatpay_order_id(const char *out_trade_no, int64_t *order_id);
+/* out_refund_no for a mall refund: "ytr" and the refund id, zero-padded the same way; and back. */
+void wechatpay_out_refund_no(int64_t refund_id, char out[WECHATPAY_TRADE_NO_LEN]);
+bool wechatpay_refund_id(const char *out_refund_no, int64_t *refund_id);
 
 #endif

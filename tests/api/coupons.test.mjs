@@ -264,6 +264,62 @@ describe('checkout', () => {
   });
 });
 
+describe('refunds', () => {
+  test('a partial then a full refund: money in proportion, stock, points paid and earned, coupons, the customer\'s orders', async () => {
+    const p = await product({ price: 5000, stock: 10 });
+    const c = await coupon({});
+    const m = await member('退款');
+    expectStatus(await as(admin)('POST', `/api/v1/customers/${m.id}/points`, { delta: 3000 }), 201);
+    const held = (await as(m.token)('POST', '/api/v1/member/coupons', { coupon_id: c.id })).json.id;
+    const o = await as(m.token)('POST', '/api/v1/mall-orders', { lines: [{ sku_id: p.sku, quantity: 3 }], coupon_ids: [held], points: 2000 });
+    expectStatus(o, 201);
+    assert.equal(o.json.total, 15000 - 1000 - 2000);
+    assertProblem(await as(admin)('POST', `/api/v1/mall-orders/${o.json.id}/refunds`, { reason: '未付款' }), 409);
+    expectStatus(await pay(o.json.id, 12000), 200);
+    assert.equal(await balance(m.id), 1000 + 120);
+    const item = o.json.items[0].id;
+    for (const [body, field] of [[{ reason: '' }, 'reason'], [{ reason: '多退', lines: [{ item_id: item, quantity: 4 }] }, 'lines[0].quantity'],
+      [{ reason: '错项', lines: [{ item_id: 999999, quantity: 1 }] }, 'lines[0].item_id'], [{ reason: '零', lines: [{ item_id: item, quantity: 0 }] }, 'lines[0].quantity'],
+      [{ reason: 'x', lines: [{ item_id: item }] }, 'lines[0]']])
+      assertFieldError(await as(admin)('POST', `/api/v1/mall-orders/${o.json.id}/refunds`, body), field, JSON.stringify(body));
+    const part = await as(admin)('POST', `/api/v1/mall-orders/${o.json.id}/refunds`, { reason: '少发一件', lines: [{ item_id: item, quantity: 1 }] });
+    expectStatus(part, 201);
+    assert.deepEqual([part.json.amount, part.json.points_returned, part.json.points_clawed, part.json.full, part.json.coupons_returned],
+      [4000, 666, 40, false, false]);
+    assert.equal(part.json.order.status, 'paid');
+    assert.equal(part.json.order.items[0].refunded_quantity, 1);
+    assert.equal(await stockOf(p.sku), 8);
+    const rest = await as(admin)('POST', `/api/v1/mall-orders/${o.json.id}/refunds`, { reason: '整单退货' });
+    expectStatus(rest, 201);
+    assert.deepEqual([rest.json.amount, rest.json.points_returned, rest.json.points_clawed, rest.json.full, rest.json.coupons_returned],
+      [8000, 1334, 80, true, true]);
+    assert.equal(rest.json.order.status, 'refunded');
+    assert.equal(rest.json.order.refunded, 12000, 'never more than was paid');
+    assert.equal(await stockOf(p.sku), 10);
+    assert.equal(await balance(m.id), 3000, 'points paid with are back, points earned are gone');
+    assert.equal((await as(m.token)('GET', '/api/v1/member/coupons?status=usable')).json.items.length, 1, 'the coupon is back');
+    const orders = await as(admin)('GET', `/api/v1/customers/${m.id}/orders`);
+    assert.deepEqual(orders.json.items.map((x) => [x.amount_fen, x.status]), [[0, 'refunded']]);
+    const list = await as(admin)('GET', `/api/v1/mall-orders/${o.json.id}/refunds`);
+    assert.deepEqual(list.json.items.map((x) => [x.amount, x.status]), [[4000, 'succeeded'], [8000, 'succeeded']]);
+    assertProblem(await as(admin)('POST', `/api/v1/mall-orders/${o.json.id}/refunds`, { reason: '再退' }), 409);
+    assertProblem(await as(m.token)('POST', `/api/v1/mall-orders/${o.json.id}/refunds`, { reason: '自己退' }), 403);
+  });
+
+  test('concurrent refunds of one order refund it once; goods not coming back leave the stock alone', async () => {
+    const p = await product({ price: 3000, stock: 10 });
+    const m = await member('并发退款');
+    const o = await as(m.token)('POST', '/api/v1/mall-orders', { lines: [{ sku_id: p.sku, quantity: 2 }] });
+    expectStatus(await pay(o.json.id, 6000), 200);
+    const rs = await Promise.all([0, 1, 2, 3, 4].map(() => as(admin)('POST', `/api/v1/mall-orders/${o.json.id}/refunds`, { reason: '仅退款', restock: false })));
+    assert.equal(rs.filter((r) => r.status === 201).length, 1);
+    for (const r of rs) if (r.status !== 201) assertProblem(r, 409);
+    assert.equal(await stockOf(p.sku), 8, 'restock false: the goods did not come back');
+    const refunds = await as(admin)('GET', `/api/v1/mall-orders/${o.json.id}/refunds`);
+    assert.equal(refunds.json.items.reduce((a, x) => a + x.amount, 0), 6000);
+  });
+});
+
 describe('grants', () => {
   test('to one customer and to a saved segment, within the quota', async () => {
     const tag = uniq('券群');

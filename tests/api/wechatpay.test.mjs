@@ -3,7 +3,7 @@
 // signed with a "platform" RSA-2048 key made for the test, whose public half the server is given as a PEM
 // file. Covered: a payment recorded once (and joining the customer's orders), replays, forged and tampered
 // notifications, the serial, stale timestamps, wrong amount, currency, merchant, unknown and closed orders,
-// refunds acknowledged only, the provider off, and a half-configured provider refusing to start.
+// refunds settled by their notification, the provider off, and a half-configured provider refusing to start.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -223,27 +223,51 @@ describe('WeChat Pay notifications', () => {
     assert.equal((await as(admin)('GET', `/api/v1/flash-sales/${o.sale}`)).json.stock_left, 1, 'the units stay back in the sale');
   });
 
-  test('a refund notification is verified, decrypted and acknowledged, and applies nothing', async () => {
+  test('a refund made here is settled by its REFUND.SUCCESS notification, once, with the amount checked', async () => {
     const o = await pendingOrder();
     const pay = envelope('TRANSACTION.SUCCESS', transaction(o.order_id, o.total));
     expectStatus(await post(pay, signed(pay)), 200);
     const paid = await orderState(o.order_id);
-    const refund = {
-      mchid: MCHID, out_trade_no: outTradeNo(o.order_id), transaction_id: paid.payment.transaction, out_refund_no: `rf${o.order_id}`,
+    const made = await as(admin)('POST', `/api/v1/mall-orders/${o.order_id}/refunds`, { reason: '质量问题' });
+    expectStatus(made, 201);
+    assert.equal(made.json.amount, o.total);
+    const refundId = made.json.refund_id;
+    const pending = await as(admin)('GET', `/api/v1/mall-orders/${o.order_id}/refunds`);
+    assert.equal(pending.json.items[0].status, 'pending', 'a WeChat Pay refund waits for its notification');
+    assert.equal(pending.json.items[0].out_refund_no, `ytr${String(refundId).padStart(10, '0')}`);
+    const refund = (amount, outRefundNo = `ytr${String(refundId).padStart(10, '0')}`) => ({
+      mchid: MCHID, out_trade_no: outTradeNo(o.order_id), transaction_id: paid.payment.transaction, out_refund_no: outRefundNo,
       refund_id: `50000000${Date.now()}`, refund_status: 'SUCCESS', success_time: '2025-05-21T10:00:00+08:00',
-      user_received_account: '招商银行信用卡0403', amount: { total: o.total, refund: o.total, payer_total: o.total, payer_refund: o.total },
-    };
-    const body = envelope('REFUND.SUCCESS', refund, { originalType: 'refund' });
+      user_received_account: '招商银行信用卡0403', amount: { total: o.total, refund: amount, payer_total: o.total, payer_refund: amount },
+    });
+    // a wrong amount, an id that is not ours and an unknown refund change nothing
+    const wrong = envelope('REFUND.SUCCESS', refund(o.total - 1), { originalType: 'refund' });
+    refused(await post(wrong, signed(wrong)), 400, 'resource.amount.refund', 'wrong refund amount');
+    const foreign = envelope('REFUND.SUCCESS', refund(o.total, `rf${o.order_id}`), { originalType: 'refund' });
+    refused(await post(foreign, signed(foreign)), 400, 'resource.out_refund_no', 'not our refund number');
+    const unknown = envelope('REFUND.SUCCESS', refund(o.total, 'ytr9999999999'), { originalType: 'refund' });
+    refused(await post(unknown, signed(unknown)), 404, 'resource.out_refund_no', 'unknown refund');
+    assert.equal((await as(admin)('GET', `/api/v1/mall-orders/${o.order_id}/refunds`)).json.items[0].status, 'pending');
+    const body = envelope('REFUND.SUCCESS', refund(o.total), { originalType: 'refund' });
     const r = await post(body, signed(body));
     expectStatus(r, 200);
-    assert.deepEqual(r.json, { event_type: 'REFUND.SUCCESS', applied: false });
-    assert.deepEqual(await orderState(o.order_id), paid, 'the order is as it was');
-    assert.match(srv.log(), /REFUND\.SUCCESS\) acknowledged, not applied/);
+    assert.deepEqual(r.json, { event_type: 'REFUND.SUCCESS', applied: true, refund_id: refundId, replay: false });
+    const settled = await as(admin)('GET', `/api/v1/mall-orders/${o.order_id}/refunds`);
+    assert.equal(settled.json.items[0].status, 'succeeded');
+    const again = await post(body, signed(body));
+    expectStatus(again, 200);
+    assert.equal(again.json.replay, true, 'told twice, settled once');
+    assert.match(srv.log(), /REFUND\.SUCCESS\) applied/);
     assert.ok(!srv.log().includes('招商银行'), 'the receiving account is not logged');
     // refunds go through the same checks: a forged or tampered one is refused like a payment
     refused(await post(body, signed(body, { privateKey: stranger.privateKey })), 401, 'Wechatpay-Signature', 'forged refund');
-    const flipped = envelope('REFUND.SUCCESS', refund, { originalType: 'refund', tamper: flip });
+    const flipped = envelope('REFUND.SUCCESS', refund(o.total), { originalType: 'refund', tamper: flip });
     refused(await post(flipped, signed(flipped)), 400, 'resource.ciphertext', 'tampered refund');
+    // another kind of notification is acknowledged and applies nothing
+    const other = envelope('TRANSACTION.CLOSED', transaction(o.order_id, o.total));
+    const ack = await post(other, signed(other));
+    expectStatus(ack, 200);
+    assert.deepEqual(ack.json, { event_type: 'TRANSACTION.CLOSED', applied: false });
   });
 });
 

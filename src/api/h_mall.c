@@ -1,10 +1,11 @@
 /* Handlers: coupons (templates, grants, a customer's coupons) and checkout of normal mall orders with their
- * life after it (cancel, ship, complete), for staff and, where the route says so, for the member themselves. */
+ * life after it (cancel, ship, complete, refunds), for staff and, where the route says so, for the member. */
 #include "handlers.h"
 #include "server.h"
 #include "../commerce/checkout.h"
 #include "../commerce/coupon.h"
 #include "../commerce/mall_order.h"
+#include "../commerce/refund.h"
 #include "../base/timeutil.h"
 #include "../customer/customer.h"
 #include <stdio.h>
@@ -218,6 +219,74 @@ void h_mall_order_ship(yt_req *r) {
 void h_mall_order_complete(yt_req *r) {
     int64_t id = api_param_id(r, 0);
     if (id) answer_order(r, mall_order_complete(&r->x, id, r->who.member_id), id);
+}
+
+/* {lines: [{item_id, quantity}] (none: all that is left), reason, restock (true)} -> 201 {refund, order}. */
+void h_mall_order_refund(yt_req *r) {
+    static const char *const allowed[] = {"lines", "reason", "restock", NULL};
+    static const char *const line_keys[] = {"item_id", "quantity", NULL};
+    int64_t id = api_param_id(r, 0);
+    refund_input in = {.restock = true};
+    if (!id || !body_only(r, r->json, allowed) || !body_str(r, r->json, "reason", &in.reason, true) ||
+        !body_bool(r, r->json, "restock", &in.restock, NULL))
+        return;
+    const cJSON *lines = cJSON_GetObjectItemCaseSensitive(r->json, "lines"), *it;
+    if (lines && (!cJSON_IsArray(lines) || cJSON_GetArraySize(lines) > REFUND_LINES_MAX)) {
+        api_problem(r, 400, "lines", "lines must be a list of at most 20 {item_id, quantity}");
+        return;
+    }
+    cJSON_ArrayForEach(it, lines) {
+        char field[32];
+        bool has_item, has_qty;
+        snprintf(field, sizeof field, "lines[%d]", in.nlines);
+        if (!cJSON_IsObject(it)) {
+            api_problem(r, 400, field, "each line is an object {item_id, quantity}");
+            return;
+        }
+        if (!body_only(r, it, line_keys) || !body_int(r, it, "item_id", &in.lines[in.nlines].item_id, &has_item) ||
+            !body_int(r, it, "quantity", &in.lines[in.nlines].quantity, &has_qty))
+            return;
+        if (!has_item || !has_qty) {
+            api_problem(r, 400, field, "each line needs item_id and quantity");
+            return;
+        }
+        in.nlines++;
+    }
+    refund_result res;
+    if (mall_refund(&r->x, id, &in, &res)) {
+        api_fail(r);
+        return;
+    }
+    yt_jw w;
+    api_json(r, 201, &w);
+    jw_obj(&w);
+    jw_kint(&w, "refund_id", res.refund_id);
+    jw_kint(&w, "amount", res.amount);
+    jw_kint(&w, "quantity", res.quantity);
+    jw_kbool(&w, "full", res.full);
+    jw_kint(&w, "points_returned", res.points_returned);
+    jw_kint(&w, "points_clawed", res.points_clawed);
+    jw_kbool(&w, "coupons_returned", res.coupons_returned);
+    jw_key(&w, "order");
+    if (mall_order_write_json(&r->x, &w, id, 0)) {
+        api_fail(r);
+        return;
+    }
+    jw_obj_end(&w);
+}
+
+void h_mall_order_refunds(yt_req *r) {
+    int64_t id = api_param_id(r, 0);
+    if (!id) return;
+    yt_jw w;
+    api_json(r, 200, &w);
+    jw_obj(&w);
+    jw_key(&w, "items");
+    if (mall_refunds_json(&r->x, &w, id)) {
+        api_fail(r);
+        return;
+    }
+    jw_obj_end(&w);
 }
 
 /* ---- the member's own ---- */

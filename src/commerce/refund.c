@@ -1,0 +1,248 @@
+/* Refunds: what each refunded unit owes back, and everything the order took put back, in one transaction. */
+#include "refund.h"
+#include "catalog.h"
+#include "coupon.h"
+#include "pay_wechat.h"
+#include "../base/log.h"
+#include "../base/timeutil.h"
+#include "../domain/audit.h"
+#include "../domain/changes.h"
+#include "../domain/page.h"
+#include "../loyalty/points.h"
+#include <stdio.h>
+#include <string.h>
+
+typedef struct {
+    int64_t item_id, sku_id, quantity, refunded, unit_price, take;
+} unit_line;
+
+typedef struct {
+    int64_t customer, quantity, total, goods_total, points_used, refunded, refunded_quantity, points_returned, points_clawed;
+    int64_t sku_id, unit_price;
+    bool flash;
+    char status[16], provider[16];
+} order_row;
+
+static int read_order(yt_ctx *x, int64_t id, order_row *o) {
+    yt_param p[] = {PI(id)};
+    yt_rows *r = db_query(x->db, "SELECT customer_id, quantity, total, goods_total, points_used, refunded, refunded_quantity,"
+                                 " points_returned, points_clawed, sku_id, unit_price, kind, status, pay_provider"
+                                 " FROM mall_orders WHERE id = ?", 1, p);
+    if (!r) return yt_fail_db(x, "refunding an order");
+    bool found = rows_next(r);
+    if (found) {
+        *o = (order_row){rows_int(r, 0), rows_int(r, 1), rows_int(r, 2), rows_int(r, 3), rows_int(r, 4), rows_int(r, 5),
+                         rows_int(r, 6), rows_int(r, 7), rows_int(r, 8), rows_int(r, 9), rows_int(r, 10),
+                         strcmp(rows_text(r, 11), "flash") == 0, "", ""};
+        snprintf(o->status, sizeof o->status, "%s", rows_text(r, 12));
+        snprintf(o->provider, sizeof o->provider, "%s", rows_text(r, 13));
+        if (o->flash) o->goods_total = o->total; /* one line at the activity price */
+    }
+    rows_free(r);
+    return found ? YT_OK : yt_fail(x, YT_ENOTFOUND, NULL, "no order with id %lld", (long long)id);
+}
+
+/* The order's lines with what is left to refund; a flash order is its one line (item 0). */
+static int read_lines(yt_ctx *x, int64_t id, const order_row *o, unit_line *lines, int *n) {
+    *n = 0;
+    if (o->flash) {
+        lines[(*n)++] = (unit_line){0, o->sku_id, o->quantity, o->refunded_quantity, o->unit_price, 0};
+        return YT_OK;
+    }
+    yt_param p[] = {PI(id)};
+    yt_rows *r = db_query(x->db, "SELECT id, sku_id, quantity, refunded_quantity, unit_price FROM mall_order_items"
+                                 " WHERE order_id = ? ORDER BY id", 1, p);
+    if (!r) return yt_fail_db(x, "refunding an order");
+    while (rows_next(r) && *n < REFUND_LINES_MAX)
+        lines[(*n)++] = (unit_line){rows_int(r, 0), rows_int(r, 1), rows_int(r, 2), rows_int(r, 3), rows_int(r, 4), 0};
+    rows_free(r);
+    return YT_OK;
+}
+
+/* Marks what each line gives back: the lines asked for, or all that is left. */
+static int choose(yt_ctx *x, const refund_input *in, unit_line *lines, int n) {
+    char field[40];
+    if (!in->nlines) {
+        for (int i = 0; i < n; i++) lines[i].take = lines[i].quantity - lines[i].refunded;
+        return YT_OK;
+    }
+    for (int i = 0; i < in->nlines; i++) {
+        unit_line *l = NULL;
+        for (int j = 0; j < n && !l; j++)
+            if (lines[j].item_id == in->lines[i].item_id) l = &lines[j];
+        snprintf(field, sizeof field, "lines[%d].item_id", i);
+        if (!l) return yt_fail(x, YT_EINVAL, field, "the order has no item %lld", (long long)in->lines[i].item_id);
+        if (l->take) return yt_fail(x, YT_EINVAL, field, "the same item twice");
+        snprintf(field, sizeof field, "lines[%d].quantity", i);
+        if (in->lines[i].quantity < 1 || in->lines[i].quantity > l->quantity - l->refunded)
+            return yt_fail(x, YT_EINVAL, field, "%lld of this item can still be refunded", (long long)(l->quantity - l->refunded));
+        l->take = in->lines[i].quantity;
+    }
+    return YT_OK;
+}
+
+/* A share of whole, in proportion part / of, rounded down (the last refund takes what rounding left). */
+static int64_t share(int64_t whole, int64_t part, int64_t of) { return of > 0 ? (int64_t)((__int128)whole * part / of) : 0; }
+
+int mall_refund(yt_ctx *x, int64_t order_id, const refund_input *in, refund_result *res) {
+    memset(res, 0, sizeof *res);
+    if (yt_check_text(x, "reason", in->reason ? in->reason : "", 1, 200)) return x->err.code;
+    int64_t now = now_ms();
+    if (db_begin(x->db) != 0) return yt_fail_db(x, "refunding an order");
+    /* the order's row first: on PostgreSQL its lock queues refunds of the same order */
+    yt_param l[] = {PI(order_id)};
+    if (db_exec(x->db, "UPDATE mall_orders SET refunded = refunded WHERE id = ?", 1, l) < 0)
+        return yt_finish(x, yt_fail_db(x, "refunding an order"), "refunding an order");
+    order_row o;
+    unit_line lines[REFUND_LINES_MAX];
+    int n = 0, rc = read_order(x, order_id, &o);
+    if (rc == YT_OK && strcmp(o.status, "paid") && strcmp(o.status, "shipped") && strcmp(o.status, "completed"))
+        rc = yt_fail(x, YT_ECONFLICT, "status", "the order is %s: only paid, shipped or completed orders are refunded", o.status);
+    if (rc == YT_OK) rc = read_lines(x, order_id, &o, lines, &n);
+    if (rc == YT_OK) rc = choose(x, in, lines, n);
+    int64_t value = 0;
+    for (int i = 0; rc == YT_OK && i < n; i++) value += lines[i].take * lines[i].unit_price, res->quantity += lines[i].take;
+    if (rc == YT_OK && !res->quantity) rc = yt_fail(x, YT_ECONFLICT, "status", "everything in the order was refunded already");
+    if (rc) return yt_finish(x, rc, "refunding an order");
+    res->full = o.refunded_quantity + res->quantity == o.quantity;
+    res->amount = res->full ? o.total - o.refunded : share(o.total, value, o.goods_total);
+    res->points_returned = res->full ? o.points_used - o.points_returned : share(o.points_used, value, o.goods_total);
+    char ref[40];
+    snprintf(ref, sizeof ref, "mall_order:%lld", (long long)order_id);
+    yt_param e[] = {PT(ref)};
+    int64_t earned = db_query_int(x->db, "SELECT COALESCE(SUM(delta), 0) FROM points_ledger WHERE ref = ? AND reason = 'order'", 1, e, 0);
+    int64_t claw = res->full ? earned - o.points_clawed : share(earned, value, o.goods_total);
+    /* the stock back, line by line, and each line's refunded count */
+    for (int i = 0; rc == YT_OK && i < n; i++) {
+        if (!lines[i].take) continue;
+        if (in->restock) rc = sku_stock_apply(x, lines[i].sku_id, lines[i].take, "refund", ref, NULL);
+        yt_param q[] = {PI(lines[i].take), PI(lines[i].item_id)};
+        if (rc == YT_OK && lines[i].item_id &&
+            db_exec(x->db, "UPDATE mall_order_items SET refunded_quantity = refunded_quantity + ? WHERE id = ?", 2, q) != 1)
+            rc = yt_fail_db(x, "refunding an order");
+    }
+    /* points paid with come back; points the order earned go, as far as the balance allows */
+    if (rc == YT_OK && res->points_returned > 0 &&
+        (rc = points_change(x, o.customer, res->points_returned, POINTS_RETURN, ref, NULL)) == YT_ENOTFOUND)
+        rc = YT_OK, res->points_returned = 0;
+    if (rc == YT_OK && claw > 0) {
+        yt_param b[] = {PI(o.customer)};
+        int64_t balance = db_query_int(x->db, "SELECT points FROM customers WHERE id = ? AND merged_into IS NULL AND erased_at IS NULL",
+                                       1, b, 0);
+        res->points_clawed = claw < balance ? claw : balance;
+        if (res->points_clawed > 0) rc = points_change(x, o.customer, -res->points_clawed, POINTS_REFUND, ref, NULL);
+    }
+    if (rc == YT_OK && res->full) {
+        yt_param c[] = {PI(order_id)};
+        res->coupons_returned = db_query_int(x->db, "SELECT COUNT(*) FROM customer_coupons WHERE order_id = ?", 1, c, 0) > 0;
+        rc = coupon_return(x, order_id);
+    }
+    yt_param u[] = {PI(res->amount), PI(res->quantity), PI(res->points_returned), PI(res->points_clawed), PI(res->full), PI(order_id)};
+    if (rc == YT_OK && db_exec(x->db, "UPDATE mall_orders SET refunded = refunded + ?, refunded_quantity = refunded_quantity + ?,"
+                                      " points_returned = points_returned + ?, points_clawed = points_clawed + ?,"
+                                      " status = CASE WHEN CAST(? AS BIGINT) = 1 THEN 'refunded' ELSE status END WHERE id = ?",
+                                      6, u) != 1)
+        rc = yt_fail_db(x, "refunding an order");
+    /* the customer's orders see the net, so RFM and lifetime value follow */
+    char ext[32];
+    snprintf(ext, sizeof ext, "%lld", (long long)order_id);
+    yt_param w[] = {PI(res->amount), PI(res->full), PT(ext)};
+    if (rc == YT_OK && db_exec(x->db, "UPDATE orders SET amount_fen = amount_fen - ?, status = CASE WHEN CAST(? AS BIGINT) = 1"
+                                      " THEN 'refunded' ELSE status END WHERE platform = 'yutang' AND external_id = ?", 3, w) < 0)
+        rc = yt_fail_db(x, "refunding an order");
+    if (rc == YT_OK) rc = change_record(x, CHANGE_CUSTOMER_ORDERS, o.customer, 0);
+    /* the lines as JSON, kept with the refund */
+    yt_buf lb = YT_BUF_INIT;
+    yt_jw lw;
+    jw_init(&lw, &lb);
+    jw_arr(&lw);
+    for (int i = 0; i < n; i++)
+        if (lines[i].take) {
+            jw_obj(&lw);
+            jw_kint(&lw, "item_id", lines[i].item_id);
+            jw_kint(&lw, "sku_id", lines[i].sku_id);
+            jw_kint(&lw, "quantity", lines[i].take);
+            jw_obj_end(&lw);
+        }
+    jw_arr_end(&lw);
+    bool settled_now = strcmp(o.provider, "wechatpay") != 0; /* WeChat Pay says when the money is back */
+    yt_param ins[] = {PI(order_id), PI(res->amount), PI(res->quantity), PI(res->points_returned), PI(res->points_clawed),
+                      PI(res->coupons_returned), PI(in->restock), PT(in->reason), PT(lb.p), PT(settled_now ? "succeeded" : "pending"),
+                      o.provider[0] ? PT(o.provider) : PNULL, x->who->staff_id ? PI(x->who->staff_id) : PNULL, PI(now),
+                      settled_now ? PI(now) : PNULL};
+    if (rc == YT_OK) {
+        res->refund_id = db_query_int(x->db,
+                                      "INSERT INTO mall_refunds(order_id, amount, quantity, points_returned, points_clawed, coupons_returned,"
+                                      " restock, reason, lines, status, provider, staff_id, created_at, settled_at)"
+                                      " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id", NPARAMS(ins), ins, 0);
+        if (res->refund_id <= 0) rc = yt_fail_db(x, "refunding an order");
+    }
+    buf_free(&lb);
+    char summary[96];
+    snprintf(summary, sizeof summary, "{\"refund_id\":%lld,\"amount\":%lld}", (long long)res->refund_id, (long long)res->amount);
+    if (rc == YT_OK) rc = audit_record(x, "mall_order.refund", "mall_order", order_id, summary);
+    return yt_finish(x, rc, "refunding an order");
+}
+
+static void write_refund(yt_jw *w, yt_rows *r) {
+    jw_obj(w);
+    jw_kint(w, "id", rows_int(r, 0));
+    jw_kint(w, "order_id", rows_int(r, 1));
+    jw_kint(w, "amount", rows_int(r, 2));
+    jw_kint(w, "quantity", rows_int(r, 3));
+    jw_kint(w, "points_returned", rows_int(r, 4));
+    jw_kint(w, "points_clawed", rows_int(r, 5));
+    jw_kbool(w, "coupons_returned", rows_int(r, 6) != 0);
+    jw_kbool(w, "restock", rows_int(r, 7) != 0);
+    jw_kstr(w, "reason", rows_text(r, 8));
+    jw_kraw(w, "lines", rows_text(r, 9));
+    jw_kstr(w, "status", rows_text(r, 10));
+    jw_ktime(w, "created_at", rows_int(r, 11));
+    if (rows_null(r, 12)) jw_knull(w, "settled_at");
+    else jw_ktime(w, "settled_at", rows_int(r, 12));
+    if (rows_null(r, 13)) jw_knull(w, "provider");
+    else jw_kstr(w, "provider", rows_text(r, 13));
+    if (strcmp(rows_text(r, 13), "wechatpay") == 0) { /* what to send WeChat Pay's refund API, and what it sends back */
+        char no[WECHATPAY_TRADE_NO_LEN];
+        wechatpay_out_refund_no(rows_int(r, 0), no);
+        jw_kstr(w, "out_refund_no", no);
+    }
+    jw_obj_end(w);
+}
+
+int mall_refunds_json(yt_ctx *x, yt_jw *w, int64_t order_id) {
+    yt_param p[] = {PI(order_id)};
+    yt_rows *r = db_query(x->db, "SELECT id, order_id, amount, quantity, points_returned, points_clawed, coupons_returned, restock,"
+                                 " reason, lines, status, created_at, settled_at, provider FROM mall_refunds WHERE order_id = ? ORDER BY id", 1, p);
+    if (!r) return yt_fail_db(x, "reading refunds");
+    rows_write_array(w, r, write_refund);
+    rows_free(r);
+    return YT_OK;
+}
+
+int mall_refund_settle(yt_ctx *x, int64_t refund_id, bool succeeded, int64_t amount, bool *replay) {
+    *replay = false;
+    if (db_begin(x->db) != 0) return yt_fail_db(x, "settling a refund");
+    yt_param q[] = {PI(refund_id)};
+    yt_rows *r = db_query(x->db, "SELECT amount, status FROM mall_refunds WHERE id = ?", 1, q);
+    if (!r) return yt_finish(x, yt_fail_db(x, "settling a refund"), "settling a refund");
+    bool found = rows_next(r);
+    int64_t owed = found ? rows_int(r, 0) : 0;
+    bool pending = found && strcmp(rows_text(r, 1), "pending") == 0;
+    rows_free(r);
+    int rc = YT_OK;
+    if (!found) rc = yt_fail(x, YT_ENOTFOUND, "out_refund_no", "no refund %lld", (long long)refund_id);
+    else if (amount >= 0 && amount != owed) {
+        log_error("refund notification refused: refund %lld is %lld fen, the provider says %lld", (long long)refund_id,
+                  (long long)owed, (long long)amount);
+        rc = yt_fail(x, YT_EINVAL, "refund_amount", "the refund is %lld fen, not %lld", (long long)owed, (long long)amount);
+    } else if (!pending) {
+        *replay = true; /* settled before: told again */
+    }
+    yt_param p[] = {PT(succeeded ? "succeeded" : "failed"), PI(now_ms()), PI(refund_id)};
+    if (rc == YT_OK && pending && db_exec(x->db, "UPDATE mall_refunds SET status = ?, settled_at = ? WHERE id = ?", 3, p) != 1)
+        rc = yt_fail_db(x, "settling a refund");
+    if (rc == YT_OK && pending)
+        rc = audit_record(x, succeeded ? "mall_refund.succeed" : "mall_refund.fail", "mall_refund", refund_id, NULL);
+    return yt_finish(x, rc, "settling a refund");
+}

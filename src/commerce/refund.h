@@ -1,0 +1,39 @@
+/* Refunds (退款) of paid mall orders, in full or of some units: the money owed back in proportion to what was
+ * paid, the stock back (unless the goods are not coming back), the points paid with back, the points the order
+ * earned taken back (never below a zero balance), and the coupons back once the whole order is refunded. The
+ * order's row in `orders` shrinks with it, so RFM and lifetime value see the net. */
+#ifndef YT_REFUND_H
+#define YT_REFUND_H
+#include "../base/json.h"
+#include "../domain/ctx.h"
+
+#define REFUND_LINES_MAX 20
+
+typedef struct {
+    int64_t item_id, quantity; /* item 0: a flash order's one line */
+} refund_line;
+
+typedef struct {
+    refund_line lines[REFUND_LINES_MAX]; /* none: every unit not yet refunded */
+    int nlines;
+    const char *reason;
+    bool restock;
+} refund_input;
+
+typedef struct {
+    int64_t refund_id, amount, quantity, points_returned, points_clawed;
+    bool full, coupons_returned;
+} refund_result;
+
+/* Refunds in one transaction. 404 unknown order; 409 on "status" when it is not paid, shipped or completed;
+ * 400 naming "lines[i].item_id" or "lines[i].quantity" (more than is left to refund). A refund through the
+ * sandbox is settled at once; one through WeChat Pay waits for its REFUND.SUCCESS notification. */
+int mall_refund(yt_ctx *x, int64_t order_id, const refund_input *in, refund_result *res);
+/* The order's refunds, oldest first, as a JSON array. */
+int mall_refunds_json(yt_ctx *x, yt_jw *w, int64_t order_id);
+/* A provider settled a refund: succeeded, or failed (closed, abnormal). amount (fen, or -1 when the provider
+ * did not say) must be the refund's, else a 400 on "refund_amount", logged. Settling again changes nothing
+ * (*replay). 404 on "out_refund_no" for an unknown refund. */
+int mall_refund_settle(yt_ctx *x, int64_t refund_id, bool succeeded, int64_t amount, bool *replay);
+
+#endif
