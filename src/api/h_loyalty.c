@@ -4,6 +4,7 @@
 #include "../base/text.h"
 #include "../base/timeutil.h"
 #include "../loyalty/checkin.h"
+#include "../loyalty/levels.h"
 #include "../loyalty/points.h"
 #include <stdio.h>
 #include <string.h>
@@ -23,7 +24,8 @@ void h_loyalty_settings_get(yt_req *r) {
 void h_loyalty_settings_put(yt_req *r) {
     static const char *const allowed[] = {"points_per_yuan", "points_expire_days", "checkin_points", "checkin_makeup_cost",
                                           "checkin_makeup_days", "checkin_streaks", "points_redeem_per_yuan",
-                                          "points_redeem_max_percent", NULL};
+                                          "points_redeem_max_percent", "growth_per_yuan", "member_day",
+                                          "member_day_points_multiplier", "member_day_discount_percent", NULL};
     loyalty_settings s;
     if (!body_only(r, r->json, allowed)) return;
     if (loyalty_settings_get(&r->x, &s)) {
@@ -36,7 +38,10 @@ void h_loyalty_settings_put(yt_req *r) {
         !body_int(r, r->json, "checkin_makeup_cost", &s.makeup_cost, NULL) ||
         !body_int(r, r->json, "checkin_makeup_days", &s.makeup_days, NULL) ||
         !body_int(r, r->json, "points_redeem_per_yuan", &s.redeem_per_yuan, NULL) ||
-        !body_int(r, r->json, "points_redeem_max_percent", &s.redeem_max_percent, NULL))
+        !body_int(r, r->json, "points_redeem_max_percent", &s.redeem_max_percent, NULL) ||
+        !body_int(r, r->json, "growth_per_yuan", &s.growth_per_yuan, NULL) || !body_int(r, r->json, "member_day", &s.member_day, NULL) ||
+        !body_int(r, r->json, "member_day_points_multiplier", &s.member_day_points_multiplier, NULL) ||
+        !body_int(r, r->json, "member_day_discount_percent", &s.member_day_discount_percent, NULL))
         return;
     const cJSON *streaks = cJSON_GetObjectItemCaseSensitive(r->json, "checkin_streaks");
     if (streaks) {
@@ -156,4 +161,65 @@ void h_checkin_month(yt_req *r) {
     yt_jw w;
     api_json(r, 200, &w);
     if (checkin_month_json(&r->x, &w, id, y, m)) api_fail(r);
+}
+
+void h_member_levels_get(yt_req *r) {
+    member_levels l;
+    if (member_levels_get(&r->x, &l)) {
+        api_fail(r);
+        return;
+    }
+    yt_jw w;
+    api_json(r, 200, &w);
+    member_levels_write_json(&w, &l);
+}
+
+/* {levels: [{name, growth_min, discount_percent, free_shipping, after_sales_priority, birthday_coupon_id}]}:
+ * the whole ladder, lowest first. */
+void h_member_levels_put(yt_req *r) {
+    static const char *const allowed[] = {"levels", NULL};
+    static const char *const keys[] = {"name", "growth_min", "discount_percent", "free_shipping", "after_sales_priority",
+                                       "birthday_coupon_id", NULL};
+    if (!body_only(r, r->json, allowed)) return;
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(r->json, "levels"), *it;
+    if (!cJSON_IsArray(list) || cJSON_GetArraySize(list) < 1 || cJSON_GetArraySize(list) > LEVELS_MAX) {
+        api_problem(r, 400, "levels", "levels must be a list of 1 to 20 levels, lowest first");
+        return;
+    }
+    member_levels in = {0};
+    cJSON_ArrayForEach(it, list) {
+        member_level *l = &in.levels[in.n];
+        char field[32];
+        snprintf(field, sizeof field, "levels[%d]", in.n);
+        l->discount_percent = 100;
+        if (!cJSON_IsObject(it)) {
+            api_problem(r, 400, field, "each level is an object");
+            return;
+        }
+        bool has_growth;
+        if (!body_only(r, it, keys) || !body_str(r, it, "name", &l->name, true) ||
+            !body_int(r, it, "growth_min", &l->growth_min, &has_growth) ||
+            !body_int(r, it, "discount_percent", &l->discount_percent, NULL) ||
+            !body_bool(r, it, "free_shipping", &l->free_shipping, NULL) ||
+            !body_int(r, it, "after_sales_priority", &l->after_sales_priority, NULL) ||
+            !body_int(r, it, "birthday_coupon_id", &l->birthday_coupon_id, NULL))
+            return;
+        if (!has_growth) {
+            api_problem(r, 400, field, "each level needs growth_min");
+            return;
+        }
+        l->level = ++in.n;
+    }
+    if (member_levels_put(&r->x, &in)) {
+        api_fail(r);
+        return;
+    }
+    member_levels now;
+    if (member_levels_get(&r->x, &now)) {
+        api_fail(r);
+        return;
+    }
+    yt_jw w;
+    api_json(r, 200, &w);
+    member_levels_write_json(&w, &now);
 }

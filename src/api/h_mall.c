@@ -2,6 +2,7 @@
  * life after it (cancel, ship, complete, refunds), for staff and, where the route says so, for the member. */
 #include "handlers.h"
 #include "server.h"
+#include "../commerce/after_sales.h"
 #include "../commerce/checkout.h"
 #include "../commerce/coupon.h"
 #include "../commerce/mall_order.h"
@@ -286,6 +287,70 @@ void h_mall_order_refunds(yt_req *r) {
         api_fail(r);
         return;
     }
+    jw_obj_end(&w);
+}
+
+/* ---- after-sales ---- */
+
+/* {order_id, kind, reason}: staff open one for the customer; a member for their own order. */
+void h_after_sale_open(yt_req *r) {
+    static const char *const allowed[] = {"order_id", "kind", "reason", NULL};
+    int64_t order = 0, id;
+    bool has_order;
+    const char *kind = NULL, *reason = NULL;
+    if (!body_only(r, r->json, allowed) || !body_int(r, r->json, "order_id", &order, &has_order) ||
+        !body_str(r, r->json, "kind", &kind, true) || !body_str(r, r->json, "reason", &reason, true))
+        return;
+    if (!has_order || order < 1) {
+        api_problem(r, 400, "order_id", "order_id is required");
+        return;
+    }
+    if (after_sale_open(&r->x, order, r->who.member_id, kind, reason, &id)) {
+        api_fail(r);
+        return;
+    }
+    yt_jw w;
+    api_json(r, 201, &w);
+    jw_obj(&w);
+    jw_kint(&w, "id", id);
+    jw_kint(&w, "order_id", order);
+    jw_kstr(&w, "status", "open");
+    jw_obj_end(&w);
+}
+
+/* The list; ?status=open is the queue, highest priority (member level) first, then oldest. */
+static void list_tickets(yt_req *r, int64_t customer) {
+    int limit;
+    if (!api_limit(r, &limit)) return;
+    yt_jw w;
+    api_json(r, 200, &w);
+    if (after_sale_list_json(&r->x, &w, api_query(r, "status"), customer, limit, api_query(r, "cursor"))) api_fail(r);
+}
+
+void h_after_sale_list(yt_req *r) { list_tickets(r, 0); }
+
+void h_member_after_sales(yt_req *r) {
+    int64_t me = api_member(r);
+    if (me) list_tickets(r, me);
+}
+
+/* {status: resolved | rejected, resolution}. */
+void h_after_sale_resolve(yt_req *r) {
+    static const char *const allowed[] = {"status", "resolution", NULL};
+    int64_t id = api_param_id(r, 0);
+    const char *status = NULL, *resolution = NULL;
+    if (!id || !body_only(r, r->json, allowed) || !body_str(r, r->json, "status", &status, true) ||
+        !body_str(r, r->json, "resolution", &resolution, true))
+        return;
+    if (after_sale_resolve(&r->x, id, status, resolution)) {
+        api_fail(r);
+        return;
+    }
+    yt_jw w;
+    api_json(r, 200, &w);
+    jw_obj(&w);
+    jw_kint(&w, "id", id);
+    jw_kstr(&w, "status", status);
     jw_obj_end(&w);
 }
 

@@ -3,6 +3,7 @@
 #include "catalog.h"
 #include "../base/timeutil.h"
 #include "../domain/audit.h"
+#include "../loyalty/levels.h"
 #include "../loyalty/points.h"
 #include <stdio.h>
 #include <string.h>
@@ -12,8 +13,10 @@ typedef struct {
     char name[200], category[64];
 } line_row;
 
-/* Reads each line's SKU (on sale, price) and takes its stock; fills rows and coupon lines. */
-static int take_lines(yt_ctx *x, const checkout_input *in, int64_t order_id, line_row *rows, coupon_line *cl) {
+/* Reads each line's SKU (on sale, price) and takes its stock; fills rows and coupon lines (at the member price:
+ * discount_percent of the list price). */
+static int take_lines(yt_ctx *x, const checkout_input *in, int64_t order_id, int64_t discount_percent, line_row *rows,
+                      coupon_line *cl) {
     char ref[40], field[40];
     snprintf(ref, sizeof ref, "mall_order:%lld", (long long)order_id);
     for (int i = 0; i < in->nlines; i++) {
@@ -40,7 +43,7 @@ static int take_lines(yt_ctx *x, const checkout_input *in, int64_t order_id, lin
             if (x->err.code == YT_ECONFLICT) snprintf(x->err.field, sizeof x->err.field, "lines[%d].quantity", i);
             return x->err.code;
         }
-        cl[i] = (coupon_line){l->product_id, l->category, l->subtotal};
+        cl[i] = (coupon_line){l->product_id, l->category, l->unit_price * discount_percent / 100 * l->quantity};
     }
     return YT_OK;
 }
@@ -90,10 +93,13 @@ int checkout(yt_ctx *x, const checkout_input *in, checkout_result *res) {
                                  "INSERT INTO mall_orders(customer_id, kind, sku_id, quantity, unit_price, total, status, created_at,"
                                  " pay_by, staff_id) VALUES(?, 'normal', ?, 0, 0, 0, 'pending', ?, ?, ?) RETURNING id", 5, o, 0);
     int rc = res->order_id > 0 ? YT_OK : yt_fail_db(x, "placing an order");
-    if (rc == YT_OK) rc = take_lines(x, in, res->order_id, rows, cl);
+    member_benefits mb;
+    if (rc == YT_OK) rc = member_benefits_get(x, in->customer_id, &mb);
+    if (rc == YT_OK) rc = take_lines(x, in, res->order_id, mb.discount_percent, rows, cl);
     int64_t quantity = 0;
     for (int i = 0; rc == YT_OK && i < in->nlines; i++) {
         res->goods_total += rows[i].subtotal;
+        res->member_discount += rows[i].subtotal - cl[i].subtotal;
         quantity += rows[i].quantity;
         yt_param li[] = {PI(res->order_id), PI(rows[i].sku_id), PI(rows[i].product_id), PT(rows[i].name), PI(rows[i].quantity),
                          PI(rows[i].unit_price), PI(rows[i].subtotal)};
@@ -103,18 +109,18 @@ int checkout(yt_ctx *x, const checkout_input *in, checkout_result *res) {
     }
     if (rc == YT_OK && in->ncoupons)
         rc = coupon_redeem(x, in->customer_id, in->coupon_ids, in->ncoupons, cl, in->nlines, res->order_id, &res->discount);
-    if (rc == YT_OK) rc = points_value(x, in->points, res->goods_total - res->discount, &res->points_value);
+    if (rc == YT_OK) rc = points_value(x, in->points, res->goods_total - res->member_discount - res->discount, &res->points_value);
     char ref[40];
     snprintf(ref, sizeof ref, "mall_order:%lld", (long long)res->order_id);
     if (rc == YT_OK && in->points) rc = points_change(x, in->customer_id, -in->points, POINTS_REDEEM, ref, NULL);
     if (rc == YT_OK) {
         res->points_used = in->points;
-        res->total = res->goods_total - res->discount - res->points_value;
+        res->total = res->goods_total - res->member_discount - res->discount - res->points_value;
         res->pay_by = now + in->pay_window_ms;
-        yt_param u[] = {PI(quantity), PI(res->total), PI(res->goods_total), PI(res->discount), PI(res->points_used),
-                        PI(res->points_value), PI(res->order_id)};
-        if (db_exec(x->db, "UPDATE mall_orders SET quantity = ?, total = ?, goods_total = ?, discount = ?, points_used = ?,"
-                           " points_value = ? WHERE id = ?", 7, u) != 1)
+        yt_param u[] = {PI(quantity), PI(res->total), PI(res->goods_total), PI(res->member_discount), PI(res->discount),
+                        PI(res->points_used), PI(res->points_value), PI(res->order_id)};
+        if (db_exec(x->db, "UPDATE mall_orders SET quantity = ?, total = ?, goods_total = ?, member_discount = ?, discount = ?,"
+                           " points_used = ?, points_value = ? WHERE id = ?", 8, u) != 1)
             rc = yt_fail_db(x, "placing an order");
     }
     if (rc == YT_OK) {

@@ -22,7 +22,7 @@ typedef struct {
 } checkout_input;
 
 typedef struct {
-    int64_t order_id, goods_total, discount, points_used, points_value, total, pay_by;
+    int64_t order_id, goods_total, member_discount, discount, points_used, points_value, total, pay_by;
 } checkout_result;
 
 /* Errors name the field: "lines[i].sku_id" (unknown or off sale), "lines[i].quantity" (0, over 1000, or

@@ -197,7 +197,7 @@ static int give_one(yt_ctx *x, int64_t coupon, const coupon_rules *c, int64_t cu
 
 int coupon_claim(yt_ctx *x, int64_t coupon, int64_t customer, const char *source, int64_t *held) {
     int64_t now = now_ms();
-    bool grant = strcmp(source, "grant") == 0;
+    bool grant = strcmp(source, "claim") != 0; /* staff grants and birthday gifts ignore the claim window */
     if (db_begin(x->db) != 0) return yt_fail_db(x, "claiming a coupon");
     /* the quota first: the coupon's row lock (PostgreSQL) queues its claims, so the count below is exact too */
     yt_param u[] = {PI(now), PI(coupon)};

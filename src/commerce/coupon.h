@@ -35,8 +35,8 @@ int coupon_stop(yt_ctx *x, int64_t id);
 int coupon_write_json(yt_ctx *x, yt_jw *w, int64_t id);
 int coupon_list_json(yt_ctx *x, yt_jw *w, int limit, int64_t cursor);
 
-/* A live customer takes one (source "claim": inside the claim window; "grant": staff, any time while the
- * coupon runs). Refusals: 404; 409 with field "exhausted" (quota), "limit-reached" (per customer),
+/* A live customer takes one (source "claim": inside the claim window; "grant" (staff) or "birthday": any
+ * time while the coupon runs). Refusals: 404; 409 with field "exhausted" (quota), "limit-reached" (per customer),
  * "stopped", "new-customers-only"; 400 outside the claim window. *held: the customer's coupon id. */
 int coupon_claim(yt_ctx *x, int64_t coupon, int64_t customer, const char *source, int64_t *held);
 /* Grants one to each of n live customers (ascending ids) below the per-customer limit, a chunk of customers

@@ -83,6 +83,7 @@ static const yt_migration migrations[] = {
      "ALTER TABLE mall_orders ADD COLUMN carrier TEXT;"
      "ALTER TABLE mall_orders ADD COLUMN tracking_no TEXT;"
      "ALTER TABLE mall_orders ADD COLUMN cancel_reason TEXT;"
+     "ALTER TABLE mall_orders ADD COLUMN member_discount INTEGER NOT NULL DEFAULT 0;"
      "ALTER TABLE mall_orders ADD COLUMN refunded INTEGER NOT NULL DEFAULT 0;"
      "ALTER TABLE mall_orders ADD COLUMN refunded_quantity INTEGER NOT NULL DEFAULT 0;"
      "ALTER TABLE mall_orders ADD COLUMN points_returned INTEGER NOT NULL DEFAULT 0;"
@@ -96,7 +97,13 @@ static const yt_migration migrations[] = {
      "  amount INTEGER NOT NULL, quantity INTEGER NOT NULL, points_returned INTEGER NOT NULL, points_clawed INTEGER NOT NULL,"
      "  coupons_returned INTEGER NOT NULL, restock INTEGER NOT NULL, reason TEXT NOT NULL, lines TEXT NOT NULL,"
      "  status TEXT NOT NULL, provider TEXT, staff_id INTEGER, created_at INTEGER NOT NULL, settled_at INTEGER) STRICT;"
-     "CREATE INDEX mall_refunds_order ON mall_refunds(order_id, id);",
+     "CREATE INDEX mall_refunds_order ON mall_refunds(order_id, id);"
+     "CREATE TABLE after_sales(id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL REFERENCES mall_orders(id),"
+     "  customer_id INTEGER NOT NULL REFERENCES customers(id), kind TEXT NOT NULL, reason TEXT NOT NULL,"
+     "  status TEXT NOT NULL DEFAULT 'open', priority INTEGER NOT NULL, resolution TEXT NOT NULL DEFAULT '',"
+     "  staff_id INTEGER, created_at INTEGER NOT NULL, resolved_at INTEGER) STRICT;"
+     "CREATE INDEX after_sales_queue ON after_sales(status, priority, id);"
+     "CREATE INDEX after_sales_customer ON after_sales(customer_id, id);",
      /* PostgreSQL */
      "CREATE TABLE coupons(id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, threshold BIGINT NOT NULL,"
      "  amount_off BIGINT NOT NULL, percent_off BIGINT NOT NULL, max_off BIGINT NOT NULL, new_customers_only BOOLEAN NOT NULL,"
@@ -115,7 +122,7 @@ static const yt_migration migrations[] = {
      "ALTER TABLE mall_orders ADD COLUMN goods_total BIGINT NOT NULL DEFAULT 0, ADD COLUMN discount BIGINT NOT NULL DEFAULT 0,"
      "  ADD COLUMN points_used BIGINT NOT NULL DEFAULT 0, ADD COLUMN points_value BIGINT NOT NULL DEFAULT 0,"
      "  ADD COLUMN shipped_at BIGINT, ADD COLUMN completed_at BIGINT, ADD COLUMN carrier TEXT, ADD COLUMN tracking_no TEXT,"
-     "  ADD COLUMN cancel_reason TEXT, ADD COLUMN refunded BIGINT NOT NULL DEFAULT 0,"
+     "  ADD COLUMN cancel_reason TEXT, ADD COLUMN member_discount BIGINT NOT NULL DEFAULT 0, ADD COLUMN refunded BIGINT NOT NULL DEFAULT 0,"
      "  ADD COLUMN refunded_quantity BIGINT NOT NULL DEFAULT 0, ADD COLUMN points_returned BIGINT NOT NULL DEFAULT 0,"
      "  ADD COLUMN points_clawed BIGINT NOT NULL DEFAULT 0;"
      "CREATE TABLE mall_order_items(id BIGSERIAL PRIMARY KEY, order_id BIGINT NOT NULL REFERENCES mall_orders(id),"
@@ -127,12 +134,21 @@ static const yt_migration migrations[] = {
      "  amount BIGINT NOT NULL, quantity BIGINT NOT NULL, points_returned BIGINT NOT NULL, points_clawed BIGINT NOT NULL,"
      "  coupons_returned BOOLEAN NOT NULL, restock BOOLEAN NOT NULL, reason TEXT NOT NULL, lines TEXT NOT NULL,"
      "  status TEXT NOT NULL, provider TEXT, staff_id BIGINT, created_at BIGINT NOT NULL, settled_at BIGINT);"
-     "CREATE INDEX mall_refunds_order ON mall_refunds(order_id, id);"},
+     "CREATE INDEX mall_refunds_order ON mall_refunds(order_id, id);"
+     "CREATE TABLE after_sales(id BIGSERIAL PRIMARY KEY, order_id BIGINT NOT NULL REFERENCES mall_orders(id),"
+     "  customer_id BIGINT NOT NULL REFERENCES customers(id), kind TEXT NOT NULL, reason TEXT NOT NULL,"
+     "  status TEXT NOT NULL DEFAULT 'open', priority BIGINT NOT NULL, resolution TEXT NOT NULL DEFAULT '',"
+     "  staff_id BIGINT, created_at BIGINT NOT NULL, resolved_at BIGINT);"
+     "CREATE INDEX after_sales_queue ON after_sales(status, priority, id);"
+     "CREATE INDEX after_sales_customer ON after_sales(customer_id, id);"},
 };
 
 static const customer_keyed keyed[] = {
     {"mall_orders", "customer_id", "UPDATE mall_orders SET customer_id = ? WHERE customer_id = ?", NULL, 0,
      "orders stay for the brand's books, linked to the anonymous shell; they hold no personal data", NULL},
+    /* after-sales tickets hold the customer's own words: they follow a merge and go with an erasure */
+    {"after_sales", "customer_id", "UPDATE after_sales SET customer_id = ? WHERE customer_id = ?",
+     "DELETE FROM after_sales WHERE customer_id = ?", 1, NULL, NULL},
     /* a merged record's coupons are the survivor's; their claim numbers become unique by their own id */
     {"customer_coupons", "customer_id", "UPDATE customer_coupons SET customer_id = ?, seq = -id WHERE customer_id = ?", NULL, 0,
      "held and used coupons stay for the brand's books (quota, orders) on the anonymous shell; they hold no personal data",
@@ -171,6 +187,9 @@ static const yt_route routes[] = {
     {"POST", "/api/v1/mall-orders/{id}/complete", h_mall_order_complete, P(ORDERS_WRITE), ROUTE_MEMBER, "mall_order.complete", 0},
     {"GET", "/api/v1/mall-orders/{id}/refunds", h_mall_order_refunds, P(COMMERCE_READ), 0, "mall_order.refunds", 0},
     {"POST", "/api/v1/mall-orders/{id}/refunds", h_mall_order_refund, P(COMMERCE_WRITE), ROUTE_JSON, "mall_order.refund", 0},
+    {"GET", "/api/v1/after-sales", h_after_sale_list, P(COMMERCE_READ), 0, "after_sale.list", 0},
+    {"POST", "/api/v1/after-sales", h_after_sale_open, P(ORDERS_WRITE), ROUTE_JSON | ROUTE_MEMBER, "after_sale.open", 0},
+    {"POST", "/api/v1/after-sales/{id}/resolve", h_after_sale_resolve, P(ORDERS_WRITE), ROUTE_JSON, "after_sale.resolve", 0},
     {"GET", "/api/v1/coupons", h_coupon_list, P(COMMERCE_READ), 0, "coupon.list", 0},
     {"POST", "/api/v1/coupons", h_coupon_create, P(COMMERCE_WRITE), ROUTE_JSON, "coupon.create", 0},
     {"GET", "/api/v1/coupons/{id}", h_coupon_get, P(COMMERCE_READ), 0, "coupon.get", 0},

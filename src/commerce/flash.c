@@ -2,6 +2,7 @@
  * reserved orders in groups, and the sweep that closes unpaid orders after their payment window. */
 #include "flash.h"
 #include "mall_order.h"
+#include "../loyalty/levels.h"
 #include "catalog.h"
 #include "../base/alloc.h"
 #include "../base/log.h"
@@ -368,6 +369,7 @@ static void *committer(void *arg) {
         if (now_ms() - swept >= SWEEP_MS) {
             sweep(f);
             mall_order_sweep(f->store); /* the mall's normal orders past their window, on the same beat */
+            birthday_coupons_due(f->store); /* at most hourly */
             swept = now_ms();
         }
         pthread_mutex_lock(&f->qmu);

@@ -10,6 +10,7 @@
 #include "../domain/audit.h"
 #include "../domain/changes.h"
 #include "../domain/page.h"
+#include "../loyalty/levels.h"
 #include "../loyalty/points.h"
 #include <stdio.h>
 #include <string.h>
@@ -17,7 +18,7 @@
 #define ORDER_COLS                                                                                            \
     "id, customer_id, kind, activity_id, sku_id, quantity, unit_price, total, status, created_at, pay_by, paid_at," \
     " closed_at, pay_provider, pay_txn, goods_total, discount, points_used, points_value, shipped_at, completed_at," \
-    " carrier, tracking_no, cancel_reason, refunded, refunded_quantity, points_returned, points_clawed"
+    " carrier, tracking_no, cancel_reason, refunded, refunded_quantity, points_returned, points_clawed, member_discount"
 
 static void write_order_members(yt_jw *w, yt_rows *r) {
     jw_kint(w, "id", rows_int(r, 0));
@@ -66,6 +67,7 @@ static void write_order_members(yt_jw *w, yt_rows *r) {
     jw_kint(w, "refunded_quantity", rows_int(r, 25));
     jw_kint(w, "points_returned", rows_int(r, 26));
     jw_kint(w, "points_clawed", rows_int(r, 27));
+    jw_kint(w, "member_discount", rows_int(r, 28));
 }
 
 static void write_order_row(yt_jw *w, yt_rows *r) {
@@ -177,8 +179,11 @@ int mall_order_pay(yt_ctx *x, const payment_notice *n, payment_result *res) {
     if (rc == YT_OK) rc = change_record(x, CHANGE_CUSTOMER_ORDERS, customer, 0);
     /* and earns points by the brand's rate (an erased buyer earns none) */
     loyalty_settings ls = {0};
+    member_benefits mb = {.points_multiplier = 1};
     if (rc == YT_OK) rc = loyalty_settings_get(x, &ls);
-    int64_t earned = total / 100 * ls.points_per_yuan;
+    if (rc == YT_OK) rc = member_benefits_get(x, customer, &mb);
+    int64_t earned = total / 100 * ls.points_per_yuan * mb.points_multiplier; /* member day multiplies them */
+    if (rc == YT_OK) rc = member_growth_add(x, customer, total / 100 * ls.growth_per_yuan);
     char ref[40];
     snprintf(ref, sizeof ref, "mall_order:%lld", (long long)n->order_id);
     if (rc == YT_OK && earned > 0 && (rc = points_change(x, customer, earned, POINTS_ORDER, ref, NULL)) == YT_ENOTFOUND) rc = YT_OK;

@@ -8,6 +8,7 @@
 #include "../domain/audit.h"
 #include "../domain/changes.h"
 #include "../domain/page.h"
+#include "../loyalty/levels.h"
 #include "../loyalty/points.h"
 #include <stdio.h>
 #include <string.h>
@@ -151,6 +152,10 @@ int mall_refund(yt_ctx *x, int64_t order_id, const refund_input *in, refund_resu
                                       " THEN 'refunded' ELSE status END WHERE platform = 'yutang' AND external_id = ?", 3, w) < 0)
         rc = yt_fail_db(x, "refunding an order");
     if (rc == YT_OK) rc = change_record(x, CHANGE_CUSTOMER_ORDERS, o.customer, 0);
+    /* the growth the refunded money brought goes too */
+    loyalty_settings ls;
+    if (rc == YT_OK) rc = loyalty_settings_get(x, &ls);
+    if (rc == YT_OK) rc = member_growth_add(x, o.customer, -(res->amount / 100 * ls.growth_per_yuan));
     /* the lines as JSON, kept with the refund */
     yt_buf lb = YT_BUF_INIT;
     yt_jw lw;

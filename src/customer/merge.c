@@ -19,7 +19,7 @@ int customer_merge(yt_ctx *x, int64_t survivor, int64_t absorbed) {
         " city = CASE WHEN customers.city = '' THEN a.city ELSE customers.city END,"
         " store_id = COALESCE(customers.store_id, a.store_id),"
         " owner_id = COALESCE(customers.owner_id, a.owner_id),"
-        " points = customers.points + a.points,"
+        " points = customers.points + a.points, growth = customers.growth + a.growth,"
         " member_level = CASE WHEN a.member_level > customers.member_level THEN a.member_level"
         "   ELSE customers.member_level END"
         " FROM (SELECT * FROM customers WHERE id = ?) AS a WHERE customers.id = ?";
@@ -37,7 +37,7 @@ int customer_merge(yt_ctx *x, int64_t survivor, int64_t absorbed) {
         int64_t now = now_ms();
         yt_param q[] = {PI(survivor), PI(now), PI(absorbed)};
         yt_param t[] = {PI(now), PI(survivor)};
-        if (db_exec(x->db, "UPDATE customers SET merged_into = ?, points = 0, updated_at = ? WHERE id = ?", 3, q) < 0 ||
+        if (db_exec(x->db, "UPDATE customers SET merged_into = ?, points = 0, growth = 0, updated_at = ? WHERE id = ?", 3, q) < 0 ||
             db_exec(x->db, "UPDATE customers SET updated_at = ? WHERE id = ?", 2, t) < 0)
             rc = yt_fail_db(x, "merging customers");
     }

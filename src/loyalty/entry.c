@@ -1,4 +1,4 @@
-/* Loyalty (points and their ledger, check-in): the module entry. */
+/* Loyalty (points and their ledger, check-in, member levels and member day): the module entry. */
 #include "../module.h"
 #include "../api/handlers.h"
 
@@ -9,8 +9,17 @@ static const yt_migration migrations[] = {
      "CREATE TABLE loyalty_settings(id INTEGER PRIMARY KEY CHECK (id = 1), points_per_yuan INTEGER NOT NULL,"
      "  expire_days INTEGER NOT NULL, checkin_points INTEGER NOT NULL, makeup_cost INTEGER NOT NULL,"
      "  makeup_days INTEGER NOT NULL, redeem_per_yuan INTEGER NOT NULL, redeem_max_percent INTEGER NOT NULL,"
-     "  updated_at INTEGER NOT NULL) STRICT;"
-     "INSERT INTO loyalty_settings VALUES(1, 1, 365, 5, 20, 7, 100, 50, 0);"
+     "  growth_per_yuan INTEGER NOT NULL, member_day INTEGER NOT NULL, member_day_points_multiplier INTEGER NOT NULL,"
+     "  member_day_discount_percent INTEGER NOT NULL, updated_at INTEGER NOT NULL) STRICT;"
+     "INSERT INTO loyalty_settings VALUES(1, 1, 365, 5, 20, 7, 100, 50, 1, 18, 2, 100, 0);"
+     "CREATE TABLE member_levels(level INTEGER PRIMARY KEY CHECK (level BETWEEN 1 AND 20), name TEXT NOT NULL,"
+     "  growth_min INTEGER NOT NULL, discount_percent INTEGER NOT NULL, free_shipping INTEGER NOT NULL,"
+     "  after_sales_priority INTEGER NOT NULL, birthday_coupon_id INTEGER) STRICT;"
+     "INSERT INTO member_levels VALUES(1, '普通会员', 0, 100, 0, 0, NULL), (2, '银卡会员', 1000, 98, 0, 1, NULL),"
+     "  (3, '金卡会员', 5000, 95, 1, 2, NULL), (4, '钻石会员', 20000, 90, 1, 3, NULL);"
+     "ALTER TABLE customers ADD COLUMN growth INTEGER NOT NULL DEFAULT 0;"
+     "CREATE TABLE birthday_grants(customer_id INTEGER NOT NULL REFERENCES customers(id), year INTEGER NOT NULL,"
+     "  customer_coupon_id INTEGER, at INTEGER NOT NULL, UNIQUE(customer_id, year)) STRICT;"
      "CREATE TABLE checkin_streaks(days INTEGER PRIMARY KEY, points INTEGER NOT NULL) STRICT;"
      "INSERT INTO checkin_streaks VALUES(7, 50), (30, 300);"
      "CREATE TABLE points_ledger(id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers(id),"
@@ -28,8 +37,17 @@ static const yt_migration migrations[] = {
      "CREATE TABLE loyalty_settings(id BIGINT PRIMARY KEY CHECK (id = 1), points_per_yuan BIGINT NOT NULL,"
      "  expire_days BIGINT NOT NULL, checkin_points BIGINT NOT NULL, makeup_cost BIGINT NOT NULL,"
      "  makeup_days BIGINT NOT NULL, redeem_per_yuan BIGINT NOT NULL, redeem_max_percent BIGINT NOT NULL,"
-     "  updated_at BIGINT NOT NULL);"
-     "INSERT INTO loyalty_settings VALUES(1, 1, 365, 5, 20, 7, 100, 50, 0);"
+     "  growth_per_yuan BIGINT NOT NULL, member_day BIGINT NOT NULL, member_day_points_multiplier BIGINT NOT NULL,"
+     "  member_day_discount_percent BIGINT NOT NULL, updated_at BIGINT NOT NULL);"
+     "INSERT INTO loyalty_settings VALUES(1, 1, 365, 5, 20, 7, 100, 50, 1, 18, 2, 100, 0);"
+     "CREATE TABLE member_levels(level BIGINT PRIMARY KEY CHECK (level BETWEEN 1 AND 20), name TEXT NOT NULL,"
+     "  growth_min BIGINT NOT NULL, discount_percent BIGINT NOT NULL, free_shipping BOOLEAN NOT NULL,"
+     "  after_sales_priority BIGINT NOT NULL, birthday_coupon_id BIGINT);"
+     "INSERT INTO member_levels VALUES(1, '普通会员', 0, 100, false, 0, NULL), (2, '银卡会员', 1000, 98, false, 1, NULL),"
+     "  (3, '金卡会员', 5000, 95, true, 2, NULL), (4, '钻石会员', 20000, 90, true, 3, NULL);"
+     "ALTER TABLE customers ADD COLUMN growth BIGINT NOT NULL DEFAULT 0;"
+     "CREATE TABLE birthday_grants(customer_id BIGINT NOT NULL REFERENCES customers(id), year BIGINT NOT NULL,"
+     "  customer_coupon_id BIGINT, at BIGINT NOT NULL, UNIQUE(customer_id, year));"
      "CREATE TABLE checkin_streaks(days BIGINT PRIMARY KEY, points BIGINT NOT NULL);"
      "INSERT INTO checkin_streaks VALUES(7, 50), (30, 300);"
      "CREATE TABLE points_ledger(id BIGSERIAL PRIMARY KEY, customer_id BIGINT NOT NULL REFERENCES customers(id),"
@@ -46,6 +64,11 @@ static const yt_migration migrations[] = {
 };
 
 static const customer_keyed keyed[] = {
+    /* a year's birthday coupon both records got is kept once */
+    {"birthday_grants", "customer_id",
+     "INSERT INTO birthday_grants(customer_id, year, customer_coupon_id, at) SELECT ?, year, customer_coupon_id, at"
+     " FROM birthday_grants WHERE customer_id = ? ON CONFLICT(customer_id, year) DO NOTHING",
+     "DELETE FROM birthday_grants WHERE customer_id = ?", 1, NULL, "DELETE FROM birthday_grants WHERE customer_id = ?"},
     {"points_ledger", "customer_id", "UPDATE points_ledger SET customer_id = ? WHERE customer_id = ?", NULL, 0,
      "the points history stays for the brand's books (amounts and references, nothing personal) on the anonymous shell", NULL},
     /* a day both records checked in is kept once, the survivor's */
@@ -72,6 +95,8 @@ static const yt_route routes[] = {
     {"POST", "/api/v1/customers/{id}/points", h_points_change, P(POINTS_WRITE) | P(CUSTOMERS_READ), ROUTE_JSON, "points.change", 0},
     {"GET", "/api/v1/customers/{id}/points/ledger", h_points_ledger, P(CUSTOMERS_READ), 0, "points.ledger", 0},
     {"GET", "/api/v1/customers/{id}/checkins", h_checkin_month, P(CUSTOMERS_READ), 0, "checkin.month", 0},
+    {"GET", "/api/v1/member-levels", h_member_levels_get, P(COMMERCE_READ), 0, "member_levels.get", 0},
+    {"PUT", "/api/v1/member-levels", h_member_levels_put, P(COMMERCE_WRITE), ROUTE_JSON, "member_levels.update", 0},
 };
 
 const yt_module loyalty_module = {

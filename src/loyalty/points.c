@@ -30,7 +30,8 @@ int points_reason_manual(const char *name) {
 int loyalty_settings_get(yt_ctx *x, loyalty_settings *s) {
     memset(s, 0, sizeof *s);
     yt_rows *r = db_query(x->db, "SELECT points_per_yuan, expire_days, checkin_points, makeup_cost, makeup_days,"
-                                 " redeem_per_yuan, redeem_max_percent FROM loyalty_settings WHERE id = 1", 0, NULL);
+                                 " redeem_per_yuan, redeem_max_percent, growth_per_yuan, member_day, member_day_points_multiplier,"
+                                 " member_day_discount_percent FROM loyalty_settings WHERE id = 1", 0, NULL);
     if (!r) return yt_fail_db(x, "reading the loyalty settings");
     if (rows_next(r)) {
         s->points_per_yuan = rows_int(r, 0);
@@ -40,6 +41,10 @@ int loyalty_settings_get(yt_ctx *x, loyalty_settings *s) {
         s->makeup_days = rows_int(r, 4);
         s->redeem_per_yuan = rows_int(r, 5);
         s->redeem_max_percent = rows_int(r, 6);
+        s->growth_per_yuan = rows_int(r, 7);
+        s->member_day = rows_int(r, 8);
+        s->member_day_points_multiplier = rows_int(r, 9);
+        s->member_day_discount_percent = rows_int(r, 10);
     }
     rows_free(r);
     r = db_query(x->db, "SELECT days, points FROM checkin_streaks ORDER BY days", 0, NULL);
@@ -65,6 +70,10 @@ static const struct {
     {"checkin_makeup_days", offsetof(loyalty_settings, makeup_days), 31},
     {"points_redeem_per_yuan", offsetof(loyalty_settings, redeem_per_yuan), 100000},
     {"points_redeem_max_percent", offsetof(loyalty_settings, redeem_max_percent), 100},
+    {"growth_per_yuan", offsetof(loyalty_settings, growth_per_yuan), 1000},
+    {"member_day", offsetof(loyalty_settings, member_day), 28},
+    {"member_day_points_multiplier", offsetof(loyalty_settings, member_day_points_multiplier), 10},
+    {"member_day_discount_percent", offsetof(loyalty_settings, member_day_discount_percent), 100},
 };
 
 int loyalty_settings_put(yt_ctx *x, const loyalty_settings *s) {
@@ -73,6 +82,8 @@ int loyalty_settings_put(yt_ctx *x, const loyalty_settings *s) {
         if (v < 0 || v > bounds[i].max)
             return yt_fail(x, YT_EINVAL, bounds[i].field, "%s must be from 0 to %lld", bounds[i].field, (long long)bounds[i].max);
     }
+    if (s->member_day_points_multiplier < 1) return yt_fail(x, YT_EINVAL, "member_day_points_multiplier", "is from 1 to 10");
+    if (s->member_day_discount_percent < 1) return yt_fail(x, YT_EINVAL, "member_day_discount_percent", "is from 1 to 100");
     for (int i = 0; i < s->nstreaks; i++) {
         if (s->streaks[i].days < 2 || s->streaks[i].days > 366 || s->streaks[i].points < 1 || s->streaks[i].points > 100000)
             return yt_fail(x, YT_EINVAL, "checkin_streaks", "a streak is 2 to 366 days and earns 1 to 100000 points");
@@ -83,10 +94,13 @@ int loyalty_settings_put(yt_ctx *x, const loyalty_settings *s) {
     int64_t now = now_ms();
     if (db_begin(x->db) != 0) return yt_fail_db(x, "saving the loyalty settings");
     yt_param p[] = {PI(s->points_per_yuan), PI(s->expire_days), PI(s->checkin_points), PI(s->makeup_cost), PI(s->makeup_days),
-                    PI(s->redeem_per_yuan), PI(s->redeem_max_percent), PI(now)};
+                    PI(s->redeem_per_yuan), PI(s->redeem_max_percent), PI(s->growth_per_yuan), PI(s->member_day),
+                    PI(s->member_day_points_multiplier), PI(s->member_day_discount_percent), PI(now)};
     int rc = YT_OK;
     if (db_exec(x->db, "UPDATE loyalty_settings SET points_per_yuan = ?, expire_days = ?, checkin_points = ?, makeup_cost = ?,"
-                       " makeup_days = ?, redeem_per_yuan = ?, redeem_max_percent = ?, updated_at = ? WHERE id = 1", 8, p) != 1 ||
+                       " makeup_days = ?, redeem_per_yuan = ?, redeem_max_percent = ?, growth_per_yuan = ?, member_day = ?,"
+                       " member_day_points_multiplier = ?, member_day_discount_percent = ?, updated_at = ? WHERE id = 1",
+                NPARAMS(p), p) != 1 ||
         db_exec(x->db, "DELETE FROM checkin_streaks", 0, NULL) < 0)
         rc = yt_fail_db(x, "saving the loyalty settings");
     for (int i = 0; rc == YT_OK && i < s->nstreaks; i++) {
@@ -106,6 +120,10 @@ void loyalty_settings_write_json(yt_jw *w, const loyalty_settings *s) {
     jw_kint(w, "checkin_makeup_days", s->makeup_days);
     jw_kint(w, "points_redeem_per_yuan", s->redeem_per_yuan);
     jw_kint(w, "points_redeem_max_percent", s->redeem_max_percent);
+    jw_kint(w, "growth_per_yuan", s->growth_per_yuan);
+    jw_kint(w, "member_day", s->member_day);
+    jw_kint(w, "member_day_points_multiplier", s->member_day_points_multiplier);
+    jw_kint(w, "member_day_discount_percent", s->member_day_discount_percent);
     jw_key(w, "checkin_streaks");
     jw_arr(w);
     for (int i = 0; i < s->nstreaks; i++) {

@@ -19,6 +19,10 @@ typedef struct {
     int64_t makeup_days;         /* how many days back a make-up may go (0: none) */
     int64_t redeem_per_yuan;     /* points that pay one yuan of an order (0: points pay nothing) */
     int64_t redeem_max_percent;  /* at most this share of an order (after coupons) paid with points */
+    int64_t growth_per_yuan;     /* growth value (成长值) a paid yuan adds; levels follow growth */
+    int64_t member_day;          /* the day of the month that is member day (会员日), 1-28; 0: none */
+    int64_t member_day_points_multiplier; /* points earned on member day are multiplied by this */
+    int64_t member_day_discount_percent;  /* and prices are this percent on member day (100: no discount) */
     struct {
         int64_t days, points;    /* a run of `days` check-ins in a row earns `points`, once per run */
     } streaks[CHECKIN_STREAKS_MAX];

@@ -16,6 +16,7 @@ static const yt_route routes[] = {
     {"GET", "/api/v1/member/orders", h_member_orders, 0, ROUTE_MEMBER, "member.orders", 0},
     {"GET", "/api/v1/member/orders/{id}", h_member_order_get, 0, ROUTE_MEMBER, "member.order_get", 0},
     {"GET", "/api/v1/member/coupons", h_member_coupons, 0, ROUTE_MEMBER, "member.coupons", 0},
+    {"GET", "/api/v1/member/after-sales", h_member_after_sales, 0, ROUTE_MEMBER, "member.after_sales", 0},
     {"POST", "/api/v1/member/coupons", h_member_coupon_claim, 0, ROUTE_MEMBER | ROUTE_JSON, "member.coupon_claim", 0},
 };
 

@@ -3,7 +3,11 @@
 
 int member_profile_json(yt_ctx *x, yt_jw *w, int64_t customer) {
     yt_param p[] = {PI(customer)};
-    yt_rows *r = db_query(x->db, "SELECT name, nickname, avatar_url, member_level, points FROM customers WHERE id = ?", 1, p);
+    /* a customer who never had a level (0) is at the first */
+    yt_rows *r = db_query(x->db, "SELECT c.name, c.nickname, c.avatar_url, l.level, c.points, c.growth, l.name,"
+                                 " l.discount_percent, l.free_shipping, (SELECT MIN(n.growth_min) FROM member_levels n"
+                                 " WHERE n.level > l.level) FROM customers c LEFT JOIN member_levels l"
+                                 " ON l.level = CASE WHEN c.member_level < 1 THEN 1 ELSE c.member_level END WHERE c.id = ?", 1, p);
     if (!r) return yt_fail_db(x, "reading a member");
     bool found = rows_next(r);
     if (found) {
@@ -15,6 +19,12 @@ int member_profile_json(yt_ctx *x, yt_jw *w, int64_t customer) {
         else jw_kstr(w, "avatar_url", rows_text(r, 2));
         jw_kint(w, "member_level", rows_int(r, 3));
         jw_kint(w, "points", rows_int(r, 4));
+        jw_kint(w, "growth", rows_int(r, 5));
+        jw_kstr(w, "level_name", rows_text(r, 6));
+        jw_kint(w, "discount_percent", rows_null(r, 7) ? 100 : rows_int(r, 7));
+        jw_kbool(w, "free_shipping", rows_int(r, 8) != 0);
+        if (rows_null(r, 9)) jw_knull(w, "next_level_growth");
+        else jw_kint(w, "next_level_growth", rows_int(r, 9));
         jw_obj_end(w);
     }
     rows_free(r);

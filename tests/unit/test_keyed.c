@@ -121,6 +121,9 @@ static void merge_and_erase_leave_nothing_behind(void **state) {
     yt_param rw[] = {PI(absorbed), PI(now), PI(survivor), PI(now)};
     exec_ok(db, "INSERT INTO checkin_rewards(customer_id, run_start, days, points, at) VALUES(?, 20000, 7, 50, ?), (?, 20000, 7, 50, ?)",
             4, rw);
+    exec_ok(db, "INSERT INTO birthday_grants(customer_id, year, at) VALUES(?, 2026, ?), (?, 2026, ?)", 4, rw);
+    exec_ok(db, "INSERT INTO after_sales(order_id, customer_id, kind, reason, priority, created_at)"
+                " VALUES((SELECT MAX(id) FROM mall_orders), ?, 'return', '尺码不合适', 0, ?)", 2, rh);
     for (int i = 0; i < kcount(); i++)
         if (count_where(db, &ktab()[i], absorbed) < 1)
             fail_msg("the test builds no row in %s: add one, so merge and erase are tried on it", ktab()[i].table);

@@ -9,7 +9,9 @@
 #include "base/crypto.h"
 #include "base/timeutil.h"
 #include "customer/customer.h"
+#include "commerce/coupon.h"
 #include "loyalty/checkin.h"
+#include "loyalty/levels.h"
 #include "loyalty/points.h"
 #include "member/link.h"
 #include "store_fixture.h"
@@ -144,11 +146,45 @@ static void streaks_across_makeups(void **state) {
     arena_free(&arena);
 }
 
+/* Each level's birthday coupon reaches the customers born today, once a year however often the job runs. */
+static void birthday_coupons_once_a_year(void **state) {
+    (void)state;
+    yt_arena arena = {0};
+    yt_db *db = store_db(st);
+    yt_ctx x = CTX(db, arena);
+    int64_t now = now_ms(), coupon;
+    coupon_input cin = {.name = "生日礼券", .kind = "amount", .amount_off = 2000, .total = 100, .per_customer = 5,
+                        .claim_starts = now + 86400000, .claim_ends = now + 2 * 86400000, .valid_days = 30};
+    assert_int_equal(coupon_create(&x, &cin, &coupon), YT_OK); /* its claim window has not opened: a gift ignores it */
+    member_levels l;
+    assert_int_equal(member_levels_get(&x, &l), YT_OK);
+    l.levels[0].birthday_coupon_id = coupon;
+    assert_int_equal(member_levels_put(&x, &l), YT_OK);
+    int y, m, d;
+    civil_from_days(brand_day(now), &y, &m, &d);
+    char today[16], other[16];
+    snprintf(today, sizeof today, "1990-%02d-%02d", m, d);
+    civil_from_days(brand_day(now) + 1, &y, &m, &d);
+    snprintf(other, sizeof other, "1990-%02d-%02d", m, d);
+    customer_input born = {.name = "寿星", .birthday = today}, not_yet = {.name = "明天生日", .birthday = other};
+    int64_t a, b;
+    assert_int_equal(customer_create(&x, &born, &a), YT_OK);
+    assert_int_equal(customer_create(&x, &not_yet, &b), YT_OK);
+    birthday_coupons_grant(st);
+    birthday_coupons_grant(st);
+    yt_param p[] = {PI(coupon), PI(a)}, q[] = {PI(coupon), PI(b)};
+    assert_int_equal(db_query_int(db, "SELECT COUNT(*) FROM customer_coupons WHERE coupon_id = ? AND customer_id = ? AND source = 'birthday'",
+                                  2, p, -1), 1);
+    assert_int_equal(db_query_int(db, "SELECT COUNT(*) FROM customer_coupons WHERE coupon_id = ? AND customer_id = ?", 2, q, -1), 0);
+    arena_free(&arena);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(member_tokens),
         cmocka_unit_test(points_lots_and_expiry),
         cmocka_unit_test(streaks_across_makeups),
+        cmocka_unit_test(birthday_coupons_once_a_year),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
