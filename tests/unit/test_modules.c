@@ -8,17 +8,29 @@
 #include "modules.h"
 #include "staff/roles.h"
 
+/* Versions held for a change made on another branch: they may be missing here until it is merged, and no
+ * other version may be skipped. (Version 18 is that change's; marketing took 19.) */
+static const int reserved_versions[] = {18};
+
+static bool reserved_version(int v) {
+    for (size_t i = 0; i < sizeof reserved_versions / sizeof reserved_versions[0]; i++)
+        if (reserved_versions[i] == v) return true;
+    return false;
+}
+
 static void migrations_are_one_sequence_in_both_dialects(void **state) {
     (void)state;
     int n;
     const yt_migration *m = modules_migrations(&n);
     assert_true(n >= 8);
-    for (int i = 0; i < n; i++) {
-        if (m[i].version != i + 1) fail_msg("migration versions skip or repeat at %d (found %d)", i + 1, m[i].version);
+    int want = 1;
+    for (int i = 0; i < n; i++, want++) {
+        while (m[i].version > want && reserved_version(want)) want++;
+        if (m[i].version != want) fail_msg("migration versions skip or repeat at %d (found %d)", want, m[i].version);
         if (!m[i].sqlite || !*m[i].sqlite || !m[i].pg || !*m[i].pg)
             fail_msg("migration %d lacks its SQLite or PostgreSQL script", m[i].version);
     }
-    assert_int_equal(store_latest_version(), n);
+    assert_int_equal(store_latest_version(), m[n - 1].version);
 }
 
 static void routes_are_unique(void **state) {
