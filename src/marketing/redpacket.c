@@ -83,16 +83,18 @@ int red_packet_create(yt_ctx *x, const red_packet_input *in, int64_t *id) {
 
 /* ---- reading ---- */
 
-#define PACKET_COLS                                                                                                    \
-    "p.id, p.name, p.mode, p.total, p.count, p.starts_at, p.ends_at, p.created_at,"                                   \
+/* The packet, what is claimed, and the best-luck claim once there is one (b: shown once every share is claimed). */
+#define PACKET_SQL                                                                                                     \
+    "SELECT p.id, p.name, p.mode, p.total, p.count, p.starts_at, p.ends_at, p.created_at,"                            \
     " (SELECT count(*) FROM red_packet_claims c WHERE c.packet_id = p.id),"                                           \
-    " (SELECT COALESCE(SUM(amount), 0) FROM red_packet_claims c WHERE c.packet_id = p.id)"
+    " (SELECT COALESCE(SUM(amount), 0) FROM red_packet_claims c WHERE c.packet_id = p.id),"                           \
+    " b.customer_id, b.amount, b.at FROM red_packets p LEFT JOIN red_packet_claims b ON b.packet_id = p.id AND b.best_luck"
 
 static const char *state_of(int64_t now, int64_t starts_at, int64_t ends_at, bool all_claimed) {
     return all_claimed ? "claimed" : now < starts_at ? "upcoming" : now < ends_at ? "running" : "over";
 }
 
-/* The packet's columns (PACKET_COLS) as members of the open object. */
+/* The packet's columns (PACKET_SQL) as members of the open object. */
 static void write_head(yt_jw *w, yt_rows *r) {
     bool all = rows_int(r, 8) == rows_int(r, 4);
     jw_kint(w, "id", rows_int(r, 0));
@@ -105,9 +107,8 @@ static void write_head(yt_jw *w, yt_rows *r) {
     jw_kstr(w, "state", state_of(now_ms(), rows_int(r, 5), rows_int(r, 6), all));
 }
 
-/* One packet for the staff; arg: the connection, for the best-luck claim once every share is claimed. */
-static void write_packet(void *arg, yt_jw *w, yt_rows *r) {
-    yt_db *db = arg;
+/* One packet for the staff. */
+static void write_packet(yt_jw *w, yt_rows *r) {
     jw_obj(w);
     write_head(w, r);
     jw_key(w, "claimed");
@@ -115,41 +116,35 @@ static void write_packet(void *arg, yt_jw *w, yt_rows *r) {
     jw_kint(w, "count", rows_int(r, 8));
     jw_kint(w, "amount", rows_int(r, 9));
     jw_obj_end(w);
-    yt_rows *b = NULL;
-    if (rows_int(r, 8) == rows_int(r, 4)) {
-        yt_param p[] = {PI(rows_int(r, 0))};
-        b = db_query(db, "SELECT customer_id, amount, at FROM red_packet_claims WHERE packet_id = ? AND best_luck", 1, p);
-    }
-    if (b && rows_next(b)) {
+    if (rows_int(r, 8) == rows_int(r, 4) && !rows_null(r, 10)) { /* told once every share is claimed */
         jw_key(w, "best_luck");
         jw_obj(w);
-        jw_kint(w, "customer_id", rows_int(b, 0));
-        jw_kint(w, "amount", rows_int(b, 1));
-        jw_ktime(w, "at", rows_int(b, 2));
+        jw_kint(w, "customer_id", rows_int(r, 10));
+        jw_kint(w, "amount", rows_int(r, 11));
+        jw_ktime(w, "at", rows_int(r, 12));
         jw_obj_end(w);
     } else {
         jw_knull(w, "best_luck");
     }
-    rows_free(b);
     jw_ktime(w, "created_at", rows_int(r, 7));
     jw_obj_end(w);
 }
 
 int red_packet_write_json(yt_ctx *x, yt_jw *w, int64_t id) {
     yt_param p[] = {PI(id)};
-    yt_rows *r = db_query(x->db, "SELECT " PACKET_COLS " FROM red_packets p WHERE p.id = ?", 1, p);
+    yt_rows *r = db_query(x->db, PACKET_SQL " WHERE p.id = ?", 1, p);
     if (!r) return yt_fail_db(x, "reading red packets");
     bool found = rows_next(r);
-    if (found) write_packet(x->db, w, r);
+    if (found) write_packet(w, r);
     rows_free(r);
     return found ? YT_OK : yt_fail(x, YT_ENOTFOUND, NULL, "no red packet with id %lld", (long long)id);
 }
 
 int red_packet_list_json(yt_ctx *x, yt_jw *w, int limit, int64_t cursor) {
     yt_param p[] = {PI(cursor ? cursor : INT64_MAX), PI(limit + 1)};
-    yt_rows *r = db_query(x->db, "SELECT " PACKET_COLS " FROM red_packets p WHERE p.id < ? ORDER BY p.id DESC LIMIT ?", 2, p);
+    yt_rows *r = db_query(x->db, PACKET_SQL " WHERE p.id < ? ORDER BY p.id DESC LIMIT ?", 2, p);
     if (!r) return yt_fail_db(x, "listing red packets");
-    page_write_with(w, r, limit, write_packet, x->db);
+    page_write(w, r, limit, write_packet);
     rows_free(r);
     return YT_OK;
 }
@@ -189,7 +184,7 @@ static int64_t balance_of(yt_ctx *x, int64_t customer) {
 
 int red_packet_member_json(yt_ctx *x, yt_jw *w, int64_t id, int64_t customer) {
     yt_param p[] = {PI(id)};
-    yt_rows *r = db_query(x->db, "SELECT " PACKET_COLS " FROM red_packets p WHERE p.id = ?", 1, p);
+    yt_rows *r = db_query(x->db, PACKET_SQL " WHERE p.id = ?", 1, p);
     if (!r) return yt_fail_db(x, "reading red packets");
     if (!rows_next(r)) {
         rows_free(r);
