@@ -138,6 +138,7 @@ const char *api_query(yt_req *r, const char *key) {
 
 int64_t api_member(yt_req *r) {
     if (!r->who.member_id) api_problem(r, 403, NULL, "this page is a member's own: open it with the member's link");
+    r->about_customer = r->who.member_id; /* erasing the member forgets their stored Idempotency-Key answers */
     return r->who.member_id;
 }
 

@@ -151,7 +151,13 @@ static void replay(yt_req *r, yt_rows *row) {
     buf_puts(&r->out, rows_text(row, 3));
 }
 
-/* A write with an Idempotency-Key runs once per staff member and key. The key is reserved (status 0)
+/* Whose keys these are: a staff member's by their id, a member's (no staff id) by their customer id, negated,
+ * so one member's key never answers another's request. */
+static int64_t key_owner(const yt_req *r) {
+    return r->who.member_id ? -r->who.member_id : r->who.staff_id;
+}
+
+/* A write with an Idempotency-Key runs once per staff member (or member) and key. The key is reserved (status 0)
  * before the handler runs, so concurrent retries wait for nothing and run nothing: they get a 409 while
  * the first is running, and its stored answer after. The same key on a different request is a 409.
  * A 5xx answer is not stored: the retry runs again. */
@@ -177,7 +183,7 @@ static void idempotent_run(yt_req *r) {
         if (db_exec(r->x.db, "DELETE FROM idempotency_keys WHERE created_at <= ?", 1, q) < 0)
             log_error("cannot sweep expired Idempotency-Keys: %s", db_error(r->x.db));
     }
-    yt_param res[] = {PI(r->who.staff_id), PT(key), PT(hash), PI(now), PI(r->who.perms)};
+    yt_param res[] = {PI(key_owner(r)), PT(key), PT(hash), PI(now), PI(r->who.perms)};
     int64_t reserved = db_exec(r->x.db,
                                "INSERT INTO idempotency_keys(staff_id, key, request_hash, status, content_type, response,"
                                " created_at, perms) VALUES(?, ?, ?, 0, '', '', ?, ?) ON CONFLICT(staff_id, key) DO NOTHING",
@@ -187,7 +193,7 @@ static void idempotent_run(yt_req *r) {
         api_fail(r);
         return;
     }
-    yt_param k[] = {PI(r->who.staff_id), PT(key)};
+    yt_param k[] = {PI(key_owner(r)), PT(key)};
     if (reserved == 0) {
         yt_rows *row = db_query(r->x.db,
                                 "SELECT request_hash, status, content_type, response, customer_id, perms"
@@ -220,7 +226,7 @@ static void idempotent_run(yt_req *r) {
     }
     int64_t cid = r->about_customer; /* so erasing that customer also forgets the stored answer */
     yt_param s2[] = {PI(r->status), PT(r->out_type ? r->out_type : ""), PT(r->out.p ? r->out.p : ""),
-                     cid ? PI(cid) : PNULL, PI(r->who.staff_id), PT(key)};
+                     cid ? PI(cid) : PNULL, PI(key_owner(r)), PT(key)};
     db_exec(r->x.db,
             "UPDATE idempotency_keys SET status = ?, content_type = ?, response = ?, customer_id = ?"
             " WHERE staff_id = ? AND key = ?",

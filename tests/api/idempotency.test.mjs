@@ -55,6 +55,21 @@ describe('Idempotency-Key', () => {
     assert.equal(again.id, [...created][0]);
   });
 
+  test('a member\'s key is their own: another member sending the same key runs their own request', async () => {
+    const member = async (name) => {
+      const c = expectStatus(await api('POST', '/api/v1/customers', { token, body: { name } }), 201);
+      return expectStatus(await api('POST', `/api/v1/customers/${c.id}/member-links`, { token, body: {} }), 201).token;
+    };
+    const [a, b] = [await member('会员甲'), await member('会员乙')];
+    const headers = { 'Idempotency-Key': 'checkin-today' };
+    const ra = await api('POST', '/api/v1/member/checkins', { token: a, body: {}, headers });
+    const rb = await api('POST', '/api/v1/member/checkins', { token: b, body: {}, headers });
+    expectStatus(ra, 201);
+    expectStatus(rb, 201);
+    for (const t of [a, b]) assert.equal(expectStatus(await api('GET', '/api/v1/member/checkins', { token: t }), 200).checked_in_today, true);
+    assert.deepEqual(expectStatus(await api('POST', '/api/v1/member/checkins', { token: a, body: {}, headers }), 201), ra.json, 'a retry gets the stored answer');
+  });
+
   test('an over-long key is a 400', async () => {
     const r = await api('POST', '/api/v1/customers', { token, body: { name: '长' }, headers: { 'Idempotency-Key': 'k'.repeat(201) } });
     assertProblem(r, 400);

@@ -15,6 +15,8 @@
 #include "commerce/coupon.h"
 #include "loyalty/checkin.h"
 #include "loyalty/points.h"
+#include "marketing/lottery.h"
+#include "marketing/redpacket.h"
 #include "modules.h"
 #include "store/store.h"
 #include "store_fixture.h"
@@ -124,11 +126,25 @@ static void merge_and_erase_leave_nothing_behind(void **state) {
     exec_ok(db, "INSERT INTO birthday_grants(customer_id, year, at) VALUES(?, 2026, ?), (?, 2026, ?)", 4, rw);
     exec_ok(db, "INSERT INTO after_sales(order_id, customer_id, kind, reason, priority, created_at)"
                 " VALUES((SELECT MAX(id) FROM mall_orders), ?, 'return', '尺码不合适', 0, ?)", 2, rh);
+    /* a free draw, and a red packet both records claimed: the merge keeps both shares, which were paid out */
+    lottery_input li = {.name = "转盘", .starts_at = now - 1000, .ends_at = now + 3600000, .free_per_day = 1, .nprizes = 1,
+                        .prizes = {{.name = "杯子", .kind = "goods", .stock = 5, .has_stock = true, .weight = 1}}};
+    int64_t lottery, packet;
+    lottery_draw_result dr;
+    assert_int_equal(lottery_create(&x, &li, &lottery), YT_OK);
+    assert_int_equal(lottery_draw(&x, lottery, absorbed, &dr), YT_OK);
+    red_packet_input ri = {.name = "红包", .mode = "lucky", .total = 500, .count = 5, .starts_at = now - 1000, .ends_at = now + 3600000};
+    red_packet_claim_result cl;
+    assert_int_equal(red_packet_create(&x, &ri, &packet), YT_OK);
+    assert_int_equal(red_packet_claim(&x, packet, absorbed, &cl), YT_OK);
+    assert_int_equal(red_packet_claim(&x, packet, survivor, &cl), YT_OK);
     for (int i = 0; i < kcount(); i++)
         if (count_where(db, &ktab()[i], absorbed) < 1)
             fail_msg("the test builds no row in %s: add one, so merge and erase are tried on it", ktab()[i].table);
 
     assert_int_equal(customer_merge(&x, survivor, absorbed), YT_OK);
+    yt_param sv[] = {PI(survivor)};
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM red_packet_claims WHERE customer_id = ?", 1, sv, -1), 2);
     for (int i = 0; i < kcount(); i++) {
         const customer_keyed *k = &ktab()[i];
         if (k->merge_sql && count_where(db, k, absorbed) != 0) fail_msg("a merge left rows of %s on the absorbed record", k->table);
