@@ -94,6 +94,8 @@ void h_member_points_ledger(yt_req *r);
 void h_member_checkin_month(yt_req *r);
 void h_member_checkin(yt_req *r);
 void h_member_orders(yt_req *r);
+void h_member_product(yt_req *r);
+void h_member_flash_sale(yt_req *r);
 void h_payment_wechatpay_notify(yt_req *r);
 void h_segment_attributes(yt_req *r);
 void h_segment_actions(yt_req *r);

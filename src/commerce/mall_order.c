@@ -11,7 +11,9 @@
 
 #define ORDER_COLS                                                                                            \
     "id, customer_id, kind, activity_id, sku_id, quantity, unit_price, total, status, created_at, pay_by, paid_at," \
-    " closed_at, pay_provider, pay_txn"
+    " closed_at, pay_provider, pay_txn,"                                                                         \
+    " (SELECT p.name FROM skus s JOIN products p ON p.id = s.product_id WHERE s.id = mall_orders.sku_id),"         \
+    " (SELECT s.name FROM skus s WHERE s.id = mall_orders.sku_id)"
 
 static void write_order_row(yt_jw *w, yt_rows *r) {
     jw_obj(w);
@@ -21,6 +23,8 @@ static void write_order_row(yt_jw *w, yt_rows *r) {
     if (rows_null(r, 3)) jw_knull(w, "activity_id");
     else jw_kint(w, "activity_id", rows_int(r, 3));
     jw_kint(w, "sku_id", rows_int(r, 4));
+    jw_kstr(w, "product_name", rows_null(r, 15) ? "" : rows_text(r, 15));
+    jw_kstr(w, "sku_name", rows_null(r, 16) ? "" : rows_text(r, 16));
     jw_kint(w, "quantity", rows_int(r, 5));
     jw_kint(w, "unit_price", rows_int(r, 6));
     jw_kint(w, "total", rows_int(r, 7));

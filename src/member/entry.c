@@ -14,6 +14,8 @@ static const yt_route routes[] = {
     {"GET", "/api/v1/member/checkins", h_member_checkin_month, 0, ROUTE_MEMBER, "member.checkin_month", 0},
     {"POST", "/api/v1/member/checkins", h_member_checkin, 0, ROUTE_MEMBER | ROUTE_JSON, "member.checkin", 0},
     {"GET", "/api/v1/member/orders", h_member_orders, 0, ROUTE_MEMBER, "member.orders", 0},
+    {"GET", "/api/v1/member/products/{id}", h_member_product, 0, ROUTE_MEMBER, "member.product", 0},
+    {"GET", "/api/v1/member/flash-sales/{id}", h_member_flash_sale, 0, ROUTE_MEMBER, "member.flash_sale", 0},
 };
 
 const yt_module member_module = {
