@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Starts yutang with demo data on a free port and runs the console's browser test against it.
+# Starts yutang with demo data on a free port and runs the browser tests against it: the console's and the
+# member pages' (tests/e2e/), or only the test files given as arguments.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -15,4 +16,4 @@ for _ in $(seq 1 300); do
   sleep 0.2
 done
 YT_BASE_URL="http://127.0.0.1:$PORT" YT_ADMIN_PASSWORD="$YUTANG_ADMIN_PASSWORD" YT_SCREENSHOT_DIR="$ROOT/tests/out" \
-  node --test tests/e2e/
+  node --test "${@:-tests/e2e/}"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make test`: unit tests, API tests on SQLite and PostgreSQL, the same under ASan+UBSan, the fuzz corpora, the browser test.
+# `make test`: unit tests, API tests on SQLite and PostgreSQL, the same under ASan+UBSan, the fuzz corpora, the browser
+# tests (console and member pages).
 # Ends with one line: "N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -98,7 +99,8 @@ else
   tail -20 "$OUT/build-fuzz.log"; echo "== fuzz build: FAILED"; FAIL=$((FAIL + 1)); FAILED_STEPS+=(build-fuzz)
 fi
 
-# 5. the console in a real browser (Debian chromium driven by playwright-core)
+# 5. the console and the member H5 pages (tests/e2e/member.test.mjs, at a phone's viewport) in a real browser
+#    (Debian chromium driven by playwright-core), against one demo server
 if [ -d tests/e2e ] && ls tests/e2e/*.test.mjs >/dev/null 2>&1; then
   step browser bash scripts/browser-test.sh
 fi

@@ -129,6 +129,8 @@ void h_member_lottery(yt_req *r);
 void h_member_lottery_draw(yt_req *r);
 void h_member_red_packet(yt_req *r);
 void h_member_red_packet_claim(yt_req *r);
+void h_member_product(yt_req *r);
+void h_member_flash_sale(yt_req *r);
 void h_payment_wechatpay_notify(yt_req *r);
 void h_segment_attributes(yt_req *r);
 void h_segment_actions(yt_req *r);

@@ -88,6 +88,14 @@ static sale *find_sale(flash_engine *f, int64_t id) {
     return s;
 }
 
+/* A buyer's quantity, without adding them (readers must not grow the map). */
+static int64_t buyer_get(const buyer_map *m, int64_t customer) {
+    if (!m->cap) return 0;
+    size_t j = (size_t)((uint64_t)customer * 0x9E3779B97F4A7C15ull >> 7) & (m->cap - 1);
+    while (m->key[j] && m->key[j] != customer) j = (j + 1) & (m->cap - 1);
+    return m->key[j] ? m->qty[j] : 0;
+}
+
 static sale *add_sale(flash_engine *f, const int64_t *v) {
     sale *s = yt_calloc(1, sizeof *s);
     s->id = v[0], s->sku_id = v[1], s->price = v[2], s->stock = v[3], s->limit = v[4];
@@ -418,6 +426,16 @@ void flash_stop(flash_engine *f) {
     pthread_mutex_destroy(&f->qmu);
     pthread_cond_destroy(&f->qcv);
     free(f);
+}
+
+bool flash_sale_counts(flash_engine *f, int64_t sale_id, int64_t customer, int64_t *left, int64_t *mine) {
+    sale *s = find_sale(f, sale_id);
+    if (!s) return false;
+    pthread_mutex_lock(&s->mu);
+    *left = s->left;
+    *mine = customer ? buyer_get(&s->buyers, customer) : 0;
+    pthread_mutex_unlock(&s->mu);
+    return true;
 }
 
 void flash_order_paid(flash_engine *f, int64_t sale_id, int64_t quantity) {

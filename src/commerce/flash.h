@@ -45,6 +45,10 @@ typedef void (*flash_done_fn)(void *arg, const flash_outcome *o);
 int flash_order(flash_engine *f, int64_t sale_id, int64_t customer_id, int64_t quantity, int64_t staff_id,
                 flash_done_fn done, void *arg, yt_err *err);
 
+/* A sale's units left and how many customer holds in pending and paid orders (0 for nobody), read from the
+ * counters orders are reserved against; false when the engine holds no such sale. */
+bool flash_sale_counts(flash_engine *f, int64_t sale_id, int64_t customer, int64_t *left, int64_t *mine);
+
 /* A payment for one of the engine's pending orders was recorded (the sale's counts move); and an order it
  * had was closed unpaid by someone else. */
 void flash_order_paid(flash_engine *f, int64_t sale_id, int64_t quantity);

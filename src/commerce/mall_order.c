@@ -18,7 +18,9 @@
 #define ORDER_COLS                                                                                            \
     "id, customer_id, kind, activity_id, sku_id, quantity, unit_price, total, status, created_at, pay_by, paid_at," \
     " closed_at, pay_provider, pay_txn, goods_total, discount, points_used, points_value, shipped_at, completed_at," \
-    " carrier, tracking_no, cancel_reason, refunded, refunded_quantity, points_returned, points_clawed, member_discount"
+    " carrier, tracking_no, cancel_reason, refunded, refunded_quantity, points_returned, points_clawed, member_discount," \
+    " (SELECT p.name FROM skus s JOIN products p ON p.id = s.product_id WHERE s.id = mall_orders.sku_id),"         \
+    " (SELECT s.name FROM skus s WHERE s.id = mall_orders.sku_id)"
 
 static void write_order_members(yt_jw *w, yt_rows *r) {
     jw_kint(w, "id", rows_int(r, 0));
@@ -27,6 +29,8 @@ static void write_order_members(yt_jw *w, yt_rows *r) {
     if (rows_null(r, 3)) jw_knull(w, "activity_id");
     else jw_kint(w, "activity_id", rows_int(r, 3));
     jw_kint(w, "sku_id", rows_int(r, 4));
+    jw_kstr(w, "product_name", rows_null(r, 29) ? "" : rows_text(r, 29));
+    jw_kstr(w, "sku_name", rows_null(r, 30) ? "" : rows_text(r, 30));
     jw_kint(w, "quantity", rows_int(r, 5));
     jw_kint(w, "unit_price", rows_int(r, 6));
     jw_kint(w, "total", rows_int(r, 7));

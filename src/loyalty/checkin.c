@@ -132,6 +132,21 @@ int checkin_month_json(yt_ctx *x, yt_jw *w, int64_t customer, int year, int mont
     jw_kstr(w, "today", buf);
     jw_kbool(w, "checked_in_today", last == today);
     jw_kint(w, "streak", last >= today - 1 ? len : 0);
+    /* the brand's rules, so a member's calendar can offer make-ups with their cost */
+    loyalty_settings s;
+    if (loyalty_settings_get(x, &s)) return x->err.code;
+    jw_kint(w, "checkin_points", s.checkin_points);
+    jw_kint(w, "makeup_cost", s.makeup_cost);
+    jw_kint(w, "makeup_days", s.makeup_days);
+    jw_key(w, "streak_rules");
+    jw_arr(w);
+    for (int i = 0; i < s.nstreaks; i++) {
+        jw_obj(w);
+        jw_kint(w, "days", s.streaks[i].days);
+        jw_kint(w, "points", s.streaks[i].points);
+        jw_obj_end(w);
+    }
+    jw_arr_end(w);
     jw_obj_end(w);
     return YT_OK;
 }

@@ -22,8 +22,9 @@ typedef struct {
  * transaction. */
 int checkin(yt_ctx *x, int64_t customer, int32_t day, checkin_result *res);
 
-/* {month: "2026-12", days: [{day: "2026-12-01", makeup, points}], streak (the run ending today or yesterday),
- * checked_in_today}. month: the first brand day of the month. */
+/* {month: "2026-12", days: [{day: "2026-12-01", makeup, points, cost}], today, checked_in_today, streak (the run
+ * ending today or yesterday), and the brand's rules: checkin_points, makeup_cost, makeup_days (a missed day
+ * from today - makeup_days on may be made up), streak_rules [{days, points}]}. */
 int checkin_month_json(yt_ctx *x, yt_jw *w, int64_t customer, int year, int month);
 
 #endif

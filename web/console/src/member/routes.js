@@ -1,0 +1,28 @@
+// The member pages, one row each. A row's meta says how it is reached: `tab` puts it in the bottom tab bar,
+// `entry` on the home page's grid (both with a Vant icon name); pages with neither are opened by links
+// (a product or a flash sale the brand shares). To add a page (拼团, 抽奖, 积分商城, 优惠券), write its view and
+// add its row here; its title is the i18n key nav.<name>.
+import Home from './views/Home.vue'
+
+export const routes = [
+  { path: '/', name: 'home', component: Home, meta: { tab: { icon: 'home-o' } } },
+  {
+    path: '/checkin', name: 'checkin', component: () => import('./views/Checkin.vue'),
+    meta: { tab: { icon: 'calendar-o' }, entry: { icon: 'calendar-o', color: '#ff976a' } }
+  },
+  {
+    path: '/points', name: 'points', component: () => import('./views/Points.vue'),
+    meta: { tab: { icon: 'gold-coin-o' }, entry: { icon: 'gold-coin-o', color: '#ffb400' } }
+  },
+  {
+    path: '/orders', name: 'orders', component: () => import('./views/Orders.vue'),
+    meta: { tab: { icon: 'orders-o' }, entry: { icon: 'orders-o', color: '#1989fa' } }
+  },
+  { path: '/product/:id(\\d+)', name: 'product', component: () => import('./views/Product.vue'), props: true, meta: { back: true } },
+  { path: '/flash/:id(\\d+)', name: 'flash', component: () => import('./views/FlashSale.vue'), props: true, meta: { back: true } },
+  { path: '/expired', name: 'expired', component: () => import('./views/Expired.vue'), meta: { public: true } },
+  { path: '/:pathMatch(.*)*', redirect: '/' }
+]
+
+export const tabs = routes.filter((r) => r.meta && r.meta.tab)
+export const entries = routes.filter((r) => r.meta && r.meta.entry)
