@@ -227,8 +227,11 @@ void h_flash_sale_list(yt_req *r) {
 }
 
 static void write_outcome(yt_req *r, int64_t sale_id, const flash_outcome *o) {
-    if (o->rc == YT_ECONFLICT) { /* another instance sold the last units first */
-        api_problem_with(r, 409, "stock_left", "sold out", &(problem_extra){.position = -1, .slug = "sold-out"});
+    if (o->rc == YT_ECONFLICT) { /* another instance's orders came first: the last units, or this buyer's limit */
+        bool sold_out = strcmp(o->refusal, "sold-out") == 0;
+        api_problem_with(r, 409, sold_out ? "stock_left" : "quantity",
+                         sold_out ? "sold out" : "this customer has bought as many as the sale allows",
+                         &(problem_extra){.position = -1, .slug = o->refusal});
         return;
     }
     if (o->rc != YT_OK) {

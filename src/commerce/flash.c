@@ -70,6 +70,7 @@ typedef struct pending_order {
 struct flash_engine {
     yt_store *store;
     pthread_rwlock_t lock; /* the sales list */
+    pthread_mutex_t load_mu; /* one loader of a sale made elsewhere at a time */
     sale **sales;
     size_t nsales, cap;
     pthread_mutex_t qmu;
@@ -114,9 +115,10 @@ static sale *add_sale(flash_engine *f, const int64_t *v) {
 
 #define SALE_COLS "id, sku_id, price, stock, per_customer_limit, starts_at, ends_at, pay_window_ms"
 
-/* Every sale, and what its pending and paid orders hold. */
-static int load(flash_engine *f, yt_db *db) {
-    yt_rows *r = db_query(db, "SELECT " SALE_COLS " FROM flash_sales ORDER BY id", 0, NULL);
+/* Every sale (id 0), or one, and what its pending and paid orders hold. */
+static int load(flash_engine *f, yt_db *db, int64_t id) {
+    yt_param p[] = {PI(id), PI(id)};
+    yt_rows *r = db_query(db, "SELECT " SALE_COLS " FROM flash_sales WHERE (? = 0 OR id = ?) ORDER BY id", 2, p);
     if (!r) return -1;
     while (rows_next(r)) {
         int64_t v[8];
@@ -126,8 +128,8 @@ static int load(flash_engine *f, yt_db *db) {
     rows_free(r);
     r = db_query(db,
                  "SELECT activity_id, customer_id, status, count(*), sum(quantity) FROM mall_orders"
-                 " WHERE kind = 'flash' GROUP BY activity_id, customer_id, status",
-                 0, NULL);
+                 " WHERE kind = 'flash' AND (? = 0 OR activity_id = ?) GROUP BY activity_id, customer_id, status",
+                 2, p);
     if (!r) return -1;
     while (rows_next(r)) {
         sale *s = find_sale(f, rows_int(r, 0));
@@ -148,6 +150,21 @@ static int load(flash_engine *f, yt_db *db) {
     return 0;
 }
 
+/* The sale, loaded from the store when another instance made it after this one started. One thread loads
+ * at a time (the engine's load lock), so a sale is never held twice. */
+static sale *find_or_load(flash_engine *f, int64_t id) {
+    sale *s = find_sale(f, id);
+    if (s) return s;
+    yt_db *db = store_db(f->store);
+    if (!db) return NULL;
+    pthread_mutex_lock(&f->load_mu);
+    if (!(s = find_sale(f, id)) && load(f, db, id) != 0) log_error("flash sales: cannot load sale %lld: %s", (long long)id, db_error(db));
+    if (!s) s = find_sale(f, id);
+    pthread_mutex_unlock(&f->load_mu);
+    return s;
+}
+
+
 /* Gives a reservation back (a failed write, or an order closed unpaid). */
 static void give_back(sale *s, int64_t customer, int64_t qty) {
     pthread_mutex_lock(&s->mu);
@@ -158,7 +175,7 @@ static void give_back(sale *s, int64_t customer, int64_t qty) {
 
 int flash_order(flash_engine *f, int64_t sale_id, int64_t customer_id, int64_t quantity, int64_t staff_id,
                 flash_done_fn done, void *arg, yt_err *err) {
-    sale *s = find_sale(f, sale_id);
+    sale *s = find_or_load(f, sale_id);
     if (!s) {
         err->code = YT_ENOTFOUND;
         snprintf(err->msg, sizeof err->msg, "no flash sale with id %lld", (long long)sale_id);
@@ -204,42 +221,89 @@ int flash_order(flash_engine *f, int64_t sale_id, int64_t customer_id, int64_t q
     return YT_OK;
 }
 
-/* The units a group holds of one sale, and whether the store let it have them. */
+/* One sale's part of a group: what the store has for it, and what the group writes. */
 typedef struct {
     sale *s;
-    int64_t qty;
-    bool refused;
+    int64_t store_left; /* the store's units not yet sold, read under the sale row's lock */
+    int64_t admitted;   /* units this group writes */
+    int64_t *held;      /* each buyer's pending and paid quantity in the store, parallel to customers */
+    int64_t *customers; /* the group's buyers of this sale, sorted */
+    size_t ncustomers;
 } group_share;
 
-/* Writes a group of orders in one transaction (one fsync), then answers each. The store's count of units
- * sold is raised once per sale in the group and never past the stock: when another instance sold them
- * first, that sale's orders are answered sold out and this instance stops selling it. On a store error every
- * reservation of the group is given back and each order is answered with the error. */
+static int cmp_i64(const void *a, const void *b) {
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Locks the sale's row and reads what the store has: the units left, and what each of the group's buyers
+ * holds already, whichever instance sold it. Under the lock, groups of the same sale from several instances
+ * are written one after another, so these figures are exact. */
+static bool read_store_share(yt_db *db, group_share *g, int64_t now) {
+    yt_param p[] = {PI(now), PI(g->s->id)};
+    g->store_left = db_query_int(db, "UPDATE flash_sales SET updated_at = ? WHERE id = ? RETURNING stock - sold", 2, p, -1);
+    if (g->store_left < 0) return false;
+    qsort(g->customers, g->ncustomers, sizeof *g->customers, cmp_i64);
+    size_t n = 0; /* distinct */
+    for (size_t i = 0; i < g->ncustomers; i++)
+        if (!n || g->customers[n - 1] != g->customers[i]) g->customers[n++] = g->customers[i];
+    g->ncustomers = n;
+    g->held = yt_calloc(n ? n : 1, sizeof *g->held);
+    yt_dialect d = db_dialect(db);
+    char *list = db_id_list(d, g->customers, n);
+    char sql[320];
+    snprintf(sql, sizeof sql, "SELECT customer_id, SUM(quantity) FROM mall_orders WHERE activity_id = ? AND kind = 'flash'"
+                              " AND status IN ('pending', 'paid') AND customer_id%s GROUP BY customer_id", db_in_ids(d));
+    yt_param q[] = {PI(g->s->id), PT(list)};
+    yt_rows *r = db_query(db, sql, 2, q);
+    free(list);
+    if (!r) return false;
+    while (rows_next(r)) {
+        int64_t c = rows_int(r, 0), *at = bsearch(&c, g->customers, n, sizeof c, cmp_i64);
+        if (at) g->held[at - g->customers] = rows_int(r, 1);
+    }
+    rows_free(r);
+    return true;
+}
+
+/* Writes a group of orders in one transaction (one fsync), then answers each. Each order is admitted against
+ * the store, in the order it was reserved: refused as sold out when the store has fewer units left than it
+ * asks (another instance sold them; this instance then stops selling the sale), or as over the limit when
+ * the buyer's orders in the store (from any instance) and in this group would pass it. On a store error
+ * every reservation of the group is given back and each order is answered with the error. */
 static void commit_group(flash_engine *f, pending_order *group, size_t n) {
     yt_db *db = store_writer_acquire(f->store);
     int64_t *ids = yt_calloc(n, sizeof *ids);
+    const char **refusal = yt_calloc(n, sizeof *refusal);
     group_share *share = yt_calloc(n, sizeof *share);
     size_t nshare = 0;
     for (pending_order *o = group; o; o = o->next) {
         size_t k = 0;
         while (k < nshare && share[k].s != o->s) k++;
-        if (k == nshare) share[nshare++].s = o->s;
-        share[k].qty += o->quantity;
+        if (k == nshare) {
+            share[nshare].s = o->s;
+            share[nshare++].customers = yt_calloc(n, sizeof(int64_t));
+        }
+        share[k].customers[share[k].ncustomers++] = o->customer_id;
     }
     bool ok = db && db_begin(db) == 0;
     int64_t now = now_ms();
-    for (size_t k = 0; ok && k < nshare; k++) {
-        yt_param p[] = {PI(share[k].qty), PI(now), PI(share[k].s->id), PI(share[k].qty)};
-        int64_t moved = db_exec(db, "UPDATE flash_sales SET sold = sold + ?, updated_at = ? WHERE id = ? AND sold + ? <= stock", 4, p);
-        ok = moved >= 0;
-        share[k].refused = moved == 0;
-    }
+    for (size_t k = 0; ok && k < nshare; k++) ok = read_store_share(db, &share[k], now);
     size_t i = 0;
     for (pending_order *o = group; ok && o; o = o->next, i++) {
         sale *s = o->s;
         size_t k = 0;
         while (share[k].s != s) k++;
-        if (share[k].refused) continue;
+        group_share *g = &share[k];
+        int64_t *held = &g->held[(int64_t *)bsearch(&o->customer_id, g->customers, g->ncustomers, sizeof(int64_t), cmp_i64) - g->customers];
+        if (o->quantity > g->store_left - g->admitted) {
+            refusal[i] = "sold-out";
+            continue;
+        }
+        if (*held + o->quantity > s->limit) {
+            refusal[i] = "limit-reached";
+            continue;
+        }
         yt_param p[] = {PI(o->customer_id), PI(s->id), PI(s->sku_id), PI(o->quantity), PI(s->price), PI(s->price * o->quantity),
                         PI(o->at), PI(o->at + s->pay_window_ms), o->staff_id ? PI(o->staff_id) : PNULL};
         ids[i] = db_query_int(db,
@@ -248,6 +312,13 @@ static void commit_group(flash_engine *f, pending_order *group, size_t n) {
                               " RETURNING id",
                               NPARAMS(p), p, 0);
         ok = ids[i] > 0;
+        g->admitted += o->quantity;
+        *held += o->quantity;
+    }
+    /* the store's count rises once per sale, by what was admitted; the CHECK (sold <= stock) guards it too */
+    for (size_t k = 0; ok && k < nshare; k++) {
+        yt_param p[] = {PI(share[k].admitted), PI(share[k].s->id)};
+        if (share[k].admitted) ok = db_exec(db, "UPDATE flash_sales SET sold = sold + ? WHERE id = ?", 2, p) == 1;
     }
     if (ok) {
         char summary[64];
@@ -266,12 +337,10 @@ static void commit_group(flash_engine *f, pending_order *group, size_t n) {
     for (pending_order *o = group, *next; o; o = next, i++) {
         next = o->next;
         sale *s = o->s;
-        size_t k = 0;
-        while (share[k].s != s) k++;
-        bool written = ok && !share[k].refused;
-        flash_outcome out = {.rc = !ok ? YT_EINTERNAL : share[k].refused ? YT_ECONFLICT : YT_OK, .order_id = written ? ids[i] : 0,
-                             .customer_id = o->customer_id, .quantity = o->quantity, .total = s->price * o->quantity,
-                             .pay_by = o->at + s->pay_window_ms};
+        bool written = ok && !refusal[i];
+        flash_outcome out = {.rc = !ok ? YT_EINTERNAL : refusal[i] ? YT_ECONFLICT : YT_OK, .refusal = ok ? refusal[i] : NULL,
+                             .order_id = written ? ids[i] : 0, .customer_id = o->customer_id, .quantity = o->quantity,
+                             .total = s->price * o->quantity, .pay_by = o->at + s->pay_window_ms};
         if (written) {
             pthread_mutex_lock(&s->mu);
             s->pending++;
@@ -279,7 +348,7 @@ static void commit_group(flash_engine *f, pending_order *group, size_t n) {
             pthread_mutex_unlock(&s->mu);
         } else {
             give_back(s, o->customer_id, o->quantity);
-            if (ok) { /* sold by another instance: sell no more of it here */
+            if (ok && strcmp(refusal[i], "sold-out") == 0) { /* sold by another instance: sell no more of it here */
                 pthread_mutex_lock(&s->mu);
                 s->left = 0;
                 pthread_mutex_unlock(&s->mu);
@@ -288,7 +357,12 @@ static void commit_group(flash_engine *f, pending_order *group, size_t n) {
         o->done(o->arg, &out);
         free(o);
     }
+    for (size_t k = 0; k < nshare; k++) {
+        free(share[k].customers);
+        free(share[k].held);
+    }
     free(share);
+    free(refusal);
     free(ids);
 }
 
@@ -391,10 +465,11 @@ flash_engine *flash_start(yt_store *store) {
     f->store = store;
     f->tail = &f->head;
     pthread_rwlock_init(&f->lock, NULL);
+    pthread_mutex_init(&f->load_mu, NULL);
     pthread_mutex_init(&f->qmu, NULL);
     pthread_cond_init(&f->qcv, NULL);
     yt_db *db = store_db(store);
-    if (!db || load(f, db) != 0) {
+    if (!db || load(f, db, 0) != 0) {
         log_error("flash sales: cannot load: %s", db ? db_error(db) : "no store");
         flash_stop(f);
         return NULL;
@@ -423,13 +498,14 @@ void flash_stop(flash_engine *f) {
     }
     free(f->sales);
     pthread_rwlock_destroy(&f->lock);
+    pthread_mutex_destroy(&f->load_mu);
     pthread_mutex_destroy(&f->qmu);
     pthread_cond_destroy(&f->qcv);
     free(f);
 }
 
 bool flash_sale_counts(flash_engine *f, int64_t sale_id, int64_t customer, int64_t *left, int64_t *mine) {
-    sale *s = find_sale(f, sale_id);
+    sale *s = find_or_load(f, sale_id);
     if (!s) return false;
     pthread_mutex_lock(&s->mu);
     *left = s->left;
@@ -487,10 +563,20 @@ int flash_sale_create(flash_engine *f, yt_ctx *x, const flash_input *in, int64_t
     return YT_OK;
 }
 
-static void write_sale(flash_engine *f, yt_jw *w, yt_rows *r) {
-    int64_t id = rows_int(r, 0);
+/* A sale with its counts as the store has them, whichever instance took the orders: one statement for a
+ * sale or a page of them. */
+#define SALE_READ                                                                                                    \
+    "SELECT f.id, f.sku_id, f.price, f.stock, f.per_customer_limit, f.starts_at, f.ends_at, f.pay_window_ms, f.name,"  \
+    " COUNT(CASE WHEN o.status = 'pending' THEN 1 END),"                                                             \
+    " COUNT(CASE WHEN o.status NOT IN ('pending', 'released') THEN 1 END),"                                          \
+    " COUNT(CASE WHEN o.status = 'released' THEN 1 END),"                                                            \
+    " COALESCE(SUM(CASE WHEN o.status = 'pending' THEN o.quantity END), 0),"                                         \
+    " COALESCE(SUM(CASE WHEN o.status NOT IN ('pending', 'released') THEN o.quantity END), 0)"                       \
+    " FROM flash_sales f LEFT JOIN mall_orders o ON o.activity_id = f.id AND o.kind = 'flash'"
+
+static void write_sale(yt_jw *w, yt_rows *r) {
     jw_obj(w);
-    jw_kint(w, "id", id);
+    jw_kint(w, "id", rows_int(r, 0));
     jw_kstr(w, "name", rows_text(r, 8));
     jw_kint(w, "sku_id", rows_int(r, 1));
     jw_kint(w, "price", rows_int(r, 2));
@@ -501,43 +587,35 @@ static void write_sale(flash_engine *f, yt_jw *w, yt_rows *r) {
     jw_kint(w, "pay_window_seconds", rows_int(r, 7) / 1000);
     int64_t now = now_ms();
     jw_kstr(w, "state", now < rows_int(r, 5) ? "upcoming" : now < rows_int(r, 6) ? "running" : "over");
-    sale *s = find_sale(f, id);
-    if (s) {
-        pthread_mutex_lock(&s->mu);
-        int64_t left = s->left, pending = s->pending, paid = s->paid, released = s->released, qp = s->qty_pending, qd = s->qty_paid;
-        pthread_mutex_unlock(&s->mu);
-        jw_kint(w, "stock_left", left);
-        jw_key(w, "orders");
-        jw_obj(w);
-        jw_kint(w, "pending", pending);
-        jw_kint(w, "paid", paid);
-        jw_kint(w, "released", released);
-        jw_kint(w, "quantity_pending", qp);
-        jw_kint(w, "quantity_paid", qd);
-        jw_obj_end(w);
-    }
+    jw_kint(w, "stock_left", rows_int(r, 3) - rows_int(r, 12) - rows_int(r, 13));
+    jw_key(w, "orders");
+    jw_obj(w);
+    jw_kint(w, "pending", rows_int(r, 9));
+    jw_kint(w, "paid", rows_int(r, 10));
+    jw_kint(w, "released", rows_int(r, 11));
+    jw_kint(w, "quantity_pending", rows_int(r, 12));
+    jw_kint(w, "quantity_paid", rows_int(r, 13));
+    jw_obj_end(w);
     jw_obj_end(w);
 }
 
 int flash_sale_write_json(flash_engine *f, yt_ctx *x, yt_jw *w, int64_t id) {
+    (void)f;
     yt_param p[] = {PI(id)};
-    yt_rows *r = db_query(x->db, "SELECT " SALE_COLS ", name FROM flash_sales WHERE id = ?", 1, p);
+    yt_rows *r = db_query(x->db, SALE_READ " WHERE f.id = ? GROUP BY f.id", 1, p);
     if (!r) return yt_fail_db(x, "reading a flash sale");
     bool found = rows_next(r);
-    if (found) write_sale(f, w, r);
+    if (found) write_sale(w, r);
     rows_free(r);
     return found ? YT_OK : yt_fail(x, YT_ENOTFOUND, NULL, "no flash sale with id %lld", (long long)id);
 }
 
-static void write_sale_row(void *arg, yt_jw *w, yt_rows *r) {
-    write_sale(arg, w, r);
-}
-
 int flash_sale_list_json(flash_engine *f, yt_ctx *x, yt_jw *w, int limit, int64_t cursor) {
+    (void)f;
     yt_param p[] = {PI(cursor ? cursor : INT64_MAX), PI(limit + 1)};
-    yt_rows *r = db_query(x->db, "SELECT " SALE_COLS ", name FROM flash_sales WHERE id < ? ORDER BY id DESC LIMIT ?", 2, p);
+    yt_rows *r = db_query(x->db, SALE_READ " WHERE f.id < ? GROUP BY f.id ORDER BY f.id DESC LIMIT ?", 2, p);
     if (!r) return yt_fail_db(x, "listing flash sales");
-    page_write_with(w, r, limit, write_sale_row, f);
+    page_write(w, r, limit, write_sale);
     rows_free(r);
     return YT_OK;
 }

@@ -34,7 +34,8 @@ int flash_sale_list_json(flash_engine *f, yt_ctx *x, yt_jw *w, int limit, int64_
 
 /* An order's outcome, given to the callback after the commit (on the committer thread). */
 typedef struct {
-    int rc;              /* YT_OK, or a store error (the reservation was given back) */
+    int rc;              /* YT_OK; YT_ECONFLICT (refused by the store: refusal says why); or a store error */
+    const char *refusal; /* "sold-out" or "limit-reached" when another instance's orders came first */
     int64_t order_id, customer_id, quantity, total, pay_by;
 } flash_outcome;
 typedef void (*flash_done_fn)(void *arg, const flash_outcome *o);

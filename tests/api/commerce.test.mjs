@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import http from 'node:http';
 import { startServer } from '../lib/server.mjs';
-import { client, assertProblem, expectStatus, makeStaff, uniq } from '../lib/client.mjs';
+import { client, assertProblem, expectStatus, listAll, makeStaff, uniq } from '../lib/client.mjs';
 
 const SECRET = 'sandbox-secret-for-tests';
 let srv, api, admin;
@@ -238,6 +238,44 @@ describe('flash sales', () => {
     expectStatus(one, 201);
     assert.equal(two.json.order_id, one.json.order_id);
     assert.equal((await as(admin)('GET', `/api/v1/flash-sales/${sale.id}`)).json.stock_left, 4);
+  });
+});
+
+describe('two instances on one store', () => {
+  test('orders through both never oversell and never pass a buyer\'s limit, whichever instance took them', async () => {
+    const twin = await startServer({ name: 'commerce-twin', shareWith: srv, env: { YUTANG_PAY_SANDBOX_SECRET: SECRET } });
+    try {
+      const apiB = client(twin.baseUrl).api;
+      const adminB = await client(twin.baseUrl).login('admin', srv.adminPassword);
+      const sale = await flashSale({ stock: 30, per_customer_limit: 2 });
+      const buyers = await customers(40);
+      // every buyer asks three times (limit 2): twice through one instance, once through the other, all at once
+      const tries = buyers.flatMap((c, i) => {
+        const [first, second] = i % 2 ? [apiB, api] : [api, apiB];
+        const [t1, t2] = i % 2 ? [adminB, admin] : [admin, adminB];
+        const body = { customer_id: c, quantity: 1 };
+        return [first('POST', `/api/v1/flash-sales/${sale.id}/orders`, { token: t1, body }),
+          first('POST', `/api/v1/flash-sales/${sale.id}/orders`, { token: t1, body }),
+          second('POST', `/api/v1/flash-sales/${sale.id}/orders`, { token: t2, body })];
+      });
+      const rs = await Promise.all(tries);
+      const ok = rs.filter((r) => r.status === 201);
+      for (const r of rs) if (r.status !== 201) {
+        assertProblem(r, 409);
+        assert.match(r.json.type, /(sold-out|limit-reached)$/);
+      }
+      assert.ok(ok.length <= 30, `oversold: ${ok.length}`);
+      const per = new Map();
+      for (const r of ok) per.set(r.json.customer_id, (per.get(r.json.customer_id) || 0) + 1);
+      assert.ok([...per.values()].every((n) => n <= 2), 'nobody over the limit');
+      assert.equal(ok.length, 30, 'all the stock sold: 40 buyers want up to 80');
+      const { items: stored } = await listAll(api, '/api/v1/mall-orders', admin, { limit: 200 });
+      assert.equal(stored.filter((o) => o.activity_id === sale.id).length, 30, 'every acknowledged order is stored, no more');
+      const a = await as(admin)('GET', `/api/v1/flash-sales/${sale.id}`);
+      assert.equal(a.json.orders.pending, 30);
+    } finally {
+      await twin.stop();
+    }
   });
 });
 
