@@ -6,6 +6,9 @@
 #include "../loyalty/checkin.h"
 #include "../loyalty/levels.h"
 #include "../loyalty/points.h"
+#include "../loyalty/points_mall.h"
+#include "../customer/customer.h"
+#include "server.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -222,4 +225,120 @@ void h_member_levels_put(yt_req *r) {
     yt_jw w;
     api_json(r, 200, &w);
     member_levels_write_json(&w, &now);
+}
+
+/* ---- the points mall ---- */
+
+/* Staff see every item; a member sees those on sale. */
+void h_points_mall_list(yt_req *r) {
+    int limit;
+    int64_t cursor;
+    if (!api_paging(r, &limit, &cursor)) return;
+    yt_jw w;
+    api_json(r, 200, &w);
+    if (points_mall_list_json(&r->x, &w, r->who.member_id != 0, limit, cursor)) api_fail(r);
+}
+
+void h_points_mall_create(yt_req *r) {
+    static const char *const allowed[] = {"name", "kind", "sku_id", "coupon_id", "points", "cash", "stock", "per_customer", NULL};
+    points_mall_input in = {.per_customer = 1};
+    bool has_points, has_stock;
+    if (!body_only(r, r->json, allowed) || !body_str(r, r->json, "name", &in.name, true) ||
+        !body_str(r, r->json, "kind", &in.kind, true) || !body_int(r, r->json, "sku_id", &in.sku_id, NULL) ||
+        !body_int(r, r->json, "coupon_id", &in.coupon_id, NULL) || !body_int(r, r->json, "points", &in.points, &has_points) ||
+        !body_int(r, r->json, "cash", &in.cash, NULL) || !body_int(r, r->json, "stock", &in.stock, &has_stock) ||
+        !body_int(r, r->json, "per_customer", &in.per_customer, NULL))
+        return;
+    if (!has_points || !has_stock) {
+        api_problem(r, 400, !has_points ? "points" : "stock", "points and stock are required");
+        return;
+    }
+    int64_t id;
+    if (points_mall_create(&r->x, &in, &id)) {
+        api_fail(r);
+        return;
+    }
+    yt_jw w;
+    api_json(r, 201, &w);
+    if (points_mall_item_json(&r->x, &w, id)) api_fail(r);
+}
+
+/* {status: on | off, stock}: the ones given change. */
+void h_points_mall_update(yt_req *r) {
+    static const char *const allowed[] = {"status", "stock", NULL};
+    int64_t id = api_param_id(r, 0), stock = -1;
+    const char *status = NULL;
+    bool has_stock;
+    if (!id || !body_only(r, r->json, allowed) || !body_str(r, r->json, "status", &status, false) ||
+        !body_int(r, r->json, "stock", &stock, &has_stock))
+        return;
+    if (has_stock && stock < 0) {
+        api_problem(r, 400, "stock", "stock is 0 to 10^8");
+        return;
+    }
+    if (points_mall_update(&r->x, id, status, stock)) {
+        api_fail(r);
+        return;
+    }
+    yt_jw w;
+    api_json(r, 200, &w);
+    if (points_mall_item_json(&r->x, &w, id)) api_fail(r);
+}
+
+/* {customer_id, quantity}; a member redeems for themselves. Refusals are 409s typed sold-out or
+ * limit-reached, or on points when the balance is short. */
+void h_points_mall_redeem(yt_req *r) {
+    static const char *const allowed[] = {"customer_id", "quantity", NULL};
+    int64_t item = api_param_id(r, 0), customer = 0, quantity = 1, live;
+    bool has_customer;
+    if (!item || !body_only(r, r->json, allowed) || !body_int(r, r->json, "customer_id", &customer, &has_customer) ||
+        !body_int(r, r->json, "quantity", &quantity, NULL))
+        return;
+    if (r->who.member_id && !has_customer) customer = r->who.member_id, has_customer = true;
+    if (!has_customer || customer < 1) {
+        api_problem(r, 400, "customer_id", "customer_id is required");
+        return;
+    }
+    if (customer_resolve_for_write(&r->x, customer, &live)) {
+        api_fail(r);
+        return;
+    }
+    if (r->who.member_id && live != r->who.member_id) {
+        api_problem(r, 403, "customer_id", "a member redeems for themselves only");
+        return;
+    }
+    redemption_result res;
+    if (points_mall_redeem(&r->x, item, live, quantity, r->server->mall_pay_window_ms, &res)) {
+        if (r->x.err.code == YT_ECONFLICT && strcmp(r->x.err.field, "points") != 0) {
+            char slug[32];
+            snprintf(slug, sizeof slug, "%s", r->x.err.field);
+            api_problem_with(r, 409, "quantity", r->x.err.msg, &(problem_extra){.position = -1, .slug = slug});
+        } else {
+            api_fail(r);
+        }
+        return;
+    }
+    yt_jw w;
+    api_json(r, 201, &w);
+    jw_obj(&w);
+    jw_kint(&w, "id", res.redemption_id);
+    jw_kint(&w, "item_id", item);
+    jw_kint(&w, "customer_id", live);
+    jw_kint(&w, "points", res.points);
+    jw_kint(&w, "cash", res.cash);
+    if (res.order_id) jw_kint(&w, "order_id", res.order_id);
+    else jw_knull(&w, "order_id");
+    if (res.customer_coupon_id) jw_kint(&w, "customer_coupon_id", res.customer_coupon_id);
+    else jw_knull(&w, "customer_coupon_id");
+    jw_kstr(&w, "status", res.status);
+    jw_obj_end(&w);
+}
+
+void h_member_redemptions(yt_req *r) {
+    int limit;
+    int64_t cursor, me = api_member(r);
+    if (!me || !api_paging(r, &limit, &cursor)) return;
+    yt_jw w;
+    api_json(r, 200, &w);
+    if (points_mall_redemptions_json(&r->x, &w, me, limit, cursor)) api_fail(r);
 }

@@ -12,6 +12,7 @@
 #include "../domain/page.h"
 #include "../loyalty/levels.h"
 #include "../loyalty/points.h"
+#include "../loyalty/points_mall.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -181,6 +182,10 @@ int mall_order_pay(yt_ctx *x, const payment_notice *n, payment_result *res) {
                        " VALUES(?, 'yutang', ?, ?, ?, ?, 'paid', ?)", 6, o) != 1)
         rc = yt_fail_db(x, "recording a payment");
     if (rc == YT_OK) rc = change_record(x, CHANGE_CUSTOMER_ORDERS, customer, 0);
+    yt_param d[] = {PI(n->order_id)};
+    if (rc == YT_OK && strcmp(kind, "points") == 0 &&
+        db_exec(x->db, "UPDATE points_mall_redemptions SET status = 'done' WHERE order_id = ?", 1, d) < 0)
+        rc = yt_fail_db(x, "recording a payment");
     /* and earns points by the brand's rate (an erased buyer earns none) */
     loyalty_settings ls = {0};
     member_benefits mb = {.points_multiplier = 1};
@@ -218,11 +223,12 @@ int mall_order_cancel(yt_ctx *x, int64_t id, int64_t member, const char *reason)
     if (db_begin(x->db) != 0) return yt_fail_db(x, "cancelling an order");
     yt_param p[] = {PI(now), PT(reason), PI(id), PI(member), PI(member)};
     yt_rows *r = db_query(x->db, "UPDATE mall_orders SET status = 'cancelled', closed_at = ?, cancel_reason = ? WHERE id = ?"
-                                 " AND status = 'pending' AND kind = 'normal' AND (? = 0 OR customer_id = ?)"
-                                 " RETURNING customer_id, points_used", 5, p);
+                                 " AND status = 'pending' AND kind IN ('normal', 'points') AND (? = 0 OR customer_id = ?)"
+                                 " RETURNING customer_id, points_used, kind", 5, p);
     if (!r) return yt_finish(x, yt_fail_db(x, "cancelling an order"), "cancelling an order");
     bool changed = rows_next(r);
     int64_t customer = changed ? rows_int(r, 0) : 0, points = changed ? rows_int(r, 1) : 0;
+    bool from_points_mall = changed && strcmp(rows_text(r, 2), "points") == 0;
     rows_free(r);
     int rc = changed ? YT_OK : not_changed(x, id, member, "pending");
     char ref[40];
@@ -237,6 +243,7 @@ int mall_order_cancel(yt_ctx *x, int64_t id, int64_t member, const char *reason)
     rows_free(r);
     for (int i = 0; rc == YT_OK && i < n; i++) rc = sku_stock_apply(x, lines[i][0], lines[i][1], "order_cancel", ref, NULL);
     if (rc == YT_OK) rc = coupon_return(x, id);
+    if (rc == YT_OK && from_points_mall) rc = points_mall_cancelled(x, id); /* the item's stock back too */
     if (rc == YT_OK && points && (rc = points_change(x, customer, points, POINTS_RETURN, ref, NULL)) == YT_ENOTFOUND)
         rc = YT_OK; /* an erased customer gets nothing back */
     char summary[64];
@@ -276,7 +283,7 @@ void mall_order_sweep(yt_store *store) {
     int n = 0;
     yt_param p[] = {PI(now)};
     /* read on this thread's own connection: the writer is taken only when something is due */
-    yt_rows *r = db_query(db, "SELECT id FROM mall_orders WHERE status = 'pending' AND pay_by <= ? AND kind = 'normal'"
+    yt_rows *r = db_query(db, "SELECT id FROM mall_orders WHERE status = 'pending' AND pay_by <= ? AND kind IN ('normal', 'points')"
                               " ORDER BY pay_by LIMIT 100", 1, p);
     while (r && rows_next(r)) ids[n++] = rows_int(r, 0);
     rows_free(r);

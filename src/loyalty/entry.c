@@ -20,6 +20,15 @@ static const yt_migration migrations[] = {
      "ALTER TABLE customers ADD COLUMN growth INTEGER NOT NULL DEFAULT 0;"
      "CREATE TABLE birthday_grants(customer_id INTEGER NOT NULL REFERENCES customers(id), year INTEGER NOT NULL,"
      "  customer_coupon_id INTEGER, at INTEGER NOT NULL, UNIQUE(customer_id, year)) STRICT;"
+     "CREATE TABLE points_mall_items(id INTEGER PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, sku_id INTEGER,"
+     "  coupon_id INTEGER, points INTEGER NOT NULL, cash INTEGER NOT NULL, stock INTEGER NOT NULL CHECK (stock >= 0),"
+     "  per_customer INTEGER NOT NULL, redeemed INTEGER NOT NULL DEFAULT 0, status TEXT NOT NULL DEFAULT 'on',"
+     "  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL) STRICT;"
+     "CREATE TABLE points_mall_redemptions(id INTEGER PRIMARY KEY, item_id INTEGER NOT NULL REFERENCES points_mall_items(id),"
+     "  customer_id INTEGER NOT NULL REFERENCES customers(id), quantity INTEGER NOT NULL, points INTEGER NOT NULL,"
+     "  cash INTEGER NOT NULL, order_id INTEGER, status TEXT NOT NULL, created_at INTEGER NOT NULL) STRICT;"
+     "CREATE INDEX points_mall_redemptions_customer ON points_mall_redemptions(customer_id, id);"
+     "CREATE INDEX points_mall_redemptions_item ON points_mall_redemptions(item_id, customer_id);"
      "CREATE TABLE checkin_streaks(days INTEGER PRIMARY KEY, points INTEGER NOT NULL) STRICT;"
      "INSERT INTO checkin_streaks VALUES(7, 50), (30, 300);"
      "CREATE TABLE points_ledger(id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers(id),"
@@ -48,6 +57,15 @@ static const yt_migration migrations[] = {
      "ALTER TABLE customers ADD COLUMN growth BIGINT NOT NULL DEFAULT 0;"
      "CREATE TABLE birthday_grants(customer_id BIGINT NOT NULL REFERENCES customers(id), year BIGINT NOT NULL,"
      "  customer_coupon_id BIGINT, at BIGINT NOT NULL, UNIQUE(customer_id, year));"
+     "CREATE TABLE points_mall_items(id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, sku_id BIGINT,"
+     "  coupon_id BIGINT, points BIGINT NOT NULL, cash BIGINT NOT NULL, stock BIGINT NOT NULL CHECK (stock >= 0),"
+     "  per_customer BIGINT NOT NULL, redeemed BIGINT NOT NULL DEFAULT 0, status TEXT NOT NULL DEFAULT 'on',"
+     "  created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);"
+     "CREATE TABLE points_mall_redemptions(id BIGSERIAL PRIMARY KEY, item_id BIGINT NOT NULL REFERENCES points_mall_items(id),"
+     "  customer_id BIGINT NOT NULL REFERENCES customers(id), quantity BIGINT NOT NULL, points BIGINT NOT NULL,"
+     "  cash BIGINT NOT NULL, order_id BIGINT, status TEXT NOT NULL, created_at BIGINT NOT NULL);"
+     "CREATE INDEX points_mall_redemptions_customer ON points_mall_redemptions(customer_id, id);"
+     "CREATE INDEX points_mall_redemptions_item ON points_mall_redemptions(item_id, customer_id);"
      "CREATE TABLE checkin_streaks(days BIGINT PRIMARY KEY, points BIGINT NOT NULL);"
      "INSERT INTO checkin_streaks VALUES(7, 50), (30, 300);"
      "CREATE TABLE points_ledger(id BIGSERIAL PRIMARY KEY, customer_id BIGINT NOT NULL REFERENCES customers(id),"
@@ -64,6 +82,8 @@ static const yt_migration migrations[] = {
 };
 
 static const customer_keyed keyed[] = {
+    {"points_mall_redemptions", "customer_id", "UPDATE points_mall_redemptions SET customer_id = ? WHERE customer_id = ?",
+     NULL, 0, "redemptions stay for the brand's books (items, points, orders) on the anonymous shell; nothing personal", NULL},
     /* a year's birthday coupon both records got is kept once */
     {"birthday_grants", "customer_id",
      "INSERT INTO birthday_grants(customer_id, year, customer_coupon_id, at) SELECT ?, year, customer_coupon_id, at"
@@ -97,6 +117,12 @@ static const yt_route routes[] = {
     {"GET", "/api/v1/customers/{id}/checkins", h_checkin_month, P(CUSTOMERS_READ), 0, "checkin.month", 0},
     {"GET", "/api/v1/member-levels", h_member_levels_get, P(COMMERCE_READ), 0, "member_levels.get", 0},
     {"PUT", "/api/v1/member-levels", h_member_levels_put, P(COMMERCE_WRITE), ROUTE_JSON, "member_levels.update", 0},
+    /* members browse the points mall and redeem for themselves */
+    {"GET", "/api/v1/points-mall/items", h_points_mall_list, P(COMMERCE_READ), ROUTE_MEMBER, "points_mall.list", 0},
+    {"POST", "/api/v1/points-mall/items", h_points_mall_create, P(COMMERCE_WRITE), ROUTE_JSON, "points_mall.create", 0},
+    {"PATCH", "/api/v1/points-mall/items/{id}", h_points_mall_update, P(COMMERCE_WRITE), ROUTE_JSON, "points_mall.update", 0},
+    {"POST", "/api/v1/points-mall/items/{id}/redemptions", h_points_mall_redeem, P(ORDERS_WRITE) | P(CUSTOMERS_READ),
+     ROUTE_JSON | ROUTE_MEMBER, "points_mall.redeem", 0},
 };
 
 const yt_module loyalty_module = {

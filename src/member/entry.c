@@ -17,6 +17,7 @@ static const yt_route routes[] = {
     {"GET", "/api/v1/member/orders/{id}", h_member_order_get, 0, ROUTE_MEMBER, "member.order_get", 0},
     {"GET", "/api/v1/member/coupons", h_member_coupons, 0, ROUTE_MEMBER, "member.coupons", 0},
     {"GET", "/api/v1/member/after-sales", h_member_after_sales, 0, ROUTE_MEMBER, "member.after_sales", 0},
+    {"GET", "/api/v1/member/points-mall/redemptions", h_member_redemptions, 0, ROUTE_MEMBER, "member.redemptions", 0},
     {"POST", "/api/v1/member/coupons", h_member_coupon_claim, 0, ROUTE_MEMBER | ROUTE_JSON, "member.coupon_claim", 0},
     {"GET", "/api/v1/member/products/{id}", h_member_product, 0, ROUTE_MEMBER, "member.product", 0},
     {"GET", "/api/v1/member/flash-sales/{id}", h_member_flash_sale, 0, ROUTE_MEMBER, "member.flash_sale", 0},

@@ -192,6 +192,105 @@ describe('member links', () => {
   });
 });
 
+describe('points mall', () => {
+  async function goods(body) {
+    const p = await as(admin)('POST', '/api/v1/products', { name: uniq('积分好物'), skus: [{ name: '标准', price: 9900, stock: 20 }] });
+    expectStatus(p, 201);
+    const r = await as(admin)('POST', '/api/v1/points-mall/items', { name: uniq('兑换'), kind: 'goods', sku_id: p.json.skus[0].id,
+      points: 500, stock: 3, per_customer: 2, ...body });
+    expectStatus(r, 201);
+    return { item: r.json, sku: p.json.skus[0].id };
+  }
+  const skuStock = async (sku) => (await as(admin)('GET', `/api/v1/skus/${sku}/stock-moves?limit=1`)).json.items[0].stock_after;
+
+  test('goods for points: spent, shipped as a paid order, limited per customer; bad items refused', async () => {
+    const { item, sku } = await goods({});
+    const id = await customer('兑换者');
+    expectStatus(await give(id, 2000), 201);
+    const tok = await link(id);
+    const list = await as(tok)('GET', '/api/v1/points-mall/items?limit=200');
+    expectStatus(list, 200);
+    assert.ok(list.json.items.some((i) => i.id === item.id));
+    const r = await as(tok)('POST', `/api/v1/points-mall/items/${item.id}/redemptions`, { quantity: 2 });
+    expectStatus(r, 201);
+    assert.deepEqual([r.json.points, r.json.cash, r.json.status], [1000, 0, 'done']);
+    const order = await as(tok)('GET', `/api/v1/member/orders/${r.json.order_id}`);
+    assert.deepEqual([order.json.kind, order.json.status, order.json.total, order.json.points_used], ['points', 'paid', 0, 1000]);
+    assert.equal(await balance(id), 1000);
+    assert.equal(await skuStock(sku), 18);
+    const more = await as(tok)('POST', `/api/v1/points-mall/items/${item.id}/redemptions`, { quantity: 1 });
+    assertProblem(more, 409);
+    assert.match(more.json.type, /limit-reached$/);
+    assert.equal(await balance(id), 1000, 'a refused redemption spends nothing');
+    for (const [body, field] of [[{ kind: 'gift' }, 'kind'], [{ points: 0 }, 'points'], [{ stock: -1 }, 'stock'], [{ sku_id: 999999999 }, 'sku_id'],
+      [{ cash: -5 }, 'cash'], [{ per_customer: 0 }, 'per_customer']])
+      assertFieldError(await as(admin)('POST', '/api/v1/points-mall/items', { name: '坏', kind: 'goods', sku_id: sku, points: 10, stock: 1, ...body }), field);
+    expectStatus(await as(admin)('PATCH', `/api/v1/points-mall/items/${item.id}`, { status: 'off' }), 200);
+    const hidden = await as(tok)('GET', '/api/v1/points-mall/items?limit=200');
+    assert.ok(!hidden.json.items.some((i) => i.id === item.id), 'members see items on sale only');
+    assertProblem(await as(tok)('POST', `/api/v1/points-mall/items/${item.id}/redemptions`, { quantity: 1 }), 404);
+  });
+
+  test('ten members race for 3: exactly 3 redeemed, nobody charged for a refused one', async () => {
+    const { item } = await goods({ per_customer: 1 });
+    const ms = [];
+    for (let i = 0; i < 10; i++) {
+      const id = await customer(`抢兑${i}`);
+      expectStatus(await give(id, 600), 201);
+      ms.push({ id, tok: await link(id) });
+    }
+    const rs = await Promise.all(ms.map((m) => as(m.tok)('POST', `/api/v1/points-mall/items/${item.id}/redemptions`, { quantity: 1 })));
+    assert.equal(rs.filter((r) => r.status === 201).length, 3);
+    for (const r of rs) if (r.status !== 201) { assertProblem(r, 409); assert.match(r.json.type, /sold-out$/); }
+    const balances = await Promise.all(ms.map((m) => balance(m.id)));
+    assert.equal(balances.filter((b) => b === 100).length, 3);
+    assert.equal(balances.filter((b) => b === 600).length, 7);
+    const poor = await customer('积分不足');
+    const ptok = await link(poor);
+    const { item: other } = await goods({});
+    const r = await as(ptok)('POST', `/api/v1/points-mall/items/${other.id}/redemptions`, { quantity: 1 });
+    assertProblem(r, 409);
+    assert.equal(r.json.errors[0].field, 'points');
+    assert.equal((await as(admin)('GET', '/api/v1/points-mall/items?limit=200')).json.items.find((i) => i.id === other.id).stock, 3);
+  });
+
+  test('points and cash: the cash part waits for payment; cancelled, the points and both stocks come back', async () => {
+    const { item, sku } = await goods({ points: 200, cash: 1990 });
+    const id = await customer('加钱购');
+    expectStatus(await give(id, 1000), 201);
+    const tok = await link(id);
+    const r = await as(tok)('POST', `/api/v1/points-mall/items/${item.id}/redemptions`, { quantity: 1 });
+    expectStatus(r, 201);
+    assert.deepEqual([r.json.points, r.json.cash, r.json.status], [200, 1990, 'pending_payment']);
+    assert.equal((await as(tok)('GET', `/api/v1/member/orders/${r.json.order_id}`)).json.total, 1990);
+    expectStatus(await as(tok)('POST', `/api/v1/mall-orders/${r.json.order_id}/cancel`), 200);
+    assert.equal(await balance(id), 1000);
+    assert.equal(await skuStock(sku), 20);
+    const items = (await as(admin)('GET', '/api/v1/points-mall/items?limit=200')).json.items;
+    assert.equal(items.find((i) => i.id === item.id).stock, 3);
+    const mine = await as(tok)('GET', '/api/v1/member/points-mall/redemptions');
+    assert.equal(mine.json.items[0].status, 'cancelled');
+  });
+
+  test('a coupon for points is given at once', async () => {
+    const c = await as(admin)('POST', '/api/v1/coupons', { name: '积分换券', kind: 'amount', threshold: 0, amount_off: 500, total: 10,
+      claim_starts: iso(Date.now() + 86400000), claim_ends: iso(Date.now() + 2 * 86400000), valid_days: 30 });
+    expectStatus(c, 201);
+    const r = await as(admin)('POST', '/api/v1/points-mall/items', { name: '5元券', kind: 'coupon', coupon_id: c.json.id, points: 300, stock: 5 });
+    expectStatus(r, 201);
+    assertFieldError(await as(admin)('POST', '/api/v1/points-mall/items', { name: '券加钱', kind: 'coupon', coupon_id: c.json.id, points: 1, cash: 1, stock: 1 }), 'cash');
+    const id = await customer('换券');
+    expectStatus(await give(id, 300), 201);
+    const tok = await link(id);
+    const x = await as(tok)('POST', `/api/v1/points-mall/items/${r.json.id}/redemptions`, {});
+    expectStatus(x, 201);
+    assert.ok(x.json.customer_coupon_id > 0);
+    const held = await as(tok)('GET', '/api/v1/member/coupons');
+    assert.equal(held.json.items[0].source, 'points');
+    assert.equal(await balance(id), 0);
+  });
+});
+
 describe('check-in', () => {
   test('once a day; make-ups cost points and complete a streak, rewarded once', async () => {
     const id = await customer('签到达人');

@@ -124,6 +124,10 @@ static void merge_and_erase_leave_nothing_behind(void **state) {
     exec_ok(db, "INSERT INTO checkin_rewards(customer_id, run_start, days, points, at) VALUES(?, 20000, 7, 50, ?), (?, 20000, 7, 50, ?)",
             4, rw);
     exec_ok(db, "INSERT INTO birthday_grants(customer_id, year, at) VALUES(?, 2026, ?), (?, 2026, ?)", 4, rw);
+    exec_ok(db, "INSERT INTO points_mall_items(name, kind, coupon_id, points, cash, stock, per_customer, created_at, updated_at)"
+                " VALUES('券', 'coupon', 1, 10, 0, 5, 1, 0, 0)", 0, NULL);
+    exec_ok(db, "INSERT INTO points_mall_redemptions(item_id, customer_id, quantity, points, cash, status, created_at)"
+                " VALUES((SELECT MAX(id) FROM points_mall_items), ?, 1, 10, 0, 'done', ?)", 2, rh);
     exec_ok(db, "INSERT INTO after_sales(order_id, customer_id, kind, reason, priority, created_at)"
                 " VALUES((SELECT MAX(id) FROM mall_orders), ?, 'return', '尺码不合适', 0, ?)", 2, rh);
     /* a free draw, and a red packet both records claimed: the merge keeps both shares, which were paid out */
