@@ -148,6 +148,13 @@ const char *api_header(yt_req *r, const char *name);
 const char *api_query(yt_req *r, const char *key);
 /* ?month=YYYY-MM, or this month (the brand's calendar) when absent; false after answering 400. */
 bool api_month(yt_req *r, int *y, int *m);
+/* A 409 whose problem type ends in the refusal the domain left in r->x.err.field (sold-out, limit-reached,
+ * exhausted, ...), naming field; any other error answered as it is. */
+void api_fail_refusal(yt_req *r, const char *field);
+/* The customer a body's customer_id names for an order or a redemption, followed to the live record with
+ * the caller's access (an erased one is a 409); a member acts only for themselves and may leave it out.
+ * 0 after answering. */
+int64_t api_acting_customer(yt_req *r, int64_t given, bool has_given);
 /* The signed-in member's customer id (ROUTE_MEMBER routes); 0 after answering 403 when the caller is staff. */
 int64_t api_member(yt_req *r);
 /* The customer a /customers/{id}/... path names, followed through merges to the live record with the

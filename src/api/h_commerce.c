@@ -283,19 +283,7 @@ void h_flash_order(yt_req *r) {
     if (!sale_id || !body_only(r, r->json, allowed) || !body_int(r, r->json, "customer_id", &customer, &has_customer) ||
         !body_int(r, r->json, "quantity", &quantity, NULL))
         return;
-    if (r->who.member_id && !has_customer) customer = r->who.member_id, has_customer = true; /* a member buys for themselves */
-    if (!has_customer || customer < 1) {
-        api_problem(r, 400, "customer_id", "customer_id (a customer's id) is required");
-        return;
-    }
-    if (r->who.member_id && customer != r->who.member_id) {
-        api_problem(r, 403, "customer_id", "a member orders for themselves only");
-        return;
-    }
-    if (customer_resolve_for_write(&r->x, customer, &live)) { /* merged: the survivor buys; a guide: only their own */
-        api_fail(r);
-        return;
-    }
+    if (!(live = api_acting_customer(r, customer, has_customer))) return; /* a member buys for themselves */
     yt_err err = {0};
     bool wait = r->idempotency_key != NULL;
     order_wait ow = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};

@@ -7,7 +7,6 @@
 #include "../loyalty/levels.h"
 #include "../loyalty/points.h"
 #include "../loyalty/points_mall.h"
-#include "../customer/customer.h"
 #include "server.h"
 #include <stdio.h>
 #include <string.h>
@@ -294,28 +293,11 @@ void h_points_mall_redeem(yt_req *r) {
     if (!item || !body_only(r, r->json, allowed) || !body_int(r, r->json, "customer_id", &customer, &has_customer) ||
         !body_int(r, r->json, "quantity", &quantity, NULL))
         return;
-    if (r->who.member_id && !has_customer) customer = r->who.member_id, has_customer = true;
-    if (!has_customer || customer < 1) {
-        api_problem(r, 400, "customer_id", "customer_id is required");
-        return;
-    }
-    if (customer_resolve_for_write(&r->x, customer, &live)) {
-        api_fail(r);
-        return;
-    }
-    if (r->who.member_id && live != r->who.member_id) {
-        api_problem(r, 403, "customer_id", "a member redeems for themselves only");
-        return;
-    }
+    if (!(live = api_acting_customer(r, customer, has_customer))) return;
     redemption_result res;
     if (points_mall_redeem(&r->x, item, live, quantity, r->server->mall_pay_window_ms, &res)) {
-        if (r->x.err.code == YT_ECONFLICT && strcmp(r->x.err.field, "points") != 0) {
-            char slug[32];
-            snprintf(slug, sizeof slug, "%s", r->x.err.field);
-            api_problem_with(r, 409, "quantity", r->x.err.msg, &(problem_extra){.position = -1, .slug = slug});
-        } else {
-            api_fail(r);
-        }
+        if (strcmp(r->x.err.field, "points") == 0) api_fail(r); /* not enough points: a 409 naming them */
+        else api_fail_refusal(r, "quantity");
         return;
     }
     yt_jw w;

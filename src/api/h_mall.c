@@ -82,16 +82,15 @@ void h_coupon_stop(yt_req *r) {
     if (coupon_write_json(&r->x, &w, id)) api_fail(r);
 }
 
-/* A refused claim or grant: 409 whose type ends in the reason (exhausted, limit-reached, stopped,
- * new-customers-only), else the error as it is. */
-static void coupon_refused(yt_req *r) {
-    if (r->x.err.code != YT_ECONFLICT) {
-        api_fail(r);
-        return;
-    }
-    char slug[32];
-    snprintf(slug, sizeof slug, "%s", r->x.err.field);
-    api_problem_with(r, 409, "coupon_id", r->x.err.msg, &(problem_extra){.position = -1, .slug = slug});
+/* A held coupon just given. */
+static void answer_given(yt_req *r, int64_t held, int64_t coupon, int64_t customer) {
+    yt_jw w;
+    api_json(r, 201, &w);
+    jw_obj(&w);
+    jw_kint(&w, "id", held);
+    jw_kint(&w, "coupon_id", coupon);
+    jw_kint(&w, "customer_id", customer);
+    jw_obj_end(&w);
 }
 
 /* {customer_id}: one customer gets one (the claim window does not apply; the quota and limit do). */
@@ -108,17 +107,8 @@ void h_coupon_grant(yt_req *r) {
         api_fail(r);
         return;
     }
-    if (coupon_claim(&r->x, id, live, "grant", &held)) {
-        coupon_refused(r);
-        return;
-    }
-    yt_jw w;
-    api_json(r, 201, &w);
-    jw_obj(&w);
-    jw_kint(&w, "id", held);
-    jw_kint(&w, "coupon_id", id);
-    jw_kint(&w, "customer_id", live);
-    jw_obj_end(&w);
+    if (coupon_claim(&r->x, id, live, "grant", &held)) api_fail_refusal(r, "coupon_id");
+    else answer_given(r, held, id, live);
 }
 
 void h_customer_coupons(yt_req *r) {
@@ -142,21 +132,7 @@ void h_mall_order_create(yt_req *r) {
         !body_id_array(r, r->json, "coupon_ids", in.coupon_ids, &in.ncoupons, COUPON_PER_ORDER_MAX) ||
         !body_int(r, r->json, "points", &in.points, NULL))
         return;
-    if (r->who.member_id && !has_customer) in.customer_id = r->who.member_id, has_customer = true;
-    if (!has_customer || in.customer_id < 1) {
-        api_problem(r, 400, "customer_id", "customer_id (a customer's id) is required");
-        return;
-    }
-    int64_t live;
-    if (customer_resolve_for_write(&r->x, in.customer_id, &live)) {
-        api_fail(r);
-        return;
-    }
-    if (r->who.member_id && live != r->who.member_id) {
-        api_problem(r, 403, "customer_id", "a member orders for themselves only");
-        return;
-    }
-    in.customer_id = live;
+    if (!(in.customer_id = api_acting_customer(r, in.customer_id, has_customer))) return;
     const cJSON *lines = cJSON_GetObjectItemCaseSensitive(r->json, "lines");
     if (!cJSON_IsArray(lines) || cJSON_GetArraySize(lines) < 1 || cJSON_GetArraySize(lines) > CHECKOUT_LINES_MAX) {
         api_problem(r, 400, "lines", "lines must be a list of 1 to 20 {sku_id, quantity}");
@@ -366,17 +342,8 @@ void h_member_coupon_claim(yt_req *r) {
         api_problem(r, 400, "coupon_id", "coupon_id is required");
         return;
     }
-    if (coupon_claim(&r->x, coupon, me, "claim", &held)) {
-        coupon_refused(r);
-        return;
-    }
-    yt_jw w;
-    api_json(r, 201, &w);
-    jw_obj(&w);
-    jw_kint(&w, "id", held);
-    jw_kint(&w, "coupon_id", coupon);
-    jw_kint(&w, "customer_id", me);
-    jw_obj_end(&w);
+    if (coupon_claim(&r->x, coupon, me, "claim", &held)) api_fail_refusal(r, "coupon_id");
+    else answer_given(r, held, coupon, me);
 }
 
 void h_member_coupons(yt_req *r) {

@@ -311,14 +311,9 @@ void h_segment_actions(yt_req *r) {
              : grant ? coupon_grant_many(&r->x, coupon, ids, (size_t)n, &affected)
                      : segment_assign_members(&r->x, id, ids, (size_t)n, owner, &affected);
     free(ids);
-    if (rc && grant && r->x.err.code == YT_ECONFLICT) {
-        char slug[32];
-        snprintf(slug, sizeof slug, "%s", r->x.err.field);
-        api_problem_with(r, 409, "coupon_id", r->x.err.msg, &(problem_extra){.position = -1, .slug = slug});
-        return;
-    }
     if (rc) {
-        api_fail(r);
+        if (grant) api_fail_refusal(r, "coupon_id");
+        else api_fail(r);
         return;
     }
     yt_jw w;

@@ -136,6 +136,34 @@ const char *api_query(yt_req *r, const char *key) {
     return NULL;
 }
 
+void api_fail_refusal(yt_req *r, const char *field) {
+    if (r->x.err.code != YT_ECONFLICT) {
+        api_fail(r);
+        return;
+    }
+    char slug[32];
+    snprintf(slug, sizeof slug, "%s", r->x.err.field);
+    api_problem_with(r, 409, field, r->x.err.msg, &(problem_extra){.position = -1, .slug = slug});
+}
+
+int64_t api_acting_customer(yt_req *r, int64_t given, bool has_given) {
+    if (r->who.member_id && !has_given) given = r->who.member_id, has_given = true;
+    if (!has_given || given < 1) {
+        api_problem(r, 400, "customer_id", "customer_id (a customer's id) is required");
+        return 0;
+    }
+    int64_t live;
+    if (customer_resolve_for_write(&r->x, given, &live)) { /* merged: the survivor; a guide: only their own */
+        api_fail(r);
+        return 0;
+    }
+    if (r->who.member_id && live != r->who.member_id) {
+        api_problem(r, 403, "customer_id", "a member acts for themselves only");
+        return 0;
+    }
+    return live;
+}
+
 int64_t api_member(yt_req *r) {
     if (!r->who.member_id) api_problem(r, 403, NULL, "this page is a member's own: open it with the member's link");
     r->about_customer = r->who.member_id; /* erasing the member forgets their stored Idempotency-Key answers */
