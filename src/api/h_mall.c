@@ -167,6 +167,18 @@ void h_mall_order_create(yt_req *r) {
     if (mall_order_write_json(&r->x, &w, res.order_id, 0)) api_fail(r);
 }
 
+/* Staff who see only their own customers (guides) act only on those customers' orders; to them others' do
+ * not exist (404). Members are kept to their own by the domain calls. */
+static bool order_in_reach(yt_req *r, int64_t order_id) {
+    int64_t customer, live;
+    if (!r->who.own_customers_only || r->who.member_id) return true;
+    if (mall_order_customer(&r->x, order_id, &customer) || customer_resolve(&r->x, customer, &live)) {
+        api_fail(r);
+        return false;
+    }
+    return true;
+}
+
 /* Answers a state change with the order as it is now. */
 static void answer_order(yt_req *r, int rc, int64_t id) {
     if (rc) {
@@ -180,7 +192,7 @@ static void answer_order(yt_req *r, int rc, int64_t id) {
 
 void h_mall_order_cancel(yt_req *r) {
     int64_t id = api_param_id(r, 0);
-    if (id) answer_order(r, mall_order_cancel(&r->x, id, r->who.member_id, r->who.member_id ? "customer" : "staff"), id);
+    if (id && order_in_reach(r, id)) answer_order(r, mall_order_cancel(&r->x, id, r->who.member_id, r->who.member_id ? "customer" : "staff"), id);
 }
 
 void h_mall_order_ship(yt_req *r) {
@@ -195,7 +207,7 @@ void h_mall_order_ship(yt_req *r) {
 
 void h_mall_order_complete(yt_req *r) {
     int64_t id = api_param_id(r, 0);
-    if (id) answer_order(r, mall_order_complete(&r->x, id, r->who.member_id), id);
+    if (id && order_in_reach(r, id)) answer_order(r, mall_order_complete(&r->x, id, r->who.member_id), id);
 }
 
 /* {lines: [{item_id, quantity}] (none: all that is left), reason, restock (true)} -> 201 {refund, order}. */
@@ -281,6 +293,7 @@ void h_after_sale_open(yt_req *r) {
         api_problem(r, 400, "order_id", "order_id is required");
         return;
     }
+    if (!order_in_reach(r, order)) return;
     if (after_sale_open(&r->x, order, r->who.member_id, kind, reason, &id)) {
         api_fail(r);
         return;
@@ -315,9 +328,14 @@ void h_after_sale_resolve(yt_req *r) {
     static const char *const allowed[] = {"status", "resolution", NULL};
     int64_t id = api_param_id(r, 0);
     const char *status = NULL, *resolution = NULL;
+    int64_t order;
     if (!id || !body_only(r, r->json, allowed) || !body_str(r, r->json, "status", &status, true) ||
         !body_str(r, r->json, "resolution", &resolution, true))
         return;
+    if (r->who.own_customers_only && (after_sale_order(&r->x, id, &order) || !order_in_reach(r, order))) {
+        if (!order) api_fail(r);
+        return;
+    }
     if (after_sale_resolve(&r->x, id, status, resolution)) {
         api_fail(r);
         return;

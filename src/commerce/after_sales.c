@@ -51,6 +51,12 @@ int after_sale_open(yt_ctx *x, int64_t order_id, int64_t member, const char *kin
     return yt_finish(x, rc, "opening an after-sales ticket");
 }
 
+int after_sale_order(yt_ctx *x, int64_t id, int64_t *order_id) {
+    yt_param p[] = {PI(id)};
+    *order_id = db_query_int(x->db, "SELECT order_id FROM after_sales WHERE id = ?", 1, p, 0);
+    return *order_id > 0 ? YT_OK : yt_fail(x, YT_ENOTFOUND, NULL, "no after-sales ticket with id %lld", (long long)id);
+}
+
 int after_sale_resolve(yt_ctx *x, int64_t id, const char *status, const char *resolution) {
     static const char *const ends[] = {"resolved", "rejected", NULL};
     if (!one_of(status, ends)) return yt_fail(x, YT_EINVAL, "status", "status is resolved or rejected");

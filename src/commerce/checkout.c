@@ -10,7 +10,7 @@
 
 typedef struct {
     int64_t sku_id, product_id, quantity, unit_price, subtotal;
-    char name[200], category[64];
+    char category[256]; /* a category is at most 60 characters */
 } line_row;
 
 /* Reads each line's SKU (on sale, price) and takes its stock; fills rows and coupon lines (at the member price:
@@ -19,19 +19,25 @@ static int take_lines(yt_ctx *x, const checkout_input *in, int64_t order_id, int
                       coupon_line *cl) {
     char ref[40], field[40];
     snprintf(ref, sizeof ref, "mall_order:%lld", (long long)order_id);
+    int order[CHECKOUT_LINES_MAX]; /* the lines by SKU id (ids are distinct) */
     for (int i = 0; i < in->nlines; i++) {
+        int j = i;
+        for (; j > 0 && in->lines[order[j - 1]].sku_id > in->lines[i].sku_id; j--) order[j] = order[j - 1];
+        order[j] = i;
+    }
+    for (int k = 0; k < in->nlines; k++) {
+        int i = order[k];
         line_row *l = &rows[i];
         snprintf(field, sizeof field, "lines[%d].sku_id", i);
         yt_param p[] = {PI(in->lines[i].sku_id)};
-        yt_rows *r = db_query(x->db, "SELECT s.product_id, s.price, p.name || ' ' || s.name, p.category, p.status"
+        yt_rows *r = db_query(x->db, "SELECT s.product_id, s.price, p.category, p.status"
                                      " FROM skus s JOIN products p ON p.id = s.product_id WHERE s.id = ?", 1, p);
         if (!r) return yt_fail_db(x, "placing an order");
-        bool found = rows_next(r), on = found && strcmp(rows_text(r, 4), "on") == 0;
+        bool found = rows_next(r), on = found && strcmp(rows_text(r, 3), "on") == 0;
         if (found) {
             l->product_id = rows_int(r, 0);
             l->unit_price = rows_int(r, 1);
-            snprintf(l->name, sizeof l->name, "%s", rows_text(r, 2));
-            snprintf(l->category, sizeof l->category, "%s", rows_text(r, 3));
+            snprintf(l->category, sizeof l->category, "%s", rows_text(r, 2));
         }
         rows_free(r);
         if (!found) return yt_fail(x, YT_EINVAL, field, "no SKU with id %lld", (long long)in->lines[i].sku_id);
@@ -60,6 +66,7 @@ static int points_value(yt_ctx *x, int64_t points, int64_t payable, int64_t *val
                        (long long)s.redeem_per_yuan);
     *value = points * 100 / s.redeem_per_yuan;
     int64_t cap = payable * s.redeem_max_percent / 100;
+    if (cap > payable - 1) cap = payable - 1; /* something is always paid, so the order can be */
     if (*value > cap)
         return yt_fail(x, YT_EINVAL, "points", "points pay at most %lld%% of this order: %lld fen", (long long)s.redeem_max_percent,
                        (long long)cap);
@@ -93,6 +100,11 @@ int checkout(yt_ctx *x, const checkout_input *in, checkout_result *res) {
                                  "INSERT INTO mall_orders(customer_id, kind, sku_id, quantity, unit_price, total, status, created_at,"
                                  " pay_by, staff_id) VALUES(?, 'normal', ?, 0, 0, 0, 'pending', ?, ?, ?) RETURNING id", 5, o, 0);
     int rc = res->order_id > 0 ? YT_OK : yt_fail_db(x, "placing an order");
+    /* the customer's row before any SKU's, and SKUs in id order: every write that takes them takes them so,
+     * so two carts never wait on each other */
+    yt_param who[] = {PI(in->customer_id)};
+    if (rc == YT_OK && db_exec(x->db, "UPDATE customers SET updated_at = updated_at WHERE id = ?", 1, who) < 0)
+        rc = yt_fail_db(x, "placing an order");
     member_benefits mb;
     if (rc == YT_OK) rc = member_benefits_get(x, in->customer_id, &mb);
     if (rc == YT_OK) rc = take_lines(x, in, res->order_id, mb.discount_percent, rows, cl);
@@ -101,10 +113,11 @@ int checkout(yt_ctx *x, const checkout_input *in, checkout_result *res) {
         res->goods_total += rows[i].subtotal;
         res->member_discount += rows[i].subtotal - cl[i].subtotal;
         quantity += rows[i].quantity;
-        yt_param li[] = {PI(res->order_id), PI(rows[i].sku_id), PI(rows[i].product_id), PT(rows[i].name), PI(rows[i].quantity),
-                         PI(rows[i].unit_price), PI(rows[i].subtotal)};
+        /* the line's name as the shop names it now, composed by the store (names are long, and UTF-8) */
+        yt_param li[] = {PI(res->order_id), PI(rows[i].quantity), PI(rows[i].unit_price), PI(rows[i].subtotal), PI(rows[i].sku_id)};
         if (db_exec(x->db, "INSERT INTO mall_order_items(order_id, sku_id, product_id, name, quantity, unit_price, subtotal)"
-                           " VALUES(?,?,?,?,?,?,?)", 7, li) != 1)
+                           " SELECT ?, s.id, s.product_id, p.name || ' ' || s.name, ?, ?, ? FROM skus s"
+                           " JOIN products p ON p.id = s.product_id WHERE s.id = ?", 5, li) != 1)
             rc = yt_fail_db(x, "placing an order");
     }
     if (rc == YT_OK && in->ncoupons)

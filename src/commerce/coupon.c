@@ -236,7 +236,10 @@ int coupon_grant_many(yt_ctx *x, int64_t coupon, const int64_t *ids, size_t n, i
         size_t end = at + GRANT_CHUNK < n ? at + GRANT_CHUNK : n;
         if (db_begin(x->db) != 0) return yt_fail_db(x, "granting a coupon");
         int64_t given = 0, held;
-        int rc = read_rules(x, coupon, &c);
+        /* the coupon's row first: its lock queues the coupon's claims, so the counts read below are exact */
+        yt_param lk[] = {PI(now), PI(coupon)};
+        int rc = db_exec(x->db, "UPDATE coupons SET updated_at = ? WHERE id = ?", 2, lk) == 1 ? read_rules(x, coupon, &c)
+                                                                                          : yt_fail_db(x, "granting a coupon");
         for (size_t i = at; rc == YT_OK && i < end; i++) {
             int g = give_one(x, coupon, &c, ids[i], "grant", now, &held);
             if (g < 0) rc = x->err.code;
@@ -251,7 +254,7 @@ int coupon_grant_many(yt_ctx *x, int64_t coupon, const int64_t *ids, size_t n, i
         char summary[64];
         snprintf(summary, sizeof summary, "{\"granted\":%lld}", (long long)given);
         if (rc == YT_OK) rc = audit_record(x, "coupon.grant", "coupon", coupon, summary);
-        memset(&x->err, 0, sizeof x->err); /* skipped customers left their reason here */
+        if (rc == YT_OK) memset(&x->err, 0, sizeof x->err); /* skipped customers left their reason here */
         if ((rc = yt_finish(x, rc, "granting a coupon"))) return rc;
         *granted += given;
     }
@@ -302,7 +305,7 @@ int customer_coupons_json(yt_ctx *x, yt_jw *w, int64_t customer, const char *sta
 /* ---- checkout ---- */
 
 /* Whether a line is in the coupon's scope: no scope rows means everything. */
-static bool in_scope(const int64_t *products, int np, char (*cats)[64], int nc, const coupon_line *l) {
+static bool in_scope(const int64_t *products, int np, char (*cats)[256], int nc, const coupon_line *l) {
     if (!np && !nc) return true;
     for (int i = 0; i < np; i++)
         if (products[i] == l->product_id) return true;
@@ -339,14 +342,14 @@ int coupon_redeem(yt_ctx *x, int64_t customer, const int64_t *held, int nheld, c
         if (now < from || now >= until) return yt_fail(x, YT_EINVAL, field, now < from ? "the coupon is not valid yet" : "the coupon has expired");
         if (nheld > 1 && !stackable) return yt_fail(x, YT_EINVAL, field, "this coupon cannot be combined with others");
         int64_t products[COUPON_SCOPE_MAX];
-        char cats[COUPON_SCOPE_MAX][64];
+        char cats[COUPON_SCOPE_MAX][256]; /* a category is at most 60 characters */
         int np = 0, nc = 0;
         yt_param s[] = {PI(coupon)};
         r = db_query(x->db, "SELECT product_id, category FROM coupon_scope WHERE coupon_id = ?", 1, s);
         if (!r) return yt_fail_db(x, "using a coupon");
         while (rows_next(r)) {
             if (!rows_null(r, 0) && np < COUPON_SCOPE_MAX) products[np++] = rows_int(r, 0);
-            else if (!rows_null(r, 1) && nc < COUPON_SCOPE_MAX) snprintf(cats[nc++], 64, "%s", rows_text(r, 1));
+            else if (!rows_null(r, 1) && nc < COUPON_SCOPE_MAX) snprintf(cats[nc++], sizeof cats[0], "%s", rows_text(r, 1));
         }
         rows_free(r);
         int64_t eligible = 0;

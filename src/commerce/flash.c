@@ -97,12 +97,18 @@ static int64_t buyer_get(const buyer_map *m, int64_t customer) {
     return m->key[j] ? m->qty[j] : 0;
 }
 
-static sale *add_sale(flash_engine *f, const int64_t *v) {
+/* A sale from its row's values, not yet seen by other threads (the caller owns it until add_sale). */
+static sale *new_sale(const int64_t *v) {
     sale *s = yt_calloc(1, sizeof *s);
     s->id = v[0], s->sku_id = v[1], s->price = v[2], s->stock = v[3], s->limit = v[4];
     s->starts_at = v[5], s->ends_at = v[6], s->pay_window_ms = v[7];
     s->left = s->stock;
     pthread_mutex_init(&s->mu, NULL);
+    return s;
+}
+
+/* Publishes a sale whose counters are complete; the engine owns it from here. */
+static sale *add_sale(flash_engine *f, sale *s) {
     pthread_rwlock_wrlock(&f->lock);
     if (f->nsales == f->cap) {
         f->cap = f->cap ? f->cap * 2 : 16;
@@ -115,25 +121,46 @@ static sale *add_sale(flash_engine *f, const int64_t *v) {
 
 #define SALE_COLS "id, sku_id, price, stock, per_customer_limit, starts_at, ends_at, pay_window_ms"
 
-/* Every sale (id 0), or one, and what its pending and paid orders hold. */
+static int cmp_sale_id(const void *a, const void *b) {
+    int64_t x = (*(sale *const *)a)->id, y = (*(sale *const *)b)->id;
+    return (x > y) - (x < y);
+}
+
+static void free_sale(sale *s) {
+    pthread_mutex_destroy(&s->mu);
+    free(s->buyers.key);
+    free(s->buyers.qty);
+    free(s);
+}
+
+/* Every sale (id 0), or one, and what its pending and paid orders hold: built whole, then published, so no
+ * thread sees a sale whose counters are still being filled. */
 static int load(flash_engine *f, yt_db *db, int64_t id) {
     yt_param p[] = {PI(id), PI(id)};
     yt_rows *r = db_query(db, "SELECT " SALE_COLS " FROM flash_sales WHERE (? = 0 OR id = ?) ORDER BY id", 2, p);
     if (!r) return -1;
+    sale **got = NULL;
+    size_t nsales = 0, cap = 0;
     while (rows_next(r)) {
         int64_t v[8];
         for (int i = 0; i < 8; i++) v[i] = rows_int(r, i);
-        add_sale(f, v);
+        if (nsales == cap) got = yt_realloc(got, (cap = cap ? cap * 2 : 16) * sizeof *got);
+        got[nsales++] = new_sale(v);
     }
     rows_free(r);
     r = db_query(db,
                  "SELECT activity_id, customer_id, status, count(*), sum(quantity) FROM mall_orders"
                  " WHERE kind = 'flash' AND (? = 0 OR activity_id = ?) GROUP BY activity_id, customer_id, status",
                  2, p);
-    if (!r) return -1;
+    if (!r) {
+        for (size_t i = 0; i < nsales; i++) free_sale(got[i]);
+        free(got);
+        return -1;
+    }
     while (rows_next(r)) {
-        sale *s = find_sale(f, rows_int(r, 0));
-        if (!s) continue;
+        sale key = {.id = rows_int(r, 0)}, *kp = &key, **at = bsearch(&kp, got, nsales, sizeof *got, cmp_sale_id);
+        if (!at) continue;
+        sale *s = *at;
         const char *status = rows_text(r, 2);
         int64_t n = rows_int(r, 3), qty = rows_int(r, 4);
         if (strcmp(status, "released") == 0) {
@@ -147,6 +174,8 @@ static int load(flash_engine *f, yt_db *db, int64_t id) {
         else s->pending += n, s->qty_pending += qty;
     }
     rows_free(r);
+    for (size_t i = 0; i < nsales; i++) add_sale(f, got[i]);
+    free(got);
     return 0;
 }
 
@@ -253,7 +282,7 @@ static bool read_store_share(yt_db *db, group_share *g, int64_t now) {
     char *list = db_id_list(d, g->customers, n);
     char sql[320];
     snprintf(sql, sizeof sql, "SELECT customer_id, SUM(quantity) FROM mall_orders WHERE activity_id = ? AND kind = 'flash'"
-                              " AND status IN ('pending', 'paid') AND customer_id%s GROUP BY customer_id", db_in_ids(d));
+                              " AND status <> 'released' AND customer_id%s GROUP BY customer_id", db_in_ids(d));
     yt_param q[] = {PI(g->s->id), PT(list)};
     yt_rows *r = db_query(db, sql, 2, q);
     free(list);
@@ -490,12 +519,7 @@ void flash_stop(flash_engine *f) {
         pthread_mutex_unlock(&f->qmu);
         pthread_join(f->committer, NULL);
     }
-    for (size_t i = 0; i < f->nsales; i++) {
-        free(f->sales[i]->buyers.key);
-        free(f->sales[i]->buyers.qty);
-        pthread_mutex_destroy(&f->sales[i]->mu);
-        free(f->sales[i]);
-    }
+    for (size_t i = 0; i < f->nsales; i++) free_sale(f->sales[i]);
     free(f->sales);
     pthread_rwlock_destroy(&f->lock);
     pthread_mutex_destroy(&f->load_mu);
@@ -559,7 +583,9 @@ int flash_sale_create(flash_engine *f, yt_ctx *x, const flash_input *in, int64_t
     if (rc == YT_ECONFLICT) snprintf(x->err.field, sizeof x->err.field, "stock");
     if ((rc = yt_finish(x, rc, "creating a flash sale")) != YT_OK) return rc;
     int64_t v[8] = {*id, in->sku_id, in->price, in->stock, in->per_customer_limit, in->starts_at, in->ends_at, in->pay_window_ms};
-    add_sale(f, v);
+    pthread_mutex_lock(&f->load_mu); /* an order that raced the answer may have loaded it from the store already */
+    if (!find_sale(f, *id)) add_sale(f, new_sale(v));
+    pthread_mutex_unlock(&f->load_mu);
     return YT_OK;
 }
 

@@ -192,6 +192,7 @@ int mall_order_pay(yt_ctx *x, const payment_notice *n, payment_result *res) {
     if (rc == YT_OK) rc = loyalty_settings_get(x, &ls);
     if (rc == YT_OK) rc = member_benefits_get(x, customer, &mb);
     int64_t earned = total / 100 * ls.points_per_yuan * mb.points_multiplier; /* member day multiplies them */
+    if (earned > POINTS_DELTA_MAX) earned = POINTS_DELTA_MAX;                  /* one ledger row's most */
     if (rc == YT_OK) rc = member_growth_add(x, customer, total / 100 * ls.growth_per_yuan);
     char ref[40];
     snprintf(ref, sizeof ref, "mall_order:%lld", (long long)n->order_id);
@@ -203,6 +204,12 @@ int mall_order_pay(yt_ctx *x, const payment_notice *n, payment_result *res) {
 }
 
 /* ---- the order's life after checkout ---- */
+
+int mall_order_customer(yt_ctx *x, int64_t id, int64_t *customer) {
+    yt_param p[] = {PI(id)};
+    *customer = db_query_int(x->db, "SELECT customer_id FROM mall_orders WHERE id = ?", 1, p, 0);
+    return *customer > 0 ? YT_OK : yt_fail(x, YT_ENOTFOUND, NULL, "no order with id %lld", (long long)id);
+}
 
 /* Why a state change found no order to change: 404, or 409 naming the state it is in. */
 static int not_changed(yt_ctx *x, int64_t id, int64_t member, const char *want) {
@@ -231,6 +238,10 @@ int mall_order_cancel(yt_ctx *x, int64_t id, int64_t member, const char *reason)
     bool from_points_mall = changed && strcmp(rows_text(r, 2), "points") == 0;
     rows_free(r);
     int rc = changed ? YT_OK : not_changed(x, id, member, "pending");
+    /* the customer's row before any SKU's: every write that takes both takes them in this order */
+    yt_param cl[] = {PI(customer)};
+    if (rc == YT_OK && db_exec(x->db, "UPDATE customers SET updated_at = updated_at WHERE id = ?", 1, cl) < 0)
+        rc = yt_fail_db(x, "cancelling an order");
     char ref[40];
     snprintf(ref, sizeof ref, "mall_order:%lld", (long long)id);
     /* the stock back, line by line */

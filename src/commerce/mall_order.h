@@ -30,6 +30,8 @@ int mall_order_pay(yt_ctx *x, const payment_notice *n, payment_result *res);
 
 /* ---- the order's life after checkout (normal orders; flash orders are released by the flash engine) ---- */
 
+/* The order's customer; YT_ENOTFOUND when there is no such order. */
+int mall_order_customer(yt_ctx *x, int64_t id, int64_t *customer);
 /* Cancels a pending normal order: its stock, coupons and points come back. member non-zero: only their own.
  * reason: "customer", "staff" or "timeout". 409 when it is not pending (or a flash order). */
 int mall_order_cancel(yt_ctx *x, int64_t id, int64_t member, const char *reason);

@@ -20,7 +20,7 @@ typedef struct {
 typedef struct {
     int64_t customer, quantity, total, goods_total, points_used, refunded, refunded_quantity, points_returned, points_clawed;
     int64_t sku_id, unit_price;
-    bool flash;
+    bool flash, points_mall;
     char status[16], provider[16];
 } order_row;
 
@@ -34,7 +34,7 @@ static int read_order(yt_ctx *x, int64_t id, order_row *o) {
     if (found) {
         *o = (order_row){rows_int(r, 0), rows_int(r, 1), rows_int(r, 2), rows_int(r, 3), rows_int(r, 4), rows_int(r, 5),
                          rows_int(r, 6), rows_int(r, 7), rows_int(r, 8), rows_int(r, 9), rows_int(r, 10),
-                         strcmp(rows_text(r, 11), "flash") == 0, "", ""};
+                         strcmp(rows_text(r, 11), "flash") == 0, strcmp(rows_text(r, 11), "points") == 0, "", ""};
         snprintf(o->status, sizeof o->status, "%s", rows_text(r, 12));
         snprintf(o->provider, sizeof o->provider, "%s", rows_text(r, 13));
         if (o->flash) o->goods_total = o->total; /* one line at the activity price */
@@ -99,10 +99,17 @@ int mall_refund(yt_ctx *x, int64_t order_id, const refund_input *in, refund_resu
     int n = 0, rc = read_order(x, order_id, &o);
     if (rc == YT_OK && strcmp(o.status, "paid") && strcmp(o.status, "shipped") && strcmp(o.status, "completed"))
         rc = yt_fail(x, YT_ECONFLICT, "status", "the order is %s: only paid, shipped or completed orders are refunded", o.status);
+    /* then the customer's row, before any SKU's: every write that takes both takes them in this order */
+    yt_param cl[] = {PI(o.customer)};
+    if (rc == YT_OK && db_exec(x->db, "UPDATE customers SET updated_at = updated_at WHERE id = ?", 1, cl) < 0)
+        rc = yt_fail_db(x, "refunding an order");
     if (rc == YT_OK) rc = read_lines(x, order_id, &o, lines, &n);
     if (rc == YT_OK) rc = choose(x, in, lines, n);
+    /* what the refunded units are worth: their price; a points-mall order's units are worth alike */
     int64_t value = 0;
-    for (int i = 0; rc == YT_OK && i < n; i++) value += lines[i].take * lines[i].unit_price, res->quantity += lines[i].take;
+    for (int i = 0; rc == YT_OK && i < n; i++)
+        value += lines[i].take * (o.points_mall ? 1 : lines[i].unit_price), res->quantity += lines[i].take;
+    if (o.points_mall) o.goods_total = o.quantity;
     if (rc == YT_OK && !res->quantity) rc = yt_fail(x, YT_ECONFLICT, "status", "everything in the order was refunded already");
     if (rc) return yt_finish(x, rc, "refunding an order");
     res->full = o.refunded_quantity + res->quantity == o.quantity;
@@ -244,10 +251,14 @@ int mall_refund_settle(yt_ctx *x, int64_t refund_id, bool succeeded, int64_t amo
     } else if (!pending) {
         *replay = true; /* settled before: told again */
     }
+    /* only a pending refund changes, whoever tells of it first (another delivery, another instance) */
     yt_param p[] = {PT(succeeded ? "succeeded" : "failed"), PI(now_ms()), PI(refund_id)};
-    if (rc == YT_OK && pending && db_exec(x->db, "UPDATE mall_refunds SET status = ?, settled_at = ? WHERE id = ?", 3, p) != 1)
-        rc = yt_fail_db(x, "settling a refund");
-    if (rc == YT_OK && pending)
+    int64_t changed = rc == YT_OK && pending
+                          ? db_exec(x->db, "UPDATE mall_refunds SET status = ?, settled_at = ? WHERE id = ? AND status = 'pending'", 3, p)
+                          : 0;
+    if (changed < 0) rc = yt_fail_db(x, "settling a refund");
+    else if (rc == YT_OK && pending && changed == 0) *replay = true;
+    if (rc == YT_OK && changed == 1)
         rc = audit_record(x, succeeded ? "mall_refund.succeed" : "mall_refund.fail", "mall_refund", refund_id, NULL);
     return yt_finish(x, rc, "settling a refund");
 }

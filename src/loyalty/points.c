@@ -218,11 +218,15 @@ void points_expire_due(yt_ctx *x) {
     while (n < EXPIRE_BATCH && rows_next(r)) lots[n][0] = rows_int(r, 0), lots[n][1] = rows_int(r, 1), lots[n][2] = rows_int(r, 2), n++;
     rows_free(r);
     for (int i = 0; i < n; i++) {
-        /* one transaction per lot: the lot is claimed (remaining -> 0) only if nobody spent or expired it meanwhile */
+        /* one transaction per lot: the customer's row first (as every points change takes it), then the lot,
+         * claimed (remaining -> 0) only if nobody spent or expired it meanwhile */
         if (db_begin(x->db) != 0) break;
+        yt_param lk[] = {PI(lots[i][1])};
         yt_param c[] = {PI(lots[i][0]), PI(lots[i][2])};
         int64_t left = lots[i][2];
-        int rc = db_exec(x->db, "UPDATE points_ledger SET remaining = 0 WHERE id = ? AND remaining = ?", 2, c) == 1 ? YT_OK : YT_ERETRY;
+        int rc = db_exec(x->db, "UPDATE customers SET updated_at = updated_at WHERE id = ?", 1, lk) >= 0 &&
+                         db_exec(x->db, "UPDATE points_ledger SET remaining = 0 WHERE id = ? AND remaining = ?", 2, c) == 1
+                     ? YT_OK : YT_ERETRY;
         /* what the lot still holds, but never more than the balance (a customer erased with points keeps them) */
         yt_param q[] = {PI(lots[i][1])};
         int64_t held = db_query_int(x->db, "SELECT points FROM customers WHERE id = ?", 1, q, 0);

@@ -320,6 +320,33 @@ describe('refunds', () => {
   });
 });
 
+describe('edges', () => {
+  test('long Chinese names order fine; points never pay the whole order; a guide reaches only their own customers\' orders', async () => {
+    const long = '超长名字'.repeat(15); // 60 characters, 180 bytes
+    const p = await as(admin)('POST', '/api/v1/products', { name: long, skus: [{ name: '红色 XL 加厚款'.repeat(5).slice(0, 60), price: 1000, stock: 10 }] });
+    expectStatus(p, 201);
+    const m = await member('长名');
+    expectStatus(await as(admin)('PUT', '/api/v1/loyalty/settings', { points_redeem_max_percent: 100 }), 200);
+    try {
+      expectStatus(await as(admin)('POST', `/api/v1/customers/${m.id}/points`, { delta: 5000 }), 201);
+      const o = await as(m.token)('POST', '/api/v1/mall-orders', { lines: [{ sku_id: p.json.skus[0].id, quantity: 1 }], points: 999 });
+      expectStatus(o, 201);
+      assert.ok(o.json.items[0].name.startsWith(long), 'the whole name, not cut');
+      assert.equal(o.json.total, 1, 'points pay all but one fen');
+      assertFieldError(await as(m.token)('POST', '/api/v1/mall-orders', { lines: [{ sku_id: p.json.skus[0].id, quantity: 1 }], points: 1000 }), 'points');
+    } finally {
+      expectStatus(await as(admin)('PUT', '/api/v1/loyalty/settings', { points_redeem_max_percent: 50 }), 200);
+    }
+    const guide = await makeStaff(api, admin, 'guide');
+    const other = await member('别的导购的客户');
+    const o2 = await as(other.token)('POST', '/api/v1/mall-orders', { lines: [{ sku_id: p.json.skus[0].id, quantity: 1 }] });
+    expectStatus(o2, 201);
+    assertProblem(await as(guide.token)('POST', `/api/v1/mall-orders/${o2.json.id}/cancel`), 404);
+    assertProblem(await as(guide.token)('POST', '/api/v1/after-sales', { order_id: o2.json.id, kind: 'return', reason: '越权' }), 404);
+    assert.equal((await as(other.token)('GET', `/api/v1/member/orders/${o2.json.id}`)).json.status, 'pending');
+  });
+});
+
 describe('grants', () => {
   test('to one customer and to a saved segment, within the quota', async () => {
     const tag = uniq('券群');

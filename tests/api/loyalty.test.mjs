@@ -272,6 +272,20 @@ describe('points mall', () => {
     assert.equal(mine.json.items[0].status, 'cancelled');
   });
 
+  test('a points-mall order refunded by units gives back its share of the points', async () => {
+    const { item } = await goods({ points: 300, per_customer: 3 });
+    const id = await customer('部分退');
+    expectStatus(await give(id, 900), 201);
+    const tok = await link(id);
+    const r = await as(tok)('POST', `/api/v1/points-mall/items/${item.id}/redemptions`, { quantity: 3 });
+    expectStatus(r, 201);
+    const order = (await as(tok)('GET', `/api/v1/member/orders/${r.json.order_id}`)).json;
+    const part = await as(admin)('POST', `/api/v1/mall-orders/${order.id}/refunds`, { reason: '少发', lines: [{ item_id: order.items[0].id, quantity: 1 }] });
+    expectStatus(part, 201);
+    assert.equal(part.json.points_returned, 300);
+    assert.equal(await balance(id), 300);
+  });
+
   test('a coupon for points is given at once', async () => {
     const c = await as(admin)('POST', '/api/v1/coupons', { name: '积分换券', kind: 'amount', threshold: 0, amount_off: 500, total: 10,
       claim_starts: iso(Date.now() + 86400000), claim_ends: iso(Date.now() + 2 * 86400000), valid_days: 30 });
