@@ -7,6 +7,7 @@
 #include "roles.h"
 #include "staff.h"
 #include <limits.h>
+#include <stdlib.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -138,9 +139,57 @@ int auth_unlock(yt_ctx *x, const char *username) {
     return db_exec(x->db, "DELETE FROM login_failures WHERE account = ?", 1, p) < 0 ? yt_fail_db(x, "unlocking logins") : YT_OK;
 }
 
+/* Tokens resolved in the last second, so a burst of requests (a flash sale) does not read the tokens table
+ * once each. Any revocation or staff change on this instance makes every entry stale at its commit (the
+ * generation rises); one on another instance (or the CLI) takes effect here within AUTH_CACHE_MS. An entry
+ * read before a change committed is never stored after it: the store checks the generation it started with. */
+#define AUTH_CACHE_SLOTS 256
+#define AUTH_CACHE_MS 1000
+typedef struct {
+    char hash[YT_HASH_HEX];
+    yt_actor actor;
+    int64_t at;
+    uint64_t gen;
+} auth_slot;
+static auth_slot auth_cache[AUTH_CACHE_SLOTS];
+static pthread_mutex_t auth_cache_mu = PTHREAD_MUTEX_INITIALIZER;
+static _Atomic uint64_t auth_gen = 1;
+
+static auth_slot *cache_slot(const char *hash) { return &auth_cache[strtoul((char[]){hash[0], hash[1], 0}, NULL, 16)]; }
+
+static bool cache_get(const char *hash, uint64_t gen, yt_actor *out) {
+    auth_slot *s = cache_slot(hash);
+    pthread_mutex_lock(&auth_cache_mu);
+    bool hit = s->gen == gen && now_ms() - s->at < AUTH_CACHE_MS && strcmp(s->hash, hash) == 0;
+    if (hit) *out = s->actor;
+    pthread_mutex_unlock(&auth_cache_mu);
+    return hit;
+}
+
+static void cache_put(const char *hash, uint64_t gen, const yt_actor *a) {
+    auth_slot *s = cache_slot(hash);
+    pthread_mutex_lock(&auth_cache_mu);
+    if (gen == atomic_load(&auth_gen)) {
+        memcpy(s->hash, hash, sizeof s->hash);
+        s->actor = *a;
+        s->at = now_ms();
+        s->gen = gen;
+    }
+    pthread_mutex_unlock(&auth_cache_mu);
+}
+
+static void cache_clear(void *arg) {
+    (void)arg;
+    atomic_fetch_add(&auth_gen, 1);
+}
+
+void auth_cache_clear_after_commit(yt_db *db) { db_after_commit(db, cache_clear, NULL, 0); }
+
 int auth_resolve(yt_db *db, const char *token, yt_actor *out) {
     char hash[YT_HASH_HEX];
     crypto_token_hash(token, hash);
+    uint64_t gen = atomic_load(&auth_gen);
+    if (cache_get(hash, gen, out)) return YT_OK;
     yt_param p[] = {PT(hash), PI(now_ms())};
     yt_rows *r = db_query(db,
                           "SELECT t.id, t.scopes, s.id, s.username, s.role, s.store_id FROM tokens t"
@@ -165,6 +214,7 @@ int auth_resolve(yt_db *db, const char *token, yt_actor *out) {
             out->store_id = rows_null(r, 5) ? 0 : rows_int(r, 5);
             out->own_customers_only = role->own_customers_only;
             rc = YT_OK;
+            cache_put(hash, gen, out);
         }
     }
     rows_free(r);
@@ -175,6 +225,7 @@ int auth_logout(yt_ctx *x, int64_t token_id) {
     yt_param p[] = {PI(now_ms()), PI(token_id)};
     if (db_exec(x->db, "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", 2, p) < 0)
         return yt_fail_db(x, "logging out");
+    auth_cache_clear_after_commit(x->db);
     return YT_OK;
 }
 
@@ -216,6 +267,7 @@ int token_revoke(yt_ctx *x, int64_t id) {
     int rc = db_exec(x->db, "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", 2, q) < 0
                  ? yt_fail_db(x, "revoking a token")
                  : audit_record(x, "token.revoke", "token", id, NULL);
+    if (rc == YT_OK) auth_cache_clear_after_commit(x->db);
     return yt_finish(x, rc, "revoking a token");
 }
 

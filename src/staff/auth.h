@@ -19,6 +19,8 @@ int auth_login(yt_ctx *x, const char *username, const char *password, const char
 int auth_unlock(yt_ctx *x, const char *username);
 /* Resolves a bearer token into an actor; YT_EAUTH when unknown, expired, revoked or disabled. */
 int auth_resolve(yt_db *db, const char *token, yt_actor *out);
+/* Once the current transaction commits, tokens resolved before answer anew (a revocation, a staff change). */
+void auth_cache_clear_after_commit(yt_db *db);
 int auth_logout(yt_ctx *x, int64_t token_id);
 /* API token with scopes (a subset of the owner's permissions; 0 = all of them). */
 int token_create(yt_ctx *x, int64_t staff_id, const char *name, uint32_t scopes, int ttl_days,

@@ -141,6 +141,7 @@ int staff_update(yt_ctx *x, int64_t id, const staff_patch *in) {
             return yt_fail_db(x, "ending the tokens of a staff member");
         }
     }
+    auth_cache_clear_after_commit(x->db); /* a role, a store, an account switched off: tokens answer anew */
     if (in->password && auth_unlock(x, uname)) {
         db_rollback(x->db);
         return x->err.code;

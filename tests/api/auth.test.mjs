@@ -199,3 +199,29 @@ describe('API tokens', () => {
 describe('no server errors', () => {
   test('no 5xx in this file', () => { assert.deepEqual(serverErrors(), []); });
 });
+
+describe('tokens across instances', () => {
+  test('a token revoked on one instance stops working on another within a second', async () => {
+    const twin = await startServer({ name: 'auth-twin', shareWith: srv });
+    try {
+      const b = client(twin.baseUrl);
+      const admin = await client(srv.baseUrl).login('admin', srv.adminPassword);
+      const minted = await api('POST', '/api/v1/tokens', { token: admin, body: { name: uniq('tmp'), scopes: ['customers.read'] } });
+      expectStatus(minted, 201);
+      const t = minted.json.token;
+      expectStatus(await b.api('GET', '/api/v1/me', { token: t }), 200); // resolved (and remembered) on the twin
+      expectStatus(await api('DELETE', `/api/v1/tokens/${minted.json.id}`, { token: admin }), 204);
+      assertProblem(await api('GET', '/api/v1/me', { token: t }), 401, 'at once where it was revoked');
+      const t0 = Date.now();
+      let status = 200;
+      while (status === 200 && Date.now() - t0 < 3000) {
+        status = (await b.api('GET', '/api/v1/me', { token: t })).status;
+        if (status === 200) await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.equal(status, 401);
+      assert.ok(Date.now() - t0 <= 1500, `took ${Date.now() - t0} ms`);
+    } finally {
+      await twin.stop();
+    }
+  });
+});
