@@ -134,6 +134,16 @@ void h_member_lottery(yt_req *r);
 void h_member_lottery_draw(yt_req *r);
 void h_member_red_packet(yt_req *r);
 void h_member_red_packet_claim(yt_req *r);
+/* group buys */
+void h_group_buy_list(yt_req *r);
+void h_group_buy_create(yt_req *r);
+void h_group_buy_get(yt_req *r);
+void h_group_buy_stop(yt_req *r);
+void h_group_buy_teams(yt_req *r);
+void h_member_group_buy(yt_req *r);
+void h_member_group_team_open(yt_req *r);
+void h_member_group_team(yt_req *r);
+void h_member_group_team_join(yt_req *r);
 void h_member_product(yt_req *r);
 void h_member_flash_sale(yt_req *r);
 void h_payment_wechatpay_notify(yt_req *r);

@@ -19,6 +19,7 @@ struct yt_server {
     audience *audience;        /* the audience index (segments), built at start and following the change feed */
     flash_engine *flash;       /* flash sales' counters and their order committer */
     int64_t mall_pay_window_ms; /* an unpaid normal mall order is cancelled after this */
+    int64_t groupbuy_minute_ms; /* how long a minute of a group buy's team time limit lasts (60000; shorter in rehearsals) */
     const char *pay_sandbox_secret; /* signs the sandbox payment provider's notifications; NULL: sandbox off */
     const wechatpay *wechatpay;       /* WeChat Pay's platform key and APIv3 key (owned by serve); NULL: provider off */
     const char *metrics_token; /* bearer token for /metrics; NULL: /metrics answers loopback callers only */

@@ -163,6 +163,7 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
                      .audience = aud,
                      .flash = flash,
                      .mall_pay_window_ms = (cfg->mall_pay_window_s > 0 ? cfg->mall_pay_window_s : 1800) * 1000LL,
+                     .groupbuy_minute_ms = cfg->groupbuy_minute_ms > 0 ? cfg->groupbuy_minute_ms : 60000,
                      .pay_sandbox_secret = getenv("YUTANG_PAY_SANDBOX_SECRET") && *getenv("YUTANG_PAY_SANDBOX_SECRET")
                                                ? getenv("YUTANG_PAY_SANDBOX_SECRET") : NULL,
                      .wechatpay = wxpay,

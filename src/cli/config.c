@@ -28,6 +28,7 @@ static const struct {
     I("YUTANG_RATE_LIMIT_PER_IP", rate_per_ip),
     I("YUTANG_RATE_LIMIT_PER_TOKEN", rate_per_token),
     I("YUTANG_MALL_PAY_WINDOW", mall_pay_window_s),
+    I("YUTANG_GROUPBUY_MINUTE_MS", groupbuy_minute_ms),
     {"YUTANG_DEMO", K_BOOL, offsetof(yt_config, demo), 0},
 #undef S
 #undef I
@@ -98,6 +99,7 @@ bool config_load(yt_config *c, char *err, size_t errsz) {
     c->rate_per_ip = 6000;
     c->rate_per_token = 6000;
     c->mall_pay_window_s = 1800;
+    c->groupbuy_minute_ms = 60000;
     const char *file = getenv("YUTANG_CONFIG");
     if (file && *file && !config_read_file(c, file, err, errsz)) return false;
     for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {

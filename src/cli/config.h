@@ -19,6 +19,7 @@ typedef struct {
     int rate_per_ip;     /* requests per minute; 0 = off */
     int rate_per_token;
     int mall_pay_window_s; /* an unpaid normal mall order is cancelled after this */
+    int groupbuy_minute_ms; /* a minute of a group buy's team time limit, in ms (60000; shorter only to rehearse) */
     bool demo;
 } yt_config;
 

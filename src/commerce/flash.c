@@ -9,6 +9,7 @@
 #include "../base/timeutil.h"
 #include "../domain/audit.h"
 #include "../domain/page.h"
+#include "../groupbuy/groupbuy.h"
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -480,6 +481,7 @@ static void *committer(void *arg) {
         if (now_ms() - swept >= SWEEP_MS) {
             sweep(f);
             mall_order_sweep(f->store); /* the mall's normal orders past their window, on the same beat */
+            groupbuy_sweep(f->store);   /* group-buy teams past their deadline, unpaid group orders, ended activities */
             birthday_coupons_due(f->store); /* at most hourly */
             swept = now_ms();
         }

@@ -10,6 +10,7 @@
 #include "../domain/audit.h"
 #include "../domain/changes.h"
 #include "../domain/page.h"
+#include "../groupbuy/groupbuy.h"
 #include "../loyalty/levels.h"
 #include "../loyalty/points.h"
 #include "../loyalty/points_mall.h"
@@ -105,13 +106,13 @@ int mall_order_write_json(yt_ctx *x, yt_jw *w, int64_t id, int64_t customer) {
     }
     rows_free(r);
     if (!found) return yt_fail(x, YT_ENOTFOUND, NULL, "no order with id %lld", (long long)id);
-    /* the lines: a normal order's items; a flash order is its one SKU at the activity price */
+    /* the lines: a normal order's items; a flash or group order is its one SKU at the activity price */
     yt_param q[] = {PI(id), PI(id)};
     r = db_query(x->db, "SELECT id, sku_id, product_id, name, quantity, unit_price, subtotal, refunded_quantity FROM mall_order_items"
                         " WHERE order_id = ? UNION ALL SELECT 0, o.sku_id, s.product_id, p.name || ' ' || s.name, o.quantity,"
                         " o.unit_price, o.total, o.refunded_quantity"
                         " FROM mall_orders o JOIN skus s ON s.id = o.sku_id JOIN products p ON p.id = s.product_id"
-                        " WHERE o.id = ? AND o.kind = 'flash' ORDER BY 1", 2, q);
+                        " WHERE o.id = ? AND o.kind IN ('flash', 'group') ORDER BY 1", 2, q);
     if (!r) return yt_fail_db(x, "reading an order");
     jw_key(w, "items");
     rows_write_array(w, r, write_item);
@@ -136,6 +137,8 @@ int mall_order_pay(yt_ctx *x, const payment_notice *n, payment_result *res) {
     memset(res, 0, sizeof *res);
     int64_t now = now_ms();
     if (db_begin(x->db) != 0) return yt_fail_db(x, "recording a payment");
+    /* a group order's team first, so this payment and the closing of the team queue in one order */
+    if (groupbuy_pay_lock(x, n->order_id)) return yt_finish(x, x->err.code, "recording a payment");
     yt_param q[] = {PI(n->order_id)};
     yt_rows *r = db_query(x->db, "SELECT customer_id, kind, activity_id, quantity, total, status, pay_provider, pay_txn, created_at"
                                  " FROM mall_orders WHERE id = ?", 1, q);
@@ -152,7 +155,10 @@ int mall_order_pay(yt_ctx *x, const payment_notice *n, payment_result *res) {
     snprintf(provider, sizeof provider, "%s", rows_null(r, 6) ? "" : rows_text(r, 6));
     snprintf(txn, sizeof txn, "%s", rows_null(r, 7) ? "" : rows_text(r, 7));
     rows_free(r);
-    res->kind = strcmp(kind, "flash") == 0 ? "flash" : "normal";
+    static const char *const kinds[] = {"flash", "group"};
+    res->kind = "normal";
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (strcmp(kind, kinds[i]) == 0) res->kind = kinds[i];
     res->activity_id = activity;
     res->quantity = qty;
     int rc = YT_OK;
@@ -186,6 +192,7 @@ int mall_order_pay(yt_ctx *x, const payment_notice *n, payment_result *res) {
     if (rc == YT_OK && strcmp(kind, "points") == 0 &&
         db_exec(x->db, "UPDATE points_mall_redemptions SET status = 'done' WHERE order_id = ?", 1, d) < 0)
         rc = yt_fail_db(x, "recording a payment");
+    if (rc == YT_OK && strcmp(res->kind, "group") == 0) rc = groupbuy_order_paid(x, n->order_id); /* its team may form */
     /* and earns points by the brand's rate (an erased buyer earns none) */
     loyalty_settings ls = {0};
     member_benefits mb = {.points_multiplier = 1};
@@ -218,8 +225,8 @@ static int not_changed(yt_ctx *x, int64_t id, int64_t member, const char *want) 
     if (!r) return yt_fail_db(x, "changing an order");
     int rc;
     if (!rows_next(r)) rc = yt_fail(x, YT_ENOTFOUND, NULL, "no order with id %lld", (long long)id);
-    else if (strcmp(rows_text(r, 1), "flash") == 0 && strcmp(want, "pending") == 0)
-        rc = yt_fail(x, YT_ECONFLICT, "status", "a flash-sale order is released by itself when its payment window ends");
+    else if (strcmp(rows_text(r, 1), "normal") != 0 && strcmp(want, "pending") == 0)
+        rc = yt_fail(x, YT_ECONFLICT, "status", "a flash-sale or group-buy order is closed by itself when its payment window ends");
     else rc = yt_fail(x, YT_ECONFLICT, "status", "the order is %s, not %s", rows_text(r, 0), want);
     rows_free(r);
     return rc;
@@ -268,6 +275,7 @@ int mall_order_ship(yt_ctx *x, int64_t id, const char *carrier, const char *trac
         return x->err.code;
     int64_t now = now_ms();
     if (db_begin(x->db) != 0) return yt_fail_db(x, "shipping an order");
+    if (groupbuy_order_waiting(x, id)) return yt_finish(x, x->err.code, "shipping an order"); /* its team has not formed */
     yt_param p[] = {PI(now), PT(carrier), PT(tracking_no), PI(id)};
     int64_t n = db_exec(x->db, "UPDATE mall_orders SET status = 'shipped', shipped_at = ?, carrier = ?, tracking_no = ? WHERE id = ?"
                                " AND status = 'paid'", 4, p);

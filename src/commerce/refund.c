@@ -8,6 +8,7 @@
 #include "../domain/audit.h"
 #include "../domain/changes.h"
 #include "../domain/page.h"
+#include "../groupbuy/groupbuy.h"
 #include "../loyalty/levels.h"
 #include "../loyalty/points.h"
 #include <stdio.h>
@@ -20,7 +21,8 @@ typedef struct {
 typedef struct {
     int64_t customer, quantity, total, goods_total, points_used, refunded, refunded_quantity, points_returned, points_clawed;
     int64_t sku_id, unit_price;
-    bool flash, points_mall;
+    bool flash;       /* an activity's order (flash sale, group buy): one line at the activity price */
+    bool points_mall; /* a points-mall order: its units are worth alike */
     char status[16], provider[16];
 } order_row;
 
@@ -34,7 +36,8 @@ static int read_order(yt_ctx *x, int64_t id, order_row *o) {
     if (found) {
         *o = (order_row){rows_int(r, 0), rows_int(r, 1), rows_int(r, 2), rows_int(r, 3), rows_int(r, 4), rows_int(r, 5),
                          rows_int(r, 6), rows_int(r, 7), rows_int(r, 8), rows_int(r, 9), rows_int(r, 10),
-                         strcmp(rows_text(r, 11), "flash") == 0, strcmp(rows_text(r, 11), "points") == 0, "", ""};
+                         strcmp(rows_text(r, 11), "flash") == 0 || strcmp(rows_text(r, 11), "group") == 0,
+                         strcmp(rows_text(r, 11), "points") == 0, "", ""};
         snprintf(o->status, sizeof o->status, "%s", rows_text(r, 12));
         snprintf(o->provider, sizeof o->provider, "%s", rows_text(r, 13));
         if (o->flash) o->goods_total = o->total; /* one line at the activity price */
@@ -99,6 +102,7 @@ int mall_refund(yt_ctx *x, int64_t order_id, const refund_input *in, refund_resu
     int n = 0, rc = read_order(x, order_id, &o);
     if (rc == YT_OK && strcmp(o.status, "paid") && strcmp(o.status, "shipped") && strcmp(o.status, "completed"))
         rc = yt_fail(x, YT_ECONFLICT, "status", "the order is %s: only paid, shipped or completed orders are refunded", o.status);
+    if (rc == YT_OK) rc = groupbuy_order_waiting(x, order_id); /* a team still open refunds its orders itself if it fails */
     /* then the customer's row, before any SKU's: every write that takes both takes them in this order */
     yt_param cl[] = {PI(o.customer)};
     if (rc == YT_OK && db_exec(x->db, "UPDATE customers SET updated_at = updated_at WHERE id = ?", 1, cl) < 0)

@@ -12,7 +12,9 @@
 #include "base/timeutil.h"
 #include "customer/customer.h"
 #include "customer/remark.h"
+#include "commerce/catalog.h"
 #include "commerce/coupon.h"
+#include "groupbuy/groupbuy.h"
 #include "loyalty/checkin.h"
 #include "loyalty/points.h"
 #include "marketing/lottery.h"
@@ -142,6 +144,18 @@ static void merge_and_erase_leave_nothing_behind(void **state) {
     assert_int_equal(red_packet_create(&x, &ri, &packet), YT_OK);
     assert_int_equal(red_packet_claim(&x, packet, absorbed, &cl), YT_OK);
     assert_int_equal(red_packet_claim(&x, packet, survivor, &cl), YT_OK);
+    /* the absorbed record leads a group-buy team the survivor joined: the merge moves the team, both seats stay */
+    product_input pi = {.name = "拼团杯", .nskus = 1, .skus = {{.name = "白", .price = 3000, .stock = 10}}};
+    int64_t product, activity;
+    assert_int_equal(product_create(&x, &pi, &product), YT_OK);
+    yt_param ps[] = {PI(product)};
+    groupbuy_input gi = {.name = "两人团", .sku_id = db_query_int(db, "SELECT id FROM skus WHERE product_id = ?", 1, ps, 0), .price = 1990,
+                         .stock = 4, .team_size = 2, .team_minutes = 60, .per_customer_limit = 1, .pay_window_ms = 60000,
+                         .starts_at = now - 1000, .ends_at = now + 3600000};
+    char code[GROUPBUY_CODE_LEN + 1];
+    assert_int_equal(groupbuy_create(&x, &gi, &activity), YT_OK);
+    assert_int_equal(groupbuy_open(&x, activity, absorbed, 1, code), YT_OK);
+    assert_int_equal(groupbuy_join(&x, code, survivor, 1), YT_OK);
     for (int i = 0; i < kcount(); i++)
         if (count_where(db, &ktab()[i], absorbed) < 1)
             fail_msg("the test builds no row in %s: add one, so merge and erase are tried on it", ktab()[i].table);
