@@ -8,12 +8,12 @@
 
 extern const yt_module foundation_module, ops_module, staff_module, shop_module, customer_module, tag_module,
     event_module, order_module, importer_module, analytics_module, changes_module, audience_module, commerce_module,
-    loyalty_module, member_module, marketing_module, groupbuy_module;
+    loyalty_module, member_module, marketing_module, groupbuy_module, distribution_module;
 
 const yt_module *const yt_modules[] = {
     &foundation_module, &ops_module,   &staff_module,    &shop_module,      &customer_module, &tag_module,
     &event_module,      &order_module, &importer_module, &analytics_module, &changes_module,  &audience_module,
-    &commerce_module,  &loyalty_module,  &member_module, &marketing_module, &groupbuy_module,
+    &commerce_module,  &loyalty_module,  &member_module, &marketing_module, &groupbuy_module, &distribution_module,
 };
 const int yt_nmodules = YT_COUNT(yt_modules);
 

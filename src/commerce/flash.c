@@ -2,6 +2,7 @@
  * reserved orders in groups, and the sweep that closes unpaid orders after their payment window. */
 #include "flash.h"
 #include "mall_order.h"
+#include "../distribution/commission.h"
 #include "../loyalty/levels.h"
 #include "catalog.h"
 #include "../base/alloc.h"
@@ -482,6 +483,7 @@ static void *committer(void *arg) {
             sweep(f);
             mall_order_sweep(f->store); /* the mall's normal orders past their window, on the same beat */
             groupbuy_sweep(f->store);   /* group-buy teams past their deadline, unpaid group orders, ended activities */
+            distribution_sweep(f->store); /* commissions whose after-sales window has closed */
             birthday_coupons_due(f->store); /* at most hourly */
             swept = now_ms();
         }

@@ -11,6 +11,7 @@
 #include "../domain/changes.h"
 #include "../domain/page.h"
 #include "../groupbuy/groupbuy.h"
+#include "../distribution/commission.h"
 #include "../loyalty/levels.h"
 #include "../loyalty/points.h"
 #include "../loyalty/points_mall.h"
@@ -204,6 +205,7 @@ int mall_order_pay(yt_ctx *x, const payment_notice *n, payment_result *res) {
     char ref[40];
     snprintf(ref, sizeof ref, "mall_order:%lld", (long long)n->order_id);
     if (rc == YT_OK && earned > 0 && (rc = points_change(x, customer, earned, POINTS_ORDER, ref, NULL)) == YT_ENOTFOUND) rc = YT_OK;
+    if (rc == YT_OK) rc = distribution_order_paid(x, n->order_id, customer, total); /* commissions, frozen */
     char summary[96];
     snprintf(summary, sizeof summary, "{\"amount\":%lld}", (long long)total);
     if (rc == YT_OK) rc = audit_record(x, "mall_order.pay", "mall_order", n->order_id, summary);
@@ -291,6 +293,7 @@ int mall_order_complete(yt_ctx *x, int64_t id, int64_t member) {
     int64_t n = db_exec(x->db, "UPDATE mall_orders SET status = 'completed', completed_at = ? WHERE id = ? AND status = 'shipped'"
                                " AND (? = 0 OR customer_id = ?)", 4, p);
     int rc = n < 0 ? yt_fail_db(x, "completing an order") : n == 0 ? not_changed(x, id, member, "shipped") : YT_OK;
+    if (rc == YT_OK) rc = distribution_order_completed(x, id, now); /* the after-sales window starts */
     if (rc == YT_OK) rc = audit_record(x, "mall_order.complete", "mall_order", id, NULL);
     return yt_finish(x, rc, "completing an order");
 }

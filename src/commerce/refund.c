@@ -9,6 +9,7 @@
 #include "../domain/changes.h"
 #include "../domain/page.h"
 #include "../groupbuy/groupbuy.h"
+#include "../distribution/commission.h"
 #include "../loyalty/levels.h"
 #include "../loyalty/points.h"
 #include <stdio.h>
@@ -167,6 +168,7 @@ int mall_refund(yt_ctx *x, int64_t order_id, const refund_input *in, refund_resu
     loyalty_settings ls;
     if (rc == YT_OK) rc = loyalty_settings_get(x, &ls);
     if (rc == YT_OK) rc = member_growth_add(x, o.customer, -(res->amount / 100 * ls.growth_per_yuan));
+    if (rc == YT_OK) rc = distribution_order_refunded(x, order_id, o.refunded + res->amount, o.total); /* commissions follow */
     /* the lines as JSON, kept with the refund */
     yt_buf lb = YT_BUF_INIT;
     yt_jw lw;

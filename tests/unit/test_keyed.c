@@ -42,18 +42,19 @@ static const customer_keyed *listed(const char *table, const char *column) {
     return NULL;
 }
 
-/* Every column that names a customer, in every table of the schema, is in the list, and the reverse. */
+/* Every column that names a customer (customer_id, merged_into, a distributor's distributor_id), in every table of
+ * the schema, is in the list, and the reverse. */
 static void the_list_matches_the_schema(void **state) {
     (void)state;
     yt_db *db = store_db(st);
     yt_rows *r = db_dialect(db) == YT_PG
                      ? db_query(db,
                                 "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema ="
-                                " current_schema() AND column_name IN ('customer_id', 'merged_into') ORDER BY 1",
+                                " current_schema() AND column_name IN ('customer_id', 'merged_into', 'distributor_id') ORDER BY 1",
                                 0, NULL)
                      : db_query(db,
                                 "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p"
-                                " WHERE m.type = 'table' AND p.name IN ('customer_id', 'merged_into') ORDER BY 1",
+                                " WHERE m.type = 'table' AND p.name IN ('customer_id', 'merged_into', 'distributor_id') ORDER BY 1",
                                 0, NULL);
     assert_non_null(r);
     int found = 0;
@@ -156,6 +157,21 @@ static void merge_and_erase_leave_nothing_behind(void **state) {
     assert_int_equal(groupbuy_create(&x, &gi, &activity), YT_OK);
     assert_int_equal(groupbuy_open(&x, activity, absorbed, 1, code), YT_OK);
     assert_int_equal(groupbuy_join(&x, code, survivor, 1), YT_OK);
+    /* both records are distributors (the survivor owes 200 fen a refund took back); the absorbed one is bound to
+     * a distributor above and has a member below, a commission and a withdrawal */
+    customer_input up_in = {.name = "上级", .ids.v[ID_UNIONID] = "u-keyed-up"}, down_in = {.name = "下级", .ids.v[ID_UNIONID] = "u-keyed-down"};
+    int64_t up, down;
+    assert_int_equal(customer_create(&x, &up_in, &up), YT_OK);
+    assert_int_equal(customer_create(&x, &down_in, &down), YT_OK);
+    yt_param ds[] = {PI(absorbed), PI(now), PI(now), PI(survivor), PI(now), PI(now)};
+    exec_ok(db, "INSERT INTO distributors(customer_id, status, source, code, frozen, withdrawable, owed, created_at, updated_at)"
+                " VALUES(?, 'active', 'rule', 'keyedabsorbed', 300, 500, 0, ?, ?), (?, 'pending', 'application', 'keyedsurvivor',"
+                " 0, 0, 200, ?, ?)", 6, ds);
+    yt_param bd[] = {PI(absorbed), PI(up), PI(now), PI(down), PI(absorbed), PI(now)};
+    exec_ok(db, "INSERT INTO distribution_bindings(customer_id, distributor_id, bound_at) VALUES(?, ?, ?), (?, ?, ?)", 6, bd);
+    exec_ok(db, "INSERT INTO distribution_commissions(order_id, level, customer_id, base, rate, scale, amount, status, created_at)"
+                " VALUES((SELECT MAX(id) FROM mall_orders), 1, ?, 100, 10, 100, 10, 'frozen', ?)", 2, rh);
+    exec_ok(db, "INSERT INTO distribution_withdrawals(customer_id, amount, status, requested_at) VALUES(?, 100, 'pending', ?)", 2, rh);
     for (int i = 0; i < kcount(); i++)
         if (count_where(db, &ktab()[i], absorbed) < 1)
             fail_msg("the test builds no row in %s: add one, so merge and erase are tried on it", ktab()[i].table);
@@ -163,6 +179,20 @@ static void merge_and_erase_leave_nothing_behind(void **state) {
     assert_int_equal(customer_merge(&x, survivor, absorbed), YT_OK);
     yt_param sv[] = {PI(survivor)};
     assert_int_equal(db_query_int(db, "SELECT count(*) FROM red_packet_claims WHERE customer_id = ?", 1, sv, -1), 2);
+    /* one account: active, the balances summed with what was owed netted, the survivor's code */
+    yt_rows *acct = db_query(db, "SELECT status, frozen, withdrawable, owed, code FROM distributors WHERE customer_id = ?", 1, sv);
+    assert_non_null(acct);
+    assert_true(rows_next(acct));
+    assert_string_equal(rows_text(acct, 0), "active");
+    assert_int_equal(rows_int(acct, 1), 300);
+    assert_int_equal(rows_int(acct, 2), 300);
+    assert_int_equal(rows_int(acct, 3), 0);
+    assert_string_equal(rows_text(acct, 4), "keyedsurvivor");
+    rows_free(acct);
+    /* the survivor took the absorbed record's binding, and its member */
+    yt_param bu[] = {PI(survivor), PI(up), PI(down), PI(survivor)};
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM distribution_bindings WHERE (customer_id = ? AND distributor_id = ?)"
+                                      " OR (customer_id = ? AND distributor_id = ?)", 4, bu, -1), 2);
     for (int i = 0; i < kcount(); i++) {
         const customer_keyed *k = &ktab()[i];
         if (k->merge_sql && count_where(db, k, absorbed) != 0) fail_msg("a merge left rows of %s on the absorbed record", k->table);
