@@ -140,9 +140,11 @@ int mall_order_pay(yt_ctx *x, const payment_notice *n, payment_result *res) {
     if (db_begin(x->db) != 0) return yt_fail_db(x, "recording a payment");
     /* a group order's team first, so this payment and the closing of the team queue in one order */
     if (groupbuy_pay_lock(x, n->order_id)) return yt_finish(x, x->err.code, "recording a payment");
+    /* then the order's row, read under its lock: two deliveries of one notification (or a payment racing the
+     * sweep that closes the order) queue, and the second sees what the first did */
     yt_param q[] = {PI(n->order_id)};
-    yt_rows *r = db_query(x->db, "SELECT customer_id, kind, activity_id, quantity, total, status, pay_provider, pay_txn, created_at"
-                                 " FROM mall_orders WHERE id = ?", 1, q);
+    yt_rows *r = db_query(x->db, "UPDATE mall_orders SET status = status WHERE id = ? RETURNING customer_id, kind, activity_id,"
+                                 " quantity, total, status, pay_provider, pay_txn, created_at", 1, q);
     if (!r) return yt_finish(x, yt_fail_db(x, "recording a payment"), "recording a payment");
     if (!rows_next(r)) {
         rows_free(r);

@@ -241,6 +241,19 @@ describe('flash sales', () => {
   });
 });
 
+describe('payments told several times at once', () => {
+  test('five deliveries of one notification at the same moment: one records it, the others are replays, none fails', async () => {
+    const sale = await flashSale({ stock: 5, per_customer_limit: 1 });
+    const [c] = await customers(1);
+    const o = await order(sale.id, c);
+    expectStatus(o, 201);
+    const body = { order_id: o.json.order_id, amount: o.json.total, transaction_id: uniq('dup') };
+    const rs = await Promise.all([0, 1, 2, 3, 4].map(() => notify(body)));
+    for (const r of rs) expectStatus(r, 200);
+    assert.equal(rs.filter((r) => r.json.replay === false).length, 1);
+  });
+});
+
 describe('two instances on one store', () => {
   test('orders through both never oversell and never pass a buyer\'s limit, whichever instance took them', async () => {
     const twin = await startServer({ name: 'commerce-twin', shareWith: srv, env: { YUTANG_PAY_SANDBOX_SECRET: SECRET } });
