@@ -217,6 +217,14 @@ void h_flash_sale_get(yt_req *r) {
     if (flash_sale_write_json(r->server->flash, &r->x, &w, id)) api_fail(r);
 }
 
+void h_flash_sale_stats(yt_req *r) {
+    int64_t id = api_param_id(r, 0);
+    if (!id) return;
+    yt_jw w;
+    api_json(r, 200, &w);
+    if (flash_sale_stats_json(&r->x, &w, id)) api_fail(r);
+}
+
 void h_flash_sale_list(yt_req *r) {
     int limit;
     int64_t cursor;

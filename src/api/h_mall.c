@@ -61,6 +61,14 @@ void h_coupon_get(yt_req *r) {
     if (coupon_write_json(&r->x, &w, id)) api_fail(r);
 }
 
+void h_coupon_stats(yt_req *r) {
+    int64_t id = api_param_id(r, 0);
+    if (!id) return;
+    yt_jw w;
+    api_json(r, 200, &w);
+    if (coupon_stats_json(&r->x, &w, id)) api_fail(r);
+}
+
 void h_coupon_list(yt_req *r) {
     int limit;
     int64_t cursor;

@@ -150,6 +150,14 @@ void h_lottery_get(yt_req *r) {
     if (lottery_write_json(&r->x, &w, id)) api_fail(r);
 }
 
+void h_lottery_stats(yt_req *r) {
+    int64_t id = api_param_id(r, 0);
+    if (!id) return;
+    yt_jw w;
+    api_json(r, 200, &w);
+    if (lottery_stats_json(&r->x, &w, id)) api_fail(r);
+}
+
 void h_lottery_list(yt_req *r) {
     int limit;
     int64_t cursor;
@@ -248,6 +256,14 @@ void h_red_packet_get(yt_req *r) {
     yt_jw w;
     api_json(r, 200, &w);
     if (red_packet_write_json(&r->x, &w, id)) api_fail(r);
+}
+
+void h_red_packet_stats(yt_req *r) {
+    int64_t id = api_param_id(r, 0);
+    if (!id) return;
+    yt_jw w;
+    api_json(r, 200, &w);
+    if (red_packet_stats_json(&r->x, &w, id)) api_fail(r);
 }
 
 void h_red_packet_list(yt_req *r) {

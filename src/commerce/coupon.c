@@ -1,5 +1,6 @@
 /* Coupons: templates, claims and grants under the quota and per-customer limit, and use at checkout. */
 #include "coupon.h"
+#include "mall_order.h"
 #include "../base/alloc.h"
 #include "../base/timeutil.h"
 #include "../domain/audit.h"
@@ -149,6 +150,23 @@ int coupon_list_json(yt_ctx *x, yt_jw *w, int limit, int64_t cursor) {
     page_write(w, r, limit, write_coupon);
     rows_free(r);
     return YT_OK;
+}
+
+int coupon_stats_json(yt_ctx *x, yt_jw *w, int64_t id) {
+    yt_param q[] = {PI(id)};
+    int64_t found = db_query_int(x->db, "SELECT count(*) FROM coupons WHERE id = ?", 1, q, -1);
+    if (found < 0) return yt_fail_db(x, "reading a coupon's figures");
+    if (!found) return yt_fail(x, YT_ENOTFOUND, NULL, "no coupon with id %lld", (long long)id);
+    /* who holds one (claimed, granted, birthday) and the paid orders that used one: an order refunded in full gave
+     * its coupons back and is no longer among them */
+    yt_param p[] = {PI(id), PI(id), PI(id)};
+    return activity_stats_json(x, w, "coupon", id, 0,
+                               "SELECT (SELECT COUNT(DISTINCT customer_id) FROM customer_coupons WHERE coupon_id = ?),"
+                               " (SELECT COUNT(*) FROM customer_coupons WHERE coupon_id = ?),"
+                               " COUNT(DISTINCT o.customer_id), COUNT(*), COALESCE(SUM(o.total), 0), COALESCE(SUM(o.refunded), 0)"
+                               " FROM mall_orders o WHERE o.paid_at IS NOT NULL"
+                               " AND o.id IN (SELECT order_id FROM customer_coupons WHERE coupon_id = ? AND order_id IS NOT NULL)",
+                               3, p);
 }
 
 /* ---- claims and grants ---- */

@@ -34,6 +34,9 @@ int coupon_stop(yt_ctx *x, int64_t id);
 /* {id, name, kind, ..., total, issued, used, scope: {products, categories}, status}. */
 int coupon_write_json(yt_ctx *x, yt_jw *w, int64_t id);
 int coupon_list_json(yt_ctx *x, yt_jw *w, int limit, int64_t cursor);
+/* What the coupon brought: participants (customers holding one), entries (coupons held), and the paid orders
+ * that used one, their buyers, GMV and refunds (activity_stats_json in mall_order.h); 404 when there is none. */
+int coupon_stats_json(yt_ctx *x, yt_jw *w, int64_t id);
 
 /* A live customer takes one (source "claim": inside the claim window; "grant" (staff) or "birthday": any
  * time while the coupon runs). Refusals: 404; 409 with field "exhausted" (quota), "limit-reached" (per customer),

@@ -175,6 +175,7 @@ static const yt_route routes[] = {
     {"GET", "/api/v1/flash-sales", h_flash_sale_list, P(COMMERCE_READ), 0, "flash_sale.list", 0},
     {"POST", "/api/v1/flash-sales", h_flash_sale_create, P(COMMERCE_WRITE), ROUTE_JSON, "flash_sale.create", 0},
     {"GET", "/api/v1/flash-sales/{id}", h_flash_sale_get, P(COMMERCE_READ), 0, "flash_sale.get", 0},
+    {"GET", "/api/v1/flash-sales/{id}/stats", h_flash_sale_stats, P(COMMERCE_READ), 0, "flash_sale.stats", 0},
     /* ROUTE_READER: the order is reserved in memory and written by the flash committer, not the shared writer;
      * ROUTE_MEMBER: a member orders for themselves with their link */
     {"POST", "/api/v1/flash-sales/{id}/orders", h_flash_order, P(ORDERS_WRITE) | P(CUSTOMERS_READ),
@@ -195,6 +196,7 @@ static const yt_route routes[] = {
     {"GET", "/api/v1/coupons", h_coupon_list, P(COMMERCE_READ), 0, "coupon.list", 0},
     {"POST", "/api/v1/coupons", h_coupon_create, P(COMMERCE_WRITE), ROUTE_JSON, "coupon.create", 0},
     {"GET", "/api/v1/coupons/{id}", h_coupon_get, P(COMMERCE_READ), 0, "coupon.get", 0},
+    {"GET", "/api/v1/coupons/{id}/stats", h_coupon_stats, P(COMMERCE_READ), 0, "coupon.stats", 0},
     {"POST", "/api/v1/coupons/{id}/stop", h_coupon_stop, P(COMMERCE_WRITE), 0, "coupon.stop", 0},
     {"POST", "/api/v1/coupons/{id}/grants", h_coupon_grant, P(COMMERCE_WRITE) | P(CUSTOMERS_READ), ROUTE_JSON, "coupon.grant", 0},
     {"GET", "/api/v1/customers/{id}/coupons", h_customer_coupons, P(CUSTOMERS_READ), 0, "customer.coupons", 0},

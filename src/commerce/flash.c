@@ -649,3 +649,18 @@ int flash_sale_list_json(flash_engine *f, yt_ctx *x, yt_jw *w, int limit, int64_
     rows_free(r);
     return YT_OK;
 }
+
+int flash_sale_stats_json(yt_ctx *x, yt_jw *w, int64_t id) {
+    yt_param p[] = {PI(id)};
+    int64_t found = db_query_int(x->db, "SELECT count(*) FROM flash_sales WHERE id = ?", 1, p, -1);
+    if (found < 0) return yt_fail_db(x, "reading a flash sale's figures");
+    if (!found) return yt_fail(x, YT_ENOTFOUND, NULL, "no flash sale with id %lld", (long long)id);
+    /* who ordered (any order, released ones too) and the orders that were paid */
+    return activity_stats_json(x, w, "flash_sale", id, 0,
+                               "SELECT COUNT(DISTINCT customer_id), COUNT(*),"
+                               " COUNT(DISTINCT CASE WHEN paid_at IS NOT NULL THEN customer_id END), COUNT(paid_at),"
+                               " COALESCE(SUM(CASE WHEN paid_at IS NOT NULL THEN total END), 0),"
+                               " COALESCE(SUM(CASE WHEN paid_at IS NOT NULL THEN refunded END), 0)"
+                               " FROM mall_orders WHERE kind = 'flash' AND activity_id = ?",
+                               1, p);
+}

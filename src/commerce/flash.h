@@ -31,6 +31,9 @@ int flash_sale_create(flash_engine *f, yt_ctx *x, const flash_input *in, int64_t
  * orders: {pending, paid, released, quantity_pending, quantity_paid}}; YT_ENOTFOUND when there is none. */
 int flash_sale_write_json(flash_engine *f, yt_ctx *x, yt_jw *w, int64_t id);
 int flash_sale_list_json(flash_engine *f, yt_ctx *x, yt_jw *w, int limit, int64_t cursor);
+/* What the sale brought: participants (customers who ordered), entries (orders placed), and the paid orders,
+ * their buyers, GMV and refunds (activity_stats_json in mall_order.h); 404 when there is none. */
+int flash_sale_stats_json(yt_ctx *x, yt_jw *w, int64_t id);
 
 /* An order's outcome, given to the callback after the commit (on the committer thread). */
 typedef struct {

@@ -324,3 +324,25 @@ void mall_order_sweep(yt_store *store) {
     arena_free(&arena);
     store_writer_release(store);
 }
+
+int activity_stats_json(yt_ctx *x, yt_jw *w, const char *kind, int64_t id, int64_t until, const char *sql, int n,
+                        const yt_param *p) {
+    yt_rows *r = db_query(x->db, sql, n, p);
+    if (!r) return yt_fail_db(x, "reading an activity's figures");
+    int64_t v[6] = {0};
+    if (rows_next(r))
+        for (int i = 0; i < 6; i++) v[i] = rows_null(r, i) ? 0 : rows_int(r, i);
+    rows_free(r);
+    static const char *const names[] = {"participants", "entries", "buyers", "orders", "gmv", "refunded"};
+    jw_obj(w);
+    jw_kstr(w, "kind", kind);
+    jw_kint(w, "id", id);
+    for (int i = 0; i < 6; i++) jw_kint(w, names[i], v[i]);
+    jw_key(w, "conversion");
+    /* in ten-thousandths, rounded half up with integers, so the figure is the same on every platform */
+    jw_dbl(w, v[0] ? (double)((v[2] * 10000 * 2 + v[0]) / (v[0] * 2)) / 10000.0 : 0.0);
+    if (until) jw_ktime(w, "orders_until", until);
+    else jw_knull(w, "orders_until");
+    jw_obj_end(w);
+    return YT_OK;
+}

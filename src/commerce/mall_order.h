@@ -42,4 +42,16 @@ int mall_order_complete(yt_ctx *x, int64_t id, int64_t member);
 /* Cancels normal orders whose payment window has passed (at most 100 a call); on the flash engine's thread. */
 void mall_order_sweep(yt_store *store);
 
+/* ---- what an activity brought (the console's figures per flash sale, coupon, lottery and red packet) ---- */
+
+#define ACTIVITY_ORDER_DAYS 7 /* a lottery's or red packet's participant's orders count until this long after its end */
+
+/* Runs sql, which answers one row: participants (distinct customers who took part), entries (times they took
+ * part: orders placed, coupons held, draws, claims), buyers (distinct customers of the orders counted), orders
+ * (paid mall orders counted, refunded ones too), gmv (their paid totals, fen), refunded (fen refunded of them);
+ * and writes {kind, id, participants, entries, buyers, orders, gmv, refunded, conversion (buyers / participants,
+ * 4 decimals), orders_until (orders placed before it count; null: the activity's own orders)}. until: ms or 0. */
+int activity_stats_json(yt_ctx *x, yt_jw *w, const char *kind, int64_t id, int64_t until, const char *sql, int n,
+                        const yt_param *p);
+
 #endif

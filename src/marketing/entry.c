@@ -80,11 +80,13 @@ static const yt_route routes[] = {
     {"GET", "/api/v1/lotteries", h_lottery_list, P(COMMERCE_READ), 0, "lottery.list", 0},
     {"POST", "/api/v1/lotteries", h_lottery_create, P(COMMERCE_WRITE), ROUTE_JSON, "lottery.create", 0},
     {"GET", "/api/v1/lotteries/{id}", h_lottery_get, P(COMMERCE_READ), 0, "lottery.get", 0},
+    {"GET", "/api/v1/lotteries/{id}/stats", h_lottery_stats, P(COMMERCE_READ), 0, "lottery.stats", 0},
     {"POST", "/api/v1/lotteries/{id}/stop", h_lottery_stop, P(COMMERCE_WRITE), 0, "lottery.stop", 0},
     {"GET", "/api/v1/lotteries/{id}/draws", h_lottery_draws, P(COMMERCE_READ) | P(CUSTOMERS_READ), 0, "lottery.draws", 0},
     {"GET", "/api/v1/red-packets", h_red_packet_list, P(COMMERCE_READ), 0, "red_packet.list", 0},
     {"POST", "/api/v1/red-packets", h_red_packet_create, P(COMMERCE_WRITE), ROUTE_JSON, "red_packet.create", 0},
     {"GET", "/api/v1/red-packets/{id}", h_red_packet_get, P(COMMERCE_READ), 0, "red_packet.get", 0},
+    {"GET", "/api/v1/red-packets/{id}/stats", h_red_packet_stats, P(COMMERCE_READ), 0, "red_packet.stats", 0},
     {"GET", "/api/v1/red-packets/{id}/claims", h_red_packet_claims, P(COMMERCE_READ) | P(CUSTOMERS_READ), 0,
      "red_packet.claims", 0},
     /* a member draws and claims for themselves only */

@@ -2,6 +2,7 @@
  * as the audit trail. */
 #include "lottery.h"
 #include "../base/timeutil.h"
+#include "../commerce/mall_order.h"
 #include "../domain/audit.h"
 #include "../domain/page.h"
 #include "../loyalty/points.h"
@@ -470,4 +471,22 @@ int lottery_draw(yt_ctx *x, int64_t id, int64_t customer, lottery_draw_result *r
         if (res->free_left < 0) res->free_left = 0;
     }
     return yt_finish(x, rc, "drawing");
+}
+
+int lottery_stats_json(yt_ctx *x, yt_jw *w, int64_t id) {
+    yt_param q[] = {PI(id)};
+    int64_t ends = db_query_int(x->db, "SELECT COALESCE(MAX(ends_at), -1) FROM lotteries WHERE id = ?", 1, q, -2);
+    if (ends == -2) return yt_fail_db(x, "reading a lottery's figures");
+    if (ends < 0) return yt_fail(x, YT_ENOTFOUND, NULL, "no lottery with id %lld", (long long)id);
+    /* a participant's paid orders placed from their first draw until a while after the end */
+    int64_t until = ends + ACTIVITY_ORDER_DAYS * 86400000LL;
+    yt_param p[] = {PI(id), PI(id), PI(id), PI(until)};
+    return activity_stats_json(x, w, "lottery", id, until,
+                               "SELECT (SELECT COUNT(DISTINCT customer_id) FROM lottery_draws WHERE lottery_id = ?),"
+                               " (SELECT COUNT(*) FROM lottery_draws WHERE lottery_id = ?),"
+                               " COUNT(DISTINCT o.customer_id), COUNT(o.id), COALESCE(SUM(o.total), 0), COALESCE(SUM(o.refunded), 0)"
+                               " FROM (SELECT customer_id, MIN(at) AS first_at FROM lottery_draws WHERE lottery_id = ?"
+                               " GROUP BY customer_id) d JOIN mall_orders o ON o.customer_id = d.customer_id"
+                               " AND o.paid_at IS NOT NULL AND o.created_at >= d.first_at AND o.created_at < ?",
+                               4, p);
 }

@@ -67,6 +67,10 @@ int lottery_list_json(yt_ctx *x, yt_jw *w, int limit, int64_t cursor);
 /* A page of the lottery's draws, newest first: {items: [{id, customer_id, prize, free, cost, weight_total,
  * random_value, day, at}], next_cursor}; 404 when there is no such lottery. */
 int lottery_draws_json(yt_ctx *x, yt_jw *w, int64_t id, int limit, int64_t cursor);
+/* What the lottery brought: participants (customers who drew), entries (draws), and their paid mall orders placed
+ * from their first draw until ACTIVITY_ORDER_DAYS after the end, with buyers, GMV and refunds
+ * (activity_stats_json in commerce/mall_order.h); 404 when there is none. */
+int lottery_stats_json(yt_ctx *x, yt_jw *w, int64_t id);
 
 /* What a member sees: the lottery, its prizes (with their configured probability and whether they can still
  * be drawn), the member's draws and free draws left today and their points. */

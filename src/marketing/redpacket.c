@@ -3,6 +3,7 @@
 #include "redpacket.h"
 #include "../base/alloc.h"
 #include "../base/timeutil.h"
+#include "../commerce/mall_order.h"
 #include "../domain/audit.h"
 #include "../domain/page.h"
 #include <sodium.h>
@@ -292,4 +293,22 @@ int red_packet_claim(yt_ctx *x, int64_t id, int64_t customer, red_packet_claim_r
         res->balance = balance_of(x, customer);
     }
     return yt_finish(x, rc, "claiming a red packet");
+}
+
+int red_packet_stats_json(yt_ctx *x, yt_jw *w, int64_t id) {
+    yt_param q[] = {PI(id)};
+    int64_t ends = db_query_int(x->db, "SELECT COALESCE(MAX(ends_at), -1) FROM red_packets WHERE id = ?", 1, q, -2);
+    if (ends == -2) return yt_fail_db(x, "reading red packets' figures");
+    if (ends < 0) return yt_fail(x, YT_ENOTFOUND, NULL, "no red packet with id %lld", (long long)id);
+    /* a claimant's paid orders placed from their claim until a while after the end */
+    int64_t until = ends + ACTIVITY_ORDER_DAYS * 86400000LL;
+    yt_param p[] = {PI(id), PI(id), PI(id), PI(until)};
+    return activity_stats_json(x, w, "red_packet", id, until,
+                               "SELECT (SELECT COUNT(DISTINCT customer_id) FROM red_packet_claims WHERE packet_id = ?),"
+                               " (SELECT COUNT(*) FROM red_packet_claims WHERE packet_id = ?),"
+                               " COUNT(DISTINCT o.customer_id), COUNT(o.id), COALESCE(SUM(o.total), 0), COALESCE(SUM(o.refunded), 0)"
+                               " FROM (SELECT customer_id, MIN(at) AS first_at FROM red_packet_claims WHERE packet_id = ?"
+                               " GROUP BY customer_id) d JOIN mall_orders o ON o.customer_id = d.customer_id"
+                               " AND o.paid_at IS NOT NULL AND o.created_at >= d.first_at AND o.created_at < ?",
+                               4, p);
 }

@@ -39,6 +39,10 @@ int red_packet_write_json(yt_ctx *x, yt_jw *w, int64_t id);
 int red_packet_list_json(yt_ctx *x, yt_jw *w, int limit, int64_t cursor);
 /* A page of the packet's claims, newest first: {items: [{id, customer_id, amount, best_luck, at}], next_cursor}. */
 int red_packet_claims_json(yt_ctx *x, yt_jw *w, int64_t id, int limit, int64_t cursor);
+/* What the packets brought: participants (customers who claimed; a merged person's two claims are one), entries
+ * (claims), and their paid mall orders placed from their claim until ACTIVITY_ORDER_DAYS after the end, with
+ * buyers, GMV and refunds (activity_stats_json in commerce/mall_order.h); 404 when there is none. */
+int red_packet_stats_json(yt_ctx *x, yt_jw *w, int64_t id);
 
 /* What a member sees: the packet, how many are claimed, their own claim and their red-packet balance. */
 int red_packet_member_json(yt_ctx *x, yt_jw *w, int64_t id, int64_t customer);
