@@ -7,8 +7,8 @@ ROOT=$(pwd)
 TMP=$(mktemp -d /tmp/yt-e2e-XXXXXX)
 PORT=${YT_E2E_PORT:-18090}
 export YUTANG_ADMIN_PASSWORD="e2e-$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-# the sandbox payment provider, so the mall's browser test can pay the orders it refunds
-export YUTANG_PAY_SANDBOX_SECRET="e2e-sandbox-$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+# the sandbox payment provider, so the mall's and the member pages' tests can have paid (and shipped) orders
+export YUTANG_PAY_SANDBOX_SECRET="${YUTANG_PAY_SANDBOX_SECRET:-e2e-sbx-$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
 "$ROOT/build/yutang" serve --listen "127.0.0.1:$PORT" --db "$TMP/yutang.db" --demo >"$TMP/serve.out" 2>"$ROOT/tests/out/browser-server.log" &
 PID=$!
 trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$TMP"' EXIT
@@ -18,5 +18,4 @@ for _ in $(seq 1 300); do
   sleep 0.2
 done
 YT_BASE_URL="http://127.0.0.1:$PORT" YT_ADMIN_PASSWORD="$YUTANG_ADMIN_PASSWORD" YT_SCREENSHOT_DIR="$ROOT/tests/out" \
-  YT_PAY_SANDBOX_SECRET="$YUTANG_PAY_SANDBOX_SECRET" \
-  node --test "${@:-tests/e2e/}"
+  YT_PAY_SANDBOX_SECRET="$YUTANG_PAY_SANDBOX_SECRET" node --test "${@:-tests/e2e/}"

@@ -54,13 +54,20 @@ export const get = (path, query) => call('GET', path, { query })
 export const post = (path, body = {}) => call('POST', path, { body })
 
 // What went wrong, in the member's words: by the problem's kind (its type slug), or the kind with the field
-// it names when that says more (a check-in conflict on "day" or on "points").
-export function errorText(err) {
+// it names when that says more (a check-in conflict on "day" or on "points"). A page may name its own texts
+// (scope: `<scope>.error.<kind>_<field>`, then `<scope>.error.<kind>`), which come first: a coupon's
+// limit-reached is not a flash sale's.
+export function errorText(err, scope) {
   const t = i18n.global.t, te = i18n.global.te
   if (!(err instanceof MemberApiError)) return t('error.generic')
   if (err.status === 0) return t('error.network')
-  const specific = `error.field.${err.slug}_${err.field}`
-  if (err.field && te(specific)) return t(specific)
-  if (te(`error.kind.${err.slug}`)) return t(`error.kind.${err.slug}`)
-  return t('error.generic')
+  const keys = []
+  if (scope) {
+    if (err.field) keys.push(`${scope}.error.${err.slug}_${err.field}`)
+    keys.push(`${scope}.error.${err.slug}`)
+  }
+  if (err.field) keys.push(`error.field.${err.slug}_${err.field}`)
+  keys.push(`error.kind.${err.slug}`)
+  const key = keys.find((k) => te(k))
+  return key ? t(key) : t('error.generic')
 }

@@ -6,6 +6,17 @@ export function yuan(fen) {
   return (n / 100).toFixed(2)
 }
 
+// Yuan without trailing zeros, for a coupon's face: 10000 → "100", 1990 → "19.9".
+export function yuanShort(fen) {
+  return yuan(fen).replace(/\.?0+$/, '')
+}
+
+// A percent-off coupon as 折: percent_off is the share taken off, so 15 → "8.5", 10 → "9".
+export function zhe(percentOff) {
+  const tenths = 100 - (Number(percentOff) || 0)
+  return tenths % 10 === 0 ? String(tenths / 10) : (tenths / 10).toFixed(1)
+}
+
 function parts(iso, withTime) {
   if (!iso) return null
   const d = new Date(iso)

@@ -1,7 +1,8 @@
 // The member pages, one row each. A row's meta says how it is reached: `tab` puts it in the bottom tab bar,
 // `entry` on the home page's grid (both with a Vant icon name); pages with neither are opened by links
-// (a product or a flash sale the brand shares). To add a page (拼团, 抽奖, 积分商城, 优惠券), write its view and
-// add its row here; its title is the i18n key nav.<name>.
+// (a product, a flash sale, a coupon, a lottery or red packets the brand shares; an order from 我的订单).
+// `back` pages have a title bar with a way back. To add a page (拼团, ...), write its view and add its row
+// here; its title is the i18n key nav.<name>.
 import Home from './views/Home.vue'
 
 export const routes = [
@@ -18,8 +19,24 @@ export const routes = [
     path: '/orders', name: 'orders', component: () => import('./views/Orders.vue'),
     meta: { tab: { icon: 'orders-o' }, entry: { icon: 'orders-o', color: '#1989fa' } }
   },
+  {
+    path: '/coupons', name: 'coupons', component: () => import('./views/Coupons.vue'),
+    meta: { back: true, entry: { icon: 'coupon-o', color: '#ee0a24' } }
+  },
+  {
+    path: '/points-mall', name: 'pointsMall', component: () => import('./views/PointsMall.vue'),
+    meta: { back: true, entry: { icon: 'gift-o', color: '#ff6034' } }
+  },
+  {
+    path: '/after-sales', name: 'afterSales', component: () => import('./views/AfterSales.vue'),
+    meta: { back: true, entry: { icon: 'after-sale', color: '#07c160' } }
+  },
+  { path: '/orders/:id(\\d+)', name: 'order', component: () => import('./views/OrderDetail.vue'), props: true, meta: { back: true } },
   { path: '/product/:id(\\d+)', name: 'product', component: () => import('./views/Product.vue'), props: true, meta: { back: true } },
   { path: '/flash/:id(\\d+)', name: 'flash', component: () => import('./views/FlashSale.vue'), props: true, meta: { back: true } },
+  { path: '/coupon/:id(\\d+)', name: 'couponClaim', component: () => import('./views/CouponClaim.vue'), props: true, meta: { back: true } },
+  { path: '/lottery/:id(\\d+)', name: 'lottery', component: () => import('./views/Lottery.vue'), props: true, meta: { back: true } },
+  { path: '/red-packet/:id(\\d+)', name: 'redPacket', component: () => import('./views/RedPacket.vue'), props: true, meta: { back: true } },
   { path: '/expired', name: 'expired', component: () => import('./views/Expired.vue'), meta: { public: true } },
   { path: '/:pathMatch(.*)*', redirect: '/' }
 ]
