@@ -181,7 +181,7 @@ void db_after_commit(yt_db *db, db_hook_fn fn, const void *arg, size_t size) {
     assert(size <= DB_HOOK_ARG);
     if (db->tx_depth == 0) {
         unsigned char copy[DB_HOOK_ARG];
-        memcpy(copy, arg, size);
+        if (size) memcpy(copy, arg, size); /* arg may be NULL when there is nothing to pass */
         fn(copy);
         return;
     }
@@ -191,7 +191,7 @@ void db_after_commit(yt_db *db, db_hook_fn fn, const void *arg, size_t size) {
     }
     db_hook *h = &db->hooks[db->nhooks++];
     h->fn = fn;
-    memcpy(h->arg, arg, size);
+    if (size) memcpy(h->arg, arg, size);
 }
 
 void db_hooks_free(yt_db *db) {
