@@ -104,7 +104,7 @@ static const yt_migration migrations[] = {
      "  staff_id INTEGER, created_at INTEGER NOT NULL, resolved_at INTEGER) STRICT;"
      "CREATE INDEX after_sales_queue ON after_sales(status, priority, id);"
      "CREATE INDEX after_sales_customer ON after_sales(customer_id, id);"
-     "CREATE INDEX mall_orders_activity ON mall_orders(activity_id, status);",
+     "CREATE INDEX mall_orders_activity ON mall_orders(activity_id, customer_id, status, quantity);",
      /* PostgreSQL */
      "CREATE TABLE coupons(id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, threshold BIGINT NOT NULL,"
      "  amount_off BIGINT NOT NULL, percent_off BIGINT NOT NULL, max_off BIGINT NOT NULL, new_customers_only BOOLEAN NOT NULL,"
@@ -142,7 +142,7 @@ static const yt_migration migrations[] = {
      "  staff_id BIGINT, created_at BIGINT NOT NULL, resolved_at BIGINT);"
      "CREATE INDEX after_sales_queue ON after_sales(status, priority, id);"
      "CREATE INDEX after_sales_customer ON after_sales(customer_id, id);"
-     "CREATE INDEX mall_orders_activity ON mall_orders(activity_id, status);"},
+     "CREATE INDEX mall_orders_activity ON mall_orders(activity_id, customer_id, status, quantity);"},
 };
 
 static const customer_keyed keyed[] = {

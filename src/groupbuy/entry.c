@@ -24,8 +24,7 @@ static const yt_migration migrations[] = {
      "CREATE INDEX group_teams_due ON group_teams(status, expires_at);"
      "CREATE INDEX group_teams_customer ON group_teams(customer_id);"
      "ALTER TABLE mall_orders ADD COLUMN team_id INTEGER;"
-     "CREATE INDEX mall_orders_team ON mall_orders(team_id);"
-     "CREATE INDEX mall_orders_activity_kind ON mall_orders(activity_id, kind);",
+     "CREATE INDEX mall_orders_team ON mall_orders(team_id);",
      /* PostgreSQL */
      "CREATE TABLE group_buys(id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, sku_id BIGINT NOT NULL REFERENCES skus(id),"
      "  price BIGINT NOT NULL CHECK (price > 0), team_size BIGINT NOT NULL CHECK (team_size BETWEEN 2 AND 100),"
@@ -43,8 +42,7 @@ static const yt_migration migrations[] = {
      "CREATE INDEX group_teams_due ON group_teams(status, expires_at);"
      "CREATE INDEX group_teams_customer ON group_teams(customer_id);"
      "ALTER TABLE mall_orders ADD COLUMN team_id BIGINT;"
-     "CREATE INDEX mall_orders_team ON mall_orders(team_id);"
-     "CREATE INDEX mall_orders_activity_kind ON mall_orders(activity_id, kind);"},
+     "CREATE INDEX mall_orders_team ON mall_orders(team_id);"},
 };
 
 /* A team names its leader (the members are its orders, which commerce lists): no unique key per customer, so a
