@@ -58,7 +58,10 @@ typedef struct {
     pthread_mutex_t mu; /* the counters below */
     int64_t left;       /* stock not held by a pending or paid order */
     buyer_map buyers;
-    int64_t pending, paid, released, qty_pending, qty_paid;
+    /* this instance's view of its committed orders: pending ones (the sweep looks only when there are some) and
+     * the units pending and paid (equal to the store's sold count while no other instance sells); the sale's
+     * published counts are read from the store */
+    int64_t pending, qty_pending, qty_paid;
 } sale;
 
 typedef struct pending_order {
@@ -165,14 +168,11 @@ static int load(flash_engine *f, yt_db *db, int64_t id) {
         sale *s = *at;
         const char *status = rows_text(r, 2);
         int64_t n = rows_int(r, 3), qty = rows_int(r, 4);
-        if (strcmp(status, "released") == 0) {
-            s->released += n;
-            continue;
-        }
+        if (strcmp(status, "released") == 0) continue;
         bool paid = strcmp(status, "pending") != 0; /* paid, and whatever follows payment */
         s->left -= qty;
         *buyer_slot(&s->buyers, rows_int(r, 1)) += qty;
-        if (paid) s->paid += n, s->qty_paid += qty;
+        if (paid) s->qty_paid += qty;
         else s->pending += n, s->qty_pending += qty;
     }
     rows_free(r);
@@ -460,7 +460,6 @@ static void sweep(flash_engine *f) {
         pthread_mutex_lock(&s->mu);
         s->pending--;
         s->qty_pending -= closed[i].qty;
-        s->released++;
         pthread_mutex_unlock(&s->mu);
     }
     free(closed);
@@ -558,7 +557,6 @@ void flash_order_paid(flash_engine *f, int64_t sale_id, int64_t quantity) {
     pthread_mutex_lock(&s->mu);
     s->pending--;
     s->qty_pending -= quantity;
-    s->paid++;
     s->qty_paid += quantity;
     pthread_mutex_unlock(&s->mu);
 }
