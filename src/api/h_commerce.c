@@ -206,7 +206,7 @@ void h_flash_sale_create(yt_req *r) {
     }
     yt_jw w;
     api_json(r, 201, &w);
-    if (flash_sale_write_json(r->server->flash, &r->x, &w, id)) api_fail(r);
+    if (flash_sale_write_json(&r->x, &w, id)) api_fail(r);
 }
 
 void h_flash_sale_get(yt_req *r) {
@@ -214,7 +214,7 @@ void h_flash_sale_get(yt_req *r) {
     if (!id) return;
     yt_jw w;
     api_json(r, 200, &w);
-    if (flash_sale_write_json(r->server->flash, &r->x, &w, id)) api_fail(r);
+    if (flash_sale_write_json(&r->x, &w, id)) api_fail(r);
 }
 
 void h_flash_sale_stats(yt_req *r) {
@@ -231,7 +231,7 @@ void h_flash_sale_list(yt_req *r) {
     if (!api_paging(r, &limit, &cursor)) return;
     yt_jw w;
     api_json(r, 200, &w);
-    if (flash_sale_list_json(r->server->flash, &r->x, &w, limit, cursor)) api_fail(r);
+    if (flash_sale_list_json(&r->x, &w, limit, cursor)) api_fail(r);
 }
 
 static void write_outcome(yt_req *r, int64_t sale_id, const flash_outcome *o) {
@@ -371,7 +371,6 @@ void h_payment_sandbox_notify(yt_req *r) {
         api_fail(r);
         return;
     }
-    if (!res.replay && strcmp(res.kind, "flash") == 0) flash_order_paid(r->server->flash, res.activity_id, res.quantity);
     yt_jw w;
     api_json(r, 200, &w);
     jw_obj(&w);

@@ -21,5 +21,5 @@ void h_member_flash_sale(yt_req *r) {
     if (!id) return;
     yt_jw w;
     api_json(r, 200, &w);
-    if (storefront_flash_sale_json(r->server->flash, &r->x, &w, id, me)) api_fail(r);
+    if (storefront_flash_sale_json(&r->x, &w, id, me)) api_fail(r);
 }

@@ -95,7 +95,6 @@ static void apply_payment(yt_req *r, const wechatpay *p, const char *event, cons
         refuse_err(r);
         return;
     }
-    if (!pr.replay && strcmp(pr.kind, "flash") == 0) flash_order_paid(r->server->flash, pr.activity_id, pr.quantity);
     yt_jw w;
     api_json(r, 200, &w);
     jw_obj(&w);

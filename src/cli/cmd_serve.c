@@ -146,7 +146,14 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
     }
     change_listen(audience_own_commit, aud); /* its own writes count at once, whatever else is running */
     audience_follower *follower = audience_follow(aud, store);
-    flash_engine *flash = flash_start(store);
+    flash_config fc = {.lease_ttl_ms = cfg->flash_lease_ttl_ms, .lease_idle_ms = cfg->flash_lease_idle_ms};
+    if (cfg->instance[0]) snprintf(fc.instance, sizeof fc.instance, "%s", cfg->instance);
+    else { /* the host and the listening address tell instances on one store apart, and stay the same across restarts */
+        char host[64] = "";
+        gethostname(host, sizeof host - 1);
+        snprintf(fc.instance, sizeof fc.instance, "%s/%s", host, cfg->listen);
+    }
+    flash_engine *flash = flash_start(store, &fc);
     if (!flash) {
         audience_follow_stop(follower);
         change_listen(NULL, NULL);

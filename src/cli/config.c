@@ -29,6 +29,9 @@ static const struct {
     I("YUTANG_RATE_LIMIT_PER_TOKEN", rate_per_token),
     I("YUTANG_MALL_PAY_WINDOW", mall_pay_window_s),
     I("YUTANG_GROUPBUY_MINUTE_MS", groupbuy_minute_ms),
+    S("YUTANG_INSTANCE", instance),
+    I("YUTANG_FLASH_LEASE_TTL_MS", flash_lease_ttl_ms),
+    I("YUTANG_FLASH_LEASE_IDLE_MS", flash_lease_idle_ms),
     {"YUTANG_DEMO", K_BOOL, offsetof(yt_config, demo), 0},
 #undef S
 #undef I

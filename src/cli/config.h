@@ -20,6 +20,9 @@ typedef struct {
     int rate_per_token;
     int mall_pay_window_s; /* an unpaid normal mall order is cancelled after this */
     int groupbuy_minute_ms; /* a minute of a group buy's team time limit, in ms (60000; shorter only to rehearse) */
+    char instance[64];      /* this instance's name among those on one store ("": its host name and --listen) */
+    int flash_lease_ttl_ms; /* a flash-sale lease not renewed for this long goes back (0: 15000) */
+    int flash_lease_idle_ms; /* an instance gives back a lease no order used for this long (0: 3000) */
     bool demo;
 } yt_config;
 

@@ -143,6 +143,32 @@ static const yt_migration migrations[] = {
      "CREATE INDEX after_sales_queue ON after_sales(status, priority, id);"
      "CREATE INDEX after_sales_customer ON after_sales(customer_id, id);"
      "CREATE INDEX mall_orders_activity ON mall_orders(activity_id, customer_id, status, quantity);"},
+    /* flash-sale stock leased to instances: a sale's taken units are those on lease or held by pending and
+     * paid orders (stock - taken is its pool); each instance's lease (renewed while it lives); each buyer's
+     * units in a sale, which never pass its limit whichever instance sold them */
+    {22,
+     /* SQLite */
+     "ALTER TABLE flash_sales RENAME COLUMN sold TO taken;"
+     "CREATE TABLE flash_leases(sale_id INTEGER NOT NULL REFERENCES flash_sales(id), instance TEXT NOT NULL,"
+     "  held INTEGER NOT NULL CHECK (held >= 0), renewed_at INTEGER NOT NULL, PRIMARY KEY (sale_id, instance)) STRICT;"
+     "CREATE INDEX flash_leases_instance ON flash_leases(instance);"
+     "CREATE TABLE flash_buyers(sale_id INTEGER NOT NULL REFERENCES flash_sales(id),"
+     "  customer_id INTEGER NOT NULL REFERENCES customers(id), quantity INTEGER NOT NULL CHECK (quantity >= 0),"
+     "  PRIMARY KEY (sale_id, customer_id)) STRICT, WITHOUT ROWID;"
+     "CREATE INDEX flash_buyers_customer ON flash_buyers(customer_id);"
+     "INSERT INTO flash_buyers(sale_id, customer_id, quantity) SELECT activity_id, customer_id, SUM(quantity)"
+     "  FROM mall_orders WHERE kind = 'flash' AND status <> 'released' GROUP BY activity_id, customer_id;",
+     /* PostgreSQL */
+     "ALTER TABLE flash_sales RENAME COLUMN sold TO taken;"
+     "CREATE TABLE flash_leases(sale_id BIGINT NOT NULL REFERENCES flash_sales(id), instance TEXT NOT NULL,"
+     "  held BIGINT NOT NULL CHECK (held >= 0), renewed_at BIGINT NOT NULL, PRIMARY KEY (sale_id, instance));"
+     "CREATE INDEX flash_leases_instance ON flash_leases(instance);"
+     "CREATE TABLE flash_buyers(sale_id BIGINT NOT NULL REFERENCES flash_sales(id),"
+     "  customer_id BIGINT NOT NULL REFERENCES customers(id), quantity BIGINT NOT NULL CHECK (quantity >= 0),"
+     "  PRIMARY KEY (sale_id, customer_id));"
+     "CREATE INDEX flash_buyers_customer ON flash_buyers(customer_id);"
+     "INSERT INTO flash_buyers(sale_id, customer_id, quantity) SELECT activity_id, customer_id, SUM(quantity)"
+     "  FROM mall_orders WHERE kind = 'flash' AND status <> 'released' GROUP BY activity_id, customer_id;"},
 };
 
 static const customer_keyed keyed[] = {
@@ -155,6 +181,12 @@ static const customer_keyed keyed[] = {
     {"customer_coupons", "customer_id", "UPDATE customer_coupons SET customer_id = ?, seq = -id WHERE customer_id = ?", NULL, 0,
      "held and used coupons stay for the brand's books (quota, orders) on the anonymous shell; they hold no personal data",
      NULL},
+    /* a merged record's units in a sale add to the survivor's (which may then be over the limit: both bought) */
+    {"flash_buyers", "customer_id",
+     "INSERT INTO flash_buyers(sale_id, customer_id, quantity) SELECT sale_id, ?, quantity FROM flash_buyers WHERE customer_id = ?"
+     " ON CONFLICT(sale_id, customer_id) DO UPDATE SET quantity = flash_buyers.quantity + excluded.quantity",
+     NULL, 0, "units bought in a sale stay with its orders on the anonymous shell; they hold no personal data",
+     "DELETE FROM flash_buyers WHERE customer_id = ?"},
 };
 
 static const yt_perm perms[] = {

@@ -1,5 +1,6 @@
-/* Flash sales: the in-memory counters (stock left, each buyer's quantity), the committer thread that writes
- * reserved orders in groups, and the sweep that closes unpaid orders after their payment window. */
+/* Flash sales: each sale's lease of stock and its buyers' counts in memory, the committer thread that writes
+ * reserved orders in groups against the store's leases and buyers' rows, and the sweep that closes unpaid
+ * orders and renews, reclaims and gives back leases. */
 #include "flash.h"
 #include "mall_order.h"
 #include "../distribution/commission.h"
@@ -18,10 +19,15 @@
 #include <string.h>
 #include <time.h>
 
-#define GROUP_MAX 2048   /* orders in one transaction at most */
-#define SWEEP_MS 1000    /* unpaid orders are looked for this often */
+#define GROUP_MAX 2048          /* orders in one transaction at most */
+#define SWEEP_MS 1000           /* unpaid orders, idle leases and lost instances' leases are looked for this often */
+#define LEASE_BLOCK 1024        /* units an instance leases beyond what a group needs */
+#define LEASE_LOW (LEASE_BLOCK / 4) /* a group leases more when fewer than this would be left */
+#define EXHAUSTED_MS 1000       /* after the store had too few units to lease, orders the lease cannot cover are
+                                   refused at once for this long (units released meanwhile are then leased again) */
 
-/* Each buyer's quantity (pending and paid) in one sale: open addressing on the customer id. */
+/* Each buyer's quantity (pending and paid) in one sale as this instance knows it: open addressing on the
+ * customer id. A hint that refuses an order over the limit at once; the store's flash_buyers decide. */
 typedef struct {
     int64_t *key, *qty;
     size_t cap, n;
@@ -55,18 +61,18 @@ static int64_t *buyer_slot(buyer_map *m, int64_t customer) {
 
 typedef struct {
     int64_t id, sku_id, price, stock, limit, starts_at, ends_at, pay_window_ms;
-    pthread_mutex_t mu; /* the counters below */
-    int64_t left;       /* stock not held by a pending or paid order */
+    pthread_mutex_t mu;   /* the fields below */
+    int64_t avail;        /* units of this instance's lease that no queued order has reserved */
+    int64_t reserved;     /* units queued orders reserved from the lease */
+    int64_t exhausted_at; /* when the store last had too few units to lease; 0 when it had enough */
+    int64_t last_order;   /* when an order last reserved (a lease idle for long goes back to the sale) */
     buyer_map buyers;
-    /* this instance's view of its committed orders: pending ones (the sweep looks only when there are some) and
-     * the units pending and paid (equal to the store's sold count while no other instance sells); the sale's
-     * published counts are read from the store */
-    int64_t pending, qty_pending, qty_paid;
 } sale;
 
 typedef struct pending_order {
     sale *s;
     int64_t customer_id, quantity, staff_id, at;
+    bool leased; /* reserved from the lease in memory (else the group leases for it) */
     flash_done_fn done;
     void *arg;
     struct pending_order *next;
@@ -74,6 +80,7 @@ typedef struct pending_order {
 
 struct flash_engine {
     yt_store *store;
+    flash_config cfg;
     pthread_rwlock_t lock; /* the sales list */
     pthread_mutex_t load_mu; /* one loader of a sale made elsewhere at a time */
     sale **sales;
@@ -94,20 +101,11 @@ static sale *find_sale(flash_engine *f, int64_t id) {
     return s;
 }
 
-/* A buyer's quantity, without adding them (readers must not grow the map). */
-static int64_t buyer_get(const buyer_map *m, int64_t customer) {
-    if (!m->cap) return 0;
-    size_t j = (size_t)((uint64_t)customer * 0x9E3779B97F4A7C15ull >> 7) & (m->cap - 1);
-    while (m->key[j] && m->key[j] != customer) j = (j + 1) & (m->cap - 1);
-    return m->key[j] ? m->qty[j] : 0;
-}
-
 /* A sale from its row's values, not yet seen by other threads (the caller owns it until add_sale). */
 static sale *new_sale(const int64_t *v) {
     sale *s = yt_calloc(1, sizeof *s);
     s->id = v[0], s->sku_id = v[1], s->price = v[2], s->stock = v[3], s->limit = v[4];
     s->starts_at = v[5], s->ends_at = v[6], s->pay_window_ms = v[7];
-    s->left = s->stock;
     pthread_mutex_init(&s->mu, NULL);
     return s;
 }
@@ -138,8 +136,8 @@ static void free_sale(sale *s) {
     free(s);
 }
 
-/* Every sale (id 0), or one, and what its pending and paid orders hold: built whole, then published, so no
- * thread sees a sale whose counters are still being filled. */
+/* Every sale (id 0), or one, with what its buyers hold: built whole, then published, so no thread sees a sale
+ * whose counters are still being filled. A sale starts with no lease; its first orders lease. */
 static int load(flash_engine *f, yt_db *db, int64_t id) {
     yt_param p[] = {PI(id), PI(id)};
     yt_rows *r = db_query(db, "SELECT " SALE_COLS " FROM flash_sales WHERE (? = 0 OR id = ?) ORDER BY id", 2, p);
@@ -153,10 +151,7 @@ static int load(flash_engine *f, yt_db *db, int64_t id) {
         got[nsales++] = new_sale(v);
     }
     rows_free(r);
-    r = db_query(db,
-                 "SELECT activity_id, customer_id, status, count(*), sum(quantity) FROM mall_orders"
-                 " WHERE kind = 'flash' AND (? = 0 OR activity_id = ?) GROUP BY activity_id, customer_id, status",
-                 2, p);
+    r = db_query(db, "SELECT sale_id, customer_id, quantity FROM flash_buyers WHERE (? = 0 OR sale_id = ?) AND quantity > 0", 2, p);
     if (!r) {
         for (size_t i = 0; i < nsales; i++) free_sale(got[i]);
         free(got);
@@ -164,16 +159,7 @@ static int load(flash_engine *f, yt_db *db, int64_t id) {
     }
     while (rows_next(r)) {
         sale key = {.id = rows_int(r, 0)}, *kp = &key, **at = bsearch(&kp, got, nsales, sizeof *got, cmp_sale_id);
-        if (!at) continue;
-        sale *s = *at;
-        const char *status = rows_text(r, 2);
-        int64_t n = rows_int(r, 3), qty = rows_int(r, 4);
-        if (strcmp(status, "released") == 0) continue;
-        bool paid = strcmp(status, "pending") != 0; /* paid, and whatever follows payment */
-        s->left -= qty;
-        *buyer_slot(&s->buyers, rows_int(r, 1)) += qty;
-        if (paid) s->qty_paid += qty;
-        else s->pending += n, s->qty_pending += qty;
+        if (at) *buyer_slot(&(*at)->buyers, rows_int(r, 1)) = rows_int(r, 2);
     }
     rows_free(r);
     for (size_t i = 0; i < nsales; i++) add_sale(f, got[i]);
@@ -195,12 +181,12 @@ static sale *find_or_load(flash_engine *f, int64_t id) {
     return s;
 }
 
-
-/* Gives a reservation back (a failed write, or an order closed unpaid). */
-static void give_back(sale *s, int64_t customer, int64_t qty) {
+/* Takes back a refused or unwritten order's units from the buyer's count (never below nothing: the count is
+ * this instance's view, and another instance may have closed an order it never saw). */
+static void buyer_give_back(sale *s, int64_t customer, int64_t qty) {
     pthread_mutex_lock(&s->mu);
-    s->left += qty;
-    *buyer_slot(&s->buyers, customer) -= qty;
+    int64_t *mine = buyer_slot(&s->buyers, customer);
+    *mine = *mine > qty ? *mine - qty : 0;
     pthread_mutex_unlock(&s->mu);
 }
 
@@ -227,23 +213,27 @@ int flash_order(flash_engine *f, int64_t sale_id, int64_t customer_id, int64_t q
     }
     pthread_mutex_lock(&s->mu);
     int64_t *mine = buyer_slot(&s->buyers, customer_id);
-    const char *refusal = s->left < quantity ? "sold-out" : *mine + quantity > s->limit ? "limit-reached" : NULL;
+    bool leased = s->avail >= quantity;
+    const char *refusal = !leased && s->exhausted_at && now - s->exhausted_at < EXHAUSTED_MS ? "sold-out"
+                          : *mine + quantity > s->limit                                      ? "limit-reached"
+                                                                                             : NULL;
     if (!refusal) {
-        s->left -= quantity;
+        if (leased) s->avail -= quantity, s->reserved += quantity;
         *mine += quantity;
+        s->last_order = now;
     }
-    int64_t left = s->left, had = *mine;
+    int64_t had = *mine;
     pthread_mutex_unlock(&s->mu);
     if (refusal) {
         err->code = YT_ECONFLICT;
         snprintf(err->field, sizeof err->field, "%s", refusal);
-        if (refusal[0] == 's') snprintf(err->msg, sizeof err->msg, "sold out: %lld left", (long long)left);
+        if (refusal[0] == 's') snprintf(err->msg, sizeof err->msg, "sold out");
         else snprintf(err->msg, sizeof err->msg, "at most %lld per customer; this customer has %lld", (long long)s->limit, (long long)had);
         return err->code;
     }
     pending_order *o = yt_calloc(1, sizeof *o);
     *o = (pending_order){.s = s, .customer_id = customer_id, .quantity = quantity, .staff_id = staff_id, .at = now,
-                         .done = done, .arg = arg};
+                         .leased = leased, .done = done, .arg = arg};
     pthread_mutex_lock(&f->qmu);
     *f->tail = o;
     f->tail = &o->next;
@@ -252,97 +242,111 @@ int flash_order(flash_engine *f, int64_t sale_id, int64_t customer_id, int64_t q
     return YT_OK;
 }
 
-/* One sale's part of a group: what the store has for it, and what the group writes. */
+/* One sale's part of a group. */
 typedef struct {
     sale *s;
-    int64_t store_left; /* the store's units not yet sold, read under the sale row's lock */
-    int64_t admitted;   /* units this group writes */
-    int64_t *held;      /* each buyer's pending and paid quantity in the store, parallel to customers */
-    int64_t *customers; /* the group's buyers of this sale, sorted */
-    size_t ncustomers;
-    bool alone;         /* no other instance has orders in the store: the reservation's limit check stands */
+    int64_t asked;    /* units the group's orders ask once past their buyers' limits */
+    int64_t held;     /* the lease's units in the store when the group began */
+    bool had_lease;   /* the store has a lease row of this instance's for the sale */
+    int64_t granted;  /* units the group leased from the sale */
+    int64_t admitted; /* units the group writes */
+    int64_t reserved; /* units the group's orders had reserved from the lease in memory */
+    bool short_of_stock; /* the sale had fewer units to lease than the group needed */
 } group_share;
 
-static int cmp_i64(const void *a, const void *b) {
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
+/* The group's orders by sale and buyer (and arrival within them): the order in which buyers' rows are locked,
+ * the same in every instance, so two instances' groups never wait on each other in a circle. */
+typedef struct {
+    int64_t sale, customer;
+    size_t i;
+} buyer_key;
+
+static int cmp_buyer_key(const void *a, const void *b) {
+    const buyer_key *x = a, *y = b;
+    if (x->sale != y->sale) return (x->sale > y->sale) - (x->sale < y->sale);
+    if (x->customer != y->customer) return (x->customer > y->customer) - (x->customer < y->customer);
+    return (x->i > y->i) - (x->i < y->i);
 }
 
-/* Locks the sale's row and reads what the store has: the units left, and what each of the group's buyers
- * holds already, whichever instance sold it. Under the lock, groups of the same sale from several instances
- * are written one after another, so these figures are exact. */
-static bool read_store_share(yt_db *db, group_share *g, int64_t now) {
-    yt_param p[] = {PI(now), PI(g->s->id)};
-    g->store_left = db_query_int(db, "UPDATE flash_sales SET updated_at = ? WHERE id = ? RETURNING stock - sold", 2, p, -1);
-    if (g->store_left < 0) return false;
-    /* when the store holds exactly the units this instance has committed, no other instance has sold any:
-     * the limits this instance checked when it reserved are the whole truth, and the buyers need no reading */
-    pthread_mutex_lock(&g->s->mu);
-    int64_t committed = g->s->qty_pending + g->s->qty_paid;
-    pthread_mutex_unlock(&g->s->mu);
-    g->alone = g->s->stock - g->store_left == committed;
-    if (g->alone) return true;
-    qsort(g->customers, g->ncustomers, sizeof *g->customers, cmp_i64);
-    size_t n = 0; /* distinct */
-    for (size_t i = 0; i < g->ncustomers; i++)
-        if (!n || g->customers[n - 1] != g->customers[i]) g->customers[n++] = g->customers[i];
-    g->ncustomers = n;
-    g->held = yt_calloc(n ? n : 1, sizeof *g->held);
-    yt_dialect d = db_dialect(db);
-    char *list = db_id_list(d, g->customers, n);
-    char sql[320];
-    snprintf(sql, sizeof sql, "SELECT customer_id, SUM(quantity) FROM mall_orders WHERE activity_id = ? AND kind = 'flash'"
-                              " AND status <> 'released' AND customer_id%s GROUP BY customer_id", db_in_ids(d));
-    yt_param q[] = {PI(g->s->id), PT(list)};
-    yt_rows *r = db_query(db, sql, 2, q);
-    free(list);
+/* Leases for one sale's part of a group: reads this instance's lease (locking its row), and when the group
+ * needs more than the lease has, or would leave it low, takes units from the sale's pool (stock - taken)
+ * under the sale's row lock. Near the end of the stock an instance takes at most a quarter of what is left
+ * beyond its need, so the last units are not all parked with one instance. */
+static bool lease_for_group(flash_engine *f, yt_db *db, group_share *g, int64_t now) {
+    yt_param p[] = {PI(now), PI(g->s->id), PT(f->cfg.instance)};
+    yt_rows *r = db_query(db, "UPDATE flash_leases SET renewed_at = ? WHERE sale_id = ? AND instance = ? RETURNING held", 3, p);
     if (!r) return false;
-    while (rows_next(r)) {
-        int64_t c = rows_int(r, 0), *at = bsearch(&c, g->customers, n, sizeof c, cmp_i64);
-        if (at) g->held[at - g->customers] = rows_int(r, 1);
-    }
+    g->had_lease = rows_next(r);
+    g->held = g->had_lease ? rows_int(r, 0) : 0;
     rows_free(r);
-    return true;
+    int64_t need = g->asked > g->held ? g->asked - g->held : 0, left = g->held > g->asked ? g->held - g->asked : 0;
+    pthread_mutex_lock(&g->s->mu);
+    bool exhausted = g->s->exhausted_at && now - g->s->exhausted_at < EXHAUSTED_MS;
+    pthread_mutex_unlock(&g->s->mu);
+    if (!need && (left >= LEASE_LOW || exhausted || now >= g->s->ends_at)) return true;
+    yt_param q[] = {PI(now), PI(g->s->id)};
+    int64_t pool = db_query_int(db, "UPDATE flash_sales SET updated_at = ? WHERE id = ? RETURNING stock - taken", 2, q, -1);
+    if (pool < 0) return false;
+    int64_t spare = pool > need ? pool - need : 0, top = LEASE_BLOCK - left;
+    if (top > (spare + 3) / 4) top = (spare + 3) / 4;
+    g->granted = need + top < pool ? need + top : pool;
+    g->short_of_stock = pool < need;
+    if (!g->granted) return true;
+    yt_param u[] = {PI(g->granted), PI(g->s->id)};
+    return db_exec(db, "UPDATE flash_sales SET taken = taken + ? WHERE id = ?", 2, u) == 1;
 }
 
-/* Writes a group of orders in one transaction (one fsync), then answers each. Each order is admitted against
- * the store, in the order it was reserved: refused as sold out when the store has fewer units left than it
- * asks (another instance sold them; this instance then stops selling the sale), or as over the limit when
- * the buyer's orders in the store (from any instance) and in this group would pass it. On a store error
- * every reservation of the group is given back and each order is answered with the error. */
+/* Writes a group of orders in one transaction (one fsync), then answers each. In the store, each buyer's
+ * units in a sale (flash_buyers) never pass the limit, whichever instance sold them, and the orders of a
+ * sale never take more than this instance's lease, topped up from the sale's pool as the group needs; what
+ * the lease cannot cover is refused as sold out, in the order the orders came. On a store error nothing is
+ * written and each order is answered with the error. */
 static void commit_group(flash_engine *f, pending_order *group, size_t n) {
     yt_db *db = store_writer_acquire(f->store);
+    pending_order **ord = yt_calloc(n, sizeof *ord);
     int64_t *ids = yt_calloc(n, sizeof *ids);
     const char **refusal = yt_calloc(n, sizeof *refusal);
+    size_t *share_of = yt_calloc(n, sizeof *share_of);
+    buyer_key *keys = yt_calloc(n, sizeof *keys);
     group_share *share = yt_calloc(n, sizeof *share);
-    size_t nshare = 0;
-    for (pending_order *o = group; o; o = o->next) {
+    size_t nshare = 0, i = 0;
+    for (pending_order *o = group; o; o = o->next, i++) {
+        ord[i] = o;
         size_t k = 0;
         while (k < nshare && share[k].s != o->s) k++;
-        if (k == nshare) {
-            share[nshare].s = o->s;
-            share[nshare++].customers = yt_calloc(n, sizeof(int64_t));
-        }
-        share[k].customers[share[k].ncustomers++] = o->customer_id;
+        if (k == nshare) share[nshare++].s = o->s;
+        share_of[i] = k;
+        if (o->leased) share[k].reserved += o->quantity;
+        keys[i] = (buyer_key){o->s->id, o->customer_id, i};
     }
+    qsort(keys, n, sizeof *keys, cmp_buyer_key);
     bool ok = db && db_begin(db) == 0;
     int64_t now = now_ms();
-    for (size_t k = 0; ok && k < nshare; k++) ok = read_store_share(db, &share[k], now);
-    size_t i = 0;
-    for (pending_order *o = group; ok && o; o = o->next, i++) {
+    /* 1. each buyer's units, by sale and buyer */
+    for (size_t j = 0; ok && j < n; j++) {
+        pending_order *o = ord[keys[j].i];
+        yt_param p[] = {PI(o->s->id), PI(o->customer_id), PI(o->quantity), PI(o->s->limit)};
+        int64_t took = o->quantity > o->s->limit ? 0
+                       : db_exec(db, "INSERT INTO flash_buyers(sale_id, customer_id, quantity) VALUES(?, ?, ?)"
+                                     " ON CONFLICT(sale_id, customer_id) DO UPDATE SET quantity = flash_buyers.quantity + excluded.quantity"
+                                     " WHERE flash_buyers.quantity + excluded.quantity <= ?",
+                                 4, p);
+        if (took < 0) ok = false;
+        else if (took == 0) refusal[keys[j].i] = "limit-reached";
+        else share[share_of[keys[j].i]].asked += o->quantity;
+    }
+    /* 2. the leases */
+    for (size_t k = 0; ok && k < nshare; k++) ok = lease_for_group(f, db, &share[k], now);
+    /* 3. the orders, in the order they came, as far as each lease goes */
+    for (i = 0; ok && i < n; i++) {
+        if (refusal[i]) continue;
+        pending_order *o = ord[i];
         sale *s = o->s;
-        size_t k = 0;
-        while (share[k].s != s) k++;
-        group_share *g = &share[k];
-        int64_t none = 0, *held = g->alone ? &none
-                                            : &g->held[(int64_t *)bsearch(&o->customer_id, g->customers, g->ncustomers,
-                                                                          sizeof(int64_t), cmp_i64) - g->customers];
-        if (o->quantity > g->store_left - g->admitted) {
+        group_share *g = &share[share_of[i]];
+        if (o->quantity > g->held + g->granted - g->admitted) {
             refusal[i] = "sold-out";
-            continue;
-        }
-        if (!g->alone && *held + o->quantity > s->limit) {
-            refusal[i] = "limit-reached";
+            yt_param p[] = {PI(o->quantity), PI(s->id), PI(o->customer_id)};
+            ok = db_exec(db, "UPDATE flash_buyers SET quantity = quantity - ? WHERE sale_id = ? AND customer_id = ?", 3, p) == 1;
             continue;
         }
         yt_param p[] = {PI(o->customer_id), PI(s->id), PI(s->sku_id), PI(o->quantity), PI(s->price), PI(s->price * o->quantity),
@@ -354,12 +358,17 @@ static void commit_group(flash_engine *f, pending_order *group, size_t n) {
                               NPARAMS(p), p, 0);
         ok = ids[i] > 0;
         g->admitted += o->quantity;
-        *held += o->quantity;
     }
-    /* the store's count rises once per sale, by what was admitted; the CHECK (sold <= stock) guards it too */
+    /* 4. what is left of each lease */
     for (size_t k = 0; ok && k < nshare; k++) {
-        yt_param p[] = {PI(share[k].admitted), PI(share[k].s->id)};
-        if (share[k].admitted) ok = db_exec(db, "UPDATE flash_sales SET sold = sold + ? WHERE id = ?", 2, p) == 1;
+        group_share *g = &share[k];
+        int64_t held = g->held + g->granted - g->admitted;
+        if (!g->had_lease && !held) continue;
+        yt_param p[] = {PI(g->s->id), PT(f->cfg.instance), PI(held), PI(now)};
+        ok = db_exec(db,
+                     "INSERT INTO flash_leases(sale_id, instance, held, renewed_at) VALUES(?, ?, ?, ?)"
+                     " ON CONFLICT(sale_id, instance) DO UPDATE SET held = excluded.held, renewed_at = excluded.renewed_at",
+                     4, p) == 1;
     }
     if (ok) {
         char summary[64];
@@ -374,55 +383,64 @@ static void commit_group(flash_engine *f, pending_order *group, size_t n) {
         if (db->tx_depth) db_rollback(db);
     }
     if (db) store_writer_release(f->store);
-    i = 0;
-    for (pending_order *o = group, *next; o; o = next, i++) {
-        next = o->next;
+    /* the lease in memory follows the store's: what is left of it less what queued orders reserved since */
+    for (size_t k = 0; k < nshare; k++) {
+        group_share *g = &share[k];
+        sale *s = g->s;
+        pthread_mutex_lock(&s->mu);
+        s->reserved -= g->reserved;
+        if (ok) {
+            int64_t held = g->held + g->granted - g->admitted;
+            s->avail = held > s->reserved ? held - s->reserved : 0;
+            s->exhausted_at = g->short_of_stock ? now : g->granted ? 0 : s->exhausted_at;
+        } else {
+            s->avail += g->reserved;
+        }
+        pthread_mutex_unlock(&s->mu);
+    }
+    for (i = 0; i < n; i++) {
+        pending_order *o = ord[i];
         sale *s = o->s;
         bool written = ok && !refusal[i];
         flash_outcome out = {.rc = !ok ? YT_EINTERNAL : refusal[i] ? YT_ECONFLICT : YT_OK, .refusal = ok ? refusal[i] : NULL,
                              .order_id = written ? ids[i] : 0, .customer_id = o->customer_id, .quantity = o->quantity,
                              .total = s->price * o->quantity, .pay_by = o->at + s->pay_window_ms};
-        if (written) {
-            pthread_mutex_lock(&s->mu);
-            s->pending++;
-            s->qty_pending += o->quantity;
-            pthread_mutex_unlock(&s->mu);
-        } else {
-            give_back(s, o->customer_id, o->quantity);
-            if (ok && strcmp(refusal[i], "sold-out") == 0) { /* sold by another instance: sell no more of it here */
-                pthread_mutex_lock(&s->mu);
-                s->left = 0;
-                pthread_mutex_unlock(&s->mu);
-            }
-        }
+        if (!written) buyer_give_back(s, o->customer_id, o->quantity);
         o->done(o->arg, &out);
         free(o);
     }
-    for (size_t k = 0; k < nshare; k++) {
-        free(share[k].customers);
-        free(share[k].held);
-    }
     free(share);
+    free(keys);
+    free(share_of);
     free(refusal);
     free(ids);
+    free(ord);
 }
 
-/* Closes the orders whose payment window has passed and gives their stock back, with the store's sold
- * counts, in one transaction. Every instance's sweep may run; the status change decides which one closes an
- * order, once. */
-static void sweep(flash_engine *f) {
-    bool any = false; /* no pending order of ours: nothing to ask the store */
-    pthread_rwlock_rdlock(&f->lock);
-    for (size_t i = 0; i < f->nsales && !any; i++) {
-        pthread_mutex_lock(&f->sales[i]->mu);
-        any = f->sales[i]->pending > 0;
-        pthread_mutex_unlock(&f->sales[i]->mu);
+typedef struct {
+    int64_t sale, customer, qty;
+} unit_move;
+
+static int cmp_unit_move(const void *a, const void *b) {
+    const unit_move *x = a, *y = b;
+    if (x->sale != y->sale) return (x->sale > y->sale) - (x->sale < y->sale);
+    return (x->customer > y->customer) - (x->customer < y->customer);
+}
+
+/* Gives units back to their sales' pools (rows sorted by sale: the lock order of commit groups). */
+static bool pool_return(yt_db *db, unit_move *m, size_t n, int64_t now) {
+    qsort(m, n, sizeof *m, cmp_unit_move);
+    for (size_t i = 0; i < n; i++) {
+        yt_param q[] = {PI(m[i].qty), PI(now), PI(m[i].sale)};
+        if (db_exec(db, "UPDATE flash_sales SET taken = taken - ?, updated_at = ? WHERE id = ?", 3, q) < 0) return false;
     }
-    pthread_rwlock_unlock(&f->lock);
-    if (!any) return;
-    yt_db *db = store_writer_acquire(f->store);
-    if (!db) return;
-    int64_t now = now_ms();
+    return true;
+}
+
+/* Closes the orders whose payment window has passed: their units go back to the sale's pool and leave their
+ * buyers' counts, in one transaction. Every instance's sweep may run; the status change decides which one
+ * closes an order, once. */
+static void sweep_unpaid(flash_engine *f, yt_db *db, int64_t now) {
     yt_param p[] = {PI(now), PI(now)};
     yt_rows *r = db_begin(db) == 0 ? db_query(db,
                                               "UPDATE mall_orders SET status = 'released', closed_at = ? WHERE kind = 'flash'"
@@ -432,37 +450,124 @@ static void sweep(flash_engine *f) {
     if (!r) {
         log_error("flash orders: cannot close unpaid orders: %s", db_error(db));
         if (db->tx_depth) db_rollback(db);
-        store_writer_release(f->store);
         return;
     }
-    struct closed { int64_t sale, customer, qty; } *closed = NULL;
+    unit_move *closed = NULL;
     size_t n = 0, cap = 0;
     while (rows_next(r)) {
         if (n == cap) closed = yt_realloc(closed, (cap = cap ? cap * 2 : 64) * sizeof *closed);
-        closed[n++] = (struct closed){rows_int(r, 0), rows_int(r, 1), rows_int(r, 2)};
+        closed[n++] = (unit_move){rows_int(r, 0), rows_int(r, 1), rows_int(r, 2)};
     }
     rows_free(r);
+    qsort(closed, n, sizeof *closed, cmp_unit_move); /* buyers' rows first, in the commit groups' order */
     bool ok = true;
     for (size_t i = 0; ok && i < n; i++) {
-        yt_param q[] = {PI(closed[i].qty), PI(now), PI(closed[i].sale)};
-        ok = db_exec(db, "UPDATE flash_sales SET sold = sold - ?, updated_at = ? WHERE id = ?", 3, q) >= 0;
+        yt_param q[] = {PI(closed[i].qty), PI(closed[i].sale), PI(closed[i].customer)};
+        ok = db_exec(db, "UPDATE flash_buyers SET quantity = quantity - ? WHERE sale_id = ? AND customer_id = ?", 3, q) >= 0;
     }
-    ok = ok && db_commit(db) == 0;
+    ok = ok && pool_return(db, closed, n, now) && db_commit(db) == 0;
     if (!ok) {
         log_error("flash orders: cannot close unpaid orders: %s", db_error(db));
         if (db->tx_depth) db_rollback(db);
     }
-    store_writer_release(f->store);
     for (size_t i = 0; ok && i < n; i++) {
         sale *s = find_sale(f, closed[i].sale);
         if (!s) continue;
-        give_back(s, closed[i].customer, closed[i].qty);
+        buyer_give_back(s, closed[i].customer, closed[i].qty);
         pthread_mutex_lock(&s->mu);
-        s->pending--;
-        s->qty_pending -= closed[i].qty;
+        s->exhausted_at = 0; /* units went back to the pool */
         pthread_mutex_unlock(&s->mu);
     }
     free(closed);
+}
+
+/* The leases, in one transaction: this instance's are renewed; those of instances not heard from for the
+ * lease time (stopped by kill -9, or cut off) go back to their sales; and this instance gives back the unreserved
+ * part of its lease on a sale that is over or that has had no order for the idle time, so other instances
+ * can sell the units. */
+static void sweep_leases(flash_engine *f, yt_db *db, int64_t now) {
+    typedef struct { sale *s; int64_t units; } giving;
+    giving *give = NULL;
+    size_t ngive = 0;
+    pthread_rwlock_rdlock(&f->lock);
+    give = yt_calloc(f->nsales ? f->nsales : 1, sizeof *give);
+    for (size_t i = 0; i < f->nsales; i++) {
+        sale *s = f->sales[i];
+        pthread_mutex_lock(&s->mu);
+        if (s->avail > 0 && (now >= s->ends_at || now - s->last_order >= f->cfg.lease_idle_ms)) {
+            give[ngive++] = (giving){s, s->avail};
+            s->avail = 0;
+        }
+        pthread_mutex_unlock(&s->mu);
+    }
+    pthread_rwlock_unlock(&f->lock);
+    yt_param renew[] = {PI(now), PT(f->cfg.instance)};
+    yt_param lost[] = {PI(now - f->cfg.lease_ttl_ms), PT(f->cfg.instance)};
+    bool ok = db_begin(db) == 0 && db_exec(db, "UPDATE flash_leases SET renewed_at = ? WHERE instance = ?", 2, renew) >= 0;
+    unit_move *back = yt_calloc(ngive + 1, sizeof *back);
+    size_t nback = 0, cap = ngive + 1;
+    yt_rows *r = ok ? db_query(db, "DELETE FROM flash_leases WHERE renewed_at < ? AND instance <> ? RETURNING sale_id, held, instance", 2, lost)
+                    : NULL;
+    ok = r != NULL;
+    while (ok && rows_next(r)) {
+        if (nback == cap) back = yt_realloc(back, (cap *= 2) * sizeof *back);
+        back[nback++] = (unit_move){rows_int(r, 0), 0, rows_int(r, 1)};
+        log_info("flash sales: sale %lld: %lld units leased by %s, not heard from, go back to the sale",
+                 (long long)rows_int(r, 0), (long long)rows_int(r, 1), rows_text(r, 2));
+    }
+    rows_free(r);
+    for (size_t i = 0; ok && i < ngive; i++) {
+        yt_param p[] = {PI(give[i].units), PI(now), PI(give[i].s->id), PT(f->cfg.instance), PI(give[i].units)};
+        ok = db_exec(db, "UPDATE flash_leases SET held = held - ?, renewed_at = ? WHERE sale_id = ? AND instance = ? AND held >= ?",
+                     5, p) == 1;
+        if (nback == cap) back = yt_realloc(back, (cap *= 2) * sizeof *back);
+        back[nback++] = (unit_move){give[i].s->id, 0, give[i].units};
+    }
+    ok = ok && pool_return(db, back, nback, now) && db_commit(db) == 0;
+    if (!ok) {
+        log_error("flash sales: cannot renew or give back leases: %s", db_error(db));
+        if (db->tx_depth) db_rollback(db);
+        for (size_t i = 0; i < ngive; i++) { /* still ours */
+            pthread_mutex_lock(&give[i].s->mu);
+            give[i].s->avail += give[i].units;
+            pthread_mutex_unlock(&give[i].s->mu);
+        }
+    }
+    free(back);
+    free(give);
+}
+
+/* Gives back every unit this instance's name holds on lease (at stop, and at start for what a previous run
+ * under the same name left when it was killed). */
+static bool return_own_leases(flash_engine *f, yt_db *db) {
+    yt_param p[] = {PT(f->cfg.instance)};
+    int64_t now = now_ms();
+    if (db_begin(db) != 0) return false;
+    yt_rows *r = db_query(db, "DELETE FROM flash_leases WHERE instance = ? RETURNING sale_id, held", 1, p);
+    bool ok = r != NULL;
+    unit_move *back = NULL;
+    size_t n = 0, cap = 0;
+    while (ok && rows_next(r)) {
+        if (n == cap) back = yt_realloc(back, (cap = cap ? cap * 2 : 16) * sizeof *back);
+        back[n++] = (unit_move){rows_int(r, 0), 0, rows_int(r, 1)};
+    }
+    rows_free(r);
+    ok = ok && pool_return(db, back, n, now) && db_commit(db) == 0;
+    if (!ok) {
+        log_error("flash sales: cannot give back the leases of %s: %s", f->cfg.instance, db_error(db));
+        if (db->tx_depth) db_rollback(db);
+    }
+    free(back);
+    return ok;
+}
+
+static void sweep(flash_engine *f) {
+    yt_db *db = store_writer_acquire(f->store);
+    if (!db) return;
+    int64_t now = now_ms();
+    sweep_unpaid(f, db, now);
+    sweep_leases(f, db, now);
+    store_writer_release(f->store);
 }
 
 static void *committer(void *arg) {
@@ -502,16 +607,22 @@ static void *committer(void *arg) {
     return NULL;
 }
 
-flash_engine *flash_start(yt_store *store) {
+flash_engine *flash_start(yt_store *store, const flash_config *cfg) {
     flash_engine *f = yt_calloc(1, sizeof *f);
     f->store = store;
+    f->cfg = *cfg;
+    if (f->cfg.lease_ttl_ms <= 0) f->cfg.lease_ttl_ms = FLASH_LEASE_TTL_MS;
+    if (f->cfg.lease_idle_ms <= 0) f->cfg.lease_idle_ms = FLASH_LEASE_IDLE_MS;
     f->tail = &f->head;
     pthread_rwlock_init(&f->lock, NULL);
     pthread_mutex_init(&f->load_mu, NULL);
     pthread_mutex_init(&f->qmu, NULL);
     pthread_cond_init(&f->qcv, NULL);
+    yt_db *w = store_writer_acquire(store);
+    bool returned = w && return_own_leases(f, w);
+    if (w) store_writer_release(store);
     yt_db *db = store_db(store);
-    if (!db || load(f, db, 0) != 0) {
+    if (!returned || !db || load(f, db, 0) != 0) {
         log_error("flash sales: cannot load: %s", db ? db_error(db) : "no store");
         flash_stop(f);
         return NULL;
@@ -531,6 +642,11 @@ void flash_stop(flash_engine *f) {
         pthread_cond_signal(&f->qcv);
         pthread_mutex_unlock(&f->qmu);
         pthread_join(f->committer, NULL);
+        yt_db *db = store_writer_acquire(f->store); /* nothing is queued any more: every leased unit goes back */
+        if (db) {
+            return_own_leases(f, db);
+            store_writer_release(f->store);
+        }
     }
     for (size_t i = 0; i < f->nsales; i++) free_sale(f->sales[i]);
     free(f->sales);
@@ -539,26 +655,6 @@ void flash_stop(flash_engine *f) {
     pthread_mutex_destroy(&f->qmu);
     pthread_cond_destroy(&f->qcv);
     free(f);
-}
-
-bool flash_sale_counts(flash_engine *f, int64_t sale_id, int64_t customer, int64_t *left, int64_t *mine) {
-    sale *s = find_or_load(f, sale_id);
-    if (!s) return false;
-    pthread_mutex_lock(&s->mu);
-    *left = s->left;
-    *mine = customer ? buyer_get(&s->buyers, customer) : 0;
-    pthread_mutex_unlock(&s->mu);
-    return true;
-}
-
-void flash_order_paid(flash_engine *f, int64_t sale_id, int64_t quantity) {
-    sale *s = find_sale(f, sale_id);
-    if (!s) return;
-    pthread_mutex_lock(&s->mu);
-    s->pending--;
-    s->qty_pending -= quantity;
-    s->qty_paid += quantity;
-    pthread_mutex_unlock(&s->mu);
 }
 
 /* ---- definitions ---- */
@@ -612,8 +708,7 @@ int flash_sale_create(flash_engine *f, yt_ctx *x, const flash_input *in, int64_t
     " COALESCE(SUM(CASE WHEN o.status NOT IN ('pending', 'released') THEN o.quantity END), 0)"                       \
     " FROM flash_sales f LEFT JOIN mall_orders o ON o.activity_id = f.id AND o.kind = 'flash'"
 
-static void write_sale(yt_jw *w, yt_rows *r) {
-    jw_obj(w);
+static void write_sale_members(yt_jw *w, yt_rows *r) {
     jw_kint(w, "id", rows_int(r, 0));
     jw_kstr(w, "name", rows_text(r, 8));
     jw_kint(w, "sku_id", rows_int(r, 1));
@@ -634,22 +729,44 @@ static void write_sale(yt_jw *w, yt_rows *r) {
     jw_kint(w, "quantity_pending", rows_int(r, 12));
     jw_kint(w, "quantity_paid", rows_int(r, 13));
     jw_obj_end(w);
+}
+
+static void write_sale(yt_jw *w, yt_rows *r) {
+    jw_obj(w);
+    write_sale_members(w, r);
     jw_obj_end(w);
 }
 
-int flash_sale_write_json(flash_engine *f, yt_ctx *x, yt_jw *w, int64_t id) {
-    (void)f;
+int flash_sale_write_json(yt_ctx *x, yt_jw *w, int64_t id) {
     yt_param p[] = {PI(id)};
     yt_rows *r = db_query(x->db, SALE_READ " WHERE f.id = ? GROUP BY f.id", 1, p);
     if (!r) return yt_fail_db(x, "reading a flash sale");
     bool found = rows_next(r);
-    if (found) write_sale(w, r);
+    if (found) {
+        jw_obj(w);
+        write_sale_members(w, r);
+    }
     rows_free(r);
-    return found ? YT_OK : yt_fail(x, YT_ENOTFOUND, NULL, "no flash sale with id %lld", (long long)id);
+    if (!found) return yt_fail(x, YT_ENOTFOUND, NULL, "no flash sale with id %lld", (long long)id);
+    /* the units instances hold on lease (not sold: stock_left counts them) */
+    if (!(r = db_query(x->db, "SELECT instance, held, renewed_at FROM flash_leases WHERE sale_id = ? AND held > 0 ORDER BY instance", 1, p)))
+        return yt_fail_db(x, "reading a flash sale");
+    jw_key(w, "leases");
+    jw_arr(w);
+    while (rows_next(r)) {
+        jw_obj(w);
+        jw_kstr(w, "instance", rows_text(r, 0));
+        jw_kint(w, "held", rows_int(r, 1));
+        jw_ktime(w, "renewed_at", rows_int(r, 2));
+        jw_obj_end(w);
+    }
+    jw_arr_end(w);
+    jw_obj_end(w);
+    rows_free(r);
+    return YT_OK;
 }
 
-int flash_sale_list_json(flash_engine *f, yt_ctx *x, yt_jw *w, int limit, int64_t cursor) {
-    (void)f;
+int flash_sale_list_json(yt_ctx *x, yt_jw *w, int limit, int64_t cursor) {
     yt_param p[] = {PI(cursor ? cursor : INT64_MAX), PI(limit + 1)};
     yt_rows *r = db_query(x->db, SALE_READ " WHERE f.id < ? GROUP BY f.id ORDER BY f.id DESC LIMIT ?", 2, p);
     if (!r) return yt_fail_db(x, "listing flash sales");

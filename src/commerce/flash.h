@@ -1,8 +1,14 @@
-/* Flash sales (秒杀): the activity's stock and each buyer's count held in memory, where an order is reserved
- * or refused at once; reserved orders are written by one committer thread many to a transaction (one fsync
- * acknowledges them all), and only then answered. Unpaid orders give their stock back after the payment
- * window. At start every counter is rebuilt from the orders in the store, so after a crash (kill -9) stock
- * left = activity stock - paid - pending, counting only orders that were acknowledged. */
+/* Flash sales (秒杀). An instance leases blocks of a sale's stock from the store and holds them in memory,
+ * with each buyer's count, where an order is reserved at once (or refused: over the limit, or sold out when
+ * the store had nothing left to lease). One committer thread writes the reserved orders many to a
+ * transaction (one fsync acknowledges them all), and only then answers them. In that transaction the store
+ * decides: each buyer's units in a sale (flash_buyers) never pass the limit, and an instance's orders never
+ * take more than its lease (flash_leases), topped up from the sale's pool (stock - taken) under the sale's
+ * row lock only when it runs low. So several instances on one store never oversell, and a hot sale is not
+ * a hot row. Unpaid orders give their units back after the payment window; an instance gives back a lease
+ * it has not used for a while, and the whole of it when it stops; the lease of an instance not heard from
+ * for the lease time (kill -9) goes back by itself. Stock left is counted from the orders, so after a crash
+ * it is activity stock - paid - pending, counting only orders that were acknowledged. */
 #ifndef YT_FLASH_H
 #define YT_FLASH_H
 #include "../base/json.h"
@@ -12,12 +18,20 @@
 #define FLASH_QTY_MAX 1000             /* one order */
 #define FLASH_PAY_WINDOW_MS 300000     /* unpaid orders give their stock back after 5 minutes by default */
 
+#define FLASH_LEASE_TTL_MS 15000       /* a lease whose instance has not renewed it for this long goes back */
+#define FLASH_LEASE_IDLE_MS 3000       /* an instance gives back a lease no order has used for this long */
+
 typedef struct flash_engine flash_engine;
 
-/* Loads every flash sale and its orders, and starts the committer and the sweeper that closes unpaid orders.
- * NULL (logged) on a store error. */
-flash_engine *flash_start(yt_store *store);
-/* Writes out what is queued, answers it, and stops the threads. NULL is fine. */
+typedef struct {
+    char instance[224]; /* this instance's name among those on the store (its host and listening address) */
+    int lease_ttl_ms, lease_idle_ms; /* 0: the defaults above */
+} flash_config;
+
+/* Gives back what an earlier run under the same instance name left on lease, loads every flash sale and its
+ * buyers' counts, and starts the committer and the sweeper. NULL (logged) on a store error. */
+flash_engine *flash_start(yt_store *store, const flash_config *cfg);
+/* Writes out what is queued, answers it, stops the threads and gives back every leased unit. NULL is fine. */
 void flash_stop(flash_engine *f);
 
 typedef struct {
@@ -28,9 +42,10 @@ typedef struct {
 /* Checks, takes the activity's stock from the SKU (a stock move), stores and starts holding the sale. */
 int flash_sale_create(flash_engine *f, yt_ctx *x, const flash_input *in, int64_t *id);
 /* {id, name, sku_id, price, stock, per_customer_limit, starts_at, ends_at, pay_window_ms, stock_left,
- * orders: {pending, paid, released, quantity_pending, quantity_paid}}; YT_ENOTFOUND when there is none. */
-int flash_sale_write_json(flash_engine *f, yt_ctx *x, yt_jw *w, int64_t id);
-int flash_sale_list_json(flash_engine *f, yt_ctx *x, yt_jw *w, int limit, int64_t cursor);
+ * orders: {pending, paid, released, quantity_pending, quantity_paid}, leases: [{instance, held, renewed_at}]};
+ * YT_ENOTFOUND when there is none. The list's items have no leases. */
+int flash_sale_write_json(yt_ctx *x, yt_jw *w, int64_t id);
+int flash_sale_list_json(yt_ctx *x, yt_jw *w, int limit, int64_t cursor);
 /* What the sale brought: participants (customers who ordered), entries (orders placed), and the paid orders,
  * their buyers, GMV and refunds (activity_stats_json in mall_order.h); 404 when there is none. */
 int flash_sale_stats_json(yt_ctx *x, yt_jw *w, int64_t id);
@@ -48,13 +63,5 @@ typedef void (*flash_done_fn)(void *arg, const flash_outcome *o);
  * quantity out of range). On YT_OK the order is queued and done(arg, ...) runs once it is committed. */
 int flash_order(flash_engine *f, int64_t sale_id, int64_t customer_id, int64_t quantity, int64_t staff_id,
                 flash_done_fn done, void *arg, yt_err *err);
-
-/* A sale's units left and how many customer holds in pending and paid orders (0 for nobody), read from the
- * counters orders are reserved against; false when the engine holds no such sale. */
-bool flash_sale_counts(flash_engine *f, int64_t sale_id, int64_t customer, int64_t *left, int64_t *mine);
-
-/* A payment for one of the engine's pending orders was recorded (the sale's counts move); and an order it
- * had was closed unpaid by someone else. */
-void flash_order_paid(flash_engine *f, int64_t sale_id, int64_t quantity);
 
 #endif

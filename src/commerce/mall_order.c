@@ -143,27 +143,24 @@ int mall_order_pay(yt_ctx *x, const payment_notice *n, payment_result *res) {
     /* then the order's row, read under its lock: two deliveries of one notification (or a payment racing the
      * sweep that closes the order) queue, and the second sees what the first did */
     yt_param q[] = {PI(n->order_id)};
-    yt_rows *r = db_query(x->db, "UPDATE mall_orders SET status = status WHERE id = ? RETURNING customer_id, kind, activity_id,"
-                                 " quantity, total, status, pay_provider, pay_txn, created_at", 1, q);
+    yt_rows *r = db_query(x->db, "UPDATE mall_orders SET status = status WHERE id = ? RETURNING customer_id, kind, quantity,"
+                                 " total, status, pay_provider, pay_txn, created_at", 1, q);
     if (!r) return yt_finish(x, yt_fail_db(x, "recording a payment"), "recording a payment");
     if (!rows_next(r)) {
         rows_free(r);
         return yt_finish(x, yt_fail(x, YT_ENOTFOUND, "order_id", "no order with id %lld", (long long)n->order_id), "");
     }
-    int64_t customer = rows_int(r, 0), activity = rows_null(r, 2) ? 0 : rows_int(r, 2), qty = rows_int(r, 3), total = rows_int(r, 4);
-    int64_t created = rows_int(r, 8);
+    int64_t customer = rows_int(r, 0), qty = rows_int(r, 2), total = rows_int(r, 3), created = rows_int(r, 7);
     char kind[16], status[16], provider[16], txn[128];
     snprintf(kind, sizeof kind, "%s", rows_text(r, 1));
-    snprintf(status, sizeof status, "%s", rows_text(r, 5));
-    snprintf(provider, sizeof provider, "%s", rows_null(r, 6) ? "" : rows_text(r, 6));
-    snprintf(txn, sizeof txn, "%s", rows_null(r, 7) ? "" : rows_text(r, 7));
+    snprintf(status, sizeof status, "%s", rows_text(r, 4));
+    snprintf(provider, sizeof provider, "%s", rows_null(r, 5) ? "" : rows_text(r, 5));
+    snprintf(txn, sizeof txn, "%s", rows_null(r, 6) ? "" : rows_text(r, 6));
     rows_free(r);
     static const char *const kinds[] = {"flash", "group"};
     res->kind = "normal";
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
         if (strcmp(kind, kinds[i]) == 0) res->kind = kinds[i];
-    res->activity_id = activity;
-    res->quantity = qty;
     int rc = YT_OK;
     if (strcmp(status, "pending") != 0) {
         if (strcmp(provider, n->provider) == 0 && strcmp(txn, n->transaction) == 0) {

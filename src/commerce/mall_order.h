@@ -19,8 +19,7 @@ typedef struct {
 
 typedef struct {
     bool replay;               /* the same payment was recorded before: nothing changed */
-    const char *kind;          /* the order's kind ("flash") and activity, for in-memory counters */
-    int64_t activity_id, quantity;
+    const char *kind;          /* the order's kind: "normal", "flash" or "group" */
 } payment_result;
 
 /* Records a payment for a pending order, once: a replay of the same transaction changes nothing (res->replay);

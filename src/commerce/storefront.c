@@ -67,20 +67,22 @@ int storefront_product_json(yt_ctx *x, yt_jw *w, int64_t id) {
     return YT_OK;
 }
 
-int storefront_flash_sale_json(flash_engine *f, yt_ctx *x, yt_jw *w, int64_t id, int64_t customer) {
-    yt_param p[] = {PI(id)};
+int storefront_flash_sale_json(yt_ctx *x, yt_jw *w, int64_t id, int64_t customer) {
+    yt_param p[] = {PI(customer), PI(id)};
     yt_rows *r = db_query(x->db,
                           "SELECT f.name, f.sku_id, f.price, f.stock, f.per_customer_limit, f.starts_at, f.ends_at,"
-                          " s.name, s.specs, s.price, p.id, p.name, p.description, p.images"
+                          " s.name, s.specs, s.price, p.id, p.name, p.description, p.images,"
+                          " f.stock - f.taken + COALESCE((SELECT SUM(held) FROM flash_leases l WHERE l.sale_id = f.id), 0),"
+                          " COALESCE((SELECT quantity FROM flash_buyers b WHERE b.sale_id = f.id AND b.customer_id = ?), 0)"
                           " FROM flash_sales f JOIN skus s ON s.id = f.sku_id JOIN products p ON p.id = s.product_id"
                           " WHERE f.id = ?",
-                          1, p);
+                          2, p);
     if (!r) return yt_fail_db(x, "reading a flash sale");
-    int64_t left, mine;
-    if (!rows_next(r) || !flash_sale_counts(f, id, customer, &left, &mine)) {
+    if (!rows_next(r)) {
         rows_free(r);
         return yt_fail(x, YT_ENOTFOUND, NULL, "no flash sale with id %lld", (long long)id);
     }
+    int64_t left = rows_int(r, 14), mine = rows_int(r, 15);
     int64_t now = now_ms(), starts_at = rows_int(r, 5), ends_at = rows_int(r, 6);
     jw_obj(w);
     jw_kint(w, "id", id);

@@ -2,7 +2,6 @@
  * state instead of shelf stock figures, and of the orders only the member's own count. */
 #ifndef YT_STOREFRONT_H
 #define YT_STOREFRONT_H
-#include "flash.h"
 #include "../base/json.h"
 #include "../domain/ctx.h"
 
@@ -15,8 +14,10 @@ int storefront_product_json(yt_ctx *x, yt_jw *w, int64_t id);
 
 /* A flash sale as member customer sees it: {id, name, product_id, product_name, description, images, sku_id,
  * sku_name, specs, price, original_price, stock, stock_left, per_customer_limit, mine, starts_at, ends_at,
- * state, server_time}; mine is what customer holds in it (pending and paid). Shown whatever the product's
- * shelf status (a flash-only product may be off the shelf). YT_ENOTFOUND when there is none. */
-int storefront_flash_sale_json(flash_engine *f, yt_ctx *x, yt_jw *w, int64_t id, int64_t customer);
+ * state, server_time}; mine is what customer holds in it (pending and paid), and stock_left what no order holds
+ * (units on an instance's lease count as left), both as the store has them whichever instance sold them.
+ * Shown whatever the product's shelf status (a flash-only product may be off the shelf). YT_ENOTFOUND when
+ * there is none. */
+int storefront_flash_sale_json(yt_ctx *x, yt_jw *w, int64_t id, int64_t customer);
 
 #endif

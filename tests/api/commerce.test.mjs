@@ -292,6 +292,85 @@ describe('two instances on one store', () => {
   });
 });
 
+describe('stock leases of several instances', () => {
+  // A sale of 100 units, 100 a customer. The twin sells one unit, which leases it a block (a quarter of what is
+  // left beyond its need), so the main instance alone can lease at most what is not parked there.
+  async function leasedByTwin(twinEnv) {
+    const twin = await startServer({ name: 'commerce-lease', shareWith: srv, env: { YUTANG_PAY_SANDBOX_SECRET: SECRET, ...twinEnv } });
+    const tokB = await client(twin.baseUrl).login('admin', srv.adminPassword);
+    const sale = await flashSale({ stock: 100, per_customer_limit: 100 });
+    const [first, rest] = await customers(2);
+    const r = await client(twin.baseUrl).api('POST', `/api/v1/flash-sales/${sale.id}/orders`, { token: tokB, body: { customer_id: first, quantity: 1 } });
+    expectStatus(r, 201);
+    const g = (await as(admin)('GET', `/api/v1/flash-sales/${sale.id}`)).json;
+    assert.equal(g.leases.length, 1, 'the twin holds a lease');
+    assert.ok(g.leases[0].held > 0 && g.leases[0].held < 99, `a block, not the whole pool: ${g.leases[0].held}`);
+    assert.equal(g.stock_left, 99, 'units on lease are not sold');
+    return { twin, sale, rest, parked: g.leases[0].held };
+  }
+  // the main instance buys up to n units one at a time until it is told sold out (retrying that for
+  // patienceMs: units going back to a sale are leased again); how many it got
+  async function buyUnits(sale, customer, n, patienceMs = 0) {
+    let got = 0;
+    const until = Date.now() + patienceMs;
+    while (got < n) {
+      const r = await order(sale.id, customer, 1);
+      if (r.status === 201) { got++; continue; }
+      assertProblem(r, 409);
+      assert.match(r.json.type, /sold-out$/);
+      if (Date.now() >= until) break;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    return got;
+  }
+  async function settled(sale) {
+    const g = (await as(admin)('GET', `/api/v1/flash-sales/${sale.id}`)).json;
+    assert.equal(g.stock_left, 0);
+    assert.equal(g.orders.quantity_pending, 100);
+    assert.deepEqual(g.leases, [], 'nothing left on lease once all is sold');
+    const { items } = await listAll(api, '/api/v1/mall-orders', admin, { limit: 200 });
+    assert.equal(items.filter((o) => o.activity_id === sale.id).reduce((n, o) => n + o.quantity, 0), 100, 'never oversold');
+  }
+
+  test('a lease an instance stops using goes back, so another sells the last units', async () => {
+    const { twin, sale, rest, parked } = await leasedByTwin({ YUTANG_FLASH_LEASE_IDLE_MS: '300' });
+    try {
+      await new Promise((r) => setTimeout(r, 1800)); // idle time, then the twin's next sweep
+      const g = (await as(admin)('GET', `/api/v1/flash-sales/${sale.id}`)).json;
+      assert.deepEqual(g.leases, [], `the twin gave its ${parked} units back`);
+      assert.equal(await buyUnits(sale, rest, 100), 99);
+      await settled(sale);
+    } finally { await twin.stop(); }
+  });
+
+  test('an instance that stops gives its lease back at once', async () => {
+    const { twin, sale, rest } = await leasedByTwin({ YUTANG_FLASH_LEASE_IDLE_MS: '600000' });
+    await twin.stop();
+    assert.equal(await buyUnits(sale, rest, 100), 99);
+    await settled(sale);
+  });
+
+  test('the lease of an instance killed with kill -9 goes back after the lease time, and not before', async () => {
+    const { twin, sale, rest, parked } = await leasedByTwin({ YUTANG_FLASH_LEASE_IDLE_MS: '600000' });
+    await twin.kill9();
+    // the main instance (lease time 15 s) cannot yet sell what the dead twin holds
+    assert.equal(await buyUnits(sale, rest, 100), 99 - parked, 'units on a lease that has not run out are not sold elsewhere');
+    // a third instance with a short lease time takes it back
+    const third = await startServer({ name: 'commerce-reclaim', shareWith: srv, env: { YUTANG_PAY_SANDBOX_SECRET: SECRET, YUTANG_FLASH_LEASE_TTL_MS: '1000' } });
+    try {
+      let g;
+      for (let i = 0; i < 50; i++) {
+        g = (await as(admin)('GET', `/api/v1/flash-sales/${sale.id}`)).json;
+        if (!g.leases.some((l) => l.held === parked)) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      assert.ok(!g.leases.some((l) => l.held === parked), 'the dead lease went back');
+      assert.equal(await buyUnits(sale, rest, 100, 3000), parked, 'its units sell again, and no more');
+      await settled(sale);
+    } finally { await third.stop(); }
+  });
+});
+
 describe('kill -9 in the middle of a sale', () => {
   test('every acknowledged order is in the store, and stock left = stock - paid - pending', async () => {
     const own = await startServer({ name: 'commerce-crash', env: { YUTANG_PAY_SANDBOX_SECRET: SECRET } });

@@ -131,6 +131,15 @@ static void merge_and_erase_leave_nothing_behind(void **state) {
                 " VALUES('券', 'coupon', 1, 10, 0, 5, 1, 0, 0)", 0, NULL);
     exec_ok(db, "INSERT INTO points_mall_redemptions(item_id, customer_id, quantity, points, cash, status, created_at)"
                 " VALUES((SELECT MAX(id) FROM points_mall_items), ?, 1, 10, 0, 'done', ?)", 2, rh);
+    /* a flash sale both records bought in: the survivor's units become the sum */
+    exec_ok(db, "INSERT INTO products(name, created_at, updated_at) VALUES('秒杀品', ?, ?)", 2, (yt_param[]){PI(now), PI(now)});
+    exec_ok(db, "INSERT INTO skus(product_id, name, price, stock, created_at, updated_at)"
+                " VALUES((SELECT MAX(id) FROM products), '默认', 100, 0, ?, ?)", 2, (yt_param[]){PI(now), PI(now)});
+    exec_ok(db, "INSERT INTO flash_sales(name, sku_id, price, stock, per_customer_limit, starts_at, ends_at, pay_window_ms, taken,"
+                " created_at, updated_at) VALUES('秒杀', (SELECT MAX(id) FROM skus), 100, 10, 2, 0, 1, 1000, 3, ?, ?)",
+            2, (yt_param[]){PI(now), PI(now)});
+    exec_ok(db, "INSERT INTO flash_buyers(sale_id, customer_id, quantity) VALUES((SELECT MAX(id) FROM flash_sales), ?, 1),"
+                " ((SELECT MAX(id) FROM flash_sales), ?, 2)", 2, (yt_param[]){PI(absorbed), PI(survivor)});
     exec_ok(db, "INSERT INTO after_sales(order_id, customer_id, kind, reason, priority, created_at)"
                 " VALUES((SELECT MAX(id) FROM mall_orders), ?, 'return', '尺码不合适', 0, ?)", 2, rh);
     /* a free draw, and a red packet both records claimed: the merge keeps both shares, which were paid out */
@@ -189,6 +198,7 @@ static void merge_and_erase_leave_nothing_behind(void **state) {
     assert_int_equal(rows_int(acct, 3), 0);
     assert_string_equal(rows_text(acct, 4), "keyedsurvivor");
     rows_free(acct);
+    assert_int_equal(db_query_int(db, "SELECT quantity FROM flash_buyers WHERE customer_id = ?", 1, sv, -1), 3);
     /* the survivor took the absorbed record's binding, and its member */
     yt_param bu[] = {PI(survivor), PI(up), PI(down), PI(survivor)};
     assert_int_equal(db_query_int(db, "SELECT count(*) FROM distribution_bindings WHERE (customer_id = ? AND distributor_id = ?)"
