@@ -87,7 +87,7 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
         return 2;
     }
     http_config hc = {.threads = cfg->threads, .timeout_s = cfg->timeout_s, .head_timeout_s = cfg->head_timeout_s,
-                      .header_limit = 64 * 1024};
+                      .header_limit = 16 * 1024};
     snprintf(hc.trusted_proxies, sizeof hc.trusted_proxies, "%s", cfg->trusted_proxies);
     if (!http_parse_listen(cfg->listen, &hc)) {
         fprintf(stderr, "yutang serve: --listen must be HOST:PORT, got '%s'\n", cfg->listen);
