@@ -238,6 +238,9 @@ static const yt_route routes[] = {
      * decrypted without the writer, which is taken only to record a payment */
     {"POST", "/api/v1/payments/wechatpay/notify", h_payment_wechatpay_notify, 0, ROUTE_PUBLIC | ROUTE_JSON | ROUTE_READER,
      "payment.wechatpay_notify", 0},
+    /* a member pays their own order with WeChat Pay (JSAPI prepay: a call to WeChat Pay, no store write) */
+    {"POST", "/api/v1/member/orders/{id}/wechatpay", h_member_wechatpay_prepay, 0, ROUTE_MEMBER | ROUTE_READER,
+     "member.wechatpay_prepay", 0},
 };
 
 const yt_module commerce_module = {
