@@ -288,6 +288,25 @@ test('console group buys and distribution: create, teams, stop, settings, approv
     assert.equal(await text(active.locator('[data-test="distributor-status-tag"]')), '已通过')
   })
 
+  await t.test('another application is rejected with a reason, which the API keeps', async () => {
+    const other = await member('资料不全')
+    await must(201, asMember(other, 'POST', '/member/distribution/apply', {}), 'apply')
+    await toastGone()
+    await page.locator('[data-test="distributor-status"] .el-radio-button', { hasText: '待审核' }).click()
+    const row = rowOf(`[data-test="distributor-row"][data-customer-id="${other.id}"]`)
+    await row.locator('[data-test="distributor-reject"]').click()
+    const box = page.locator('.el-message-box')
+    await box.locator('.el-message-box__btns button', { hasText: '确定' }).click()
+    await box.locator('.el-message-box__errormsg', { hasText: '请填写原因' }).waitFor()
+    await box.locator('textarea').fill('请补充身份信息')
+    await box.locator('.el-message-box__btns button', { hasText: '确定' }).click()
+    await page.locator('.el-message', { hasText: `已拒绝 ${other.name} 的申请` }).waitFor()
+    await row.waitFor({ state: 'detached' })
+    const d = await must(200, as('GET', `/distributors/${other.id}`), 'distributor')
+    assert.deepEqual([d.status, d.decision_note], ['rejected', '请补充身份信息'])
+    await toastGone()
+  })
+
   let withdrawal, earned, top, topEarned
   await t.test('a withdrawal of released commission is approved as paid out; the API shows it paid', async () => {
     const me = await must(200, asMember(applicant, 'GET', '/member/distribution'), 'member distribution')
@@ -306,6 +325,7 @@ test('console group buys and distribution: create, teams, stop, settings, approv
     await row.waitFor()
     assert.equal(await text(row.locator('[data-test="withdrawal-amount"]')), yuan(earned))
     await row.locator(`a:text-is("${applicant.name}")`).waitFor()
+    await toastGone()
     await shot('growth-dist-withdrawals.png')
     await row.locator('[data-test="withdrawal-approve"]').click()
     await page.locator('[data-test="withdrawal-ref"]').fill('WX-E2E-0001')

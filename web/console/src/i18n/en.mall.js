@@ -102,7 +102,7 @@ export default {
     decisionNote: 'Decision note', boundMembers: 'Members ({n})', noMembers: 'No members bound', boundAt: 'Bound', expiresAt: 'Expires',
     frozenHint: 'withdrawable after the after-sales window', owedHint: 'refunds beyond the balance, taken from later commissions',
     sGeneral: 'General', sEnabled: 'Distribution', sEnabledOn: 'On: customers apply, bind through shares and earn commissions',
-    sEnabledOff: 'Off: no applications, bindings or new commissions; existing ones still release and withdraw', sBecome: 'Becoming a distributor',
+    sEnabledOff: 'Off: no applications, bindings or new commissions; existing ones still release and withdraw', sBecome: 'How one joins',
     sModeApplication: 'By application', sModeRule: 'Automatically by a rule',
     sModeApplicationHint: 'Customers apply from their member pages; staff review them under Distributors.',
     sModeRuleHint: 'Customers meeting a condition become distributors when they apply or pay, without review; others are reviewed.',
