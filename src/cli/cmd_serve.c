@@ -4,6 +4,7 @@
 #include "../base/log.h"
 #include "../base/httpc.h"
 #include "../commerce/pay_wechat_api.h"
+#include "../commerce/refund_submit.h"
 #include "../demo/demo.h"
 #include "../http/http.h"
 #include "../staff/auth.h"
@@ -192,6 +193,9 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
         payments_free(wxpay, wxmerchant);
         return 1;
     }
+    /* with the merchant's key, refunds through WeChat Pay are asked of its refund API by a thread of their own */
+    const char *retry = env_set("YUTANG_WECHATPAY_RETRY_MS");
+    refund_submitter *refunds = wxmerchant ? refund_submitter_start(store, wxmerchant, wxpay, retry ? atoi(retry) : 0) : NULL;
     find_console(cfg);
     yt_server srv = {.store = store,
                      .per_ip = ratelimit_new((uint32_t)cfg->rate_per_ip, 60000),
@@ -205,9 +209,11 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
                                                ? getenv("YUTANG_PAY_SANDBOX_SECRET") : NULL,
                      .wechatpay = wxpay,
                      .wechatpay_merchant = wxmerchant,
+                     .refunds = refunds,
                      .metrics_token = cfg->metrics_token[0] ? cfg->metrics_token : NULL};
     http_daemon *d = http_start(&hc, &srv);
     if (!d) {
+        refund_submitter_stop(refunds);
         flash_stop(flash);
         audience_follow_stop(follower);
         change_listen(NULL, NULL);
@@ -226,6 +232,7 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
     sigwait(&sigs, &sig);
     log_info("signal %d: stopping (finishing in-flight requests)", sig);
     http_stop(d, 10000);
+    refund_submitter_stop(refunds);
     flash_stop(flash); /* after the server: deferred answers still waiting are written and sent first */
     audience_follow_stop(follower);
     change_listen(NULL, NULL);

@@ -1,6 +1,7 @@
 /* WeChat Pay API v3 merchant calls: the request signature, JSAPI prepay, the answer's signature, the page's pay parameters. */
 #include "pay_wechat_api.h"
 #include "../base/alloc.h"
+#include "../base/arena.h"
 #include "../base/buf.h"
 #include "../base/crypto.h"
 #include "../base/httpc.h"
@@ -15,6 +16,7 @@
 
 #define PEM_MAX (64 * 1024)
 #define PREPAY_PATH "/v3/pay/transactions/jsapi"
+#define REFUND_PATH "/v3/refund/domestic/refunds"
 
 struct wechatpay_merchant {
     crypto_privkey *key; /* owned */
@@ -98,6 +100,50 @@ static void nonce32(char out[33]) {
     out[32] = '\0';
 }
 
+/* POSTs body to path with the merchant's signature (Authorization: WECHATPAY2-SHA256-RSA2048 over
+ * "POST\npath\ntimestamp\nnonce\nbody\n"); false with res->error when no answer came (or the key failed). */
+static bool signed_post(const wechatpay_merchant *m, const char *path, const char *body, size_t n, httpc_response *res) {
+    char nonce[33], ts[24], sig[512];
+    nonce32(nonce);
+    snprintf(ts, sizeof ts, "%lld", (long long)(now_ms() / 1000));
+    yt_buf msg = YT_BUF_INIT;
+    buf_printf(&msg, "POST\n%s\n%s\n%s\n", path, ts, nonce);
+    buf_append(&msg, body, n);
+    buf_putc(&msg, '\n');
+    bool signed_ok = crypto_privkey_sign_sha256_b64(m->key, msg.p, msg.len, sig, sizeof sig);
+    buf_free(&msg);
+    if (!signed_ok) {
+        memset(res, 0, sizeof *res);
+        snprintf(res->error, sizeof res->error, "the merchant key could not sign the request");
+        return false;
+    }
+    char auth[900], url[300];
+    snprintf(auth, sizeof auth,
+             "Authorization: " WECHATPAY_SIGNATURE_TYPE " mchid=\"%s\",nonce_str=\"%s\",signature=\"%s\",timestamp=\"%s\",serial_no=\"%s\"",
+             m->mchid, nonce, sig, ts, m->serial);
+    snprintf(url, sizeof url, "%s%s", m->base, path);
+    const char *headers[] = {auth, "Accept: application/json", "Content-Type: application/json", NULL};
+    return httpc_request("POST", url, headers, body, n, WECHATPAY_API_TIMEOUT_MS, res);
+}
+
+/* Whether the platform's signature over the answer verifies (the Wechatpay-* headers, as for notifications);
+ * why says what is wrong otherwise. */
+static bool answer_signed(const wechatpay *platform, const httpc_response *res, char *why, size_t cap) {
+    char h_ts[24] = "", h_nonce[80] = "", h_sig[700] = "", h_serial[80] = "", h_type[40] = "";
+    wechatpay_headers h = {
+        .timestamp = httpc_header(res, "Wechatpay-Timestamp", h_ts, sizeof h_ts) ? h_ts : NULL,
+        .nonce = httpc_header(res, "Wechatpay-Nonce", h_nonce, sizeof h_nonce) ? h_nonce : NULL,
+        .signature = httpc_header(res, "Wechatpay-Signature", h_sig, sizeof h_sig) ? h_sig : NULL,
+        .serial = httpc_header(res, "Wechatpay-Serial", h_serial, sizeof h_serial) ? h_serial : NULL,
+        .signature_type = httpc_header(res, "Wechatpay-Signature-Type", h_type, sizeof h_type) ? h_type : NULL};
+    yt_arena arena = {0};
+    yt_ctx v = {.arena = &arena};
+    bool ok = wechatpay_verify(&v, platform, &h, res->body.p, res->body.len, now_ms() / 1000) == YT_OK;
+    if (!ok) snprintf(why, cap, "%s: %s", v.err.field, v.err.msg);
+    arena_free(&arena);
+    return ok;
+}
+
 /* "2026-12-12T20:00:00+08:00": RFC 3339 in Beijing time, as WeChat Pay writes it */
 static void beijing_time(int64_t ms, char out[32]) {
     time_t t = (time_t)(ms / 1000 + 8 * 3600);
@@ -140,28 +186,8 @@ int wechatpay_jsapi_prepay(yt_ctx *x, const wechatpay_merchant *m, const wechatp
     jw_kstr(&w, "openid", in->openid);
     jw_obj_end(&w);
     jw_obj_end(&w);
-    /* the request's signature */
-    char nonce[33], ts[24], sig[512];
-    nonce32(nonce);
-    snprintf(ts, sizeof ts, "%lld", (long long)(now_ms() / 1000));
-    yt_buf msg = YT_BUF_INIT;
-    buf_printf(&msg, "POST\n%s\n%s\n%s\n", PREPAY_PATH, ts, nonce);
-    buf_append(&msg, body.p, body.len);
-    buf_putc(&msg, '\n');
-    bool signed_ok = crypto_privkey_sign_sha256_b64(m->key, msg.p, msg.len, sig, sizeof sig);
-    buf_free(&msg);
-    if (!signed_ok) {
-        buf_free(&body);
-        return yt_fail(x, YT_EINTERNAL, NULL, "the merchant key could not sign the request");
-    }
-    char auth[900], url[300];
-    snprintf(auth, sizeof auth,
-             "Authorization: " WECHATPAY_SIGNATURE_TYPE " mchid=\"%s\",nonce_str=\"%s\",signature=\"%s\",timestamp=\"%s\",serial_no=\"%s\"",
-             m->mchid, nonce, sig, ts, m->serial);
-    snprintf(url, sizeof url, "%s%s", m->base, PREPAY_PATH);
-    const char *headers[] = {auth, "Accept: application/json", "Content-Type: application/json", NULL};
     httpc_response res;
-    bool answered = httpc_request("POST", url, headers, body.p, body.len, WECHATPAY_API_TIMEOUT_MS, &res);
+    bool answered = signed_post(m, PREPAY_PATH, body.p, body.len, &res);
     buf_free(&body);
     int rc = YT_OK;
     cJSON *doc = answered ? cJSON_ParseWithLength(res.body.p, res.body.len) : NULL;
@@ -173,18 +199,10 @@ int wechatpay_jsapi_prepay(yt_ctx *x, const wechatpay_merchant *m, const wechatp
             rc = yt_fail(x, YT_ECONFLICT, "status", "WeChat Pay says the order is %s", c[5] == 'P' ? "paid already" : "closed");
         else rc = yt_fail(x, 502, "wechatpay", "WeChat Pay refused the payment: HTTP %ld %.40s %.120s", res.status, c, why);
     } else {
-        /* believed only once the platform's signature over the answer verifies */
-        char h_ts[24] = "", h_nonce[80] = "", h_sig[700] = "", h_serial[80] = "", h_type[40] = "";
-        wechatpay_headers h = {
-            .timestamp = httpc_header(&res, "Wechatpay-Timestamp", h_ts, sizeof h_ts) ? h_ts : NULL,
-            .nonce = httpc_header(&res, "Wechatpay-Nonce", h_nonce, sizeof h_nonce) ? h_nonce : NULL,
-            .signature = httpc_header(&res, "Wechatpay-Signature", h_sig, sizeof h_sig) ? h_sig : NULL,
-            .serial = httpc_header(&res, "Wechatpay-Serial", h_serial, sizeof h_serial) ? h_serial : NULL,
-            .signature_type = httpc_header(&res, "Wechatpay-Signature-Type", h_type, sizeof h_type) ? h_type : NULL};
         const cJSON *id = cJSON_GetObjectItemCaseSensitive(doc, "prepay_id");
-        yt_ctx v = *x; /* the check's own error, reported as WeChat Pay's fault */
-        if (wechatpay_verify(&v, platform, &h, res.body.p, res.body.len, now_ms() / 1000) != YT_OK)
-            rc = yt_fail(x, 502, "wechatpay", "WeChat Pay's answer is not signed by the platform key (%s: %s)", v.err.field, v.err.msg);
+        char why[200];
+        if (!answer_signed(platform, &res, why, sizeof why))
+            rc = yt_fail(x, 502, "wechatpay", "WeChat Pay's answer is not signed by the platform key (%s)", why);
         else if (!cJSON_IsString(id) || !*id->valuestring || strlen(id->valuestring) > 64)
             rc = yt_fail(x, 502, "wechatpay", "WeChat Pay's answer has no prepay_id");
         else {
@@ -199,6 +217,59 @@ int wechatpay_jsapi_prepay(yt_ctx *x, const wechatpay_merchant *m, const wechatp
                 rc = yt_fail(x, YT_EINTERNAL, NULL, "the merchant key could not sign the payment");
             buf_free(&pm);
         }
+    }
+    cJSON_Delete(doc);
+    httpc_response_free(&res);
+    return rc;
+}
+
+int wechatpay_refund(const wechatpay_merchant *m, const wechatpay *platform, const wechatpay_refund_in *in, wechatpay_refund_out *out) {
+    memset(out, 0, sizeof *out);
+    yt_buf body = YT_BUF_INIT;
+    yt_jw w;
+    jw_init(&w, &body);
+    jw_obj(&w);
+    jw_kstr(&w, "out_trade_no", in->out_trade_no);
+    jw_kstr(&w, "out_refund_no", in->out_refund_no);
+    if (in->reason && *in->reason) {
+        jw_key(&w, "reason");
+        jw_strn(&w, in->reason, utf8_cut(in->reason, 80));
+    }
+    jw_kstr(&w, "notify_url", m->notify_url);
+    jw_key(&w, "amount");
+    jw_obj(&w);
+    jw_kint(&w, "refund", in->refund);
+    jw_kint(&w, "total", in->total);
+    jw_kstr(&w, "currency", "CNY");
+    jw_obj_end(&w);
+    jw_obj_end(&w);
+    httpc_response res;
+    bool answered = signed_post(m, REFUND_PATH, body.p, body.len, &res);
+    buf_free(&body);
+    cJSON *doc = answered ? cJSON_ParseWithLength(res.body.p, res.body.len) : NULL;
+    const cJSON *code = cJSON_GetObjectItemCaseSensitive(doc, "code"), *message = cJSON_GetObjectItemCaseSensitive(doc, "message");
+    const cJSON *status = cJSON_GetObjectItemCaseSensitive(doc, "status");
+    int rc;
+    char why[200];
+    if (!answered) {
+        snprintf(out->note, sizeof out->note, "not reached: %s", res.error);
+        rc = -1;
+    } else if (res.status >= 500 || res.status == 429) { /* WeChat Pay's trouble, or too fast: later */
+        snprintf(out->note, sizeof out->note, "HTTP %ld %.40s", res.status, cJSON_IsString(code) ? code->valuestring : "");
+        rc = -1;
+    } else if (res.status != 200) { /* refused: the same request would be refused again */
+        snprintf(out->note, sizeof out->note, "%.40s: %.140s", cJSON_IsString(code) ? code->valuestring : "refused",
+                 cJSON_IsString(message) ? message->valuestring : "");
+        rc = 1;
+    } else if (!answer_signed(platform, &res, why, sizeof why)) { /* not WeChat Pay's word: ask again */
+        snprintf(out->note, sizeof out->note, "answer not signed by the platform key (%.150s)", why);
+        rc = -1;
+    } else if (!cJSON_IsString(status) || strlen(status->valuestring) >= sizeof out->status) {
+        snprintf(out->note, sizeof out->note, "answer without a refund status");
+        rc = -1;
+    } else {
+        snprintf(out->status, sizeof out->status, "%s", status->valuestring);
+        rc = 0;
     }
     cJSON_Delete(doc);
     httpc_response_free(&res);

@@ -1,4 +1,4 @@
-/* WeChat Pay API v3 calls the merchant makes: JSAPI prepay (统一下单 for a page opened in WeChat). Each request
+/* WeChat Pay API v3 calls the merchant makes: JSAPI prepay (统一下单 for a page opened in WeChat) and refunds. Each request
  * is signed with the merchant's private key (Authorization: WECHATPAY2-SHA256-RSA2048 over "method\npath\n
  * timestamp\nnonce\nbody\n"), each answer believed only once the platform's signature over it verifies, and
  * the page gets the parameters it hands to WeixinJSBridge (getBrandWCPayRequest), signed the same way. */
@@ -40,5 +40,21 @@ typedef struct {
  * "status" when it says the order is paid or closed already. */
 int wechatpay_jsapi_prepay(yt_ctx *x, const wechatpay_merchant *m, const wechatpay *platform, const wechatpay_prepay_in *in,
                            wechatpay_pay_params *out);
+
+typedef struct {
+    const char *out_trade_no, *out_refund_no, *reason; /* reason: cut to 80 bytes */
+    int64_t refund, total;                              /* fen: this refund, and what the order was paid */
+} wechatpay_refund_in;
+
+typedef struct {
+    char status[16]; /* WeChat Pay's refund status when it answered: SUCCESS, PROCESSING, ABNORMAL, CLOSED */
+    char note[200];  /* what went wrong otherwise */
+} wechatpay_refund_out;
+
+/* Asks WeChat Pay's refund API for a refund (/v3/refund/domestic/refunds; one out_refund_no is one refund
+ * however often it is asked). 0: it answered, under the platform's signature, with the refund's status; -1:
+ * ask again later (not reached, its own trouble, too fast, or an answer it did not sign); 1: refused for
+ * good (its code and message in note). */
+int wechatpay_refund(const wechatpay_merchant *m, const wechatpay *platform, const wechatpay_refund_in *in, wechatpay_refund_out *out);
 
 #endif

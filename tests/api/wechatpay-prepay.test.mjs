@@ -1,11 +1,14 @@
-// WeChat Pay JSAPI prepay: a member pays their own pending order from a page opened in WeChat. The WeChat Pay
+// WeChat Pay merchant calls. JSAPI prepay: a member pays their own pending order from a page opened in WeChat;
+// refunds: asked of WeChat Pay's refund API after they are made. The WeChat Pay
 // API is played by a server in this test that checks each request the way WeChat Pay does, with an
 // independent implementation of the protocol (wechatpay-axios-plugin: Formatter.request and Rsa.verify for the
 // merchant's Authorization signature), and signs its answers with a "platform" key (Formatter.response,
 // Rsa.sign). Covered: the request (signed by the merchant key, the order's amount, out_trade_no, payer openid,
 // expiry and notify URL), the page's pay parameters (paySign verified with the merchant's public key), and
 // what is refused: another's or a paid order, a member without an openid, an answer not signed by the
-// platform, WeChat Pay's own refusals, WeChat Pay unreachable, and the server without merchant settings.
+// platform, WeChat Pay's own refusals, WeChat Pay unreachable, and the server without merchant settings; for
+// refunds, the signed request (out_trade_no, out_refund_no, amounts), SUCCESS settling the refund, PROCESSING
+// left to the notification, a refusal marking it failed with WeChat Pay's words, and failures asked again.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -15,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import wechatpay from 'wechatpay-axios-plugin';
 import { startServer } from '../lib/server.mjs';
+import { notificationBody, platformHeaders } from '../lib/wechatpay.mjs';
 import { client, assertProblem, expectStatus, uniq } from '../lib/client.mjs';
 
 const { Rsa, Formatter } = wechatpay;
@@ -24,6 +28,8 @@ const PLATFORM_SERIAL = crypto.randomBytes(20).toString('hex').toUpperCase();
 const MERCHANT_SERIAL = crypto.randomBytes(20).toString('hex').toUpperCase();
 const NOTIFY_URL = 'https://shop.example.com/api/v1/payments/wechatpay/notify';
 const PREPAY = '/v3/pay/transactions/jsapi';
+const REFUND = '/v3/refund/domestic/refunds';
+const APIV3_KEY = crypto.randomBytes(16).toString('hex');
 
 const platform = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
 const merchant = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -38,6 +44,8 @@ process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
 // ---- WeChat Pay, as this test plays it ----
 let mode = 'ok';
 const seen = [];
+let refundMode = 'success';
+let refundCalls = 0;
 function authorization(header) {
   const m = /^WECHATPAY2-SHA256-RSA2048 (.*)$/.exec(header || '');
   if (!m) return null;
@@ -70,9 +78,22 @@ const mock = http.createServer((req, res) => {
     const auth = authorization(req.headers.authorization);
     const verified = !!auth && Rsa.verify(Formatter.request(req.method, req.url, auth.timestamp, auth.nonce_str, raw), auth.signature, merchant.publicKey);
     seen.push({ method: req.method, url: req.url, auth, verified, body: raw ? JSON.parse(raw) : null, accept: req.headers.accept });
-    if (req.url !== PREPAY || req.method !== 'POST') return answer(res, 404, { code: 'NOT_FOUND', message: '无效的请求' });
+    if ((req.url !== PREPAY && req.url !== REFUND) || req.method !== 'POST') return answer(res, 404, { code: 'NOT_FOUND', message: '无效的请求' });
     if (!verified || auth.mchid !== MCHID || auth.serial_no !== MERCHANT_SERIAL)
       return answer(res, 401, { code: 'SIGN_ERROR', message: '签名错误' });
+    if (req.url === REFUND) {
+      refundCalls++;
+      const b = JSON.parse(raw);
+      const ok = (status) => answer(res, 200, { refund_id: `50000${Date.now()}`, out_refund_no: b.out_refund_no, out_trade_no: b.out_trade_no,
+        transaction_id: '4200001234', channel: 'ORIGINAL', user_received_account: '招商银行信用卡0403', status,
+        create_time: '2025-05-20T13:29:35+08:00', amount: { total: b.amount.total, refund: b.amount.refund, currency: 'CNY' } });
+      if (refundMode === 'success') return ok('SUCCESS');
+      if (refundMode === 'processing') return ok('PROCESSING');
+      if (refundMode === 'closed') return ok('CLOSED');
+      if (refundMode === 'refuse') return answer(res, 403, { code: 'NOT_ENOUGH', message: '基本账户余额不足，请充值后重新发起' });
+      if (refundMode === 'flaky') { refundMode = 'forged-then-ok'; return answer(res, 500, { code: 'SYSTEM_ERROR', message: '系统错误' }); }
+      if (refundMode === 'forged-then-ok') { refundMode = 'success'; return answer(res, 200, { status: 'SUCCESS' }, stranger.privateKey); }
+    }
     if (mode === 'paid') return answer(res, 400, { code: 'ORDERPAID', message: '该订单已支付' });
     if (mode === 'refuse') return answer(res, 403, { code: 'NO_AUTH', message: '商户无权限' });
     if (mode === 'forged') return answer(res, 200, { prepay_id: 'wx26112221580621e9b071c00d9e093b0000' }, stranger.privateKey);
@@ -87,10 +108,11 @@ before(async () => {
   srv = await startServer({
     name: 'wechatpay-prepay',
     env: {
-      YUTANG_WECHATPAY_PLATFORM_KEY: platformFile, YUTANG_WECHATPAY_APIV3_KEY: crypto.randomBytes(16).toString('hex'),
+      YUTANG_WECHATPAY_PLATFORM_KEY: platformFile, YUTANG_WECHATPAY_APIV3_KEY: APIV3_KEY,
       YUTANG_WECHATPAY_PLATFORM_SERIAL: PLATFORM_SERIAL, YUTANG_WECHATPAY_MCHID: MCHID,
       YUTANG_WECHATPAY_MERCHANT_KEY: merchantFile, YUTANG_WECHATPAY_MERCHANT_SERIAL: MERCHANT_SERIAL,
       YUTANG_WECHATPAY_APPID: APPID, YUTANG_WECHATPAY_NOTIFY_URL: NOTIFY_URL, YUTANG_WECHATPAY_API_BASE: `http://127.0.0.1:${mockPort}`,
+      YUTANG_WECHATPAY_RETRY_MS: '300',
     },
   });
   ({ api } = client(srv.baseUrl));
@@ -230,5 +252,83 @@ describe('WeChat Pay JSAPI prepay', () => {
     ]) {
       await assert.rejects(startServer({ name: 'wechatpay-prepay-bad', shareWith: srv, env, startTimeoutMs: 5000 }), /exited|WeChat Pay/);
     }
+  });
+});
+
+describe('WeChat Pay refunds, asked of its refund API', () => {
+  /** A buyer's order paid through a TRANSACTION.SUCCESS notification, then refunded in full by staff: the refund's id. */
+  async function paidAndRefunded() {
+    mode = 'ok';
+    const b = await buyer();
+    const trade = `yt${String(b.order.order_id).padStart(10, '0')}`;
+    const body = notificationBody('TRANSACTION.SUCCESS', {
+      mchid: MCHID, appid: APPID, out_trade_no: trade, transaction_id: `42000012${Date.now()}${crypto.randomInt(1e6)}`,
+      trade_type: 'JSAPI', trade_state: 'SUCCESS', trade_state_desc: '支付成功', bank_type: 'CMC', attach: '',
+      success_time: '2025-05-20T13:29:35+08:00', payer: { openid: b.openid },
+      amount: { total: 9900, payer_total: 9900, currency: 'CNY', payer_currency: 'CNY' },
+    }, APIV3_KEY);
+    expectStatus(await api('POST', '/api/v1/payments/wechatpay/notify', { raw: body, headers: platformHeaders(body, platform.privateKey, PLATFORM_SERIAL) }), 200);
+    const made = expectStatus(await as(admin)('POST', `/api/v1/mall-orders/${b.order.order_id}/refunds`, { reason: '质量问题，七天无理由' }), 201);
+    return { order: b.order.order_id, trade, refund: made.refund_id };
+  }
+  async function refundOf(order, until) {
+    let r;
+    for (let i = 0; i < 60; i++) {
+      r = expectStatus(await as(admin)('GET', `/api/v1/mall-orders/${order}/refunds`), 200).items[0];
+      if (until(r)) return r;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    return r;
+  }
+
+  test('asked at once with the merchant\'s signature; SUCCESS settles the refund', async () => {
+    refundMode = 'success';
+    const calls = seen.length;
+    const { order, trade, refund } = await paidAndRefunded();
+    const r = await refundOf(order, (x) => x.status !== 'pending');
+    assert.equal(r.status, 'succeeded');
+    assert.equal(r.provider_status, 'SUCCESS');
+    assert.equal(r.attempts, 1);
+    assert.ok(r.submitted_at);
+    const call = seen.slice(calls).find((c) => c.url === REFUND);
+    assert.ok(call.verified, 'signed with the merchant key');
+    assert.equal(call.body.out_trade_no, trade);
+    assert.equal(call.body.out_refund_no, `ytr${String(refund).padStart(10, '0')}`);
+    assert.deepEqual(call.body.amount, { refund: 9900, total: 9900, currency: 'CNY' });
+    assert.equal(call.body.notify_url, NOTIFY_URL);
+    assert.equal(call.body.reason, '质量问题，七天无理由');
+  });
+
+  test('PROCESSING waits for the notification; CLOSED and a refusal mark it failed with WeChat Pay\'s words', async () => {
+    refundMode = 'processing';
+    let { order } = await paidAndRefunded();
+    let r = await refundOf(order, (x) => x.provider_status);
+    assert.equal(r.status, 'pending');
+    assert.equal(r.provider_status, 'PROCESSING');
+    await new Promise((res) => setTimeout(res, 800));
+    assert.equal((await refundOf(order, () => true)).attempts, 1, 'asked once: the notification settles it');
+    refundMode = 'closed';
+    ({ order } = await paidAndRefunded());
+    r = await refundOf(order, (x) => x.status !== 'pending');
+    assert.equal(r.status, 'failed');
+    assert.equal(r.provider_status, 'CLOSED');
+    refundMode = 'refuse';
+    ({ order } = await paidAndRefunded());
+    r = await refundOf(order, (x) => x.status !== 'pending');
+    assert.equal(r.status, 'failed');
+    assert.equal(r.provider_status, 'REFUSED');
+    assert.match(r.provider_note, /^NOT_ENOUGH: 基本账户余额不足/);
+  });
+
+  test('WeChat Pay\'s own trouble and an answer it did not sign are asked again, until it settles', async () => {
+    refundMode = 'flaky'; // a 500, then an answer signed by someone else, then SUCCESS
+    const before = refundCalls;
+    const { order } = await paidAndRefunded();
+    const r = await refundOf(order, (x) => x.status !== 'pending');
+    assert.equal(r.status, 'succeeded');
+    assert.equal(r.attempts, 3);
+    assert.equal(refundCalls - before, 3);
+    assert.match(srv.log(), /asked again later: answer not signed by the platform key/);
+    assert.ok(!srv.log().includes('招商银行'), 'the receiving account is not logged');
   });
 });
