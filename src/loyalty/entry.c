@@ -99,6 +99,18 @@ static const yt_migration migrations[] = {
      "  customer_id BIGINT NOT NULL REFERENCES customers(id), day BIGINT NOT NULL, times BIGINT NOT NULL CHECK (times >= 0),"
      "  PRIMARY KEY (task_id, customer_id, day));"
      "CREATE INDEX point_task_progress_customer ON point_task_progress(customer_id);"},
+    /* what each spend took from each lot of earned points, so points given back return there with their expiry */
+    {25,
+     /* SQLite */
+     "CREATE TABLE points_spends(entry_id INTEGER NOT NULL REFERENCES points_ledger(id),"
+     "  lot_id INTEGER NOT NULL REFERENCES points_ledger(id), amount INTEGER NOT NULL CHECK (amount > 0),"
+     "  returned INTEGER NOT NULL DEFAULT 0 CHECK (returned >= 0 AND returned <= amount),"
+     "  PRIMARY KEY (entry_id, lot_id)) STRICT, WITHOUT ROWID;",
+     /* PostgreSQL */
+     "CREATE TABLE points_spends(entry_id BIGINT NOT NULL REFERENCES points_ledger(id),"
+     "  lot_id BIGINT NOT NULL REFERENCES points_ledger(id), amount BIGINT NOT NULL CHECK (amount > 0),"
+     "  returned BIGINT NOT NULL DEFAULT 0 CHECK (returned >= 0 AND returned <= amount),"
+     "  PRIMARY KEY (entry_id, lot_id));"},
 };
 
 static const customer_keyed keyed[] = {
