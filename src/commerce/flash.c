@@ -429,7 +429,7 @@ static int cmp_unit_move(const void *a, const void *b) {
 
 /* Gives units back to their sales' pools (rows sorted by sale: the lock order of commit groups). */
 static bool pool_return(yt_db *db, unit_move *m, size_t n, int64_t now) {
-    qsort(m, n, sizeof *m, cmp_unit_move);
+    if (n) qsort(m, n, sizeof *m, cmp_unit_move);
     for (size_t i = 0; i < n; i++) {
         yt_param q[] = {PI(m[i].qty), PI(now), PI(m[i].sale)};
         if (db_exec(db, "UPDATE flash_sales SET taken = taken - ?, updated_at = ? WHERE id = ?", 3, q) < 0) return false;
@@ -459,7 +459,7 @@ static void sweep_unpaid(flash_engine *f, yt_db *db, int64_t now) {
         closed[n++] = (unit_move){rows_int(r, 0), rows_int(r, 1), rows_int(r, 2)};
     }
     rows_free(r);
-    qsort(closed, n, sizeof *closed, cmp_unit_move); /* buyers' rows first, in the commit groups' order */
+    if (n) qsort(closed, n, sizeof *closed, cmp_unit_move); /* buyers' rows first, in the commit groups' order */
     bool ok = true;
     for (size_t i = 0; ok && i < n; i++) {
         yt_param q[] = {PI(closed[i].qty), PI(closed[i].sale), PI(closed[i].customer)};
