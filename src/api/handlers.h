@@ -110,6 +110,7 @@ void h_points_mall_list(yt_req *r);
 void h_points_mall_create(yt_req *r);
 void h_points_mall_update(yt_req *r);
 void h_points_mall_redeem(yt_req *r);
+void h_points_mall_redemptions(yt_req *r);
 void h_member_redemptions(yt_req *r);
 /* members and their pages */
 void h_member_link_create(yt_req *r);
