@@ -28,7 +28,8 @@ const TAG_TYPES = {
   pending: 'warning', paid: 'success', shipped: 'primary', completed: 'success', released: 'info', cancelled: 'info',
   refunded: 'danger', running: 'success', upcoming: 'warning', over: 'info', stopped: 'danger', claimed: 'primary',
   active: 'success', open: 'warning', resolved: 'success', rejected: 'info', usable: 'success', used: 'info',
-  expired: 'info', 'not-yet': 'warning', on: 'success', off: 'info', succeeded: 'success', failed: 'danger'
+  expired: 'info', 'not-yet': 'warning', on: 'success', off: 'info', succeeded: 'success', failed: 'danger', done: 'success',
+  pending_payment: 'warning'
 }
 
 // Element Plus tag type for a state or status.

@@ -6,7 +6,7 @@ export default {
     common: { updatedAt: '更新时间', start: '开始时间', end: '结束时间' },
     menu: {
       mall: '商城营销', products: '商品', flashSales: '秒杀', mallOrders: '订单', afterSales: '售后', coupons: '优惠券',
-      lotteries: '抽奖', redPackets: '红包', loyalty: '会员'
+      lotteries: '抽奖', redPackets: '红包', pointsMall: '积分商城', loyalty: '会员'
     },
     problem: {
       'sold-out': '已售罄', 'limit-reached': '已达上限', exhausted: '已发完', stopped: '已停止', 'new-customers-only': '仅限新客'
@@ -21,14 +21,14 @@ export default {
       valid_until: '有效期至', products: '商品', categories: '类目', customer_id: '客户', coupon_id: '优惠券', lines: '退款明细',
       carrier: '快递公司', tracking_no: '快递单号', resolution: '处理说明', levels: '会员等级', prizes: '奖品',
       per_customer_limit: '每人限购', pay_window_seconds: '支付时限', cost_points: '每次消耗积分', free_per_day: '每日免费次数',
-      max_draws_per_day: '每日上限', ttl_hours: '有效期', note: '备注', item_id: '商品行'
+      max_draws_per_day: '每日上限', ttl_hours: '有效期', note: '备注', item_id: '商品行', cash: '现金', quantity: '数量'
     }
   },
   en: {
     common: { updatedAt: 'Updated', start: 'Start', end: 'End' },
     menu: {
       mall: 'Mall & marketing', products: 'Products', flashSales: 'Flash sales', mallOrders: 'Orders', afterSales: 'After-sales',
-      coupons: 'Coupons', lotteries: 'Lotteries', redPackets: 'Red packets', loyalty: 'Membership'
+      coupons: 'Coupons', lotteries: 'Lotteries', redPackets: 'Red packets', pointsMall: 'Points mall', loyalty: 'Membership'
     },
     problem: {
       'sold-out': 'Sold out', 'limit-reached': 'Limit reached', exhausted: 'None left', stopped: 'Stopped',
@@ -45,7 +45,7 @@ export default {
       valid_until: 'Valid until', products: 'Products', categories: 'Categories', customer_id: 'Customer', coupon_id: 'Coupon',
       lines: 'Refund lines', carrier: 'Carrier', tracking_no: 'Tracking number', resolution: 'Resolution', levels: 'Member levels',
       prizes: 'Prizes', per_customer_limit: 'Per-customer limit', pay_window_seconds: 'Payment window', cost_points: 'Points per draw',
-      free_per_day: 'Free draws a day', max_draws_per_day: 'Daily cap', ttl_hours: 'Valid for', note: 'Note', item_id: 'Order line'
+      free_per_day: 'Free draws a day', max_draws_per_day: 'Daily cap', ttl_hours: 'Valid for', note: 'Note', item_id: 'Order line', cash: 'Cash', quantity: 'Quantity'
     }
   }
 }
