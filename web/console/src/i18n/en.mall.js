@@ -66,6 +66,14 @@ export default {
     cancelConfirm: 'Stock, coupons and points come back. Cancel this unpaid order?', cancelled: 'Order cancelled',
     afterSale: 'Open after-sales', customerMallOrders: 'Mall orders →'
   },
+  staffOrder: {
+    button: 'Order for customer', title: 'Order for a customer', customerId: 'Customer id', balance: '{n} points', lines: 'Goods',
+    addLine: 'Add a line', linesRequired: 'Pick at least one SKU', coupons: 'Coupons', pickCoupons: "The customer's usable coupons (up to 3)",
+    noCoupons: 'The customer holds no usable coupon', points: 'Points to pay with', pointsOff: 'Points do not pay for orders under the current rules',
+    pointsRule: '{per} points = 1 yuan, at most {max}%; now {v}', goodsTotal: 'List price total',
+    priced: 'Member price, member day, coupons and points are applied when the order is placed; the customer pays it from their member pages before the payment window closes.',
+    submit: 'Place order', created: 'Order #{id} placed'
+  },
   afterSale: {
     title: 'After-sales', empty: 'No tickets', statuses: { open: 'Open', resolved: 'Resolved', rejected: 'Rejected' },
     queueHint: "The open queue is highest priority (the customer's member level) first, then oldest.", priority: 'Priority',

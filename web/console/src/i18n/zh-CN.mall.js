@@ -62,6 +62,14 @@ export default {
     cancel: '取消订单', cancelConfirm: '取消后库存、优惠券和积分会退回，确定取消这笔未支付的订单吗？', cancelled: '订单已取消',
     afterSale: '发起售后', customerMallOrders: '商城订单 →'
   },
+  staffOrder: {
+    button: '代客下单', title: '代客下单', customerId: '客户 ID', balance: '积分余额 {n}', lines: '商品', addLine: '添加商品',
+    linesRequired: '请至少选择一个商品 SKU', coupons: '使用优惠券', pickCoupons: '选择客户持有的可用优惠券（最多 3 张）',
+    noCoupons: '客户没有可用的优惠券', points: '积分抵扣', pointsOff: '当前规则不允许积分抵现',
+    pointsRule: '{per} 积分抵 1 元，最多抵 {max}%，当前抵 {v}', goodsTotal: '商品原价合计',
+    priced: '会员价、会员日、优惠券和积分抵扣由下单时计算；订单待客户在会员页面支付，超时未付自动关闭。',
+    submit: '提交订单', created: '已创建订单 #{id}'
+  },
   afterSale: {
     title: '售后', empty: '没有售后工单', statuses: { open: '待处理', resolved: '已处理', rejected: '已驳回' },
     queueHint: '待处理队列按会员等级的售后优先级从高到低排列，同一优先级先到先处理。', priority: '优先级', order: '订单',
