@@ -8,6 +8,7 @@
 #include "../loyalty/levels.h"
 #include "../loyalty/points.h"
 #include "../loyalty/points_mall.h"
+#include "../loyalty/tasks.h"
 #include "server.h"
 #include <stdio.h>
 #include <string.h>
@@ -349,4 +350,82 @@ void h_member_redemptions(yt_req *r) {
     yt_jw w;
     api_json(r, 200, &w);
     if (points_mall_redemptions_json(&r->x, &w, me, limit, cursor)) api_fail(r);
+}
+
+/* ---- points tasks ---- */
+
+/* ends_at: absent (unchanged: *ms -1), null (none: 0) or a time. */
+static bool task_end(yt_req *r, int64_t *ms) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(r->json, "ends_at");
+    *ms = !v ? -1 : 0;
+    return !v || cJSON_IsNull(v) || body_time(r, "ends_at", ms, false);
+}
+
+static bool task_body(yt_req *r, task_input *in, bool create) {
+    static const char *const create_fields[] = {"name", "description", "event_type", "points", "per_day", "per_customer",
+                                                "status", "starts_at", "ends_at", NULL};
+    static const char *const update_fields[] = {"name", "description", "points", "per_day", "per_customer", "status", "ends_at", NULL};
+    return body_only(r, r->json, create ? create_fields : update_fields) && body_str(r, r->json, "name", &in->name, create) &&
+           body_str(r, r->json, "description", &in->description, false) &&
+           (!create || body_str(r, r->json, "event_type", &in->event_type, true)) &&
+           body_str(r, r->json, "status", &in->status, false) && body_int(r, r->json, "points", &in->points, NULL) &&
+           body_int(r, r->json, "per_day", &in->per_day, NULL) && body_int(r, r->json, "per_customer", &in->per_customer, NULL) &&
+           (!create || body_time(r, "starts_at", &in->starts_at, false)) && task_end(r, &in->ends_at);
+}
+
+void h_task_create(yt_req *r) {
+    task_input in = {.per_day = 1, .per_customer = 0};
+    bool has_points;
+    if (!task_body(r, &in, true) || !body_int(r, r->json, "points", &in.points, &has_points)) return;
+    if (!has_points) {
+        api_problem(r, 400, "points", "points (earned each time) is required");
+        return;
+    }
+    if (in.ends_at < 0) in.ends_at = 0;
+    int64_t id;
+    if (task_create(&r->x, &in, &id)) {
+        api_fail(r);
+        return;
+    }
+    yt_jw w;
+    api_json(r, 201, &w);
+    if (task_json(&r->x, &w, id)) api_fail(r);
+}
+
+void h_task_update(yt_req *r) {
+    task_input in = {.points = -1, .per_day = -1, .per_customer = -1};
+    int64_t id = api_param_id(r, 0);
+    if (!id || !task_body(r, &in, false)) return;
+    if (task_update(&r->x, id, &in)) {
+        api_fail(r);
+        return;
+    }
+    yt_jw w;
+    api_json(r, 200, &w);
+    if (task_json(&r->x, &w, id)) api_fail(r);
+}
+
+void h_task_get(yt_req *r) {
+    int64_t id = api_param_id(r, 0);
+    if (!id) return;
+    yt_jw w;
+    api_json(r, 200, &w);
+    if (task_json(&r->x, &w, id)) api_fail(r);
+}
+
+void h_task_list(yt_req *r) {
+    int limit;
+    int64_t cursor;
+    if (!api_paging(r, &limit, &cursor)) return;
+    yt_jw w;
+    api_json(r, 200, &w);
+    if (task_list_json(&r->x, &w, limit, cursor)) api_fail(r);
+}
+
+void h_member_tasks(yt_req *r) {
+    int64_t me = api_member(r);
+    if (!me) return;
+    yt_jw w;
+    api_json(r, 200, &w);
+    if (task_member_json(&r->x, &w, me)) api_fail(r);
 }

@@ -254,6 +254,7 @@ void h_mall_order_refund(yt_req *r) {
         api_fail(r);
         return;
     }
+    refund_submitter_kick(r->server->refunds); /* a WeChat Pay refund is asked for at once, after this commit */
     yt_jw w;
     api_json(r, 201, &w);
     jw_obj(&w);

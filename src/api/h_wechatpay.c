@@ -6,7 +6,7 @@
 #include "../base/timeutil.h"
 #include "../commerce/flash.h"
 #include "../commerce/mall_order.h"
-#include "../commerce/pay_wechat.h"
+#include "../commerce/pay_wechat_api.h"
 #include "../commerce/refund.h"
 #include <math.h>
 #include <stdio.h>
@@ -212,4 +212,52 @@ void h_payment_wechatpay_notify(yt_req *r) {
         apply_refund(r, p, event, res, note);
     }
     cJSON_Delete(res);
+}
+
+/* A member pays their own pending order with WeChat Pay from a page opened in WeChat: JSAPI prepay, then the
+ * parameters the page hands to WeixinJSBridge. The payment itself is recorded when WeChat Pay's notification
+ * comes. 404 when calling WeChat Pay is not set up (YUTANG_WECHATPAY_MERCHANT_KEY and the rest). */
+void h_member_wechatpay_prepay(yt_req *r) {
+    int64_t me = api_member(r), id = api_param_id(r, 0);
+    if (!me || !id) return;
+    const wechatpay_merchant *m = r->server->wechatpay_merchant;
+    if (!m) {
+        api_problem(r, 404, NULL, "WeChat Pay payments are not set up on this server");
+        return;
+    }
+    payable_order o;
+    if (mall_order_payable(&r->x, id, me, wechatpay_merchant_appid(m), &o)) {
+        api_fail(r);
+        return;
+    }
+    if (!o.openid[0]) {
+        api_problem(r, 422, "openid", "WeChat Pay needs the member's openid: open the page from WeChat (公众号 or 小程序)");
+        return;
+    }
+    char trade[WECHATPAY_TRADE_NO_LEN];
+    wechatpay_out_trade_no(id, trade);
+    wechatpay_prepay_in in = {.description = o.description, .out_trade_no = trade, .openid = o.openid, .total = o.total,
+                              .expires_ms = o.pay_by ? o.pay_by : now_ms() + 7200000};
+    wechatpay_pay_params pp;
+    if (wechatpay_jsapi_prepay(&r->x, m, r->server->wechatpay, &in, &pp)) {
+        if (r->x.err.code == 502) log_error("wechatpay prepay for order %lld failed: %s", (long long)id, r->x.err.msg);
+        api_fail(r);
+        return;
+    }
+    yt_jw w;
+    api_json(r, 200, &w);
+    jw_obj(&w);
+    jw_kint(&w, "order_id", id);
+    jw_kstr(&w, "out_trade_no", trade);
+    jw_kint(&w, "total", o.total);
+    jw_key(&w, "pay_params");
+    jw_obj(&w);
+    jw_kstr(&w, "appId", pp.app_id);
+    jw_kstr(&w, "timeStamp", pp.time_stamp);
+    jw_kstr(&w, "nonceStr", pp.nonce_str);
+    jw_kstr(&w, "package", pp.package);
+    jw_kstr(&w, "signType", pp.sign_type);
+    jw_kstr(&w, "paySign", pp.pay_sign);
+    jw_obj_end(&w);
+    jw_obj_end(&w);
 }

@@ -5,7 +5,7 @@
 #include "../store/store.h"
 #include "../audience/index.h"
 #include "../commerce/flash.h"
-#include "../commerce/pay_wechat.h"
+#include "../commerce/refund_submit.h"
 
 /* A caller without pii.read sees phones masked (138****1234); an exact lookup by phone is still allowed
  * (a customer calls in), but so few per minute that guessing the four hidden digits is impractical. */
@@ -22,6 +22,8 @@ struct yt_server {
     int64_t groupbuy_minute_ms; /* how long a minute of a group buy's team time limit lasts (60000; shorter in rehearsals) */
     const char *pay_sandbox_secret; /* signs the sandbox payment provider's notifications; NULL: sandbox off */
     const wechatpay *wechatpay;       /* WeChat Pay's platform key and APIv3 key (owned by serve); NULL: provider off */
+    const wechatpay_merchant *wechatpay_merchant; /* the merchant's key for calling WeChat Pay; NULL: no prepay */
+    refund_submitter *refunds;        /* asks WeChat Pay's refund API; NULL without the merchant's key */
     const char *metrics_token; /* bearer token for /metrics; NULL: /metrics answers loopback callers only */
 };
 

@@ -270,6 +270,53 @@ bool crypto_pubkey_verify_sha256(const crypto_pubkey *k, const void *msg, size_t
     return ok;
 }
 
+struct crypto_privkey {
+    EVP_PKEY *key;
+};
+
+crypto_privkey *crypto_privkey_from_pem(const char *pem, size_t n, const char **err) {
+    if (n > INT_MAX) {
+        *err = "the PEM file is too large";
+        return NULL;
+    }
+    BIO *bio = BIO_new_mem_buf(pem, (int)n);
+    EVP_PKEY *key = bio ? PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL) : NULL;
+    BIO_free(bio);
+    ERR_clear_error();
+    if (!key) {
+        *err = "it is not an unencrypted PEM private key (BEGIN PRIVATE KEY or BEGIN RSA PRIVATE KEY)";
+        return NULL;
+    }
+    if (EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA || EVP_PKEY_get_bits(key) < 2048) {
+        EVP_PKEY_free(key);
+        *err = "the key must be an RSA key of 2048 bits or more";
+        return NULL;
+    }
+    crypto_privkey *k = yt_malloc(sizeof *k);
+    k->key = key;
+    return k;
+}
+
+void crypto_privkey_free(crypto_privkey *k) {
+    if (!k) return;
+    EVP_PKEY_free(k->key);
+    free(k);
+}
+
+bool crypto_privkey_sign_sha256_b64(const crypto_privkey *k, const void *msg, size_t n, char *out, size_t cap) {
+    unsigned char sig[1024];
+    size_t siglen = sizeof sig;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    EVP_PKEY_CTX *pctx = NULL;
+    bool ok = ctx && EVP_DigestSignInit(ctx, &pctx, EVP_sha256(), NULL, k->key) == 1 &&
+              EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) == 1 && EVP_DigestSign(ctx, NULL, &siglen, msg, n) == 1 &&
+              siglen <= sizeof sig && EVP_DigestSign(ctx, sig, &siglen, msg, n) == 1 && 4 * ((siglen + 2) / 3) < cap;
+    EVP_MD_CTX_free(ctx);
+    ERR_clear_error();
+    if (ok) EVP_EncodeBlock((unsigned char *)out, sig, (int)siglen);
+    return ok;
+}
+
 bool crypto_aes256gcm_open(const unsigned char key[32], const void *nonce, size_t nonce_len, const void *ad, size_t ad_len,
                            const unsigned char *in, size_t n, unsigned char *out) {
     if (n < CRYPTO_GCM_TAG || n - CRYPTO_GCM_TAG > INT_MAX || ad_len > INT_MAX || nonce_len == 0 || nonce_len > INT_MAX)

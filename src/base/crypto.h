@@ -58,6 +58,17 @@ void crypto_pubkey_free(crypto_pubkey *k);
 /* Whether sig is the RSASSA-PKCS1-v1_5 signature with SHA-256 of msg under k. */
 bool crypto_pubkey_verify_sha256(const crypto_pubkey *k, const void *msg, size_t n, const unsigned char *sig, size_t siglen);
 
+/* An RSA private key (2048 bits or more) for signing, such as a WeChat Pay merchant's apiclient_key.pem; owned
+ * by the caller (crypto_privkey_free), usable from any thread. */
+typedef struct crypto_privkey crypto_privkey;
+/* Reads a PEM "PRIVATE KEY" (PKCS#8) or "RSA PRIVATE KEY" (PKCS#1), unencrypted. NULL and *err (static text)
+ * when it is not one, not RSA, or shorter than 2048 bits. */
+crypto_privkey *crypto_privkey_from_pem(const char *pem, size_t n, const char **err);
+void crypto_privkey_free(crypto_privkey *k);
+/* The RSASSA-PKCS1-v1_5 signature with SHA-256 of msg under k, base64 (with padding) into out (cap bytes,
+ * 512 is enough for 2048 to 3072-bit keys); false when signing fails or it does not fit. */
+bool crypto_privkey_sign_sha256_b64(const crypto_privkey *k, const void *msg, size_t n, char *out, size_t cap);
+
 #define CRYPTO_GCM_TAG 16
 /* AES-256-GCM decryption of in (n bytes: the ciphertext followed by its 16-byte tag) with a 32-byte key, a
  * nonce of nonce_len bytes and associated data ad (ad_len bytes, may be 0). Writes n - 16 bytes to out and

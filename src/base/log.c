@@ -3,18 +3,79 @@
 #include "buf.h"
 #include "json.h"
 #include "timeutil.h"
+#include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static pthread_mutex_t log_mu = PTHREAD_MUTEX_INITIALIZER;
+static char held[64 * 1024]; /* access lines not yet written, under log_mu */
+static size_t nheld;
+static pthread_once_t flusher_once = PTHREAD_ONCE_INIT;
 
+static void write_all(const char *p, size_t n) {
+    while (n) {
+        ssize_t k = write(STDERR_FILENO, p, n);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) return; /* nowhere to log to */
+        p += k, n -= (size_t)k;
+    }
+}
+
+static void flush_locked(void) {
+    write_all(held, nheld);
+    nheld = 0;
+}
+
+void log_flush(void) {
+    pthread_mutex_lock(&log_mu);
+    flush_locked();
+    pthread_mutex_unlock(&log_mu);
+}
+
+static void *flusher(void *arg) {
+    (void)arg;
+    for (;;) {
+        struct timespec ts = {0, LOG_ACCESS_FLUSH_MS * 1000000L};
+        nanosleep(&ts, NULL);
+        log_flush();
+    }
+    return NULL;
+}
+
+static void start_flusher(void) {
+    pthread_t t;
+    if (pthread_create(&t, NULL, flusher, NULL) == 0) pthread_detach(t);
+}
+
+/* Appends line and its newline to the held lines, writing first when they would not fit (a line longer
+ * than the buffer is written by itself). */
+static void hold_locked(const char *json, size_t len) {
+    if (nheld + len + 1 > sizeof held) flush_locked();
+    if (len + 1 > sizeof held) {
+        write_all(json, len);
+        write_all("\n", 1);
+        return;
+    }
+    memcpy(held + nheld, json, len);
+    held[nheld + len] = '\n';
+    nheld += len + 1;
+}
 
 void log_raw_line(const char *json, size_t len) {
     pthread_mutex_lock(&log_mu);
-    fwrite(json, 1, len, stderr);
-    fputc('\n', stderr);
+    hold_locked(json, len);
+    flush_locked();
+    pthread_mutex_unlock(&log_mu);
+}
+
+void log_access_line(const char *json, size_t len) {
+    pthread_once(&flusher_once, start_flusher);
+    pthread_mutex_lock(&log_mu);
+    hold_locked(json, len);
     pthread_mutex_unlock(&log_mu);
 }
 

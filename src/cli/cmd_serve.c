@@ -2,7 +2,9 @@
 #include "../audience/follow.h"
 #include "../domain/changes.h"
 #include "../base/log.h"
-#include "../commerce/pay_wechat.h"
+#include "../base/httpc.h"
+#include "../commerce/pay_wechat_api.h"
+#include "../commerce/refund_submit.h"
 #include "../demo/demo.h"
 #include "../http/http.h"
 #include "../staff/auth.h"
@@ -64,6 +66,30 @@ static bool wechatpay_from_env(wechatpay **out) {
     return *out != NULL;
 }
 
+/* Calling WeChat Pay (JSAPI prepay) is on when the merchant's private key is set; the rest of its settings
+ * must then be there too, and the platform key that answers are checked with. *out stays NULL when it is off. */
+static bool wechatpay_merchant_from_env(const wechatpay *platform, wechatpay_merchant **out) {
+    const char *key = env_set("YUTANG_WECHATPAY_MERCHANT_KEY");
+    *out = NULL;
+    if (!key) return true;
+    if (!platform) {
+        fprintf(stderr, "yutang serve: calling WeChat Pay needs its platform key and APIv3 key too (YUTANG_WECHATPAY_PLATFORM_KEY, "
+                        "YUTANG_WECHATPAY_APIV3_KEY), to check its answers\n");
+        return false;
+    }
+    char err[512];
+    *out = wechatpay_merchant_load(key, env_set("YUTANG_WECHATPAY_MERCHANT_SERIAL"), env_set("YUTANG_WECHATPAY_MCHID"),
+                                   env_set("YUTANG_WECHATPAY_APPID"), env_set("YUTANG_WECHATPAY_NOTIFY_URL"),
+                                   env_set("YUTANG_WECHATPAY_API_BASE"), err, sizeof err);
+    if (!*out) fprintf(stderr, "yutang serve: WeChat Pay merchant: %s\n", err);
+    return *out != NULL;
+}
+
+static void payments_free(wechatpay *platform, wechatpay_merchant *merchant) {
+    wechatpay_merchant_free(merchant);
+    wechatpay_free(platform);
+}
+
 int cmd_serve(yt_config *cfg, int argc, char **argv) {
     const char *v;
     static const struct {
@@ -87,14 +113,19 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
         return 2;
     }
     http_config hc = {.threads = cfg->threads, .timeout_s = cfg->timeout_s, .head_timeout_s = cfg->head_timeout_s,
-                      .header_limit = 64 * 1024};
+                      .header_limit = 16 * 1024};
     snprintf(hc.trusted_proxies, sizeof hc.trusted_proxies, "%s", cfg->trusted_proxies);
     if (!http_parse_listen(cfg->listen, &hc)) {
         fprintf(stderr, "yutang serve: --listen must be HOST:PORT, got '%s'\n", cfg->listen);
         return 2;
     }
     wechatpay *wxpay;
+    wechatpay_merchant *wxmerchant = NULL;
     if (!wechatpay_from_env(&wxpay)) return 1;
+    if (!wechatpay_merchant_from_env(wxpay, &wxmerchant) || !httpc_start()) {
+        wechatpay_free(wxpay);
+        return 1;
+    }
     /* every thread started from here on inherits the blocked signals; the main thread waits for them */
     sigset_t sigs;
     sigemptyset(&sigs);
@@ -109,7 +140,7 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
     mallopt(M_TOP_PAD, 16 << 20);
     yt_store *store = app_open(cfg);
     if (!store) {
-        wechatpay_free(wxpay);
+        payments_free(wxpay, wxmerchant);
         return 1;
     }
     yt_arena arena = {0};
@@ -119,7 +150,7 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
     if (auth_ensure_admin(&x, cfg->admin_password, generated, &created)) {
         fprintf(stderr, "yutang: cannot create the owner account: %s\n", x.err.msg);
         store_close(store);
-        wechatpay_free(wxpay);
+        payments_free(wxpay, wxmerchant);
         return 1;
     }
     if (created && generated[0])
@@ -131,7 +162,7 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
         if (demo_seed(&x, NULL)) {
             fprintf(stderr, "yutang: demo data failed: %s\n", x.err.msg);
             store_close(store);
-            wechatpay_free(wxpay);
+            payments_free(wxpay, wxmerchant);
             return 1;
         }
     }
@@ -141,7 +172,7 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
         fprintf(stderr, "yutang: cannot build the audience index from the store\n");
         audience_free(aud);
         store_close(store);
-        wechatpay_free(wxpay);
+        payments_free(wxpay, wxmerchant);
         return 1;
     }
     change_listen(audience_own_commit, aud); /* its own writes count at once, whatever else is running */
@@ -159,9 +190,12 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
         change_listen(NULL, NULL);
         audience_free(aud);
         store_close(store);
-        wechatpay_free(wxpay);
+        payments_free(wxpay, wxmerchant);
         return 1;
     }
+    /* with the merchant's key, refunds through WeChat Pay are asked of its refund API by a thread of their own */
+    const char *retry = env_set("YUTANG_WECHATPAY_RETRY_MS");
+    refund_submitter *refunds = wxmerchant ? refund_submitter_start(store, wxmerchant, wxpay, retry ? atoi(retry) : 0) : NULL;
     find_console(cfg);
     yt_server srv = {.store = store,
                      .per_ip = ratelimit_new((uint32_t)cfg->rate_per_ip, 60000),
@@ -174,15 +208,18 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
                      .pay_sandbox_secret = getenv("YUTANG_PAY_SANDBOX_SECRET") && *getenv("YUTANG_PAY_SANDBOX_SECRET")
                                                ? getenv("YUTANG_PAY_SANDBOX_SECRET") : NULL,
                      .wechatpay = wxpay,
+                     .wechatpay_merchant = wxmerchant,
+                     .refunds = refunds,
                      .metrics_token = cfg->metrics_token[0] ? cfg->metrics_token : NULL};
     http_daemon *d = http_start(&hc, &srv);
     if (!d) {
+        refund_submitter_stop(refunds);
         flash_stop(flash);
         audience_follow_stop(follower);
         change_listen(NULL, NULL);
         audience_free(aud);
         store_close(store);
-        wechatpay_free(wxpay);
+        payments_free(wxpay, wxmerchant);
         return 1;
     }
     log_info("listening on %s (console %s)", cfg->listen, srv.console_dir ? "on" : "not built");
@@ -195,12 +232,13 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
     sigwait(&sigs, &sig);
     log_info("signal %d: stopping (finishing in-flight requests)", sig);
     http_stop(d, 10000);
+    refund_submitter_stop(refunds);
     flash_stop(flash); /* after the server: deferred answers still waiting are written and sent first */
     audience_follow_stop(follower);
     change_listen(NULL, NULL);
     audience_free(aud);
     store_close(store);
-    wechatpay_free(wxpay);
+    payments_free(wxpay, wxmerchant);
     ratelimit_free(srv.per_ip);
     ratelimit_free(srv.per_token);
     log_info("stopped");

@@ -169,6 +169,21 @@ static const yt_migration migrations[] = {
      "CREATE INDEX flash_buyers_customer ON flash_buyers(customer_id);"
      "INSERT INTO flash_buyers(sale_id, customer_id, quantity) SELECT activity_id, customer_id, SUM(quantity)"
      "  FROM mall_orders WHERE kind = 'flash' AND status <> 'released' GROUP BY activity_id, customer_id;"},
+    /* refunds asked of WeChat Pay's refund API: when it was asked, the claim of the instance asking, how often,
+     * and what WeChat Pay said */
+    {24,
+     /* SQLite */
+     "ALTER TABLE mall_refunds ADD COLUMN submitted_at INTEGER;"
+     "ALTER TABLE mall_refunds ADD COLUMN claim_until INTEGER;"
+     "ALTER TABLE mall_refunds ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE mall_refunds ADD COLUMN provider_status TEXT;"
+     "ALTER TABLE mall_refunds ADD COLUMN provider_note TEXT NOT NULL DEFAULT '';"
+     "CREATE INDEX mall_refunds_unasked ON mall_refunds(status, submitted_at);",
+     /* PostgreSQL */
+     "ALTER TABLE mall_refunds ADD COLUMN submitted_at BIGINT, ADD COLUMN claim_until BIGINT,"
+     "  ADD COLUMN attempts BIGINT NOT NULL DEFAULT 0, ADD COLUMN provider_status TEXT,"
+     "  ADD COLUMN provider_note TEXT NOT NULL DEFAULT '';"
+     "CREATE INDEX mall_refunds_unasked ON mall_refunds(status, submitted_at);"},
 };
 
 static const customer_keyed keyed[] = {
@@ -238,6 +253,9 @@ static const yt_route routes[] = {
      * decrypted without the writer, which is taken only to record a payment */
     {"POST", "/api/v1/payments/wechatpay/notify", h_payment_wechatpay_notify, 0, ROUTE_PUBLIC | ROUTE_JSON | ROUTE_READER,
      "payment.wechatpay_notify", 0},
+    /* a member pays their own order with WeChat Pay (JSAPI prepay: a call to WeChat Pay, no store write) */
+    {"POST", "/api/v1/member/orders/{id}/wechatpay", h_member_wechatpay_prepay, 0, ROUTE_MEMBER | ROUTE_READER,
+     "member.wechatpay_prepay", 0},
 };
 
 const yt_module commerce_module = {

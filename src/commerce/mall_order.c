@@ -343,3 +343,36 @@ int activity_stats_json(yt_ctx *x, yt_jw *w, const char *kind, int64_t id, int64
     jw_obj_end(w);
     return YT_OK;
 }
+
+int mall_order_payable(yt_ctx *x, int64_t id, int64_t member, const char *appid, payable_order *out) {
+    memset(out, 0, sizeof *out);
+    yt_param p[] = {PI(id), PI(member)};
+    yt_rows *r = db_query(x->db,
+                          "SELECT o.status, o.total, COALESCE(o.pay_by, 0), p.name,"
+                          " (SELECT COUNT(*) FROM mall_order_items i WHERE i.order_id = o.id)"
+                          " FROM mall_orders o JOIN skus s ON s.id = o.sku_id JOIN products p ON p.id = s.product_id"
+                          " WHERE o.id = ? AND o.customer_id = ?",
+                          2, p);
+    if (!r) return yt_fail_db(x, "reading an order to pay");
+    if (!rows_next(r)) {
+        rows_free(r);
+        return yt_fail(x, YT_ENOTFOUND, NULL, "no order %lld of yours", (long long)id);
+    }
+    bool pending = strcmp(rows_text(r, 0), "pending") == 0;
+    out->total = rows_int(r, 1);
+    out->pay_by = rows_int(r, 2);
+    int64_t lines = rows_int(r, 4);
+    if (lines > 1) snprintf(out->description, sizeof out->description, "%.100s 等%lld件", rows_text(r, 3), (long long)lines);
+    else snprintf(out->description, sizeof out->description, "%.120s", rows_text(r, 3));
+    rows_free(r);
+    if (!pending) return yt_fail(x, YT_ECONFLICT, "status", "the order is not waiting for payment");
+    if (out->pay_by && out->pay_by <= now_ms()) return yt_fail(x, YT_ECONFLICT, "status", "the order's time to pay has passed");
+    if (out->total <= 0) return yt_fail(x, YT_ECONFLICT, "status", "the order has nothing to pay");
+    yt_param q[] = {PI(member), PT(appid ? appid : "")};
+    r = db_query(x->db, "SELECT lookup FROM identities WHERE customer_id = ? AND kind = 'openid'"
+                        " ORDER BY CASE WHEN platform = ? THEN 0 ELSE 1 END, id LIMIT 1", 2, q);
+    if (!r) return yt_fail_db(x, "reading an order to pay");
+    if (rows_next(r)) snprintf(out->openid, sizeof out->openid, "%s", rows_text(r, 0));
+    rows_free(r);
+    return YT_OK;
+}

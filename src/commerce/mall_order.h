@@ -27,6 +27,16 @@ typedef struct {
  * by another transaction) a 409; both are logged and change nothing. */
 int mall_order_pay(yt_ctx *x, const payment_notice *n, payment_result *res);
 
+/* What paying a member's own pending order through a provider needs: its total (fen), when the payment window
+ * closes, a description (the first line's product, and how many more lines), and the member's openid in the
+ * app payments are made in (appid: one recorded for that platform first, else any; "" when there is none).
+ * 404 when the order is not the member's; 409 on "status" when it is not pending or its window has closed. */
+typedef struct {
+    int64_t total, pay_by;
+    char description[160], openid[130];
+} payable_order;
+int mall_order_payable(yt_ctx *x, int64_t id, int64_t member, const char *appid, payable_order *out);
+
 /* ---- the order's life after checkout (normal orders; flash orders are released by the flash engine) ---- */
 
 /* The order's customer; YT_ENOTFOUND when there is no such order. */

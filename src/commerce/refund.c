@@ -220,10 +220,16 @@ static void write_refund(yt_jw *w, yt_rows *r) {
     else jw_ktime(w, "settled_at", rows_int(r, 12));
     if (rows_null(r, 13)) jw_knull(w, "provider");
     else jw_kstr(w, "provider", rows_text(r, 13));
-    if (strcmp(rows_text(r, 13), "wechatpay") == 0) { /* what to send WeChat Pay's refund API, and what it sends back */
+    if (strcmp(rows_text(r, 13), "wechatpay") == 0) { /* what WeChat Pay's refund API was asked, and what it said */
         char no[WECHATPAY_TRADE_NO_LEN];
         wechatpay_out_refund_no(rows_int(r, 0), no);
         jw_kstr(w, "out_refund_no", no);
+        if (rows_null(r, 14)) jw_knull(w, "submitted_at");
+        else jw_ktime(w, "submitted_at", rows_int(r, 14));
+        jw_kint(w, "attempts", rows_int(r, 15));
+        if (rows_null(r, 16)) jw_knull(w, "provider_status");
+        else jw_kstr(w, "provider_status", rows_text(r, 16));
+        jw_kstr(w, "provider_note", rows_text(r, 17));
     }
     jw_obj_end(w);
 }
@@ -231,7 +237,8 @@ static void write_refund(yt_jw *w, yt_rows *r) {
 int mall_refunds_json(yt_ctx *x, yt_jw *w, int64_t order_id) {
     yt_param p[] = {PI(order_id)};
     yt_rows *r = db_query(x->db, "SELECT id, order_id, amount, quantity, points_returned, points_clawed, coupons_returned, restock,"
-                                 " reason, lines, status, created_at, settled_at, provider FROM mall_refunds WHERE order_id = ? ORDER BY id", 1, p);
+                                 " reason, lines, status, created_at, settled_at, provider, submitted_at, attempts, provider_status, provider_note"
+                                 " FROM mall_refunds WHERE order_id = ? ORDER BY id", 1, p);
     if (!r) return yt_fail_db(x, "reading refunds");
     rows_write_array(w, r, write_refund);
     rows_free(r);

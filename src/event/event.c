@@ -5,6 +5,7 @@
 #include "../customer/identity.h"
 #include "../domain/audit.h"
 #include "../domain/changes.h"
+#include "../loyalty/tasks.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -125,7 +126,8 @@ static int ingest_once(yt_ctx *x, const event_in *items, int n, int *accepted, i
     int64_t now = now_ms();
     int64_t *changed = arena_alloc(x->arena, sizeof *changed * (size_t)(n > 0 ? n : 1)); /* customers with new events */
     int64_t *made = arena_alloc(x->arena, sizeof *made * (size_t)(n > 0 ? n : 1));      /* and those the batch created */
-    size_t nchanged = 0, nmade = 0;
+    task_event *stored = arena_alloc(x->arena, sizeof *stored * (size_t)(n > 0 ? n : 1)); /* for points tasks */
+    size_t nchanged = 0, nmade = 0, nstored = 0;
     for (int i = 0; i < n; i++) {
         const event_in *e = &items[i];
         x->err.code = YT_OK;
@@ -162,9 +164,20 @@ static int ingest_once(yt_ctx *x, const event_in *items, int n, int *accepted, i
         }
         if (rc == 0) (*duplicates)++;
         else (*accepted)++;
-        if (rc > 0) changed[nchanged++] = cid;
+        if (rc > 0) {
+            changed[nchanged++] = cid;
+            stored[nstored++] = (task_event){cid, e->at, e->type};
+        }
     }
     x->err.code = YT_OK;
+    /* the points the new events earn (a duplicate earns nothing), in the same transaction */
+    if (task_rewards(x, stored, nstored)) {
+        if (db_retryable(x->db)) x->err.code = YT_ERETRY;
+        db_rollback(x->db);
+        *accepted = *duplicates = 0;
+        *nerrors = nerr_in;
+        return x->err.code;
+    }
     /* the change feed names the customers the batch created, and each customer with new events once, in one
      * statement each */
     if (change_record_customers(x, CHANGE_CUSTOMER_CREATED, made, &nmade) ||

@@ -653,7 +653,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
     jw_kint(&w, "bytes_out", (int64_t)st->bytes_out);
     if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK) jw_kbool(&w, "aborted", true);
     jw_obj_end(&w);
-    log_raw_line(b.p, b.len);
+    log_access_line(b.p, b.len);
     buf_free(&b);
     buf_free(&st->body);
     req_free(st);

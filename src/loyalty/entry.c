@@ -1,4 +1,4 @@
-/* Loyalty (points and their ledger, check-in, member levels and member day): the module entry. */
+/* Loyalty (points and their ledger, check-in, member levels and member day, the points mall, points tasks): the module entry. */
 #include "../module.h"
 #include "../api/handlers.h"
 
@@ -79,6 +79,38 @@ static const yt_migration migrations[] = {
      "  UNIQUE(customer_id, day));"
      "CREATE TABLE checkin_rewards(customer_id BIGINT NOT NULL REFERENCES customers(id), run_start BIGINT NOT NULL,"
      "  days BIGINT NOT NULL, points BIGINT NOT NULL, at BIGINT NOT NULL, UNIQUE(customer_id, run_start, days));"},
+    /* points tasks: what events earn points, and each customer's count per task per day (day -1: all days) */
+    {23,
+     /* SQLite */
+     "CREATE TABLE point_tasks(id INTEGER PRIMARY KEY, name TEXT NOT NULL, description TEXT NOT NULL DEFAULT '',"
+     "  event_type TEXT NOT NULL, points INTEGER NOT NULL CHECK (points > 0), per_day INTEGER NOT NULL CHECK (per_day >= 0),"
+     "  per_customer INTEGER NOT NULL CHECK (per_customer >= 0), status TEXT NOT NULL DEFAULT 'on', starts_at INTEGER NOT NULL,"
+     "  ends_at INTEGER, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL) STRICT;"
+     "CREATE TABLE point_task_progress(task_id INTEGER NOT NULL REFERENCES point_tasks(id),"
+     "  customer_id INTEGER NOT NULL REFERENCES customers(id), day INTEGER NOT NULL, times INTEGER NOT NULL CHECK (times >= 0),"
+     "  PRIMARY KEY (task_id, customer_id, day)) STRICT, WITHOUT ROWID;"
+     "CREATE INDEX point_task_progress_customer ON point_task_progress(customer_id);",
+     /* PostgreSQL */
+     "CREATE TABLE point_tasks(id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, description TEXT NOT NULL DEFAULT '',"
+     "  event_type TEXT NOT NULL, points BIGINT NOT NULL CHECK (points > 0), per_day BIGINT NOT NULL CHECK (per_day >= 0),"
+     "  per_customer BIGINT NOT NULL CHECK (per_customer >= 0), status TEXT NOT NULL DEFAULT 'on', starts_at BIGINT NOT NULL,"
+     "  ends_at BIGINT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);"
+     "CREATE TABLE point_task_progress(task_id BIGINT NOT NULL REFERENCES point_tasks(id),"
+     "  customer_id BIGINT NOT NULL REFERENCES customers(id), day BIGINT NOT NULL, times BIGINT NOT NULL CHECK (times >= 0),"
+     "  PRIMARY KEY (task_id, customer_id, day));"
+     "CREATE INDEX point_task_progress_customer ON point_task_progress(customer_id);"},
+    /* what each spend took from each lot of earned points, so points given back return there with their expiry */
+    {25,
+     /* SQLite */
+     "CREATE TABLE points_spends(entry_id INTEGER NOT NULL REFERENCES points_ledger(id),"
+     "  lot_id INTEGER NOT NULL REFERENCES points_ledger(id), amount INTEGER NOT NULL CHECK (amount > 0),"
+     "  returned INTEGER NOT NULL DEFAULT 0 CHECK (returned >= 0 AND returned <= amount),"
+     "  PRIMARY KEY (entry_id, lot_id)) STRICT, WITHOUT ROWID;",
+     /* PostgreSQL */
+     "CREATE TABLE points_spends(entry_id BIGINT NOT NULL REFERENCES points_ledger(id),"
+     "  lot_id BIGINT NOT NULL REFERENCES points_ledger(id), amount BIGINT NOT NULL CHECK (amount > 0),"
+     "  returned BIGINT NOT NULL DEFAULT 0 CHECK (returned >= 0 AND returned <= amount),"
+     "  PRIMARY KEY (entry_id, lot_id));"},
 };
 
 static const customer_keyed keyed[] = {
@@ -100,6 +132,12 @@ static const customer_keyed keyed[] = {
      "INSERT INTO checkin_rewards(customer_id, run_start, days, points, at) SELECT ?, run_start, days, points, at"
      " FROM checkin_rewards WHERE customer_id = ? ON CONFLICT(customer_id, run_start, days) DO NOTHING",
      "DELETE FROM checkin_rewards WHERE customer_id = ?", 1, NULL, "DELETE FROM checkin_rewards WHERE customer_id = ?"},
+    /* a merged record's task counts add to the survivor's (both did it) */
+    {"point_task_progress", "customer_id",
+     "INSERT INTO point_task_progress(task_id, customer_id, day, times) SELECT task_id, ?, day, times FROM point_task_progress"
+     " WHERE customer_id = ? ON CONFLICT(task_id, customer_id, day) DO UPDATE SET times = point_task_progress.times + excluded.times",
+     NULL, 0, "task counts stay for the brand's figures on the anonymous shell; they hold no personal data",
+     "DELETE FROM point_task_progress WHERE customer_id = ?"},
 };
 
 static const yt_perm perms[] = {
@@ -125,6 +163,11 @@ static const yt_route routes[] = {
      "points_mall.redemptions", 0},
     {"POST", "/api/v1/points-mall/items/{id}/redemptions", h_points_mall_redeem, P(ORDERS_WRITE) | P(CUSTOMERS_READ),
      ROUTE_JSON | ROUTE_MEMBER, "points_mall.redeem", 0},
+    {"GET", "/api/v1/point-tasks", h_task_list, P(COMMERCE_READ), 0, "point_task.list", 0},
+    {"POST", "/api/v1/point-tasks", h_task_create, P(COMMERCE_WRITE), ROUTE_JSON, "point_task.create", 0},
+    {"GET", "/api/v1/point-tasks/{id}", h_task_get, P(COMMERCE_READ), 0, "point_task.get", 0},
+    {"PATCH", "/api/v1/point-tasks/{id}", h_task_update, P(COMMERCE_WRITE), ROUTE_JSON, "point_task.update", 0},
+    {"GET", "/api/v1/member/tasks", h_member_tasks, 0, ROUTE_MEMBER, "member.tasks", 0},
 };
 
 const yt_module loyalty_module = {

@@ -138,9 +138,11 @@ void loyalty_settings_write_json(yt_jw *w, const loyalty_settings *s) {
 
 /* ---- the ledger ---- */
 
-/* Takes n points from the customer's lots, those that expire first first (then the oldest). Points held
- * before the ledger began (an opening balance) are in no lot; what the lots cannot cover comes from them. */
-static int take_from_lots(yt_ctx *x, int64_t customer, int64_t n) {
+/* Takes n points from the customer's lots, those that expire first first (then the oldest), noting for the
+ * spend (ledger row entry) what it took from each lot, so points given back return to the lots they came
+ * from. Points held before the ledger began (an opening balance) are in no lot; what the lots cannot cover
+ * comes from them. */
+static int take_from_lots(yt_ctx *x, int64_t customer, int64_t n, int64_t entry) {
     while (n > 0) {
         yt_param p[] = {PI(customer)};
         yt_rows *r = db_query(x->db, "SELECT id, remaining FROM points_ledger WHERE customer_id = ? AND remaining > 0"
@@ -151,7 +153,10 @@ static int take_from_lots(yt_ctx *x, int64_t customer, int64_t n) {
             seen++;
             int64_t id = rows_int(r, 0), take = rows_int(r, 1) < n ? rows_int(r, 1) : n;
             yt_param u[] = {PI(take), PI(id)};
-            if (db_exec(x->db, "UPDATE points_ledger SET remaining = remaining - ? WHERE id = ?", 2, u) != 1) rc = yt_fail_db(x, "spending points");
+            yt_param k[] = {PI(entry), PI(id), PI(take)};
+            if (db_exec(x->db, "UPDATE points_ledger SET remaining = remaining - ? WHERE id = ?", 2, u) != 1 ||
+                db_exec(x->db, "INSERT INTO points_spends(entry_id, lot_id, amount) VALUES(?, ?, ?)", 3, k) != 1)
+                rc = yt_fail_db(x, "spending points");
             n -= take;
         }
         rows_free(r);
@@ -160,11 +165,40 @@ static int take_from_lots(yt_ctx *x, int64_t customer, int64_t n) {
     return YT_OK;
 }
 
-/* Writes the ledger row and what follows from it; the balance has moved to `balance`. */
-static int record(yt_ctx *x, int64_t customer, int64_t delta, int64_t balance, points_reason reason, const char *ref,
+/* Points given back (an order cancelled or refunded) return to the lots the spends with the same ref took
+ * them from, with those lots' expiry (a lot that has expired meanwhile expires them again), latest expiry
+ * first; *restored is how many found their lot (the rest become a new lot). */
+static int return_to_lots(yt_ctx *x, int64_t customer, const char *ref, int64_t n, int64_t *restored) {
+    *restored = 0;
+    if (!ref || !*ref) return YT_OK;
+    yt_param p[] = {PI(customer), PT(ref)};
+    yt_rows *r = db_query(x->db,
+                          "SELECT s.entry_id, s.lot_id, s.amount - s.returned FROM points_spends s"
+                          " JOIN points_ledger e ON e.id = s.entry_id JOIN points_ledger l ON l.id = s.lot_id"
+                          " WHERE e.customer_id = ? AND e.ref = ? AND e.delta < 0 AND s.amount > s.returned"
+                          " ORDER BY CASE WHEN l.expires_at IS NULL THEN 0 ELSE 1 END, l.expires_at DESC, l.id DESC LIMIT 64",
+                          2, p);
+    if (!r) return yt_fail_db(x, "giving points back");
+    int rc = YT_OK;
+    while (rc == YT_OK && *restored < n && rows_next(r)) {
+        int64_t left = n - *restored, give = rows_int(r, 2) < left ? rows_int(r, 2) : left;
+        yt_param u[] = {PI(give), PI(rows_int(r, 1))};
+        yt_param k[] = {PI(give), PI(rows_int(r, 0)), PI(rows_int(r, 1))};
+        if (db_exec(x->db, "UPDATE points_ledger SET remaining = remaining + ? WHERE id = ?", 2, u) != 1 ||
+            db_exec(x->db, "UPDATE points_spends SET returned = returned + ? WHERE entry_id = ? AND lot_id = ?", 3, k) != 1)
+            rc = yt_fail_db(x, "giving points back");
+        *restored += give;
+    }
+    rows_free(r);
+    return rc;
+}
+
+/* Writes the ledger row (lot: how many of delta form a new lot, with expires_at) and what follows from it; the
+ * balance has moved to `balance`. */
+static int record(yt_ctx *x, int64_t customer, int64_t delta, int64_t lot, int64_t balance, points_reason reason, const char *ref,
                   int64_t expires_at, int64_t now, int64_t *entry) {
     yt_param p[] = {PI(customer), PI(delta), PI(balance), PT(reason_names[reason]), PT(ref ? ref : ""),
-                    PI(delta > 0 && reason != POINTS_EXPIRE ? delta : 0), expires_at ? PI(expires_at) : PNULL,
+                    PI(lot), lot && expires_at ? PI(expires_at) : PNULL,
                     x->who->staff_id ? PI(x->who->staff_id) : PNULL, PI(now)};
     int64_t id = db_query_int(x->db,
                               "INSERT INTO points_ledger(customer_id, delta, balance_after, reason, ref, remaining, expires_at,"
@@ -196,8 +230,12 @@ int points_change(yt_ctx *x, int64_t customer, int64_t delta, points_reason reas
     int rc = YT_OK;
     if (!moved && delta > 0) rc = yt_fail(x, YT_ENOTFOUND, NULL, "no live customer with id %lld", (long long)customer);
     else if (!moved) rc = yt_fail(x, YT_ECONFLICT, "points", "not enough points: this needs %lld", (long long)-delta);
-    if (rc == YT_OK && delta < 0) rc = take_from_lots(x, customer, -delta);
-    if (rc == YT_OK) rc = record(x, customer, delta, balance, reason, ref, expires_at, now, entry);
+    int64_t restored = 0, id = 0;
+    if (rc == YT_OK && reason == POINTS_RETURN) rc = return_to_lots(x, customer, ref, delta, &restored);
+    int64_t lot = delta > 0 && reason != POINTS_EXPIRE ? delta - restored : 0;
+    if (rc == YT_OK) rc = record(x, customer, delta, lot, balance, reason, ref, expires_at, now, &id);
+    if (rc == YT_OK && delta < 0) rc = take_from_lots(x, customer, -delta, id);
+    if (entry) *entry = id;
     return yt_finish(x, rc, "recording points");
 }
 
@@ -238,7 +276,7 @@ void points_expire_due(yt_ctx *x) {
             rc = YT_ERETRY; /* the balance moved meanwhile: the lot is tried again next time */
         char ref[32];
         snprintf(ref, sizeof ref, "points_ledger:%lld", (long long)lots[i][0]);
-        if (rc == YT_OK && left > 0) rc = record(x, lots[i][1], -left, balance, POINTS_EXPIRE, ref, 0, now, NULL);
+        if (rc == YT_OK && left > 0) rc = record(x, lots[i][1], -left, 0, balance, POINTS_EXPIRE, ref, 0, now, NULL);
         if (rc == YT_OK) db_commit(x->db);
         else db_rollback(x->db);
     }

@@ -139,6 +139,35 @@ describe('claims', () => {
 });
 
 describe('checkout', () => {
+  test('points given back by a cancelled order return to the lots they came from, with their expiry', async () => {
+    const saved = expectStatus(await as(admin)('GET', '/api/v1/loyalty/settings'), 200);
+    try {
+      const m = await member('积分回退');
+      expectStatus(await as(admin)('PUT', '/api/v1/loyalty/settings', { points_expire_days: 10 }), 200);
+      expectStatus(await as(admin)('POST', `/api/v1/customers/${m.id}/points`, { delta: 1000 }), 201);
+      expectStatus(await as(admin)('PUT', '/api/v1/loyalty/settings', { points_expire_days: 365 }), 200);
+      expectStatus(await as(admin)('POST', `/api/v1/customers/${m.id}/points`, { delta: 1000 }), 201);
+      const soon = expectStatus(await as(admin)('GET', `/api/v1/customers/${m.id}/points`), 200).expiring;
+      assert.equal(soon.points, 1000);
+      assert.ok(Date.parse(soon.at) < Date.now() + 11 * 86400000, 'the first lot expires in 10 days');
+      const p = await product({ price: 6000, stock: 10 });
+      const o = expectStatus(await as(m.token)('POST', '/api/v1/mall-orders', { lines: [{ sku_id: p.sku, quantity: 1 }], points: 1500 }), 201);
+      const spent = expectStatus(await as(admin)('GET', `/api/v1/customers/${m.id}/points`), 200);
+      assert.equal(spent.balance, 500);
+      assert.ok(Date.parse(spent.expiring.at) > Date.now() + 300 * 86400000, 'the 10-day lot was spent first');
+      expectStatus(await as(m.token)('POST', `/api/v1/mall-orders/${o.id}/cancel`), 200);
+      const back = expectStatus(await as(admin)('GET', `/api/v1/customers/${m.id}/points`), 200);
+      assert.equal(back.balance, 2000);
+      assert.deepEqual(back.expiring, soon, 'the 1000 are back in the lot that expires in 10 days, not in a new one');
+      const ledger = expectStatus(await as(admin)('GET', `/api/v1/customers/${m.id}/points/ledger`), 200).items;
+      assert.equal(ledger[0].reason, 'return');
+      assert.equal(ledger[0].delta, 1500);
+      assert.equal(ledger[0].expires_at, null, 'no new lot: every point found the lot it came from');
+    } finally {
+      expectStatus(await as(admin)('PUT', '/api/v1/loyalty/settings', { points_expire_days: saved.points_expire_days }), 200);
+    }
+  });
+
   test('coupons and points pay part of an order; stock moves; cancelling gives everything back', async () => {
     const p = await product({ price: 6000, stock: 10 });
     const c = await coupon({});

@@ -72,8 +72,10 @@ test('console points mall: create goods and coupon items, redemptions lower the 
     name: couponName, kind: 'amount', threshold: 5000, amount_off: 500, total: 100, per_customer: 5,
     claim_starts: iso(Date.now() - 60_000), claim_ends: iso(Date.now() + 7 * 86400000), valid_days: 30
   }), 'coupon')
-  const buyer = (await must(201, as('POST', '/customers', { name: '积分会员' + randomHanzi(3) }), 'customer')).id
-  const helped = (await must(201, as('POST', '/customers', { name: '到店会员' + randomHanzi(3) }), 'customer')).id
+  const buyerName = '积分会员' + randomHanzi(3)
+  const helpedName = '到店会员' + randomHanzi(3)
+  const buyer = (await must(201, as('POST', '/customers', { name: buyerName }), 'customer')).id
+  const helped = (await must(201, as('POST', '/customers', { name: helpedName }), 'customer')).id
   await must(201, as('POST', `/customers/${buyer}/points`, { delta: 5000, reason: 'adjust', note: '积分商城测试' }), 'points')
   await must(201, as('POST', `/customers/${helped}/points`, { delta: 3000, reason: 'adjust', note: '积分商城测试' }), 'points')
   const memberToken = (await must(201, as('POST', `/customers/${buyer}/member-links`, {}), 'member link')).token
@@ -202,8 +204,10 @@ test('console points mall: create goods and coupon items, redemptions lower the 
     const logged = (await must(200, as('GET', `/points-mall/redemptions?item_id=${goods.id}`), 'redemptions')).items
     assert.deepEqual(logged.map((x) => [x.customer_id, x.quantity, x.points, x.cash, x.status]), [[buyer, 2, 2400, 2500, 'pending_payment']])
     assert.ok(logged[0].order_id > 0, 'a goods redemption makes an order')
+    await rows.first().locator('[data-test="redemption-customer"]', { hasText: buyerName }).waitFor()
+    assert.equal(await rows.first().locator('[data-test="redemption-customer"]').getAttribute('data-customer-id'), String(buyer))
     const cells = (await rows.first().locator('td').allInnerTexts()).map((s) => s.trim())
-    assert.deepEqual(cells.slice(1), [`#${buyer}`, '2', '2,400', '¥25.00', `#${logged[0].order_id}`, '待支付'])
+    assert.deepEqual(cells.slice(1), [buyerName, '2', '2,400', '¥25.00', `#${logged[0].order_id}`, '待支付'])
     await page.locator('[data-test="pm-redeem-open"]').click()
     await page.locator('[data-test="pm-redeem-customer"]').fill(String(helped))
     await page.locator('[data-test="pm-redeem-submit"]').click()
@@ -211,7 +215,8 @@ test('console points mall: create goods and coupon items, redemptions lower the 
     await textIs('[data-test="drawer-stock"]', '5')
     await textIs('[data-test="drawer-redeemed"]', '3')
     await page.waitForFunction(() => document.querySelectorAll('[data-test="pm-drawer"] [data-test="redemption-table"] .el-table__body tr').length === 2)
-    assert.equal((await rows.first().locator('[data-test="redemption-customer"]').innerText()).trim(), `#${helped}`)
+    await rows.first().locator('[data-test="redemption-customer"]', { hasText: helpedName }).waitFor()
+    assert.equal(await rows.first().locator('[data-test="redemption-customer"]').getAttribute('data-customer-id'), String(helped))
     assert.equal(await balance(helped), 3000 - 1200)
     assert.equal((await item(goods.id)).stock, 5)
     await toastGone()
@@ -268,7 +273,7 @@ test('console points mall: create goods and coupon items, redemptions lower the 
     const rows = page.locator('#pane-redemptions [data-test="redemption-table"] .el-table__body tr')
     await page.waitForFunction((id) => {
       const trs = [...document.querySelectorAll('#pane-redemptions [data-test="redemption-table"] .el-table__body tr')]
-      return trs.length === 2 && trs.every((tr) => tr.innerText.includes(`#${id}`))
+      return trs.length === 2 && trs.every((tr) => tr.querySelector('[data-test="redemption-customer"]')?.dataset.customerId === String(id))
     }, buyer)
     assert.match(await rows.nth(0).innerText(), new RegExp(couponItemName))
     assert.match(await rows.nth(1).innerText(), /2,400/)

@@ -140,6 +140,11 @@ static void merge_and_erase_leave_nothing_behind(void **state) {
             2, (yt_param[]){PI(now), PI(now)});
     exec_ok(db, "INSERT INTO flash_buyers(sale_id, customer_id, quantity) VALUES((SELECT MAX(id) FROM flash_sales), ?, 1),"
                 " ((SELECT MAX(id) FROM flash_sales), ?, 2)", 2, (yt_param[]){PI(absorbed), PI(survivor)});
+    /* a points task both records did: the survivor's counts become the sums */
+    exec_ok(db, "INSERT INTO point_tasks(name, event_type, points, per_day, per_customer, starts_at, created_at, updated_at)"
+                " VALUES('分享', 'share', 5, 3, 0, 0, ?, ?)", 2, (yt_param[]){PI(now), PI(now)});
+    exec_ok(db, "INSERT INTO point_task_progress(task_id, customer_id, day, times) VALUES((SELECT MAX(id) FROM point_tasks), ?, -1, 2),"
+                " ((SELECT MAX(id) FROM point_tasks), ?, -1, 1)", 2, (yt_param[]){PI(absorbed), PI(survivor)});
     exec_ok(db, "INSERT INTO after_sales(order_id, customer_id, kind, reason, priority, created_at)"
                 " VALUES((SELECT MAX(id) FROM mall_orders), ?, 'return', '尺码不合适', 0, ?)", 2, rh);
     /* a free draw, and a red packet both records claimed: the merge keeps both shares, which were paid out */
@@ -199,6 +204,7 @@ static void merge_and_erase_leave_nothing_behind(void **state) {
     assert_string_equal(rows_text(acct, 4), "keyedsurvivor");
     rows_free(acct);
     assert_int_equal(db_query_int(db, "SELECT quantity FROM flash_buyers WHERE customer_id = ?", 1, sv, -1), 3);
+    assert_int_equal(db_query_int(db, "SELECT times FROM point_task_progress WHERE customer_id = ? AND day = -1", 1, sv, -1), 3);
     /* the survivor took the absorbed record's binding, and its member */
     yt_param bu[] = {PI(survivor), PI(up), PI(down), PI(survivor)};
     assert_int_equal(db_query_int(db, "SELECT count(*) FROM distribution_bindings WHERE (customer_id = ? AND distributor_id = ?)"

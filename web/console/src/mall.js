@@ -1,6 +1,7 @@
 // Helpers of the mall and marketing pages: money between yuan (what staff type and read) and fen (what the API
 // takes and answers), times for the API, the tag colours of states, and the catalog's SKUs for pickers.
-import { getAll } from './api.js'
+import { reactive } from 'vue'
+import { api, getAll } from './api.js'
 import { formatFen } from './format.js'
 
 // Yuan typed with at most two decimals -> integer fen (rounded, so 19.99 is 1999, never 1998).
@@ -28,8 +29,8 @@ const TAG_TYPES = {
   pending: 'warning', paid: 'success', shipped: 'primary', completed: 'success', released: 'info', cancelled: 'info',
   refunded: 'danger', running: 'success', upcoming: 'warning', over: 'info', stopped: 'danger', claimed: 'primary',
   active: 'success', open: 'warning', resolved: 'success', rejected: 'info', usable: 'success', used: 'info',
-  expired: 'info', 'not-yet': 'warning', on: 'success', off: 'info', succeeded: 'success', failed: 'danger', done: 'success',
-  pending_payment: 'warning'
+  expired: 'info', 'not-yet': 'warning', on: 'success', off: 'info', succeeded: 'success', failed: 'danger',
+  formed: 'success', frozen: 'warning', reversed: 'info', disabled: 'danger', done: 'success', pending_payment: 'warning'
 }
 
 // Element Plus tag type for a state or status.
@@ -73,4 +74,43 @@ export function couponRule(c, t) {
   let s = c.threshold > 0 ? t('coupon.rulePercentAbove', { threshold: formatFen(c.threshold), zhe }) : t('coupon.rulePercent', { zhe })
   if (c.max_off > 0) s += t('coupon.ruleCap', { cap: formatFen(c.max_off) })
   return s
+}
+
+// Customers' names by id, for tables whose rows carry only ids (teams, commissions, withdrawals): each id is fetched
+// once (GET /customers/{id}, a few at a time) and the names fill in as they come; an id that cannot be read stays "#id".
+export const customerNames = reactive({})
+const nameQueue = []
+let nameWorkers = 0
+
+export function wantNames(ids) {
+  for (const id of ids) {
+    if (!id || id in customerNames) continue
+    customerNames[id] = null // asked for
+    nameQueue.push(id)
+  }
+  while (nameWorkers < 4 && nameQueue.length) {
+    nameWorkers++
+    ;(async () => {
+      try {
+        for (let id = nameQueue.shift(); id; id = nameQueue.shift()) {
+          try {
+            const c = await api.get(`/customers/${id}`, null, { silent: true })
+            customerNames[id] = (c && (c.name || c.nickname)) || ''
+          } catch { /* shown by its id */ }
+        }
+      } finally {
+        nameWorkers--
+      }
+    })()
+  }
+}
+
+// A customer's name for a table cell: the name once known, "#id" until then.
+export function customerName(id) {
+  return customerNames[id] || `#${id}`
+}
+
+// A commission rate in its unit: 10%, 25‰.
+export function rateText(rate, unit) {
+  return `${rate}${unit === 'permille' ? '‰' : '%'}`
 }

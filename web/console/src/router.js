@@ -34,6 +34,8 @@ const routes = [
       { path: 'mall/products/:id', name: 'product', component: () => import('./views/mall/ProductDetail.vue'), props: true, meta: MALL },
       { path: 'mall/flash-sales', name: 'flash-sales', component: () => import('./views/mall/FlashSales.vue'), meta: MALL },
       { path: 'mall/flash-sales/:id', name: 'flash-sale', component: () => import('./views/mall/FlashSaleDetail.vue'), props: true, meta: MALL },
+      { path: 'mall/group-buys', name: 'group-buys', component: () => import('./views/mall/GroupBuys.vue'), meta: MALL },
+      { path: 'mall/group-buys/:id', name: 'group-buy', component: () => import('./views/mall/GroupBuyDetail.vue'), props: true, meta: MALL },
       { path: 'mall/orders', name: 'mall-orders', component: () => import('./views/mall/Orders.vue'), meta: MALL },
       { path: 'mall/orders/:id', name: 'mall-order', component: () => import('./views/mall/OrderDetail.vue'), props: true, meta: MALL },
       { path: 'mall/after-sales', name: 'after-sales', component: () => import('./views/mall/AfterSales.vue'), meta: MALL },
@@ -44,6 +46,8 @@ const routes = [
       { path: 'mall/red-packets', name: 'red-packets', component: () => import('./views/mall/RedPackets.vue'), meta: MALL },
       { path: 'mall/red-packets/:id', name: 'red-packet', component: () => import('./views/mall/RedPacketDetail.vue'), props: true, meta: MALL },
       { path: 'mall/points-mall', name: 'points-mall', component: () => import('./views/mall/PointsMall.vue'), meta: MALL },
+      { path: 'mall/distribution', name: 'distribution', component: () => import('./views/mall/Distribution.vue'), meta: MALL },
+      { path: 'mall/distribution/distributors/:id', name: 'distributor', component: () => import('./views/mall/DistributorDetail.vue'), props: true, meta: MALL },
       { path: 'mall/loyalty', name: 'loyalty', component: () => import('./views/mall/Loyalty.vue'), meta: MALL }
     ]
   },

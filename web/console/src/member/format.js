@@ -81,3 +81,17 @@ export function clockParts(ms) {
   const two = (n) => String(n).padStart(2, '0')
   return { days: Math.floor(s / 86400), hh: two(Math.floor((s % 86400) / 3600)), mm: two(Math.floor((s % 3600) / 60)), ss: two(s % 60) }
 }
+
+// Yuan as typed ("12", "12.5", "12.50") to integer fen without floating point: 1250. null for anything else
+// (a sign, a third decimal, letters, an empty string).
+export function fenFromYuan(text) {
+  const m = /^(\d{1,9})(?:\.(\d{0,2}))?$/.exec(String(text == null ? '' : text).trim())
+  if (!m) return null
+  return Number(m[1]) * 100 + Number((m[2] || '').padEnd(2, '0'))
+}
+
+// A rate as a percentage for members: 10 percent → "10%", 55 per mille → "5.5%".
+export function rateText(rate, unit) {
+  const pct = unit === 'permille' ? (Number(rate) || 0) / 10 : Number(rate) || 0
+  return `${Number.isInteger(pct) ? pct : pct.toFixed(1).replace(/\.0$/, '')}%`
+}

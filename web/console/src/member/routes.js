@@ -1,8 +1,8 @@
 // The member pages, one row each. A row's meta says how it is reached: `tab` puts it in the bottom tab bar,
 // `entry` on the home page's grid (both with a Vant icon name); pages with neither are opened by links
-// (a product, a flash sale, a coupon, a lottery or red packets the brand shares; an order from 我的订单).
-// `back` pages have a title bar with a way back. To add a page (拼团, ...), write its view and add its row
-// here; its title is the i18n key nav.<name>.
+// (a product, a flash sale, a group buy, a coupon, a lottery or red packets the brand shares; a team or an
+// invitation members pass on; an order from 我的订单). `back` pages have a title bar with a way back. To add a
+// page, write its view and add its row here; its title is the i18n key nav.<name>.
 import Home from './views/Home.vue'
 
 export const routes = [
@@ -31,9 +31,19 @@ export const routes = [
     path: '/after-sales', name: 'afterSales', component: () => import('./views/AfterSales.vue'),
     meta: { back: true, entry: { icon: 'after-sale', color: '#07c160' } }
   },
+  {
+    path: '/distribution', name: 'distribution', component: () => import('./views/Distribution.vue'),
+    meta: { back: true, entry: { icon: 'cluster-o', color: '#7232dd' } }
+  },
   { path: '/orders/:id(\\d+)', name: 'order', component: () => import('./views/OrderDetail.vue'), props: true, meta: { back: true } },
   { path: '/product/:id(\\d+)', name: 'product', component: () => import('./views/Product.vue'), props: true, meta: { back: true } },
   { path: '/flash/:id(\\d+)', name: 'flash', component: () => import('./views/FlashSale.vue'), props: true, meta: { back: true } },
+  { path: '/group-buy/:id(\\d+)', name: 'groupBuy', component: () => import('./views/GroupBuy.vue'), props: true, meta: { back: true } },
+  {
+    path: '/group-team/:code([0-9A-Za-z]{1,16})', name: 'groupTeam', component: () => import('./views/GroupTeam.vue'), props: true,
+    meta: { back: true }
+  },
+  { path: '/invite/:code([0-9A-Za-z]{1,64})', name: 'invite', component: () => import('./views/Invite.vue'), props: true },
   { path: '/coupon/:id(\\d+)', name: 'couponClaim', component: () => import('./views/CouponClaim.vue'), props: true, meta: { back: true } },
   { path: '/lottery/:id(\\d+)', name: 'lottery', component: () => import('./views/Lottery.vue'), props: true, meta: { back: true } },
   { path: '/red-packet/:id(\\d+)', name: 'redPacket', component: () => import('./views/RedPacket.vue'), props: true, meta: { back: true } },

@@ -4,7 +4,8 @@ export default {
   nav: {
     home: '首页', checkin: '签到', points: '积分', orders: '我的订单', product: '商品详情', flash: '限时秒杀',
     coupons: '优惠券', couponClaim: '领取优惠券', lottery: '幸运抽奖', redPacket: '红包', pointsMall: '积分商城',
-    order: '订单详情', afterSales: '售后服务', expired: '链接已失效'
+    order: '订单详情', afterSales: '售后服务', expired: '链接已失效', groupBuy: '拼团', groupTeam: '拼团详情',
+    distribution: '分销中心', invite: '好友邀请'
   },
   common: { retry: '重试', loading: '加载中…', noMore: '没有更多了' },
   error: {
@@ -66,7 +67,7 @@ export default {
       pending: '待支付', paid: '待发货', shipped: '已发货', completed: '已完成', released: '已关闭', cancelled: '已取消',
       refunded: '已退款'
     },
-    kind: { flash: '秒杀', points: '积分兑换' }
+    kind: { flash: '秒杀', points: '积分兑换', group: '拼团' }
   },
   order: {
     missing: '订单不存在',
@@ -78,7 +79,11 @@ export default {
       released: '超时未支付，订单已关闭',
       refunded: '订单已退款'
     },
-    cancelHint: { customer: '您已取消订单', staff: '订单已被商家取消', timeout: '超时未支付，订单已自动取消' },
+    groupPaid: '支付成功，拼团成功后商家将尽快发货',
+    cancelHint: {
+      customer: '您已取消订单', staff: '订单已被商家取消', timeout: '超时未支付，订单已自动取消', group_failed: '拼团未成功，订单已自动取消'
+    },
+    toGroup: '查看拼团活动',
     shipping: '物流信息', carrier: '快递公司', trackingNo: '运单号', shippedAt: '发货时间',
     goods: '商品', refundedUnits: '已退 {n} 件',
     amounts: '费用明细', goodsTotal: '商品金额', memberDiscount: '会员优惠', couponDiscount: '优惠券',
@@ -195,6 +200,119 @@ export default {
     quantity: '购买数量', success: '抢购成功',
     orderedTitle: '抢购成功，订单号 {id}', payBy: '合计 ¥{total}，请在 {time} 前完成支付', toOrders: '查看订单',
     button: { loading: '加载中', upcoming: '即将开抢', over: '活动已结束', soldOut: '已抢光', limit: '已达限购数量', buy: '立即抢购' }
+  },
+  groupBuy: {
+    missing: '拼团活动不存在', teamOf: '{n}人团', save: '省¥{n}', single: '单买价', over: '活动已结束',
+    startsIn: '距开始', endsIn: '距结束', days: '天', viewProduct: '商品详情',
+    rule: '{n}人成团 · {time}内有效', limit: '每人限购{n}件', newOnly: '老带新 · 新客参团',
+    hours: '{n}小时', hoursMinutes: '{h}小时{m}分钟', minutes: '{n}分钟',
+    left: '仅剩 {n} 件', soldOut: '已抢光',
+    howTitle: '拼团玩法', how: '开团或参团,邀请好友,满员发货,不成团退款',
+    myTeams: '我的拼团', mineUnits: '已拼 {n} 件', noTeams: '还没有参与拼团，开团后邀请好友一起买更划算',
+    teamCode: '团号 {code}', teamProgress: '{joined}/{size}人', teamNeeds: '还差{n}人', teamWaiting: '等待团员支付', teamEnded: { formed: '已成团', failed: '未成团' },
+    rulesTitle: '活动规则',
+    ruleTime: '活动时间：{from} 至 {until}',
+    ruleTeam: '开团后 {time} 内凑齐 {n} 人（均完成支付）即拼团成功',
+    rulePay: '开团或参团后请在支付时限内完成支付，超时未支付将释放名额',
+    ruleFail: '到时未凑齐人数即拼团失败，已付款项将原路退回',
+    ruleOneTeam: '同一时间只能参加本活动的一个团',
+    ruleNewOnly: '本活动为老带新：任何人都可开团，仅未下过单的新客可参团',
+    quantity: '数量', opened: '开团成功，请尽快完成支付',
+    button: { loading: '加载中', upcoming: '即将开始', over: '活动已结束', soldOut: '已抢光', limit: '已达限购数量', open: '发起拼团' },
+    error: {
+      'team-full': '来晚了，该团已满员',
+      'team-expired': '该团已过期',
+      'already-joined': '您已在这个团里了',
+      'one-team-only': '您已在本活动的其他团中，成团或结束后才能再参加',
+      'new-customers-only': '本团仅限新客参团',
+      'limit-reached': '已达到每人限购数量',
+      'sold-out': '手慢了，拼团商品已抢光',
+      'not-found': '拼团不存在',
+      unprocessable: '活动未开始或已结束'
+    }
+  },
+  groupTeam: {
+    missing: '这个团不存在，请确认链接是否完整',
+    status: { open: '拼团中', formed: '拼团成功', failed: '拼团失败' },
+    needPrefix: '还差', needSuffix: '人，拼团成功', left: '剩余', ends: '结束',
+    full: '该团已满员', fullHint: '等待 {n} 位团员完成支付，即拼团成功',
+    formedMine: '团员已到齐，商家将尽快为您发货', formedOther: '该团已满员，您可以自己开一个团',
+    failedHint: '未在时限内凑齐人数', failedRefunded: '未在时限内凑齐人数，款项已原路退回',
+    expired: '拼团已结束', expiredHint: '正在结算这个团，请稍后刷新',
+    leader: '团长', me: '我', empty: '待邀请', vacant: '空位', unpaid: '待支付',
+    tally: '已参团 {joined}/{size} 人 · 已支付 {paid} 人',
+    myOrder: '我的拼团订单', orderNo: '订单号', orderQty: '数量',
+    payBy: '请在 {time} 前完成支付，超时将释放名额', toOrder: '查看订单',
+    joined: '参团成功，请尽快完成支付', invitedBy: '{name} 邀请你参团，成团即享拼团价', openOwn: '我也开一团',
+    shareTitle: '邀请好友参团', shareLead: '还差 {n} 人，好友打开链接即可以 ¥{price} 参团',
+    button: {
+      loading: '加载中', join: '立即参团', invite: '邀请好友参团', waiting: '等待团员支付', full: '该团已满员', formed: '拼团成功 · 查看订单',
+      failed: '拼团失败', expired: '拼团已结束', stopped: '活动已结束'
+    }
+  },
+  share: {
+    steps: '复制链接,打开微信,发送给好友', copy: '复制链接', copiedButton: '已复制，去微信粘贴给好友', copied: '链接已复制',
+    copyFailed: '复制失败，请长按链接手动复制'
+  },
+  distribution: {
+    closed: '分销活动暂未开放，敬请期待',
+    joinTitle: '成为推广员', joinLead: '分享好物给朋友，朋友下单你赚佣金',
+    levelRate1: '直接推广佣金', levelRate2: '间接推广佣金',
+    howTitle: '如何赚佣金', how: '申请开通,分享链接,好友下单,获得佣金',
+    rejected: '上次申请未通过：{reason}。可补充说明后重新申请。',
+    applyTitle: '申请成为推广员', applyPlaceholder: '介绍一下你自己和你打算如何推广（选填，200字以内）',
+    eligible: '您已符合条件，提交后立即开通', apply: '提交申请',
+    terms: '好友通过你的链接进入即与你绑定（{binding}）；{settle}',
+    termsSettle: '订单确认收货 {n} 天后佣金可提现。', termsSettleNow: '订单确认收货后佣金即可提现。',
+    applied: '申请已提交，请等待审核', appliedActive: '恭喜，推广员已开通',
+    pendingTitle: '申请审核中', pendingHint: '我们会尽快审核，通过后即可分享赚佣金', appliedAt: '申请时间 {time}',
+    disabledTitle: '推广资格已停用', disabledReason: '原因：{reason}', disabledHint: '如有疑问请联系导购',
+    withdrawable: '可提现金额（元）', withdraw: '提现', frozen: '待结算', withdrawing: '提现中', withdrawnTotal: '已提现',
+    owed: '待抵扣 ¥{n}（退款扣回的佣金，将从后续佣金中抵扣）',
+    inviteTitle: '邀请好友', members: '已邀请 {n} 人', myCode: '我的邀请码', share: '分享邀请链接',
+    shareTitle: '分享邀请链接', shareLead: '好友打开你的链接即与你绑定，之后下单你都有佣金',
+    bindDays: '绑定{n}天', bindForever: '长期绑定',
+    tabs: { commissions: '佣金明细', withdrawals: '提现记录' },
+    noCommissions: '还没有佣金，快去分享吧', noWithdrawals: '还没有提现记录',
+    level1: '一级', level2: '二级', orderNo: '订单 {id}', base: '订单实付 ¥{n} · 佣金比例 {rate}',
+    releaseAt: '预计 {date} 结算', afterReceipt: '确认收货后结算', releasedAt: '{date} 已结算', reversedNote: '订单退款，佣金已退回',
+    reversedPart: '已扣回 ¥{n}',
+    commissionStatus: { frozen: '待结算', released: '可提现', reversed: '已退回' },
+    withdrawalTitle: '提现', requestedAt: '申请时间 {time}', payoutRef: '打款凭证 {ref}', rejectNote: '驳回原因：{reason}',
+    withdrawalStatus: { pending: '审核中', paid: '已打款', rejected: '已驳回' },
+    rulesTitle: '推广规则',
+    ruleRate: '佣金按订单实付金额计算：{rates}',
+    ruleBind: '好友通过你的邀请链接进入即与你绑定（{binding}），绑定期内的订单计入你的佣金',
+    ruleSettle: '订单确认收货 {n} 天后（无售后）佣金转为可提现',
+    ruleSettleNow: '订单确认收货后（无售后）佣金即转为可提现',
+    ruleRefund: '订单退款时，对应佣金按退款比例扣回',
+    ruleWithdraw: '单笔提现不低于 ¥{n}，由商家审核后打款',
+    withdrawTitle: '申请提现', canWithdraw: '可提现', amountPlaceholder: '输入提现金额', all: '全部提现',
+    amountRequired: '请输入提现金额', amountFormat: '请输入正确的金额（最多两位小数）', amountMin: '单笔最低提现 ¥{n}',
+    amountMax: '单笔最多提现 ¥{n}',
+    withdrawHint: '单笔最低 ¥{n}，提交后由商家审核并打款，审核期间金额计入「提现中」', withdrawSubmit: '确认提现',
+    withdrawn: '已提交提现 ¥{n}，等待审核',
+    boundTo: '我的推荐人：{name}',
+    error: {
+      conflict_amount: '可提现余额不足',
+      'invalid-request_amount': '提现金额不符合要求',
+      conflict_status: '您已提交过申请，请勿重复提交',
+      conflict_distribution: '分销活动暂未开放',
+      'not-found': '您还不是推广员'
+    }
+  },
+  invite: {
+    outcome: {
+      bound: '你已成为 {name} 的好友', kept: '你的推荐人是 {name}', replaced: '你的推荐人已变更为 {name}',
+      renewed: '你与 {name} 的推荐关系已续期'
+    },
+    title: '好友邀请', perks: '会员福利', lead: '欢迎来到会员中心，好物与福利都在这里', until: '推荐关系有效期至 {date}',
+    refusedLead: '你仍可以正常逛逛和购物', go: '去逛逛', becomeToo: '我也要当推广员',
+    error: {
+      'not-found': '邀请链接已失效（推广员不存在或已停用）',
+      conflict_code: '这是你自己或你下级的邀请链接',
+      conflict_distribution: '分销活动暂未开放'
+    }
   },
   expired: {
     title: '链接已失效，请联系导购重新获取',

@@ -1,0 +1,334 @@
+// WeChat Pay merchant calls. JSAPI prepay: a member pays their own pending order from a page opened in WeChat;
+// refunds: asked of WeChat Pay's refund API after they are made. The WeChat Pay
+// API is played by a server in this test that checks each request the way WeChat Pay does, with an
+// independent implementation of the protocol (wechatpay-axios-plugin: Formatter.request and Rsa.verify for the
+// merchant's Authorization signature), and signs its answers with a "platform" key (Formatter.response,
+// Rsa.sign). Covered: the request (signed by the merchant key, the order's amount, out_trade_no, payer openid,
+// expiry and notify URL), the page's pay parameters (paySign verified with the merchant's public key), and
+// what is refused: another's or a paid order, a member without an openid, an answer not signed by the
+// platform, WeChat Pay's own refusals, WeChat Pay unreachable, and the server without merchant settings; for
+// refunds, the signed request (out_trade_no, out_refund_no, amounts), SUCCESS settling the refund, PROCESSING
+// left to the notification, a refusal marking it failed with WeChat Pay's words, and failures asked again.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import wechatpay from 'wechatpay-axios-plugin';
+import { startServer } from '../lib/server.mjs';
+import { notificationBody, platformHeaders } from '../lib/wechatpay.mjs';
+import { client, assertProblem, expectStatus, uniq } from '../lib/client.mjs';
+
+const { Rsa, Formatter } = wechatpay;
+const MCHID = '1900000109';
+const APPID = 'wxd678efh567hg6787';
+const PLATFORM_SERIAL = crypto.randomBytes(20).toString('hex').toUpperCase();
+const MERCHANT_SERIAL = crypto.randomBytes(20).toString('hex').toUpperCase();
+const NOTIFY_URL = 'https://shop.example.com/api/v1/payments/wechatpay/notify';
+const PREPAY = '/v3/pay/transactions/jsapi';
+const REFUND = '/v3/refund/domestic/refunds';
+const APIV3_KEY = crypto.randomBytes(16).toString('hex');
+
+const platform = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+const merchant = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+const stranger = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yt-wxprepay-'));
+const platformFile = path.join(dir, 'platform_public.pem');
+const merchantFile = path.join(dir, 'apiclient_key.pem');
+fs.writeFileSync(platformFile, platform.publicKey.export({ type: 'spki', format: 'pem' }));
+fs.writeFileSync(merchantFile, merchant.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+
+// ---- WeChat Pay, as this test plays it ----
+let mode = 'ok';
+const seen = [];
+let refundMode = 'success';
+let refundCalls = 0;
+function authorization(header) {
+  const m = /^WECHATPAY2-SHA256-RSA2048 (.*)$/.exec(header || '');
+  if (!m) return null;
+  const f = {};
+  for (const part of m[1].split(',')) {
+    const kv = /^(\w+)="([^"]*)"$/.exec(part.trim());
+    if (!kv) return null;
+    f[kv[1]] = kv[2];
+  }
+  return f;
+}
+function answer(res, status, obj, key = platform.privateKey) {
+  const body = JSON.stringify(obj);
+  const timestamp = String(Formatter.timestamp());
+  const nonce = Formatter.nonce();
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Wechatpay-Timestamp': timestamp,
+    'Wechatpay-Nonce': nonce,
+    'Wechatpay-Serial': PLATFORM_SERIAL,
+    'Wechatpay-Signature-Type': 'WECHATPAY2-SHA256-RSA2048',
+    'Wechatpay-Signature': Rsa.sign(Formatter.response(timestamp, nonce, body), key),
+  });
+  res.end(body);
+}
+const mock = http.createServer((req, res) => {
+  let raw = '';
+  req.on('data', (c) => { raw += c; });
+  req.on('end', () => {
+    const auth = authorization(req.headers.authorization);
+    const verified = !!auth && Rsa.verify(Formatter.request(req.method, req.url, auth.timestamp, auth.nonce_str, raw), auth.signature, merchant.publicKey);
+    seen.push({ method: req.method, url: req.url, auth, verified, body: raw ? JSON.parse(raw) : null, accept: req.headers.accept });
+    if ((req.url !== PREPAY && req.url !== REFUND) || req.method !== 'POST') return answer(res, 404, { code: 'NOT_FOUND', message: '无效的请求' });
+    if (!verified || auth.mchid !== MCHID || auth.serial_no !== MERCHANT_SERIAL)
+      return answer(res, 401, { code: 'SIGN_ERROR', message: '签名错误' });
+    if (req.url === REFUND) {
+      refundCalls++;
+      const b = JSON.parse(raw);
+      const ok = (status) => answer(res, 200, { refund_id: `50000${Date.now()}`, out_refund_no: b.out_refund_no, out_trade_no: b.out_trade_no,
+        transaction_id: '4200001234', channel: 'ORIGINAL', user_received_account: '招商银行信用卡0403', status,
+        create_time: '2025-05-20T13:29:35+08:00', amount: { total: b.amount.total, refund: b.amount.refund, currency: 'CNY' } });
+      if (refundMode === 'success') return ok('SUCCESS');
+      if (refundMode === 'processing') return ok('PROCESSING');
+      if (refundMode === 'closed') return ok('CLOSED');
+      if (refundMode === 'refuse') return answer(res, 403, { code: 'NOT_ENOUGH', message: '基本账户余额不足，请充值后重新发起' });
+      if (refundMode === 'flaky') { refundMode = 'forged-then-ok'; return answer(res, 500, { code: 'SYSTEM_ERROR', message: '系统错误' }); }
+      if (refundMode === 'forged-then-ok') { refundMode = 'success'; return answer(res, 200, { status: 'SUCCESS' }, stranger.privateKey); }
+    }
+    if (mode === 'paid') return answer(res, 400, { code: 'ORDERPAID', message: '该订单已支付' });
+    if (mode === 'refuse') return answer(res, 403, { code: 'NO_AUTH', message: '商户无权限' });
+    if (mode === 'forged') return answer(res, 200, { prepay_id: 'wx26112221580621e9b071c00d9e093b0000' }, stranger.privateKey);
+    return answer(res, 200, { prepay_id: 'wx26112221580621e9b071c00d9e093b0000' });
+  });
+});
+
+let srv, api, admin, mockPort;
+before(async () => {
+  await new Promise((r) => mock.listen(0, '127.0.0.1', r));
+  mockPort = mock.address().port;
+  srv = await startServer({
+    name: 'wechatpay-prepay',
+    env: {
+      YUTANG_WECHATPAY_PLATFORM_KEY: platformFile, YUTANG_WECHATPAY_APIV3_KEY: APIV3_KEY,
+      YUTANG_WECHATPAY_PLATFORM_SERIAL: PLATFORM_SERIAL, YUTANG_WECHATPAY_MCHID: MCHID,
+      YUTANG_WECHATPAY_MERCHANT_KEY: merchantFile, YUTANG_WECHATPAY_MERCHANT_SERIAL: MERCHANT_SERIAL,
+      YUTANG_WECHATPAY_APPID: APPID, YUTANG_WECHATPAY_NOTIFY_URL: NOTIFY_URL, YUTANG_WECHATPAY_API_BASE: `http://127.0.0.1:${mockPort}`,
+      YUTANG_WECHATPAY_RETRY_MS: '300',
+    },
+  });
+  ({ api } = client(srv.baseUrl));
+  admin = await client(srv.baseUrl).login('admin', srv.adminPassword);
+});
+after(async () => {
+  if (srv) await srv.stop();
+  mock.close();
+});
+
+const as = (t) => (m, p, body) => api(m, p, { token: t, body });
+const iso = (ms) => new Date(ms).toISOString();
+
+/** A customer (with an openid unless told otherwise), their member token, and a pending flash-sale order. */
+async function buyer({ openid = uniq('oUpF8u'), payWindow = 300 } = {}) {
+  const p = expectStatus(await as(admin)('POST', '/api/v1/products', { name: uniq('微信支付面霜'), skus: [{ name: '50ml', price: 19900, stock: 10 }] }), 201);
+  const sale = expectStatus(await as(admin)('POST', '/api/v1/flash-sales', {
+    name: uniq('微信秒杀'), sku_id: p.skus[0].id, price: 9900, stock: 5, per_customer_limit: 2, pay_window_seconds: payWindow,
+    starts_at: iso(Date.now() - 1000), ends_at: iso(Date.now() + 3600000),
+  }), 201);
+  const c = expectStatus(await as(admin)('POST', '/api/v1/customers', { name: '微信买家' }), 201);
+  if (openid) expectStatus(await as(admin)('POST', `/api/v1/customers/${c.id}/identities`, { kind: 'openid', value: openid }), 201);
+  const token = expectStatus(await as(admin)('POST', `/api/v1/customers/${c.id}/member-links`, {}), 201).token;
+  const order = expectStatus(await api('POST', `/api/v1/flash-sales/${sale.id}/orders`, { token, body: { quantity: 1 } }), 201);
+  return { customer: c.id, token, order, openid };
+}
+const prepay = (token, orderId) => api('POST', `/api/v1/member/orders/${orderId}/wechatpay`, { token });
+
+describe('WeChat Pay JSAPI prepay', () => {
+  test('a signed request for the order; the page gets pay parameters signed with the merchant key', async () => {
+    mode = 'ok';
+    const b = await buyer();
+    const before = seen.length;
+    const r = expectStatus(await prepay(b.token, b.order.order_id), 200);
+    assert.equal(seen.length, before + 1, 'one call to WeChat Pay');
+    const call = seen.at(-1);
+    assert.ok(call.verified, 'the Authorization signature verifies with the merchant public key');
+    assert.equal(call.auth.mchid, MCHID);
+    assert.equal(call.auth.serial_no, MERCHANT_SERIAL);
+    assert.ok(Math.abs(Number(call.auth.timestamp) - Date.now() / 1000) < 60);
+    assert.equal(call.accept, 'application/json');
+    const outTradeNo = `yt${String(b.order.order_id).padStart(10, '0')}`;
+    assert.equal(call.body.appid, APPID);
+    assert.equal(call.body.mchid, MCHID);
+    assert.equal(call.body.out_trade_no, outTradeNo);
+    assert.equal(call.body.notify_url, NOTIFY_URL);
+    assert.deepEqual(call.body.amount, { total: 9900, currency: 'CNY' });
+    assert.deepEqual(call.body.payer, { openid: b.openid });
+    assert.match(call.body.description, /微信支付面霜/);
+    assert.match(call.body.time_expire, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/);
+    assert.ok(Math.abs(Date.parse(call.body.time_expire) - Date.parse(b.order.pay_by)) < 1000, 'expires with the payment window');
+    assert.equal(r.out_trade_no, outTradeNo);
+    assert.equal(r.total, 9900);
+    const pp = r.pay_params;
+    assert.equal(pp.appId, APPID);
+    assert.equal(pp.package, 'prepay_id=wx26112221580621e9b071c00d9e093b0000');
+    assert.equal(pp.signType, 'RSA');
+    assert.match(pp.nonceStr, /^[0-9A-Za-z]{16,32}$/);
+    assert.ok(Rsa.verify(Formatter.joinedByLineFeed(pp.appId, pp.timeStamp, pp.nonceStr, pp.package), pp.paySign, merchant.publicKey),
+      'paySign verifies with the merchant public key');
+    // nothing is recorded until WeChat Pay's notification: the order still waits
+    const o = expectStatus(await api('GET', `/api/v1/member/orders/${b.order.order_id}`, { token: b.token }), 200);
+    assert.equal(o.status, 'pending');
+  });
+
+  test('another member\'s order is a 404; a staff token a 403; a member without an openid a 422; nothing is called', async () => {
+    mode = 'ok';
+    const a = await buyer();
+    const other = await buyer();
+    const nobody = await buyer({ openid: null });
+    const before = seen.length;
+    assertProblem(await prepay(other.token, a.order.order_id), 404);
+    assert.equal((await api('POST', `/api/v1/member/orders/${a.order.order_id}/wechatpay`, { token: admin })).status, 403);
+    const r = await prepay(nobody.token, nobody.order.order_id);
+    assertProblem(r, 422);
+    assert.equal(r.json.errors[0].field, 'openid');
+    assert.equal(seen.length, before, 'WeChat Pay was not called');
+  });
+
+  test('an order that is paid already is a 409, here and when WeChat Pay says so', async () => {
+    mode = 'ok';
+    const b = await buyer();
+    mode = 'paid';
+    const r = await prepay(b.token, b.order.order_id);
+    assertProblem(r, 409);
+    assert.equal(r.json.errors[0].field, 'status');
+    mode = 'ok';
+  });
+
+  test('an answer not signed by the platform key, a refusal, or WeChat Pay unreachable: a 502 and no pay parameters', async () => {
+    const b = await buyer();
+    mode = 'forged';
+    let r = await prepay(b.token, b.order.order_id);
+    assertProblem(r, 502);
+    assert.match(r.json.detail, /not signed by the platform/);
+    assert.equal(r.json.pay_params, undefined);
+    mode = 'refuse';
+    r = await prepay(b.token, b.order.order_id);
+    assertProblem(r, 502);
+    assert.match(r.json.detail, /NO_AUTH/);
+    mode = 'ok';
+    expectStatus(await prepay(b.token, b.order.order_id), 200, 'the same order can be paid once WeChat Pay answers');
+    assert.ok(!srv.log().includes(b.openid), 'the openid is not logged');
+  });
+
+  test('WeChat Pay unreachable is a 502; a server without merchant settings answers 404; half settings refuse to start', async () => {
+    const down = await startServer({
+      name: 'wechatpay-prepay-down', shareWith: srv,
+      env: {
+        YUTANG_WECHATPAY_PLATFORM_KEY: platformFile, YUTANG_WECHATPAY_APIV3_KEY: crypto.randomBytes(16).toString('hex'),
+        YUTANG_WECHATPAY_MCHID: MCHID, YUTANG_WECHATPAY_MERCHANT_KEY: merchantFile, YUTANG_WECHATPAY_MERCHANT_SERIAL: MERCHANT_SERIAL,
+        YUTANG_WECHATPAY_APPID: APPID, YUTANG_WECHATPAY_NOTIFY_URL: NOTIFY_URL, YUTANG_WECHATPAY_API_BASE: 'http://127.0.0.1:9',
+      },
+    });
+    const plain = await startServer({ name: 'wechatpay-prepay-off', shareWith: srv });
+    try {
+      const b = await buyer();
+      const r = await client(down.baseUrl).api('POST', `/api/v1/member/orders/${b.order.order_id}/wechatpay`, { token: b.token });
+      assertProblem(r, 502);
+      assert.match(r.json.detail, /could not be reached/);
+      assertProblem(await client(plain.baseUrl).api('POST', `/api/v1/member/orders/${b.order.order_id}/wechatpay`, { token: b.token }), 404);
+    } finally {
+      await down.stop();
+      await plain.stop();
+    }
+    for (const env of [
+      { YUTANG_WECHATPAY_MERCHANT_KEY: merchantFile }, // no platform key to check answers with
+      { YUTANG_WECHATPAY_PLATFORM_KEY: platformFile, YUTANG_WECHATPAY_APIV3_KEY: crypto.randomBytes(16).toString('hex'),
+        YUTANG_WECHATPAY_MERCHANT_KEY: merchantFile, YUTANG_WECHATPAY_MERCHANT_SERIAL: MERCHANT_SERIAL, YUTANG_WECHATPAY_MCHID: MCHID,
+        YUTANG_WECHATPAY_APPID: APPID, YUTANG_WECHATPAY_NOTIFY_URL: 'http://shop.example.com/notify' }, // not https
+      { YUTANG_WECHATPAY_PLATFORM_KEY: platformFile, YUTANG_WECHATPAY_APIV3_KEY: crypto.randomBytes(16).toString('hex'),
+        YUTANG_WECHATPAY_MERCHANT_KEY: platformFile, YUTANG_WECHATPAY_MERCHANT_SERIAL: MERCHANT_SERIAL, YUTANG_WECHATPAY_MCHID: MCHID,
+        YUTANG_WECHATPAY_APPID: APPID, YUTANG_WECHATPAY_NOTIFY_URL: NOTIFY_URL }, // a public key where the private one goes
+      { YUTANG_WECHATPAY_PLATFORM_KEY: platformFile, YUTANG_WECHATPAY_APIV3_KEY: crypto.randomBytes(16).toString('hex'),
+        YUTANG_WECHATPAY_MERCHANT_KEY: merchantFile, YUTANG_WECHATPAY_MERCHANT_SERIAL: MERCHANT_SERIAL, YUTANG_WECHATPAY_MCHID: MCHID,
+        YUTANG_WECHATPAY_APPID: APPID, YUTANG_WECHATPAY_NOTIFY_URL: NOTIFY_URL, YUTANG_WECHATPAY_API_BASE: 'http://pay.example.com' }, // plain http off this machine
+    ]) {
+      await assert.rejects(startServer({ name: 'wechatpay-prepay-bad', shareWith: srv, env, startTimeoutMs: 5000 }), /exited|WeChat Pay/);
+    }
+  });
+});
+
+describe('WeChat Pay refunds, asked of its refund API', () => {
+  /** A buyer's order paid through a TRANSACTION.SUCCESS notification, then refunded in full by staff: the refund's id. */
+  async function paidAndRefunded() {
+    mode = 'ok';
+    const b = await buyer();
+    const trade = `yt${String(b.order.order_id).padStart(10, '0')}`;
+    const body = notificationBody('TRANSACTION.SUCCESS', {
+      mchid: MCHID, appid: APPID, out_trade_no: trade, transaction_id: `42000012${Date.now()}${crypto.randomInt(1e6)}`,
+      trade_type: 'JSAPI', trade_state: 'SUCCESS', trade_state_desc: '支付成功', bank_type: 'CMC', attach: '',
+      success_time: '2025-05-20T13:29:35+08:00', payer: { openid: b.openid },
+      amount: { total: 9900, payer_total: 9900, currency: 'CNY', payer_currency: 'CNY' },
+    }, APIV3_KEY);
+    expectStatus(await api('POST', '/api/v1/payments/wechatpay/notify', { raw: body, headers: platformHeaders(body, platform.privateKey, PLATFORM_SERIAL) }), 200);
+    const made = expectStatus(await as(admin)('POST', `/api/v1/mall-orders/${b.order.order_id}/refunds`, { reason: '质量问题，七天无理由' }), 201);
+    return { order: b.order.order_id, trade, refund: made.refund_id };
+  }
+  async function refundOf(order, until) {
+    let r;
+    for (let i = 0; i < 60; i++) {
+      r = expectStatus(await as(admin)('GET', `/api/v1/mall-orders/${order}/refunds`), 200).items[0];
+      if (until(r)) return r;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    return r;
+  }
+
+  test('asked at once with the merchant\'s signature; SUCCESS settles the refund', async () => {
+    refundMode = 'success';
+    const calls = seen.length;
+    const { order, trade, refund } = await paidAndRefunded();
+    const r = await refundOf(order, (x) => x.status !== 'pending');
+    assert.equal(r.status, 'succeeded');
+    assert.equal(r.provider_status, 'SUCCESS');
+    assert.equal(r.attempts, 1);
+    assert.ok(r.submitted_at);
+    const call = seen.slice(calls).find((c) => c.url === REFUND);
+    assert.ok(call.verified, 'signed with the merchant key');
+    assert.equal(call.body.out_trade_no, trade);
+    assert.equal(call.body.out_refund_no, `ytr${String(refund).padStart(10, '0')}`);
+    assert.deepEqual(call.body.amount, { refund: 9900, total: 9900, currency: 'CNY' });
+    assert.equal(call.body.notify_url, NOTIFY_URL);
+    assert.equal(call.body.reason, '质量问题，七天无理由');
+  });
+
+  test('PROCESSING waits for the notification; CLOSED and a refusal mark it failed with WeChat Pay\'s words', async () => {
+    refundMode = 'processing';
+    let { order } = await paidAndRefunded();
+    let r = await refundOf(order, (x) => x.provider_status);
+    assert.equal(r.status, 'pending');
+    assert.equal(r.provider_status, 'PROCESSING');
+    await new Promise((res) => setTimeout(res, 800));
+    assert.equal((await refundOf(order, () => true)).attempts, 1, 'asked once: the notification settles it');
+    refundMode = 'closed';
+    ({ order } = await paidAndRefunded());
+    r = await refundOf(order, (x) => x.status !== 'pending');
+    assert.equal(r.status, 'failed');
+    assert.equal(r.provider_status, 'CLOSED');
+    refundMode = 'refuse';
+    ({ order } = await paidAndRefunded());
+    r = await refundOf(order, (x) => x.status !== 'pending');
+    assert.equal(r.status, 'failed');
+    assert.equal(r.provider_status, 'REFUSED');
+    assert.match(r.provider_note, /^NOT_ENOUGH: 基本账户余额不足/);
+  });
+
+  test('WeChat Pay\'s own trouble and an answer it did not sign are asked again, until it settles', async () => {
+    refundMode = 'flaky'; // a 500, then an answer signed by someone else, then SUCCESS
+    const before = refundCalls;
+    const { order } = await paidAndRefunded();
+    const r = await refundOf(order, (x) => x.status !== 'pending');
+    assert.equal(r.status, 'succeeded');
+    assert.equal(r.attempts, 3);
+    assert.equal(refundCalls - before, 3);
+    assert.match(srv.log(), /asked again later: answer not signed by the platform key/);
+    assert.ok(!srv.log().includes('招商银行'), 'the receiving account is not logged');
+  });
+});
