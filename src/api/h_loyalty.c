@@ -1,8 +1,9 @@
 /* Handlers: the brand's loyalty settings, a customer's points (balance, ledger, changes by hand) and
- * check-in calendar. */
+ * check-in calendar, member levels, and the points mall (items, redemptions). */
 #include "handlers.h"
 #include "../base/text.h"
 #include "../base/timeutil.h"
+#include "../customer/customer.h"
 #include "../loyalty/checkin.h"
 #include "../loyalty/levels.h"
 #include "../loyalty/points.h"
@@ -263,26 +264,51 @@ void h_points_mall_create(yt_req *r) {
     if (points_mall_item_json(&r->x, &w, id)) api_fail(r);
 }
 
-/* {status: on | off, stock}: the ones given change. */
+/* {name, status: on | off, points, cash, stock, per_customer}: the ones given change. */
 void h_points_mall_update(yt_req *r) {
-    static const char *const allowed[] = {"status", "stock", NULL};
-    int64_t id = api_param_id(r, 0), stock = -1;
-    const char *status = NULL;
-    bool has_stock;
-    if (!id || !body_only(r, r->json, allowed) || !body_str(r, r->json, "status", &status, false) ||
-        !body_int(r, r->json, "stock", &stock, &has_stock))
+    static const char *const allowed[] = {"name", "status", "points", "cash", "stock", "per_customer", NULL};
+    int64_t id = api_param_id(r, 0);
+    points_mall_patch in = {.points = -1, .cash = -1, .stock = -1, .per_customer = -1};
+    bool has[4];
+    if (!id || !body_only(r, r->json, allowed) || !body_str(r, r->json, "name", &in.name, false) ||
+        !body_str(r, r->json, "status", &in.status, false) || !body_int(r, r->json, "points", &in.points, &has[0]) ||
+        !body_int(r, r->json, "cash", &in.cash, &has[1]) || !body_int(r, r->json, "stock", &in.stock, &has[2]) ||
+        !body_int(r, r->json, "per_customer", &in.per_customer, &has[3]))
         return;
-    if (has_stock && stock < 0) {
-        api_problem(r, 400, "stock", "stock is 0 to 10^8");
-        return;
-    }
-    if (points_mall_update(&r->x, id, status, stock)) {
+    /* a given -1 is out of range, not "unchanged" */
+    static const char *const fields[] = {"points", "cash", "stock", "per_customer"};
+    const int64_t given[] = {in.points, in.cash, in.stock, in.per_customer};
+    for (int i = 0; i < 4; i++)
+        if (has[i] && given[i] < 0) {
+            api_problem(r, 400, fields[i], "points, cash, stock and per_customer are not negative");
+            return;
+        }
+    if (points_mall_update(&r->x, id, &in)) {
         api_fail(r);
         return;
     }
     yt_jw w;
     api_json(r, 200, &w);
     if (points_mall_item_json(&r->x, &w, id)) api_fail(r);
+}
+
+/* ?item_id=&customer_id=: redemptions newest first, of one item or one customer or all. */
+void h_points_mall_redemptions(yt_req *r) {
+    int limit;
+    int64_t cursor, item = 0, customer = 0, live = 0;
+    const char *i = api_query(r, "item_id"), *c = api_query(r, "customer_id");
+    if (!api_paging(r, &limit, &cursor)) return;
+    if ((i && (!parse_i64(i, &item) || item < 1)) || (c && (!parse_i64(c, &customer) || customer < 1))) {
+        api_problem(r, 400, i && item < 1 ? "item_id" : "customer_id", "item_id and customer_id are ids");
+        return;
+    }
+    if (customer && customer_resolve(&r->x, customer, &live)) {
+        api_fail(r);
+        return;
+    }
+    yt_jw w;
+    api_json(r, 200, &w);
+    if (points_mall_redemptions_staff_json(&r->x, &w, item, live, limit, cursor)) api_fail(r);
 }
 
 /* {customer_id, quantity}; a member redeems for themselves. Refusals are 409s typed sold-out or

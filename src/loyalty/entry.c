@@ -159,6 +159,8 @@ static const yt_route routes[] = {
     {"GET", "/api/v1/points-mall/items", h_points_mall_list, P(COMMERCE_READ), ROUTE_MEMBER, "points_mall.list", 0},
     {"POST", "/api/v1/points-mall/items", h_points_mall_create, P(COMMERCE_WRITE), ROUTE_JSON, "points_mall.create", 0},
     {"PATCH", "/api/v1/points-mall/items/{id}", h_points_mall_update, P(COMMERCE_WRITE), ROUTE_JSON, "points_mall.update", 0},
+    {"GET", "/api/v1/points-mall/redemptions", h_points_mall_redemptions, P(COMMERCE_READ) | P(CUSTOMERS_READ), 0,
+     "points_mall.redemptions", 0},
     {"POST", "/api/v1/points-mall/items/{id}/redemptions", h_points_mall_redeem, P(ORDERS_WRITE) | P(CUSTOMERS_READ),
      ROUTE_JSON | ROUTE_MEMBER, "points_mall.redeem", 0},
     {"GET", "/api/v1/point-tasks", h_task_list, P(COMMERCE_READ), 0, "point_task.list", 0},

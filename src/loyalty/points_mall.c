@@ -36,16 +36,32 @@ int points_mall_create(yt_ctx *x, const points_mall_input *in, int64_t *id) {
     return yt_finish(x, rc, "creating a points-mall item");
 }
 
-int points_mall_update(yt_ctx *x, int64_t id, const char *status, int64_t stock) {
-    if (status && strcmp(status, "on") && strcmp(status, "off")) return yt_fail(x, YT_EINVAL, "status", "status is on or off");
-    if (stock < -1 || stock > 100000000LL) return yt_fail(x, YT_EINVAL, "stock", "is 0 to 10^8");
+int points_mall_update(yt_ctx *x, int64_t id, const points_mall_patch *in) {
+    if (in->name && yt_check_text(x, "name", in->name, 1, 60)) return x->err.code;
+    if (in->status && strcmp(in->status, "on") && strcmp(in->status, "off")) return yt_fail(x, YT_EINVAL, "status", "status is on or off");
+    if (in->points != -1 && (in->points < 1 || in->points > POINTS_DELTA_MAX))
+        return yt_fail(x, YT_EINVAL, "points", "is 1 to %lld", POINTS_DELTA_MAX);
+    if (in->cash != -1 && (in->cash < 0 || in->cash > 100000000LL)) return yt_fail(x, YT_EINVAL, "cash", "is fen from 0 to 10^8");
+    if (in->stock != -1 && (in->stock < 0 || in->stock > 100000000LL)) return yt_fail(x, YT_EINVAL, "stock", "is 0 to 10^8");
+    if (in->per_customer != -1 && (in->per_customer < 1 || in->per_customer > MALL_QTY_MAX))
+        return yt_fail(x, YT_EINVAL, "per_customer", "is 1 to %d", MALL_QTY_MAX);
     if (db_begin(x->db) != 0) return yt_fail_db(x, "changing a points-mall item");
-    yt_param p[] = {PT(status ? status : ""), PT(status ? status : ""), PI(stock), PI(stock), PI(now_ms()), PI(id)};
-    int64_t n = db_exec(x->db, "UPDATE points_mall_items SET status = CASE WHEN ? = '' THEN status ELSE ? END,"
-                               " stock = CASE WHEN CAST(? AS BIGINT) < 0 THEN stock ELSE ? END, updated_at = ? WHERE id = ?", 6, p);
-    int rc = n < 0 ? yt_fail_db(x, "changing a points-mall item")
-             : n == 0 ? yt_fail(x, YT_ENOTFOUND, NULL, "no points-mall item with id %lld", (long long)id)
-                      : audit_record(x, "points_mall.update", "points_mall_item", id, NULL);
+    yt_param q[] = {PI(id)};
+    yt_rows *r = db_query(x->db, "SELECT kind FROM points_mall_items WHERE id = ?", 1, q);
+    if (!r) return yt_finish(x, yt_fail_db(x, "changing a points-mall item"), "changing a points-mall item");
+    bool found = rows_next(r), coupon = found && strcmp(rows_text(r, 0), "coupon") == 0;
+    rows_free(r);
+    int rc = YT_OK;
+    if (!found) rc = yt_fail(x, YT_ENOTFOUND, NULL, "no points-mall item with id %lld", (long long)id);
+    else if (coupon && in->cash > 0) rc = yt_fail(x, YT_EINVAL, "cash", "a coupon is redeemed for points alone");
+    /* what is already redeemed keeps its price: each redemption holds the points and cash it was made for */
+    yt_param p[] = {PT(in->name), PT(in->status), in->points != -1 ? PI(in->points) : PNULL, in->cash != -1 ? PI(in->cash) : PNULL,
+                    in->stock != -1 ? PI(in->stock) : PNULL, in->per_customer != -1 ? PI(in->per_customer) : PNULL, PI(now_ms()), PI(id)};
+    if (rc == YT_OK && db_exec(x->db, "UPDATE points_mall_items SET name = COALESCE(?, name), status = COALESCE(?, status),"
+                                      " points = COALESCE(?, points), cash = COALESCE(?, cash), stock = COALESCE(?, stock),"
+                                      " per_customer = COALESCE(?, per_customer), updated_at = ? WHERE id = ?", NPARAMS(p), p) != 1)
+        rc = yt_fail_db(x, "changing a points-mall item");
+    if (rc == YT_OK) rc = audit_record(x, "points_mall.update", "points_mall_item", id, NULL);
     return yt_finish(x, rc, "changing a points-mall item");
 }
 
@@ -186,8 +202,7 @@ int points_mall_cancelled(yt_ctx *x, int64_t order_id) {
     return YT_OK;
 }
 
-static void write_redemption(yt_jw *w, yt_rows *r) {
-    jw_obj(w);
+static void write_redemption_fields(yt_jw *w, yt_rows *r) {
     jw_kint(w, "id", rows_int(r, 0));
     jw_kint(w, "item_id", rows_int(r, 1));
     jw_kstr(w, "name", rows_text(r, 2));
@@ -198,16 +213,47 @@ static void write_redemption(yt_jw *w, yt_rows *r) {
     else jw_kint(w, "order_id", rows_int(r, 6));
     jw_kstr(w, "status", rows_text(r, 7));
     jw_ktime(w, "created_at", rows_int(r, 8));
+}
+
+static void write_redemption(yt_jw *w, yt_rows *r) {
+    jw_obj(w);
+    write_redemption_fields(w, r);
     jw_obj_end(w);
 }
 
+/* staff see whose it was too */
+static void write_redemption_staff(yt_jw *w, yt_rows *r) {
+    jw_obj(w);
+    write_redemption_fields(w, r);
+    jw_kint(w, "customer_id", rows_int(r, 9));
+    jw_obj_end(w);
+}
+
+#define REDEMPTION_COLS "d.id, d.item_id, i.name, d.quantity, d.points, d.cash, d.order_id, d.status, d.created_at, d.customer_id"
+
 int points_mall_redemptions_json(yt_ctx *x, yt_jw *w, int64_t customer, int limit, int64_t cursor) {
     yt_param p[] = {PI(customer), PI(cursor ? cursor : INT64_MAX), PI(limit + 1)};
-    yt_rows *r = db_query(x->db, "SELECT d.id, d.item_id, i.name, d.quantity, d.points, d.cash, d.order_id, d.status, d.created_at"
-                                 " FROM points_mall_redemptions d JOIN points_mall_items i ON i.id = d.item_id"
+    yt_rows *r = db_query(x->db, "SELECT " REDEMPTION_COLS " FROM points_mall_redemptions d JOIN points_mall_items i ON i.id = d.item_id"
                                  " WHERE d.customer_id = ? AND d.id < ? ORDER BY d.id DESC LIMIT ?", 3, p);
     if (!r) return yt_fail_db(x, "listing redemptions");
     page_write(w, r, limit, write_redemption);
+    rows_free(r);
+    return YT_OK;
+}
+
+int points_mall_redemptions_staff_json(yt_ctx *x, yt_jw *w, int64_t item, int64_t customer, int limit, int64_t cursor) {
+    if (item) {
+        yt_param q[] = {PI(item)};
+        int64_t n = db_query_int(x->db, "SELECT COUNT(*) FROM points_mall_items WHERE id = ?", 1, q, -1);
+        if (n < 0) return yt_fail_db(x, "listing redemptions");
+        if (n == 0) return yt_fail(x, YT_ENOTFOUND, "item_id", "no points-mall item with id %lld", (long long)item);
+    }
+    yt_param p[] = {PI(item), PI(item), PI(customer), PI(customer), PI(cursor ? cursor : INT64_MAX), PI(limit + 1)};
+    yt_rows *r = db_query(x->db, "SELECT " REDEMPTION_COLS " FROM points_mall_redemptions d JOIN points_mall_items i ON i.id = d.item_id"
+                                 " WHERE (CAST(? AS BIGINT) = 0 OR d.item_id = ?) AND (CAST(? AS BIGINT) = 0 OR d.customer_id = ?)"
+                                 " AND d.id < ? ORDER BY d.id DESC LIMIT ?", 6, p);
+    if (!r) return yt_fail_db(x, "listing redemptions");
+    page_write(w, r, limit, write_redemption_staff);
     rows_free(r);
     return YT_OK;
 }

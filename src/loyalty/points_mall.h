@@ -13,8 +13,14 @@ typedef struct {
 } points_mall_input;
 
 int points_mall_create(yt_ctx *x, const points_mall_input *in, int64_t *id);
-/* status "on"/"off" (NULL: unchanged) and stock (-1: unchanged). */
-int points_mall_update(yt_ctx *x, int64_t id, const char *status, int64_t stock);
+/* The members given change: name and status "on"/"off" when not NULL, the numbers when not -1. Cash stays 0 on a
+ * coupon item. Redemptions already made keep the points and cash they were made for. */
+typedef struct {
+    const char *name, *status;
+    int64_t points, cash, stock, per_customer;
+} points_mall_patch;
+
+int points_mall_update(yt_ctx *x, int64_t id, const points_mall_patch *in);
 /* Items newest first; on_only: only items on sale (what members see). */
 int points_mall_list_json(yt_ctx *x, yt_jw *w, bool on_only, int limit, int64_t cursor);
 int points_mall_item_json(yt_ctx *x, yt_jw *w, int64_t id);
@@ -28,6 +34,9 @@ typedef struct {
  * 409 with field "sold-out", "limit-reached", or "points" (not enough); 400 on "quantity". */
 int points_mall_redeem(yt_ctx *x, int64_t item, int64_t customer, int64_t quantity, int64_t pay_window_ms, redemption_result *res);
 int points_mall_redemptions_json(yt_ctx *x, yt_jw *w, int64_t customer, int limit, int64_t cursor);
+/* Every redemption newest first, with its customer, for staff: of one item and/or one customer when not 0
+ * (the customer already resolved by the caller); 404 for an item that does not exist. */
+int points_mall_redemptions_staff_json(yt_ctx *x, yt_jw *w, int64_t item, int64_t customer, int limit, int64_t cursor);
 /* An order of kind "points" was cancelled unpaid: the item's stock comes back and the redemption is marked
  * cancelled (the points come back with the order's points_used). Inside the caller's transaction. */
 int points_mall_cancelled(yt_ctx *x, int64_t order_id);

@@ -286,6 +286,81 @@ describe('points mall', () => {
     assert.equal(await balance(id), 300);
   });
 
+  test('staff change an item; what was redeemed keeps its price; bad changes refused', async () => {
+    const { item } = await goods({ points: 500, cash: 0, stock: 5, per_customer: 2 });
+    const id = await customer('改价前');
+    expectStatus(await give(id, 5000), 201);
+    const tok = await link(id);
+    const before = await as(tok)('POST', `/api/v1/points-mall/items/${item.id}/redemptions`, { quantity: 1 });
+    expectStatus(before, 201);
+    const name = uniq('改名');
+    const r = await as(admin)('PATCH', `/api/v1/points-mall/items/${item.id}`, { name, points: 800, cash: 1250, stock: 9, per_customer: 3 });
+    expectStatus(r, 200);
+    assert.deepEqual([r.json.name, r.json.points, r.json.cash, r.json.stock, r.json.per_customer, r.json.redeemed, r.json.status],
+      [name, 800, 1250, 9, 3, 1, 'on']);
+    const after = await as(tok)('POST', `/api/v1/points-mall/items/${item.id}/redemptions`, { quantity: 2 });
+    expectStatus(after, 201);
+    assert.deepEqual([after.json.points, after.json.cash, after.json.status], [1600, 2500, 'pending_payment'], 'the new price, for each unit');
+    assert.equal(await balance(id), 5000 - 500 - 1600);
+    const mine = (await as(tok)('GET', '/api/v1/member/points-mall/redemptions')).json.items;
+    assert.deepEqual(mine.map((x) => [x.points, x.cash]), [[1600, 2500], [500, 0]], 'the first keeps the price it was made for');
+    for (const [body, field] of [[{ name: '' }, 'name'], [{ name: 'x'.repeat(61) }, 'name'], [{ points: 0 }, 'points'], [{ points: -1 }, 'points'],
+      [{ cash: -1 }, 'cash'], [{ stock: -1 }, 'stock'], [{ per_customer: 0 }, 'per_customer'], [{ per_customer: 101 }, 'per_customer'],
+      [{ status: 'gone' }, 'status'], [{ kind: 'coupon' }, 'kind'], [{ sku_id: 1 }, 'sku_id']])
+      assertFieldError(await as(admin)('PATCH', `/api/v1/points-mall/items/${item.id}`, body), field, JSON.stringify(body));
+    const same = (await as(admin)('GET', '/api/v1/points-mall/items?limit=200')).json.items.find((i) => i.id === item.id);
+    assert.deepEqual([same.name, same.points, same.cash, same.stock, same.per_customer], [name, 800, 1250, 7, 3], 'refused changes change nothing');
+    assertProblem(await as(admin)('PATCH', '/api/v1/points-mall/items/999999999', { points: 5 }), 404);
+    const analyst = await makeStaff(api, admin, 'analyst');
+    assertProblem(await as(analyst.token)('PATCH', `/api/v1/points-mall/items/${item.id}`, { points: 5 }), 403);
+  });
+
+  test('staff read redemptions by item and by customer, with whose they are', async () => {
+    const { item } = await goods({ points: 100, stock: 10, per_customer: 5 });
+    const { item: other } = await goods({ points: 50, stock: 10 });
+    const a = await customer('兑换甲');
+    const b = await customer('兑换乙');
+    for (const c of [a, b]) expectStatus(await give(c, 1000), 201);
+    const ta = await link(a);
+    const tb = await link(b);
+    const ra = await as(ta)('POST', `/api/v1/points-mall/items/${item.id}/redemptions`, { quantity: 2 });
+    expectStatus(ra, 201);
+    const rb = await as(tb)('POST', `/api/v1/points-mall/items/${item.id}/redemptions`, { quantity: 1 });
+    expectStatus(rb, 201);
+    const ro = await as(ta)('POST', `/api/v1/points-mall/items/${other.id}/redemptions`, {});
+    expectStatus(ro, 201);
+    const byItem = await as(admin)('GET', `/api/v1/points-mall/redemptions?item_id=${item.id}`);
+    expectStatus(byItem, 200);
+    assert.deepEqual(byItem.json.items.map((x) => [x.id, x.item_id, x.customer_id, x.quantity, x.points, x.cash, x.status, x.order_id]),
+      [[rb.json.id, item.id, b, 1, 100, 0, 'done', rb.json.order_id], [ra.json.id, item.id, a, 2, 200, 0, 'done', ra.json.order_id]]);
+    assert.equal(byItem.json.items[0].name, item.name);
+    assert.match(byItem.json.items[0].created_at, /^\d{4}-\d\d-\d\dT/);
+    assert.equal(byItem.json.next_cursor, null);
+    const page = await as(admin)('GET', `/api/v1/points-mall/redemptions?item_id=${item.id}&limit=1`);
+    assert.deepEqual(page.json.items.map((x) => x.id), [rb.json.id]);
+    const next = await as(admin)('GET', `/api/v1/points-mall/redemptions?item_id=${item.id}&limit=1&cursor=${page.json.next_cursor}`);
+    assert.deepEqual(next.json.items.map((x) => x.id), [ra.json.id]);
+    const byCustomer = await as(admin)('GET', `/api/v1/points-mall/redemptions?customer_id=${a}`);
+    assert.deepEqual(byCustomer.json.items.map((x) => x.id), [ro.json.id, ra.json.id]);
+    const both = await as(admin)('GET', `/api/v1/points-mall/redemptions?customer_id=${a}&item_id=${other.id}`);
+    assert.deepEqual(both.json.items.map((x) => x.id), [ro.json.id]);
+    const all = await as(admin)('GET', '/api/v1/points-mall/redemptions?limit=3');
+    assert.deepEqual(all.json.items.map((x) => x.id), [ro.json.id, rb.json.id, ra.json.id]);
+    // a merged customer's redemptions are found through the record that was merged away
+    expectStatus(await as(admin)('POST', `/api/v1/customers/${a}/merge`, { from: b }), 200);
+    const merged = await as(admin)('GET', `/api/v1/points-mall/redemptions?customer_id=${b}&item_id=${item.id}`);
+    assert.deepEqual(merged.json.items.map((x) => [x.id, x.customer_id]), [[rb.json.id, a], [ra.json.id, a]]);
+    assertProblem(await as(admin)('GET', '/api/v1/points-mall/redemptions?item_id=999999999'), 404);
+    assertProblem(await as(admin)('GET', '/api/v1/points-mall/redemptions?customer_id=999999999'), 404);
+    for (const q of ['item_id=0', 'item_id=x', 'customer_id=-2', 'limit=0'])
+      assertProblem(await as(admin)('GET', `/api/v1/points-mall/redemptions?${q}`), 400, q);
+    assertProblem(await as(ta)('GET', '/api/v1/points-mall/redemptions'), 403, 'a member sees only their own, elsewhere');
+    const editor = await makeStaff(api, admin, 'editor');
+    assertProblem(await as(editor.token)('GET', '/api/v1/points-mall/redemptions'), 403);
+    const analyst = await makeStaff(api, admin, 'analyst');
+    expectStatus(await as(analyst.token)('GET', `/api/v1/points-mall/redemptions?item_id=${item.id}`), 200);
+  });
+
   test('a coupon for points is given at once', async () => {
     const c = await as(admin)('POST', '/api/v1/coupons', { name: '积分换券', kind: 'amount', threshold: 0, amount_off: 500, total: 10,
       claim_starts: iso(Date.now() + 86400000), claim_ends: iso(Date.now() + 2 * 86400000), valid_days: 30 });

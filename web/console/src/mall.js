@@ -30,7 +30,7 @@ const TAG_TYPES = {
   refunded: 'danger', running: 'success', upcoming: 'warning', over: 'info', stopped: 'danger', claimed: 'primary',
   active: 'success', open: 'warning', resolved: 'success', rejected: 'info', usable: 'success', used: 'info',
   expired: 'info', 'not-yet': 'warning', on: 'success', off: 'info', succeeded: 'success', failed: 'danger',
-  formed: 'success', frozen: 'warning', reversed: 'info', disabled: 'danger'
+  formed: 'success', frozen: 'warning', reversed: 'info', disabled: 'danger', done: 'success', pending_payment: 'warning'
 }
 
 // Element Plus tag type for a state or status.

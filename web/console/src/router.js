@@ -45,6 +45,7 @@ const routes = [
       { path: 'mall/lotteries/:id', name: 'lottery', component: () => import('./views/mall/LotteryDetail.vue'), props: true, meta: MALL },
       { path: 'mall/red-packets', name: 'red-packets', component: () => import('./views/mall/RedPackets.vue'), meta: MALL },
       { path: 'mall/red-packets/:id', name: 'red-packet', component: () => import('./views/mall/RedPacketDetail.vue'), props: true, meta: MALL },
+      { path: 'mall/points-mall', name: 'points-mall', component: () => import('./views/mall/PointsMall.vue'), meta: MALL },
       { path: 'mall/distribution', name: 'distribution', component: () => import('./views/mall/Distribution.vue'), meta: MALL },
       { path: 'mall/distribution/distributors/:id', name: 'distributor', component: () => import('./views/mall/DistributorDetail.vue'), props: true, meta: MALL },
       { path: 'mall/loyalty', name: 'loyalty', component: () => import('./views/mall/Loyalty.vue'), meta: MALL }

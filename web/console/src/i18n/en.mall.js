@@ -117,11 +117,11 @@ export default {
   order: {
     title: 'Orders', titleN: 'Order #{id}', empty: 'No orders yet', id: 'Order', customer: 'Customer',
     customerFilter: 'Filter by customer id', customerInvalid: 'Enter a valid customer id', kind: 'Kind',
-    kinds: { normal: 'Normal', flash: 'Flash' }, goods: 'Goods', total: 'Paid', refunded: 'Refunded', status: 'Status',
+    kinds: { normal: 'Normal', flash: 'Flash', group: 'Group buy', points: 'Points' }, goods: 'Goods', total: 'Paid', refunded: 'Refunded', status: 'Status',
     createdAt: 'Placed',
     statuses: { pending: 'Pending', paid: 'Paid', shipped: 'Shipped', completed: 'Completed', released: 'Closed unpaid', cancelled: 'Cancelled', refunded: 'Refunded' },
-    info: 'Order', activity: 'Activity', flashN: 'Flash sale #{id}', payBy: 'Pay by', paidAt: 'Paid at', payment: 'Payment',
-    providers: { sandbox: 'Sandbox', wechatpay: 'WeChat Pay' }, shipping: 'Shipping', completedAt: 'Completed', closedAt: 'Closed',
+    info: 'Order', activity: 'Activity', flashN: 'Flash sale #{id}', pointsItemN: 'Points mall item #{id}', groupBuyN: 'Group buy #{id}', payBy: 'Pay by', paidAt: 'Paid at', payment: 'Payment',
+    providers: { sandbox: 'Sandbox', wechatpay: 'WeChat Pay', points: 'Points' }, shipping: 'Shipping', completedAt: 'Completed', closedAt: 'Closed',
     cancelReasons: { customer: 'by the customer', staff: 'by staff', timeout: 'not paid in time' }, amounts: 'Amounts',
     goodsTotal: 'List price', memberDiscount: 'Member price', couponDiscount: 'Coupons', pointsPaid: 'Points', pointsN: '{n} points',
     unitsN: '{n} units', pointsBack: 'Points back', pointsBackText: '{r} paid points returned, {c} earned points taken back',
@@ -138,6 +138,14 @@ export default {
     completeConfirm: 'Has the customer received the goods?', cancel: 'Cancel order',
     cancelConfirm: 'Stock, coupons and points come back. Cancel this unpaid order?', cancelled: 'Order cancelled',
     afterSale: 'Open after-sales', customerMallOrders: 'Mall orders →'
+  },
+  staffOrder: {
+    button: 'Order for customer', title: 'Order for a customer', customerId: 'Customer id', balance: '{n} points', lines: 'Goods',
+    addLine: 'Add a line', linesRequired: 'Pick at least one SKU', coupons: 'Coupons', pickCoupons: "The customer's usable coupons (up to 3)",
+    noCoupons: 'The customer holds no usable coupon', points: 'Points to pay with', pointsOff: 'Points do not pay for orders under the current rules',
+    pointsRule: '{per} points = 1 yuan, at most {max}%; now {v}', goodsTotal: 'List price total',
+    priced: 'Member price, member day, coupons and points are applied when the order is placed; the customer pays it from their member pages before the payment window closes.',
+    submit: 'Place order', created: 'Order #{id} placed'
   },
   afterSale: {
     title: 'After-sales', empty: 'No tickets', statuses: { open: 'Open', resolved: 'Resolved', rejected: 'Rejected' },
@@ -169,7 +177,7 @@ export default {
   },
   heldCoupon: {
     statuses: { usable: 'Usable', 'not-yet': 'Not yet', used: 'Used', expired: 'Expired' }, validUntil: 'Valid until',
-    source: 'Source', sources: { claim: 'Claimed', grant: 'Granted', birthday: 'Birthday' }, order: 'Order'
+    source: 'Source', sources: { claim: 'Claimed', grant: 'Granted', birthday: 'Birthday', points: 'Points mall' }, order: 'Order'
   },
   lottery: {
     title: 'Lotteries', create: 'New lottery', empty: 'No lotteries yet', name: 'Name', rules: 'Rules', prizes: 'Prizes',
@@ -193,6 +201,29 @@ export default {
     claimedCount: 'Claimed', claimedAmount: 'Paid out', bestLuck: 'Best luck', bestLuckLater: 'Told once every packet is claimed',
     claims: 'Claims', amount: 'Amount', claimedAt: 'Claimed'
   },
+  pointsMall: {
+    title: 'Points mall', tabItems: 'Items', tabRedemptions: 'Redemptions', create: 'New item', editTitle: 'Edit item',
+    empty: 'No items yet: add one with the button above', intro: 'Members redeem points (or points and cash) for goods or coupons; they see only items on the shelf.',
+    searchPlaceholder: 'Search by name', allKinds: 'All kinds', allStatuses: 'All statuses', shown: '{n} loaded',
+    item: 'Item', kind: 'Kind', kinds: { goods: 'Goods', coupon: 'Coupon' }, goods: 'Product SKU', coupon: 'Coupon',
+    price: 'Price', pointsN: '{n} points', pointsUnit: 'points', plusCash: '+ {v}', stockLeft: 'Stock left', redeemed: 'Redeemed', perCustomer: 'Per customer',
+    perN: 'max {n}', status: 'Status', statuses: { on: 'On shelf', off: 'Off shelf' }, on: 'On', off: 'Off', edit: 'Edit',
+    redemptions: 'Redemptions', soldOut: 'Sold out', lowStock: 'Low stock', pickSku: 'Pick a SKU', pickCoupon: 'Pick a coupon',
+    skuRequired: 'Pick a SKU', couponRequired: 'Pick a coupon', name: 'Name', namePlaceholder: 'What members see in the points mall',
+    nameRequired: 'Enter a name', mode: 'Paid with', modes: { points: 'Points only', mixed: 'Points + cash' }, points: 'Points',
+    cashYuan: 'Cash (yuan)', cashRequired: 'A points + cash item needs a cash amount', stock: 'Stock', stockEdit: 'Stock left',
+    couponPointsOnly: 'Coupons are redeemed for points only, never cash.', pointsOnlyNote: 'Points only: nothing more to pay; the order is paid once redeemed.', fixedAfterCreate: 'The kind and the SKU or coupon cannot change once created.',
+    skuHint: "A redemption takes the SKU's own stock: {n} in stock, list price {price}", couponHint: '{rule} · {n} left',
+    preview: 'Members pay', previewEach: 'At most {n} per customer', previewCash: 'The cash part is paid within the payment window; unpaid, the order is cancelled and the points and stock come back.',
+    onShelfNote: 'On the shelf once saved.', offConfirm: 'Members will no longer see or redeem "{name}"; what was redeemed stays. Take it off the shelf?',
+    offTitle: 'Take off the shelf', putOn: 'On the shelf', takenOff: 'Off the shelf', saved: 'Saved', redemptionsOf: 'Redemptions · {name}',
+    at: 'Redeemed', customer: 'Customer', quantity: 'Qty', pointsSpent: 'Points', cash: 'Cash', order: 'Order',
+    rStatuses: { done: 'Done', pending_payment: 'Awaiting payment', cancelled: 'Cancelled' }, noRedemptions: 'No redemptions yet',
+    redeemFor: 'Redeem for a customer', redeemTitle: 'Redeem for a customer: {name}', customerId: 'Customer id', customerIdPlaceholder: 'e.g. 10086',
+    customerIdInvalid: 'Enter a valid customer id', redeemHint: "Takes {points} from the customer's points; at most {per} per customer.",
+    redeemCashHint: 'The customer also pays {cash}: the order waits for payment.', redeemSubmit: 'Redeem', redeemed_ok: 'Redeemed for customer #{id}',
+    itemFilter: 'Item', customerFilter: 'Filter by customer id', filter: 'Filter', allItems: 'All items'
+  },
   loyalty: {
     title: 'Membership', tabPoints: 'Points and check-in', tabLevels: 'Member levels', earning: 'Points and growth',
     pointsPerYuan: 'Points per yuan spent', expireDays: 'Points expire after (days)', expireHint: '0: never',
@@ -214,11 +245,12 @@ export default {
   },
   points: {
     title: 'Points and coupons', adjust: 'Adjust points', grantCoupon: 'Grant coupon', balance: 'Points',
-    expiring: '{n} points expire on {at}', noExpiring: 'No points expiring soon', ledger: 'Ledger', coupons: 'Coupons',
+    expiring: '{n} points expire on {at}', noExpiring: 'No points expiring soon', ledger: 'Ledger', coupons: 'Coupons', redemptions: 'Redemptions',
     checkins: 'Check-ins', at: 'Time', delta: 'Change', after: 'Balance', reason: 'Kind', ref: 'Note', expiresAt: 'Expires',
     reasons: {
-      order: 'Order', checkin: 'Check-in', streak: 'Streak', task: 'Task', adjust: 'Adjustment', mall: 'Paid with', lottery: 'Lottery',
-      makeup: 'Make-up', refund: 'Refund', expire: 'Expired'
+      order: 'Order', checkin: 'Check-in', streak: 'Streak', task: 'Task', adjust: 'Adjustment', mall: 'Points mall', lottery: 'Lottery',
+      makeup: 'Make-up', refund: 'Refund claw-back', expire: 'Expired', redeem: 'Paid with points',
+      return: 'Returned'
     },
     checkinSummary: '{n} days this month, {streak} in a row now', checkedToday: 'Checked in today', notToday: 'Not today yet',
     makeup: 'made up', checkinRules: 'Rules: {p} points a day; the last {d} days can be made up for {c} points each.',

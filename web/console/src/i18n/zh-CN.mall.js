@@ -117,11 +117,11 @@ export default {
   },
   order: {
     title: '订单', titleN: '订单 #{id}', empty: '还没有订单', id: '订单号', customer: '客户', customerFilter: '按客户 ID 筛选',
-    customerInvalid: '请输入有效的客户 ID', kind: '类型', kinds: { normal: '普通', flash: '秒杀' }, goods: '商品', total: '实付',
+    customerInvalid: '请输入有效的客户 ID', kind: '类型', kinds: { normal: '普通', flash: '秒杀', group: '拼团', points: '积分兑换' }, goods: '商品', total: '实付',
     refunded: '已退款', status: '状态', createdAt: '下单时间',
     statuses: { pending: '待支付', paid: '已支付', shipped: '已发货', completed: '已完成', released: '超时关闭', cancelled: '已取消', refunded: '已退款' },
-    info: '订单信息', activity: '所属活动', flashN: '秒杀 #{id}', payBy: '支付截止', paidAt: '支付时间', payment: '支付',
-    providers: { sandbox: '沙箱支付', wechatpay: '微信支付' }, shipping: '物流', completedAt: '完成时间', closedAt: '关闭时间',
+    info: '订单信息', activity: '所属活动', flashN: '秒杀 #{id}', pointsItemN: '积分商城商品 #{id}', groupBuyN: '拼团 #{id}', payBy: '支付截止', paidAt: '支付时间', payment: '支付',
+    providers: { sandbox: '沙箱支付', wechatpay: '微信支付', points: '积分支付' }, shipping: '物流', completedAt: '完成时间', closedAt: '关闭时间',
     cancelReasons: { customer: '客户取消', staff: '员工取消', timeout: '超时未支付' }, amounts: '金额明细',
     goodsTotal: '商品原价', memberDiscount: '会员优惠', couponDiscount: '优惠券', pointsPaid: '积分抵扣', pointsN: '{n} 积分',
     unitsN: '{n} 件', pointsBack: '积分退回', pointsBackText: '退回抵扣积分 {r}，扣回赠送积分 {c}', items: '商品明细',
@@ -136,6 +136,14 @@ export default {
     trackingRequired: '请填写快递单号', shipped: '已发货', complete: '确认收货', completeConfirm: '确认客户已收到商品？',
     cancel: '取消订单', cancelConfirm: '取消后库存、优惠券和积分会退回，确定取消这笔未支付的订单吗？', cancelled: '订单已取消',
     afterSale: '发起售后', customerMallOrders: '商城订单 →'
+  },
+  staffOrder: {
+    button: '代客下单', title: '代客下单', customerId: '客户 ID', balance: '积分余额 {n}', lines: '商品', addLine: '添加商品',
+    linesRequired: '请至少选择一个商品 SKU', coupons: '使用优惠券', pickCoupons: '选择客户持有的可用优惠券（最多 3 张）',
+    noCoupons: '客户没有可用的优惠券', points: '积分抵扣', pointsOff: '当前规则不允许积分抵现',
+    pointsRule: '{per} 积分抵 1 元，最多抵 {max}%，当前抵 {v}', goodsTotal: '商品原价合计',
+    priced: '会员价、会员日、优惠券和积分抵扣由下单时计算；订单待客户在会员页面支付，超时未付自动关闭。',
+    submit: '提交订单', created: '已创建订单 #{id}'
   },
   afterSale: {
     title: '售后', empty: '没有售后工单', statuses: { open: '待处理', resolved: '已处理', rejected: '已驳回' },
@@ -165,7 +173,7 @@ export default {
   },
   heldCoupon: {
     statuses: { usable: '可使用', 'not-yet': '未生效', used: '已使用', expired: '已过期' }, validUntil: '有效期至',
-    source: '来源', sources: { claim: '领取', grant: '发放', birthday: '生日礼' }, order: '订单'
+    source: '来源', sources: { claim: '领取', grant: '发放', birthday: '生日礼', points: '积分兑换' }, order: '订单'
   },
   lottery: {
     title: '抽奖', create: '新建抽奖', empty: '还没有抽奖活动', name: '活动名称', rules: '规则', prizes: '奖品', draws: '抽奖次数',
@@ -186,6 +194,29 @@ export default {
     claimedCount: '已领个数', claimedAmount: '已领金额', bestLuck: '手气最佳', bestLuckLater: '全部领完后揭晓',
     claims: '领取记录', amount: '金额', claimedAt: '领取时间'
   },
+  pointsMall: {
+    title: '积分商城', tabItems: '兑换商品', tabRedemptions: '兑换记录', create: '新建兑换商品', editTitle: '编辑兑换商品',
+    empty: '还没有兑换商品，点击右上角新建', intro: '会员用积分（或积分加现金）兑换实物商品或优惠券；会员只能看到上架中的商品。',
+    searchPlaceholder: '搜索商品名称', allKinds: '全部类型', allStatuses: '全部状态', shown: '已加载 {n} 个',
+    item: '兑换商品', kind: '类型', kinds: { goods: '实物商品', coupon: '优惠券' }, goods: '关联商品', coupon: '关联优惠券',
+    price: '兑换价', pointsN: '{n} 积分', pointsUnit: '积分', plusCash: '+ {v}', stockLeft: '剩余库存', redeemed: '已兑换', perCustomer: '每人限兑',
+    perN: '限 {n} 件', status: '状态', statuses: { on: '上架中', off: '已下架' }, on: '上架', off: '下架', edit: '编辑',
+    redemptions: '兑换记录', soldOut: '已兑完', lowStock: '库存紧张', pickSku: '选择商品 SKU', pickCoupon: '选择优惠券',
+    skuRequired: '请选择商品 SKU', couponRequired: '请选择优惠券', name: '商品名称', namePlaceholder: '会员在积分商城里看到的名称',
+    nameRequired: '请输入商品名称', mode: '兑换方式', modes: { points: '纯积分', mixed: '积分 + 现金' }, points: '所需积分',
+    cashYuan: '另付现金（元）', cashRequired: '积分 + 现金的商品需要填写现金金额', stock: '兑换库存', stockEdit: '剩余库存',
+    couponPointsOnly: '优惠券只能用积分兑换，不能加现金。', pointsOnlyNote: '纯积分兑换：不需要另付现金，兑换后订单即为已支付。', fixedAfterCreate: '类型和关联的商品或优惠券创建后不能修改。',
+    skuHint: '兑换时从该 SKU 扣减商品库存：当前库存 {n}，原价 {price}', couponHint: '{rule} · 剩余 {n} 张',
+    preview: '会员兑换价', previewEach: '每人最多兑换 {n} 件', previewCash: '现金部分需在支付时限内付款，超时未付自动取消并退回积分和库存。',
+    onShelfNote: '保存后立即上架。', offConfirm: '下架后会员将看不到“{name}”，也不能再兑换；已兑换的订单和优惠券不受影响。确定下架吗？',
+    offTitle: '下架兑换商品', putOn: '已上架', takenOff: '已下架', saved: '已保存', redemptionsOf: '兑换记录 · {name}',
+    at: '兑换时间', customer: '客户', quantity: '数量', pointsSpent: '消耗积分', cash: '现金', order: '订单',
+    rStatuses: { done: '已完成', pending_payment: '待支付', cancelled: '已取消' }, noRedemptions: '还没有兑换记录',
+    redeemFor: '代客兑换', redeemTitle: '为客户兑换：{name}', customerId: '客户 ID', customerIdPlaceholder: '如 10086',
+    customerIdInvalid: '请输入有效的客户 ID', redeemHint: '从该客户的积分中扣除 {points}；每人限兑 {per} 件。',
+    redeemCashHint: '另需客户支付 {cash}，生成待支付订单。', redeemSubmit: '确认兑换', redeemed_ok: '已为客户 #{id} 兑换',
+    itemFilter: '商品', customerFilter: '按客户 ID 筛选', filter: '筛选', allItems: '全部商品'
+  },
   loyalty: {
     title: '会员', tabPoints: '积分与签到', tabLevels: '会员等级', earning: '积分与成长值', pointsPerYuan: '每消费 1 元得积分',
     expireDays: '积分有效期（天）', expireHint: '0 为永不过期', growthPerYuan: '每消费 1 元得成长值', redeeming: '积分抵现',
@@ -205,11 +236,11 @@ export default {
   },
   points: {
     title: '积分与优惠券', adjust: '调整积分', grantCoupon: '发优惠券', balance: '积分余额', expiring: '{n} 积分将于 {at} 过期',
-    noExpiring: '近期没有将过期的积分', ledger: '积分明细', coupons: '优惠券', checkins: '签到', at: '时间', delta: '变动',
+    noExpiring: '近期没有将过期的积分', ledger: '积分明细', coupons: '优惠券', redemptions: '积分兑换', checkins: '签到', at: '时间', delta: '变动',
     after: '余额', reason: '类型', ref: '说明', expiresAt: '过期日',
     reasons: {
-      order: '下单奖励', checkin: '签到', streak: '连签奖励', task: '任务奖励', adjust: '人工调整', mall: '积分抵现', lottery: '抽奖',
-      makeup: '补签', refund: '退款', expire: '过期'
+      order: '下单奖励', checkin: '签到', streak: '连签奖励', task: '任务奖励', adjust: '人工调整', mall: '积分商城兑换', lottery: '抽奖',
+      makeup: '补签', refund: '退款扣回', expire: '过期', redeem: '积分抵现', return: '积分退回'
     },
     checkinSummary: '本月签到 {n} 天，当前连续 {streak} 天', checkedToday: '今日已签到', notToday: '今日未签到', makeup: '补签',
     checkinRules: '规则：每日签到 {p} 积分；可补签最近 {d} 天，每次 {c} 积分。', adjustTitle: '调整积分', give: '增加',
