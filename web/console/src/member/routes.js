@@ -28,6 +28,10 @@ export const routes = [
     meta: { back: true, entry: { icon: 'gift-o', color: '#ff6034' } }
   },
   {
+    path: '/tasks', name: 'tasks', component: () => import('./views/Tasks.vue'),
+    meta: { back: true, entry: { icon: 'todo-list-o', color: '#00b8a9' } }
+  },
+  {
     path: '/after-sales', name: 'afterSales', component: () => import('./views/AfterSales.vue'),
     meta: { back: true, entry: { icon: 'after-sale', color: '#07c160' } }
   },

@@ -5,7 +5,7 @@ export default {
     home: '首页', checkin: '签到', points: '积分', orders: '我的订单', product: '商品详情', flash: '限时秒杀',
     coupons: '优惠券', couponClaim: '领取优惠券', lottery: '幸运抽奖', redPacket: '红包', pointsMall: '积分商城',
     order: '订单详情', afterSales: '售后服务', expired: '链接已失效', groupBuy: '拼团', groupTeam: '拼团详情',
-    distribution: '分销中心', invite: '好友邀请'
+    distribution: '分销中心', invite: '好友邀请', tasks: '任务中心'
   },
   common: { retry: '重试', loading: '加载中…', noMore: '没有更多了' },
   error: {
@@ -55,6 +55,7 @@ export default {
   points: {
     balance: '我的积分', expiring: '{n} 积分将于 {date} 过期', noExpiring: '暂无即将过期的积分',
     ledger: '积分明细', empty: '暂无积分记录', after: '余额 {n}',
+    tasks: '做任务赚积分', tasksHint: '浏览、入群、下单都能领积分', tasksGo: '去赚积分',
     reason: {
       order: '购物奖励', checkin: '每日签到', streak: '连签奖励', task: '任务奖励', adjust: '积分调整',
       mall: '积分商城兑换', lottery: '抽奖', makeup: '补签消耗', refund: '退款退回', expire: '积分过期'
@@ -62,7 +63,7 @@ export default {
   },
   orders: {
     empty: '还没有订单', number: '订单号 {id}', unit: '¥{price} × {n}', count: '共 {n} 件', total: '合计',
-    payBy: '请在 {time} 前完成支付，超时订单将自动关闭',
+    payLeft: '剩余', payLeftSuffix: '自动关闭', payOver: '支付已超时',
     status: {
       pending: '待支付', paid: '待发货', shipped: '已发货', completed: '已完成', released: '已关闭', cancelled: '已取消',
       refunded: '已退款'
@@ -80,6 +81,7 @@ export default {
       refunded: '订单已退款'
     },
     groupPaid: '支付成功，拼团成功后商家将尽快发货',
+    payLeft: '剩余', payLeftSuffix: '后订单自动关闭', payOver: '支付已超时，订单即将关闭', payByShort: '请在 {time} 前完成支付',
     cancelHint: {
       customer: '您已取消订单', staff: '订单已被商家取消', timeout: '超时未支付，订单已自动取消', group_failed: '拼团未成功，订单已自动取消'
     },
@@ -104,6 +106,53 @@ export default {
       conflict_status: '订单状态已变化，请刷新后再试',
       conflict_order_id: '该订单已有处理中的售后申请'
     }
+  },
+  pay: {
+    button: '去支付', cancelled: '已取消支付',
+    confirming: '支付处理中', confirmingHint: '正在确认支付结果，请稍候，请勿重复支付', later: '稍后查看',
+    success: '支付成功', paid: '已支付', done: '完成',
+    timeout: '暂未查询到支付结果', timeoutHint: '如已完成付款，结果可能稍有延迟，可重新查询或稍后在订单中查看',
+    lookAgain: '重新查询', ok: '知道了',
+    error: {
+      outside: '请在微信中打开本页面完成支付',
+      openid: '请在微信中打开本页面完成支付',
+      notSetUp: '商家暂未开通微信支付',
+      missing: '订单不存在',
+      status: '该订单当前无法支付',
+      expired: '订单已超过支付时间',
+      closed: '订单已关闭',
+      upstream: '微信支付暂时无法完成，请稍后重试',
+      failed: '支付未完成',
+      network: '网络不给力，请稍后重试',
+      busy: '操作太频繁，请稍后再试',
+      generic: '暂时无法支付，请稍后再试'
+    },
+    hint: {
+      outside: '微信支付需在微信内完成：请将会员链接发送到微信，在微信中打开后再支付',
+      openid: '当前链接未关联您的微信身份，请从公众号或小程序进入会员中心后再支付',
+      notSetUp: '请联系为您服务的导购完成付款',
+      status: '订单可能已支付或已关闭，请以订单状态为准',
+      expired: '超时未支付的订单将自动关闭',
+      closed: '请在订单详情中查看最新状态',
+      upstream: '您的订单仍为待支付，可稍后再试',
+      failed: '您的订单仍为待支付，可重新发起支付'
+    }
+  },
+  tasks: {
+    balance: '我的积分', ledger: '积分明细', todayEarned: '今日已赚 {n} 积分', lead: '完成任务，积分自动到账',
+    title: '积分任务', empty: '暂时没有进行中的任务，敬请期待', points: '+{n}', pointsUnit: '积分',
+    perDay: '每日{n}次', perCustomer: '限{n}次', unlimited: '不限次数',
+    today: '今日 {n}/{max}', total: '累计 {n}/{max}', times: '已完成 {n} 次',
+    doneToday: '今日已完成', done: '已完成', until: '{date} 截止',
+    go: { checkin: '去签到', coupon_redeemed: '去用券' },
+    type: {
+      page_viewed: '浏览页面', form_submitted: '提交表单', group_joined: '加入社群', contact_added: '添加企业微信',
+      message_sent: '发送消息', order_paid: '完成下单', coupon_redeemed: '使用优惠券', checkin: '签到', other: '其他任务'
+    },
+    rulesTitle: '任务说明',
+    rule1: '完成任务后积分自动发放，可在「积分明细」中查看',
+    rule2: '「每日N次」按自然日（北京时间）计算，次日零点重新计数',
+    rule3: '「限N次」为活动期间累计可获得奖励的次数'
   },
   afterSales: {
     empty: '暂无售后记录', number: '售后单号 {id}', order: '订单号 {id}', reason: '问题描述', resolution: '处理结果',
@@ -198,7 +247,8 @@ export default {
     startsIn: '距开始', endsIn: '距结束', days: '天', viewProduct: '查看商品详情',
     left: '仅剩 {n} 件', soldOut: '已抢光', soldPct: '已抢 {n}%', limit: '每人限购 {n} 件，您已抢 {mine} 件',
     quantity: '购买数量', success: '抢购成功',
-    orderedTitle: '抢购成功，订单号 {id}', payBy: '合计 ¥{total}，请在 {time} 前完成支付', toOrders: '查看订单',
+    orderedTitle: '抢购成功，订单号 {id}', toOrder: '查看订单', payLeft: '合计 ¥{total}，剩余支付时间', payOver: '支付已超时，订单即将关闭',
+    paidTitle: '支付成功，订单号 {id}', paidHint: '已支付 ¥{total}，商家将尽快为您发货',
     button: { loading: '加载中', upcoming: '即将开抢', over: '活动已结束', soldOut: '已抢光', limit: '已达限购数量', buy: '立即抢购' }
   },
   groupBuy: {
