@@ -222,7 +222,8 @@ void h_member_wechatpay_prepay(yt_req *r) {
     if (!me || !id) return;
     const wechatpay_merchant *m = r->server->wechatpay_merchant;
     if (!m) {
-        api_problem(r, 404, NULL, "WeChat Pay payments are not set up on this server");
+        api_problem_with(r, 404, NULL, "WeChat Pay payments are not set up on this server",
+                         &(problem_extra){.position = -1, .slug = "payments-off"}); /* the type tells it from a missing order */
         return;
     }
     payable_order o;

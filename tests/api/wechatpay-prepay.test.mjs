@@ -184,7 +184,9 @@ describe('WeChat Pay JSAPI prepay', () => {
     const other = await buyer();
     const nobody = await buyer({ openid: null });
     const before = seen.length;
-    assertProblem(await prepay(other.token, a.order.order_id), 404);
+    const missing = await prepay(other.token, a.order.order_id);
+    assertProblem(missing, 404);
+    assert.doesNotMatch(missing.json.type, /payments-off$/);
     assert.equal((await api('POST', `/api/v1/member/orders/${a.order.order_id}/wechatpay`, { token: admin })).status, 403);
     const r = await prepay(nobody.token, nobody.order.order_id);
     assertProblem(r, 422);
@@ -233,7 +235,9 @@ describe('WeChat Pay JSAPI prepay', () => {
       const r = await client(down.baseUrl).api('POST', `/api/v1/member/orders/${b.order.order_id}/wechatpay`, { token: b.token });
       assertProblem(r, 502);
       assert.match(r.json.detail, /could not be reached/);
-      assertProblem(await client(plain.baseUrl).api('POST', `/api/v1/member/orders/${b.order.order_id}/wechatpay`, { token: b.token }), 404);
+      const off = await client(plain.baseUrl).api('POST', `/api/v1/member/orders/${b.order.order_id}/wechatpay`, { token: b.token });
+      assertProblem(off, 404);
+      assert.match(off.json.type, /payments-off$/, 'told apart from a missing order by its type');
     } finally {
       await down.stop();
       await plain.stop();

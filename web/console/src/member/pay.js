@@ -63,8 +63,8 @@ export function prepayRefusal(err) {
   switch (err.status) {
     case 0:
       return { key: 'network', detail: '' }
-    case 404: // no merchant settings (the usual one: the order was just shown), or the order is not the member's
-      return /\bno order\b/i.test(detail) ? { key: 'missing', detail: '' } : { key: 'notSetUp', detail: '' }
+    case 404: // no merchant settings (the problem's type ends in payments-off), or the order is not the member's
+      return /payments-off$/.test(String((err.problem && err.problem.type) || '')) ? { key: 'notSetUp', detail: '' } : { key: 'missing', detail: '' }
     case 422:
       return err.field === 'openid' ? { key: 'openid', detail } : { key: 'generic', detail }
     case 409:
