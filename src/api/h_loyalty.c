@@ -354,13 +354,14 @@ void h_member_redemptions(yt_req *r) {
 
 /* ---- points tasks ---- */
 
-/* ends_at: absent (unchanged: *ms -1), null (none: 0) or a time. */
+/* ends_at: absent (*ms unchanged), null (none: 0) or a time. */
 static bool task_end(yt_req *r, int64_t *ms) {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(r->json, "ends_at");
-    *ms = !v ? -1 : 0;
+    if (v && cJSON_IsNull(v)) *ms = 0;
     return !v || cJSON_IsNull(v) || body_time(r, "ends_at", ms, false);
 }
 
+/* The body's fields into in: those absent keep what in holds (defaults, or TASK_UNCHANGED). */
 static bool task_body(yt_req *r, task_input *in, bool create) {
     static const char *const create_fields[] = {"name", "description", "event_type", "points", "per_day", "per_customer",
                                                 "status", "starts_at", "ends_at", NULL};
@@ -374,14 +375,12 @@ static bool task_body(yt_req *r, task_input *in, bool create) {
 }
 
 void h_task_create(yt_req *r) {
-    task_input in = {.per_day = 1, .per_customer = 0};
-    bool has_points;
-    if (!task_body(r, &in, true) || !body_int(r, r->json, "points", &in.points, &has_points)) return;
-    if (!has_points) {
+    task_input in = {.points = TASK_UNCHANGED, .per_day = 1, .per_customer = 0};
+    if (!task_body(r, &in, true)) return;
+    if (in.points == TASK_UNCHANGED) {
         api_problem(r, 400, "points", "points (earned each time) is required");
         return;
     }
-    if (in.ends_at < 0) in.ends_at = 0;
     int64_t id;
     if (task_create(&r->x, &in, &id)) {
         api_fail(r);
@@ -393,7 +392,7 @@ void h_task_create(yt_req *r) {
 }
 
 void h_task_update(yt_req *r) {
-    task_input in = {.points = -1, .per_day = -1, .per_customer = -1};
+    task_input in = {.points = TASK_UNCHANGED, .per_day = TASK_UNCHANGED, .per_customer = TASK_UNCHANGED, .ends_at = TASK_UNCHANGED};
     int64_t id = api_param_id(r, 0);
     if (!id || !task_body(r, &in, false)) return;
     if (task_update(&r->x, id, &in)) {

@@ -111,6 +111,14 @@ static const yt_migration migrations[] = {
      "  lot_id BIGINT NOT NULL REFERENCES points_ledger(id), amount BIGINT NOT NULL CHECK (amount > 0),"
      "  returned BIGINT NOT NULL DEFAULT 0 CHECK (returned >= 0 AND returned <= amount),"
      "  PRIMARY KEY (entry_id, lot_id));"},
+    /* the points each task's counts earned, as they were when given (a task's points may change later) */
+    {26,
+     /* SQLite */
+     "ALTER TABLE point_task_progress ADD COLUMN points INTEGER NOT NULL DEFAULT 0;"
+     "UPDATE point_task_progress SET points = times * (SELECT points FROM point_tasks t WHERE t.id = task_id);",
+     /* PostgreSQL */
+     "ALTER TABLE point_task_progress ADD COLUMN points BIGINT NOT NULL DEFAULT 0;"
+     "UPDATE point_task_progress SET points = times * (SELECT points FROM point_tasks t WHERE t.id = task_id);"},
 };
 
 static const customer_keyed keyed[] = {
@@ -134,8 +142,9 @@ static const customer_keyed keyed[] = {
      "DELETE FROM checkin_rewards WHERE customer_id = ?", 1, NULL, "DELETE FROM checkin_rewards WHERE customer_id = ?"},
     /* a merged record's task counts add to the survivor's (both did it) */
     {"point_task_progress", "customer_id",
-     "INSERT INTO point_task_progress(task_id, customer_id, day, times) SELECT task_id, ?, day, times FROM point_task_progress"
-     " WHERE customer_id = ? ON CONFLICT(task_id, customer_id, day) DO UPDATE SET times = point_task_progress.times + excluded.times",
+     "INSERT INTO point_task_progress(task_id, customer_id, day, times, points) SELECT task_id, ?, day, times, points"
+     " FROM point_task_progress WHERE customer_id = ? ON CONFLICT(task_id, customer_id, day)"
+     " DO UPDATE SET times = point_task_progress.times + excluded.times, points = point_task_progress.points + excluded.points",
      NULL, 0, "task counts stay for the brand's figures on the anonymous shell; they hold no personal data",
      "DELETE FROM point_task_progress WHERE customer_id = ?"},
 };

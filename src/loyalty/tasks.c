@@ -17,12 +17,13 @@ static int check(yt_ctx *x, const task_input *in, bool create) {
     if (create && (!in->event_type || !event_type_valid(in->event_type)))
         return yt_fail(x, YT_EINVAL, "event_type", "one of the event types (page_viewed, form_submitted, group_joined, ...)");
     if (in->status && strcmp(in->status, "on") && strcmp(in->status, "off")) return yt_fail(x, YT_EINVAL, "status", "status is on or off");
-    if ((create || in->points != -1) && (in->points < 1 || in->points > TASK_POINTS_MAX))
+    if (in->points != TASK_UNCHANGED && (in->points < 1 || in->points > TASK_POINTS_MAX))
         return yt_fail(x, YT_EINVAL, "points", "is 1 to %d", TASK_POINTS_MAX);
-    if ((create || in->per_day != -1) && (in->per_day < 0 || in->per_day > TASK_PER_DAY_MAX))
+    if (in->per_day != TASK_UNCHANGED && (in->per_day < 0 || in->per_day > TASK_PER_DAY_MAX))
         return yt_fail(x, YT_EINVAL, "per_day", "is 0 (no daily cap) to %d", TASK_PER_DAY_MAX);
-    if ((create || in->per_customer != -1) && (in->per_customer < 0 || in->per_customer > TASK_PER_CUSTOMER_MAX))
+    if (in->per_customer != TASK_UNCHANGED && (in->per_customer < 0 || in->per_customer > TASK_PER_CUSTOMER_MAX))
         return yt_fail(x, YT_EINVAL, "per_customer", "is 0 (no cap) to %d", TASK_PER_CUSTOMER_MAX);
+    if (in->ends_at != TASK_UNCHANGED && in->ends_at < 0) return yt_fail(x, YT_EINVAL, "ends_at", "is a time after 1970");
     if (create && in->ends_at && in->ends_at <= in->starts_at) return yt_fail(x, YT_EINVAL, "ends_at", "must be after starts_at");
     return YT_OK;
 }
@@ -45,21 +46,23 @@ int task_create(yt_ctx *x, const task_input *in, int64_t *id) {
 int task_update(yt_ctx *x, int64_t id, const task_input *in) {
     if (check(x, in, false)) return x->err.code;
     if (db_begin(x->db) != 0) return yt_fail_db(x, "changing a task");
-    /* ends_at: -1 unchanged, 0 none (open-ended), else the end, which must stay after the start */
-    yt_param p[] = {PT(in->name ? in->name : ""), PT(in->name ? in->name : ""),
-                    PI(in->description != NULL), PT(in->description ? in->description : ""),
-                    PT(in->status ? in->status : ""), PT(in->status ? in->status : ""),
-                    PI(in->points), PI(in->points), PI(in->per_day), PI(in->per_day), PI(in->per_customer), PI(in->per_customer),
-                    PI(in->ends_at), PI(in->ends_at), PI(in->ends_at), PI(now_ms()), PI(id), PI(in->ends_at), PI(in->ends_at)};
+    /* each field given changes (its flag 1); ends_at 0 is none (open-ended), else it must stay after the start */
+#define GIVEN(v) PI((v) != TASK_UNCHANGED), PI((v) == TASK_UNCHANGED ? 0 : (v))
+    bool end_given = in->ends_at != TASK_UNCHANGED;
+    int64_t end = end_given ? in->ends_at : 0;
+    yt_param p[] = {PI(in->name != NULL), PT(in->name ? in->name : ""), PI(in->description != NULL), PT(in->description ? in->description : ""),
+                    PI(in->status != NULL), PT(in->status ? in->status : ""), GIVEN(in->points), GIVEN(in->per_day),
+                    GIVEN(in->per_customer), PI(end_given), PI(end), PI(end), PI(now_ms()), PI(id), PI(end_given), PI(end), PI(end)};
+#undef GIVEN
     int64_t n = db_exec(x->db,
-                        "UPDATE point_tasks SET name = CASE WHEN ? = '' THEN name ELSE ? END,"
+                        "UPDATE point_tasks SET name = CASE WHEN CAST(? AS BIGINT) = 0 THEN name ELSE ? END,"
                         " description = CASE WHEN CAST(? AS BIGINT) = 0 THEN description ELSE ? END,"
-                        " status = CASE WHEN ? = '' THEN status ELSE ? END,"
-                        " points = CASE WHEN CAST(? AS BIGINT) < 0 THEN points ELSE ? END,"
-                        " per_day = CASE WHEN CAST(? AS BIGINT) < 0 THEN per_day ELSE ? END,"
-                        " per_customer = CASE WHEN CAST(? AS BIGINT) < 0 THEN per_customer ELSE ? END,"
-                        " ends_at = CASE WHEN CAST(? AS BIGINT) < 0 THEN ends_at WHEN CAST(? AS BIGINT) = 0 THEN NULL ELSE ? END,"
-                        " updated_at = ? WHERE id = ? AND (CAST(? AS BIGINT) <= 0 OR CAST(? AS BIGINT) > starts_at)",
+                        " status = CASE WHEN CAST(? AS BIGINT) = 0 THEN status ELSE ? END,"
+                        " points = CASE WHEN CAST(? AS BIGINT) = 0 THEN points ELSE ? END,"
+                        " per_day = CASE WHEN CAST(? AS BIGINT) = 0 THEN per_day ELSE ? END,"
+                        " per_customer = CASE WHEN CAST(? AS BIGINT) = 0 THEN per_customer ELSE ? END,"
+                        " ends_at = CASE WHEN CAST(? AS BIGINT) = 0 THEN ends_at WHEN CAST(? AS BIGINT) = 0 THEN NULL ELSE ? END,"
+                        " updated_at = ? WHERE id = ? AND (CAST(? AS BIGINT) = 0 OR CAST(? AS BIGINT) = 0 OR CAST(? AS BIGINT) > starts_at)",
                         NPARAMS(p), p);
     int rc = YT_OK;
     if (n < 0) rc = yt_fail_db(x, "changing a task");
@@ -74,9 +77,9 @@ int task_update(yt_ctx *x, int64_t id, const task_input *in) {
 
 #define TASK_COLS "t.id, t.name, t.description, t.event_type, t.points, t.per_day, t.per_customer, t.status, t.starts_at," \
                   " t.ends_at"
-/* with what it has given: customers rewarded, rewards, points */
+/* with what it has given: customers rewarded, rewards, points (as they were when given) */
 #define TASK_READ                                                                                                      \
-    "SELECT " TASK_COLS ", COUNT(g.customer_id), COALESCE(SUM(g.times), 0), COALESCE(SUM(g.times), 0) * t.points"   \
+    "SELECT " TASK_COLS ", COUNT(g.customer_id), COALESCE(SUM(g.times), 0), COALESCE(SUM(g.points), 0)"              \
     " FROM point_tasks t LEFT JOIN point_task_progress g ON g.task_id = t.id AND g.day = -1"
 
 static void write_task_members(yt_jw *w, yt_rows *r) {
@@ -159,14 +162,15 @@ typedef struct {
     char type[72];
 } live_task;
 
-/* One more time for customer on day, if the cap allows (0: none); *counted says whether it did. */
-static int count_once(yt_ctx *x, int64_t task, int64_t customer, int64_t day, int64_t cap, bool *counted) {
-    yt_param p[] = {PI(task), PI(customer), PI(day), PI(cap), PI(cap)};
+/* One more time, earning points, for customer on day, if the cap allows (0: none); *counted says whether it did. */
+static int count_once(yt_ctx *x, int64_t task, int64_t customer, int64_t day, int64_t points, int64_t cap, bool *counted) {
+    yt_param p[] = {PI(task), PI(customer), PI(day), PI(points), PI(cap), PI(cap)};
     int64_t n = db_exec(x->db,
-                        "INSERT INTO point_task_progress(task_id, customer_id, day, times) VALUES(?, ?, ?, 1)"
-                        " ON CONFLICT(task_id, customer_id, day) DO UPDATE SET times = point_task_progress.times + 1"
+                        "INSERT INTO point_task_progress(task_id, customer_id, day, times, points) VALUES(?, ?, ?, 1, ?)"
+                        " ON CONFLICT(task_id, customer_id, day) DO UPDATE SET times = point_task_progress.times + 1,"
+                        " points = point_task_progress.points + excluded.points"
                         " WHERE CAST(? AS BIGINT) = 0 OR point_task_progress.times < ?",
-                        5, p);
+                        6, p);
     if (n < 0) return yt_fail_db(x, "rewarding tasks");
     *counted = n > 0;
     return YT_OK;
@@ -210,13 +214,14 @@ int task_rewards(yt_ctx *x, const task_event *ev, size_t n) {
             if (strcmp(t->type, e->type) != 0 || e->at < t->starts_at || (t->ends_at && e->at >= t->ends_at)) continue;
             int64_t day = brand_day(e->at);
             bool day_ok, all_ok;
-            if (count_once(x, t->id, e->customer_id, day, t->per_day, &day_ok)) return x->err.code;
+            if (count_once(x, t->id, e->customer_id, day, t->points, t->per_day, &day_ok)) return x->err.code;
             if (!day_ok) continue;
-            if (count_once(x, t->id, e->customer_id, TOTAL_DAY, t->per_customer, &all_ok)) return x->err.code;
+            if (count_once(x, t->id, e->customer_id, TOTAL_DAY, t->points, t->per_customer, &all_ok)) return x->err.code;
             if (!all_ok) { /* the day's count gives the time back */
-                yt_param q[] = {PI(t->id), PI(e->customer_id), PI(day)};
-                if (db_exec(x->db, "UPDATE point_task_progress SET times = times - 1 WHERE task_id = ? AND customer_id = ? AND day = ?",
-                            3, q) != 1)
+                yt_param q[] = {PI(t->points), PI(t->id), PI(e->customer_id), PI(day)};
+                if (db_exec(x->db, "UPDATE point_task_progress SET times = times - 1, points = points - ?"
+                                   " WHERE task_id = ? AND customer_id = ? AND day = ?",
+                            4, q) != 1)
                     return yt_fail_db(x, "rewarding tasks");
                 continue;
             }

@@ -13,9 +13,12 @@
 #define TASK_PER_CUSTOMER_MAX 100000
 #define TASK_POINTS_MAX 1000000
 
+#define TASK_UNCHANGED INT64_MIN /* a number an update leaves as it is */
+
 typedef struct {
     const char *name, *description, *event_type, *status; /* status "on" or "off"; NULL: on (create), unchanged (update) */
-    int64_t points, per_day, per_customer, starts_at, ends_at; /* -1: unchanged (update) */
+    int64_t points, per_day, per_customer, starts_at;      /* TASK_UNCHANGED: unchanged (update) */
+    int64_t ends_at;                                        /* 0: none (open-ended); TASK_UNCHANGED: unchanged (update) */
 } task_input;
 
 int task_create(yt_ctx *x, const task_input *in, int64_t *id);

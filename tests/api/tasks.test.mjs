@@ -92,6 +92,12 @@ describe('points tasks', () => {
     assert.equal(on.points, 60);
     expectStatus(await events(id, 'group_joined', 1), 200);
     assert.equal(await balance(id), 60, 'on again, at the new points');
+    // numbers out of range are refused, not read as "leave it"
+    for (const [body, field] of [[{ points: -1 }, 'points'], [{ per_day: -1 }, 'per_day'], [{ per_customer: -1 }, 'per_customer'], [{ name: '' }, 'name']])
+      assertFieldError(await as(admin)('PATCH', `/api/v1/point-tasks/${t.id}`, body), field, JSON.stringify(body));
+    // what it gave stays what it gave when its points change
+    expectStatus(await as(admin)('PATCH', `/api/v1/point-tasks/${t.id}`, { points: 80 }), 200);
+    assert.deepEqual(expectStatus(await as(admin)('GET', `/api/v1/point-tasks/${t.id}`), 200).rewards, { customers: 1, times: 1, points: 60 });
     assertFieldError(await as(admin)('PATCH', `/api/v1/point-tasks/${t.id}`, { ends_at: iso(Date.now() - 3 * DAY) }), 'ends_at');
     assertFieldError(await as(admin)('PATCH', `/api/v1/point-tasks/${t.id}`, { event_type: 'checkin' }), 'event_type');
     expectStatus(await as(admin)('PATCH', `/api/v1/point-tasks/${t.id}`, { ends_at: iso(Date.now() - 1000), per_customer: 0 }), 200);
