@@ -48,7 +48,8 @@ const routes = [
       { path: 'mall/points-mall', name: 'points-mall', component: () => import('./views/mall/PointsMall.vue'), meta: MALL },
       { path: 'mall/distribution', name: 'distribution', component: () => import('./views/mall/Distribution.vue'), meta: MALL },
       { path: 'mall/distribution/distributors/:id', name: 'distributor', component: () => import('./views/mall/DistributorDetail.vue'), props: true, meta: MALL },
-      { path: 'mall/loyalty', name: 'loyalty', component: () => import('./views/mall/Loyalty.vue'), meta: MALL }
+      { path: 'mall/loyalty', name: 'loyalty', component: () => import('./views/mall/Loyalty.vue'), meta: MALL },
+      { path: 'mall/point-tasks', name: 'point-tasks', component: () => import('./views/mall/PointTasks.vue'), meta: MALL }
     ]
   },
   { path: '/:pathMatch(.*)*', redirect: '/' }

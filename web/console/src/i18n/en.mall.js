@@ -243,6 +243,38 @@ export default {
     saveTitle: 'Save member levels', saveConfirm: "Every customer's level follows the new thresholds at once. Save?",
     saved: 'Member levels saved'
   },
+  pointTask: {
+    title: 'Points tasks', intro: "Members earn points by themselves for what they do: each time within the per-member caps a day and in all (days in the brand's calendar, Beijing time).",
+    rulesLink: 'Points rules and check-in', create: 'New task', editTitle: 'Edit task', empty: 'No points tasks yet',
+    emptyHint: 'e.g. 5 points for browsing each day, 50 for joining the group, 20 for a survey', name: 'Task',
+    namePlaceholder: 'e.g. Browse the shop daily', description: 'Description', descriptionPlaceholder: 'Shown to members',
+    event: 'Event', pickEvent: 'Pick what members do', eventsSuggested: 'Usual task events', eventsOther: 'Other events (leaving, refunds: rarely tasks)',
+    eventFixed: 'The event cannot change after creation', points: 'Reward', pointsInput: 'Points each time', pointsN: '+{n} pts',
+    caps: 'Per-member cap', perDay: 'Times a day per member', perCustomer: 'Times in all per member', zeroNoCap: '0: no cap',
+    capDay: '{n}/day', capTotal: '{n} in all', noCap: 'No cap', window: 'Runs', startsAt: 'Start', endsAt: 'End',
+    startFixed: 'The start cannot change after creation', openEnded: 'Open-ended', endAt: 'Ends at', sinceN: 'from {at}',
+    state: 'State', states: { upcoming: 'Upcoming', running: 'Running', over: 'Over', off: 'Off' },
+    enabled: 'On', enableNow: 'Switch on when created', customers: 'Members', times: 'Times', given: 'Points given',
+    templates: 'Quick fill', tpl: {
+      view: { name: 'Browse the shop daily', description: 'Browse the shop each day for points' },
+      group: { name: 'Join our group', description: 'Join the brand group for points, once' },
+      contact: { name: 'Add your advisor', description: 'Add your WeCom advisor for points, once' },
+      form: { name: 'Fill in a survey', description: 'Submit the survey for points' },
+      order: { name: 'Order bonus', description: 'Extra points for each paid order' }
+    },
+    preview: 'Members earn {points} points each time: {event}', previewDay: '; at most {n} a day', previewTotal: '; at most {n} in all ({max} points per member)',
+    previewNoCap: '; no cap', nameRequired: 'Enter a name', eventRequired: 'Pick an event', endRequired: 'Pick the end',
+    endAfterStart: 'The end must be after the start', saved: 'Task saved', noChange: 'Nothing changed',
+    switchedOn: '"{name}" is on', switchedOff: '"{name}" is off', offTitle: 'Switch off',
+    offConfirm: 'Once off, members earn nothing for "{event}"; points already given stay, and it can be switched on again. Switch off?',
+    sumRunning: 'Running tasks', sumOf: '{n} tasks, {off} off', sumTimes: 'Rewards given', sumCustomers: '{n} members (summed by task)',
+    sumPoints: 'Points given', sumAvg: '{n} points each on average', sumNone: 'None yet',
+    events: {
+      contact_added: 'Added WeCom', contact_removed: 'Removed WeCom', group_joined: 'Joined group', group_left: 'Left group',
+      message_sent: 'Sent message', order_paid: 'Paid order', order_refunded: 'Got refund', page_viewed: 'Viewed page',
+      form_submitted: 'Sent form', coupon_redeemed: 'Used coupon', checkin: 'Checked in'
+    }
+  },
   points: {
     title: 'Points and coupons', adjust: 'Adjust points', grantCoupon: 'Grant coupon', balance: 'Points',
     expiring: '{n} points expire on {at}', noExpiring: 'No points expiring soon', ledger: 'Ledger', coupons: 'Coupons', redemptions: 'Redemptions',

@@ -234,6 +234,38 @@ export default {
     firstZero: '第一级的成长值门槛必须为 0', increasing: '第 {n} 级的门槛必须高于上一级',
     saveTitle: '保存会员等级', saveConfirm: '保存后所有客户的等级会立即按新门槛重新计算。确定保存吗？', saved: '会员等级已保存'
   },
+  pointTask: {
+    title: '积分任务', intro: '会员完成指定行为后自动获得积分：每次行为按任务奖励，受每人每日和累计次数限制（按北京时间计日）。',
+    rulesLink: '积分规则与签到', create: '新建任务', editTitle: '编辑任务', empty: '还没有积分任务',
+    emptyHint: '例如：每天浏览商品得 5 积分、加入社群得 50 积分、提交问卷得 20 积分', name: '任务名称',
+    namePlaceholder: '如 每日浏览商品', description: '任务说明', descriptionPlaceholder: '展示给会员，如 每天浏览商城商品即可获得积分',
+    event: '触发行为', pickEvent: '请选择会员行为', eventsSuggested: '常用任务行为', eventsOther: '其他行为（流失、退款类，一般不作为任务）',
+    eventFixed: '触发行为创建后不能修改', points: '每次奖励', pointsInput: '每次奖励积分', pointsN: '+{n} 积分',
+    caps: '每人上限', perDay: '每人每日上限（次）', perCustomer: '每人累计上限（次）', zeroNoCap: '0 为不限',
+    capDay: '每日{n}次', capTotal: '累计{n}次', noCap: '不限', window: '任务时间', startsAt: '开始时间', endsAt: '结束时间',
+    startFixed: '开始时间创建后不能修改', openEnded: '长期有效', endAt: '指定结束时间', sinceN: '{at} 起',
+    state: '状态', states: { upcoming: '未开始', running: '进行中', over: '已结束', off: '已关闭' },
+    enabled: '启用', enableNow: '创建后立即启用', customers: '获奖会员', times: '奖励次数', given: '已发积分',
+    templates: '快速填写', tpl: {
+      view: { name: '每日浏览商品', description: '每天浏览商城商品即可获得积分' },
+      group: { name: '加入品牌社群', description: '加入品牌社群即得积分，每人一次' },
+      contact: { name: '添加专属顾问', description: '添加企业微信专属顾问即得积分，每人一次' },
+      form: { name: '填写问卷', description: '提交问卷即得积分' },
+      order: { name: '下单奖励', description: '每完成一笔支付额外奖励积分' }
+    },
+    preview: '会员每次「{event}」得 {points} 积分', previewDay: '，每人每天最多 {n} 次', previewTotal: '，累计最多 {n} 次（每人最多 {max} 积分）',
+    previewNoCap: '，不限次数', nameRequired: '请输入任务名称', eventRequired: '请选择触发行为', endRequired: '请选择结束时间',
+    endAfterStart: '结束时间须晚于开始时间', saved: '任务已保存', noChange: '没有修改',
+    switchedOn: '“{name}”已启用', switchedOff: '“{name}”已关闭', offTitle: '关闭任务',
+    offConfirm: '关闭后，会员之后的“{event}”不再获得积分；已发放的积分不受影响，随时可以重新启用。确定关闭吗？',
+    sumRunning: '进行中的任务', sumOf: '共 {n} 个任务，{off} 个已关闭', sumTimes: '累计奖励次数', sumCustomers: '按任务合计 {n} 位会员',
+    sumPoints: '累计发放积分', sumAvg: '平均每次 {n} 积分', sumNone: '还没有发放',
+    events: {
+      contact_added: '添加企业微信', contact_removed: '删除企业微信', group_joined: '加入社群', group_left: '退出社群',
+      message_sent: '发送消息', order_paid: '完成支付', order_refunded: '发生退款', page_viewed: '浏览页面',
+      form_submitted: '提交表单', coupon_redeemed: '使用优惠券', checkin: '签到'
+    }
+  },
   points: {
     title: '积分与优惠券', adjust: '调整积分', grantCoupon: '发优惠券', balance: '积分余额', expiring: '{n} 积分将于 {at} 过期',
     noExpiring: '近期没有将过期的积分', ledger: '积分明细', coupons: '优惠券', redemptions: '积分兑换', checkins: '签到', at: '时间', delta: '变动',
