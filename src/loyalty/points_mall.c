@@ -169,10 +169,12 @@ int points_mall_redeem(yt_ctx *x, int64_t item, int64_t customer, int64_t quanti
     if (rc == YT_OK && had < 0) rc = yt_fail_db(x, "redeeming");
     if (rc == YT_OK && had + quantity > per) rc = yt_fail(x, YT_ECONFLICT, "limit-reached", "a customer redeems at most %lld", (long long)per);
     res->points = points * quantity, res->cash = cash * quantity;
-    char ref[40];
-    snprintf(ref, sizeof ref, "points_mall:%lld", (long long)item);
-    if (rc == YT_OK) rc = points_change(x, customer, -res->points, POINTS_MALL, ref, NULL);
+    /* goods: the order first, so the spend names it (a cancelled order's points go back to the lots they came from) */
     if (rc == YT_OK && goods) rc = make_order(x, item, customer, sku, quantity, res->points, res->cash, pay_window_ms, &res->order_id);
+    char ref[40];
+    if (goods) snprintf(ref, sizeof ref, "mall_order:%lld", (long long)res->order_id);
+    else snprintf(ref, sizeof ref, "points_mall:%lld", (long long)item);
+    if (rc == YT_OK) rc = points_change(x, customer, -res->points, POINTS_MALL, ref, NULL);
     for (int64_t i = 0; rc == YT_OK && !goods && i < quantity; i++) rc = coupon_claim(x, coupon, customer, "points", &res->customer_coupon_id);
     res->status = goods && res->cash ? "pending_payment" : "done";
     yt_param w[] = {PI(item), PI(customer), PI(quantity), PI(res->points), PI(res->cash), res->order_id ? PI(res->order_id) : PNULL,

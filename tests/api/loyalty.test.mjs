@@ -263,8 +263,14 @@ describe('points mall', () => {
     expectStatus(r, 201);
     assert.deepEqual([r.json.points, r.json.cash, r.json.status], [200, 1990, 'pending_payment']);
     assert.equal((await as(tok)('GET', `/api/v1/member/orders/${r.json.order_id}`)).json.total, 1990);
+    const ledger = (await as(admin)('GET', `/api/v1/customers/${id}/points/ledger`)).json.items;
+    assert.equal(ledger[0].ref, `mall_order:${r.json.order_id}`, 'the spend names the order');
+    const expiring = (await as(admin)('GET', `/api/v1/customers/${id}/points`)).json.expiring;
     expectStatus(await as(tok)('POST', `/api/v1/mall-orders/${r.json.order_id}/cancel`), 200);
     assert.equal(await balance(id), 1000);
+    const back = (await as(admin)('GET', `/api/v1/customers/${id}/points`)).json;
+    assert.deepEqual(back.expiring, { ...expiring, points: 1000 }, 'the points went back to the lot they came from');
+    assert.equal((await as(admin)('GET', `/api/v1/customers/${id}/points/ledger`)).json.items[0].expires_at, null, 'no new lot');
     assert.equal(await skuStock(sku), 20);
     const items = (await as(admin)('GET', '/api/v1/points-mall/items?limit=200')).json.items;
     assert.equal(items.find((i) => i.id === item.id).stock, 3);
