@@ -210,6 +210,14 @@ struct crypto_pubkey {
     EVP_PKEY *key; /* owned */
 };
 
+/* key when it is RSA of 2048 bits or more; else frees it and says so in *err. */
+static EVP_PKEY *rsa_2048(EVP_PKEY *key, const char **err) {
+    if (EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA && EVP_PKEY_get_bits(key) >= 2048) return key;
+    EVP_PKEY_free(key);
+    *err = "the key must be an RSA key of 2048 bits or more";
+    return NULL;
+}
+
 crypto_pubkey *crypto_pubkey_from_pem(const char *pem, size_t n, char *serial, size_t serialsz, const char **err) {
     if (serialsz) serial[0] = '\0';
     if (n > INT_MAX) {
@@ -243,11 +251,7 @@ crypto_pubkey *crypto_pubkey_from_pem(const char *pem, size_t n, char *serial, s
         *err = "it is neither a PEM public key (BEGIN PUBLIC KEY) nor a PEM certificate (BEGIN CERTIFICATE)";
         return NULL;
     }
-    if (EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA || EVP_PKEY_get_bits(key) < 2048) {
-        EVP_PKEY_free(key);
-        *err = "the key must be an RSA key of 2048 bits or more";
-        return NULL;
-    }
+    if (!(key = rsa_2048(key, err))) return NULL;
     crypto_pubkey *k = yt_malloc(sizeof *k);
     k->key = key;
     return k;
@@ -287,11 +291,7 @@ crypto_privkey *crypto_privkey_from_pem(const char *pem, size_t n, const char **
         *err = "it is not an unencrypted PEM private key (BEGIN PRIVATE KEY or BEGIN RSA PRIVATE KEY)";
         return NULL;
     }
-    if (EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA || EVP_PKEY_get_bits(key) < 2048) {
-        EVP_PKEY_free(key);
-        *err = "the key must be an RSA key of 2048 bits or more";
-        return NULL;
-    }
+    if (!(key = rsa_2048(key, err))) return NULL;
     crypto_privkey *k = yt_malloc(sizeof *k);
     k->key = key;
     return k;

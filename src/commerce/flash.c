@@ -440,7 +440,9 @@ static bool pool_return(yt_db *db, unit_move *m, size_t n, int64_t now) {
 /* Closes the orders whose payment window has passed: their units go back to the sale's pool and leave their
  * buyers' counts, in one transaction. Every instance's sweep may run; the status change decides which one
  * closes an order, once. */
-static void sweep_unpaid(flash_engine *f, yt_db *db, int64_t now) {
+static void sweep_unpaid(flash_engine *f, int64_t now) {
+    yt_db *db = store_writer_acquire(f->store);
+    if (!db) return;
     yt_param p[] = {PI(now), PI(now)};
     yt_rows *r = db_begin(db) == 0 ? db_query(db,
                                               "UPDATE mall_orders SET status = 'released', closed_at = ? WHERE kind = 'flash'"
@@ -450,6 +452,7 @@ static void sweep_unpaid(flash_engine *f, yt_db *db, int64_t now) {
     if (!r) {
         log_error("flash orders: cannot close unpaid orders: %s", db_error(db));
         if (db->tx_depth) db_rollback(db);
+        store_writer_release(f->store);
         return;
     }
     unit_move *closed = NULL;
@@ -470,6 +473,7 @@ static void sweep_unpaid(flash_engine *f, yt_db *db, int64_t now) {
         log_error("flash orders: cannot close unpaid orders: %s", db_error(db));
         if (db->tx_depth) db_rollback(db);
     }
+    store_writer_release(f->store);
     for (size_t i = 0; ok && i < n; i++) {
         sale *s = find_sale(f, closed[i].sale);
         if (!s) continue;
@@ -485,15 +489,17 @@ static void sweep_unpaid(flash_engine *f, yt_db *db, int64_t now) {
  * lease time (stopped by kill -9, or cut off) go back to their sales; and this instance gives back the unreserved
  * part of its lease on a sale that is over or that has had no order for the idle time, so other instances
  * can sell the units. */
-static void sweep_leases(flash_engine *f, yt_db *db, int64_t now) {
+static void sweep_leases(flash_engine *f, bool lost_ones, int64_t now) {
     typedef struct { sale *s; int64_t units; } giving;
     giving *give = NULL;
     size_t ngive = 0;
+    bool own = false; /* units on this instance's lease: its rows are renewed */
     pthread_rwlock_rdlock(&f->lock);
     give = yt_calloc(f->nsales ? f->nsales : 1, sizeof *give);
     for (size_t i = 0; i < f->nsales; i++) {
         sale *s = f->sales[i];
         pthread_mutex_lock(&s->mu);
+        own = own || s->avail > 0 || s->reserved > 0;
         if (s->avail > 0 && (now >= s->ends_at || now - s->last_order >= f->cfg.lease_idle_ms)) {
             give[ngive++] = (giving){s, s->avail};
             s->avail = 0;
@@ -501,6 +507,16 @@ static void sweep_leases(flash_engine *f, yt_db *db, int64_t now) {
         pthread_mutex_unlock(&s->mu);
     }
     pthread_rwlock_unlock(&f->lock);
+    yt_db *db = own || lost_ones ? store_writer_acquire(f->store) : NULL; /* ngive > 0 implies own */
+    if (!db) {
+        for (size_t i = 0; i < ngive; i++) { /* still ours */
+            pthread_mutex_lock(&give[i].s->mu);
+            give[i].s->avail += give[i].units;
+            pthread_mutex_unlock(&give[i].s->mu);
+        }
+        free(give);
+        return;
+    }
     yt_param renew[] = {PI(now), PT(f->cfg.instance)};
     yt_param lost[] = {PI(now - f->cfg.lease_ttl_ms), PT(f->cfg.instance)};
     bool ok = db_begin(db) == 0 && db_exec(db, "UPDATE flash_leases SET renewed_at = ? WHERE instance = ?", 2, renew) >= 0;
@@ -533,6 +549,7 @@ static void sweep_leases(flash_engine *f, yt_db *db, int64_t now) {
             pthread_mutex_unlock(&give[i].s->mu);
         }
     }
+    store_writer_release(f->store);
     free(back);
     free(give);
 }
@@ -561,13 +578,21 @@ static bool return_own_leases(flash_engine *f, yt_db *db) {
     return ok;
 }
 
+/* The beat's look for unpaid orders and leases to renew, reclaim or give back; the writer is taken only when
+ * there is something (a read on this thread's own connection says so for the store's side), so an idle
+ * instance writes nothing. */
 static void sweep(flash_engine *f) {
-    yt_db *db = store_writer_acquire(f->store);
-    if (!db) return;
+    yt_db *rd = store_db(f->store);
+    if (!rd) return;
     int64_t now = now_ms();
-    sweep_unpaid(f, db, now);
-    sweep_leases(f, db, now);
-    store_writer_release(f->store);
+    yt_param due[] = {PI(now)};
+    yt_param lost[] = {PI(now - f->cfg.lease_ttl_ms), PT(f->cfg.instance)};
+    /* on a store error, look anyway */
+    if (db_query_int(rd, "SELECT COUNT(*) FROM (SELECT 1 FROM mall_orders WHERE status = 'pending' AND kind = 'flash'"
+                         " AND pay_by <= ? LIMIT 1) d", 1, due, 1))
+        sweep_unpaid(f, now);
+    sweep_leases(f, db_query_int(rd, "SELECT COUNT(*) FROM (SELECT 1 FROM flash_leases WHERE renewed_at < ? AND instance <> ?"
+                                     " LIMIT 1) d", 2, lost, 1) != 0, now);
 }
 
 static void *committer(void *arg) {

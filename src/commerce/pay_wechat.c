@@ -49,20 +49,28 @@ wechatpay *wechatpay_new(const char *pem, size_t pem_len, const char *serial, co
     return p;
 }
 
-wechatpay *wechatpay_load(const char *pem_path, const char *serial, const char *apiv3_key, const char *mchid, char *err,
-                          size_t errsz) {
-    FILE *f = fopen(pem_path, "r");
+char *wechatpay_read_pem(const char *path, const char *what, size_t *n, char *err, size_t errsz) {
+    FILE *f = fopen(path, "r");
     if (!f) {
-        snprintf(err, errsz, "cannot read the platform key file %s: %s", pem_path, strerror(errno));
+        snprintf(err, errsz, "cannot read the %s file %s: %s", what, path, strerror(errno));
         return NULL;
     }
     char *pem = yt_malloc(PEM_MAX);
-    size_t n = fread(pem, 1, PEM_MAX, f);
+    *n = fread(pem, 1, PEM_MAX, f);
     bool whole = feof(f) && !ferror(f);
     fclose(f);
-    wechatpay *p = NULL;
-    if (!whole) snprintf(err, errsz, "the platform key file %s is unreadable or larger than %d bytes", pem_path, PEM_MAX);
-    else p = wechatpay_new(pem, n, serial, apiv3_key, mchid, err, errsz);
+    if (whole) return pem;
+    snprintf(err, errsz, "the %s file %s is unreadable or larger than %d bytes", what, path, PEM_MAX);
+    crypto_wipe(pem, PEM_MAX);
+    free(pem);
+    return NULL;
+}
+
+wechatpay *wechatpay_load(const char *pem_path, const char *serial, const char *apiv3_key, const char *mchid, char *err,
+                          size_t errsz) {
+    size_t n;
+    char *pem = wechatpay_read_pem(pem_path, "platform key", &n, err, errsz);
+    wechatpay *p = pem ? wechatpay_new(pem, n, serial, apiv3_key, mchid, err, errsz) : NULL;
     free(pem);
     return p;
 }

@@ -22,6 +22,9 @@ wechatpay *wechatpay_new(const char *pem, size_t pem_len, const char *serial, co
 wechatpay *wechatpay_load(const char *pem_path, const char *serial, const char *apiv3_key, const char *mchid, char *err,
                           size_t errsz);
 void wechatpay_free(wechatpay *p);
+/* A key or certificate file's PEM text (at most 64 KiB), malloc'd: wipe (crypto_wipe over *n bytes) and free
+ * it. NULL with err naming what (e.g. "platform key") when it cannot be read whole. */
+char *wechatpay_read_pem(const char *path, const char *what, size_t *n, char *err, size_t errsz);
 /* The merchant id payments must name, or "" for any. */
 const char *wechatpay_mchid(const wechatpay *p);
 

@@ -8,13 +8,11 @@
 #include "../base/json.h"
 #include "../base/timeutil.h"
 #include <cjson/cJSON.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#define PEM_MAX (64 * 1024)
 #define PREPAY_PATH "/v3/pay/transactions/jsapi"
 #define REFUND_PATH "/v3/refund/domestic/refunds"
 
@@ -53,18 +51,12 @@ wechatpay_merchant *wechatpay_merchant_load(const char *key_path, const char *se
         snprintf(err, errsz, "the API base must be an https URL (or http on this machine)");
         return NULL;
     }
-    FILE *f = fopen(key_path, "r");
-    if (!f) {
-        snprintf(err, errsz, "cannot read the merchant key file %s: %s", key_path, strerror(errno));
-        return NULL;
-    }
-    char *pem = yt_malloc(PEM_MAX);
-    size_t n = fread(pem, 1, PEM_MAX, f);
-    bool whole = feof(f) && !ferror(f);
-    fclose(f);
-    const char *why = "it is larger than 64 KiB";
-    crypto_privkey *k = whole ? crypto_privkey_from_pem(pem, n, &why) : NULL;
-    crypto_wipe(pem, PEM_MAX);
+    size_t n;
+    char *pem = wechatpay_read_pem(key_path, "merchant key", &n, err, errsz);
+    if (!pem) return NULL;
+    const char *why = NULL;
+    crypto_privkey *k = crypto_privkey_from_pem(pem, n, &why);
+    crypto_wipe(pem, n);
     free(pem);
     if (!k) {
         snprintf(err, errsz, "the merchant key: %s", why);

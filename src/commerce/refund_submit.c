@@ -86,6 +86,12 @@ static void record(refund_submitter *s, yt_db *db, const claimed *c, int rc, con
 
 static void round_once(refund_submitter *s) {
     claimed batch[CLAIM_BATCH];
+    /* the writer only when a read on this thread's connection finds a refund to ask for (on an error, look anyway) */
+    yt_db *rd = store_db(s->store);
+    yt_param due[] = {PI(now_ms())};
+    if (!rd || !db_query_int(rd, "SELECT COUNT(*) FROM (SELECT 1 FROM mall_refunds WHERE status = 'pending' AND submitted_at IS NULL"
+                                 " AND provider = 'wechatpay' AND (claim_until IS NULL OR claim_until < ?) LIMIT 1) d", 1, due, 1))
+        return;
     yt_db *db = store_writer_acquire(s->store);
     if (!db) return;
     size_t n = claim(db, batch, now_ms());
