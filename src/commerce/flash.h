@@ -53,7 +53,7 @@ int flash_sale_stats_json(yt_ctx *x, yt_jw *w, int64_t id);
 /* An order's outcome, given to the callback after the commit (on the committer thread). */
 typedef struct {
     int rc;              /* YT_OK; YT_ECONFLICT (refused by the store: refusal says why); or a store error */
-    const char *refusal; /* "sold-out" or "limit-reached" when another instance's orders came first */
+    const char *refusal; /* "sold-out" (the lease and the pool could not cover it) or "limit-reached" (the buyer's row) */
     int64_t order_id, customer_id, quantity, total, pay_by;
 } flash_outcome;
 typedef void (*flash_done_fn)(void *arg, const flash_outcome *o);

@@ -1,5 +1,5 @@
 // WeChat Pay API v3 notifications. Every notification here is built by an independent implementation of the
-// protocol (wechatpay-axios-plugin: Formatter.response for the signed message, Rsa.sign, Aes.AesGcm.encrypt),
+// protocol (wechatpay-axios-plugin, through tests/lib/wechatpay.mjs: Formatter.response, Rsa.sign, Aes.AesGcm.encrypt),
 // signed with a "platform" RSA-2048 key made for the test, whose public half the server is given as a PEM
 // file. Covered: a payment recorded once (and joining the customer's orders), replays, forged and tampered
 // notifications, the serial, stale timestamps, wrong amount, currency, merchant, unknown and closed orders,
@@ -11,11 +11,10 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import wechatpay from 'wechatpay-axios-plugin';
 import { startServer, binPath, ROOT } from '../lib/server.mjs';
+import { notificationBody, platformHeaders } from '../lib/wechatpay.mjs';
 import { client, assertProblem, expectStatus, uniq } from '../lib/client.mjs';
 
-const { Rsa, Aes, Formatter } = wechatpay;
 const NOTIFY = '/api/v1/payments/wechatpay/notify';
 const APIV3_KEY = crypto.randomBytes(16).toString('hex'); // 32 characters, as the merchant platform sets it
 const SERIAL = crypto.randomBytes(20).toString('hex').toUpperCase();
@@ -79,29 +78,11 @@ function transaction(orderId, total, over = {}) {
 }
 
 /** A notification envelope around plain (encrypted with key) and its raw JSON body. */
-function envelope(eventType, plain, { key = APIV3_KEY, originalType = 'transaction', tamper = null } = {}) {
-  const nonce = crypto.randomBytes(6).toString('hex'); // 12 bytes
-  let ciphertext = Aes.AesGcm.encrypt(JSON.stringify(plain), key, nonce, originalType);
-  if (tamper) ciphertext = tamper(ciphertext);
-  return JSON.stringify({
-    id: crypto.randomUUID(), create_time: '2025-05-20T13:29:35+08:00', resource_type: 'encrypt-resource',
-    event_type: eventType, summary: eventType.startsWith('REFUND') ? '退款成功' : '支付成功',
-    resource: { original_type: originalType, algorithm: 'AEAD_AES_256_GCM', ciphertext, associated_data: originalType, nonce },
-  });
-}
+const envelope = (eventType, plain, { key = APIV3_KEY, originalType = 'transaction', tamper = null } = {}) =>
+  notificationBody(eventType, plain, key, originalType, tamper);
 
 /** The Wechatpay-* headers WeChat Pay sends with body. */
-function signed(body, { privateKey = platform.privateKey, serial = SERIAL, timestamp = Formatter.timestamp(), signature } = {}) {
-  const nonce = Formatter.nonce();
-  return {
-    'Content-Type': 'application/json',
-    'Wechatpay-Timestamp': String(timestamp),
-    'Wechatpay-Nonce': nonce,
-    'Wechatpay-Serial': serial,
-    'Wechatpay-Signature-Type': 'WECHATPAY2-SHA256-RSA2048',
-    'Wechatpay-Signature': signature ?? Rsa.sign(Formatter.response(String(timestamp), nonce, body), privateKey),
-  };
-}
+const signed = (body, { privateKey = platform.privateKey, serial = SERIAL, ...rest } = {}) => platformHeaders(body, privateKey, serial, rest);
 
 const post = (body, headers, base) => api('POST', NOTIFY, { raw: body, headers, ...(base ? { baseUrl: base } : {}) });
 

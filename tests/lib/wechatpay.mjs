@@ -5,27 +5,28 @@ import wechatpay from 'wechatpay-axios-plugin';
 
 const { Rsa, Aes, Formatter } = wechatpay;
 
-/** A notification's raw JSON body: plain encrypted with apiv3Key (AEAD_AES_256_GCM). */
-export function notificationBody(eventType, plain, apiv3Key, originalType = 'transaction') {
+/** A notification's raw JSON body: plain encrypted with apiv3Key (AEAD_AES_256_GCM); tamper may change the
+ * ciphertext (base64) before it is sent. */
+export function notificationBody(eventType, plain, apiv3Key, originalType = 'transaction', tamper = null) {
   const nonce = crypto.randomBytes(6).toString('hex'); // 12 bytes
+  let ciphertext = Aes.AesGcm.encrypt(JSON.stringify(plain), apiv3Key, nonce, originalType);
+  if (tamper) ciphertext = tamper(ciphertext);
   return JSON.stringify({
     id: crypto.randomUUID(), create_time: '2025-05-20T13:29:35+08:00', resource_type: 'encrypt-resource',
     event_type: eventType, summary: eventType.startsWith('REFUND') ? '退款成功' : '支付成功',
-    resource: { original_type: originalType, algorithm: 'AEAD_AES_256_GCM', associated_data: originalType, nonce,
-      ciphertext: Aes.AesGcm.encrypt(JSON.stringify(plain), apiv3Key, nonce, originalType) },
+    resource: { original_type: originalType, algorithm: 'AEAD_AES_256_GCM', ciphertext, associated_data: originalType, nonce },
   });
 }
 
-/** The Wechatpay-* headers over body, signed with privateKey. */
-export function platformHeaders(body, privateKey, serial) {
-  const timestamp = String(Formatter.timestamp());
+/** The Wechatpay-* headers over body, signed with privateKey (or carrying the signature given), at timestamp. */
+export function platformHeaders(body, privateKey, serial, { timestamp = Formatter.timestamp(), signature } = {}) {
   const nonce = Formatter.nonce();
   return {
     'Content-Type': 'application/json',
-    'Wechatpay-Timestamp': timestamp,
+    'Wechatpay-Timestamp': String(timestamp),
     'Wechatpay-Nonce': nonce,
     'Wechatpay-Serial': serial,
     'Wechatpay-Signature-Type': 'WECHATPAY2-SHA256-RSA2048',
-    'Wechatpay-Signature': Rsa.sign(Formatter.response(timestamp, nonce, body), privateKey),
+    'Wechatpay-Signature': signature ?? Rsa.sign(Formatter.response(String(timestamp), nonce, body), privateKey),
   };
 }
