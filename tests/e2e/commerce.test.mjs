@@ -10,44 +10,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
-const BASE = (process.env.YT_BASE_URL || 'http://127.0.0.1:18080').replace(/\/+$/, '')
-const PASSWORD = process.env.YT_ADMIN_PASSWORD || ''
-const SANDBOX = process.env.YT_PAY_SANDBOX_SECRET || ''
-const SHOTS = path.resolve(ROOT, process.env.YT_SCREENSHOT_DIR || 'tests/out')
-const CHROMIUM = process.env.YT_CHROMIUM || '/usr/bin/chromium'
-const STEP = 30_000
-
-const HANZI = '春夏秋冬梅兰竹菊山水云月星海林风雨雪花鸟鱼虫金木火土明亮清新安宁和乐'
-function randomHanzi(n) {
-  let s = ''
-  for (let i = 0; i < n; i++) s += HANZI[Math.floor(Math.random() * HANZI.length)]
-  return s
-}
-const iso = (ms) => new Date(ms).toISOString()
-
-async function apiCall(method, p, { token, body, raw, headers = {} } = {}) {
-  const h = { ...headers }
-  if (token) h.Authorization = `Bearer ${token}`
-  if (body !== undefined) h['Content-Type'] = 'application/json'
-  const res = await fetch(BASE + '/api/v1' + p, {
-    method, headers: h, body: raw !== undefined ? raw : body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(STEP)
-  })
-  const text = await res.text()
-  let json = null
-  try { json = text ? JSON.parse(text) : null } catch { /* not JSON */ }
-  return { status: res.status, json, text }
-}
-async function must(status, call, what) {
-  const r = await call
-  assert.equal(r.status, status, `${what}: ${r.text}`)
-  return r.json
-}
+import { BASE, PASSWORD, SANDBOX, SHOTS, STEP, randomHanzi, iso, apiCall, must, launch } from '../lib/e2e.mjs'
 
 test('console mall pages: products, flash sale, coupon, charts, refund, lottery, red packets, levels, points, member link', { timeout: 300_000 }, async (t) => {
   assert.ok(PASSWORD, 'YT_ADMIN_PASSWORD must be set to the admin password of the server under test')
@@ -65,33 +28,8 @@ test('console mall pages: products, flash sale, coupon, charts, refund, lottery,
   const buyer = (await must(201, as('POST', '/customers', { name: '商城客户' + randomHanzi(4), tags: [tag] }), 'customer')).id
   const other = (await must(201, as('POST', '/customers', { name: '人群客户' + randomHanzi(4), tags: [tag] }), 'customer')).id
 
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'yt-e2e-chromium-'))
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1440, height: 900 },
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-    timeout: STEP,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync']
-  })
-  t.after(async () => {
-    await context.close().catch(() => {})
-    fs.rmSync(userDataDir, { recursive: true, force: true })
-  })
-  const page = context.pages()[0] || await context.newPage()
-  page.setDefaultTimeout(STEP)
-  page.setDefaultNavigationTimeout(STEP)
-  const pageErrors = []
-  page.on('pageerror', (err) => pageErrors.push(String(err)))
+  const { context, page, pageErrors, shot } = await launch(t)
 
-  // screenshots once transitions (toasts, dialogs, charts) have finished
-  const shot = async (name, locator) => {
-    await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'), null, { timeout: 5000 }).catch(() => {})
-    if (locator) await locator.screenshot({ path: path.join(SHOTS, name) })
-    else await page.screenshot({ path: path.join(SHOTS, name) })
-  }
   // an Element Plus number input: type the value and leave the field so it commits
   const number = async (sel, value) => {
     const input = page.locator(`${sel} input`)

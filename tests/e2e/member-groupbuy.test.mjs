@@ -12,65 +12,13 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
-const BASE = (process.env.YT_BASE_URL || 'http://127.0.0.1:18080').replace(/\/+$/, '')
-const PASSWORD = process.env.YT_ADMIN_PASSWORD || ''
-const SANDBOX = process.env.YT_PAY_SANDBOX_SECRET || ''
-const SHOTS = path.resolve(ROOT, process.env.YT_SCREENSHOT_DIR || 'tests/out')
-const CHROMIUM = process.env.YT_CHROMIUM || '/usr/bin/chromium'
-const STEP = 30_000
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true, locale: 'zh-CN' }
-
-const HANZI = '春夏秋冬梅兰竹菊山水云月星海林风雨雪花鸟鱼虫金木火土明亮清新安宁和乐'
-function randomHanzi(n) {
-  let s = ''
-  for (let i = 0; i < n; i++) s += HANZI[Math.floor(Math.random() * HANZI.length)]
-  return s
-}
-const iso = (ms) => new Date(ms).toISOString()
-const yuan = (fen) => (fen / 100).toFixed(2)
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
-
-async function apiCall(method, p, { token, body, raw, headers = {} } = {}) {
-  const h = { ...headers }
-  if (token) h.Authorization = `Bearer ${token}`
-  if (body !== undefined || raw !== undefined) h['Content-Type'] = 'application/json'
-  const res = await fetch(BASE + '/api/v1' + p, {
-    method, headers: h, body: raw !== undefined ? raw : body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(STEP)
-  })
-  const text = await res.text()
-  let json = null
-  try { json = text ? JSON.parse(text) : null } catch { /* not JSON */ }
-  return { status: res.status, json, text }
-}
-async function must(status, call, what) {
-  const r = await call
-  assert.equal(r.status, status, `${what}: ${r.text}`)
-  return r.json
-}
-async function until(what, fn, ms = 20_000) {
-  const end = Date.now() + ms
-  for (;;) {
-    const v = await fn()
-    if (v) return v
-    if (Date.now() > end) assert.fail(`waited ${ms / 1000} s for ${what}`)
-    await sleep(250)
-  }
-}
+import { BASE, PASSWORD, SANDBOX, SHOTS, randomHanzi, iso, yuan, apiCall, must, until, launch, shot as pageShot } from '../lib/e2e.mjs'
 
 test('member pages: group buys (open, share, join, form, full) and distribution (apply, invite, commission, withdraw)', { timeout: 420_000 }, async (t) => {
   assert.ok(PASSWORD, 'YT_ADMIN_PASSWORD must be set to the admin password of the server under test')
   assert.ok(SANDBOX, 'YT_PAY_SANDBOX_SECRET must be the sandbox payment secret of the server under test')
   fs.mkdirSync(SHOTS, { recursive: true })
-  const shot = async (page, name) => {
-    await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'), null, { timeout: 8000 }).catch(() => {})
-    await page.screenshot({ path: path.join(SHOTS, name) })
-  }
+  const shot = (page, name) => pageShot(page, name, { settle: 8000 })
 
   // Arrange through the API, as staff: four members for the team, a product and a three-person group buy running
   // for two hours; a distributor-to-be and a friend, another product to buy.
@@ -99,34 +47,18 @@ test('member pages: group buys (open, share, join, form, full) and distribution 
     per_customer_limit: 2, starts_at: iso(Date.now() - 1000), ends_at: iso(Date.now() + 2 * 3600_000)
   }), 'group buy')
 
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'yt-e2e-member-gb-'))
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    ...PHONE,
-    timezoneId: 'Asia/Shanghai',
-    timeout: STEP,
-    permissions: ['clipboard-read', 'clipboard-write'],
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync']
+  const { context, page: firstPage, pageErrors, watch: settle } = await launch(t, {
+    phone: true, prefix: 'yt-e2e-member-gb-', permissions: ['clipboard-read', 'clipboard-write']
   })
-  t.after(async () => {
-    await context.close().catch(() => {})
-    fs.rmSync(userDataDir, { recursive: true, force: true })
-  })
-
-  const pageErrors = []
   const requests = []
-  const watch = (p) => {
-    p.setDefaultTimeout(STEP)
-    p.setDefaultNavigationTimeout(STEP)
-    p.on('pageerror', (err) => pageErrors.push(String(err)))
+  const record = (p) => {
     p.on('request', (req) => requests.push({ url: req.url(), method: req.method(), auth: req.headers().authorization || '' }))
     return p
   }
+  const watch = (p) => record(settle(p))
   // each member in a tab of their own: a tab keeps one member's token (sessionStorage)
   const tab = async () => watch(await context.newPage())
-  const page = watch(context.pages()[0] || await context.newPage())
+  const page = record(firstPage)
   const toast = (p, text) => p.locator('.van-toast', { hasText: text })
   const clipboard = (p) => p.evaluate(() => navigator.clipboard.readText())
   const teamApi = (m, code) => must(200, as(m.token)('GET', `/member/group-teams/${code}`), 'team')

@@ -10,55 +10,13 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
-const BASE = (process.env.YT_BASE_URL || 'http://127.0.0.1:18080').replace(/\/+$/, '')
-const PASSWORD = process.env.YT_ADMIN_PASSWORD || ''
-const SANDBOX = process.env.YT_PAY_SANDBOX_SECRET || ''
-const SHOTS = path.resolve(ROOT, process.env.YT_SCREENSHOT_DIR || 'tests/out')
-const CHROMIUM = process.env.YT_CHROMIUM || '/usr/bin/chromium'
-const STEP = 30_000
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true, locale: 'zh-CN' }
-
-const HANZI = '春夏秋冬梅兰竹菊山水云月星海林风雨雪花鸟鱼虫金木火土明亮清新安宁和乐'
-function randomHanzi(n) {
-  let s = ''
-  for (let i = 0; i < n; i++) s += HANZI[Math.floor(Math.random() * HANZI.length)]
-  return s
-}
-const iso = (ms) => new Date(ms).toISOString()
-const yuan = (fen) => (fen / 100).toFixed(2)
-
-async function apiCall(method, p, { token, body, raw, headers = {} } = {}) {
-  const h = { ...headers }
-  if (token) h.Authorization = `Bearer ${token}`
-  if (body !== undefined || raw !== undefined) h['Content-Type'] = 'application/json'
-  const res = await fetch(BASE + '/api/v1' + p, {
-    method, headers: h, body: raw !== undefined ? raw : body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(STEP)
-  })
-  const text = await res.text()
-  let json = null
-  try { json = text ? JSON.parse(text) : null } catch { /* not JSON */ }
-  return { status: res.status, json, text }
-}
-async function must(status, call, what) {
-  const r = await call
-  assert.equal(r.status, status, `${what}: ${r.text}`)
-  return r.json
-}
+import { BASE, PASSWORD, SANDBOX, SHOTS, randomHanzi, iso, yuan, apiCall, must, launch, shot as pageShot } from '../lib/e2e.mjs'
 
 test('member pages: coupons, lottery, red packets, points mall, order detail and after-sales', { timeout: 300_000 }, async (t) => {
   assert.ok(PASSWORD, 'YT_ADMIN_PASSWORD must be set to the admin password of the server under test')
   assert.ok(SANDBOX, 'YT_PAY_SANDBOX_SECRET must be the sandbox payment secret of the server under test')
   fs.mkdirSync(SHOTS, { recursive: true })
-  const shot = async (page, name) => {
-    await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'), null, { timeout: 8000 }).catch(() => {})
-    await page.screenshot({ path: path.join(SHOTS, name) })
-  }
+  const shot = (page, name) => pageShot(page, name, { settle: 8000 })
 
   // Arrange through the API, as staff: the member (1,000 points) and a few others, two coupons, a lottery with a
   // prize of stock 1 and a 'none' prize, red packets, points-mall items, and the member's paid-and-shipped order
@@ -117,27 +75,8 @@ test('member pages: coupons, lottery, red packets, points mall, order detail and
   await must(200, as(admin)('POST', `/mall-orders/${shipped.id}/ship`, { carrier: '顺丰速运', tracking_no: 'SF' + Date.now() }), 'ship')
   const unpaid = await must(201, as(token)('POST', '/mall-orders', { lines: [{ sku_id: sku, quantity: 1 }] }), 'order')
 
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'yt-e2e-member-more-'))
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    ...PHONE,
-    timezoneId: 'Asia/Shanghai',
-    timeout: STEP,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync']
-  })
-  t.after(async () => {
-    await context.close().catch(() => {})
-    fs.rmSync(userDataDir, { recursive: true, force: true })
-  })
-
-  const page = context.pages()[0] || await context.newPage()
-  page.setDefaultTimeout(STEP)
-  page.setDefaultNavigationTimeout(STEP)
-  const pageErrors = []
+  const { context, page, pageErrors } = await launch(t, { phone: true, prefix: 'yt-e2e-member-more-' })
   const requests = []
-  page.on('pageerror', (err) => pageErrors.push(String(err)))
   page.on('request', (req) => requests.push({ url: req.url(), auth: req.headers().authorization || '' }))
   const toast = (text) => page.locator('.van-toast', { hasText: text })
   const open = (hash) => page.goto(`${BASE}/member.html#${hash}`)

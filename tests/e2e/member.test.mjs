@@ -7,55 +7,14 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
+import { BASE, PASSWORD, SHOTS, randomHanzi, iso, apiCall, must, launch, shot } from '../lib/e2e.mjs'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
-const BASE = (process.env.YT_BASE_URL || 'http://127.0.0.1:18080').replace(/\/+$/, '')
-const PASSWORD = process.env.YT_ADMIN_PASSWORD || ''
-const SHOTS = path.resolve(ROOT, process.env.YT_SCREENSHOT_DIR || 'tests/out')
-const CHROMIUM = process.env.YT_CHROMIUM || '/usr/bin/chromium'
-const STEP = 30_000
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true, locale: 'zh-CN' }
-
-const HANZI = '春夏秋冬梅兰竹菊山水云月星海林风雨雪花鸟鱼虫金木火土明亮清新安宁和乐'
-function randomHanzi(n) {
-  let s = ''
-  for (let i = 0; i < n; i++) s += HANZI[Math.floor(Math.random() * HANZI.length)]
-  return s
-}
 /** The brand's calendar day (Asia/Shanghai) n days from today, as YYYY-MM-DD. */
 const brandDay = (n = 0) => new Date(Date.now() + 8 * 3600000 + n * 86400000).toISOString().slice(0, 10)
-const iso = (ms) => new Date(ms).toISOString()
-
-async function apiCall(method, p, { token, body } = {}) {
-  const headers = {}
-  if (token) headers.Authorization = `Bearer ${token}`
-  if (body !== undefined) headers['Content-Type'] = 'application/json'
-  const res = await fetch(BASE + '/api/v1' + p, {
-    method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(STEP)
-  })
-  const text = await res.text()
-  let json = null
-  try { json = text ? JSON.parse(text) : null } catch { /* not JSON */ }
-  return { status: res.status, json, text }
-}
-async function must(status, call, what) {
-  const r = await call
-  assert.equal(r.status, status, `${what}: ${r.text}`)
-  return r.json
-}
 
 test('member pages: link, check-in, points, product, flash sale, orders; a tampered link is refused', { timeout: 240_000 }, async (t) => {
   assert.ok(PASSWORD, 'YT_ADMIN_PASSWORD must be set to the admin password of the server under test')
   fs.mkdirSync(SHOTS, { recursive: true })
-  // screenshots once transitions (toasts, dialogs) have finished
-  const shot = async (page, name) => {
-    await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'), null, { timeout: 5000 }).catch(() => {})
-    await page.screenshot({ path: path.join(SHOTS, name) })
-  }
 
   // Arrange through the API: a customer with 100 points, a product with three flash sales (two running, one to
   // come), three other buyers, and the member's link.
@@ -83,27 +42,8 @@ test('member pages: link, check-in, points, product, flash sale, orders; a tampe
   for (let i = 0; i < 3; i++) others.push(await link((await must(201, as(admin)('POST', '/customers', { name: '路人' + randomHanzi(3) }), 'other')).id))
   const order = (tok, sid, quantity) => as(tok)('POST', `/flash-sales/${sid}/orders`, { quantity })
 
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'yt-e2e-member-'))
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    ...PHONE,
-    timezoneId: 'Asia/Shanghai',
-    timeout: STEP,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync']
-  })
-  t.after(async () => {
-    await context.close().catch(() => {})
-    fs.rmSync(userDataDir, { recursive: true, force: true })
-  })
-
-  const page = context.pages()[0] || await context.newPage()
-  page.setDefaultTimeout(STEP)
-  page.setDefaultNavigationTimeout(STEP)
-  const pageErrors = []
+  const { context, page, pageErrors } = await launch(t, { phone: true, prefix: 'yt-e2e-member-' })
   const requests = [] // every request the page makes: where, and with which bearer
-  page.on('pageerror', (err) => pageErrors.push(String(err)))
   page.on('request', (req) => requests.push({ url: req.url(), auth: req.headers().authorization || '' }))
   const toast = (text) => page.locator('.van-toast', { hasText: text })
   const balance = page.locator('[data-test="checkin-balance"]')

@@ -8,43 +8,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
-const BASE = (process.env.YT_BASE_URL || 'http://127.0.0.1:18080').replace(/\/+$/, '')
-const PASSWORD = process.env.YT_ADMIN_PASSWORD || ''
-const SHOTS = path.resolve(ROOT, process.env.YT_SCREENSHOT_DIR || 'tests/out')
-const CHROMIUM = process.env.YT_CHROMIUM || '/usr/bin/chromium'
-const STEP = 30_000
-
-const HANZI = '春夏秋冬梅兰竹菊山水云月星海林风雨雪花鸟鱼虫金木火土明亮清新安宁和乐'
-function randomHanzi(n) {
-  let s = ''
-  for (let i = 0; i < n; i++) s += HANZI[Math.floor(Math.random() * HANZI.length)]
-  return s
-}
-const iso = (ms) => new Date(ms).toISOString()
-
-async function apiCall(method, p, { token, body } = {}) {
-  const h = {}
-  if (token) h.Authorization = `Bearer ${token}`
-  if (body !== undefined) h['Content-Type'] = 'application/json'
-  const res = await fetch(BASE + '/api/v1' + p, {
-    method, headers: h, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(STEP)
-  })
-  const text = await res.text()
-  let json = null
-  try { json = text ? JSON.parse(text) : null } catch { /* not JSON */ }
-  return { status: res.status, json, text }
-}
-async function must(status, call, what) {
-  const r = await call
-  assert.equal(r.status, status, `${what}: ${r.text}`)
-  return r.json
-}
+import { BASE, PASSWORD, SHOTS, randomHanzi, iso, apiCall, must, launch } from '../lib/e2e.mjs'
 
 test('console: order for a customer with two lines, a held coupon and points', { timeout: 240_000 }, async (t) => {
   assert.ok(PASSWORD, 'YT_ADMIN_PASSWORD must be set to the admin password of the server under test')
@@ -67,27 +31,7 @@ test('console: order for a customer with two lines, a held coupon and points', {
   const rules = await must(200, as('GET', '/loyalty/settings'), 'loyalty settings')
   assert.ok(rules.points_redeem_per_yuan > 0, 'points pay for orders under the demo rules')
 
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'yt-e2e-chromium-'))
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM, headless: true, viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai',
-    timeout: STEP,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync']
-  })
-  t.after(async () => {
-    await context.close().catch(() => {})
-    fs.rmSync(userDataDir, { recursive: true, force: true })
-  })
-  const page = context.pages()[0] || await context.newPage()
-  page.setDefaultTimeout(STEP)
-  page.setDefaultNavigationTimeout(STEP)
-  const pageErrors = []
-  page.on('pageerror', (err) => pageErrors.push(String(err)))
-  const shot = async (name, locator) => {
-    await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'), null, { timeout: 5000 }).catch(() => {})
-    if (locator) await locator.screenshot({ path: path.join(SHOTS, name) })
-    else await page.screenshot({ path: path.join(SHOTS, name) })
-  }
+  const { page, pageErrors, shot } = await launch(t)
   const number = async (sel, value) => {
     const input = page.locator(`${sel} input`)
     await input.fill(String(value))
