@@ -1125,11 +1125,13 @@ static void take_posted(loop *l) {
     int fds[64];
     struct in6_addr peers[64];
     if (n > 64) n = 64;
-    memcpy(fds, l->incoming, n * sizeof *fds);
-    memcpy(peers, l->incoming_peer, n * sizeof *peers);
-    memmove(l->incoming, l->incoming + n, (l->nincoming - n) * sizeof *fds);
-    memmove(l->incoming_peer, l->incoming_peer + n, (l->nincoming - n) * sizeof *peers);
-    l->nincoming -= n;
+    if (n) {
+        memcpy(fds, l->incoming, n * sizeof *fds);
+        memcpy(peers, l->incoming_peer, n * sizeof *peers);
+        memmove(l->incoming, l->incoming + n, (l->nincoming - n) * sizeof *fds);
+        memmove(l->incoming_peer, l->incoming_peer + n, (l->nincoming - n) * sizeof *peers);
+        l->nincoming -= n;
+    }
     l->woken = l->nincoming > 0;
     pthread_mutex_unlock(&l->mu);
     if (l->woken) { /* more than one batch: come back for the rest */
