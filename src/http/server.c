@@ -421,6 +421,26 @@ static const char *date_header(loop *l) {
 static void conn_run(conn *c);
 static void conn_close(conn *c);
 
+static void put(yt_buf *o, const char *s) {
+    buf_append(o, s, strlen(s));
+}
+
+/* A header line: the previous line's end, then "name: value". */
+static void put_header(yt_buf *o, const char *name, const char *value) {
+    put(o, "\r\n");
+    put(o, name);
+    put(o, ": ");
+    put(o, value);
+}
+
+static const char *utoa(char *out24, uint64_t v) {
+    char *p = out24 + 23;
+    *p = '\0';
+    do *--p = (char)('0' + v % 10);
+    while (v /= 10);
+    return p;
+}
+
 /* Queues an answer on the connection (its head, and its body unless the request is a HEAD); conn_run
  * writes it. body is emptied. */
 static void respond(conn *c, int status, yt_buf *body, const char *type, const char *retry_after,
@@ -429,15 +449,23 @@ static void respond(conn *c, int status, yt_buf *body, const char *type, const c
     bool keep = !st->close_after && !c->bad_head && http_should_keep_alive(&c->parser) &&
                 !atomic_load(&c->l->d->stopping);
     yt_buf *o = &c->out;
-    buf_printf(o, "HTTP/1.1 %d %s\r\nDate: %s\r\n", status, reason_of(status), date_header(c->l));
-    if (type && status != 204) buf_printf(o, "Content-Type: %s\r\n", type);
-    buf_printf(o, "X-Request-Id: %s\r\nX-Content-Type-Options: nosniff\r\nCache-Control: %s\r\n", st->request_id,
-               cacheable ? "public, max-age=3600" : "no-store");
-    if (retry_after && *retry_after) buf_printf(o, "Retry-After: %s\r\n", retry_after);
-    if (disposition && *disposition) buf_printf(o, "Content-Disposition: %s\r\n", disposition);
-    if (status != 204 && status != 304) buf_printf(o, "Content-Length: %zu\r\n", body->len);
-    if (!keep) buf_printf(o, "Connection: close\r\n");
-    else if (c->parser.http_major == 1 && c->parser.http_minor == 0) buf_printf(o, "Connection: keep-alive\r\n");
+    char num[24];
+    put(o, "HTTP/1.1 ");
+    put(o, utoa(num, (unsigned)status));
+    put(o, " ");
+    put(o, reason_of(status));
+    put(o, "\r\nDate: ");
+    put(o, date_header(c->l));
+    if (type && status != 204) put_header(o, "Content-Type", type);
+    put_header(o, "X-Request-Id", st->request_id);
+    put(o, "\r\nX-Content-Type-Options: nosniff\r\nCache-Control: ");
+    put(o, cacheable ? "public, max-age=3600" : "no-store");
+    if (retry_after && *retry_after) put_header(o, "Retry-After", retry_after);
+    if (disposition && *disposition) put_header(o, "Content-Disposition", disposition);
+    if (status != 204 && status != 304) put_header(o, "Content-Length", utoa(num, body->len));
+    if (!keep) put(o, "\r\nConnection: close");
+    else if (c->parser.http_major == 1 && c->parser.http_minor == 0) put(o, "\r\nConnection: keep-alive");
+    put(o, "\r\n");
     buf_append(o, "\r\n", 2);
     if (!st->head && status != 204 && status != 304) buf_append(o, body->p ? body->p : "", body->len);
     /* the request's place in a body gate is given back before the answer leaves, so a client that sends
@@ -744,8 +772,16 @@ static void request_finished(conn *c, bool aborted) {
         jw_kstr(&w, "method", st->method);
         jw_kstr(&w, "path", st->path);
         jw_kint(&w, "status", st->status);
-        char ms[32];
-        snprintf(ms, sizeof ms, "%.3f", (double)ns / 1e6);
+        char ms[32], whole[24];
+        uint64_t us = (ns + 500) / 1000;
+        const char *w0 = utoa(whole, us / 1000);
+        size_t wl = strlen(w0);
+        memcpy(ms, w0, wl);
+        ms[wl] = '.';
+        ms[wl + 1] = (char)('0' + us % 1000 / 100);
+        ms[wl + 2] = (char)('0' + us % 100 / 10);
+        ms[wl + 3] = (char)('0' + us % 10);
+        ms[wl + 4] = '\0';
         jw_kraw(&w, "ms", ms);
         jw_kint(&w, "bytes_in", (int64_t)st->received);
         jw_kint(&w, "bytes_out", (int64_t)st->bytes_out);
@@ -1153,6 +1189,7 @@ static void take_posted(loop *l) {
     for (conn *c = prev; c;) {
         conn *next = c->next_ready;
         c->next_ready = NULL;
+        if (c->st.req.finish) c->st.req.finish(&c->st.req);
         req_answer(c);
         conn_run(c);
         c = next;
