@@ -84,6 +84,10 @@ struct yt_req {
      * then writes the answer (api_json, api_problem) and calls api_resume once. resume is set by the http
      * layer. */
     bool deferred;
+    /* set by a deferring handler when the other thread only leaves the outcome: run on the request's own
+     * thread before the answer is sent, to write it (NULL: the answer is written already) */
+    void (*finish)(yt_req *r);
+    void *resume_slot; /* where the other thread leaves the outcome for finish (the handler's, in the arena) */
     void (*resume)(yt_req *r);
     void *resume_ctx;
     /* out */

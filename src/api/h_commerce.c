@@ -259,11 +259,16 @@ static void write_outcome(yt_req *r, int64_t sale_id, const flash_outcome *o) {
     jw_obj_end(&w);
 }
 
-/* Answered from the committer thread once the order is written. */
+/* The committer leaves each order's outcome here (in the request's arena, set aside before the handler
+ * deferred), and the request's own thread writes the answer: the committer's time goes to commits only. */
 static void order_written(void *arg, const flash_outcome *o) {
     yt_req *r = arg;
-    write_outcome(r, api_param_id(r, 0), o);
+    *(flash_outcome *)r->resume_slot = *o;
     api_resume(r);
+}
+
+static void finish_order(yt_req *r) {
+    write_outcome(r, api_param_id(r, 0), r->resume_slot);
 }
 
 /* With an Idempotency-Key the answer must be stored with the key before the handler returns, so the
@@ -295,6 +300,10 @@ void h_flash_order(yt_req *r) {
     yt_err err = {0};
     bool wait = r->idempotency_key != NULL;
     order_wait ow = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+    if (!wait) {
+        r->resume_slot = arena_alloc(&r->arena, sizeof(flash_outcome));
+        r->finish = finish_order;
+    }
     int rc = flash_order(r->server->flash, sale_id, live, quantity, r->who.staff_id, wait ? order_waited : order_written,
                          wait ? (void *)&ow : (void *)r, &err);
     if (rc == YT_ECONFLICT) { /* sold-out or limit-reached, as the problem's type */

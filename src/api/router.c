@@ -31,39 +31,95 @@ int api_route_count(void) {
     return n;
 }
 
+/* Routes by the segment that tells them apart: the one after "/api/v1/" (else the first). A pattern whose
+ * literal start covers that segment can only match paths with the same segment there, so only its
+ * bucket is tried; patterns with a parameter at or before it are tried for every path. Built once. */
+#define ROUTE_BUCKETS 256
+typedef struct {
+    int *at; /* route indexes, ascending (table order) */
+    int n;
+} route_bucket;
+static route_bucket buckets[ROUTE_BUCKETS], anywhere;
+static pthread_once_t buckets_once = PTHREAD_ONCE_INIT;
+
+/* The deciding segment of s: its start and length; false when a '{' comes at or before its end. */
+static bool route_key(const char *s, const char **key, size_t *len) {
+    int skip = strncmp(s, "/api/v1/", 8) == 0 ? 3 : 1;
+    const char *k = s;
+    for (int i = 0; i < skip && *k; i++) {
+        k++; /* the '/' */
+        if (i + 1 < skip) k += strcspn(k, "/");
+    }
+    *key = k;
+    *len = strcspn(k, "/");
+    return !memchr(s, '{', (size_t)(k + *len - s));
+}
+
+static unsigned key_hash(const char *k, size_t n) {
+    unsigned h = 2166136261u;
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)k[i]) * 16777619u;
+    return h % ROUTE_BUCKETS;
+}
+
+static void bucket_add(route_bucket *b, int i) {
+    b->at = yt_realloc(b->at, (size_t)(b->n + 1) * sizeof *b->at);
+    b->at[b->n++] = i;
+}
+
+static void build_buckets(void) {
+    int nroutes;
+    const yt_route *routes = modules_routes(&nroutes);
+    for (int i = 0; i < nroutes; i++) {
+        const char *k;
+        size_t n;
+        if (route_key(routes[i].pattern, &k, &n)) bucket_add(&buckets[key_hash(k, n)], i);
+        else bucket_add(&anywhere, i);
+    }
+}
+
+/* One route against the path: the parameters' starts into found (the caller copies up to the next '/'). */
+static bool route_fits(const yt_route *rt, const char *path, const char **found, int *np) {
+    const char *p = rt->pattern, *u = path;
+    *np = 0;
+    while (*p) {
+        if (*p == '{') {
+            const char *pe = strchr(p, '}');
+            const char *ue = strchr(u, '/');
+            if (!ue) ue = u + strlen(u);
+            if (ue == u || *np >= API_MAX_PATH_PARAMS) return false;
+            found[(*np)++] = u;
+            p = pe + 1;
+            u = ue;
+        } else if (*p == *u) {
+            p++;
+            u++;
+        } else {
+            return false;
+        }
+    }
+    return !*u;
+}
+
 /* Of the routes whose pattern matches, the one with the longest literal start wins, so that
  * /customers/bulk/tags is not taken for /customers/{id}/tags whatever the module order. */
 const yt_route *api_match(const char *method, const char *path, const char **params, int *nparams, bool *method_mismatch) {
+    pthread_once(&buckets_once, build_buckets);
     *method_mismatch = false;
     int nroutes;
     const yt_route *routes = modules_routes(&nroutes), *best = NULL;
     const char *best_params[API_MAX_PATH_PARAMS];
     long best_literal = -1;
-    for (int i = 0; i < nroutes; i++) {
+    const char *k;
+    size_t kn;
+    route_key(path, &k, &kn);
+    const route_bucket *b = &buckets[key_hash(k, kn)];
+    /* the bucket's routes and those tried everywhere, in table order (ties go to the first) */
+    for (int x = 0, y = 0; x < b->n || y < anywhere.n;) {
+        int i = y >= anywhere.n || (x < b->n && b->at[x] < anywhere.at[y]) ? b->at[x++] : anywhere.at[y++];
         const yt_route *rt = &routes[i];
-        const char *p = rt->pattern, *u = path;
         const char *found[API_MAX_PATH_PARAMS];
-        int np = 0;
-        bool ok = true;
-        while (*p && ok) {
-            if (*p == '{') {
-                const char *pe = strchr(p, '}');
-                const char *ue = strchr(u, '/');
-                if (!ue) ue = u + strlen(u);
-                if (ue == u || np >= API_MAX_PATH_PARAMS) ok = false;
-                else {
-                    found[np++] = u; /* caller copies up to the next '/' */
-                    p = pe + 1;
-                    u = ue;
-                }
-            } else if (*p == *u) {
-                p++;
-                u++;
-            } else {
-                ok = false;
-            }
-        }
-        if (!ok || *u) continue;
+        int np;
+        if (!route_fits(rt, path, found, &np)) continue;
         if (strcmp(rt->method, method) != 0) {
             *method_mismatch = true;
             continue;

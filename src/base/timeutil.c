@@ -44,17 +44,44 @@ void day_fmt(int64_t days, char *out, size_t outsz) {
     snprintf(out, outsz, "%04d-%02d-%02d", y, m, d);
 }
 
+/* Writes v as exactly `width` digits at out. */
+static char *digits(char *out, int v, int width) {
+    for (int i = width - 1; i >= 0; i--, v /= 10) out[i] = (char)('0' + v % 10);
+    return out + width;
+}
+
 void time_fmt(int64_t ms, char *out, size_t outsz) {
     time_t secs = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
     int milli = (int)(ms - (int64_t)secs * 1000);
     struct tm tm;
     gmtime_r(&secs, &tm);
-    if (milli)
-        snprintf(out, outsz, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, milli);
-    else
-        snprintf(out, outsz, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    int year = tm.tm_year + 1900;
+    if (year < 0 || year > 9999 || outsz < 25) { /* written digit by digit below; printf for the rest */
+        if (milli)
+            snprintf(out, outsz, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", year, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                     tm.tm_min, tm.tm_sec, milli);
+        else
+            snprintf(out, outsz, "%04d-%02d-%02dT%02d:%02d:%02dZ", year, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                     tm.tm_min, tm.tm_sec);
+        return;
+    }
+    char *p = digits(out, year, 4);
+    *p++ = '-';
+    p = digits(p, tm.tm_mon + 1, 2);
+    *p++ = '-';
+    p = digits(p, tm.tm_mday, 2);
+    *p++ = 'T';
+    p = digits(p, tm.tm_hour, 2);
+    *p++ = ':';
+    p = digits(p, tm.tm_min, 2);
+    *p++ = ':';
+    p = digits(p, tm.tm_sec, 2);
+    if (milli) {
+        *p++ = '.';
+        p = digits(p, milli, 3);
+    }
+    *p++ = 'Z';
+    *p = '\0';
 }
 
 static int num(const char *s, int n) {

@@ -296,70 +296,212 @@ static bool lease_for_group(flash_engine *f, yt_db *db, group_share *g, int64_t 
     return db_exec(db, "UPDATE flash_sales SET taken = taken + ? WHERE id = ?", 2, u) == 1;
 }
 
+/* One order of a group: its sale's part and its buyer in the group, and what the store made of it. */
+typedef struct {
+    pending_order *o;
+    size_t share, buyer;
+    const char *refusal; /* NULL: written */
+    int64_t id;
+} group_order;
+
+/* One buyer of a group (a sale and a customer). */
+typedef struct {
+    sale *s;
+    int64_t customer;
+    int64_t asked;  /* units of the buyer's orders in the group */
+    int64_t stored; /* units the buyer's row has once they are added */
+    int64_t qty;    /* units the buyer had before the group, then with each order the group writes */
+} group_buyer;
+
+/* A buyer_key against a group's buyer (the group's buyers are in the keys' order). */
+static int cmp_key_buyer(const void *a, const void *b) {
+    const buyer_key *x = a;
+    const group_buyer *y = b;
+    if (x->sale != y->s->id) return (x->sale > y->s->id) - (x->sale < y->s->id);
+    return (x->customer > y->customer) - (x->customer < y->customer);
+}
+
+/* Statements over many rows: a group's rows go in chunks of 1, 2, 4 ... 64 rows, the largest that fits
+ * first, so a few texts (each prepared once on a connection) serve any group. */
+#define CHUNK_LOG 6 /* BY_ROWS's largest: 64 rows */
+#define CHUNK_MAX (1 << CHUNK_LOG)
+#define ROWS_2(r) r ", " r
+#define ROWS_4(r) ROWS_2(r) ", " ROWS_2(r)
+#define ROWS_8(r) ROWS_4(r) ", " ROWS_4(r)
+#define ROWS_16(r) ROWS_8(r) ", " ROWS_8(r)
+#define ROWS_32(r) ROWS_16(r) ", " ROWS_16(r)
+#define ROWS_64(r) ROWS_32(r) ", " ROWS_32(r)
+#define BY_ROWS(head, row, tail)                                                                                  \
+    {head row tail,           head ROWS_2(row) tail,  head ROWS_4(row) tail, head ROWS_8(row) tail,             \
+     head ROWS_16(row) tail,  head ROWS_32(row) tail, head ROWS_64(row) tail}
+#define BUYERS_UPSERT "INSERT INTO flash_buyers(sale_id, customer_id, quantity) VALUES "
+#define ORDER_COLS 10 /* parameters of the widest row (insert_orders') */
+
+/* Adds units to buyers' rows (made when new, locked till the transaction ends), and reads what they then have. */
+static const char *const add_buyers[CHUNK_LOG + 1] =
+    BY_ROWS(BUYERS_UPSERT, "(?, ?, ?)",
+            " ON CONFLICT(sale_id, customer_id) DO UPDATE SET quantity = flash_buyers.quantity + excluded.quantity"
+            " RETURNING sale_id, customer_id, quantity");
+/* Sets buyers' units (their rows are locked). */
+static const char *const set_buyers[CHUNK_LOG + 1] =
+    BY_ROWS(BUYERS_UPSERT, "(?, ?, ?)", " ON CONFLICT(sale_id, customer_id) DO UPDATE SET quantity = excluded.quantity");
+static const char *const insert_orders[CHUNK_LOG + 1] =
+    BY_ROWS("INSERT INTO mall_orders(id, customer_id, kind, activity_id, sku_id, quantity, unit_price, total, status,"
+            " created_at, pay_by, staff_id) VALUES ",
+            "(?, ?, 'flash', ?, ?, ?, ?, ?, 'pending', ?, ?, ?)", "");
+/* The ids of n new orders, ascending: on PostgreSQL the sequence's; on SQLite the first, the others following
+ * it (the transaction holds SQLite's one writer's lock, so these are the rowids SQLite would give them). */
+static const struct {
+    const char *sql;
+    bool first_only; /* the statement gives the first id (and takes no n) */
+} next_order_ids[] = {
+    [YT_SQLITE] = {"SELECT COALESCE(MAX(id), 0) + 1 FROM mall_orders", true},
+    [YT_PG] = {"SELECT nextval('mall_orders_id_seq') AS id FROM generate_series(1, CAST(? AS BIGINT)) ORDER BY id", false},
+};
+
+/* The size class (log2 of its rows) of the next chunk when left rows remain. */
+static int chunk_log(size_t left) {
+    int lg = 0;
+    while (lg < CHUNK_LOG && (size_t)2 << lg <= left) lg++;
+    return lg;
+}
+
+/* Runs one of BY_ROWS's statements over rows [0, n) in chunks, each row's cols parameters from fill; got, when
+ * given, reads the rows a chunk's statement returns (m rows from at) and says how many it saw. False on a store
+ * error, or when a chunk did not write (or return) each of its rows once. */
+static bool each_chunk(yt_db *db, const char *const sql[], int cols, size_t n, void *ctx,
+                       void (*fill)(void *ctx, size_t row, yt_param *p), size_t (*got)(void *ctx, yt_rows *r, size_t at, size_t m)) {
+    yt_param p[CHUNK_MAX * ORDER_COLS];
+    for (size_t at = 0, m; at < n; at += m) {
+        int lg = chunk_log(n - at), np = cols << lg;
+        m = (size_t)1 << lg;
+        for (size_t k = 0; k < m; k++) fill(ctx, at + k, p + k * (size_t)cols);
+        if (got) {
+            yt_rows *r = db_query(db, sql[lg], np, p);
+            size_t seen = r ? got(ctx, r, at, m) : 0;
+            rows_free(r);
+            if (seen != m) return false;
+        } else if (db_exec(db, sql[lg], np, p) != (int64_t)m) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void buyer_asked_params(void *ctx, size_t k, yt_param *p) {
+    const group_buyer *b = (const group_buyer *)ctx + k;
+    p[0] = PI(b->s->id), p[1] = PI(b->customer), p[2] = PI(b->asked);
+}
+
+static void buyer_qty_params(void *ctx, size_t k, yt_param *p) {
+    const group_buyer *b = (const group_buyer *)ctx + k;
+    p[0] = PI(b->s->id), p[1] = PI(b->customer), p[2] = PI(b->qty);
+}
+
+/* The units add_buyers left, each to its buyer. */
+static size_t buyers_added(void *ctx, yt_rows *r, size_t at, size_t m) {
+    size_t seen = 0;
+    while (rows_next(r)) {
+        buyer_key key = {rows_int(r, 0), rows_int(r, 1), 0};
+        group_buyer *b = bsearch(&key, (group_buyer *)ctx + at, m, sizeof *b, cmp_key_buyer);
+        if (!b) return 0;
+        b->stored = rows_int(r, 2);
+        b->qty = b->stored - b->asked;
+        seen++;
+    }
+    return seen;
+}
+
+static void order_params(void *ctx, size_t k, yt_param *p) {
+    const group_order *g = ((group_order *const *)ctx)[k];
+    const pending_order *o = g->o;
+    const sale *s = o->s;
+    yt_param row[ORDER_COLS] = {PI(g->id), PI(o->customer_id), PI(s->id), PI(s->sku_id), PI(o->quantity), PI(s->price),
+                                PI(s->price * o->quantity), PI(o->at), PI(o->at + s->pay_window_ms),
+                                o->staff_id ? PI(o->staff_id) : PNULL};
+    memcpy(p, row, sizeof row);
+}
+
+/* Gives the group's n written orders (in the order they came) their ids. */
+static bool order_ids(yt_db *db, group_order **w, size_t n) {
+    if (!n) return true;
+    yt_param p[] = {PI(n)};
+    bool first_only = next_order_ids[db_dialect(db)].first_only;
+    yt_rows *r = db_query(db, next_order_ids[db_dialect(db)].sql, first_only ? 0 : 1, p);
+    size_t got = 0;
+    while (r && got < n && rows_next(r)) w[got++]->id = rows_int(r, 0);
+    rows_free(r);
+    for (; first_only && got && got < n; got++) w[got]->id = w[got - 1]->id + 1;
+    return got == n;
+}
+
 /* Writes a group of orders in one transaction (one fsync), then answers each. In the store, each buyer's
  * units in a sale (flash_buyers) never pass the limit, whichever instance sold them, and the orders of a
  * sale never take more than this instance's lease, topped up from the sale's pool as the group needs; what
- * the lease cannot cover is refused as sold out, in the order the orders came. On a store error nothing is
- * written and each order is answered with the error. */
+ * the lease cannot cover is refused as sold out, in the order the orders came. The group's rows are written
+ * a chunk of them a statement. On a store error nothing is written and each order is answered with the error. */
 static void commit_group(flash_engine *f, pending_order *group, size_t n) {
     yt_db *db = store_writer_acquire(f->store);
-    pending_order **ord = yt_calloc(n, sizeof *ord);
-    int64_t *ids = yt_calloc(n, sizeof *ids);
-    const char **refusal = yt_calloc(n, sizeof *refusal);
-    size_t *share_of = yt_calloc(n, sizeof *share_of);
+    group_order *ord = yt_calloc(n, sizeof *ord), **written = yt_calloc(n, sizeof *written);
     buyer_key *keys = yt_calloc(n, sizeof *keys);
+    group_buyer *buyers = yt_calloc(n, sizeof *buyers);
     group_share *share = yt_calloc(n, sizeof *share);
-    size_t nshare = 0, i = 0;
+    size_t nshare = 0, nbuyers = 0, nwritten = 0, i = 0;
     for (pending_order *o = group; o; o = o->next, i++) {
-        ord[i] = o;
         size_t k = 0;
         while (k < nshare && share[k].s != o->s) k++;
         if (k == nshare) share[nshare++].s = o->s;
-        share_of[i] = k;
+        ord[i] = (group_order){.o = o, .share = k};
         if (o->leased) share[k].reserved += o->quantity;
         keys[i] = (buyer_key){o->s->id, o->customer_id, i};
     }
     qsort(keys, n, sizeof *keys, cmp_buyer_key);
+    for (size_t j = 0; j < n; j++) { /* the buyers in the keys' order; an order over the limit alone is refused */
+        group_order *g = &ord[keys[j].i];
+        if (g->o->quantity > g->o->s->limit) {
+            g->refusal = "limit-reached";
+            continue;
+        }
+        if (!nbuyers || buyers[nbuyers - 1].s != g->o->s || buyers[nbuyers - 1].customer != g->o->customer_id)
+            buyers[nbuyers++] = (group_buyer){.s = g->o->s, .customer = g->o->customer_id};
+        g->buyer = nbuyers - 1;
+        buyers[g->buyer].asked += g->o->quantity;
+    }
     bool ok = db && db_begin(db) == 0;
     int64_t now = now_ms();
-    /* 1. each buyer's units, by sale and buyer */
+    /* 1. each buyer's units, by sale and buyer: the units of all their orders are added, which locks their rows
+     * (no other transaction sees the sum; step 4 sets it right), and each order fits within the limit with the
+     * units before it, or is refused */
+    ok = ok && each_chunk(db, add_buyers, 3, nbuyers, buyers, buyer_asked_params, buyers_added);
     for (size_t j = 0; ok && j < n; j++) {
-        pending_order *o = ord[keys[j].i];
-        yt_param p[] = {PI(o->s->id), PI(o->customer_id), PI(o->quantity), PI(o->s->limit)};
-        int64_t took = o->quantity > o->s->limit ? 0
-                       : db_exec(db, "INSERT INTO flash_buyers(sale_id, customer_id, quantity) VALUES(?, ?, ?)"
-                                     " ON CONFLICT(sale_id, customer_id) DO UPDATE SET quantity = flash_buyers.quantity + excluded.quantity"
-                                     " WHERE flash_buyers.quantity + excluded.quantity <= ?",
-                                 4, p);
-        if (took < 0) ok = false;
-        else if (took == 0) refusal[keys[j].i] = "limit-reached";
-        else share[share_of[keys[j].i]].asked += o->quantity;
+        group_order *g = &ord[keys[j].i];
+        if (g->refusal) continue;
+        group_buyer *b = &buyers[g->buyer];
+        if (b->qty + g->o->quantity > g->o->s->limit) g->refusal = "limit-reached";
+        else b->qty += g->o->quantity, share[g->share].asked += g->o->quantity;
     }
     /* 2. the leases */
     for (size_t k = 0; ok && k < nshare; k++) ok = lease_for_group(f, db, &share[k], now);
-    /* 3. the orders, in the order they came, as far as each lease goes */
+    /* 3. the orders, in the order they came, as far as each lease goes (the rest leave their buyers' units) */
     for (i = 0; ok && i < n; i++) {
-        if (refusal[i]) continue;
-        pending_order *o = ord[i];
-        sale *s = o->s;
-        group_share *g = &share[share_of[i]];
-        if (o->quantity > g->held + g->granted - g->admitted) {
-            refusal[i] = "sold-out";
-            yt_param p[] = {PI(o->quantity), PI(s->id), PI(o->customer_id)};
-            ok = db_exec(db, "UPDATE flash_buyers SET quantity = quantity - ? WHERE sale_id = ? AND customer_id = ?", 3, p) == 1;
-            continue;
+        group_order *g = &ord[i];
+        group_share *sh = &share[g->share];
+        if (g->refusal) continue;
+        if (g->o->quantity > sh->held + sh->granted - sh->admitted) {
+            g->refusal = "sold-out";
+            buyers[g->buyer].qty -= g->o->quantity;
+        } else {
+            sh->admitted += g->o->quantity;
+            written[nwritten++] = g;
         }
-        yt_param p[] = {PI(o->customer_id), PI(s->id), PI(s->sku_id), PI(o->quantity), PI(s->price), PI(s->price * o->quantity),
-                        PI(o->at), PI(o->at + s->pay_window_ms), o->staff_id ? PI(o->staff_id) : PNULL};
-        ids[i] = db_query_int(db,
-                              "INSERT INTO mall_orders(customer_id, kind, activity_id, sku_id, quantity, unit_price, total,"
-                              " status, created_at, pay_by, staff_id) VALUES(?, 'flash', ?, ?, ?, ?, ?, 'pending', ?, ?, ?)"
-                              " RETURNING id",
-                              NPARAMS(p), p, 0);
-        ok = ids[i] > 0;
-        g->admitted += o->quantity;
     }
-    /* 4. what is left of each lease */
+    /* 4. the units of the buyers some of whose orders were refused, and the orders with their ids */
+    size_t nchanged = 0;
+    for (size_t k = 0; k < nbuyers; k++)
+        if (buyers[k].qty != buyers[k].stored) buyers[nchanged++] = buyers[k];
+    ok = ok && each_chunk(db, set_buyers, 3, nchanged, buyers, buyer_qty_params, NULL) && order_ids(db, written, nwritten) &&
+         each_chunk(db, insert_orders, ORDER_COLS, nwritten, written, order_params, NULL);
+    /* 5. what is left of each lease */
     for (size_t k = 0; ok && k < nshare; k++) {
         group_share *g = &share[k];
         int64_t held = g->held + g->granted - g->admitted;
@@ -399,21 +541,21 @@ static void commit_group(flash_engine *f, pending_order *group, size_t n) {
         pthread_mutex_unlock(&s->mu);
     }
     for (i = 0; i < n; i++) {
-        pending_order *o = ord[i];
+        pending_order *o = ord[i].o;
         sale *s = o->s;
-        bool written = ok && !refusal[i];
-        flash_outcome out = {.rc = !ok ? YT_EINTERNAL : refusal[i] ? YT_ECONFLICT : YT_OK, .refusal = ok ? refusal[i] : NULL,
-                             .order_id = written ? ids[i] : 0, .customer_id = o->customer_id, .quantity = o->quantity,
+        const char *refusal = ord[i].refusal;
+        bool stored = ok && !refusal;
+        flash_outcome out = {.rc = !ok ? YT_EINTERNAL : refusal ? YT_ECONFLICT : YT_OK, .refusal = ok ? refusal : NULL,
+                             .order_id = stored ? ord[i].id : 0, .customer_id = o->customer_id, .quantity = o->quantity,
                              .total = s->price * o->quantity, .pay_by = o->at + s->pay_window_ms};
-        if (!written) buyer_give_back(s, o->customer_id, o->quantity);
+        if (!stored) buyer_give_back(s, o->customer_id, o->quantity);
         o->done(o->arg, &out);
         free(o);
     }
     free(share);
+    free(buyers);
     free(keys);
-    free(share_of);
-    free(refusal);
-    free(ids);
+    free(written);
     free(ord);
 }
 

@@ -1,4 +1,4 @@
-/* The only code that knows libmicrohttpd: HTTP/1.1 with keep-alive on a thread pool, static console files. */
+/* The HTTP/1.1 server: epoll event loops, libhttp-parser, keep-alive, deferred answers, console files. */
 #ifndef YT_HTTP_H
 #define YT_HTTP_H
 #include "../api/api.h"
@@ -7,7 +7,7 @@
 typedef struct {
     char host[128];
     int port;
-    int threads;
+    int threads;                 /* event loops (0: 2) */
     int timeout_s;               /* idle connection timeout */
     int head_timeout_s;          /* a request head must arrive whole within this (0: 10 s) */
     size_t header_limit;

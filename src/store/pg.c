@@ -1,7 +1,7 @@
 /* PostgreSQL driver over libpq: '?' rewritten to $n, statements prepared once per connection. */
 #include "store.h"
+#include "stmt_cache.h"
 #include "../base/alloc.h"
-#include "../base/text.h"
 #include "../base/buf.h"
 #include <errno.h>
 #include <libpq-fe.h>
@@ -11,17 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PG_CACHE 512
-
-typedef struct {
-    char *sql;   /* original '?' text */
-    char name[16];
-} pg_stmt;
+#define PG_CACHE (128 * STMT_WAYS)
 
 typedef struct {
     yt_db base;
     PGconn *c;
-    pg_stmt cache[PG_CACHE];
+    stmt_cache cache;             /* over the two below, by the original '?' text */
+    stmt_entry entries[PG_CACHE];
+    char names[PG_CACHE][16];     /* each one's prepared statement on the server */
     int nstmt;
     bool listening; /* LISTEN was sent (wait_notify) */
     char sqlstate[6];
@@ -60,12 +57,13 @@ static yt_db *pg_connect(const char *target, char *err, size_t errsz) {
     pg_db *d = yt_calloc(1, sizeof *d);
     d->base.drv = &yt_pg_driver;
     d->c = c;
+    d->cache = (stmt_cache){d->entries, PG_CACHE / STMT_WAYS, 0};
     return &d->base;
 }
 
 static void pg_close(yt_db *db) {
     pg_db *d = (pg_db *)db;
-    for (int i = 0; i < PG_CACHE; i++) free(d->cache[i].sql);
+    stmt_cache_clear(&d->cache);
     PQfinish(d->c);
     free(d);
 }
@@ -92,9 +90,9 @@ static char *rewrite(const char *sql) {
 }
 
 static const char *prepared_name(pg_db *d, const char *sql, int n) {
-    uint32_t h = hash_fnv1a32(sql) % PG_CACHE;
-    pg_stmt *s = &d->cache[h];
-    if (s->sql && strcmp(s->sql, sql) == 0) return s->name;
+    bool hit;
+    int i = stmt_cache_find(&d->cache, sql, &hit); /* never -1: nothing is pinned here */
+    if (hit) return d->names[i];
     char name[16];
     snprintf(name, sizeof name, "s%d", ++d->nstmt);
     char *text = rewrite(sql);
@@ -106,15 +104,14 @@ static const char *prepared_name(pg_db *d, const char *sql, int n) {
         return NULL;
     }
     PQclear(r);
-    if (s->sql) { /* evict: the old statement stays prepared on the server under its own name */
+    if (d->entries[i].sql) { /* evict: the old statement goes from the server too */
         char dealloc[40];
-        snprintf(dealloc, sizeof dealloc, "DEALLOCATE %s", s->name);
+        snprintf(dealloc, sizeof dealloc, "DEALLOCATE %s", d->names[i]);
         PQclear(PQexec(d->c, dealloc));
-        free(s->sql);
     }
-    s->sql = yt_strdup(sql);
-    memcpy(s->name, name, sizeof name);
-    return s->name;
+    stmt_cache_fill(&d->cache, i, sql);
+    memcpy(d->names[i], name, sizeof name);
+    return d->names[i];
 }
 
 /* A connection broken by a server restart or a network cut is re-established once per call; its
@@ -122,10 +119,7 @@ static const char *prepared_name(pg_db *d, const char *sql, int n) {
 static bool ensure_connected(pg_db *d) {
     if (PQstatus(d->c) == CONNECTION_OK) return true;
     PQreset(d->c);
-    for (int i = 0; i < PG_CACHE; i++) {
-        free(d->cache[i].sql);
-        d->cache[i].sql = NULL;
-    }
+    stmt_cache_clear(&d->cache);
     if (PQstatus(d->c) != CONNECTION_OK) {
         snprintf(d->err, sizeof d->err, "PostgreSQL connection lost and not re-established");
         d->sqlstate[0] = '\0';
@@ -155,13 +149,13 @@ static PGresult *run_once(pg_db *d, const char *sql, int n, const yt_param *p) {
     if (!ensure_connected(d)) return NULL;
     const char *name = prepared_name(d, sql, n);
     if (!name) return NULL;
-    enum { MAX_PARAMS = 64 };
+    enum { STACK_PARAMS = 64, MAX_PARAMS = 65535 }; /* the protocol's limit; past STACK_PARAMS (many rows) on the heap */
     if (n > MAX_PARAMS) {
         snprintf(d->err, sizeof d->err, "too many parameters (%d)", n);
         return NULL;
     }
-    const char *vals[MAX_PARAMS];
-    char nums[MAX_PARAMS][24];
+    const char *vals_here[STACK_PARAMS], **vals = n > STACK_PARAMS ? yt_calloc((size_t)n, sizeof *vals) : vals_here;
+    char nums_here[STACK_PARAMS][24], (*nums)[24] = n > STACK_PARAMS ? yt_calloc((size_t)n, sizeof *nums) : nums_here;
     for (int i = 0; i < n; i++) {
         if (p[i].t == P_INT) {
             snprintf(nums[i], sizeof nums[i], "%lld", (long long)p[i].i);
@@ -173,6 +167,10 @@ static PGresult *run_once(pg_db *d, const char *sql, int n, const yt_param *p) {
         }
     }
     PGresult *r = PQexecPrepared(d->c, name, n, vals, NULL, NULL, 0);
+    if (vals != vals_here) {
+        free(vals);
+        free(nums);
+    }
     ExecStatusType st = PQresultStatus(r);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
         set_err_res(d, r);

@@ -1,24 +1,20 @@
 /* SQLite driver: WAL, synchronous=FULL (acknowledged means on disk), a prepared-statement cache per connection. */
 #include "store.h"
+#include "stmt_cache.h"
 #include "../base/alloc.h"
-#include "../base/text.h"
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define STMT_CACHE 256
-
-typedef struct {
-    char *sql;
-    sqlite3_stmt *stmt;
-    int busy; /* a yt_rows is iterating it */
-} cached_stmt;
+#define STMT_CACHE (64 * STMT_WAYS)
 
 typedef struct {
     yt_db base;
     sqlite3 *h;
-    cached_stmt cache[STMT_CACHE];
+    stmt_cache cache;                   /* over the two below; an entry is pinned while a yt_rows iterates it */
+    stmt_entry entries[STMT_CACHE];
+    sqlite3_stmt *stmts[STMT_CACHE];
     int last_rc;
     char err[512];
 } sq_db;
@@ -27,7 +23,7 @@ typedef struct {
     const yt_driver *drv;
     sq_db *db;
     sqlite3_stmt *stmt;
-    cached_stmt *slot; /* NULL when the statement is not cached and must be finalized */
+    stmt_entry *slot; /* NULL when the statement is not cached and must be finalized */
     int rc;
 } sq_rows;
 
@@ -63,40 +59,35 @@ static yt_db *sq_connect(const char *target, char *err, size_t errsz) {
     sq_db *d = yt_calloc(1, sizeof *d);
     d->base.drv = &yt_sqlite_driver;
     d->h = h;
+    d->cache = (stmt_cache){d->entries, STMT_CACHE / STMT_WAYS, 0};
     return &d->base;
 }
 
 static void sq_close(yt_db *db) {
     sq_db *d = (sq_db *)db;
-    for (int i = 0; i < STMT_CACHE; i++) {
-        if (d->cache[i].stmt) sqlite3_finalize(d->cache[i].stmt);
-        free(d->cache[i].sql);
-    }
+    for (int i = 0; i < STMT_CACHE; i++) sqlite3_finalize(d->stmts[i]);
+    stmt_cache_clear(&d->cache);
     sqlite3_close(d->h);
     free(d);
 }
 
 /* Finds or prepares the statement for sql; *slot is set when it came from (or went into) the cache. */
-static sqlite3_stmt *prepare(sq_db *d, const char *sql, cached_stmt **slot) {
-    uint32_t h = hash_fnv1a32(sql) % STMT_CACHE;
-    cached_stmt *c = &d->cache[h];
-    *slot = NULL;
-    if (c->stmt && !c->busy && strcmp(c->sql, sql) == 0) {
-        *slot = c;
-        return c->stmt;
-    }
+static sqlite3_stmt *prepare(sq_db *d, const char *sql, stmt_entry **slot) {
+    bool hit;
+    int i = stmt_cache_find(&d->cache, sql, &hit);
+    *slot = i >= 0 ? &d->entries[i] : NULL;
+    if (hit) return d->stmts[i];
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v3(d->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
     if (rc != SQLITE_OK) {
         set_err(d, rc);
+        *slot = NULL;
         return NULL;
     }
-    if (!c->busy) {
-        if (c->stmt) sqlite3_finalize(c->stmt);
-        free(c->sql);
-        c->sql = yt_strdup(sql);
-        c->stmt = st;
-        *slot = c;
+    if (i >= 0) {
+        sqlite3_finalize(d->stmts[i]);
+        d->stmts[i] = st;
+        stmt_cache_fill(&d->cache, i, sql);
     }
     return st;
 }
@@ -117,11 +108,11 @@ static int bind(sq_db *d, sqlite3_stmt *st, int n, const yt_param *p) {
     return 0;
 }
 
-static void release(sqlite3_stmt *st, cached_stmt *slot) {
+static void release(sqlite3_stmt *st, stmt_entry *slot) {
     if (slot) {
         sqlite3_reset(st);
         sqlite3_clear_bindings(st);
-        slot->busy = 0;
+        slot->pinned = false;
     } else {
         sqlite3_finalize(st);
     }
@@ -129,7 +120,7 @@ static void release(sqlite3_stmt *st, cached_stmt *slot) {
 
 static int64_t sq_exec(yt_db *db, const char *sql, int n, const yt_param *p) {
     sq_db *d = (sq_db *)db;
-    cached_stmt *slot;
+    stmt_entry *slot;
     sqlite3_stmt *st = prepare(d, sql, &slot);
     if (!st) return -1;
     if (bind(d, st, n, p) != 0) {
@@ -147,14 +138,14 @@ static int64_t sq_exec(yt_db *db, const char *sql, int n, const yt_param *p) {
 
 static yt_rows *sq_query(yt_db *db, const char *sql, int n, const yt_param *p) {
     sq_db *d = (sq_db *)db;
-    cached_stmt *slot;
+    stmt_entry *slot;
     sqlite3_stmt *st = prepare(d, sql, &slot);
     if (!st) return NULL;
     if (bind(d, st, n, p) != 0) {
         release(st, slot);
         return NULL;
     }
-    if (slot) slot->busy = 1;
+    if (slot) slot->pinned = true;
     sq_rows *r = yt_calloc(1, sizeof *r);
     r->drv = &yt_sqlite_driver;
     r->db = d;

@@ -43,3 +43,86 @@ test('an idle connection that never sends a request is closed after the timeout'
     await srv.stop();
   }
 });
+
+/* Writes bytes on one connection and collects everything the server sends until it closes or `until`
+ * holds for what arrived. */
+function exchange(baseUrl, bytes, until = null, timeoutMs = 5000) {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    let got = '';
+    const s = net.connect(Number(port), hostname, () => s.write(bytes));
+    const done = () => { clearTimeout(timer); s.destroy(); resolve(got); };
+    s.on('data', (d) => { got += d.toString('utf8'); if (until && until(got)) done(); });
+    s.on('close', done);
+    s.on('error', () => {});
+    const timer = setTimeout(() => { s.destroy(); reject(new Error(`no end after ${timeoutMs} ms: ${got.slice(0, 300)}`)); }, timeoutMs);
+  });
+}
+
+const answers = (text) => text.split(/(?=HTTP\/1\.1 \d{3} )/).filter((a) => a.startsWith('HTTP/1.1'));
+
+test('HTTP/1.1 edges: pipelined requests answered in order, HTTP/1.0, HEAD, a bad request line', async () => {
+  const srv = await startServer({ name: 'serve-http' });
+  try {
+    const api = client(srv.baseUrl);
+    const token = await api.login('admin', srv.adminPassword);
+    const body = JSON.stringify({ name: '管道' });
+    // three requests in one write, the second with a body: three answers, in order, on the one connection
+    const three = 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n' +
+      `POST /api/v1/customers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}` +
+      'GET /api/v1/no-such-route HTTP/1.1\r\nHost: x\r\n\r\n';
+    const got = answers(await exchange(srv.baseUrl, three, (t) => answers(t).length === 3 && /"no such route"|404[\s\S]*\}$/.test(t)));
+    assert.equal(got.length, 3, got.join('\n---\n'));
+    assert.match(got[0], /^HTTP\/1\.1 200 /);
+    assert.match(got[0], /"status":"ok"/);
+    assert.match(got[1], /^HTTP\/1\.1 201 /);
+    assert.match(got[1], /管道/);
+    assert.match(got[2], /^HTTP\/1\.1 404 /);
+    // HTTP/1.0 closes after the answer unless asked to keep the connection
+    const ten = await exchange(srv.baseUrl, 'GET /healthz HTTP/1.0\r\n\r\n');
+    assert.match(ten, /^HTTP\/1\.1 200 [\s\S]*Connection: close/);
+    const kept = await exchange(srv.baseUrl, 'GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n', (t) => t.includes('"ok"'));
+    assert.match(kept, /Connection: keep-alive/);
+    // HEAD: the GET's head with its length, no body
+    const head = await exchange(srv.baseUrl, 'HEAD /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    assert.match(head, /Content-Length: 15\r\n/);
+    assert.ok(head.endsWith('\r\n\r\n'), `no body after the head: ${JSON.stringify(head)}`);
+    // what is not HTTP gets a 400 and a closed connection, and the server carries on
+    const bad = await exchange(srv.baseUrl, 'HELLO THERE\r\n\r\n');
+    assert.match(bad, /^HTTP\/1\.1 400 /);
+    assert.match(bad, /\r\nConnection: close\r\n/);
+    assert.match(bad, /\r\nContent-Type: application\/problem\+json\r\n/);
+    const chunkedBad = await exchange(srv.baseUrl,
+      `POST /api/v1/customers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n`);
+    assert.match(chunkedBad, /^HTTP\/1\.1 400 /);
+    expectStatus(await api.api('GET', '/healthz'), 200);
+  } finally {
+    await srv.stop();
+  }
+});
+
+test('flash orders pipelined on one connection are each answered, in order, after their commit', async () => {
+  const srv = await startServer({ name: 'serve-flash-pipe' });
+  try {
+    const api = client(srv.baseUrl);
+    const token = await api.login('admin', srv.adminPassword);
+    const as = (m, p, b) => api.api(m, p, { token, body: b });
+    const p = expectStatus(await as('POST', '/api/v1/products', { name: '流水线', skus: [{ name: '默认', price: 100, stock: 10 }] }), 201);
+    const now = Date.now();
+    const sale = expectStatus(await as('POST', '/api/v1/flash-sales', { name: '流水线秒杀', sku_id: p.skus[0].id, price: 50, stock: 3,
+      per_customer_limit: 5, starts_at: new Date(now - 1000).toISOString(), ends_at: new Date(now + 3600000).toISOString() }), 201);
+    const c = expectStatus(await as('POST', '/api/v1/customers', { name: '买家' }), 201);
+    const one = JSON.stringify({ customer_id: c.id, quantity: 1 });
+    const req = `POST /api/v1/flash-sales/${sale.id}/orders HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\n` +
+      `Content-Type: application/json\r\nContent-Length: ${one.length}\r\n\r\n${one}`;
+    const got = answers(await exchange(srv.baseUrl, req.repeat(5), (t) => answers(t).length === 5 && t.trimEnd().endsWith('}')));
+    assert.deepEqual(got.map((a) => Number(a.slice(9, 12))), [201, 201, 201, 409, 409]);
+    const ids = got.slice(0, 3).map((a) => JSON.parse(a.slice(a.indexOf('\r\n\r\n') + 4)).order_id);
+    assert.equal(new Set(ids).size, 3, 'three different orders');
+    assert.match(got[3], /sold-out/);
+    const s = expectStatus(await as('GET', `/api/v1/flash-sales/${sale.id}`), 200);
+    assert.equal(s.stock_left, 0);
+  } finally {
+    await srv.stop();
+  }
+});

@@ -1,4 +1,5 @@
-/* Unit tests for the SQLite store, migrations, crypto wrappers and the customer domain (merge, erase). */
+/* Unit tests for the SQLite store, its statement cache, migrations, crypto wrappers and the customer domain (merge,
+ * erase). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 #include "customer/customer.h"
 #include "customer/identity.h"
 #include "event/event.h"
+#include "store/stmt_cache.h"
 #include "store/store.h"
 #include "store_fixture.h"
 
@@ -133,10 +135,43 @@ static void after_commit_work_follows_the_outcome(void **state) {
     assert_string_equal(ran, "");
 }
 
+/* Texts that share a set stay cached side by side; the least recently used one makes room, never a pinned one. */
+static void statement_cache_keeps_a_set_and_drops_the_least_used(void **state) {
+    (void)state;
+    stmt_entry e[STMT_WAYS] = {0};
+    stmt_cache c = {e, 1, 0}; /* one set: every text shares it */
+    const char *sql[] = {"SELECT 1", "SELECT 2", "SELECT 3", "SELECT 4", "SELECT 5"};
+    int at[STMT_WAYS];
+    bool hit;
+    for (int i = 0; i < STMT_WAYS; i++) {
+        at[i] = stmt_cache_find(&c, sql[i], &hit);
+        assert_false(hit);
+        stmt_cache_fill(&c, at[i], sql[i]);
+    }
+    for (int i = STMT_WAYS - 1; i >= 0; i--) { /* all still there; "SELECT 4" is now the least recently used */
+        assert_int_equal(stmt_cache_find(&c, sql[i], &hit), at[i]);
+        assert_true(hit);
+    }
+    e[at[2]].pinned = true;
+    assert_int_equal(stmt_cache_find(&c, sql[2], &hit), -1); /* in use: the caller prepares its own */
+    assert_false(hit);
+    int k = stmt_cache_find(&c, sql[4], &hit);
+    assert_false(hit);
+    assert_int_equal(k, at[3]);
+    stmt_cache_fill(&c, k, sql[4]);
+    for (int i = 0; i < STMT_WAYS; i++) e[i].pinned = i != at[1]; /* only "SELECT 2" may go */
+    assert_int_equal(stmt_cache_find(&c, "SELECT 6", &hit), at[1]);
+    for (int i = 0; i < STMT_WAYS; i++) e[i].pinned = true;
+    assert_int_equal(stmt_cache_find(&c, "SELECT 6", &hit), -1);
+    stmt_cache_clear(&c);
+    assert_null(e[0].sql);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(migrations_are_idempotent_and_refuse_newer),
         cmocka_unit_test(transactions_nest_and_roll_back),
+        cmocka_unit_test(statement_cache_keeps_a_set_and_drops_the_least_used),
         cmocka_unit_test(after_commit_work_follows_the_outcome),
         cmocka_unit_test(pii_is_sealed_and_tamper_evident),
         cmocka_unit_test(merge_moves_everything_and_erase_removes_pii),
