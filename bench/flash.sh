@@ -36,7 +36,8 @@ echo "# machine: $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)" 
 # 1. yutang: a fresh SQLite store, a product, a sale with stock to spare, NCUST customers
 PORT=$(free_port 18300)
 export YUTANG_ADMIN_PASSWORD=bench-password-1 YUTANG_DB=$TMP/flash.db
-"$BIN/yutang" serve --listen 127.0.0.1:$PORT --rate-limit-per-ip 0 --rate-limit-per-token 0 >"$TMP/serve.log" 2>&1 &
+# one event loop per core (the default, 4, suits stores whose queries wait on the network)
+"$BIN/yutang" serve --listen 127.0.0.1:$PORT --threads "$(nproc)" --rate-limit-per-ip 0 --rate-limit-per-token 0 >"$TMP/serve.log" 2>&1 &
 YPID=$!
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 COUPON_QUOTA=20000
