@@ -59,8 +59,16 @@ const coupon = await call('POST', '/api/v1/coupons', { name: '压测券', kind: 
 console.log(token, sale.id, coupon.id);
 JS
 )
+# the share of the machine's CPU time the hypervisor gave to others meanwhile (steal), and the server's own CPU
+cpu_ticks() { awk '/^cpu / {print $2+$3+$4+$5+$6+$7+$8+$9, $9}' /proc/stat; }
+server_ticks() { awk '{s += $14 + $15} END {print s}' /proc/"$YPID"/task/*/stat; }
+read -r ALL0 STEAL0 < <(cpu_ticks); SRV0=$(server_ticks)
 FLASH_SALE=$SALE FLASH_TOKEN=$TOKEN FLASH_CUSTOMERS=$NCUST wrk -t2 -c256 -d"${SECS}s" --latency -s bench/flash.lua "http://127.0.0.1:$PORT" >"$TMP/wrk.txt"
 grep '^{' "$TMP/wrk.txt"
+read -r ALL1 STEAL1 < <(cpu_ticks); SRV1=$(server_ticks)
+CREATED=$(grep -o '"created":[0-9]*' "$TMP/wrk.txt" | cut -d: -f2)
+awk -v a=$((ALL1 - ALL0)) -v s=$((STEAL1 - STEAL0)) -v t=$((SRV1 - SRV0)) -v n="$CREATED" -v hz="$(getconf CLK_TCK)" \
+  'BEGIN { printf "{\"bench\":\"flash_yutang_cpu\",\"steal_percent\":%.1f,\"server_cpu_us_per_order\":%.1f}\n", a ? 100 * s / a : 0, n ? t * 1e6 / hz / n : 0 }'
 STORED=$(sqlite3 "$YUTANG_DB" "SELECT count(*) FROM mall_orders")
 echo "{\"bench\":\"flash_yutang_stored\",\"orders_in_store\":$STORED}"
 # the hot coupon: 256 connections granting one coupon (quota COUPON_QUOTA, 100 a customer) until it runs out;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks on a fresh SQLite database: CDNOW import rate, CLV fits, event ingest rate, phone lookup latency under load;
 # with YT_BENCH_AUDIENCE=1 also the audience index against PostgreSQL and SQLite (bench/audience.sh, long: see step 7).
-# also a flash sale against PostgreSQL and Redis (bench/flash.sh, step 8).
+# also a flash sale against PostgreSQL and Redis (bench/flash.sh, step 8) and the HTTP floor under it (bench/http-floor.sh, step 9).
 # usage: make bench (or bash bench/run.sh after make build); figures go to stdout as JSON lines.
 # The lookup benchmark uses wrk (Debian package `wrk`) when it is installed, and node's fetch always.
 set -euo pipefail
@@ -79,3 +79,7 @@ fi
 # 8. a flash sale on one hot SKU against PostgreSQL 15 and Redis 7 side by side (bench/flash.sh; installs wrk and
 #    redis-server when missing; about 2 minutes)
 FLASH_BUILD_DIR="$(dirname "$BIN")" bash bench/flash.sh
+
+# 9. the floor under that latency target on this machine: the same load against answers that do no work (yutang's
+#    /healthz, nginx's constant answer; bench/http-floor.sh, installs nginx-light)
+FLOOR_BUILD_DIR="$(dirname "$BIN")" bash bench/http-floor.sh
