@@ -794,7 +794,7 @@ static void request_finished(conn *c, bool aborted) {
     gate_leave(st);
     if (st->spool) fclose(st->spool);
     memset(st, 0, sizeof *st);
-    c->in_request = false;
+    c->in_request = c->message_done = c->head_done = false; /* bytes after it (a stray CRLF) start nothing */
 }
 
 /* libhttp-parser's callbacks: the head's parts are gathered into the connection (a part may come in

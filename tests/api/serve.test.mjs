@@ -78,6 +78,15 @@ test('HTTP/1.1 edges: pipelined requests answered in order, HTTP/1.0, HEAD, a ba
     assert.match(got[1], /^HTTP\/1\.1 201 /);
     assert.match(got[1], /管道/);
     assert.match(got[2], /^HTTP\/1\.1 404 /);
+    // a stray CRLF after a request (as old clients send) starts no request of its own
+    for (const tail of ['\r\n', '\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n']) {
+      const want = tail.length > 2 ? 2 : 1;
+      const stray = answers(await exchange(srv.baseUrl, `GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n${tail}`,
+        (t) => answers(t).length === want && t.endsWith('}')));
+      assert.deepEqual(stray.map((a) => a.slice(9, 12)), Array(want).fill('200'));
+      await new Promise((r) => setTimeout(r, 100)); // the stray bytes are read after the answer
+      expectStatus(await api.api('GET', '/healthz'), 200, 'the server carries on');
+    }
     // HTTP/1.0 closes after the answer unless asked to keep the connection
     const ten = await exchange(srv.baseUrl, 'GET /healthz HTTP/1.0\r\n\r\n');
     assert.match(ten, /^HTTP\/1\.1 200 [\s\S]*Connection: close/);
@@ -122,6 +131,70 @@ test('flash orders pipelined on one connection are each answered, in order, afte
     assert.match(got[3], /sold-out/);
     const s = expectStatus(await as('GET', `/api/v1/flash-sales/${sale.id}`), 200);
     assert.equal(s.stock_left, 0);
+  } finally {
+    await srv.stop();
+  }
+});
+
+test('a thousand mutated requests: never a 5xx, never a malformed answer, and the server carries on', { timeout: 120000 }, async () => {
+  const srv = await startServer({ name: 'serve-mutate', args: ['--head-timeout', '2', '--timeout', '2'] });
+  try {
+    const api = client(srv.baseUrl);
+    const token = await api.login('admin', srv.adminPassword);
+    const body = JSON.stringify({ name: '变异', tags: ['甲'] });
+    const templates = [
+      'GET /api/v1/customers?limit=2&q=%E5%8F%98 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer TOKEN\r\n\r\n',
+      `POST /api/v1/customers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer TOKEN\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      `POST /api/v1/customers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer TOKEN\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n0\r\n\r\n`,
+      'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /api/v1/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer TOKEN\r\n\r\n',
+      'HEAD /index.html HTTP/1.0\r\nConnection: keep-alive\r\n\r\n',
+    ].map((t) => Buffer.from(t.replaceAll('TOKEN', token)));
+    let seed = Number(process.env.YT_MUTATE_SEED || 20261202); // another seed: another thousand
+    const rnd = (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+    const pieces = [Buffer.from('\r\n'), Buffer.from('\0'), Buffer.from(':'), Buffer.from(' '), Buffer.from('%'), Buffer.from('\xff'),
+      Buffer.from('Content-Length: 5\r\n'), Buffer.from('Transfer-Encoding: chunked\r\n'), Buffer.from('9'.repeat(30)), Buffer.from('X'.repeat(20000))];
+    const mutate = (b) => {
+      let out = Buffer.from(b);
+      for (let k = 1 + rnd(3); k > 0; k--) {
+        const at = rnd(out.length + 1);
+        switch (rnd(4)) {
+          case 0: if (out.length) out[rnd(out.length)] = rnd(256); break;
+          case 1: out = Buffer.concat([out.subarray(0, at), pieces[rnd(pieces.length)], out.subarray(at)]); break;
+          case 2: out = Buffer.concat([out.subarray(0, at), out.subarray(Math.min(out.length, at + 1 + rnd(8)))]); break;
+          default: out = out.subarray(0, at);
+        }
+      }
+      return out;
+    };
+    const { hostname, port } = new URL(srv.baseUrl);
+    const send = (bytes) => new Promise((resolve) => {
+      const chunks = [];
+      const s = net.connect(Number(port), hostname, () => {
+        const cut = rnd(bytes.length + 1); // in two writes, split anywhere
+        s.write(bytes.subarray(0, cut));
+        setTimeout(() => { if (!s.destroyed) s.end(bytes.subarray(cut)); }, rnd(3));
+      });
+      s.on('data', (d) => chunks.push(d));
+      s.on('error', () => {});
+      s.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
+      s.setTimeout(4000, () => s.destroy());
+    });
+    const statuses = {};
+    for (let round = 0; round < 1000; round += 25) {
+      const got = await Promise.all(Array.from({ length: 25 }, () => send(mutate(templates[rnd(templates.length)]))));
+      for (const text of got) {
+        for (const head of text.split(/(?=HTTP\/1\.1 \d{3} )/).filter((a) => a.startsWith('HTTP/'))) {
+          const m = head.match(/^HTTP\/1\.1 (\d{3}) [^\r\n]*\r\n/);
+          assert.ok(m, `a malformed status line: ${JSON.stringify(head.slice(0, 80))}`);
+          const status = Number(m[1]);
+          statuses[status] = (statuses[status] || 0) + 1;
+          assert.ok(status < 500, `a ${status} for a mutated request: ${head.slice(0, 400)}`);
+        }
+      }
+    }
+    assert.ok(statuses[400] > 0 && (statuses[200] || 0) + (statuses[201] || 0) > 0, JSON.stringify(statuses));
+    expectStatus(await api.api('GET', '/healthz'), 200);
+    expectStatus(await api.api('GET', '/api/v1/customers?limit=1', { token }), 200);
   } finally {
     await srv.stop();
   }
