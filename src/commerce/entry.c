@@ -184,6 +184,20 @@ static const yt_migration migrations[] = {
      "  ADD COLUMN attempts BIGINT NOT NULL DEFAULT 0, ADD COLUMN provider_status TEXT,"
      "  ADD COLUMN provider_note TEXT NOT NULL DEFAULT '';"
      "CREATE INDEX mall_refunds_unasked ON mall_refunds(status, submitted_at);"},
+    /* the team and payment indexes keep only the orders that have one: most orders (every flash order at
+     * first) have neither, and an index entry per order was written for nothing; lookups by a team or a
+     * payment name it, so they use the partial index all the same, and a payment is still unique */
+    {27,
+     /* SQLite */
+     "DROP INDEX mall_orders_team;"
+     "CREATE INDEX mall_orders_team ON mall_orders(team_id) WHERE team_id IS NOT NULL;"
+     "DROP INDEX mall_orders_payment;"
+     "CREATE UNIQUE INDEX mall_orders_payment ON mall_orders(pay_provider, pay_txn) WHERE pay_txn IS NOT NULL;",
+     /* PostgreSQL */
+     "DROP INDEX mall_orders_team;"
+     "CREATE INDEX mall_orders_team ON mall_orders(team_id) WHERE team_id IS NOT NULL;"
+     "DROP INDEX mall_orders_payment;"
+     "CREATE UNIQUE INDEX mall_orders_payment ON mall_orders(pay_provider, pay_txn) WHERE pay_txn IS NOT NULL;"},
 };
 
 static const customer_keyed keyed[] = {
