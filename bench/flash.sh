@@ -13,15 +13,8 @@ BIN=${FLASH_BUILD_DIR:-build}
 case "$BIN" in /*) ;; *) BIN=$ROOT/$BIN ;; esac
 SECS=${FLASH_SECONDS:-15}
 NCUST=2000
-need=()
-command -v wrk >/dev/null || need+=(wrk)
-command -v redis-server >/dev/null || need+=(redis-server)
-if [ ${#need[@]} -gt 0 ]; then
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
-free_port() { for p in $(seq "$1" $(($1 + 100))); do ss -Hltn "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return; }; done; }
+. bench/lib.sh
+need_packages wrk:wrk redis-server:redis-server
 TMP=$(mktemp -d /tmp/yt-flash-XXXXXX)
 PGDIR=$(mktemp -d /tmp/yt-flash-pg-XXXXXX)
 cleanup() {

@@ -10,15 +10,8 @@ ROOT=$(pwd)
 BIN=${FLOOR_BUILD_DIR:-build}
 case "$BIN" in /*) ;; *) BIN=$ROOT/$BIN ;; esac
 SECS=${FLOOR_SECONDS:-10}
-need=()
-command -v wrk >/dev/null || need+=(wrk)
-[ -x /usr/sbin/nginx ] || need+=(nginx-light)
-if [ ${#need[@]} -gt 0 ]; then
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
-free_port() { for p in $(seq "$1" $(($1 + 100))); do ss -Hltn "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return; }; done; }
+. bench/lib.sh
+need_packages wrk:wrk /usr/sbin/nginx:nginx-light
 TMP=$(mktemp -d /tmp/yt-floor-XXXXXX)
 cleanup() {
   [ -n "${YPID:-}" ] && kill "$YPID" 2>/dev/null || true

@@ -56,9 +56,7 @@ static bool route_key(const char *s, const char **key, size_t *len) {
 }
 
 static unsigned key_hash(const char *k, size_t n) {
-    unsigned h = 2166136261u;
-    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)k[i]) * 16777619u;
-    return h % ROUTE_BUCKETS;
+    return hash_fnv1a32_n(k, n) % ROUTE_BUCKETS;
 }
 
 static void bucket_add(route_bucket *b, int i) {
@@ -105,8 +103,7 @@ static bool route_fits(const yt_route *rt, const char *path, const char **found,
 const yt_route *api_match(const char *method, const char *path, const char **params, int *nparams, bool *method_mismatch) {
     pthread_once(&buckets_once, build_buckets);
     *method_mismatch = false;
-    int nroutes;
-    const yt_route *routes = modules_routes(&nroutes), *best = NULL;
+    const yt_route *routes = api_route_table(), *best = NULL;
     const char *best_params[API_MAX_PATH_PARAMS];
     long best_literal = -1;
     const char *k;

@@ -138,6 +138,13 @@ bool parse_i64(const char *s, int64_t *out) {
     return true;
 }
 
+uint32_t hash_fnv1a32_n(const void *p, size_t n) {
+    const unsigned char *s = p;
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) h = (h ^ s[i]) * 16777619u;
+    return h;
+}
+
 uint32_t hash_fnv1a32(const char *s) {
     uint32_t h = 2166136261u;
     for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;

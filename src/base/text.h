@@ -32,6 +32,8 @@ void fen_to_str(int64_t fen, char *out, size_t outsz);
 bool parse_i64(const char *s, int64_t *out);
 /* FNV-1a string hashes, for in-memory tables (not for anything an attacker must not collide). */
 uint32_t hash_fnv1a32(const char *s);
+/* The same over n bytes (a slice of a string, an address). */
+uint32_t hash_fnv1a32_n(const void *p, size_t n);
 uint64_t hash_fnv1a64(const char *s);
 /* Escapes % _ and \ for use in a LIKE pattern with ESCAPE '\'; returns a malloc'd "%s%" pattern. */
 char *like_contains(const char *s);

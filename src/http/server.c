@@ -548,6 +548,17 @@ static void resume_deferred(yt_req *r) {
     loop_post_ready(r->resume_ctx);
 }
 
+/* A request begins to count: its clock, its id, its place in the daemon's in-flight count (until
+ * request_finished). */
+static void request_start(conn *c) {
+    conn_state *st = &c->st;
+    st->t0 = mono_ns();
+    st->counted = true;
+    atomic_fetch_add(&c->l->d->inflight, 1);
+    snprintf(st->request_id, sizeof st->request_id, "%08x%08llx", (unsigned)(time(NULL) & 0xffffffff),
+             (unsigned long long)atomic_fetch_add(&request_counter, 1));
+}
+
 /* The head is complete: everything that can be said before the body is read is said here: rate limit,
  * route, body size, token, permission, content type. A refusal of a request whose body is still to come
  * is answered at once and the connection closed, so nobody can make the server read or spool a body it
@@ -557,12 +568,7 @@ static void head_complete(conn *c) {
     conn_state *st = &c->st;
     c->head_by = INT64_MAX;
     c->active_at = c->l->now;
-    st->t0 = mono_ns();
-    st->counted = true;
-    atomic_fetch_add(&d->inflight, 1);
-    uint64_t n = atomic_fetch_add(&request_counter, 1);
-    snprintf(st->request_id, sizeof st->request_id, "%08x%08llx", (unsigned)(time(NULL) & 0xffffffff),
-             (unsigned long long)n);
+    request_start(c);
     bool direct_loopback;
     client_address(d, c, st->ip, sizeof st->ip, &direct_loopback);
     const char *method = http_method_str((enum http_method)c->parser.method);
@@ -903,11 +909,7 @@ static const http_parser_settings parser_settings = {
 static void bad_request(conn *c, int status, const char *field, const char *detail) {
     conn_state *st = &c->st;
     if (!st->counted) { /* the head never completed: this request is counted and logged now */
-        st->t0 = mono_ns();
-        st->counted = true;
-        atomic_fetch_add(&c->l->d->inflight, 1);
-        snprintf(st->request_id, sizeof st->request_id, "%08x%08llx", (unsigned)(time(NULL) & 0xffffffff),
-                 (unsigned long long)atomic_fetch_add(&request_counter, 1));
+        request_start(c);
         st->route_index = ROUTE_NONE;
         snprintf(st->method, sizeof st->method, "%s", "-");
         c->in_request = true;
@@ -1021,9 +1023,7 @@ static void conn_run(conn *c) {
 }
 
 static void ip_adjust(http_daemon *d, const struct in6_addr *a, int delta, bool *over) {
-    uint32_t h = 2166136261u;
-    for (int i = 0; i < 16; i++) h = (h ^ a->s6_addr[i]) * 16777619u;
-    ip_count **at = &d->per_ip[h % IP_BUCKETS];
+    ip_count **at = &d->per_ip[hash_fnv1a32_n(a->s6_addr, sizeof a->s6_addr) % IP_BUCKETS];
     pthread_mutex_lock(&d->ip_mu);
     while (*at && memcmp(&(*at)->addr, a, sizeof *a) != 0) at = &(*at)->next;
     if (delta > 0) {

@@ -1,0 +1,17 @@
+# Shared by the benchmark scripts (sourced): Debian packages installed when missing, and a free port.
+
+# need_packages CHECK:PACKAGE ...: installs each PACKAGE whose CHECK (a command, or an absolute path) is missing
+need_packages() {
+  local need=() pair check
+  for pair in "$@"; do
+    check=${pair%%:*}
+    case "$check" in /*) [ -x "$check" ] ;; *) command -v "$check" >/dev/null ;; esac || need+=("${pair#*:}")
+  done
+  [ ${#need[@]} -eq 0 ] && return 0
+  local sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+}
+
+# free_port FROM: the first port from FROM on (up to 100 further) that nothing listens on
+free_port() { for p in $(seq "$1" $(($1 + 100))); do ss -Hltn "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return; }; done; }
