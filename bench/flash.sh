@@ -64,6 +64,8 @@ awk -v a=$((ALL1 - ALL0)) -v s=$((STEAL1 - STEAL0)) -v t=$((SRV1 - SRV0)) -v n="
   'BEGIN { printf "{\"bench\":\"flash_yutang_cpu\",\"steal_percent\":%.1f,\"server_cpu_us_per_order\":%.1f}\n", a ? 100 * s / a : 0, n ? t * 1e6 / hz / n : 0 }'
 STORED=$(sqlite3 "$YUTANG_DB" "SELECT count(*) FROM mall_orders")
 echo "{\"bench\":\"flash_yutang_stored\",\"orders_in_store\":$STORED}"
+# every acknowledged order is in the store (a few more may be: written, but answered after wrk stopped reading)
+if [ "$STORED" -lt "$CREATED" ]; then echo "# $CREATED orders acknowledged, $STORED in the store" >&2; exit 1; fi
 # the hot coupon: 256 connections granting one coupon (quota COUPON_QUOTA, 100 a customer) until it runs out;
 # every grant is a transaction (quota, per-customer count, the held coupon, audit), one fsync each
 COUPON_ID=$COUPON COUPON_TOKEN=$TOKEN COUPON_CUSTOMERS=$NCUST wrk -t2 -c256 -d"${SECS}s" --latency -s bench/coupon.lua \

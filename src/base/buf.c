@@ -23,6 +23,21 @@ void buf_append(yt_buf *b, const void *data, size_t n) {
 
 void buf_puts(yt_buf *b, const char *s) { buf_append(b, s, strlen(s)); }
 
+const char *fmt_uint(char out[24], uint64_t v) {
+    char *p = out + 23;
+    *p = '\0';
+    do *--p = (char)('0' + v % 10);
+    while (v /= 10);
+    return p;
+}
+
+void buf_put_int(yt_buf *b, int64_t v) {
+    char num[24];
+    const char *d = fmt_uint(num, v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
+    if (v < 0) buf_putc(b, '-');
+    buf_append(b, d, (size_t)(num + 23 - d));
+}
+
 void buf_putc(yt_buf *b, char c) {
     buf_reserve(b, 1);
     b->p[b->len++] = c;
@@ -32,11 +47,14 @@ void buf_putc(yt_buf *b, char c) {
 void buf_vprintf(yt_buf *b, const char *fmt, va_list ap) {
     va_list cp;
     va_copy(cp, ap);
-    int n = vsnprintf(NULL, 0, fmt, cp);
+    size_t room = b->cap > b->len ? b->cap - b->len : 0; /* the spare room, with the NUL's byte */
+    int n = vsnprintf(room ? b->p + b->len : NULL, room, fmt, cp); /* one pass when it fits */
     va_end(cp);
     if (n <= 0) return;
-    buf_reserve(b, (size_t)n);
-    vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+    if ((size_t)n >= room) {
+        buf_reserve(b, (size_t)n);
+        vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+    }
     b->len += (size_t)n;
 }
 

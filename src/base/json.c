@@ -110,7 +110,7 @@ void jw_str(yt_jw *w, const char *s) {
     jw_strn(w, s, strlen(s));
 }
 
-void jw_int(yt_jw *w, int64_t v) { sep(w); buf_printf(w->b, "%lld", (long long)v); }
+void jw_int(yt_jw *w, int64_t v) { sep(w); buf_put_int(w->b, v); }
 
 void jw_dbl(yt_jw *w, double v) {
     sep(w);

@@ -128,6 +128,13 @@ void fen_to_str(int64_t fen, char *out, size_t outsz) {
     snprintf(out, outsz, "%s%llu.%02llu", sign, (unsigned long long)(a / 100), (unsigned long long)(a % 100));
 }
 
+void text_copy(char *dst, size_t size, const char *src) {
+    if (!size) return;
+    size_t n = strnlen(src, size - 1);
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
 bool parse_i64(const char *s, int64_t *out) {
     if (!s || !*s) return false;
     errno = 0;

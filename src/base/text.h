@@ -30,6 +30,8 @@ bool money_to_fen(const char *s, int64_t *fen);
 void fen_to_str(int64_t fen, char *out, size_t outsz);
 /* Parses a base-10 int64 from the whole of s; false on junk or overflow. */
 bool parse_i64(const char *s, int64_t *out);
+/* Copies src into dst (size bytes), cut to fit and NUL-terminated, like snprintf "%s" without its cost. */
+void text_copy(char *dst, size_t size, const char *src);
 /* FNV-1a string hashes, for in-memory tables (not for anything an attacker must not collide). */
 uint32_t hash_fnv1a32(const char *s);
 /* The same over n bytes (a slice of a string, an address). */

@@ -1,6 +1,7 @@
 /* Flash sales: each sale's lease of stock and its buyers' counts in memory, the committer thread that writes
- * reserved orders in groups against the store's leases and buyers' rows, and the sweep that closes unpaid
- * orders and renews, reclaims and gives back leases. */
+ * reserved orders in groups against the store's leases and buyers' rows, the syncer that answers a group once
+ * it is durable, and the sweep that closes unpaid orders and renews, reclaims and gives back leases. */
+#define _GNU_SOURCE /* pthread_setname_np */
 #include "flash.h"
 #include "mall_order.h"
 #include "../distribution/commission.h"
@@ -75,6 +76,7 @@ typedef struct pending_order {
     bool leased; /* reserved from the lease in memory (else the group leases for it) */
     flash_done_fn done;
     void *arg;
+    flash_outcome out; /* what its group made of it, kept until the group is durable */
     struct pending_order *next;
 } pending_order;
 
@@ -90,6 +92,12 @@ struct flash_engine {
     pending_order *head, **tail;
     bool stop;
     pthread_t committer;
+    /* groups committed but not yet durable, in the order they committed, for the syncer to answer */
+    pthread_mutex_t smu;
+    pthread_cond_t scv;
+    pending_order *committed, **committed_tail;
+    bool sync_stop;
+    pthread_t syncer;
 };
 
 static sale *find_sale(flash_engine *f, int64_t id) {
@@ -435,7 +443,39 @@ static bool order_ids(yt_db *db, group_order **w, size_t n) {
     return got == n;
 }
 
-/* Writes a group of orders in one transaction (one fsync), then answers each. In the store, each buyer's
+/* Answers a list of orders and frees them; an order the store took that is not known to be durable is an error. */
+static void answer(pending_order *o, bool durable) {
+    while (o) {
+        pending_order *next = o->next;
+        if (!durable && o->out.rc == YT_OK) o->out = (flash_outcome){.rc = YT_EINTERNAL, .customer_id = o->customer_id, .quantity = o->quantity};
+        o->done(o->arg, &o->out);
+        free(o);
+        o = next;
+    }
+}
+
+/* The syncer: makes committed groups durable, as many as have come in one sync, then answers their orders.
+ * The committer meanwhile writes the next group, so a group's disk wait no longer holds up the next. */
+static void *syncer(void *arg) {
+    flash_engine *f = arg;
+    pthread_setname_np(pthread_self(), "yt-flash-sync");
+    pthread_mutex_lock(&f->smu);
+    for (;;) {
+        while (!f->committed && !f->sync_stop) pthread_cond_wait(&f->scv, &f->smu);
+        pending_order *batch = f->committed;
+        if (!batch) break; /* stopping, and every group is answered */
+        f->committed = NULL;
+        f->committed_tail = &f->committed;
+        pthread_mutex_unlock(&f->smu);
+        answer(batch, store_sync(f->store) == 0);
+        pthread_mutex_lock(&f->smu);
+    }
+    pthread_mutex_unlock(&f->smu);
+    return NULL;
+}
+
+/* Writes a group of orders in one transaction, then hands it to the syncer, which answers each once a sync
+ * (one for every group committed meanwhile) has made it durable. In the store, each buyer's
  * units in a sale (flash_buyers) never pass the limit, whichever instance sold them, and the orders of a
  * sale never take more than this instance's lease, topped up from the sale's pool as the group needs; what
  * the lease cannot cover is refused as sold out, in the order the orders came. The group's rows are written
@@ -517,7 +557,7 @@ static void commit_group(flash_engine *f, pending_order *group, size_t n) {
         snprintf(summary, sizeof summary, "{\"orders\":%zu}", n);
         yt_arena arena = {0};
         yt_ctx x = {.db = db, .who = yt_system_actor(), .arena = &arena};
-        ok = audit_record(&x, "flash_order.create", "flash_sale", group->s->id, summary) == YT_OK && db_commit(db) == 0;
+        ok = audit_record(&x, "flash_order.create", "flash_sale", group->s->id, summary) == YT_OK && db_commit_unsynced(db) == 0;
         arena_free(&arena);
     }
     if (!ok && db) {
@@ -545,12 +585,19 @@ static void commit_group(flash_engine *f, pending_order *group, size_t n) {
         sale *s = o->s;
         const char *refusal = ord[i].refusal;
         bool stored = ok && !refusal;
-        flash_outcome out = {.rc = !ok ? YT_EINTERNAL : refusal ? YT_ECONFLICT : YT_OK, .refusal = ok ? refusal : NULL,
-                             .order_id = stored ? ord[i].id : 0, .customer_id = o->customer_id, .quantity = o->quantity,
-                             .total = s->price * o->quantity, .pay_by = o->at + s->pay_window_ms};
+        o->out = (flash_outcome){.rc = !ok ? YT_EINTERNAL : refusal ? YT_ECONFLICT : YT_OK, .refusal = ok ? refusal : NULL,
+                                 .order_id = stored ? ord[i].id : 0, .customer_id = o->customer_id, .quantity = o->quantity,
+                                 .total = s->price * o->quantity, .pay_by = o->at + s->pay_window_ms};
         if (!stored) buyer_give_back(s, o->customer_id, o->quantity);
-        o->done(o->arg, &out);
-        free(o);
+    }
+    if (ok && nwritten) { /* the syncer answers once the group is durable, while this thread writes the next */
+        pthread_mutex_lock(&f->smu);
+        *f->committed_tail = group;
+        f->committed_tail = &ord[n - 1].o->next;
+        pthread_cond_signal(&f->scv);
+        pthread_mutex_unlock(&f->smu);
+    } else {
+        answer(group, true);
     }
     free(share);
     free(buyers);
@@ -739,6 +786,7 @@ static void sweep(flash_engine *f) {
 
 static void *committer(void *arg) {
     flash_engine *f = arg;
+    pthread_setname_np(pthread_self(), "yt-flash");
     int64_t swept = 0;
     pthread_mutex_lock(&f->qmu);
     for (;;) {
@@ -781,6 +829,9 @@ flash_engine *flash_start(yt_store *store, const flash_config *cfg) {
     if (f->cfg.lease_ttl_ms <= 0) f->cfg.lease_ttl_ms = FLASH_LEASE_TTL_MS;
     if (f->cfg.lease_idle_ms <= 0) f->cfg.lease_idle_ms = FLASH_LEASE_IDLE_MS;
     f->tail = &f->head;
+    f->committed_tail = &f->committed;
+    pthread_mutex_init(&f->smu, NULL);
+    pthread_cond_init(&f->scv, NULL);
     pthread_rwlock_init(&f->lock, NULL);
     pthread_mutex_init(&f->load_mu, NULL);
     pthread_mutex_init(&f->qmu, NULL);
@@ -791,6 +842,10 @@ flash_engine *flash_start(yt_store *store, const flash_config *cfg) {
     yt_db *db = store_db(store);
     if (!returned || !db || load(f, db, 0) != 0) {
         log_error("flash sales: cannot load: %s", db ? db_error(db) : "no store");
+        flash_stop(f);
+        return NULL;
+    }
+    if (pthread_create(&f->syncer, NULL, syncer, f) != 0) {
         flash_stop(f);
         return NULL;
     }
@@ -815,12 +870,21 @@ void flash_stop(flash_engine *f) {
             store_writer_release(f->store);
         }
     }
+    if (f->syncer) { /* after the committer: the last groups it handed over are answered first */
+        pthread_mutex_lock(&f->smu);
+        f->sync_stop = true;
+        pthread_cond_signal(&f->scv);
+        pthread_mutex_unlock(&f->smu);
+        pthread_join(f->syncer, NULL);
+    }
     for (size_t i = 0; i < f->nsales; i++) free_sale(f->sales[i]);
     free(f->sales);
     pthread_rwlock_destroy(&f->lock);
     pthread_mutex_destroy(&f->load_mu);
     pthread_mutex_destroy(&f->qmu);
     pthread_cond_destroy(&f->qcv);
+    pthread_mutex_destroy(&f->smu);
+    pthread_cond_destroy(&f->scv);
     free(f);
 }
 

@@ -182,7 +182,7 @@ static bool gate_enter(conn_state *st, body_gate *g) {
         st->early_status = g->status;
         st->early_field = NULL;
         st->early_detail = g->detail;
-        snprintf(st->retry_after, sizeof st->retry_after, "%s", g->retry_after);
+        text_copy(st->retry_after, sizeof st->retry_after, g->retry_after);
         return false;
     }
     st->gate = g;
@@ -430,14 +430,6 @@ static void put_header(yt_buf *o, const char *name, const char *value) {
     put(o, value);
 }
 
-static const char *utoa(char *out24, uint64_t v) {
-    char *p = out24 + 23;
-    *p = '\0';
-    do *--p = (char)('0' + v % 10);
-    while (v /= 10);
-    return p;
-}
-
 /* Queues an answer on the connection (its head, and its body unless the request is a HEAD); conn_run
  * writes it. body is emptied. */
 static void respond(conn *c, int status, yt_buf *body, const char *type, const char *retry_after,
@@ -448,7 +440,7 @@ static void respond(conn *c, int status, yt_buf *body, const char *type, const c
     yt_buf *o = &c->out;
     char num[24];
     put(o, "HTTP/1.1 ");
-    put(o, utoa(num, (unsigned)status));
+    put(o, fmt_uint(num, (unsigned)status));
     put(o, " ");
     put(o, reason_of(status));
     put(o, "\r\nDate: ");
@@ -459,7 +451,7 @@ static void respond(conn *c, int status, yt_buf *body, const char *type, const c
     put(o, cacheable ? "public, max-age=3600" : "no-store");
     if (retry_after && *retry_after) put_header(o, "Retry-After", retry_after);
     if (disposition && *disposition) put_header(o, "Content-Disposition", disposition);
-    if (status != 204 && status != 304) put_header(o, "Content-Length", utoa(num, body->len));
+    if (status != 204 && status != 304) put_header(o, "Content-Length", fmt_uint(num, body->len));
     if (!keep) put(o, "\r\nConnection: close");
     else if (c->parser.http_major == 1 && c->parser.http_minor == 0) put(o, "\r\nConnection: keep-alive");
     put(o, "\r\n");
@@ -482,9 +474,9 @@ static void respond(conn *c, int status, yt_buf *body, const char *type, const c
 static void early_answer(conn *c) {
     conn_state *st = &c->st;
     yt_req r = {0};
-    snprintf(r.request_id, sizeof r.request_id, "%s", st->request_id);
+    text_copy(r.request_id, sizeof r.request_id, st->request_id);
     api_problem(&r, st->early_status, st->early_field, st->early_detail);
-    snprintf(r.retry_after, sizeof r.retry_after, "%s", st->retry_after);
+    text_copy(r.retry_after, sizeof r.retry_after, st->retry_after);
     respond(c, r.status, &r.out, r.out_type, r.retry_after, NULL, false);
     buf_free(&r.out);
 }
@@ -555,8 +547,12 @@ static void request_start(conn *c) {
     st->t0 = mono_ns();
     st->counted = true;
     atomic_fetch_add(&c->l->d->inflight, 1);
-    snprintf(st->request_id, sizeof st->request_id, "%08x%08llx", (unsigned)(time(NULL) & 0xffffffff),
-             (unsigned long long)atomic_fetch_add(&request_counter, 1));
+    /* 8 hex digits of the second, 8 of the process's count */
+    static const char hex[] = "0123456789abcdef";
+    uint64_t id = (uint64_t)(time(NULL) & 0xffffffff) << 32 | (atomic_fetch_add(&request_counter, 1) & 0xffffffff);
+    _Static_assert(sizeof st->request_id > 16, "request ids are 16 hex digits");
+    for (int i = 15; i >= 0; i--, id >>= 4) st->request_id[i] = hex[id & 15];
+    st->request_id[16] = '\0';
 }
 
 /* The head is complete: everything that can be said before the body is read is said here: rate limit,
@@ -572,7 +568,7 @@ static void head_complete(conn *c) {
     bool direct_loopback;
     client_address(d, c, st->ip, sizeof st->ip, &direct_loopback);
     const char *method = http_method_str((enum http_method)c->parser.method);
-    snprintf(st->method, sizeof st->method, "%s", method);
+    text_copy(st->method, sizeof st->method, method);
     /* the path: the request target without its query string (or fragment) */
     char *url = c->url.p ? c->url.p : (char *)"";
     size_t qpos = strcspn(url, "?#");
@@ -580,7 +576,7 @@ static void head_complete(conn *c) {
     size_t qlen = query ? strcspn(query, "#") : 0;
     if (query) query[qlen] = '\0';
     url[qpos] = '\0';
-    snprintf(st->path, sizeof st->path, "%s", url);
+    text_copy(st->path, sizeof st->path, url);
     st->route_index = ROUTE_NONE;
     st->head = c->parser.method == HTTP_HEAD; /* a GET without the body */
     const char *as = st->head ? "GET" : method;
@@ -625,8 +621,8 @@ static void head_complete(conn *c) {
         r->signature = header_of(c, "X-Sandbox-Signature");
         r->header = request_header;
         r->direct_loopback = direct_loopback;
-        snprintf(r->client_ip, sizeof r->client_ip, "%s", st->ip);
-        snprintf(r->request_id, sizeof r->request_id, "%s", st->request_id);
+        text_copy(r->client_ip, sizeof r->client_ip, st->ip);
+        text_copy(r->request_id, sizeof r->request_id, st->request_id);
         st->admitted = api_admit(r);
         if (!st->admitted && answer_before_body(c, len)) {
             st->close_after = true;
@@ -777,7 +773,7 @@ static void request_finished(conn *c, bool aborted) {
         jw_kint(&w, "status", st->status);
         char ms[32], whole[24];
         uint64_t us = (ns + 500) / 1000;
-        const char *w0 = utoa(whole, us / 1000);
+        const char *w0 = fmt_uint(whole, us / 1000);
         size_t wl = strlen(w0);
         memcpy(ms, w0, wl);
         ms[wl] = '.';
@@ -911,7 +907,7 @@ static void bad_request(conn *c, int status, const char *field, const char *deta
     if (!st->counted) { /* the head never completed: this request is counted and logged now */
         request_start(c);
         st->route_index = ROUTE_NONE;
-        snprintf(st->method, sizeof st->method, "%s", "-");
+        text_copy(st->method, sizeof st->method, "-");
         c->in_request = true;
     }
     c->bad_head = true;

@@ -1,7 +1,9 @@
-/* SQLite driver: WAL, synchronous=FULL (acknowledged means on disk), a prepared-statement cache per connection. */
+/* SQLite driver: WAL, synchronous=FULL (acknowledged means on disk), a prepared-statement cache per connection,
+ * and the WAL's upkeep hooks (the store checkpoints on a thread of its own and can sync the WAL itself). */
 #include "store.h"
 #include "stmt_cache.h"
 #include "../base/alloc.h"
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +28,8 @@ typedef struct {
     stmt_entry *slot; /* NULL when the statement is not cached and must be finalized */
     int rc;
 } sq_rows;
+
+static int sq_exec_script(yt_db *db, const char *sql);
 
 static void set_err(sq_db *d, int rc) {
     d->last_rc = rc;
@@ -61,6 +65,39 @@ static yt_db *sq_connect(const char *target, char *err, size_t errsz) {
     d->h = h;
     d->cache = (stmt_cache){d->entries, STMT_CACHE / STMT_WAYS, 0};
     return &d->base;
+}
+
+/* After each commit on the connection, with the WAL's length in pages: the store decides when to checkpoint
+ * (registering this turns SQLite's own checkpoint after commit off for the connection). */
+static int wal_grew(void *arg, sqlite3 *h, const char *schema, int pages) {
+    (void)h, (void)schema;
+    store_log_grew(arg, pages);
+    return SQLITE_OK;
+}
+
+static void sq_watch_log(yt_db *db) { sqlite3_wal_hook(((sq_db *)db)->h, wal_grew, db); }
+
+/* Copies what it can of the WAL into the database without waiting for readers or the writer. */
+static int sq_checkpoint(yt_db *db) {
+    sq_db *d = (sq_db *)db;
+    int rc = sqlite3_wal_checkpoint_v2(d->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+        set_err(d, rc);
+        return -1;
+    }
+    return 0;
+}
+
+/* Whether this connection's commits wait for the disk (synchronous FULL) or only reach the WAL (NORMAL). */
+static int sq_set_synced(yt_db *db, bool synced) {
+    return sq_exec_script(db, synced ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+}
+
+/* A read-only descriptor of the WAL file, for the store's own syncs; -1 when it cannot be opened. */
+static int sq_log_fd(yt_db *db) {
+    sq_db *d = (sq_db *)db;
+    const char *main = sqlite3_db_filename(d->h, "main"), *wal = main && *main ? sqlite3_filename_wal(main) : NULL;
+    return wal ? open(wal, O_RDONLY | O_CLOEXEC) : -1;
 }
 
 static void sq_close(yt_db *db) {
@@ -256,4 +293,8 @@ const yt_driver yt_sqlite_driver = {
     .unique_violation = sq_unique,
     .begin_sql = "BEGIN IMMEDIATE",
     .backup = sq_backup,
+    .watch_log = sq_watch_log,
+    .checkpoint = sq_checkpoint,
+    .set_synced = sq_set_synced,
+    .log_fd = sq_log_fd,
 };

@@ -1,4 +1,6 @@
-/* The store: picks the driver from the target, hands out one connection per thread, nests transactions. */
+/* The store: picks the driver from the target, hands out one connection per thread, nests transactions, and
+ * looks after SQLite's WAL (checkpoints on a thread of its own, syncs for commits that did not wait). */
+#define _GNU_SOURCE /* pthread_setname_np */
 #include "store.h"
 #include "../base/alloc.h"
 #include "../base/buf.h"
@@ -7,6 +9,7 @@
 #include "../base/timeutil.h"
 #include <assert.h>
 #include <pthread.h>
+#include <unistd.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +27,18 @@ struct yt_store {
     pthread_cond_t writer_cv;
     uint64_t writer_next, writer_serving; /* FIFO hand-off: a thread holds the writer while serving == its ticket */
     yt_db *writer;   /* SQLite: the one connection every write request uses */
+    /* the log's upkeep (drivers with watch_log): a thread that checkpoints when the log grows long */
+    pthread_t upkeep;
+    bool upkeep_started, upkeep_stop, upkeep_due;
+    pthread_cond_t upkeep_cv; /* with mu */
+    int log_fd;               /* the log, opened by the first store_sync; -1 before */
 };
+
+/* The log's length in pages that wakes the upkeep thread (SQLite's own default for a checkpoint after
+ * commit), and the length at which a committing connection checkpoints itself because the thread has not
+ * kept up. */
+#define CHECKPOINT_PAGES 1000
+#define CHECKPOINT_INLINE_PAGES (16 * CHECKPOINT_PAGES)
 
 bool store_target_is_pg(const char *t) {
     return strncmp(t, "postgres://", 11) == 0 || strncmp(t, "postgresql://", 13) == 0;
@@ -38,12 +52,15 @@ yt_store *store_open(const char *target, char *err, size_t errsz) {
     pthread_mutex_init(&s->mu, NULL);
     pthread_mutex_init(&s->writer_mu, NULL);
     pthread_cond_init(&s->writer_cv, NULL);
+    pthread_cond_init(&s->upkeep_cv, NULL);
+    s->log_fd = -1;
     yt_db *db = s->drv->connect(target, err, errsz); /* fail fast on a bad target */
     if (!db) {
         store_close(s);
         return NULL;
     }
     db->store = s;
+    if (s->drv->watch_log) s->drv->watch_log(db);
     s->all = yt_calloc(8, sizeof *s->all);
     s->capall = 8;
     s->all[s->nall++] = db;
@@ -53,6 +70,13 @@ yt_store *store_open(const char *target, char *err, size_t errsz) {
 
 void store_close(yt_store *s) {
     if (!s) return;
+    pthread_mutex_lock(&s->mu);
+    bool started = s->upkeep_started;
+    s->upkeep_stop = true;
+    pthread_cond_signal(&s->upkeep_cv);
+    pthread_mutex_unlock(&s->mu);
+    if (started) pthread_join(s->upkeep, NULL);
+    if (s->log_fd >= 0) close(s->log_fd);
     for (size_t i = 0; i < s->nall; i++) {
         db_hooks_free(s->all[i]);
         s->drv->close(s->all[i]);
@@ -62,6 +86,7 @@ void store_close(yt_store *s) {
     pthread_mutex_destroy(&s->mu);
     pthread_mutex_destroy(&s->writer_mu);
     pthread_cond_destroy(&s->writer_cv);
+    pthread_cond_destroy(&s->upkeep_cv);
     free(s->target);
     free(s);
 }
@@ -76,6 +101,7 @@ static yt_db *new_connection(yt_store *s) {
         return NULL;
     }
     db->store = s;
+    if (s->drv->watch_log) s->drv->watch_log(db);
     pthread_mutex_lock(&s->mu);
     if (s->nall == s->capall) {
         s->capall *= 2;
@@ -92,6 +118,55 @@ yt_db *store_db(yt_store *s) {
     db = new_connection(s);
     if (db) pthread_setspecific(s->key, db);
     return db;
+}
+
+/* The upkeep thread: checkpoints on its own connection whenever a commit left the log long, so no commit
+ * (a flash group, an API write) waits for one. A passive checkpoint waits for nobody: what readers still
+ * use stays in the log for the next one. */
+static void *upkeep_main(void *arg) {
+    yt_store *s = arg;
+    pthread_setname_np(pthread_self(), "yt-checkpoint");
+    yt_db *db = store_db(s);
+    pthread_mutex_lock(&s->mu);
+    while (!s->upkeep_stop) {
+        if (!s->upkeep_due) {
+            pthread_cond_wait(&s->upkeep_cv, &s->mu);
+            continue;
+        }
+        s->upkeep_due = false;
+        pthread_mutex_unlock(&s->mu);
+        if (db && s->drv->checkpoint(db) != 0) log_error("store: checkpoint failed: %s", db_error(db));
+        pthread_mutex_lock(&s->mu);
+    }
+    pthread_mutex_unlock(&s->mu);
+    return NULL;
+}
+
+void store_log_grew(yt_db *db, int pages) {
+    yt_store *s = db->store;
+    if (pages >= CHECKPOINT_INLINE_PAGES) { /* the thread has fallen behind (or cannot start): keep the log bounded */
+        if (s->drv->checkpoint(db) != 0) log_error("store: checkpoint failed: %s", db_error(db));
+        return;
+    }
+    if (pages < CHECKPOINT_PAGES) return;
+    pthread_mutex_lock(&s->mu);
+    if (!s->upkeep_started && !s->upkeep_stop) s->upkeep_started = pthread_create(&s->upkeep, NULL, upkeep_main, s) == 0;
+    s->upkeep_due = true;
+    pthread_cond_signal(&s->upkeep_cv);
+    pthread_mutex_unlock(&s->mu);
+}
+
+int store_sync(yt_store *s) {
+    if (!s->drv->log_fd) return 0;
+    pthread_mutex_lock(&s->mu);
+    if (s->log_fd < 0) s->log_fd = s->drv->log_fd(s->all[0]); /* the first connection lives as long as the store */
+    int fd = s->log_fd;
+    pthread_mutex_unlock(&s->mu);
+    if (fd < 0 || fdatasync(fd) != 0) {
+        log_error("store: cannot sync the write-ahead log: %s", fd < 0 ? "it cannot be opened" : "the disk refused");
+        return -1;
+    }
+    return 0;
 }
 
 /* A ticket lock: the writer goes to waiters in the order they came, so a thread that releases it and
@@ -245,6 +320,14 @@ int db_commit(yt_db *db) {
     }
     run_hooks(db);
     return 0;
+}
+
+int db_commit_unsynced(yt_db *db) {
+    if (!db->drv->set_synced || db->tx_depth != 1) return db_commit(db);
+    if (db->drv->set_synced(db, false) != 0) return db_commit(db);
+    int rc = db_commit(db);
+    if (db->drv->set_synced(db, true) != 0) log_error("store: cannot set synchronous commits back: %s", db_error(db));
+    return rc;
 }
 
 void db_rollback(yt_db *db) {

@@ -44,6 +44,14 @@ typedef struct {
     /* Waits up to timeout_ms for a notification on channel (listening from the first call); 1 when one
      * came, 0 on timeout, -1 on an error. NULL: the backend has none (callers poll). */
     int (*wait_notify)(yt_db *db, const char *channel, int timeout_ms);
+    /* A write-ahead log the store looks after itself (SQLite's WAL; NULL on PostgreSQL, whose server does):
+     * watch_log has the connection call store_log_grew after each commit; checkpoint copies the log into the
+     * database without waiting for anyone; set_synced says whether commits wait for the disk; log_fd opens
+     * the log read-only for store_sync (-1 on failure). */
+    void (*watch_log)(yt_db *db);
+    int (*checkpoint)(yt_db *db);
+    int (*set_synced)(yt_db *db, bool synced);
+    int (*log_fd)(yt_db *db);
 } yt_driver;
 
 #define DB_MAX_DEPTH 16 /* transaction levels: the transaction and its savepoints */
@@ -90,6 +98,16 @@ int db_exec_script(yt_db *db, const char *sql);
 /* Transactions nest: the outermost level is a transaction, inner levels are savepoints. */
 int db_begin(yt_db *db);
 int db_commit(yt_db *db);
+/* Commits the outermost transaction without waiting for the disk where the store can (SQLite: the WAL is
+ * written, not synced); it is visible at once and survives the process being killed, and store_sync makes it
+ * durable. PostgreSQL: db_commit. */
+int db_commit_unsynced(yt_db *db);
+/* Makes every commit made before the call durable: on SQLite one fdatasync of the WAL, so one call covers all
+ * the commits before it; nothing to do on PostgreSQL. 0, or -1 (logged) when the disk said no. */
+int store_sync(yt_store *s);
+/* A connection's commit left the store's log pages long (the driver calls it, see watch_log): past a few
+ * megabytes the store's own thread checkpoints, so commits never do. */
+void store_log_grew(yt_db *db, int pages);
 void db_rollback(yt_db *db);
 /* Runs fn(copy of arg) after the outermost transaction commits, never when it (or the savepoint that
  * was open when this was called) rolls back; outside a transaction, at once. For in-memory structures

@@ -4,6 +4,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <dirent.h>
+#include <stdbool.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,6 +170,55 @@ static void statement_cache_keeps_a_set_and_drops_the_least_used(void **state) {
     assert_null(e[0].sql);
 }
 
+/* Is a thread named name running in this process? */
+static bool thread_named(const char *name) {
+    DIR *d = opendir("/proc/self/task");
+    bool found = false;
+    for (struct dirent *e; d && !found && (e = readdir(d));) {
+        char path[300], comm[32] = "";
+        snprintf(path, sizeof path, "/proc/self/task/%s/comm", e->d_name);
+        FILE *f = fopen(path, "r");
+        if (!f) continue;
+        found = fgets(comm, sizeof comm, f) && strncmp(comm, name, strlen(name)) == 0 && comm[strlen(name)] == '\n';
+        fclose(f);
+    }
+    if (d) closedir(d);
+    return found;
+}
+
+static long file_size(const char *path) {
+    struct stat sb;
+    return stat(path, &sb) == 0 ? (long)sb.st_size : -1;
+}
+
+/* A commit that does not wait for the disk is visible at once and leaves commits synchronous again;
+ * store_sync makes it durable. A log grown past its checkpoint length is copied into the database by the
+ * store's own thread, not by the committing connection (whose after-commit checkpoint is off). */
+static void unsynced_commits_and_checkpoints_off_the_committer(void **state) {
+    (void)state;
+    yt_db *db = store_db(st);
+    assert_int_equal(db_exec_script(db, "CREATE TABLE ckpt(id INTEGER PRIMARY KEY, b BLOB)"), 0);
+    assert_int_equal(db_begin(db), 0);
+    assert_true(db_exec(db, "INSERT INTO ckpt(b) VALUES(zeroblob(100))", 0, NULL) == 1);
+    assert_int_equal(db_commit_unsynced(db), 0);
+    assert_int_equal(db_query_int(db, "PRAGMA synchronous", 0, NULL, -1), 2); /* FULL again */
+    assert_int_equal(store_sync(st), 0);
+    char dbfile[800];
+    snprintf(dbfile, sizeof dbfile, "%s", fx.target);
+    long before = file_size(dbfile);
+    for (int i = 0; i < 150; i++) { /* 150 commits of 64 KiB: about 2,400 pages of log */
+        assert_int_equal(db_begin(db), 0);
+        assert_true(db_exec(db, "INSERT INTO ckpt(b) VALUES(randomblob(65536))", 0, NULL) == 1);
+        assert_int_equal(db_commit_unsynced(db), 0);
+    }
+    assert_int_equal(store_sync(st), 0);
+    for (int i = 0; i < 500 && file_size(dbfile) < before + 4 * 1024 * 1024; i++) usleep(10000);
+    assert_true(thread_named("yt-checkpoint"));
+    assert_true(file_size(dbfile) >= before + 4 * 1024 * 1024); /* at least 1,000 pages copied in */
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM ckpt", 0, NULL, -1), 151);
+    assert_int_equal(db_exec_script(db, "DROP TABLE ckpt"), 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(migrations_are_idempotent_and_refuse_newer),
@@ -175,6 +227,7 @@ int main(void) {
         cmocka_unit_test(after_commit_work_follows_the_outcome),
         cmocka_unit_test(pii_is_sealed_and_tamper_evident),
         cmocka_unit_test(merge_moves_everything_and_erase_removes_pii),
+        cmocka_unit_test(unsynced_commits_and_checkpoints_off_the_committer),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
