@@ -300,10 +300,7 @@ void h_flash_order(yt_req *r) {
     yt_err err = {0};
     bool wait = r->idempotency_key != NULL;
     order_wait ow = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
-    if (!wait) {
-        r->resume_slot = arena_alloc(&r->arena, sizeof(flash_outcome));
-        r->finish = finish_order;
-    }
+    if (!wait) r->resume_slot = arena_alloc(&r->arena, sizeof(flash_outcome)); /* before the committer can write it */
     int rc = flash_order(r->server->flash, sale_id, live, quantity, r->who.staff_id, wait ? order_waited : order_written,
                          wait ? (void *)&ow : (void *)r, &err);
     if (rc == YT_ECONFLICT) { /* sold-out or limit-reached, as the problem's type */
@@ -318,7 +315,8 @@ void h_flash_order(yt_req *r) {
         api_fail(r);
         return;
     }
-    if (!wait) {
+    if (!wait) { /* the loop runs finish once the committer has posted the outcome, after this returns */
+        r->finish = finish_order;
         api_defer(r);
         return;
     }

@@ -39,6 +39,17 @@ char *arena_strndup(yt_arena *a, const char *s, size_t n) {
 
 char *arena_strdup(yt_arena *a, const char *s) { return s ? arena_strndup(a, s, strlen(s)) : NULL; }
 
+void arena_reset(yt_arena *a) {
+    yt_arena_block *keep = NULL;
+    for (yt_arena_block *b = a->head, *n; b; b = n) {
+        n = b->next;
+        if (!keep && b->cap == ARENA_BLOCK) keep = b;
+        else free(b);
+    }
+    if (keep) keep->used = 0, keep->next = NULL;
+    a->head = keep;
+}
+
 void arena_free(yt_arena *a) {
     yt_arena_block *b = a->head;
     while (b) {

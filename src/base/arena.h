@@ -13,5 +13,8 @@ char *arena_strdup(yt_arena *a, const char *s);     /* NULL in gives NULL out */
 char *arena_strndup(yt_arena *a, const char *s, size_t n);
 /* Frees every block; the arena can be reused afterwards. */
 void arena_free(yt_arena *a);
+/* Empties the arena for its next use, keeping one block of the usual size (a connection's next request
+ * then allocates nothing to start). */
+void arena_reset(yt_arena *a);
 
 #endif

@@ -70,6 +70,11 @@ void buf_reset(yt_buf *b) {
     if (b->p) b->p[0] = '\0';
 }
 
+void buf_recycle(yt_buf *b, size_t keep) {
+    if (b->cap > keep) buf_free(b);
+    else buf_reset(b);
+}
+
 void buf_free(yt_buf *b) {
     free(b->p);
     b->p = NULL;

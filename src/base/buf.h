@@ -24,6 +24,8 @@ const char *fmt_uint(char out[24], uint64_t v);
 void buf_printf(yt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(yt_buf *b, const char *fmt, va_list ap);
 void buf_reset(yt_buf *b);
+/* Empties b for its next use, keeping its memory when it holds at most keep bytes (else freeing it). */
+void buf_recycle(yt_buf *b, size_t keep);
 void buf_free(yt_buf *b);
 /* Hands the bytes to the caller (free() them) and leaves b empty. Never NULL. */
 char *buf_take(yt_buf *b);

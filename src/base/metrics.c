@@ -21,6 +21,8 @@ static route_metrics *routes; /* nroutes of them, made by metrics_init and kept 
 static int nroutes;
 static _Atomic uint64_t store_bucket[NB + 1];
 static _Atomic uint64_t store_sum_ns;
+/* group durability: syncs of the store's log, the commits they made durable, the answers that waited */
+static _Atomic uint64_t syncs, synced_commits, held_answers;
 
 void metrics_init(int n) {
     if (routes) { /* one table per process; a second server in it (tests) shares the counters */
@@ -59,6 +61,13 @@ void metrics_observe_store(uint64_t ns) {
     atomic_fetch_add_explicit(&store_bucket[bucket_of(ns)], 1, memory_order_relaxed);
     atomic_fetch_add_explicit(&store_sum_ns, ns, memory_order_relaxed);
 }
+
+void metrics_observe_sync(uint64_t commits) {
+    atomic_fetch_add_explicit(&syncs, 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&synced_commits, commits, memory_order_relaxed);
+}
+
+void metrics_count_held_answer(void) { atomic_fetch_add_explicit(&held_answers, 1, memory_order_relaxed); }
 
 static void render_hist(yt_buf *o, const char *name, const char *labels, _Atomic uint64_t *b, uint64_t sum_ns) {
     uint64_t cum = 0;
@@ -102,4 +111,12 @@ void metrics_render(yt_buf *o) {
                 "# TYPE yutang_store_query_duration_seconds histogram\n");
     render_hist(o, "yutang_store_query_duration_seconds", "", store_bucket,
                 atomic_load_explicit(&store_sum_ns, memory_order_relaxed));
+    buf_printf(o, "# HELP yutang_store_syncs_total Syncs of the store's write-ahead log, each making a group of commits durable.\n"
+                  "# TYPE yutang_store_syncs_total counter\nyutang_store_syncs_total %llu\n"
+                  "# HELP yutang_store_synced_commits_total Commits the log's syncs made durable.\n"
+                  "# TYPE yutang_store_synced_commits_total counter\nyutang_store_synced_commits_total %llu\n"
+                  "# HELP yutang_http_answers_held_total Answers that waited for a sync before they were sent.\n"
+                  "# TYPE yutang_http_answers_held_total counter\nyutang_http_answers_held_total %llu\n",
+               (unsigned long long)atomic_load(&syncs), (unsigned long long)atomic_load(&synced_commits),
+               (unsigned long long)atomic_load(&held_answers));
 }

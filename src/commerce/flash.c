@@ -1,6 +1,6 @@
 /* Flash sales: each sale's lease of stock and its buyers' counts in memory, the committer thread that writes
- * reserved orders in groups against the store's leases and buyers' rows, the syncer that answers a group once
- * it is durable, and the sweep that closes unpaid orders and renews, reclaims and gives back leases. */
+ * reserved orders in groups against the store's leases and buyers' rows (each group answered once it is
+ * durable), and the sweep that closes unpaid orders and renews, reclaims and gives back leases. */
 #define _GNU_SOURCE /* pthread_setname_np */
 #include "flash.h"
 #include "mall_order.h"
@@ -92,12 +92,6 @@ struct flash_engine {
     pending_order *head, **tail;
     bool stop;
     pthread_t committer;
-    /* groups committed but not yet durable, in the order they committed, for the syncer to answer */
-    pthread_mutex_t smu;
-    pthread_cond_t scv;
-    pending_order *committed, **committed_tail;
-    bool sync_stop;
-    pthread_t syncer;
 };
 
 static sale *find_sale(flash_engine *f, int64_t id) {
@@ -454,28 +448,10 @@ static void answer(pending_order *o, bool durable) {
     }
 }
 
-/* The syncer: makes committed groups durable, as many as have come in one sync, then answers their orders.
- * The committer meanwhile writes the next group, so a group's disk wait no longer holds up the next. */
-static void *syncer(void *arg) {
-    flash_engine *f = arg;
-    pthread_setname_np(pthread_self(), "yt-flash-sync");
-    pthread_mutex_lock(&f->smu);
-    for (;;) {
-        while (!f->committed && !f->sync_stop) pthread_cond_wait(&f->scv, &f->smu);
-        pending_order *batch = f->committed;
-        if (!batch) break; /* stopping, and every group is answered */
-        f->committed = NULL;
-        f->committed_tail = &f->committed;
-        pthread_mutex_unlock(&f->smu);
-        answer(batch, store_sync(f->store) == 0);
-        pthread_mutex_lock(&f->smu);
-    }
-    pthread_mutex_unlock(&f->smu);
-    return NULL;
-}
+static void group_durable(void *group, bool durable) { answer(group, durable); }
 
-/* Writes a group of orders in one transaction, then hands it to the syncer, which answers each once a sync
- * (one for every group committed meanwhile) has made it durable. In the store, each buyer's
+/* Writes a group of orders in one transaction, then has the store answer each once a sync (one for every
+ * commit made meanwhile) has made it durable. In the store, each buyer's
  * units in a sale (flash_buyers) never pass the limit, whichever instance sold them, and the orders of a
  * sale never take more than this instance's lease, topped up from the sale's pool as the group needs; what
  * the lease cannot cover is refused as sold out, in the order the orders came. The group's rows are written
@@ -557,7 +533,7 @@ static void commit_group(flash_engine *f, pending_order *group, size_t n) {
         snprintf(summary, sizeof summary, "{\"orders\":%zu}", n);
         yt_arena arena = {0};
         yt_ctx x = {.db = db, .who = yt_system_actor(), .arena = &arena};
-        ok = audit_record(&x, "flash_order.create", "flash_sale", group->s->id, summary) == YT_OK && db_commit_unsynced(db) == 0;
+        ok = audit_record(&x, "flash_order.create", "flash_sale", group->s->id, summary) == YT_OK && db_commit(db) == 0;
         arena_free(&arena);
     }
     if (!ok && db) {
@@ -590,15 +566,8 @@ static void commit_group(flash_engine *f, pending_order *group, size_t n) {
                                  .total = s->price * o->quantity, .pay_by = o->at + s->pay_window_ms};
         if (!stored) buyer_give_back(s, o->customer_id, o->quantity);
     }
-    if (ok && nwritten) { /* the syncer answers once the group is durable, while this thread writes the next */
-        pthread_mutex_lock(&f->smu);
-        *f->committed_tail = group;
-        f->committed_tail = &ord[n - 1].o->next;
-        pthread_cond_signal(&f->scv);
-        pthread_mutex_unlock(&f->smu);
-    } else {
-        answer(group, true);
-    }
+    /* answered once the group is durable (by the store's sync thread), while this thread writes the next */
+    store_when_durable(f->store, ok && nwritten ? store_pending(f->store) : 0, group_durable, group);
     free(share);
     free(buyers);
     free(keys);
@@ -829,9 +798,6 @@ flash_engine *flash_start(yt_store *store, const flash_config *cfg) {
     if (f->cfg.lease_ttl_ms <= 0) f->cfg.lease_ttl_ms = FLASH_LEASE_TTL_MS;
     if (f->cfg.lease_idle_ms <= 0) f->cfg.lease_idle_ms = FLASH_LEASE_IDLE_MS;
     f->tail = &f->head;
-    f->committed_tail = &f->committed;
-    pthread_mutex_init(&f->smu, NULL);
-    pthread_cond_init(&f->scv, NULL);
     pthread_rwlock_init(&f->lock, NULL);
     pthread_mutex_init(&f->load_mu, NULL);
     pthread_mutex_init(&f->qmu, NULL);
@@ -842,10 +808,6 @@ flash_engine *flash_start(yt_store *store, const flash_config *cfg) {
     yt_db *db = store_db(store);
     if (!returned || !db || load(f, db, 0) != 0) {
         log_error("flash sales: cannot load: %s", db ? db_error(db) : "no store");
-        flash_stop(f);
-        return NULL;
-    }
-    if (pthread_create(&f->syncer, NULL, syncer, f) != 0) {
         flash_stop(f);
         return NULL;
     }
@@ -870,21 +832,12 @@ void flash_stop(flash_engine *f) {
             store_writer_release(f->store);
         }
     }
-    if (f->syncer) { /* after the committer: the last groups it handed over are answered first */
-        pthread_mutex_lock(&f->smu);
-        f->sync_stop = true;
-        pthread_cond_signal(&f->scv);
-        pthread_mutex_unlock(&f->smu);
-        pthread_join(f->syncer, NULL);
-    }
     for (size_t i = 0; i < f->nsales; i++) free_sale(f->sales[i]);
     free(f->sales);
     pthread_rwlock_destroy(&f->lock);
     pthread_mutex_destroy(&f->load_mu);
     pthread_mutex_destroy(&f->qmu);
     pthread_cond_destroy(&f->qcv);
-    pthread_mutex_destroy(&f->smu);
-    pthread_cond_destroy(&f->scv);
     free(f);
 }
 

@@ -1,7 +1,8 @@
 /* Flash sales (秒杀). An instance leases blocks of a sale's stock from the store and holds them in memory,
  * with each buyer's count, where an order is reserved at once (or refused: over the limit, or sold out when
  * the store had nothing left to lease). One committer thread writes the reserved orders many to a
- * transaction (one fsync acknowledges them all), and only then answers them. In that transaction the store
+ * transaction, and they are answered once a sync of the store has made it durable (one fsync acknowledges
+ * every group committed meanwhile). In that transaction the store
  * decides: each buyer's units in a sale (flash_buyers) never pass the limit, and an instance's orders never
  * take more than its lease (flash_leases), topped up from the sale's pool (stock - taken) under the sale's
  * row lock only when it runs low. So several instances on one store never oversell, and a hot sale is not

@@ -72,6 +72,9 @@ struct http_daemon {
 
 /* One event loop: its thread, its epoll set and the connections it serves. Other threads hand it new
  * connections and finished answers through `incoming` and `ready` and wake it with its eventfd. */
+/* A connection keeps its request's body and answer buffers for the next request up to this size. */
+#define BUF_KEEP (16 * 1024)
+
 typedef struct loop {
     http_daemon *d;
     pthread_t thread;
@@ -89,6 +92,7 @@ typedef struct loop {
     int64_t now; /* the time, as of the last wake-up of the loop */
     char date[40]; /* the Date header, rewritten each second */
     time_t date_at;
+    yt_buf line; /* the access log line being written */
 } loop;
 
 /* What a connection is doing: reading a request (head or body), waiting for a handler on another thread,
@@ -465,7 +469,7 @@ static void respond(conn *c, int status, yt_buf *body, const char *type, const c
     st->status = status;
     st->bytes_out = body->len;
     st->answered = true;
-    buf_free(body);
+    buf_recycle(body, BUF_KEEP);
     c->close_after_write = !keep;
     c->phase = PH_WRITE;
     c->active_at = c->l->now;
@@ -533,6 +537,27 @@ static void loop_post_ready(conn *c) {
         uint64_t one = 1;
         if (write(l->evfd, &one, sizeof one) < 0) log_error("cannot wake an event loop: %s", strerror(errno));
     }
+}
+
+/* A request's answer waited for the store to make its commits durable (see answer_when_durable). */
+static void durable_then_post(void *arg, bool durable) {
+    conn *c = arg;
+    if (!durable) api_problem(&c->st.req, 503, NULL, "the change could not be made durable, so it may be lost; check and try again");
+    loop_post_ready(c);
+}
+
+/* No answer shows a commit that is not durable yet: when the store has commits its next sync has still to
+ * make durable (SQLite's writer commits in groups, see store_pending), the answer waits for that sync while
+ * the loop serves other connections; otherwise it goes at once. */
+static void answer_when_durable(conn *c) {
+    yt_store *s = c->st.req.store;
+    store_point p = s ? store_pending(s) : 0;
+    if (!p) {
+        req_answer(c);
+        return;
+    }
+    metrics_count_held_answer();
+    store_when_durable(s, p, durable_then_post, c); /* the connection stays with the handler until then */
 }
 
 /* A deferred answer is written (api_resume): its connection's loop sends it. */
@@ -694,6 +719,7 @@ static void request_complete(conn *c) {
         }
         bool asset = strncmp(c->url.p, "/assets/", 8) == 0;
         respond(c, 200, &out, type, NULL, NULL, asset);
+        buf_free(&out);
         return;
     }
     yt_req *r = &st->req;
@@ -729,7 +755,8 @@ static void request_complete(conn *c) {
     }
     run_request(r);
     if (r->deferred) return; /* answered later by another thread (api_resume), which posts us back */
-    req_answer(c);
+    r->finish = NULL;        /* only a deferred answer is finished on its way out */
+    answer_when_durable(c);
 }
 
 /* Runs the job queue: each upload's handler, then hands its connection back to its loop. */
@@ -743,7 +770,12 @@ static void *job_loop(void *arg) {
         d->jobs = c->next_job;
         if (!d->jobs) d->jobs_tail = &d->jobs;
         pthread_mutex_unlock(&d->job_mu);
-        run_request(&c->st.req);
+        yt_req *r = &c->st.req;
+        run_request(r);
+        store_point p = r->store ? store_pending(r->store) : 0;
+        if (p) metrics_count_held_answer();
+        if (p && store_await(r->store, p) != 0)
+            api_problem(r, 503, NULL, "the change could not be made durable, so it may be lost; check and try again");
         loop_post_ready(c);
         pthread_mutex_lock(&d->job_mu);
     }
@@ -758,9 +790,9 @@ static void request_finished(conn *c, bool aborted) {
     if (st->counted) {
         uint64_t ns = mono_ns() - st->t0;
         /* the access log: no query string, no headers, no body: nothing secret or personal */
-        yt_buf b = YT_BUF_INIT;
+        yt_buf *b = &c->l->line;
         yt_jw w;
-        jw_init(&w, &b);
+        jw_init(&w, b);
         char ts[40];
         time_fmt(now_ms(), ts, sizeof ts);
         jw_obj(&w);
@@ -786,16 +818,20 @@ static void request_finished(conn *c, bool aborted) {
         jw_kint(&w, "bytes_out", (int64_t)st->bytes_out);
         if (aborted || !st->answered) jw_kbool(&w, "aborted", true);
         jw_obj_end(&w);
-        log_access_line(b.p, b.len);
-        buf_free(&b);
+        log_access_line(b->p, b->len);
+        buf_reset(b);
         atomic_fetch_sub(&d->inflight, 1);
     }
-    buf_free(&st->body);
-    buf_free(&st->req.out);
-    arena_free(&st->req.arena);
+    /* the connection's next request reuses the body and answer buffers and the arena's first block */
+    yt_buf body = st->body, out = st->req.out;
+    yt_arena arena = st->req.arena;
+    buf_recycle(&body, BUF_KEEP);
+    buf_recycle(&out, BUF_KEEP);
+    arena_reset(&arena);
     gate_leave(st);
     if (st->spool) fclose(st->spool);
     memset(st, 0, sizeof *st);
+    st->body = body, st->req.out = out, st->req.arena = arena;
     c->in_request = c->message_done = c->head_done = false; /* bytes after it (a stray CRLF) start nothing */
 }
 
@@ -1040,6 +1076,9 @@ static void ip_adjust(http_daemon *d, const struct in6_addr *a, int delta, bool 
 static void conn_close(conn *c) {
     loop *l = c->l;
     if (c->in_request) request_finished(c, true);
+    buf_free(&c->st.body);
+    buf_free(&c->st.req.out);
+    arena_free(&c->st.req.arena);
     epoll_ctl(l->epfd, EPOLL_CTL_DEL, c->fd, NULL);
     close(c->fd);
     ip_adjust(l->d, &c->peer, -1, NULL);
@@ -1307,6 +1346,7 @@ static void daemon_free(http_daemon *d) {
         for (size_t k = 0; k < l->nincoming; k++) close(l->incoming[k]);
         free(l->incoming);
         free(l->incoming_peer);
+        buf_free(&l->line);
         pthread_mutex_destroy(&l->mu);
     }
     free(d->loops);

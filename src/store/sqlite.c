@@ -1,5 +1,6 @@
-/* SQLite driver: WAL, synchronous=FULL (acknowledged means on disk), a prepared-statement cache per connection,
- * and the WAL's upkeep hooks (the store checkpoints on a thread of its own and can sync the WAL itself). */
+/* SQLite driver: WAL, synchronous=FULL (the shared writer: NORMAL, and the store syncs the WAL for groups of
+ * its commits before anyone is told of them), a prepared-statement cache per connection, and the WAL's upkeep
+ * hooks (the store checkpoints on a thread of its own). */
 #include "store.h"
 #include "stmt_cache.h"
 #include "../base/alloc.h"

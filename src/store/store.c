@@ -13,8 +13,10 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
+#include <errno.h>
+#include <stdatomic.h>
 #include <string.h>
+#include <time.h>
 
 struct yt_store {
     const yt_driver *drv;
@@ -31,8 +33,26 @@ struct yt_store {
     pthread_t upkeep;
     bool upkeep_started, upkeep_stop, upkeep_due;
     pthread_cond_t upkeep_cv; /* with mu */
-    int log_fd;               /* the log, opened by the first store_sync; -1 before */
+    int log_fd;               /* the log, opened by the first sync; -1 before */
+    /* group durability: commits on lazy connections counted, how far they are durable, who waits */
+    _Atomic uint64_t committed;
+    _Atomic uint64_t durable;
+    uint64_t failed;          /* with sync_mu: points up to here that are not durable were lost to a failed sync */
+    uint64_t wanted;          /* with sync_mu: the highest point anyone waits for */
+    struct durable_waiter *waiters;
+    pthread_mutex_t sync_mu;
+    pthread_cond_t sync_cv;   /* wakes the sync thread */
+    pthread_cond_t synced_cv; /* wakes store_await */
+    pthread_t syncer;
+    bool syncer_started, syncer_stop;
 };
+
+typedef struct durable_waiter {
+    store_point point;
+    void (*done)(void *arg, bool durable);
+    void *arg;
+    struct durable_waiter *next;
+} durable_waiter;
 
 /* The log's length in pages that wakes the upkeep thread (SQLite's own default for a checkpoint after
  * commit), and the length at which a committing connection checkpoints itself because the thread has not
@@ -53,6 +73,9 @@ yt_store *store_open(const char *target, char *err, size_t errsz) {
     pthread_mutex_init(&s->writer_mu, NULL);
     pthread_cond_init(&s->writer_cv, NULL);
     pthread_cond_init(&s->upkeep_cv, NULL);
+    pthread_mutex_init(&s->sync_mu, NULL);
+    pthread_cond_init(&s->sync_cv, NULL);
+    pthread_cond_init(&s->synced_cv, NULL);
     s->log_fd = -1;
     yt_db *db = s->drv->connect(target, err, errsz); /* fail fast on a bad target */
     if (!db) {
@@ -70,6 +93,13 @@ yt_store *store_open(const char *target, char *err, size_t errsz) {
 
 void store_close(yt_store *s) {
     if (!s) return;
+    store_await(s, store_pending(s)); /* what was committed is durable before the store goes */
+    pthread_mutex_lock(&s->sync_mu);
+    bool syncing = s->syncer_started;
+    s->syncer_stop = true;
+    pthread_cond_signal(&s->sync_cv);
+    pthread_mutex_unlock(&s->sync_mu);
+    if (syncing) pthread_join(s->syncer, NULL);
     pthread_mutex_lock(&s->mu);
     bool started = s->upkeep_started;
     s->upkeep_stop = true;
@@ -87,6 +117,9 @@ void store_close(yt_store *s) {
     pthread_mutex_destroy(&s->writer_mu);
     pthread_cond_destroy(&s->writer_cv);
     pthread_cond_destroy(&s->upkeep_cv);
+    pthread_mutex_destroy(&s->sync_mu);
+    pthread_cond_destroy(&s->sync_cv);
+    pthread_cond_destroy(&s->synced_cv);
     free(s->target);
     free(s);
 }
@@ -144,6 +177,7 @@ static void *upkeep_main(void *arg) {
 
 void store_log_grew(yt_db *db, int pages) {
     yt_store *s = db->store;
+    if (db->lazy) atomic_fetch_add(&s->committed, 1); /* a commit (autocommit too) in the log's file: durable at the next sync */
     if (pages >= CHECKPOINT_INLINE_PAGES) { /* the thread has fallen behind (or cannot start): keep the log bounded */
         if (s->drv->checkpoint(db) != 0) log_error("store: checkpoint failed: %s", db_error(db));
         return;
@@ -156,17 +190,103 @@ void store_log_grew(yt_db *db, int pages) {
     pthread_mutex_unlock(&s->mu);
 }
 
-int store_sync(yt_store *s) {
-    if (!s->drv->log_fd) return 0;
-    pthread_mutex_lock(&s->mu);
-    if (s->log_fd < 0) s->log_fd = s->drv->log_fd(s->all[0]); /* the first connection lives as long as the store */
-    int fd = s->log_fd;
-    pthread_mutex_unlock(&s->mu);
-    if (fd < 0 || fdatasync(fd) != 0) {
-        log_error("store: cannot sync the write-ahead log: %s", fd < 0 ? "it cannot be opened" : "the disk refused");
-        return -1;
+/* The sync thread: one fdatasync of the log for every commit made since the last, then the waiters whose
+ * points it covered are told. On stop it settles everyone still waiting first. */
+static void *syncer_main(void *arg) {
+    yt_store *s = arg;
+    pthread_setname_np(pthread_self(), "yt-sync");
+    pthread_mutex_lock(&s->sync_mu);
+    for (;;) {
+        if (s->wanted <= atomic_load(&s->durable)) {
+            if (s->syncer_stop) break;
+            pthread_cond_wait(&s->sync_cv, &s->sync_mu);
+            continue;
+        }
+        uint64_t upto = atomic_load(&s->committed); /* every commit counted so far is in the log's file */
+        if (s->log_fd < 0) {
+            pthread_mutex_lock(&s->mu); /* the first connection lives as long as the store; the list may grow */
+            yt_db *first = s->all[0];
+            pthread_mutex_unlock(&s->mu);
+            s->log_fd = s->drv->log_fd(first);
+        }
+        int fd = s->log_fd;
+        pthread_mutex_unlock(&s->sync_mu);
+        bool ok = fd >= 0 && fdatasync(fd) == 0;
+        if (!ok) log_error("store: cannot sync the write-ahead log: %s", fd < 0 ? "it cannot be opened" : strerror(errno));
+        pthread_mutex_lock(&s->sync_mu);
+        metrics_observe_sync(ok && upto > atomic_load(&s->durable) ? upto - atomic_load(&s->durable) : 0);
+        if (ok && upto > atomic_load(&s->durable)) atomic_store(&s->durable, upto);
+        if (!ok) {
+            if (upto > s->failed) s->failed = upto;
+            if (s->wanted <= s->failed) s->wanted = atomic_load(&s->durable); /* nothing more to try for now */
+        }
+        durable_waiter *settled = NULL, **at = &s->waiters;
+        while (*at) {
+            durable_waiter *w = *at;
+            if (w->point <= atomic_load(&s->durable) || w->point <= s->failed) {
+                *at = w->next;
+                w->next = settled;
+                settled = w;
+            } else {
+                at = &w->next;
+            }
+        }
+        pthread_cond_broadcast(&s->synced_cv);
+        pthread_mutex_unlock(&s->sync_mu);
+        while (settled) {
+            durable_waiter *w = settled;
+            settled = w->next;
+            w->done(w->arg, w->point <= atomic_load(&s->durable));
+            free(w);
+        }
+        pthread_mutex_lock(&s->sync_mu);
     }
-    return 0;
+    pthread_mutex_unlock(&s->sync_mu);
+    return NULL;
+}
+
+store_point store_pending(yt_store *s) {
+    uint64_t c = atomic_load(&s->committed);
+    return c > atomic_load(&s->durable) ? c : 0;
+}
+
+/* Asks the sync thread for point (with sync_mu held); false when it cannot run. */
+static bool want_locked(yt_store *s, store_point point) {
+    if (!s->syncer_started && !s->syncer_stop) s->syncer_started = pthread_create(&s->syncer, NULL, syncer_main, s) == 0;
+    if (!s->syncer_started) return false;
+    if (point > s->wanted) s->wanted = point;
+    pthread_cond_signal(&s->sync_cv);
+    return true;
+}
+
+int store_await(yt_store *s, store_point point) {
+    if (!point || point <= atomic_load(&s->durable)) return 0;
+    pthread_mutex_lock(&s->sync_mu);
+    bool running = want_locked(s, point);
+    while (running && point > atomic_load(&s->durable) && point > s->failed) pthread_cond_wait(&s->synced_cv, &s->sync_mu);
+    int rc = point <= atomic_load(&s->durable) ? 0 : -1;
+    pthread_mutex_unlock(&s->sync_mu);
+    if (!running && rc) log_error("store: no thread to sync the write-ahead log");
+    return rc;
+}
+
+void store_when_durable(yt_store *s, store_point point, void (*done)(void *arg, bool durable), void *arg) {
+    if (!point || point <= atomic_load(&s->durable)) {
+        done(arg, true);
+        return;
+    }
+    durable_waiter *w = yt_malloc(sizeof *w);
+    *w = (durable_waiter){point, done, arg, NULL};
+    pthread_mutex_lock(&s->sync_mu);
+    /* a sync may have covered point since the look above: then no later sync would settle the waiter */
+    bool already = point <= atomic_load(&s->durable), running = already || want_locked(s, point);
+    if (running && !already) w->next = s->waiters, s->waiters = w;
+    pthread_mutex_unlock(&s->sync_mu);
+    if (already || !running) {
+        if (!running) log_error("store: no thread to sync the write-ahead log");
+        done(arg, running);
+        free(w);
+    }
 }
 
 /* A ticket lock: the writer goes to waiters in the order they came, so a thread that releases it and
@@ -177,7 +297,8 @@ yt_db *store_writer_acquire(yt_store *s) {
     uint64_t ticket = s->writer_next++;
     while (s->writer_serving != ticket) pthread_cond_wait(&s->writer_cv, &s->writer_mu);
     pthread_mutex_unlock(&s->writer_mu);
-    if (!s->writer) s->writer = new_connection(s);
+    if (!s->writer && (s->writer = new_connection(s)) && s->drv->set_synced && s->drv->log_fd)
+        s->writer->lazy = s->drv->set_synced(s->writer, false) == 0; /* durable in groups: see store_pending */
     if (!s->writer) store_writer_release(s);
     return s->writer;
 }
@@ -320,14 +441,6 @@ int db_commit(yt_db *db) {
     }
     run_hooks(db);
     return 0;
-}
-
-int db_commit_unsynced(yt_db *db) {
-    if (!db->drv->set_synced || db->tx_depth != 1) return db_commit(db);
-    if (db->drv->set_synced(db, false) != 0) return db_commit(db);
-    int rc = db_commit(db);
-    if (db->drv->set_synced(db, true) != 0) log_error("store: cannot set synchronous commits back: %s", db_error(db));
-    return rc;
 }
 
 void db_rollback(yt_db *db) {

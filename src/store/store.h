@@ -47,7 +47,7 @@ typedef struct {
     /* A write-ahead log the store looks after itself (SQLite's WAL; NULL on PostgreSQL, whose server does):
      * watch_log has the connection call store_log_grew after each commit; checkpoint copies the log into the
      * database without waiting for anyone; set_synced says whether commits wait for the disk; log_fd opens
-     * the log read-only for store_sync (-1 on failure). */
+     * the log read-only for the store's own syncs (-1 on failure). */
     void (*watch_log)(yt_db *db);
     int (*checkpoint)(yt_db *db);
     int (*set_synced)(yt_db *db, bool synced);
@@ -68,6 +68,7 @@ struct yt_db {
     db_hook *hooks;  /* work to run after the outermost commit (db_after_commit), in order */
     int nhooks, caphooks;
     int hook_mark[DB_MAX_DEPTH]; /* nhooks when each level began: a level's rollback drops what came after */
+    bool lazy; /* commits reach the log without waiting for the disk; the store's sync thread makes them durable */
 };
 
 /* True for a postgres:// or postgresql:// URL (otherwise a target is a SQLite path). */
@@ -98,15 +99,22 @@ int db_exec_script(yt_db *db, const char *sql);
 /* Transactions nest: the outermost level is a transaction, inner levels are savepoints. */
 int db_begin(yt_db *db);
 int db_commit(yt_db *db);
-/* Commits the outermost transaction without waiting for the disk where the store can (SQLite: the WAL is
- * written, not synced); it is visible at once and survives the process being killed, and store_sync makes it
- * durable. PostgreSQL: db_commit. */
-int db_commit_unsynced(yt_db *db);
-/* Makes every commit made before the call durable: on SQLite one fdatasync of the WAL, so one call covers all
- * the commits before it; nothing to do on PostgreSQL. 0, or -1 (logged) when the disk said no. */
-int store_sync(yt_store *s);
-/* A connection's commit left the store's log pages long (the driver calls it, see watch_log): past a few
- * megabytes the store's own thread checkpoints, so commits never do. */
+/* Durability in groups. On SQLite the writer's commits reach the WAL without waiting for the disk (visible at
+ * once, and kept if the process is killed); the store's sync thread then makes every commit made meanwhile
+ * durable with one fdatasync. Whoever tells the world about a commit (an HTTP answer, a flash order's
+ * acknowledgement) first waits for the point it was made at. A point counts commits; 0 waits for nothing.
+ * PostgreSQL's commits are durable when they return: its points are always 0. */
+typedef uint64_t store_point;
+/* The point every commit so far will be durable at, or 0 when it is already. */
+store_point store_pending(yt_store *s);
+/* Waits until point is durable: 0, or -1 when the disk refused (logged). */
+int store_await(yt_store *s, store_point point);
+/* Calls done(arg, durable) once point is durable (durable false: the disk refused), from the store's sync
+ * thread; at once, on this thread, when point is 0 or durable already. */
+void store_when_durable(yt_store *s, store_point point, void (*done)(void *arg, bool durable), void *arg);
+/* A connection committed, leaving the store's log pages long (the driver calls it, see watch_log): the
+ * commit is counted for group durability, and past a few megabytes of log the store's own thread
+ * checkpoints, so commits never do. */
 void store_log_grew(yt_db *db, int pages);
 void db_rollback(yt_db *db);
 /* Runs fn(copy of arg) after the outermost transaction commits, never when it (or the savepoint that

@@ -90,3 +90,32 @@ describe('SIGTERM during in-flight writes', () => {
     assert.ok(Date.now() - t0 < 5000, 'idle shutdown under 5 s');
   });
 });
+
+// SQLite: the writer commits in groups; an answer waits for the sync that makes its commit durable.
+describe('answers wait for durability', () => {
+  const metric = (text, name) => Number((text.match(new RegExp(`^${name} (\\d+)$`, 'm')) || [])[1] ?? NaN);
+  test('each write is answered only after a sync of the log made it durable', { timeout: 60000 }, async () => {
+    const srv = await startServer({ name: 'durability-groups', store: 'sqlite' });
+    try {
+      const { api } = client(srv.baseUrl);
+      const token = await client(srv.baseUrl).login('admin', srv.adminPassword);
+      const read = async () => (await api('GET', '/metrics')).text;
+      const before = await read();
+      const n = 12;
+      for (let i = 0; i < n; i++) expectStatus(await api('POST', '/api/v1/tags', { token, body: { name: `组提交${i}-${uniq('g')}` } }), 201);
+      const burst = await Promise.all(Array.from({ length: 40 }, (_, i) =>
+        api('POST', '/api/v1/customers', { token, body: { name: `组提交客户${i}` } })));
+      for (const r of burst) expectStatus(r, 201);
+      const after = await read();
+      const d = (name) => metric(after, name) - metric(before, name);
+      assert.ok(d('yutang_http_answers_held_total') >= n + 40, `answers held: ${d('yutang_http_answers_held_total')}`);
+      assert.ok(d('yutang_store_synced_commits_total') >= n + 40, `commits synced: ${d('yutang_store_synced_commits_total')}`);
+      assert.ok(d('yutang_store_syncs_total') >= 1);
+      assert.ok(d('yutang_store_syncs_total') <= d('yutang_store_synced_commits_total'));
+      // the customers are all there, through a fresh connection's eyes
+      for (const r of burst) expectStatus(await api('GET', `/api/v1/customers/${r.json.id}`, { token }), 200);
+    } finally {
+      await srv.stop();
+    }
+  });
+});

@@ -191,31 +191,57 @@ static long file_size(const char *path) {
     return stat(path, &sb) == 0 ? (long)sb.st_size : -1;
 }
 
-/* A commit that does not wait for the disk is visible at once and leaves commits synchronous again;
- * store_sync makes it durable. A log grown past its checkpoint length is copied into the database by the
- * store's own thread, not by the committing connection (whose after-commit checkpoint is off). */
-static void unsynced_commits_and_checkpoints_off_the_committer(void **state) {
+static void note_durable(void *arg, bool durable) { *(int *)arg = durable ? 1 : -1; }
+
+/* The writer's commits reach the log without waiting for the disk and are counted (autocommits too): the
+ * store has a point pending until its sync thread has made them durable, for a waiter or a callback. A log
+ * grown past its checkpoint length is copied into the database by the store's own thread, not by the
+ * committing connection (whose after-commit checkpoint is off). */
+static void commits_are_durable_in_groups_and_checkpointed_off_the_writer(void **state) {
     (void)state;
-    yt_db *db = store_db(st);
-    assert_int_equal(db_exec_script(db, "CREATE TABLE ckpt(id INTEGER PRIMARY KEY, b BLOB)"), 0);
-    assert_int_equal(db_begin(db), 0);
-    assert_true(db_exec(db, "INSERT INTO ckpt(b) VALUES(zeroblob(100))", 0, NULL) == 1);
-    assert_int_equal(db_commit_unsynced(db), 0);
-    assert_int_equal(db_query_int(db, "PRAGMA synchronous", 0, NULL, -1), 2); /* FULL again */
-    assert_int_equal(store_sync(st), 0);
+    yt_db *w = store_writer_acquire(st);
+    assert_non_null(w);
+    assert_int_equal(db_query_int(w, "PRAGMA synchronous", 0, NULL, -1), 1); /* NORMAL: the store syncs */
+    assert_int_equal(db_exec_script(w, "CREATE TABLE ckpt(id INTEGER PRIMARY KEY, b BLOB)"), 0);
+    assert_int_equal(db_begin(w), 0);
+    assert_true(db_exec(w, "INSERT INTO ckpt(b) VALUES(zeroblob(100))", 0, NULL) == 1);
+    assert_int_equal(db_commit(w), 0);
+    store_writer_release(st);
+    store_point p = store_pending(st);
+    assert_true(p > 0);
+    assert_int_equal(store_await(st, p), 0);
+    assert_true(store_pending(st) == 0);
+    assert_true(thread_named("yt-sync"));
+    w = store_writer_acquire(st);
+    assert_true(db_exec(w, "INSERT INTO ckpt(b) VALUES(zeroblob(10))", 0, NULL) == 1); /* an autocommit */
+    store_writer_release(st);
+    assert_true(store_pending(st) > p);
+    int told = 0;
+    store_when_durable(st, store_pending(st), note_durable, &told);
+    for (int i = 0; i < 500 && !told; i++) usleep(1000);
+    assert_int_equal(told, 1);
+    assert_true(store_pending(st) == 0);
+    told = 0;
+    store_when_durable(st, 0, note_durable, &told); /* nothing to wait for: at once */
+    assert_int_equal(told, 1);
+    assert_int_equal(store_await(st, 0), 0);
+
     char dbfile[800];
     snprintf(dbfile, sizeof dbfile, "%s", fx.target);
     long before = file_size(dbfile);
+    w = store_writer_acquire(st);
     for (int i = 0; i < 150; i++) { /* 150 commits of 64 KiB: about 2,400 pages of log */
-        assert_int_equal(db_begin(db), 0);
-        assert_true(db_exec(db, "INSERT INTO ckpt(b) VALUES(randomblob(65536))", 0, NULL) == 1);
-        assert_int_equal(db_commit_unsynced(db), 0);
+        assert_int_equal(db_begin(w), 0);
+        assert_true(db_exec(w, "INSERT INTO ckpt(b) VALUES(randomblob(65536))", 0, NULL) == 1);
+        assert_int_equal(db_commit(w), 0);
     }
-    assert_int_equal(store_sync(st), 0);
+    store_writer_release(st);
+    assert_int_equal(store_await(st, store_pending(st)), 0);
     for (int i = 0; i < 500 && file_size(dbfile) < before + 4 * 1024 * 1024; i++) usleep(10000);
     assert_true(thread_named("yt-checkpoint"));
     assert_true(file_size(dbfile) >= before + 4 * 1024 * 1024); /* at least 1,000 pages copied in */
-    assert_int_equal(db_query_int(db, "SELECT count(*) FROM ckpt", 0, NULL, -1), 151);
+    yt_db *db = store_db(st);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM ckpt", 0, NULL, -1), 152);
     assert_int_equal(db_exec_script(db, "DROP TABLE ckpt"), 0);
 }
 
@@ -227,7 +253,7 @@ int main(void) {
         cmocka_unit_test(after_commit_work_follows_the_outcome),
         cmocka_unit_test(pii_is_sealed_and_tamper_evident),
         cmocka_unit_test(merge_moves_everything_and_erase_removes_pii),
-        cmocka_unit_test(unsynced_commits_and_checkpoints_off_the_committer),
+        cmocka_unit_test(commits_are_durable_in_groups_and_checkpointed_off_the_writer),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
