@@ -217,6 +217,18 @@ void h_flash_sale_get(yt_req *r) {
     if (flash_sale_write_json(&r->x, &w, id)) api_fail(r);
 }
 
+void h_flash_sale_stop(yt_req *r) {
+    int64_t id = api_param_id(r, 0);
+    if (!id) return;
+    if (flash_sale_stop(r->server->flash, &r->x, id)) {
+        api_fail(r);
+        return;
+    }
+    yt_jw w;
+    api_json(r, 200, &w);
+    if (flash_sale_write_json(&r->x, &w, id)) api_fail(r);
+}
+
 void h_flash_sale_stats(yt_req *r) {
     int64_t id = api_param_id(r, 0);
     if (!id) return;
@@ -235,6 +247,10 @@ void h_flash_sale_list(yt_req *r) {
 }
 
 static void write_outcome(yt_req *r, int64_t sale_id, const flash_outcome *o) {
+    if (o->rc == YT_ECONFLICT && strcmp(o->refusal, "over") == 0) { /* stopped on another instance meanwhile */
+        api_problem(r, 422, "flash_sale", "the flash sale is over");
+        return;
+    }
     if (o->rc == YT_ECONFLICT) { /* another instance's orders came first: the last units, or this buyer's limit */
         bool sold_out = strcmp(o->refusal, "sold-out") == 0;
         api_problem_with(r, 409, sold_out ? "stock_left" : "quantity",

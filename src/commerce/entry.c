@@ -198,6 +198,12 @@ static const yt_migration migrations[] = {
      "CREATE INDEX mall_orders_team ON mall_orders(team_id) WHERE team_id IS NOT NULL;"
      "DROP INDEX mall_orders_payment;"
      "CREATE UNIQUE INDEX mall_orders_payment ON mall_orders(pay_provider, pay_txn) WHERE pay_txn IS NOT NULL;"},
+    /* a flash sale stopped before its end (its ends_at becomes the stop) */
+    {28,
+     /* SQLite */
+     "ALTER TABLE flash_sales ADD COLUMN stopped_at INTEGER;",
+     /* PostgreSQL */
+     "ALTER TABLE flash_sales ADD COLUMN stopped_at BIGINT;"},
 };
 
 static const customer_keyed keyed[] = {
@@ -237,6 +243,7 @@ static const yt_route routes[] = {
     {"POST", "/api/v1/flash-sales", h_flash_sale_create, P(COMMERCE_WRITE), ROUTE_JSON, "flash_sale.create", 0},
     {"GET", "/api/v1/flash-sales/{id}", h_flash_sale_get, P(COMMERCE_READ), 0, "flash_sale.get", 0},
     {"GET", "/api/v1/flash-sales/{id}/stats", h_flash_sale_stats, P(COMMERCE_READ), 0, "flash_sale.stats", 0},
+    {"POST", "/api/v1/flash-sales/{id}/stop", h_flash_sale_stop, P(COMMERCE_WRITE), 0, "flash_sale.stop", 0},
     /* ROUTE_READER: the order is reserved in memory and written by the flash committer, not the shared writer;
      * ROUTE_MEMBER: a member orders for themselves with their link */
     {"POST", "/api/v1/flash-sales/{id}/orders", h_flash_order, P(ORDERS_WRITE) | P(CUSTOMERS_READ),

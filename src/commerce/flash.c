@@ -61,7 +61,8 @@ static int64_t *buyer_slot(buyer_map *m, int64_t customer) {
 }
 
 typedef struct {
-    int64_t id, sku_id, price, stock, limit, starts_at, ends_at, pay_window_ms;
+    int64_t id, sku_id, price, stock, limit, starts_at, pay_window_ms;
+    _Atomic int64_t ends_at; /* a stop brings it forward (flash_sale_stop here, a group's read of the store) */
     pthread_mutex_t mu;   /* the fields below */
     int64_t avail;        /* units of this instance's lease that no queued order has reserved */
     int64_t reserved;     /* units queued orders reserved from the lease */
@@ -107,7 +108,8 @@ static sale *find_sale(flash_engine *f, int64_t id) {
 static sale *new_sale(const int64_t *v) {
     sale *s = yt_calloc(1, sizeof *s);
     s->id = v[0], s->sku_id = v[1], s->price = v[2], s->stock = v[3], s->limit = v[4];
-    s->starts_at = v[5], s->ends_at = v[6], s->pay_window_ms = v[7];
+    s->starts_at = v[5], s->pay_window_ms = v[7];
+    s->ends_at = v[6];
     pthread_mutex_init(&s->mu, NULL);
     return s;
 }
@@ -210,7 +212,7 @@ int flash_order(flash_engine *f, int64_t sale_id, int64_t customer_id, int64_t q
     if (now < s->starts_at || now >= s->ends_at) {
         err->code = 422;
         snprintf(err->field, sizeof err->field, "flash_sale");
-        snprintf(err->msg, sizeof err->msg, "the flash sale %s", now < s->starts_at ? "has not started" : "is over");
+        snprintf(err->msg, sizeof err->msg, "the flash sale %s", now >= s->ends_at ? "is over" : "has not started");
         return err->code;
     }
     pthread_mutex_lock(&s->mu);
@@ -254,6 +256,7 @@ typedef struct {
     int64_t admitted; /* units the group writes */
     int64_t reserved; /* units the group's orders had reserved from the lease in memory */
     bool short_of_stock; /* the sale had fewer units to lease than the group needed */
+    int64_t ends_at;     /* the sale's end as the store has it (a stop on another instance brings it forward) */
 } group_share;
 
 /* The group's orders by sale and buyer (and arrival within them): the order in which buyers' rows are locked,
@@ -472,8 +475,21 @@ static void commit_group(flash_engine *f, pending_order *group, size_t n) {
         keys[i] = (buyer_key){o->s->id, o->customer_id, i};
     }
     qsort(keys, n, sizeof *keys, cmp_buyer_key);
-    for (size_t j = 0; j < n; j++) { /* the buyers in the keys' order; an order over the limit alone is refused */
+    bool ok = db && db_begin(db) == 0;
+    /* 0. each sale's end as the store has it: an order reserved after a stop that this instance had not seen
+     * is over (and the stop is seen here from now on) */
+    for (size_t k = 0; ok && k < nshare; k++) {
+        yt_param q[] = {PI(share[k].s->id)};
+        share[k].ends_at = db_query_int(db, "SELECT ends_at FROM flash_sales WHERE id = ?", 1, q, INT64_MIN);
+        ok = share[k].ends_at != INT64_MIN;
+        if (ok && share[k].ends_at < share[k].s->ends_at) share[k].s->ends_at = share[k].ends_at;
+    }
+    for (size_t j = 0; ok && j < n; j++) { /* the buyers in the keys' order; an order over the limit alone is refused */
         group_order *g = &ord[keys[j].i];
+        if (g->o->at >= share[g->share].ends_at) {
+            g->refusal = "over";
+            continue;
+        }
         if (g->o->quantity > g->o->s->limit) {
             g->refusal = "limit-reached";
             continue;
@@ -483,7 +499,6 @@ static void commit_group(flash_engine *f, pending_order *group, size_t n) {
         g->buyer = nbuyers - 1;
         buyers[g->buyer].asked += g->o->quantity;
     }
-    bool ok = db && db_begin(db) == 0;
     int64_t now = now_ms();
     /* 1. each buyer's units, by sale and buyer: the units of all their orders are added, which locks their rows
      * (no other transaction sees the sum; step 4 sets it right), and each order fits within the limit with the
@@ -881,10 +896,40 @@ int flash_sale_create(flash_engine *f, yt_ctx *x, const flash_input *in, int64_t
     return YT_OK;
 }
 
+typedef struct {
+    flash_engine *f;
+    int64_t id, at;
+} stop_note;
+
+/* After the stop's commit: this instance takes no order from now on (others see it at their next group). */
+static void stop_in_memory(void *arg) {
+    const stop_note *n = arg;
+    sale *s = find_sale(n->f, n->id);
+    if (s && n->at < s->ends_at) s->ends_at = n->at;
+}
+
+int flash_sale_stop(flash_engine *f, yt_ctx *x, int64_t id) {
+    int64_t now = now_ms();
+    if (db_begin(x->db) != 0) return yt_fail_db(x, "stopping a flash sale");
+    yt_param p[] = {PI(now), PI(now), PI(now), PI(id), PI(now)};
+    int64_t n = db_exec(x->db, "UPDATE flash_sales SET stopped_at = ?, ends_at = ?, updated_at = ? WHERE id = ?"
+                               " AND stopped_at IS NULL AND ends_at > ?", 5, p);
+    int rc = n < 0 ? yt_fail_db(x, "stopping a flash sale") : YT_OK;
+    yt_param q[] = {PI(id)};
+    if (rc == YT_OK && n == 0 && db_query_int(x->db, "SELECT count(*) FROM flash_sales WHERE id = ?", 1, q, 0) == 0)
+        rc = yt_fail(x, YT_ENOTFOUND, NULL, "no flash sale with id %lld", (long long)id);
+    if (rc == YT_OK && n == 1) {
+        rc = audit_record(x, "flash_sale.stop", "flash_sale", id, NULL);
+        db_after_commit(x->db, stop_in_memory, &(stop_note){f, id, now}, sizeof(stop_note));
+    }
+    return yt_finish(x, rc, "stopping a flash sale");
+}
+
 /* A sale with its counts as the store has them, whichever instance took the orders: one statement for a
  * sale or a page of them. */
 #define SALE_READ                                                                                                    \
     "SELECT f.id, f.sku_id, f.price, f.stock, f.per_customer_limit, f.starts_at, f.ends_at, f.pay_window_ms, f.name,"  \
+    " f.stopped_at,"                                                                                                   \
     " COUNT(CASE WHEN o.status = 'pending' THEN 1 END),"                                                             \
     " COUNT(CASE WHEN o.status NOT IN ('pending', 'released') THEN 1 END),"                                          \
     " COUNT(CASE WHEN o.status = 'released' THEN 1 END),"                                                            \
@@ -903,15 +948,18 @@ static void write_sale_members(yt_jw *w, yt_rows *r) {
     jw_ktime(w, "ends_at", rows_int(r, 6));
     jw_kint(w, "pay_window_seconds", rows_int(r, 7) / 1000);
     int64_t now = now_ms();
-    jw_kstr(w, "state", now < rows_int(r, 5) ? "upcoming" : now < rows_int(r, 6) ? "running" : "over");
-    jw_kint(w, "stock_left", rows_int(r, 3) - rows_int(r, 12) - rows_int(r, 13));
+    bool stopped = !rows_null(r, 9);
+    jw_kstr(w, "state", stopped ? "stopped" : now < rows_int(r, 5) ? "upcoming" : now < rows_int(r, 6) ? "running" : "over");
+    if (stopped) jw_ktime(w, "stopped_at", rows_int(r, 9));
+    else jw_knull(w, "stopped_at");
+    jw_kint(w, "stock_left", rows_int(r, 3) - rows_int(r, 13) - rows_int(r, 14));
     jw_key(w, "orders");
     jw_obj(w);
-    jw_kint(w, "pending", rows_int(r, 9));
-    jw_kint(w, "paid", rows_int(r, 10));
-    jw_kint(w, "released", rows_int(r, 11));
-    jw_kint(w, "quantity_pending", rows_int(r, 12));
-    jw_kint(w, "quantity_paid", rows_int(r, 13));
+    jw_kint(w, "pending", rows_int(r, 10));
+    jw_kint(w, "paid", rows_int(r, 11));
+    jw_kint(w, "released", rows_int(r, 12));
+    jw_kint(w, "quantity_pending", rows_int(r, 13));
+    jw_kint(w, "quantity_paid", rows_int(r, 14));
     jw_obj_end(w);
 }
 

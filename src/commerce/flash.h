@@ -50,11 +50,17 @@ int flash_sale_list_json(yt_ctx *x, yt_jw *w, int limit, int64_t cursor);
 /* What the sale brought: participants (customers who ordered), entries (orders placed), and the paid orders,
  * their buyers, GMV and refunds (activity_stats_json in mall_order.h); 404 when there is none. */
 int flash_sale_stats_json(yt_ctx *x, yt_jw *w, int64_t id);
+/* Stops a sale that is running or still to come: its end becomes now, so no order is taken after it, here at
+ * once and on every other instance from its next group (whose orders reserved after the stop are refused as
+ * over); orders already taken keep their payment window. A sale already stopped or over is left as it is.
+ * YT_ENOTFOUND when there is none. */
+int flash_sale_stop(flash_engine *f, yt_ctx *x, int64_t id);
 
 /* An order's outcome, given to the callback after the commit (on the committer thread). */
 typedef struct {
     int rc;              /* YT_OK; YT_ECONFLICT (refused by the store: refusal says why); or a store error */
-    const char *refusal; /* "sold-out" (the lease and the pool could not cover it) or "limit-reached" (the buyer's row) */
+    const char *refusal; /* "sold-out" (the lease and the pool could not cover it), "limit-reached" (the buyer's
+                          * row) or "over" (the sale was stopped, on another instance, before the order came) */
     int64_t order_id, customer_id, quantity, total, pay_by;
 } flash_outcome;
 typedef void (*flash_done_fn)(void *arg, const flash_outcome *o);

@@ -146,6 +146,27 @@ describe('flash sales', () => {
     assertProblem(await order(later.id, a, 1), 422, 'not started');
   });
 
+  test('stopped early: no order after the stop, orders taken keep their window, a second stop changes nothing', async () => {
+    const sale = await flashSale({ stock: 10, per_customer_limit: 5 });
+    const [a] = await customers(1);
+    const taken = expectStatus(await order(sale.id, a, 1), 201);
+    assertProblem(await as(admin)('POST', '/api/v1/flash-sales/99999999/stop'), 404);
+    const stopped = expectStatus(await as(admin)('POST', `/api/v1/flash-sales/${sale.id}/stop`), 200);
+    assert.equal(stopped.state, 'stopped');
+    assert.ok(Date.parse(stopped.stopped_at) <= Date.now());
+    assert.equal(stopped.ends_at, stopped.stopped_at, 'the sale ends at the stop');
+    assert.equal(stopped.orders.pending, 1);
+    const late = await order(sale.id, a, 1);
+    assertProblem(late, 422, 'after the stop');
+    assert.match(late.json.detail, /over/);
+    const again = expectStatus(await as(admin)('POST', `/api/v1/flash-sales/${sale.id}/stop`), 200);
+    assert.equal(again.stopped_at, stopped.stopped_at, 'a second stop changes nothing');
+    const o = expectStatus(await as(admin)('GET', `/api/v1/mall-orders/${taken.order_id}`), 200);
+    assert.equal(o.status, 'pending', 'the order taken before the stop can still be paid');
+    const audit = expectStatus(await as(admin)('GET', '/api/v1/audit?limit=20'), 200);
+    assert.equal(audit.items.filter((e) => e.action === 'flash_sale.stop' && e.entity_id === sale.id).length, 1, 'one stop audited');
+  });
+
   test('a thousand concurrent buyers: never oversold, nobody over the limit, every acknowledged order stored', async () => {
     const sale = await flashSale({ stock: 150, per_customer_limit: 2 });
     const buyers = await customers(1000);
@@ -286,6 +307,27 @@ describe('two instances on one store', () => {
       assert.equal(stored.filter((o) => o.activity_id === sale.id).length, 30, 'every acknowledged order is stored, no more');
       const a = await as(admin)('GET', `/api/v1/flash-sales/${sale.id}`);
       assert.equal(a.json.orders.pending, 30);
+    } finally {
+      await twin.stop();
+    }
+  });
+
+  test('a sale stopped through one instance takes no more orders through the other', async () => {
+    const twin = await startServer({ name: 'commerce-twin-stop', shareWith: srv, env: { YUTANG_PAY_SANDBOX_SECRET: SECRET } });
+    try {
+      const apiB = client(twin.baseUrl).api;
+      const adminB = await client(twin.baseUrl).login('admin', srv.adminPassword);
+      const sale = await flashSale({ stock: 50, per_customer_limit: 10 });
+      const [c] = await customers(1);
+      const viaB = () => apiB('POST', `/api/v1/flash-sales/${sale.id}/orders`, { token: adminB, body: { customer_id: c, quantity: 1 } });
+      expectStatus(await viaB(), 201); // the twin now holds the sale in memory, with a lease
+      expectStatus(await as(admin)('POST', `/api/v1/flash-sales/${sale.id}/stop`), 200);
+      const late = await viaB();
+      assertProblem(late, 422, 'the twin learns the stop from the store');
+      assert.match(late.json.detail, /over/);
+      assertProblem(await viaB(), 422, 'and remembers it');
+      const g = expectStatus(await as(admin)('GET', `/api/v1/flash-sales/${sale.id}`), 200);
+      assert.equal(g.orders.pending, 1, 'only the order before the stop');
     } finally {
       await twin.stop();
     }

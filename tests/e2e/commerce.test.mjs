@@ -138,6 +138,20 @@ test('console mall pages: products, flash sale, coupon, charts, refund, lottery,
     await page.goto(BASE + '/#/mall/flash-sales')
     await chartDrawn('[data-test="activity-compare-chart"]')
     await shot('commerce-flash-sales.png')
+    // ended early from its page: confirmed, then no more orders, and the order paid before stays paid
+    await page.goto(BASE + `/#/mall/flash-sales/${saleNow.id}`)
+    await page.locator('[data-test="flash-stop"]').click()
+    const box = page.locator('.el-message-box')
+    await box.waitFor()
+    assert.match(await box.innerText(), /停止接单/)
+    await box.locator('.el-message-box__btns button', { hasText: '提前结束' }).click()
+    await page.locator('[data-test="flash-detail-state"]', { hasText: '已停止' }).waitFor()
+    await page.locator('[data-test="flash-stop"]').waitFor({ state: 'detached' })
+    await page.locator('[data-test="flash-stopped-at"]').waitFor()
+    const ended = await must(200, as('GET', `/flash-sales/${saleNow.id}`), 'flash sale after the stop')
+    assert.equal(ended.state, 'stopped')
+    assert.equal(ended.orders.paid, 1)
+    await must(422, as('POST', `/flash-sales/${saleNow.id}/orders`, { customer_id: buyer, quantity: 1 }), 'an order after the stop')
   })
 
   await t.test('create a coupon (满减, scoped to the product) and grant it to a customer', async () => {

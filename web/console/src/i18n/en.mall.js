@@ -39,7 +39,9 @@ export default {
     payWindow: 'Payment window (minutes)', payWindowShort: 'Payment window', payWindowHint: 'Unpaid orders close after it and their stock returns to the sale',
     stockHint: "The sale's stock is taken from the SKU: {n} in stock, list price {price}", nameRequired: 'Enter a name',
     skuRequired: 'Pick a SKU', windowRequired: 'Pick when it runs', terms: 'Terms', listPrice: 'list {v}', minutes: '{n} min',
-    progress: 'Stock and orders', paid: 'Paid orders', pending: 'Pending orders', released: 'Closed unpaid', units: '{n} units'
+    progress: 'Stock and orders', paid: 'Paid orders', pending: 'Pending orders', released: 'Closed unpaid', units: '{n} units',
+    stop: 'End now', stoppedAt: 'Ended early', stopped: 'Ended',
+    stopConfirm: '"{name}" takes no more orders once ended; orders already placed can still be paid within their window. End it now?'
   },
   groupBuy: {
     title: 'Group buys', create: 'New group buy', empty: 'No group buys yet', name: 'Name', namePlaceholder: 'e.g. Team of 3 · Camellia cream',

@@ -38,7 +38,8 @@ export default {
     payWindowShort: '支付时限', payWindowHint: '超时未支付的订单自动关闭，库存退回活动', stockHint: '活动库存从该 SKU 扣出：当前库存 {n}，原价 {price}',
     nameRequired: '请输入活动名称', skuRequired: '请选择商品 SKU', windowRequired: '请选择活动时间', terms: '活动规则',
     listPrice: '原价 {v}', minutes: '{n} 分钟', progress: '库存与订单', paid: '已支付订单', pending: '待支付订单',
-    released: '超时关闭', units: '{n} 件'
+    released: '超时关闭', units: '{n} 件', stop: '提前结束', stoppedAt: '结束于',
+    stopConfirm: '结束后「{name}」立即停止接单；已下的订单仍可在支付时限内支付。确定结束？', stopped: '已结束'
   },
   groupBuy: {
     title: '拼团', create: '新建拼团', empty: '还没有拼团活动', name: '活动名称', namePlaceholder: '如 三人成团·山茶花面霜',
