@@ -258,6 +258,10 @@ static void write_outcome(yt_req *r, int64_t sale_id, const flash_outcome *o) {
                          &(problem_extra){.position = -1, .slug = o->refusal});
         return;
     }
+    if (o->rc != YT_OK && o->refusal && strcmp(o->refusal, "not-durable") == 0) {
+        api_problem(r, 503, NULL, "the order was written but could not be made durable, so it may be lost; check the customer's orders before trying again");
+        return;
+    }
     if (o->rc != YT_OK) {
         api_problem(r, 503, NULL, "the order could not be written; nothing was reserved, try again");
         return;

@@ -444,7 +444,7 @@ static bool order_ids(yt_db *db, group_order **w, size_t n) {
 static void answer(pending_order *o, bool durable) {
     while (o) {
         pending_order *next = o->next;
-        if (!durable && o->out.rc == YT_OK) o->out = (flash_outcome){.rc = YT_EINTERNAL, .customer_id = o->customer_id, .quantity = o->quantity};
+        if (!durable && o->out.rc == YT_OK) o->out.rc = YT_EINTERNAL, o->out.refusal = "not-durable";
         o->done(o->arg, &o->out);
         free(o);
         o = next;

@@ -60,7 +60,8 @@ int flash_sale_stop(flash_engine *f, yt_ctx *x, int64_t id);
 typedef struct {
     int rc;              /* YT_OK; YT_ECONFLICT (refused by the store: refusal says why); or a store error */
     const char *refusal; /* "sold-out" (the lease and the pool could not cover it), "limit-reached" (the buyer's
-                          * row) or "over" (the sale was stopped, on another instance, before the order came) */
+                          * row) or "over" (the sale was stopped, on another instance, before the order came);
+                          * with a store error, "not-durable" when the order was written but its sync failed */
     int64_t order_id, customer_id, quantity, total, pay_by;
 } flash_outcome;
 typedef void (*flash_done_fn)(void *arg, const flash_outcome *o);

@@ -70,11 +70,11 @@ struct http_daemon {
     bool jobs_stop;
 };
 
-/* One event loop: its thread, its epoll set and the connections it serves. Other threads hand it new
- * connections and finished answers through `incoming` and `ready` and wake it with its eventfd. */
 /* A connection keeps its request's body and answer buffers for the next request up to this size. */
 #define BUF_KEEP (16 * 1024)
 
+/* One event loop: its thread, its epoll set and the connections it serves. Other threads hand it new
+ * connections and finished answers through `incoming` and `ready` and wake it with its eventfd. */
 typedef struct loop {
     http_daemon *d;
     pthread_t thread;
@@ -539,10 +539,15 @@ static void loop_post_ready(conn *c) {
     }
 }
 
+/* The answer to a request whose commits a failed sync of the store did not make durable. */
+static void not_durable(yt_req *r) {
+    api_problem(r, 503, NULL, "the change could not be made durable, so it may be lost; check and try again");
+}
+
 /* A request's answer waited for the store to make its commits durable (see answer_when_durable). */
 static void durable_then_post(void *arg, bool durable) {
     conn *c = arg;
-    if (!durable) api_problem(&c->st.req, 503, NULL, "the change could not be made durable, so it may be lost; check and try again");
+    if (!durable) not_durable(&c->st.req);
     loop_post_ready(c);
 }
 
@@ -774,8 +779,7 @@ static void *job_loop(void *arg) {
         run_request(r);
         store_point p = r->store ? store_pending(r->store) : 0;
         if (p) metrics_count_held_answer();
-        if (p && store_await(r->store, p) != 0)
-            api_problem(r, 503, NULL, "the change could not be made durable, so it may be lost; check and try again");
+        if (p && store_await(r->store, p) != 0) not_durable(r);
         loop_post_ready(c);
         pthread_mutex_lock(&d->job_mu);
     }

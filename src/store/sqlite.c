@@ -89,15 +89,13 @@ static int sq_checkpoint(yt_db *db) {
     return 0;
 }
 
-/* Whether this connection's commits wait for the disk (synchronous FULL) or only reach the WAL (NORMAL). */
-static int sq_set_synced(yt_db *db, bool synced) {
-    return sq_exec_script(db, synced ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
-}
+/* The connection's commits reach the WAL without waiting for the disk (synchronous NORMAL): the store syncs. */
+static int sq_lazy_commits(yt_db *db) { return sq_exec_script(db, "PRAGMA synchronous=NORMAL"); }
 
 /* A read-only descriptor of the WAL file, for the store's own syncs; -1 when it cannot be opened. */
 static int sq_log_fd(yt_db *db) {
     sq_db *d = (sq_db *)db;
-    const char *main = sqlite3_db_filename(d->h, "main"), *wal = main && *main ? sqlite3_filename_wal(main) : NULL;
+    const char *file = sqlite3_db_filename(d->h, "main"), *wal = file && *file ? sqlite3_filename_wal(file) : NULL;
     return wal ? open(wal, O_RDONLY | O_CLOEXEC) : -1;
 }
 
@@ -296,6 +294,6 @@ const yt_driver yt_sqlite_driver = {
     .backup = sq_backup,
     .watch_log = sq_watch_log,
     .checkpoint = sq_checkpoint,
-    .set_synced = sq_set_synced,
+    .lazy_commits = sq_lazy_commits,
     .log_fd = sq_log_fd,
 };

@@ -8,15 +8,15 @@
 #include "../base/metrics.h"
 #include "../base/timeutil.h"
 #include <assert.h>
+#include <errno.h>
 #include <pthread.h>
-#include <unistd.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <errno.h>
-#include <stdatomic.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 struct yt_store {
     const yt_driver *drv;
@@ -91,21 +91,21 @@ yt_store *store_open(const char *target, char *err, size_t errsz) {
     return s;
 }
 
+/* Tells one of the store's threads to stop (its flags live under mu) and waits for it, when it was started. */
+static void stop_thread(pthread_mutex_t *mu, pthread_cond_t *cv, bool *stop, const bool *started, pthread_t *t) {
+    pthread_mutex_lock(mu);
+    bool running = *started;
+    *stop = true;
+    pthread_cond_signal(cv);
+    pthread_mutex_unlock(mu);
+    if (running) pthread_join(*t, NULL);
+}
+
 void store_close(yt_store *s) {
     if (!s) return;
     store_await(s, store_pending(s)); /* what was committed is durable before the store goes */
-    pthread_mutex_lock(&s->sync_mu);
-    bool syncing = s->syncer_started;
-    s->syncer_stop = true;
-    pthread_cond_signal(&s->sync_cv);
-    pthread_mutex_unlock(&s->sync_mu);
-    if (syncing) pthread_join(s->syncer, NULL);
-    pthread_mutex_lock(&s->mu);
-    bool started = s->upkeep_started;
-    s->upkeep_stop = true;
-    pthread_cond_signal(&s->upkeep_cv);
-    pthread_mutex_unlock(&s->mu);
-    if (started) pthread_join(s->upkeep, NULL);
+    stop_thread(&s->sync_mu, &s->sync_cv, &s->syncer_stop, &s->syncer_started, &s->syncer);
+    stop_thread(&s->mu, &s->upkeep_cv, &s->upkeep_stop, &s->upkeep_started, &s->upkeep);
     if (s->log_fd >= 0) close(s->log_fd);
     for (size_t i = 0; i < s->nall; i++) {
         db_hooks_free(s->all[i]);
@@ -297,8 +297,8 @@ yt_db *store_writer_acquire(yt_store *s) {
     uint64_t ticket = s->writer_next++;
     while (s->writer_serving != ticket) pthread_cond_wait(&s->writer_cv, &s->writer_mu);
     pthread_mutex_unlock(&s->writer_mu);
-    if (!s->writer && (s->writer = new_connection(s)) && s->drv->set_synced && s->drv->log_fd)
-        s->writer->lazy = s->drv->set_synced(s->writer, false) == 0; /* durable in groups: see store_pending */
+    if (!s->writer && (s->writer = new_connection(s)) && s->drv->lazy_commits && s->drv->log_fd)
+        s->writer->lazy = s->drv->lazy_commits(s->writer) == 0; /* durable in groups: see store_pending */
     if (!s->writer) store_writer_release(s);
     return s->writer;
 }

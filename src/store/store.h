@@ -46,11 +46,11 @@ typedef struct {
     int (*wait_notify)(yt_db *db, const char *channel, int timeout_ms);
     /* A write-ahead log the store looks after itself (SQLite's WAL; NULL on PostgreSQL, whose server does):
      * watch_log has the connection call store_log_grew after each commit; checkpoint copies the log into the
-     * database without waiting for anyone; set_synced says whether commits wait for the disk; log_fd opens
-     * the log read-only for the store's own syncs (-1 on failure). */
+     * database without waiting for anyone; lazy_commits has the connection's commits stop waiting for the
+     * disk (the store syncs them); log_fd opens the log read-only for the store's own syncs (-1 on failure). */
     void (*watch_log)(yt_db *db);
     int (*checkpoint)(yt_db *db);
-    int (*set_synced)(yt_db *db, bool synced);
+    int (*lazy_commits)(yt_db *db);
     int (*log_fd)(yt_db *db);
 } yt_driver;
 
