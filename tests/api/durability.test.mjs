@@ -108,7 +108,9 @@ describe('answers wait for durability', () => {
       for (const r of burst) expectStatus(r, 201);
       const after = await read();
       const d = (name) => metric(after, name) - metric(before, name);
-      assert.ok(d('yutang_http_answers_held_total') >= n + 40, `answers held: ${d('yutang_http_answers_held_total')}`);
+      // each of the one-at-a-time writes waited for a sync; of the burst, those whose commit an earlier sync
+      // had already covered went at once, the others waited
+      assert.ok(d('yutang_http_answers_held_total') >= n + 1, `answers held: ${d('yutang_http_answers_held_total')}`);
       assert.ok(d('yutang_store_synced_commits_total') >= n + 40, `commits synced: ${d('yutang_store_synced_commits_total')}`);
       assert.ok(d('yutang_store_syncs_total') >= 1);
       assert.ok(d('yutang_store_syncs_total') <= d('yutang_store_synced_commits_total'));
