@@ -204,6 +204,14 @@ static const yt_migration migrations[] = {
      "ALTER TABLE flash_sales ADD COLUMN stopped_at INTEGER;",
      /* PostgreSQL */
      "ALTER TABLE flash_sales ADD COLUMN stopped_at BIGINT;"},
+    /* a flash sale settled after its end: what no order holds went back to the SKU */
+    {29,
+     /* SQLite */
+     "ALTER TABLE flash_sales ADD COLUMN closed_at INTEGER;"
+     "ALTER TABLE flash_sales ADD COLUMN returned INTEGER NOT NULL DEFAULT 0;",
+     /* PostgreSQL */
+     "ALTER TABLE flash_sales ADD COLUMN closed_at BIGINT;"
+     "ALTER TABLE flash_sales ADD COLUMN returned BIGINT NOT NULL DEFAULT 0;"},
 };
 
 static const customer_keyed keyed[] = {

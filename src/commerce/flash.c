@@ -751,6 +751,53 @@ static bool return_own_leases(flash_engine *f, yt_db *db) {
     return ok;
 }
 
+/* Sales over whose leases have all come back and whose orders are all paid or closed. */
+#define SETTLE_DUE                                                                                                   \
+    "SELECT id, sku_id, stock - taken FROM flash_sales f WHERE closed_at IS NULL AND ends_at <= ?"                     \
+    " AND NOT EXISTS (SELECT 1 FROM flash_leases l WHERE l.sale_id = f.id AND l.held > 0)"                             \
+    " AND NOT EXISTS (SELECT 1 FROM mall_orders o WHERE o.status = 'pending' AND o.kind = 'flash'"                    \
+    " AND o.activity_id = f.id) ORDER BY id LIMIT 100"
+
+/* Settles the sales that are due: what no order holds goes back to the SKU's stock (a recorded stock move)
+ * and the sale is closed, each in its own transaction and once, whichever instance's beat gets there first. */
+static void settle_ended(flash_engine *f, int64_t now) {
+    yt_db *db = store_writer_acquire(f->store);
+    if (!db) return;
+    yt_param p[] = {PI(now)};
+    yt_rows *r = db_query(db, SETTLE_DUE, 1, p);
+    int64_t (*due)[3] = NULL;
+    size_t n = 0, cap = 0;
+    while (r && rows_next(r)) {
+        if (n == cap) due = yt_realloc(due, (cap = cap ? cap * 2 : 8) * sizeof *due);
+        due[n][0] = rows_int(r, 0), due[n][1] = rows_int(r, 1), due[n][2] = rows_int(r, 2);
+        n++;
+    }
+    if (!r) log_error("flash sales: cannot look for sales to settle: %s", db_error(db));
+    rows_free(r);
+    for (size_t i = 0; i < n; i++) {
+        int64_t id = due[i][0], sku = due[i][1], left = due[i][2];
+        yt_arena arena = {0};
+        yt_ctx x = {.db = db, .who = yt_system_actor(), .arena = &arena};
+        char ref[48];
+        snprintf(ref, sizeof ref, "flash_sale:%lld", (long long)id);
+        yt_param q[] = {PI(left), PI(now), PI(now), PI(id), PI(left)};
+        int rc = db_begin(db) == 0 ? YT_OK : YT_EINTERNAL;
+        int64_t closed = rc == YT_OK ? db_exec(db, "UPDATE flash_sales SET taken = stock, returned = ?, closed_at = ?, updated_at = ?"
+                                                   " WHERE id = ? AND closed_at IS NULL AND stock - taken = ?", 5, q)
+                                     : -1;
+        if (closed < 0) rc = YT_EINTERNAL;
+        if (rc == YT_OK && closed == 1 && left > 0) rc = sku_stock_move(&x, sku, left, "flash_sale_end", ref, NULL);
+        if (rc == YT_OK && db_commit(db) != 0) rc = YT_EINTERNAL;
+        if (rc != YT_OK) {
+            log_error("flash sales: cannot settle sale %lld: %s", (long long)id, x.err.msg[0] ? x.err.msg : db_error(db));
+            if (db->tx_depth) db_rollback(db);
+        }
+        arena_free(&arena);
+    }
+    free(due);
+    store_writer_release(f->store);
+}
+
 /* The beat's look for unpaid orders and leases to renew, reclaim or give back; the writer is taken only when
  * there is something (a read on this thread's own connection says so for the store's side), so an idle
  * instance writes nothing. */
@@ -766,6 +813,7 @@ static void sweep(flash_engine *f) {
         sweep_unpaid(f, now);
     sweep_leases(f, db_query_int(rd, "SELECT COUNT(*) FROM (SELECT 1 FROM flash_leases WHERE renewed_at < ? AND instance <> ?"
                                      " LIMIT 1) d", 2, lost, 1) != 0, now);
+    if (db_query_int(rd, "SELECT COUNT(*) FROM (" SETTLE_DUE ") d", 1, due, 1)) settle_ended(f, now);
 }
 
 static void *committer(void *arg) {
@@ -934,7 +982,8 @@ int flash_sale_stop(flash_engine *f, yt_ctx *x, int64_t id) {
     " COUNT(CASE WHEN o.status NOT IN ('pending', 'released') THEN 1 END),"                                          \
     " COUNT(CASE WHEN o.status = 'released' THEN 1 END),"                                                            \
     " COALESCE(SUM(CASE WHEN o.status = 'pending' THEN o.quantity END), 0),"                                         \
-    " COALESCE(SUM(CASE WHEN o.status NOT IN ('pending', 'released') THEN o.quantity END), 0)"                       \
+    " COALESCE(SUM(CASE WHEN o.status NOT IN ('pending', 'released') THEN o.quantity END), 0),"                      \
+    " f.closed_at, f.returned"                                                                                         \
     " FROM flash_sales f LEFT JOIN mall_orders o ON o.activity_id = f.id AND o.kind = 'flash'"
 
 static void write_sale_members(yt_jw *w, yt_rows *r) {
@@ -952,7 +1001,10 @@ static void write_sale_members(yt_jw *w, yt_rows *r) {
     jw_kstr(w, "state", stopped ? "stopped" : now < rows_int(r, 5) ? "upcoming" : now < rows_int(r, 6) ? "running" : "over");
     if (stopped) jw_ktime(w, "stopped_at", rows_int(r, 9));
     else jw_knull(w, "stopped_at");
-    jw_kint(w, "stock_left", rows_int(r, 3) - rows_int(r, 13) - rows_int(r, 14));
+    jw_kint(w, "stock_left", rows_null(r, 15) ? rows_int(r, 3) - rows_int(r, 13) - rows_int(r, 14) : 0);
+    jw_kint(w, "stock_returned", rows_int(r, 16));
+    if (rows_null(r, 15)) jw_knull(w, "closed_at");
+    else jw_ktime(w, "closed_at", rows_int(r, 15));
     jw_key(w, "orders");
     jw_obj(w);
     jw_kint(w, "pending", rows_int(r, 10));

@@ -42,7 +42,9 @@ typedef struct {
 
 /* Checks, takes the activity's stock from the SKU (a stock move), stores and starts holding the sale. */
 int flash_sale_create(flash_engine *f, yt_ctx *x, const flash_input *in, int64_t *id);
-/* {id, name, sku_id, price, stock, per_customer_limit, starts_at, ends_at, pay_window_ms, stock_left,
+/* {id, name, sku_id, price, stock, per_customer_limit, starts_at, ends_at, pay_window_ms, state, stopped_at,
+ * stock_left, stock_returned, closed_at (a sale over, its leases back and no order pending is closed: what no
+ * order holds goes back to the SKU),
  * orders: {pending, paid, released, quantity_pending, quantity_paid}, leases: [{instance, held, renewed_at}]};
  * YT_ENOTFOUND when there is none. The list's items have no leases. */
 int flash_sale_write_json(yt_ctx *x, yt_jw *w, int64_t id);

@@ -167,6 +167,36 @@ describe('flash sales', () => {
     assert.equal(audit.items.filter((e) => e.action === 'flash_sale.stop' && e.entity_id === sale.id).length, 1, 'one stop audited');
   });
 
+  test('once over, its leases back and no order pending, what no order holds goes back to the SKU, once', async () => {
+    const p = await product(100);
+    const sale = expectStatus(await as(admin)('POST', '/api/v1/flash-sales', { name: uniq('收尾秒杀'), sku_id: p.skus[0].id, price: 9900,
+      stock: 30, per_customer_limit: 5, pay_window_seconds: 4, starts_at: iso(Date.now() - 1000), ends_at: iso(Date.now() + 3600000) }), 201);
+    const [a, b] = await customers(2);
+    const paid = expectStatus(await order(sale.id, a, 3), 201);
+    expectStatus(await notify({ order_id: paid.order_id, amount: paid.total, transaction_id: uniq('tx-settle') }), 200);
+    expectStatus(await order(sale.id, b, 2), 201); // never paid: pending at the stop, closed after its 4 s
+    const shelf = async () => (await as(admin)('GET', `/api/v1/products/${p.id}`)).json.skus[0].stock;
+    assert.equal(await shelf(), 70);
+    expectStatus(await as(admin)('POST', `/api/v1/flash-sales/${sale.id}/stop`), 200);
+    await new Promise((r) => setTimeout(r, 2000)); // beats: the lease comes back, but an order is pending
+    let g = expectStatus(await as(admin)('GET', `/api/v1/flash-sales/${sale.id}`), 200);
+    assert.equal(g.closed_at, null, 'not closed while an order is pending');
+    assert.equal(g.leases.length, 0, 'the lease came back');
+    assert.equal(await shelf(), 70);
+    for (let i = 0; i < 60 && !g.closed_at; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      g = expectStatus(await as(admin)('GET', `/api/v1/flash-sales/${sale.id}`), 200);
+    }
+    assert.ok(g.closed_at, 'closed once nothing is pending');
+    assert.equal(g.stock_returned, 27, 'all but the 3 paid units');
+    assert.equal(g.stock_left, 0);
+    assert.equal(await shelf(), 97);
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(await shelf(), 97, 'given back once');
+    const moves = expectStatus(await as(admin)('GET', `/api/v1/skus/${p.skus[0].id}/stock-moves`), 200);
+    assert.equal(moves.items.filter((m) => m.reason === 'flash_sale_end').length, 1);
+  });
+
   test('a thousand concurrent buyers: never oversold, nobody over the limit, every acknowledged order stored', async () => {
     const sale = await flashSale({ stock: 150, per_customer_limit: 2 });
     const buyers = await customers(1000);

@@ -30,7 +30,7 @@ export default {
     adjustDirection: 'Direction', stockIn: 'In (add)', stockOut: 'Out (take)', adjustQty: 'Quantity', adjustAfter: 'Stock after: {n}',
     adjustReason: 'Reason', adjustReasonPlaceholder: 'e.g. delivery, stocktake difference, damage',
     adjustReasonRequired: 'Give a reason', adjusted: 'Stock is now {n}',
-    reason: { opening: 'Opening', manual: 'Manual', flash_sale: 'Flash sale', order: 'Order', order_cancel: 'Order cancelled', refund: 'Refund' }
+    reason: { opening: 'Opening', manual: 'Manual', flash_sale: 'Flash sale', flash_sale_end: 'Flash sale ended', group_buy: 'Group buy', group_buy_end: 'Group buy ended', order: 'Order', order_cancel: 'Order cancelled', refund: 'Refund' }
   },
   flash: {
     title: 'Flash sales', create: 'New flash sale', empty: 'No flash sales yet', name: 'Name', sku: 'SKU', pickSku: 'Pick a SKU',

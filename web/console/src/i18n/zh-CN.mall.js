@@ -29,7 +29,7 @@ export default {
     moveStaff: '操作人', adjustTitle: '调整库存：{name}', adjustDirection: '方向', stockIn: '入库（增加）', stockOut: '出库（减少）',
     adjustQty: '数量', adjustAfter: '调整后库存 {n}', adjustReason: '原因', adjustReasonPlaceholder: '如 到货入库、盘点差异、破损',
     adjustReasonRequired: '请填写调整原因', adjusted: '库存已调整为 {n}',
-    reason: { opening: '期初库存', manual: '手工调整', flash_sale: '秒杀锁定', order: '订单占用', order_cancel: '订单取消', refund: '退款退回' }
+    reason: { opening: '期初库存', manual: '手工调整', flash_sale: '秒杀锁定', flash_sale_end: '秒杀结束退回', group_buy: '拼团锁定', group_buy_end: '拼团结束退回', order: '订单占用', order_cancel: '订单取消', refund: '退款退回' }
   },
   flash: {
     title: '秒杀', create: '新建秒杀', empty: '还没有秒杀活动', name: '活动名称', sku: '商品 SKU', pickSku: '选择商品 SKU',
