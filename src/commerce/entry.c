@@ -204,14 +204,17 @@ static const yt_migration migrations[] = {
      "ALTER TABLE flash_sales ADD COLUMN stopped_at INTEGER;",
      /* PostgreSQL */
      "ALTER TABLE flash_sales ADD COLUMN stopped_at BIGINT;"},
-    /* a flash sale settled after its end: what no order holds went back to the SKU */
+    /* a flash sale settled after its end: what no order holds went back to the SKU. Sales already over count
+     * as closed with nothing returned, as they were: their shelves may have been set right by hand since. */
     {29,
      /* SQLite */
      "ALTER TABLE flash_sales ADD COLUMN closed_at INTEGER;"
-     "ALTER TABLE flash_sales ADD COLUMN returned INTEGER NOT NULL DEFAULT 0;",
+     "ALTER TABLE flash_sales ADD COLUMN returned INTEGER NOT NULL DEFAULT 0;"
+     "UPDATE flash_sales SET closed_at = ends_at WHERE ends_at <= CAST(strftime('%s', 'now') AS INTEGER) * 1000;",
      /* PostgreSQL */
      "ALTER TABLE flash_sales ADD COLUMN closed_at BIGINT;"
-     "ALTER TABLE flash_sales ADD COLUMN returned BIGINT NOT NULL DEFAULT 0;"},
+     "ALTER TABLE flash_sales ADD COLUMN returned BIGINT NOT NULL DEFAULT 0;"
+     "UPDATE flash_sales SET closed_at = ends_at WHERE ends_at <= CAST(EXTRACT(EPOCH FROM now()) * 1000 AS BIGINT);"},
 };
 
 static const customer_keyed keyed[] = {
