@@ -258,6 +258,18 @@ void h_red_packet_get(yt_req *r) {
     if (red_packet_write_json(&r->x, &w, id)) api_fail(r);
 }
 
+void h_red_packet_stop(yt_req *r) {
+    int64_t id = api_param_id(r, 0);
+    if (!id) return;
+    if (red_packet_stop(&r->x, id)) {
+        api_fail(r);
+        return;
+    }
+    yt_jw w;
+    api_json(r, 200, &w);
+    if (red_packet_write_json(&r->x, &w, id)) api_fail(r);
+}
+
 void h_red_packet_stats(yt_req *r) {
     int64_t id = api_param_id(r, 0);
     if (!id) return;

@@ -78,6 +78,7 @@ void h_flash_sale_get(yt_req *r);
 void h_flash_sale_stats(yt_req *r);
 void h_flash_order(yt_req *r);
 void h_flash_sale_stop(yt_req *r);
+void h_red_packet_stop(yt_req *r);
 void h_mall_order_list(yt_req *r);
 void h_mall_order_get(yt_req *r);
 void h_payment_sandbox_notify(yt_req *r);

@@ -61,6 +61,12 @@ static const yt_migration migrations[] = {
      "  amount BIGINT NOT NULL CHECK (amount >= 1), best_luck BOOLEAN NOT NULL, at BIGINT NOT NULL);"
      "CREATE INDEX red_packet_claims_packet ON red_packet_claims(packet_id, id);"
      "CREATE INDEX red_packet_claims_customer ON red_packet_claims(customer_id, packet_id);"},
+    /* red packets stopped before their end (their ends_at becomes the stop) */
+    {30,
+     /* SQLite */
+     "ALTER TABLE red_packets ADD COLUMN stopped_at INTEGER;",
+     /* PostgreSQL */
+     "ALTER TABLE red_packets ADD COLUMN stopped_at BIGINT;"},
 };
 
 /* Neither table has a unique key per customer (one claim per packet is held by the customer's row lock), so a
@@ -87,6 +93,7 @@ static const yt_route routes[] = {
     {"POST", "/api/v1/red-packets", h_red_packet_create, P(COMMERCE_WRITE), ROUTE_JSON, "red_packet.create", 0},
     {"GET", "/api/v1/red-packets/{id}", h_red_packet_get, P(COMMERCE_READ), 0, "red_packet.get", 0},
     {"GET", "/api/v1/red-packets/{id}/stats", h_red_packet_stats, P(COMMERCE_READ), 0, "red_packet.stats", 0},
+    {"POST", "/api/v1/red-packets/{id}/stop", h_red_packet_stop, P(COMMERCE_WRITE), 0, "red_packet.stop", 0},
     {"GET", "/api/v1/red-packets/{id}/claims", h_red_packet_claims, P(COMMERCE_READ) | P(CUSTOMERS_READ), 0,
      "red_packet.claims", 0},
     /* a member draws and claims for themselves only */

@@ -89,14 +89,16 @@ int red_packet_create(yt_ctx *x, const red_packet_input *in, int64_t *id) {
     "SELECT p.id, p.name, p.mode, p.total, p.count, p.starts_at, p.ends_at, p.created_at,"                            \
     " (SELECT count(*) FROM red_packet_claims c WHERE c.packet_id = p.id),"                                           \
     " (SELECT COALESCE(SUM(amount), 0) FROM red_packet_claims c WHERE c.packet_id = p.id),"                           \
-    " b.customer_id, b.amount, b.at FROM red_packets p LEFT JOIN red_packet_claims b ON b.packet_id = p.id AND b.best_luck"
+    " b.customer_id, b.amount, b.at, p.stopped_at"                                                                     \
+    " FROM red_packets p LEFT JOIN red_packet_claims b ON b.packet_id = p.id AND b.best_luck"
 
 static const char *state_of(int64_t now, int64_t starts_at, int64_t ends_at, bool all_claimed) {
     return all_claimed ? "claimed" : now < starts_at ? "upcoming" : now < ends_at ? "running" : "over";
 }
 
-/* The packet's columns (PACKET_SQL) as members of the open object. */
-static void write_head(yt_jw *w, yt_rows *r) {
+/* The packet's columns (PACKET_SQL) as members of the open object; staff also see a stop as such (a member
+ * sees a stopped packet as over). */
+static void write_head(yt_jw *w, yt_rows *r, bool staff) {
     bool all = rows_int(r, 8) == rows_int(r, 4);
     jw_kint(w, "id", rows_int(r, 0));
     jw_kstr(w, "name", rows_text(r, 1));
@@ -105,13 +107,17 @@ static void write_head(yt_jw *w, yt_rows *r) {
     jw_kint(w, "count", rows_int(r, 4));
     jw_ktime(w, "starts_at", rows_int(r, 5));
     jw_ktime(w, "ends_at", rows_int(r, 6));
-    jw_kstr(w, "state", state_of(now_ms(), rows_int(r, 5), rows_int(r, 6), all));
+    bool stopped = staff && !rows_null(r, 13);
+    jw_kstr(w, "state", stopped ? "stopped" : state_of(now_ms(), rows_int(r, 5), rows_int(r, 6), all));
+    if (!staff) return;
+    if (stopped) jw_ktime(w, "stopped_at", rows_int(r, 13));
+    else jw_knull(w, "stopped_at");
 }
 
 /* One packet for the staff. */
 static void write_packet(yt_jw *w, yt_rows *r) {
     jw_obj(w);
-    write_head(w, r);
+    write_head(w, r, true);
     jw_key(w, "claimed");
     jw_obj(w);
     jw_kint(w, "count", rows_int(r, 8));
@@ -193,7 +199,7 @@ int red_packet_member_json(yt_ctx *x, yt_jw *w, int64_t id, int64_t customer) {
     }
     bool all = rows_int(r, 8) == rows_int(r, 4);
     jw_obj(w);
-    write_head(w, r);
+    write_head(w, r, false);
     jw_kint(w, "claimed_count", rows_int(r, 8));
     rows_free(r);
     yt_param q[] = {PI(customer), PI(id)};
@@ -244,6 +250,20 @@ static int take_share(yt_ctx *x, int64_t id, int64_t now, int64_t *share, int64_
         if (left == 0) return yt_fail(x, YT_ECONFLICT, "shares_left", "every packet has been claimed");
     }
     return yt_fail(x, YT_EINTERNAL, NULL, "the claim could not take a share");
+}
+
+int red_packet_stop(yt_ctx *x, int64_t id) {
+    int64_t now = now_ms();
+    if (db_begin(x->db) != 0) return yt_fail_db(x, "stopping a red packet");
+    yt_param p[] = {PI(now), PI(now), PI(id), PI(now)};
+    int64_t n = db_exec(x->db, "UPDATE red_packets SET stopped_at = ?, ends_at = ? WHERE id = ? AND stopped_at IS NULL AND ends_at > ?",
+                        4, p);
+    int rc = n < 0 ? yt_fail_db(x, "stopping a red packet") : YT_OK;
+    yt_param q[] = {PI(id)};
+    if (rc == YT_OK && n == 0 && db_query_int(x->db, "SELECT count(*) FROM red_packets WHERE id = ?", 1, q, 0) == 0)
+        rc = yt_fail(x, YT_ENOTFOUND, NULL, "no red packet with id %lld", (long long)id);
+    if (rc == YT_OK && n == 1) rc = audit_record(x, "red_packet.stop", "red_packet", id, NULL);
+    return yt_finish(x, rc, "stopping a red packet");
 }
 
 int red_packet_claim(yt_ctx *x, int64_t id, int64_t customer, red_packet_claim_result *res) {

@@ -33,9 +33,12 @@ typedef struct {
 /* Checks (a 400 naming the field; a total below count is a 400 on total), splits, stores the packet with its
  * shares and audits it. */
 int red_packet_create(yt_ctx *x, const red_packet_input *in, int64_t *id);
-/* {id, name, mode, total, count, starts_at, ends_at, state, claimed: {count, amount}, best_luck: {customer_id,
+/* {id, name, mode, total, count, starts_at, ends_at, state, stopped_at, claimed: {count, amount}, best_luck: {customer_id,
  * amount, at} (once every share is claimed) or null, created_at}; 404 when none. */
 int red_packet_write_json(yt_ctx *x, yt_jw *w, int64_t id);
+/* Stops a running or upcoming packet now: its end becomes now, so nobody claims after it (422); claims made
+ * stay. A packet already stopped or over is left as it is. Audited; 404 when none. */
+int red_packet_stop(yt_ctx *x, int64_t id);
 int red_packet_list_json(yt_ctx *x, yt_jw *w, int limit, int64_t cursor);
 /* A page of the packet's claims, newest first: {items: [{id, customer_id, amount, best_luck, at}], next_cursor}. */
 int red_packet_claims_json(yt_ctx *x, yt_jw *w, int64_t id, int limit, int64_t cursor);

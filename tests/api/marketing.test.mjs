@@ -313,6 +313,29 @@ describe('red packets', () => {
       assertProblem(await as(admin)('GET', path), 404);
   });
 
+  test('stopped early: nobody claims after the stop, claims made stay, a second stop changes nothing', async () => {
+    const p = await packet({ total: 1000, count: 5, mode: 'lucky' });
+    const [a, b] = await Promise.all([member(), member()]);
+    const first = expectStatus(await claim(a.tok, p.id), 201);
+    const analyst = await makeStaff(api, admin, 'analyst');
+    assertProblem(await as(analyst.token)('POST', `/api/v1/red-packets/${p.id}/stop`), 403);
+    assertProblem(await as(admin)('POST', '/api/v1/red-packets/999999999/stop'), 404);
+    const stopped = expectStatus(await as(admin)('POST', `/api/v1/red-packets/${p.id}/stop`), 200);
+    assert.equal(stopped.state, 'stopped');
+    assert.equal(stopped.ends_at, stopped.stopped_at);
+    assert.deepEqual(stopped.claimed, { count: 1, amount: first.amount });
+    const late = await claim(b.tok, p.id);
+    assertProblem(late, 422, 'after the stop');
+    assert.equal(late.json.errors[0].field, 'red_packet');
+    assert.equal(expectStatus(await claim(a.tok, p.id), 200, 'a claim made before is answered the same').amount, first.amount);
+    const again = expectStatus(await as(admin)('POST', `/api/v1/red-packets/${p.id}/stop`), 200);
+    assert.equal(again.stopped_at, stopped.stopped_at);
+    const seen = expectStatus(await as(b.tok)('GET', `/api/v1/member/red-packets/${p.id}`), 200);
+    assert.equal(seen.state, 'over', 'a member sees it over');
+    const audit = expectStatus(await as(admin)('GET', '/api/v1/audit?limit=20'), 200);
+    assert.equal(audit.items.filter((e) => e.action === 'red_packet.stop' && e.entity_id === p.id).length, 1);
+  });
+
   test('more claimers than packets at once: exactly count claims, the total paid once, replays the same', async () => {
     const p = await packet({ total: 10000, count: 30, mode: 'lucky' });
     const members = await Promise.all(Array.from({ length: 60 }, () => member(0, '抢红包')));

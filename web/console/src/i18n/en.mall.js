@@ -201,7 +201,8 @@ export default {
     luckyHint: 'Random amounts, at least ¥0.01 each, adding up to the amount exactly', nameRequired: 'Enter a name',
     windowRequired: 'Pick the claim window', totalTooSmall: 'The amount must give every packet at least ¥0.01',
     claimedCount: 'Claimed', claimedAmount: 'Paid out', bestLuck: 'Best luck', bestLuckLater: 'Told once every packet is claimed',
-    claims: 'Claims', amount: 'Amount', claimedAt: 'Claimed'
+    claims: 'Claims', amount: 'Amount', claimedAt: 'Claimed', stop: 'Stop', stoppedAt: 'Stopped',
+    stopConfirm: 'Nobody can claim "{name}" once stopped; packets already claimed stay. Stop it?', stopped: 'Stopped'
   },
   pointsMall: {
     title: 'Points mall', tabItems: 'Items', tabRedemptions: 'Redemptions', create: 'New item', editTitle: 'Edit item',

@@ -193,7 +193,8 @@ export default {
     fixedHint: '每个约 {each}，余数的每一分依次加到前几个红包', luckyHint: '随机金额，每个至少 0.01 元，总额恰好等于总金额',
     nameRequired: '请输入活动名称', windowRequired: '请选择领取时间', totalTooSmall: '总金额至少为每个红包 0.01 元',
     claimedCount: '已领个数', claimedAmount: '已领金额', bestLuck: '手气最佳', bestLuckLater: '全部领完后揭晓',
-    claims: '领取记录', amount: '金额', claimedAt: '领取时间'
+    claims: '领取记录', amount: '金额', claimedAt: '领取时间', stop: '停止发放', stoppedAt: '停止于',
+    stopConfirm: '停止后「{name}」不再能领取，已领的红包不受影响。确定停止？', stopped: '已停止'
   },
   pointsMall: {
     title: '积分商城', tabItems: '兑换商品', tabRedemptions: '兑换记录', create: '新建兑换商品', editTitle: '编辑兑换商品',
