@@ -143,6 +143,7 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
         payments_free(wxpay, wxmerchant);
         return 1;
     }
+    store_group_durability(store); /* every answer waits for its commits' sync (http layer) */
     yt_arena arena = {0};
     yt_ctx x = {.db = store_db(store), .who = yt_system_actor(), .arena = &arena};
     char generated[32] = "";

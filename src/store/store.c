@@ -29,6 +29,7 @@ struct yt_store {
     pthread_cond_t writer_cv;
     uint64_t writer_next, writer_serving; /* FIFO hand-off: a thread holds the writer while serving == its ticket */
     yt_db *writer;   /* SQLite: the one connection every write request uses */
+    bool group_durability; /* the writer's commits are made durable in groups (store_group_durability) */
     /* the log's upkeep (drivers with watch_log): a thread that checkpoints when the log grows long */
     pthread_t upkeep;
     bool upkeep_started, upkeep_stop, upkeep_due;
@@ -245,6 +246,13 @@ static void *syncer_main(void *arg) {
     return NULL;
 }
 
+void store_group_durability(yt_store *s) {
+    s->group_durability = true;
+    yt_db *w = store_writer_acquire(s); /* made lazy when opened now; made so now when it was opened before */
+    if (w && !w->lazy && s->drv->lazy_commits && s->drv->log_fd) w->lazy = s->drv->lazy_commits(w) == 0;
+    if (w) store_writer_release(s);
+}
+
 store_point store_pending(yt_store *s) {
     uint64_t c = atomic_load(&s->committed);
     return c > atomic_load(&s->durable) ? c : 0;
@@ -297,7 +305,7 @@ yt_db *store_writer_acquire(yt_store *s) {
     uint64_t ticket = s->writer_next++;
     while (s->writer_serving != ticket) pthread_cond_wait(&s->writer_cv, &s->writer_mu);
     pthread_mutex_unlock(&s->writer_mu);
-    if (!s->writer && (s->writer = new_connection(s)) && s->drv->lazy_commits && s->drv->log_fd)
+    if (!s->writer && (s->writer = new_connection(s)) && s->group_durability && s->drv->lazy_commits && s->drv->log_fd)
         s->writer->lazy = s->drv->lazy_commits(s->writer) == 0; /* durable in groups: see store_pending */
     if (!s->writer) store_writer_release(s);
     return s->writer;

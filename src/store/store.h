@@ -105,6 +105,10 @@ int db_commit(yt_db *db);
  * acknowledgement) first waits for the point it was made at. A point counts commits; 0 waits for nothing.
  * PostgreSQL's commits are durable when they return: its points are always 0. */
 typedef uint64_t store_point;
+/* Turns group durability on for the shared writer (the server does, before its first write: it holds every
+ * answer for its commits' sync). Other users of a store (the CLI's commands, which report when they are done)
+ * keep commits that wait for the disk. */
+void store_group_durability(yt_store *s);
 /* The point every commit so far will be durable at, or 0 when it is already. */
 store_point store_pending(yt_store *s);
 /* Waits until point is durable: 0, or -1 when the disk refused (logged). */

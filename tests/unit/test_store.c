@@ -199,6 +199,16 @@ static void note_durable(void *arg, bool durable) { *(int *)arg = durable ? 1 : 
  * committing connection (whose after-commit checkpoint is off). */
 static void commits_are_durable_in_groups_and_checkpointed_off_the_writer(void **state) {
     (void)state;
+    char err[256];
+    yt_store *plain = store_open(fx.target, err, sizeof err); /* a store without group durability (the CLI's) */
+    assert_non_null(plain);
+    yt_db *pw = store_writer_acquire(plain);
+    assert_int_equal(db_query_int(pw, "PRAGMA synchronous", 0, NULL, -1), 2); /* FULL: each commit waits */
+    assert_true(db_exec(pw, "CREATE TABLE plain(x)", 0, NULL) == 0);
+    store_writer_release(plain);
+    assert_true(store_pending(plain) == 0);
+    store_close(plain);
+    store_group_durability(st);
     yt_db *w = store_writer_acquire(st);
     assert_non_null(w);
     assert_int_equal(db_query_int(w, "PRAGMA synchronous", 0, NULL, -1), 1); /* NORMAL: the store syncs */
