@@ -215,8 +215,9 @@ static void *syncer_main(void *arg) {
         bool ok = fd >= 0 && fdatasync(fd) == 0;
         if (!ok) log_error("store: cannot sync the write-ahead log: %s", fd < 0 ? "it cannot be opened" : strerror(errno));
         pthread_mutex_lock(&s->sync_mu);
-        metrics_observe_sync(ok && upto > atomic_load(&s->durable) ? upto - atomic_load(&s->durable) : 0);
-        if (ok && upto > atomic_load(&s->durable)) atomic_store(&s->durable, upto);
+        uint64_t was = atomic_load(&s->durable); /* only this thread moves it */
+        metrics_observe_sync(ok && upto > was ? upto - was : 0);
+        if (ok && upto > was) atomic_store(&s->durable, upto);
         if (!ok) {
             if (upto > s->failed) s->failed = upto;
             if (s->wanted <= s->failed) s->wanted = atomic_load(&s->durable); /* nothing more to try for now */

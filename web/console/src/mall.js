@@ -1,8 +1,25 @@
 // Helpers of the mall and marketing pages: money between yuan (what staff type and read) and fen (what the API
-// takes and answers), times for the API, the tag colours of states, and the catalog's SKUs for pickers.
+// takes and answers), times for the API, the tag colours of states, the catalog's SKUs for pickers, and stopping
+// an activity.
 import { reactive } from 'vue'
+import { ElMessage, ElMessageBox } from 'element-plus'
 import { api, getAll } from './api.js'
 import { formatFen } from './format.js'
+
+// Stops an activity after a confirmation in red (texts under the i18n section ns: stop, stopConfirm, stopped):
+// the activity as the API answers it, or null when staff cancelled or the API refused (its message shown).
+export async function stopActivity(t, ns, name, path) {
+  try {
+    await ElMessageBox.confirm(t(ns + '.stopConfirm', { name }), t(ns + '.stop'), {
+      type: 'warning', confirmButtonText: t(ns + '.stop'), cancelButtonText: t('common.cancel'), confirmButtonClass: 'el-button--danger'
+    })
+  } catch { return null }
+  try {
+    const stopped = await api.post(path, {})
+    ElMessage.success(t(ns + '.stopped'))
+    return stopped
+  } catch { return null /* message already shown */ }
+}
 
 // Yuan typed with at most two decimals -> integer fen (rounded, so 19.99 is 1999, never 1998).
 export function yuanToFen(yuan) {
