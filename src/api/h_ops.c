@@ -20,11 +20,11 @@ void h_healthz(yt_req *r) {
 }
 
 void h_readyz(yt_req *r) {
-    bool ok = db_query_int(r->x.db, "SELECT 1", 0, NULL, 0) == 1;
+    bool lost = store_log_lost(r->store), ok = !lost && db_query_int(r->x.db, "SELECT 1", 0, NULL, 0) == 1;
     yt_jw w;
     api_json(r, ok ? 200 : 503, &w);
     jw_obj(&w);
-    jw_kstr(&w, "status", ok ? "ready" : "store unavailable");
+    jw_kstr(&w, "status", ok ? "ready" : lost ? "the store's log could not be synced: restart the server" : "store unavailable");
     jw_obj_end(&w);
 }
 

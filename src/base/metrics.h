@@ -2,6 +2,7 @@
 #ifndef YT_METRICS_H
 #define YT_METRICS_H
 #include "buf.h"
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Makes room for n route labels (the route table's size plus its extra labels), once at start, so
@@ -11,8 +12,8 @@ void metrics_init(int n);
 void metrics_register_route(int i, const char *method, const char *name);
 void metrics_observe_request(int route, int status, uint64_t ns);
 void metrics_observe_store(uint64_t ns);
-/* A sync of the store's log made commits durable (commits: how many, 0 when it failed). */
-void metrics_observe_sync(uint64_t commits);
+/* A sync of the store's log made commits durable (commits: how many), or failed (ok false). */
+void metrics_observe_sync(bool ok, uint64_t commits);
 /* An answer waited for a sync before it was sent. */
 void metrics_count_held_answer(void);
 void metrics_render(yt_buf *out);

@@ -541,7 +541,11 @@ static void loop_post_ready(conn *c) {
 
 /* The answer to a request whose commits a failed sync of the store did not make durable. */
 static void not_durable(yt_req *r) {
-    api_problem(r, 503, NULL, "the change could not be made durable, so it may be lost; check and try again");
+    if (r->store && store_log_lost(r->store))
+        api_problem(r, 503, NULL, "the store's disk failed to sync its log: changes since may be lost, and none can be made durable"
+                                  " until the server restarts");
+    else
+        api_problem(r, 503, NULL, "the change could not be made durable, so it may be lost; check and try again");
 }
 
 /* A request's answer waited for the store to make its commits durable (see answer_when_durable). */

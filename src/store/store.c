@@ -39,6 +39,9 @@ struct yt_store {
     _Atomic uint64_t committed;
     _Atomic uint64_t durable;
     uint64_t failed;          /* with sync_mu: points up to here that are not durable were lost to a failed sync */
+    /* a sync of the log failed: the kernel may have dropped what it could not write and a later sync would still
+     * succeed, so no commit is called durable again until the server restarts (and SQLite recovers the log) */
+    _Atomic bool log_lost;
     uint64_t wanted;          /* with sync_mu: the highest point anyone waits for */
     struct durable_waiter *waiters;
     pthread_mutex_t sync_mu;
@@ -211,12 +214,18 @@ static void *syncer_main(void *arg) {
             s->log_fd = s->drv->log_fd(first);
         }
         int fd = s->log_fd;
+        bool lost = atomic_load(&s->log_lost);
         pthread_mutex_unlock(&s->sync_mu);
-        bool ok = fd >= 0 && fdatasync(fd) == 0;
-        if (!ok) log_error("store: cannot sync the write-ahead log: %s", fd < 0 ? "it cannot be opened" : strerror(errno));
+        bool ok = !lost && fd >= 0 && fdatasync(fd) == 0;
+        if (!ok && !lost && fd < 0) log_error("store: cannot sync the write-ahead log: it cannot be opened");
+        if (!ok && !lost && fd >= 0) {
+            log_error("store: cannot sync the write-ahead log: %s; no change can be made durable until the server restarts",
+                      strerror(errno));
+            atomic_store(&s->log_lost, true);
+        }
         pthread_mutex_lock(&s->sync_mu);
         uint64_t was = atomic_load(&s->durable); /* only this thread moves it */
-        metrics_observe_sync(ok && upto > was ? upto - was : 0);
+        if (!lost) metrics_observe_sync(ok, ok && upto > was ? upto - was : 0);
         if (ok && upto > was) atomic_store(&s->durable, upto);
         if (!ok) {
             if (upto > s->failed) s->failed = upto;
@@ -225,7 +234,7 @@ static void *syncer_main(void *arg) {
         durable_waiter *settled = NULL, **at = &s->waiters;
         while (*at) {
             durable_waiter *w = *at;
-            if (w->point <= atomic_load(&s->durable) || w->point <= s->failed) {
+            if (w->point <= atomic_load(&s->durable) || w->point <= s->failed || atomic_load(&s->log_lost)) {
                 *at = w->next;
                 w->next = settled;
                 settled = w;
@@ -254,6 +263,8 @@ void store_group_durability(yt_store *s) {
     if (w) store_writer_release(s);
 }
 
+bool store_log_lost(yt_store *s) { return atomic_load(&s->log_lost); }
+
 store_point store_pending(yt_store *s) {
     uint64_t c = atomic_load(&s->committed);
     return c > atomic_load(&s->durable) ? c : 0;
@@ -272,7 +283,8 @@ int store_await(yt_store *s, store_point point) {
     if (!point || point <= atomic_load(&s->durable)) return 0;
     pthread_mutex_lock(&s->sync_mu);
     bool running = want_locked(s, point);
-    while (running && point > atomic_load(&s->durable) && point > s->failed) pthread_cond_wait(&s->synced_cv, &s->sync_mu);
+    while (running && point > atomic_load(&s->durable) && point > s->failed && !atomic_load(&s->log_lost))
+        pthread_cond_wait(&s->synced_cv, &s->sync_mu);
     int rc = point <= atomic_load(&s->durable) ? 0 : -1;
     pthread_mutex_unlock(&s->sync_mu);
     if (!running && rc) log_error("store: no thread to sync the write-ahead log");
@@ -280,8 +292,8 @@ int store_await(yt_store *s, store_point point) {
 }
 
 void store_when_durable(yt_store *s, store_point point, void (*done)(void *arg, bool durable), void *arg) {
-    if (!point || point <= atomic_load(&s->durable)) {
-        done(arg, true);
+    if (!point || point <= atomic_load(&s->durable) || atomic_load(&s->log_lost)) {
+        done(arg, !point || point <= atomic_load(&s->durable));
         return;
     }
     durable_waiter *w = yt_malloc(sizeof *w);

@@ -116,6 +116,10 @@ int store_await(yt_store *s, store_point point);
 /* Calls done(arg, durable) once point is durable (durable false: the disk refused), from the store's sync
  * thread; at once, on this thread, when point is 0 or durable already. */
 void store_when_durable(yt_store *s, store_point point, void (*done)(void *arg, bool durable), void *arg);
+/* A sync of the log failed. What the kernel could not write it may have dropped, and a later sync would still
+ * succeed, so from then on no commit is called durable (every waiter is told false at once) until the server
+ * restarts and SQLite recovers what the log holds on disk. */
+bool store_log_lost(yt_store *s);
 /* A connection committed, leaving the store's log pages long (the driver calls it, see watch_log): the
  * commit is counted for group durability, and past a few megabytes of log the store's own thread
  * checkpoints, so commits never do. */

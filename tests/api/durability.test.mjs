@@ -1,8 +1,11 @@
 // Durability: SIGTERM while writes are in flight; the server drains and exits cleanly, and every acknowledged write survives.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../lib/server.mjs';
-import { client, expectStatus, listAll, uniq } from '../lib/client.mjs';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT, binPath, startServer } from '../lib/server.mjs';
+import { client, assertProblem, expectStatus, listAll, uniq } from '../lib/client.mjs';
 
 function sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }
 
@@ -118,6 +121,63 @@ describe('answers wait for durability', () => {
       for (const r of burst) expectStatus(await api('GET', `/api/v1/customers/${r.json.id}`, { token }), 200);
     } finally {
       await srv.stop();
+    }
+  });
+});
+
+// SQLite: a disk that refuses to sync the log (fdatasync fails with EIO, through tests/support/sync_fault.c
+// preloaded into the server). The kernel may have dropped what it could not write, and a later sync would
+// still succeed, so the store calls nothing durable again until the server restarts.
+describe('a disk that refuses to sync the log', () => {
+  const shim = path.join(path.dirname(path.resolve(ROOT, binPath())), 'libyt_sync_fault.so');
+  test('writes answer 503, and keep doing so after the disk recovers, until a restart', { timeout: 120000 }, async (t) => {
+    if (!fs.existsSync(shim)) throw new Error(`missing ${shim}: build the project first`);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yt-fault-'));
+    const flag = path.join(dir, 'refuse');
+    // an AddressSanitizer build wants its runtime first among the libraries; the shim goes first here
+    const asan = process.env.YT_SANITIZED ? { ASAN_OPTIONS: `${process.env.ASAN_OPTIONS || ''}:verify_asan_link_order=0` } : {};
+    const srv = await startServer({ name: 'durability-fault', store: 'sqlite', env: { LD_PRELOAD: shim, YT_SYNC_FAULT_FILE: flag, ...asan } });
+    try {
+      let { api } = client(srv.baseUrl);
+      let token = await client(srv.baseUrl).login('admin', srv.adminPassword);
+      const kept = expectStatus(await api('POST', '/api/v1/customers', { token, body: { name: '同步前客户' } }), 201);
+      const p = expectStatus(await api('POST', '/api/v1/products', { token, body: { name: '故障秒杀', skus: [{ name: '默认', price: 990, stock: 50 }] } }), 201);
+      const now = Date.now();
+      const sale = expectStatus(await api('POST', '/api/v1/flash-sales', { token, body: { name: '故障秒杀', sku_id: p.skus[0].id, price: 100, stock: 10,
+        per_customer_limit: 5, starts_at: new Date(now - 1000).toISOString(), ends_at: new Date(now + 3600000).toISOString() } }), 201);
+      const ok = expectStatus(await api('POST', `/api/v1/flash-sales/${sale.id}/orders`, { token, body: { customer_id: kept.id, quantity: 1 } }), 201);
+
+      fs.writeFileSync(flag, '');
+      const w = await api('POST', '/api/v1/customers', { token, body: { name: '同步失败客户' } });
+      assertProblem(w, 503);
+      assert.match(w.json.detail, /may be lost/);
+      const o = await api('POST', `/api/v1/flash-sales/${sale.id}/orders`, { token, body: { customer_id: kept.id, quantity: 1 } });
+      assertProblem(o, 503);
+      assert.match(o.json.detail, /may be lost/);
+
+      // the disk answers again, but what it dropped is not known: still nothing is called durable
+      fs.rmSync(flag);
+      const again = await api('POST', '/api/v1/tags', { token, body: { name: `同步后${uniq('t')}` } });
+      assertProblem(again, 503);
+      assert.match(again.json.detail, /until the server restarts/);
+      assertProblem(await api('GET', '/readyz'), 503);
+      assert.match(fs.readFileSync(srv.logFile, 'utf8'), /cannot sync the write-ahead log: .*until the server restarts/);
+
+      // a restart recovers what the log holds on disk, and serves again
+      const ex = await srv.stop(20000);
+      assert.equal(ex.code, 0, 'clean exit');
+      await srv.restart();
+      ({ api } = client(srv.baseUrl));
+      token = await client(srv.baseUrl).login('admin', srv.adminPassword);
+      expectStatus(await api('GET', '/readyz'), 200);
+      expectStatus(await api('GET', `/api/v1/customers/${kept.id}`, { token }), 200);
+      const after = expectStatus(await api('GET', `/api/v1/flash-sales/${sale.id}`, { token }), 200);
+      assert.ok(after.orders.pending >= 1, `the acknowledged order is there: ${JSON.stringify(after.orders)}`);
+      expectStatus(await api('POST', '/api/v1/customers', { token, body: { name: '重启后客户' } }), 201);
+      t.diagnostic(`order ${ok.order_id} kept; after the restart the sale shows ${after.orders.pending} pending`);
+    } finally {
+      await srv.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });
