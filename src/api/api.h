@@ -37,6 +37,8 @@ enum {
     ROUTE_WRITER = 1u << 5,     /* a GET that writes (exports record an audit entry) */
     ROUTE_MEMBER = 1u << 6,     /* a member's link token is admitted too, whatever perm says; the handler keeps
                                  * the member to their own customer id (api_member) */
+    ROUTE_NO_DATA = 1u << 7,    /* the answer shows none of the store's data (health, metrics), so it never waits
+                                 * for a sync of the store's log (and is still served when syncs have failed) */
 };
 
 typedef struct {

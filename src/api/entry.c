@@ -9,9 +9,9 @@ static const yt_perm perms[] = {
 #define P(x) PERM_##x
 
 static const yt_route routes[] = {
-    {"GET", "/healthz", h_healthz, 0, ROUTE_PUBLIC, "health.live", 0},
-    {"GET", "/readyz", h_readyz, 0, ROUTE_PUBLIC, "health.ready", 0},
-    {"GET", "/metrics", h_metrics, 0, ROUTE_PUBLIC, "metrics.get", 0},
+    {"GET", "/healthz", h_healthz, 0, ROUTE_PUBLIC | ROUTE_NO_DATA, "health.live", 0},
+    {"GET", "/readyz", h_readyz, 0, ROUTE_PUBLIC | ROUTE_NO_DATA, "health.ready", 0},
+    {"GET", "/metrics", h_metrics, 0, ROUTE_PUBLIC | ROUTE_NO_DATA, "metrics.get", 0},
     {"GET", "/api/v1/audit", h_audit_list, P(AUDIT_READ), 0, "audit.list", 0},
 };
 

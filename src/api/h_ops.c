@@ -11,20 +11,24 @@
 #include <string.h>
 #include <strings.h>
 
+#define LOG_LOST "the store's log could not be synced: restart the server"
+
+/* Alive unless the store can no longer make changes durable, which only a restart mends. */
 void h_healthz(yt_req *r) {
+    bool lost = r->store && store_log_lost(r->store);
     yt_jw w;
-    api_json(r, 200, &w);
+    api_json(r, lost ? 503 : 200, &w);
     jw_obj(&w);
-    jw_kstr(&w, "status", "ok");
+    jw_kstr(&w, "status", lost ? LOG_LOST : "ok");
     jw_obj_end(&w);
 }
 
 void h_readyz(yt_req *r) {
-    bool lost = store_log_lost(r->store), ok = !lost && db_query_int(r->x.db, "SELECT 1", 0, NULL, 0) == 1;
+    bool lost = r->store && store_log_lost(r->store), ok = !lost && db_query_int(r->x.db, "SELECT 1", 0, NULL, 0) == 1;
     yt_jw w;
     api_json(r, ok ? 200 : 503, &w);
     jw_obj(&w);
-    jw_kstr(&w, "status", ok ? "ready" : lost ? "the store's log could not be synced: restart the server" : "store unavailable");
+    jw_kstr(&w, "status", ok ? "ready" : lost ? LOG_LOST : "store unavailable");
     jw_obj_end(&w);
 }
 

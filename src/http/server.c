@@ -560,7 +560,7 @@ static void durable_then_post(void *arg, bool durable) {
  * the loop serves other connections; otherwise it goes at once. */
 static void answer_when_durable(conn *c) {
     yt_store *s = c->st.req.store;
-    store_point p = s ? store_pending(s) : 0;
+    store_point p = s && !(c->st.route && (c->st.route->flags & ROUTE_NO_DATA)) ? store_pending(s) : 0;
     if (!p) {
         req_answer(c);
         return;

@@ -160,7 +160,15 @@ describe('a disk that refuses to sync the log', () => {
       const again = await api('POST', '/api/v1/tags', { token, body: { name: `同步后${uniq('t')}` } });
       assertProblem(again, 503);
       assert.match(again.json.detail, /until the server restarts/);
-      assertProblem(await api('GET', '/readyz'), 503);
+      // health and metrics show no data, so they still answer: not alive, not ready, and the failure counted
+      for (const probe of ['/healthz', '/readyz']) {
+        const h = await api('GET', probe);
+        assert.equal(h.status, 503, probe);
+        assert.match(h.json.status, /restart the server/, probe);
+      }
+      const m = await api('GET', '/metrics');
+      assert.equal(m.status, 200);
+      assert.match(m.text, /^yutang_store_sync_failures_total [1-9]/m);
       assert.match(fs.readFileSync(srv.logFile, 'utf8'), /cannot sync the write-ahead log: .*until the server restarts/);
 
       // a restart recovers what the log holds on disk, and serves again
