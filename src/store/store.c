@@ -281,6 +281,7 @@ static bool want_locked(yt_store *s, store_point point) {
 
 int store_await(yt_store *s, store_point point) {
     if (!point || point <= atomic_load(&s->durable)) return 0;
+    if (atomic_load(&s->log_lost)) return -1;
     pthread_mutex_lock(&s->sync_mu);
     bool running = want_locked(s, point);
     while (running && point > atomic_load(&s->durable) && point > s->failed && !atomic_load(&s->log_lost))
