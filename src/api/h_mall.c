@@ -287,6 +287,22 @@ void h_mall_order_refunds(yt_req *r) {
     jw_obj_end(&w);
 }
 
+/* A failed refund whose money the brand returned by hand: the refund as it now is. */
+void h_mall_refund_settle_by_hand(yt_req *r) {
+    static const char *const allowed[] = {"note", NULL};
+    int64_t id = api_param_id(r, 0), refund_id = api_param_id(r, 1);
+    const char *note = NULL;
+    bool replay;
+    if (!id || !refund_id || !body_only(r, r->json, allowed) || !body_str(r, r->json, "note", &note, true)) return;
+    if (mall_refund_settle_by_hand(&r->x, id, refund_id, note, &replay)) {
+        api_fail(r);
+        return;
+    }
+    yt_jw w; /* settled now or before: the same answer */
+    api_json(r, 200, &w);
+    if (mall_refund_json(&r->x, &w, id, refund_id)) api_fail(r);
+}
+
 /* ---- after-sales ---- */
 
 /* {order_id, kind, reason}: staff open one for the customer; a member for their own order. */

@@ -215,6 +215,14 @@ static const yt_migration migrations[] = {
      "ALTER TABLE flash_sales ADD COLUMN closed_at BIGINT;"
      "ALTER TABLE flash_sales ADD COLUMN returned BIGINT NOT NULL DEFAULT 0;"
      "UPDATE flash_sales SET closed_at = ends_at WHERE ends_at <= CAST(EXTRACT(EPOCH FROM now()) * 1000 AS BIGINT);"},
+    /* a refund WeChat Pay closed or refused, settled by hand (the money returned in the merchant platform) */
+    {31,
+     /* SQLite */
+     "ALTER TABLE mall_refunds ADD COLUMN hand_note TEXT;"
+     "ALTER TABLE mall_refunds ADD COLUMN hand_by INTEGER;"
+     "ALTER TABLE mall_refunds ADD COLUMN hand_at INTEGER;",
+     /* PostgreSQL */
+     "ALTER TABLE mall_refunds ADD COLUMN hand_note TEXT, ADD COLUMN hand_by BIGINT, ADD COLUMN hand_at BIGINT;"},
 };
 
 static const customer_keyed keyed[] = {
@@ -269,6 +277,8 @@ static const yt_route routes[] = {
     {"POST", "/api/v1/mall-orders/{id}/complete", h_mall_order_complete, P(ORDERS_WRITE), ROUTE_MEMBER, "mall_order.complete", 0},
     {"GET", "/api/v1/mall-orders/{id}/refunds", h_mall_order_refunds, P(COMMERCE_READ), 0, "mall_order.refunds", 0},
     {"POST", "/api/v1/mall-orders/{id}/refunds", h_mall_order_refund, P(COMMERCE_WRITE), ROUTE_JSON, "mall_order.refund", 0},
+    {"POST", "/api/v1/mall-orders/{id}/refunds/{refund_id}/settle-by-hand", h_mall_refund_settle_by_hand, P(COMMERCE_WRITE),
+     ROUTE_JSON, "mall_refund.settle_by_hand", 0},
     {"GET", "/api/v1/after-sales", h_after_sale_list, P(COMMERCE_READ), 0, "after_sale.list", 0},
     {"POST", "/api/v1/after-sales", h_after_sale_open, P(ORDERS_WRITE), ROUTE_JSON | ROUTE_MEMBER, "after_sale.open", 0},
     {"POST", "/api/v1/after-sales/{id}/resolve", h_after_sale_resolve, P(ORDERS_WRITE), ROUTE_JSON, "after_sale.resolve", 0},

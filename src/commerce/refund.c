@@ -4,6 +4,7 @@
 #include "coupon.h"
 #include "pay_wechat.h"
 #include "../base/log.h"
+#include "../base/text.h"
 #include "../base/timeutil.h"
 #include "../domain/audit.h"
 #include "../domain/changes.h"
@@ -231,18 +232,40 @@ static void write_refund(yt_jw *w, yt_rows *r) {
         else jw_kstr(w, "provider_status", rows_text(r, 16));
         jw_kstr(w, "provider_note", rows_text(r, 17));
     }
+    if (rows_null(r, 20)) {
+        jw_knull(w, "settled_by_hand");
+    } else { /* the money went back outside yutang: who said so, when, and how */
+        jw_key(w, "settled_by_hand");
+        jw_obj(w);
+        jw_kstr(w, "note", rows_text(r, 18));
+        jw_kint(w, "staff_id", rows_int(r, 19));
+        jw_ktime(w, "at", rows_int(r, 20));
+        jw_obj_end(w);
+    }
     jw_obj_end(w);
 }
 
+#define REFUND_COLS                                                                                                 \
+    "id, order_id, amount, quantity, points_returned, points_clawed, coupons_returned, restock, reason, lines, status," \
+    " created_at, settled_at, provider, submitted_at, attempts, provider_status, provider_note, hand_note, hand_by, hand_at"
+
 int mall_refunds_json(yt_ctx *x, yt_jw *w, int64_t order_id) {
     yt_param p[] = {PI(order_id)};
-    yt_rows *r = db_query(x->db, "SELECT id, order_id, amount, quantity, points_returned, points_clawed, coupons_returned, restock,"
-                                 " reason, lines, status, created_at, settled_at, provider, submitted_at, attempts, provider_status, provider_note"
-                                 " FROM mall_refunds WHERE order_id = ? ORDER BY id", 1, p);
+    yt_rows *r = db_query(x->db, "SELECT " REFUND_COLS " FROM mall_refunds WHERE order_id = ? ORDER BY id", 1, p);
     if (!r) return yt_fail_db(x, "reading refunds");
     rows_write_array(w, r, write_refund);
     rows_free(r);
     return YT_OK;
+}
+
+int mall_refund_json(yt_ctx *x, yt_jw *w, int64_t order_id, int64_t refund_id) {
+    yt_param p[] = {PI(refund_id), PI(order_id)};
+    yt_rows *r = db_query(x->db, "SELECT " REFUND_COLS " FROM mall_refunds WHERE id = ? AND order_id = ?", 2, p);
+    if (!r) return yt_fail_db(x, "reading a refund");
+    bool found = rows_next(r);
+    if (found) write_refund(w, r);
+    rows_free(r);
+    return found ? YT_OK : yt_fail(x, YT_ENOTFOUND, NULL, "order %lld has no refund %lld", (long long)order_id, (long long)refund_id);
 }
 
 int mall_refund_settle(yt_ctx *x, int64_t refund_id, bool succeeded, int64_t amount, bool *replay) {
@@ -274,4 +297,30 @@ int mall_refund_settle(yt_ctx *x, int64_t refund_id, bool succeeded, int64_t amo
     if (rc == YT_OK && changed == 1)
         rc = audit_record(x, succeeded ? "mall_refund.succeed" : "mall_refund.fail", "mall_refund", refund_id, NULL);
     return yt_finish(x, rc, "settling a refund");
+}
+
+int mall_refund_settle_by_hand(yt_ctx *x, int64_t order_id, int64_t refund_id, const char *note, bool *replay) {
+    *replay = false;
+    if (yt_check_text(x, "note", note ? note : "", 1, 200)) return x->err.code;
+    if (db_begin(x->db) != 0) return yt_fail_db(x, "settling a refund by hand");
+    yt_param q[] = {PI(refund_id), PI(order_id)};
+    yt_rows *r = db_query(x->db, "SELECT status FROM mall_refunds WHERE id = ? AND order_id = ?", 2, q);
+    if (!r) return yt_finish(x, yt_fail_db(x, "settling a refund by hand"), "settling a refund by hand");
+    char status[32] = "";
+    if (rows_next(r)) text_copy(status, sizeof status, rows_text(r, 0));
+    rows_free(r);
+    int rc = YT_OK;
+    if (!status[0]) rc = yt_fail(x, YT_ENOTFOUND, NULL, "order %lld has no refund %lld", (long long)order_id, (long long)refund_id);
+    else if (strcmp(status, "settled_by_hand") == 0) *replay = true;
+    else if (strcmp(status, "failed") != 0)
+        rc = yt_fail(x, YT_ECONFLICT, "status", "only a failed refund is settled by hand; this one is %s", status);
+    yt_param p[] = {PT(note), PI(x->who->staff_id), PI(now_ms()), PI(refund_id)};
+    int64_t changed = rc == YT_OK && !*replay
+                          ? db_exec(x->db, "UPDATE mall_refunds SET status = 'settled_by_hand', hand_note = ?, hand_by = ?, hand_at = ?"
+                                           " WHERE id = ? AND status = 'failed'", 4, p)
+                          : 0;
+    if (changed < 0) rc = yt_fail_db(x, "settling a refund by hand");
+    else if (rc == YT_OK && !*replay && changed == 0) *replay = true; /* another request settled it meanwhile */
+    if (rc == YT_OK && changed == 1) rc = audit_record(x, "mall_refund.settle_by_hand", "mall_refund", refund_id, NULL);
+    return yt_finish(x, rc, "settling a refund by hand");
 }

@@ -31,9 +31,15 @@ typedef struct {
 int mall_refund(yt_ctx *x, int64_t order_id, const refund_input *in, refund_result *res);
 /* The order's refunds, oldest first, as a JSON array. */
 int mall_refunds_json(yt_ctx *x, yt_jw *w, int64_t order_id);
+/* One of the order's refunds as a JSON object; 404 when the order has no such refund. */
+int mall_refund_json(yt_ctx *x, yt_jw *w, int64_t order_id, int64_t refund_id);
 /* A provider settled a refund: succeeded, or failed (closed, abnormal). amount (fen, or -1 when the provider
  * did not say) must be the refund's, else a 400 on "refund_amount", logged. Settling again changes nothing
  * (*replay). 404 on "out_refund_no" for an unknown refund. */
 int mall_refund_settle(yt_ctx *x, int64_t refund_id, bool succeeded, int64_t amount, bool *replay);
+/* A failed refund (WeChat Pay closed or refused it) whose money the brand returned by hand: status
+ * settled_by_hand, with the staff member's note. 404 when the order has no such refund; 409 on "status" unless
+ * it failed; settling it again changes nothing (*replay). Audited. */
+int mall_refund_settle_by_hand(yt_ctx *x, int64_t order_id, int64_t refund_id, const char *note, bool *replay);
 
 #endif

@@ -316,12 +316,39 @@ describe('WeChat Pay refunds, asked of its refund API', () => {
     r = await refundOf(order, (x) => x.status !== 'pending');
     assert.equal(r.status, 'failed');
     assert.equal(r.provider_status, 'CLOSED');
+    assert.equal(r.settled_by_hand, null);
+    // the brand returns the money in the merchant platform and says so: only a failed refund, with a note
+    const byHand = (id, body) => as(admin)('POST', `/api/v1/mall-orders/${order}/refunds/${id}/settle-by-hand`, body);
+    assertProblem(await byHand(r.id, {}), 400);
+    assertProblem(await byHand(r.id, { note: '' }), 400);
+    assertProblem(await byHand(r.id, { note: '商'.repeat(201) }), 400);
+    assertProblem(await byHand(r.id, { note: '已退', extra: 1 }), 400);
+    assertProblem(await byHand(r.id + 100000, { note: '已退' }), 404);
+    const settled = expectStatus(await byHand(r.id, { note: '已在商户平台原路退回' }), 200);
+    assert.equal(settled.id, r.id);
+    assert.equal(settled.status, 'settled_by_hand');
+    assert.equal(settled.provider_status, 'CLOSED', 'what WeChat Pay said stays');
+    assert.equal(settled.settled_by_hand.note, '已在商户平台原路退回');
+    assert.ok(settled.settled_by_hand.staff_id >= 1 && Date.parse(settled.settled_by_hand.at) > 0);
+    const twice = expectStatus(await byHand(r.id, { note: '再说一次' }), 200);
+    assert.deepEqual(twice.settled_by_hand, settled.settled_by_hand, 'settled once');
+    assert.equal((await refundOf(order, () => true)).status, 'settled_by_hand');
+    const audit = expectStatus(await as(admin)('GET', `/api/v1/audit?entity=mall_refund&entity_id=${r.id}`), 200);
+    assert.equal(audit.items.filter((a) => a.action === 'mall_refund.settle_by_hand').length, 1, 'audited once');
     refundMode = 'refuse';
     ({ order } = await paidAndRefunded());
     r = await refundOf(order, (x) => x.status !== 'pending');
     assert.equal(r.status, 'failed');
     assert.equal(r.provider_status, 'REFUSED');
     assert.match(r.provider_note, /^NOT_ENOUGH: 基本账户余额不足/);
+    // a refund that did not fail is not settled by hand
+    refundMode = 'success';
+    ({ order } = await paidAndRefunded());
+    r = await refundOf(order, (x) => x.status !== 'pending');
+    assert.equal(r.status, 'succeeded');
+    const refused = await as(admin)('POST', `/api/v1/mall-orders/${order}/refunds/${r.id}/settle-by-hand`, { note: '已退' });
+    assertProblem(refused, 409);
+    assert.equal(refused.json.errors?.[0]?.field ?? refused.json.field, 'status');
   });
 
   test('WeChat Pay\'s own trouble and an answer it did not sign are asked again, until it settles', async () => {

@@ -238,6 +238,32 @@ test('console mall pages: products, flash sale, coupon, charts, refund, lottery,
     assert.match(await page.locator('[data-test="order-refunded"]').innerText(), /¥[1-9]/)
     await toastGone()
     await shot('commerce-order.png')
+    // a refund WeChat Pay closed, returned by hand: this server's refunds go through the sandbox and never
+    // fail, so the page is shown WeChat Pay's answer for this refund, and what it sends is checked
+    const real = (await must(200, as('GET', `/mall-orders/${o.id}/refunds`), 'refunds')).items[0]
+    let failed = { ...real, provider: 'wechatpay', status: 'failed', provider_status: 'CLOSED', settled_by_hand: null }
+    let sent = null
+    await page.route(`**/api/v1/mall-orders/${o.id}/refunds`, (route) =>
+      route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ items: [failed] }) }))
+    await page.route(`**/api/v1/mall-orders/${o.id}/refunds/${real.id}/settle-by-hand`, (route) => {
+      sent = { method: route.request().method(), body: JSON.parse(route.request().postData()) }
+      failed = { ...failed, status: 'settled_by_hand', settled_by_hand: { note: sent.body.note, staff_id: 1, at: new Date().toISOString() } }
+      return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(failed) })
+    })
+    await page.reload()
+    await page.locator(`[data-test="refund-settle-${real.id}"]`).click()
+    const box = page.locator('.el-message-box')
+    await box.locator('button', { hasText: /OK|确定/ }).click()
+    await box.locator('.el-message-box__errormsg', { hasText: '请填写退回方式' }).waitFor()
+    assert.equal(sent, null, 'no note, nothing sent')
+    await box.locator('input').fill('  已在商户平台原路退回  ')
+    await box.locator('button', { hasText: /OK|确定/ }).click()
+    await page.locator(`[data-test="refund-hand-${real.id}"]`, { hasText: '已在商户平台原路退回' }).waitFor()
+    assert.deepEqual(sent, { method: 'POST', body: { note: '已在商户平台原路退回' } })
+    assert.equal(await page.locator(`[data-test="refund-settle-${real.id}"]`).count(), 0, 'the button goes once it is settled')
+    await page.locator('[data-test="order-refunds"] .el-tag', { hasText: '已线下退回' }).waitFor()
+    await page.unroute(`**/api/v1/mall-orders/${o.id}/refunds`)
+    await page.unroute(`**/api/v1/mall-orders/${o.id}/refunds/${real.id}/settle-by-hand`)
     await page.goto(BASE + `/#/mall/orders?customer_id=${buyer}`)
     await page.locator(`[data-test="order-row"][data-order-id="${o.id}"]`).waitFor()
     await shot('commerce-orders.png')

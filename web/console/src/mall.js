@@ -47,7 +47,8 @@ const TAG_TYPES = {
   refunded: 'danger', running: 'success', upcoming: 'warning', over: 'info', stopped: 'danger', claimed: 'primary',
   active: 'success', open: 'warning', resolved: 'success', rejected: 'info', usable: 'success', used: 'info',
   expired: 'info', 'not-yet': 'warning', on: 'success', off: 'info', succeeded: 'success', failed: 'danger',
-  formed: 'success', frozen: 'warning', reversed: 'info', disabled: 'danger', done: 'success', pending_payment: 'warning'
+  formed: 'success', frozen: 'warning', reversed: 'info', disabled: 'danger', done: 'success', pending_payment: 'warning',
+  settled_by_hand: 'success'
 }
 
 // Element Plus tag type for a state or status.
