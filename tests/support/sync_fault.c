@@ -25,20 +25,16 @@ static bool refused(int fd) {
     return strcmp(target + n - 4, "-wal") == 0;
 }
 
-int fdatasync(int fd) {
+/* The C library's function of that name on fd, unless the fault refuses it. */
+static int sync_unless_refused(int fd, const char *name) {
     if (refused(fd)) {
         errno = EIO;
         return -1;
     }
-    int (*real)(int) = (int (*)(int))dlsym(RTLD_NEXT, "fdatasync");
+    int (*real)(int) = (int (*)(int))dlsym(RTLD_NEXT, name);
     return real ? real(fd) : (errno = ENOSYS, -1);
 }
 
-int fsync(int fd) {
-    if (refused(fd)) {
-        errno = EIO;
-        return -1;
-    }
-    int (*real)(int) = (int (*)(int))dlsym(RTLD_NEXT, "fsync");
-    return real ? real(fd) : (errno = ENOSYS, -1);
-}
+int fdatasync(int fd) { return sync_unless_refused(fd, "fdatasync"); }
+
+int fsync(int fd) { return sync_unless_refused(fd, "fsync"); }
