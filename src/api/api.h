@@ -161,6 +161,9 @@ void api_fail_refusal(yt_req *r, const char *field);
  * the caller's access (an erased one is a 409); a member acts only for themselves and may leave it out.
  * 0 after answering. */
 int64_t api_acting_customer(yt_req *r, int64_t given, bool has_given);
+/* The id a body's customer_id gives, as given (a member's own when they leave it out), for a domain that
+ * follows and checks it itself in the transaction that writes (flash orders); 0 after answering 400. */
+int64_t api_given_customer(yt_req *r, int64_t given, bool has_given);
 /* The signed-in member's customer id (ROUTE_MEMBER routes); 0 after answering 403 when the caller is staff. */
 int64_t api_member(yt_req *r);
 /* The customer a /customers/{id}/... path names, followed through merges to the live record with the

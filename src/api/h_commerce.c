@@ -258,6 +258,11 @@ static void write_outcome(yt_req *r, int64_t sale_id, const flash_outcome *o) {
                          &(problem_extra){.position = -1, .slug = o->refusal});
         return;
     }
+    if (o->rc != YT_OK && o->refusal && strcmp(o->refusal, "customer") == 0) { /* none for the caller, erased, or not the member */
+        r->x.err = o->err;
+        api_fail(r);
+        return;
+    }
     if (o->rc != YT_OK && o->refusal && strcmp(o->refusal, "not-durable") == 0) {
         api_problem(r, 503, NULL, "the order was written but could not be made durable, so it may be lost; check the customer's orders before trying again");
         return;
@@ -311,17 +316,17 @@ static void order_waited(void *arg, const flash_outcome *o) {
 
 void h_flash_order(yt_req *r) {
     static const char *const allowed[] = {"customer_id", "quantity", NULL};
-    int64_t sale_id = api_param_id(r, 0), customer = 0, quantity = 1, live;
+    int64_t sale_id = api_param_id(r, 0), customer = 0, quantity = 1, given;
     bool has_customer;
     if (!sale_id || !body_only(r, r->json, allowed) || !body_int(r, r->json, "customer_id", &customer, &has_customer) ||
         !body_int(r, r->json, "quantity", &quantity, NULL))
         return;
-    if (!(live = api_acting_customer(r, customer, has_customer))) return; /* a member buys for themselves */
+    if (!(given = api_given_customer(r, customer, has_customer))) return; /* checked where the order is written */
     yt_err err = {0};
     bool wait = r->idempotency_key != NULL;
     order_wait ow = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
     if (!wait) r->resume_slot = arena_alloc(&r->arena, sizeof(flash_outcome)); /* before the committer can write it */
-    int rc = flash_order(r->server->flash, sale_id, live, quantity, r->who.staff_id, wait ? order_waited : order_written,
+    int rc = flash_order(r->server->flash, sale_id, given, quantity, &r->who, wait ? order_waited : order_written,
                          wait ? (void *)&ow : (void *)r, &err);
     if (rc == YT_ECONFLICT) { /* sold-out or limit-reached, as the problem's type */
         char field[32];

@@ -146,12 +146,17 @@ void api_fail_refusal(yt_req *r, const char *field) {
     api_problem_with(r, 409, field, r->x.err.msg, &(problem_extra){.position = -1, .slug = slug});
 }
 
-int64_t api_acting_customer(yt_req *r, int64_t given, bool has_given) {
+int64_t api_given_customer(yt_req *r, int64_t given, bool has_given) {
     if (r->who.member_id && !has_given) given = r->who.member_id, has_given = true;
     if (!has_given || given < 1) {
         api_problem(r, 400, "customer_id", "customer_id (a customer's id) is required");
         return 0;
     }
+    return given;
+}
+
+int64_t api_acting_customer(yt_req *r, int64_t given, bool has_given) {
+    if (!(given = api_given_customer(r, given, has_given))) return 0;
     int64_t live;
     if (customer_resolve_for_write(&r->x, given, &live)) { /* merged: the survivor; a guide: only their own */
         api_fail(r);

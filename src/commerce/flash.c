@@ -3,6 +3,7 @@
  * durable), and the sweep that closes unpaid orders and renews, reclaims and gives back leases. */
 #define _GNU_SOURCE /* pthread_setname_np */
 #include "flash.h"
+#include "buyer_map.h"
 #include "mall_order.h"
 #include "../distribution/commission.h"
 #include "../loyalty/levels.h"
@@ -10,6 +11,7 @@
 #include "../base/alloc.h"
 #include "../base/log.h"
 #include "../base/timeutil.h"
+#include "../customer/customer.h"
 #include "../domain/audit.h"
 #include "../domain/page.h"
 #include "../groupbuy/groupbuy.h"
@@ -27,39 +29,6 @@
 #define EXHAUSTED_MS 1000       /* after the store had too few units to lease, orders the lease cannot cover are
                                    refused at once for this long (units released meanwhile are then leased again) */
 
-/* Each buyer's quantity (pending and paid) in one sale as this instance knows it: open addressing on the
- * customer id. A hint that refuses an order over the limit at once; the store's flash_buyers decide. */
-typedef struct {
-    int64_t *key, *qty;
-    size_t cap, n;
-} buyer_map;
-
-static int64_t *buyer_slot(buyer_map *m, int64_t customer) {
-    if (2 * (m->n + 1) > m->cap) {
-        size_t cap = m->cap ? m->cap * 2 : 64;
-        int64_t *key = yt_calloc(cap, sizeof *key), *qty = yt_calloc(cap, sizeof *qty);
-        for (size_t i = 0; i < m->cap; i++)
-            if (m->key[i]) {
-                size_t j = (size_t)((uint64_t)m->key[i] * 0x9E3779B97F4A7C15ull >> 7) & (cap - 1);
-                while (key[j]) j = (j + 1) & (cap - 1);
-                key[j] = m->key[i];
-                qty[j] = m->qty[i];
-            }
-        free(m->key);
-        free(m->qty);
-        m->key = key;
-        m->qty = qty;
-        m->cap = cap;
-    }
-    size_t j = (size_t)((uint64_t)customer * 0x9E3779B97F4A7C15ull >> 7) & (m->cap - 1);
-    while (m->key[j] && m->key[j] != customer) j = (j + 1) & (m->cap - 1);
-    if (!m->key[j]) {
-        m->key[j] = customer;
-        m->n++;
-    }
-    return &m->qty[j];
-}
-
 typedef struct {
     int64_t id, sku_id, price, stock, limit, starts_at, pay_window_ms;
     _Atomic int64_t ends_at; /* a stop brings it forward (flash_sale_stop here, a group's read of the store) */
@@ -73,7 +42,9 @@ typedef struct {
 
 typedef struct pending_order {
     sale *s;
-    int64_t customer_id, quantity, staff_id, at;
+    int64_t customer_id, quantity, at; /* customer_id: as given, then the live one the group found */
+    int64_t staff_id, member_id;       /* who ordered (0 when not staff, or not a member) */
+    bool own_customers_only;           /* a guide: only their own customers */
     bool leased; /* reserved from the lease in memory (else the group leases for it) */
     flash_done_fn done;
     void *arg;
@@ -135,8 +106,7 @@ static int cmp_sale_id(const void *a, const void *b) {
 
 static void free_sale(sale *s) {
     pthread_mutex_destroy(&s->mu);
-    free(s->buyers.key);
-    free(s->buyers.qty);
+    buyer_map_free(&s->buyers);
     free(s);
 }
 
@@ -191,10 +161,11 @@ static void buyer_give_back(sale *s, int64_t customer, int64_t qty) {
     pthread_mutex_lock(&s->mu);
     int64_t *mine = buyer_slot(&s->buyers, customer);
     *mine = *mine > qty ? *mine - qty : 0;
+    if (!*mine) buyer_forget(&s->buyers, mine);
     pthread_mutex_unlock(&s->mu);
 }
 
-int flash_order(flash_engine *f, int64_t sale_id, int64_t customer_id, int64_t quantity, int64_t staff_id,
+int flash_order(flash_engine *f, int64_t sale_id, int64_t customer_id, int64_t quantity, const yt_actor *who,
                 flash_done_fn done, void *arg, yt_err *err) {
     sale *s = find_or_load(f, sale_id);
     if (!s) {
@@ -236,8 +207,9 @@ int flash_order(flash_engine *f, int64_t sale_id, int64_t customer_id, int64_t q
         return err->code;
     }
     pending_order *o = yt_calloc(1, sizeof *o);
-    *o = (pending_order){.s = s, .customer_id = customer_id, .quantity = quantity, .staff_id = staff_id, .at = now,
-                         .leased = leased, .done = done, .arg = arg};
+    *o = (pending_order){.s = s, .customer_id = customer_id, .quantity = quantity, .at = now, .staff_id = who->staff_id,
+                         .member_id = who->member_id, .own_customers_only = who->own_customers_only, .leased = leased,
+                         .done = done, .arg = arg};
     pthread_mutex_lock(&f->qmu);
     *f->tail = o;
     f->tail = &o->next;
@@ -364,6 +336,11 @@ static const struct {
     [YT_PG] = {"SELECT nextval('mall_orders_id_seq') AS id FROM generate_series(1, CAST(? AS BIGINT)) ORDER BY id", false},
 };
 
+static int cmp_int64(const void *a, const void *b) {
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
 /* The size class (log2 of its rows) of the next chunk when left rows remain. */
 static int chunk_log(size_t left) {
     int lg = 0;
@@ -440,6 +417,82 @@ static bool order_ids(yt_db *db, group_order **w, size_t n) {
     return got == n;
 }
 
+/* Live customers among the ids asked (ascending, distinct): found[k] says whether ids[k] is one, with its
+ * owner (0 for none). */
+static const char *const live_customers[CHUNK_LOG + 1] =
+    BY_ROWS("SELECT id, owner_id FROM customers WHERE merged_into IS NULL AND erased_at IS NULL AND id IN (", "?", ")");
+
+typedef struct {
+    int64_t *ids, *owner;
+    bool *found;
+} customer_check;
+
+static void customer_id_param(void *ctx, size_t k, yt_param *p) { p[0] = PI(((customer_check *)ctx)->ids[k]); }
+
+/* Marks the live customers a chunk's statement found; an id it did not return is simply not one. */
+static size_t customers_found(void *ctx, yt_rows *r, size_t at, size_t m) {
+    customer_check *c = ctx;
+    while (rows_next(r)) {
+        int64_t id = rows_int(r, 0);
+        int64_t *hit = bsearch(&id, c->ids + at, m, sizeof id, cmp_int64);
+        if (!hit) return 0;
+        size_t k = (size_t)(hit - c->ids);
+        c->found[k] = true;
+        c->owner[k] = rows_null(r, 1) ? 0 : rows_int(r, 1);
+    }
+    return m;
+}
+
+/* Moves an order's units in memory from the id it was given to the live customer a merge left. */
+static void buyer_rekey(pending_order *o, int64_t live) {
+    sale *s = o->s;
+    pthread_mutex_lock(&s->mu);
+    int64_t *given = buyer_slot(&s->buyers, o->customer_id);
+    *given = *given > o->quantity ? *given - o->quantity : 0;
+    if (!*given) buyer_forget(&s->buyers, given);
+    *buyer_slot(&s->buyers, live) += o->quantity;
+    pthread_mutex_unlock(&s->mu);
+    o->customer_id = live;
+}
+
+/* First, each order's customer, in the group's transaction: a live customer the orderer may act for stays; one a
+ * merge left goes to the live record (customer_resolve_for_write, as everywhere else); no such customer for the
+ * orderer, an erased one, or a member's order for anyone but themselves is refused ("customer", with the
+ * error in the order's outcome). One statement a chunk of the group's distinct customers; the rest is rare.
+ * False on a store error. */
+static bool check_customers(yt_db *db, group_order *ord, size_t n) {
+    customer_check c = {yt_calloc(n, sizeof *c.ids), yt_calloc(n, sizeof *c.owner), yt_calloc(n, sizeof *c.found)};
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) c.ids[i] = ord[i].o->customer_id;
+    qsort(c.ids, n, sizeof *c.ids, cmp_int64);
+    for (size_t i = 0; i < n; i++)
+        if (!m || c.ids[m - 1] != c.ids[i]) c.ids[m++] = c.ids[i];
+    bool ok = each_chunk(db, live_customers, 1, m, &c, customer_id_param, customers_found);
+    for (size_t i = 0; ok && i < n; i++) {
+        pending_order *o = ord[i].o;
+        size_t k = (size_t)((int64_t *)bsearch(&o->customer_id, c.ids, m, sizeof *c.ids, cmp_int64) - c.ids);
+        if (c.found[k] && (!o->own_customers_only || c.owner[k] == o->staff_id) && (!o->member_id || o->customer_id == o->member_id))
+            continue;
+        yt_actor who = {.staff_id = o->staff_id, .own_customers_only = o->own_customers_only, .member_id = o->member_id};
+        yt_ctx x = {.db = db, .who = &who};
+        int64_t live = 0;
+        int rc = customer_resolve_for_write(&x, o->customer_id, &live);
+        if (rc == YT_EINTERNAL) {
+            ok = false;
+        } else if (rc || (o->member_id && live != o->member_id)) {
+            if (!rc) yt_fail(&x, YT_EFORBIDDEN, "customer_id", "a member acts for themselves only");
+            ord[i].refusal = "customer";
+            o->out.err = x.err;
+        } else if (live != o->customer_id) {
+            buyer_rekey(o, live);
+        }
+    }
+    free(c.ids);
+    free(c.owner);
+    free(c.found);
+    return ok;
+}
+
 /* Answers a list of orders and frees them; an order the store took that is not known to be durable is an error. */
 static void answer(pending_order *o, bool durable) {
     while (o) {
@@ -457,8 +510,8 @@ static void group_durable(void *group, bool durable) { answer(group, durable); }
  * commit made meanwhile) has made it durable. In the store, each buyer's
  * units in a sale (flash_buyers) never pass the limit, whichever instance sold them, and the orders of a
  * sale never take more than this instance's lease, topped up from the sale's pool as the group needs; what
- * the lease cannot cover is refused as sold out, in the order the orders came. The group's rows are written
- * a chunk of them a statement. On a store error nothing is written and each order is answered with the error. */
+ * the lease cannot cover is refused as sold out, in the order the orders came; an order whose customer is
+ * not one to order for is refused (check_customers). The group's rows are written a chunk of them a statement. On a store error nothing is written and each order is answered with the error. */
 static void commit_group(flash_engine *f, pending_order *group, size_t n) {
     yt_db *db = store_writer_acquire(f->store);
     group_order *ord = yt_calloc(n, sizeof *ord), **written = yt_calloc(n, sizeof *written);
@@ -472,10 +525,10 @@ static void commit_group(flash_engine *f, pending_order *group, size_t n) {
         if (k == nshare) share[nshare++].s = o->s;
         ord[i] = (group_order){.o = o, .share = k};
         if (o->leased) share[k].reserved += o->quantity;
-        keys[i] = (buyer_key){o->s->id, o->customer_id, i};
     }
+    bool ok = db && db_begin(db) == 0 && check_customers(db, ord, n);
+    for (i = 0; i < n; i++) keys[i] = (buyer_key){ord[i].o->s->id, ord[i].o->customer_id, i};
     qsort(keys, n, sizeof *keys, cmp_buyer_key);
-    bool ok = db && db_begin(db) == 0;
     /* 0. each sale's end as the store has it: an order reserved after a stop that this instance had not seen
      * is over (and the stop is seen here from now on) */
     for (size_t k = 0; ok && k < nshare; k++) {
@@ -486,6 +539,7 @@ static void commit_group(flash_engine *f, pending_order *group, size_t n) {
     }
     for (size_t j = 0; ok && j < n; j++) { /* the buyers in the keys' order; an order over the limit alone is refused */
         group_order *g = &ord[keys[j].i];
+        if (g->refusal) continue; /* its customer's */
         if (g->o->at >= share[g->share].ends_at) {
             g->refusal = "over";
             continue;
@@ -575,10 +629,12 @@ static void commit_group(flash_engine *f, pending_order *group, size_t n) {
         pending_order *o = ord[i].o;
         sale *s = o->s;
         const char *refusal = ord[i].refusal;
-        bool stored = ok && !refusal;
-        o->out = (flash_outcome){.rc = !ok ? YT_EINTERNAL : refusal ? YT_ECONFLICT : YT_OK, .refusal = ok ? refusal : NULL,
-                                 .order_id = stored ? ord[i].id : 0, .customer_id = o->customer_id, .quantity = o->quantity,
-                                 .total = s->price * o->quantity, .pay_by = o->at + s->pay_window_ms};
+        bool stored = ok && !refusal, by_customer = ok && refusal && strcmp(refusal, "customer") == 0;
+        yt_err err = by_customer ? o->out.err : (yt_err){0};
+        o->out = (flash_outcome){.rc = !ok ? YT_EINTERNAL : by_customer ? err.code : refusal ? YT_ECONFLICT : YT_OK,
+                                 .refusal = ok ? refusal : NULL, .err = err, .order_id = stored ? ord[i].id : 0,
+                                 .customer_id = o->customer_id, .quantity = o->quantity, .total = s->price * o->quantity,
+                                 .pay_by = o->at + s->pay_window_ms};
         if (!stored) buyer_give_back(s, o->customer_id, o->quantity);
     }
     /* answered once the group is durable (by the store's sync thread), while this thread writes the next */

@@ -60,18 +60,25 @@ int flash_sale_stop(flash_engine *f, yt_ctx *x, int64_t id);
 
 /* An order's outcome, given to the callback after the commit (on the committer thread). */
 typedef struct {
-    int rc;              /* YT_OK; YT_ECONFLICT (refused by the store: refusal says why); or a store error */
+    int rc;              /* YT_OK; YT_ECONFLICT (refused by the store: refusal says why); the customer's refusal
+                          * (err); or a store error */
     const char *refusal; /* "sold-out" (the lease and the pool could not cover it), "limit-reached" (the buyer's
-                          * row) or "over" (the sale was stopped, on another instance, before the order came);
-                          * with a store error, "not-durable" when the order was written but its sync failed */
-    int64_t order_id, customer_id, quantity, total, pay_by;
+                          * row), "over" (the sale was stopped, on another instance, before the order came) or
+                          * "customer" (err says why: no such customer for the caller, an erased one, or not the
+                          * member's own); with a store error, "not-durable" when the order was written but its
+                          * sync failed */
+    yt_err err;
+    int64_t order_id, customer_id, quantity, total, pay_by; /* customer_id: the live one the order went to */
 } flash_outcome;
 typedef void (*flash_done_fn)(void *arg, const flash_outcome *o);
 
-/* Reserves quantity of sale for customer (a live customer id) at once, or refuses: YT_ENOTFOUND (no such
- * sale), YT_ECONFLICT with err->field "sold-out" or "limit-reached", YT_EINVAL (not started, over, or a
- * quantity out of range). On YT_OK the order is queued and done(arg, ...) runs once it is committed. */
-int flash_order(flash_engine *f, int64_t sale_id, int64_t customer_id, int64_t quantity, int64_t staff_id,
+/* Reserves quantity of sale for customer (the id as given, for who) at once, or refuses: YT_ENOTFOUND (no
+ * such sale), YT_ECONFLICT with err->field "sold-out" or "limit-reached", YT_EINVAL (not started, over, or a
+ * quantity out of range). On YT_OK the order is queued and done(arg, ...) runs once it is committed. The
+ * customer is followed and checked in the transaction that writes the order (customer_resolve_for_write with
+ * who's access; a member orders for themselves only), so no merge or erasure can come between the check and
+ * the write, and the request's thread reads nothing from the store. */
+int flash_order(flash_engine *f, int64_t sale_id, int64_t customer_id, int64_t quantity, const yt_actor *who,
                 flash_done_fn done, void *arg, yt_err *err);
 
 #endif

@@ -140,10 +140,36 @@ describe('flash sales', () => {
     assert.equal(g.json.orders.pending, 2);
     assertProblem(await order(sale.id, a, 0), 400);
     assertProblem(await order(sale.id, a, 1e12), 400);
-    assertProblem(await order(sale.id, 99999999, 1), 404);
     assertProblem(await order(999999, a, 1), 404);
     const later = await flashSale({ starts_at: iso(Date.now() + 3600000), ends_at: iso(Date.now() + 7200000) });
     assertProblem(await order(later.id, a, 1), 422, 'not started');
+  });
+
+  test('the customer is checked in the transaction that writes the order: unknown 404, erased 409, merged to the survivor, a guide only their own', async () => {
+    const sale = await flashSale({ stock: 10, per_customer_limit: 2 });
+    const [a, b, s, e] = await customers(4);
+    assertProblem(await order(sale.id, 99999999, 1), 404, 'no such customer');
+    assertProblem(await order(sale.id, 99999998, 1, { 'Idempotency-Key': uniq('k') }), 404, 'no such customer, answered with its key');
+    expectStatus(await order(sale.id, s, 1), 201);
+    expectStatus(await as(admin)('POST', `/api/v1/customers/${s}/merge`, { from: b }), 200);
+    const viaOld = expectStatus(await order(sale.id, b, 1), 201, 'an order for a merged id goes to the survivor');
+    assert.equal(viaOld.customer_id, s);
+    const over = await order(sale.id, b, 1);
+    assertProblem(over, 409, "the survivor's units count");
+    assert.match(over.json.type, /limit-reached$/);
+    expectStatus(await as(admin)('POST', `/api/v1/customers/${e}/erase`), 200);
+    assertProblem(await order(sale.id, e, 1), 409, 'an erased customer');
+    const guide = await makeStaff(api, admin, 'guide');
+    const mine = expectStatus(await as(admin)('POST', '/api/v1/customers', { name: '导购的客户', owner_id: guide.staff.id }), 201).id;
+    const byGuide = (c) => as(guide.token)('POST', `/api/v1/flash-sales/${sale.id}/orders`, { customer_id: c, quantity: 1 });
+    expectStatus(await byGuide(mine), 201, "a guide orders for their own customer");
+    assertProblem(await byGuide(a), 404, "not for another's");
+    const g = await as(admin)('GET', `/api/v1/flash-sales/${sale.id}`);
+    assert.equal(g.json.stock_left, 7, 'the refused orders reserved nothing');
+    assert.equal(g.json.orders.pending, 3);
+    expectStatus(await order(sale.id, a, 2), 201, "a refused order took nothing from the customer's limit");
+    const { items: held } = await listAll(api, `/api/v1/mall-orders?customer_id=${s}`, admin);
+    assert.equal(held.filter((o) => o.activity_id === sale.id).length, 2, "both orders are the survivor's");
   });
 
   test('stopped early: no order after the stop, orders taken keep their window, a second stop changes nothing', async () => {
