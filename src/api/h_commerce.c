@@ -247,6 +247,11 @@ void h_flash_sale_list(yt_req *r) {
 }
 
 static void write_outcome(yt_req *r, int64_t sale_id, const flash_outcome *o) {
+    if (o->rc != YT_OK && o->refusal && strcmp(o->refusal, "customer") == 0) { /* none for the caller, erased, or not the member */
+        r->x.err = o->err;
+        api_fail(r);
+        return;
+    }
     if (o->rc == YT_ECONFLICT && strcmp(o->refusal, "over") == 0) { /* stopped on another instance meanwhile */
         api_problem(r, 422, "flash_sale", "the flash sale is over");
         return;
@@ -256,11 +261,6 @@ static void write_outcome(yt_req *r, int64_t sale_id, const flash_outcome *o) {
         api_problem_with(r, 409, sold_out ? "stock_left" : "quantity",
                          sold_out ? "sold out" : "this customer has bought as many as the sale allows",
                          &(problem_extra){.position = -1, .slug = o->refusal});
-        return;
-    }
-    if (o->rc != YT_OK && o->refusal && strcmp(o->refusal, "customer") == 0) { /* none for the caller, erased, or not the member */
-        r->x.err = o->err;
-        api_fail(r);
         return;
     }
     if (o->rc != YT_OK && o->refusal && strcmp(o->refusal, "not-durable") == 0) {
@@ -321,7 +321,10 @@ void h_flash_order(yt_req *r) {
     if (!sale_id || !body_only(r, r->json, allowed) || !body_int(r, r->json, "customer_id", &customer, &has_customer) ||
         !body_int(r, r->json, "quantity", &quantity, NULL))
         return;
-    if (!(given = api_given_customer(r, customer, has_customer))) return; /* checked where the order is written */
+    /* the id as given, checked where the order is written; a guide's, or a member's other than their own (an
+     * id merged into theirs, or a 403), is followed here first, so neither moves another customer's count */
+    bool plain = !r->who.own_customers_only && (!r->who.member_id || !has_customer || customer == r->who.member_id);
+    if (!(given = plain ? api_given_customer(r, customer, has_customer) : api_acting_customer(r, customer, has_customer))) return;
     yt_err err = {0};
     bool wait = r->idempotency_key != NULL;
     order_wait ow = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};

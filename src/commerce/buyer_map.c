@@ -3,9 +3,11 @@
 #include "../base/alloc.h"
 #include <stdlib.h>
 
-/* Where a customer's slot would be in a table of cap (a power of two) slots, before probing. */
+/* Where a customer's slot would be in a table of cap (a power of two, at least 2) slots, before probing: the
+ * top bits of a multiplicative hash, which every bit of the id moves (ids a large power of two apart do not
+ * share a home). */
 static size_t home_of(int64_t customer, size_t cap) {
-    return (size_t)((uint64_t)customer * 0x9E3779B97F4A7C15ull >> 7) & (cap - 1);
+    return (size_t)((uint64_t)customer * 0x9E3779B97F4A7C15ull >> (64 - __builtin_ctzll(cap)));
 }
 
 int64_t *buyer_slot(buyer_map *m, int64_t customer) {

@@ -157,11 +157,15 @@ static sale *find_or_load(flash_engine *f, int64_t id) {
 
 /* Takes back a refused or unwritten order's units from the buyer's count (never below nothing: the count is
  * this instance's view, and another instance may have closed an order it never saw). */
-static void buyer_give_back(sale *s, int64_t customer, int64_t qty) {
-    pthread_mutex_lock(&s->mu);
+static void buyer_take_locked(sale *s, int64_t customer, int64_t qty) {
     int64_t *mine = buyer_slot(&s->buyers, customer);
     *mine = *mine > qty ? *mine - qty : 0;
-    if (!*mine) buyer_forget(&s->buyers, mine);
+    if (!*mine) buyer_forget(&s->buyers, mine); /* ids that hold nothing leave nothing behind */
+}
+
+static void buyer_give_back(sale *s, int64_t customer, int64_t qty) {
+    pthread_mutex_lock(&s->mu);
+    buyer_take_locked(s, customer, qty);
     pthread_mutex_unlock(&s->mu);
 }
 
@@ -198,6 +202,7 @@ int flash_order(flash_engine *f, int64_t sale_id, int64_t customer_id, int64_t q
         s->last_order = now;
     }
     int64_t had = *mine;
+    if (!had) buyer_forget(&s->buyers, mine); /* refused at once, holding nothing */
     pthread_mutex_unlock(&s->mu);
     if (refusal) {
         err->code = YT_ECONFLICT;
@@ -417,39 +422,74 @@ static bool order_ids(yt_db *db, group_order **w, size_t n) {
     return got == n;
 }
 
-/* Live customers among the ids asked (ascending, distinct): found[k] says whether ids[k] is one, with its
- * owner (0 for none). */
-static const char *const live_customers[CHUNK_LOG + 1] =
-    BY_ROWS("SELECT id, owner_id FROM customers WHERE merged_into IS NULL AND erased_at IS NULL AND id IN (", "?", ")");
-
-typedef struct {
-    int64_t *ids, *owner;
-    bool *found;
-} customer_check;
-
-static void customer_id_param(void *ctx, size_t k, yt_param *p) { p[0] = PI(((customer_check *)ctx)->ids[k]); }
-
-/* Marks the live customers a chunk's statement found; an id it did not return is simply not one. */
-static size_t customers_found(void *ctx, yt_rows *r, size_t at, size_t m) {
-    customer_check *c = ctx;
-    while (rows_next(r)) {
-        int64_t id = rows_int(r, 0);
-        int64_t *hit = bsearch(&id, c->ids + at, m, sizeof id, cmp_int64);
-        if (!hit) return 0;
-        size_t k = (size_t)(hit - c->ids);
-        c->found[k] = true;
-        c->owner[k] = rows_null(r, 1) ? 0 : rows_int(r, 1);
-    }
-    return m;
+/* Of the ids (ascending, distinct), the live customers: id and owner, ascending. With lock (PostgreSQL; SQLite
+ * needs none) their rows are share-locked till the group's commit, in one statement, so in ascending order like
+ * a merge's or an erasure's (which lock their customers first, see customer_merge): one of those then either
+ * waits for the group, or the group waits for it and sees what it did. */
+static yt_rows *live_customers(yt_db *db, const int64_t *ids, size_t n, bool lock) {
+    static const char *const locking[] = {[YT_SQLITE] = NULL, [YT_PG] = " ORDER BY id FOR SHARE"};
+    yt_dialect d = db_dialect(db);
+    char sql[256], *list = db_id_list(d, ids, n);
+    snprintf(sql, sizeof sql, "SELECT id, owner_id FROM customers WHERE merged_into IS NULL AND erased_at IS NULL AND id%s%s",
+             db_in_ids(d), lock && locking[d] ? locking[d] : " ORDER BY id");
+    yt_param p[] = {PT(list)};
+    yt_rows *r = db_query(db, sql, 1, p);
+    free(list);
+    return r;
 }
 
-/* Moves an order's units in memory from the id it was given to the live customer a merge left. */
+/* The distinct ids of the group's orders, ascending, with what live_customers says of each. */
+typedef struct {
+    int64_t *ids, *owner;
+    bool *live;
+    size_t n;
+} customer_set;
+
+/* The customers of the group's orders (of those picked marks, when given). */
+static void customer_set_of(customer_set *c, group_order *ord, size_t n, const bool *picked) {
+    *c = (customer_set){yt_calloc(n, sizeof *c->ids), yt_calloc(n, sizeof *c->owner), yt_calloc(n, sizeof *c->live), 0};
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!picked || picked[i]) c->ids[m++] = ord[i].o->customer_id;
+    qsort(c->ids, m, sizeof *c->ids, cmp_int64);
+    for (size_t i = 0; i < m; i++)
+        if (!c->n || c->ids[c->n - 1] != c->ids[i]) c->ids[c->n++] = c->ids[i];
+}
+
+/* Marks the live ones (and their owners); false on a store error. */
+static bool customer_set_read(yt_db *db, customer_set *c, bool lock) {
+    yt_rows *r = live_customers(db, c->ids, c->n, lock);
+    if (!r) return false;
+    while (rows_next(r)) {
+        int64_t id = rows_int(r, 0), *at = bsearch(&id, c->ids, c->n, sizeof id, cmp_int64);
+        if (at) c->live[at - c->ids] = true, c->owner[at - c->ids] = rows_null(r, 1) ? 0 : rows_int(r, 1);
+    }
+    rows_free(r);
+    return true;
+}
+
+static size_t customer_set_at(const customer_set *c, int64_t id) {
+    return (size_t)((int64_t *)bsearch(&id, c->ids, c->n, sizeof id, cmp_int64) - c->ids);
+}
+
+static void customer_set_free(customer_set *c) {
+    free(c->ids);
+    free(c->owner);
+    free(c->live);
+}
+
+static void refuse_for_customer(group_order *g, const yt_err *err) {
+    g->refusal = "customer";
+    g->o->out.err = *err;
+}
+
+/* Moves an order from the id it was given to the live customer a merge left: its units in memory go with it,
+ * and the merged id's count is dropped whole (what it held is the survivor's in the store now; left, it would
+ * refuse later orders through the old id on a count nothing lowers). */
 static void buyer_rekey(pending_order *o, int64_t live) {
     sale *s = o->s;
     pthread_mutex_lock(&s->mu);
-    int64_t *given = buyer_slot(&s->buyers, o->customer_id);
-    *given = *given > o->quantity ? *given - o->quantity : 0;
-    if (!*given) buyer_forget(&s->buyers, given);
+    buyer_take_locked(s, o->customer_id, INT64_MAX);
     *buyer_slot(&s->buyers, live) += o->quantity;
     pthread_mutex_unlock(&s->mu);
     o->customer_id = live;
@@ -458,38 +498,49 @@ static void buyer_rekey(pending_order *o, int64_t live) {
 /* First, each order's customer, in the group's transaction: a live customer the orderer may act for stays; one a
  * merge left goes to the live record (customer_resolve_for_write, as everywhere else); no such customer for the
  * orderer, an erased one, or a member's order for anyone but themselves is refused ("customer", with the
- * error in the order's outcome). One statement a chunk of the group's distinct customers; the rest is rare.
- * False on a store error. */
+ * error in the order's outcome). One statement reads (on PostgreSQL: and locks) the group's distinct
+ * customers; the rest is rare. On PostgreSQL the survivors merged ids led to are locked and read again in one
+ * more statement, and one merged or erased in between is refused as a conflict to try again (SQLite's one
+ * writer sees nothing change). False on a store error. */
 static bool check_customers(yt_db *db, group_order *ord, size_t n) {
-    customer_check c = {yt_calloc(n, sizeof *c.ids), yt_calloc(n, sizeof *c.owner), yt_calloc(n, sizeof *c.found)};
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++) c.ids[i] = ord[i].o->customer_id;
-    qsort(c.ids, n, sizeof *c.ids, cmp_int64);
-    for (size_t i = 0; i < n; i++)
-        if (!m || c.ids[m - 1] != c.ids[i]) c.ids[m++] = c.ids[i];
-    bool ok = each_chunk(db, live_customers, 1, m, &c, customer_id_param, customers_found);
+    bool lock = db_dialect(db) == YT_PG, moved = false;
+    customer_set asked;
+    customer_set_of(&asked, ord, n, NULL);
+    bool ok = customer_set_read(db, &asked, lock);
+    bool *rekeyed = yt_calloc(n, sizeof *rekeyed);
     for (size_t i = 0; ok && i < n; i++) {
         pending_order *o = ord[i].o;
-        size_t k = (size_t)((int64_t *)bsearch(&o->customer_id, c.ids, m, sizeof *c.ids, cmp_int64) - c.ids);
-        if (c.found[k] && (!o->own_customers_only || c.owner[k] == o->staff_id) && (!o->member_id || o->customer_id == o->member_id))
+        size_t k = customer_set_at(&asked, o->customer_id);
+        if (asked.live[k] && (!o->own_customers_only || asked.owner[k] == o->staff_id) && (!o->member_id || o->customer_id == o->member_id))
             continue;
         yt_actor who = {.staff_id = o->staff_id, .own_customers_only = o->own_customers_only, .member_id = o->member_id};
         yt_ctx x = {.db = db, .who = &who};
-        int64_t live = 0;
-        int rc = customer_resolve_for_write(&x, o->customer_id, &live);
+        int64_t to = 0;
+        int rc = customer_resolve_for_write(&x, o->customer_id, &to);
         if (rc == YT_EINTERNAL) {
             ok = false;
-        } else if (rc || (o->member_id && live != o->member_id)) {
+        } else if (rc || (o->member_id && to != o->member_id)) {
             if (!rc) yt_fail(&x, YT_EFORBIDDEN, "customer_id", "a member acts for themselves only");
-            ord[i].refusal = "customer";
-            o->out.err = x.err;
-        } else if (live != o->customer_id) {
-            buyer_rekey(o, live);
+            refuse_for_customer(&ord[i], &x.err);
+        } else if (to != o->customer_id) {
+            buyer_rekey(o, to);
+            rekeyed[i] = moved = true;
         }
     }
-    free(c.ids);
-    free(c.owner);
-    free(c.found);
+    if (ok && lock && moved) { /* the survivors, locked and read again */
+        customer_set survivors;
+        customer_set_of(&survivors, ord, n, rekeyed);
+        ok = customer_set_read(db, &survivors, true);
+        for (size_t i = 0; ok && i < n; i++) {
+            if (!rekeyed[i] || survivors.live[customer_set_at(&survivors, ord[i].o->customer_id)]) continue;
+            yt_ctx x = {.db = db};
+            yt_fail(&x, YT_ECONFLICT, NULL, "customer %lld was merged or erased just now; try again", (long long)ord[i].o->customer_id);
+            refuse_for_customer(&ord[i], &x.err);
+        }
+        customer_set_free(&survivors);
+    }
+    free(rekeyed);
+    customer_set_free(&asked);
     return ok;
 }
 

@@ -61,7 +61,7 @@ int flash_sale_stop(flash_engine *f, yt_ctx *x, int64_t id);
 /* An order's outcome, given to the callback after the commit (on the committer thread). */
 typedef struct {
     int rc;              /* YT_OK; YT_ECONFLICT (refused by the store: refusal says why); the customer's refusal
-                          * (err); or a store error */
+                          * (refusal "customer": err's code, which may be a 409 too); or a store error */
     const char *refusal; /* "sold-out" (the lease and the pool could not cover it), "limit-reached" (the buyer's
                           * row), "over" (the sale was stopped, on another instance, before the order came) or
                           * "customer" (err says why: no such customer for the caller, an erased one, or not the
@@ -73,8 +73,8 @@ typedef struct {
 typedef void (*flash_done_fn)(void *arg, const flash_outcome *o);
 
 /* Reserves quantity of sale for customer (the id as given, for who) at once, or refuses: YT_ENOTFOUND (no
- * such sale), YT_ECONFLICT with err->field "sold-out" or "limit-reached", YT_EINVAL (not started, over, or a
- * quantity out of range). On YT_OK the order is queued and done(arg, ...) runs once it is committed. The
+ * such sale), YT_ECONFLICT with err->field "sold-out" or "limit-reached", 422 (not started or over), YT_EINVAL
+ * (a quantity out of range). On YT_OK the order is queued and done(arg, ...) runs once it is committed. The
  * customer is followed and checked in the transaction that writes the order (customer_resolve_for_write with
  * who's access; a member orders for themselves only), so no merge or erasure can come between the check and
  * the write, and the request's thread reads nothing from the store. */

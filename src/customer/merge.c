@@ -6,6 +6,29 @@
 #include "../domain/changes.h"
 #include <stdio.h>
 
+/* The customers' rows a merge or an erasure changes, locked before anything else: on PostgreSQL a writer that
+ * checks a customer under FOR SHARE in its own transaction (the flash committer) then either commits before
+ * the merge moves the customer's rows, or waits and sees the customer merged or erased. SQLite has one writer
+ * at a time anyway. Ascending ids, the order in which every locker takes them. */
+static const char *const lock_for_merge[] = {
+    [YT_SQLITE] = NULL,
+    [YT_PG] = "SELECT id FROM customers WHERE id IN (?, ?) ORDER BY id FOR NO KEY UPDATE",
+};
+static const char *const lock_for_erase[] = {
+    [YT_SQLITE] = NULL,
+    [YT_PG] = "SELECT id FROM customers WHERE id = ? OR merged_into = ? ORDER BY id FOR NO KEY UPDATE",
+};
+
+/* Runs a dialect's lock statement, if it has one; false on a store error. */
+static bool lock_rows(yt_ctx *x, const char *const sql[], int n, yt_param *p) {
+    const char *q = sql[db_dialect(x->db)];
+    if (!q) return true;
+    yt_rows *r = db_query(x->db, q, n, p);
+    bool ok = r != NULL;
+    rows_free(r);
+    return ok;
+}
+
 int customer_merge(yt_ctx *x, int64_t survivor, int64_t absorbed) {
     if (survivor == absorbed) return yt_fail(x, YT_EINVAL, "from", "cannot merge a customer into itself");
     yt_param p[] = {PI(survivor), PI(absorbed)};
@@ -24,7 +47,7 @@ int customer_merge(yt_ctx *x, int64_t survivor, int64_t absorbed) {
         "   ELSE customers.member_level END"
         " FROM (SELECT * FROM customers WHERE id = ?) AS a WHERE customers.id = ?";
     if (db_begin(x->db) != 0) return yt_fail_db(x, "merging customers");
-    int rc = YT_OK;
+    int rc = lock_rows(x, lock_for_merge, 2, p) ? YT_OK : yt_fail_db(x, "merging customers");
     int nkeyed;
     const customer_keyed *keyed = modules_keyed(&nkeyed);
     for (int i = 0; rc == YT_OK && i < nkeyed; i++)
@@ -55,8 +78,8 @@ int customer_merge(yt_ctx *x, int64_t survivor, int64_t absorbed) {
 
 int customer_erase(yt_ctx *x, int64_t id) {
     if (db_begin(x->db) != 0) return yt_fail_db(x, "erasing a customer");
-    int rc = YT_OK;
     yt_param p[] = {PI(id), PI(id)};
+    int rc = lock_rows(x, lock_for_erase, 2, p) ? YT_OK : yt_fail_db(x, "erasing a customer");
     int nkeyed;
     const customer_keyed *keyed = modules_keyed(&nkeyed);
     for (int i = 0; rc == YT_OK && i < nkeyed; i++) {

@@ -5,6 +5,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import http from 'node:http';
+import { spawnSync } from 'node:child_process';
 import { startServer } from '../lib/server.mjs';
 import { client, assertProblem, expectStatus, listAll, makeStaff, uniq } from '../lib/client.mjs';
 
@@ -158,7 +159,10 @@ describe('flash sales', () => {
     assertProblem(over, 409, "the survivor's units count");
     assert.match(over.json.type, /limit-reached$/);
     expectStatus(await as(admin)('POST', `/api/v1/customers/${e}/erase`), 200);
-    assertProblem(await order(sale.id, e, 1), 409, 'an erased customer');
+    const erased = await order(sale.id, e, 1);
+    assertProblem(erased, 409, 'an erased customer');
+    assert.match(erased.json.detail, /was erased/);
+    assert.doesNotMatch(erased.json.type, /limit-reached|sold-out/);
     const guide = await makeStaff(api, admin, 'guide');
     const mine = expectStatus(await as(admin)('POST', '/api/v1/customers', { name: '导购的客户', owner_id: guide.staff.id }), 201).id;
     const byGuide = (c) => as(guide.token)('POST', `/api/v1/flash-sales/${sale.id}/orders`, { customer_id: c, quantity: 1 });
@@ -315,6 +319,47 @@ describe('flash sales', () => {
     expectStatus(one, 201);
     assert.equal(two.json.order_id, one.json.order_id);
     assert.equal((await as(admin)('GET', `/api/v1/flash-sales/${sale.id}`)).json.stock_left, 4);
+  });
+});
+
+// a query on the server's store, as its own command-line client sees it
+function storeQuery(handle, q) {
+  const [cmd, args] = handle.kind === 'pg' ? ['psql', [handle.db, '-At', '-v', 'ON_ERROR_STOP=1', '-c', q]] : ['sqlite3', [handle.db, q]];
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.trim();
+}
+
+describe('flash orders while their customers are merged', () => {
+  test('no order and no buyer count is left on a merged record, whichever came first', async () => {
+    const sale = await flashSale({ stock: 1000, per_customer_limit: 100 });
+    const pairs = 30;
+    const ids = await customers(2 * pairs);
+    const rs = [];
+    for (let at = 0; at < pairs; at += 5) { // five pairs at a time: 65 requests, well within one address's connections
+      const work = [];
+      for (let i = at; i < at + 5; i++) {
+        const [s, b] = [ids[2 * i], ids[2 * i + 1]];
+        for (let k = 0; k < 6; k++) work.push(order(sale.id, b, 1)); // orders for the record about to be absorbed...
+        work.push(as(admin)('POST', `/api/v1/customers/${s}/merge`, { from: b })); // ...while it is merged
+        for (let k = 0; k < 6; k++) work.push(order(sale.id, b, 1));
+      }
+      rs.push(...await Promise.all(work));
+    }
+    let placed = 0;
+    const other = [];
+    for (const r of rs) {
+      if (r.status === 201 && r.json.order_id) placed++;
+      else if (r.status !== 200) other.push(`${r.status} ${r.text}`);
+    }
+    assert.deepEqual(other, [], 'every order placed and every merge made');
+    const orphans = storeQuery(srv, 'SELECT count(*) FROM mall_orders o JOIN customers c ON c.id = o.customer_id WHERE c.merged_into IS NOT NULL');
+    assert.equal(orphans, '0', 'orders left on merged records');
+    const counts = storeQuery(srv, 'SELECT count(*) FROM flash_buyers f JOIN customers c ON c.id = f.customer_id WHERE c.merged_into IS NOT NULL AND f.quantity > 0');
+    assert.equal(counts, '0', 'buyer counts left on merged records');
+    const [orders, units] = storeQuery(srv, `SELECT count(*), (SELECT COALESCE(SUM(quantity), 0) FROM flash_buyers WHERE sale_id = ${sale.id}) FROM mall_orders WHERE activity_id = ${sale.id} AND kind = 'flash'`).split('|');
+    assert.equal(Number(orders), placed, 'every acknowledged order stored');
+    assert.equal(Number(units), placed, "the buyers' counts add up to the orders");
   });
 });
 
