@@ -121,6 +121,13 @@ void h_member_wechatpay_prepay(yt_req *r);
 void h_points_mall_redeem(yt_req *r);
 void h_points_mall_redemptions(yt_req *r);
 void h_member_redemptions(yt_req *r);
+/* paid membership */
+void h_member_plan_list(yt_req *r);
+void h_member_plan_create(yt_req *r);
+void h_member_plan_get(yt_req *r);
+void h_member_plan_update(yt_req *r);
+void h_member_plan_order(yt_req *r);
+void h_customer_memberships(yt_req *r);
 /* members and their pages */
 void h_member_link_create(yt_req *r);
 void h_member_get(yt_req *r);

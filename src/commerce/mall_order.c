@@ -13,6 +13,7 @@
 #include "../groupbuy/groupbuy.h"
 #include "../distribution/commission.h"
 #include "../loyalty/levels.h"
+#include "../loyalty/membership.h"
 #include "../loyalty/points.h"
 #include "../loyalty/points_mall.h"
 #include <stdio.h>
@@ -22,7 +23,8 @@
     "id, customer_id, kind, activity_id, sku_id, quantity, unit_price, total, status, created_at, pay_by, paid_at," \
     " closed_at, pay_provider, pay_txn, goods_total, discount, points_used, points_value, shipped_at, completed_at," \
     " carrier, tracking_no, cancel_reason, refunded, refunded_quantity, points_returned, points_clawed, member_discount," \
-    " (SELECT p.name FROM skus s JOIN products p ON p.id = s.product_id WHERE s.id = mall_orders.sku_id),"         \
+    " COALESCE((SELECT p.name FROM skus s JOIN products p ON p.id = s.product_id WHERE s.id = mall_orders.sku_id),"  \
+    "   (SELECT i.name FROM mall_order_items i WHERE i.order_id = mall_orders.id AND i.sku_id = 0)),"  /* no SKU: a membership */ \
     " (SELECT s.name FROM skus s WHERE s.id = mall_orders.sku_id)"
 
 static void write_order_members(yt_jw *w, yt_rows *r) {
@@ -193,6 +195,10 @@ int mall_order_pay(yt_ctx *x, const payment_notice *n, payment_result *res) {
         db_exec(x->db, "UPDATE points_mall_redemptions SET status = 'done' WHERE order_id = ?", 1, d) < 0)
         rc = yt_fail_db(x, "recording a payment");
     if (rc == YT_OK && strcmp(res->kind, "group") == 0) rc = groupbuy_order_paid(x, n->order_id); /* its team may form */
+    if (rc == YT_OK && strcmp(kind, "membership") == 0) { /* the period it bought starts; nothing ships */
+        rc = membership_order_paid(x, n->order_id, customer, now);
+        if (rc == YT_OK) rc = distribution_order_completed(x, n->order_id, now); /* the after-sales window starts */
+    }
     /* and earns points by the brand's rate (an erased buyer earns none) */
     loyalty_settings ls = {0};
     member_benefits mb = {.points_multiplier = 1};
@@ -226,7 +232,7 @@ static int not_changed(yt_ctx *x, int64_t id, int64_t member, const char *want) 
     if (!r) return yt_fail_db(x, "changing an order");
     int rc;
     if (!rows_next(r)) rc = yt_fail(x, YT_ENOTFOUND, NULL, "no order with id %lld", (long long)id);
-    else if (strcmp(rows_text(r, 1), "normal") != 0 && strcmp(want, "pending") == 0)
+    else if ((strcmp(rows_text(r, 1), "flash") == 0 || strcmp(rows_text(r, 1), "group") == 0) && strcmp(want, "pending") == 0)
         rc = yt_fail(x, YT_ECONFLICT, "status", "a flash-sale or group-buy order is closed by itself when its payment window ends");
     else rc = yt_fail(x, YT_ECONFLICT, "status", "the order is %s, not %s", rows_text(r, 0), want);
     rows_free(r);
@@ -238,7 +244,7 @@ int mall_order_cancel(yt_ctx *x, int64_t id, int64_t member, const char *reason)
     if (db_begin(x->db) != 0) return yt_fail_db(x, "cancelling an order");
     yt_param p[] = {PI(now), PT(reason), PI(id), PI(member), PI(member)};
     yt_rows *r = db_query(x->db, "UPDATE mall_orders SET status = 'cancelled', closed_at = ?, cancel_reason = ? WHERE id = ?"
-                                 " AND status = 'pending' AND kind IN ('normal', 'points') AND (? = 0 OR customer_id = ?)"
+                                 " AND status = 'pending' AND kind IN ('normal', 'points', 'membership') AND (? = 0 OR customer_id = ?)"
                                  " RETURNING customer_id, points_used, kind", 5, p);
     if (!r) return yt_finish(x, yt_fail_db(x, "cancelling an order"), "cancelling an order");
     bool changed = rows_next(r);
@@ -260,7 +266,8 @@ int mall_order_cancel(yt_ctx *x, int64_t id, int64_t member, const char *reason)
     int n = 0;
     while (r && rows_next(r) && n < CHECKOUT_LINES_MAX) lines[n][0] = rows_int(r, 0), lines[n][1] = rows_int(r, 1), n++;
     rows_free(r);
-    for (int i = 0; rc == YT_OK && i < n; i++) rc = sku_stock_apply(x, lines[i][0], lines[i][1], "order_cancel", ref, NULL);
+    for (int i = 0; rc == YT_OK && i < n; i++) /* a line with no SKU (a paid membership) has no stock */
+        if (lines[i][0]) rc = sku_stock_apply(x, lines[i][0], lines[i][1], "order_cancel", ref, NULL);
     if (rc == YT_OK) rc = coupon_return(x, id);
     if (rc == YT_OK && from_points_mall) rc = points_mall_cancelled(x, id); /* the item's stock back too */
     if (rc == YT_OK && points && (rc = points_change(x, customer, points, POINTS_RETURN, ref, NULL)) == YT_ENOTFOUND)
@@ -304,7 +311,7 @@ void mall_order_sweep(yt_store *store) {
     int n = 0;
     yt_param p[] = {PI(now)};
     /* read on this thread's own connection: the writer is taken only when something is due */
-    yt_rows *r = db_query(db, "SELECT id FROM mall_orders WHERE status = 'pending' AND pay_by <= ? AND kind IN ('normal', 'points')"
+    yt_rows *r = db_query(db, "SELECT id FROM mall_orders WHERE status = 'pending' AND pay_by <= ? AND kind IN ('normal', 'points', 'membership')"
                               " ORDER BY pay_by LIMIT 100", 1, p);
     while (r && rows_next(r)) ids[n++] = rows_int(r, 0);
     rows_free(r);

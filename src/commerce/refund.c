@@ -12,6 +12,7 @@
 #include "../groupbuy/groupbuy.h"
 #include "../distribution/commission.h"
 #include "../loyalty/levels.h"
+#include "../loyalty/membership.h"
 #include "../loyalty/points.h"
 #include <stdio.h>
 #include <string.h>
@@ -129,7 +130,7 @@ int mall_refund(yt_ctx *x, int64_t order_id, const refund_input *in, refund_resu
     /* the stock back, line by line, and each line's refunded count */
     for (int i = 0; rc == YT_OK && i < n; i++) {
         if (!lines[i].take) continue;
-        if (in->restock) rc = sku_stock_apply(x, lines[i].sku_id, lines[i].take, "refund", ref, NULL);
+        if (in->restock && lines[i].sku_id) rc = sku_stock_apply(x, lines[i].sku_id, lines[i].take, "refund", ref, NULL); /* no SKU: a membership */
         yt_param q[] = {PI(lines[i].take), PI(lines[i].item_id)};
         if (rc == YT_OK && lines[i].item_id &&
             db_exec(x->db, "UPDATE mall_order_items SET refunded_quantity = refunded_quantity + ? WHERE id = ?", 2, q) != 1)
@@ -146,6 +147,7 @@ int mall_refund(yt_ctx *x, int64_t order_id, const refund_input *in, refund_resu
         res->points_clawed = claw < balance ? claw : balance;
         if (res->points_clawed > 0) rc = points_change(x, o.customer, -res->points_clawed, POINTS_REFUND, ref, NULL);
     }
+    if (rc == YT_OK && res->full) rc = membership_order_refunded(x, order_id, now_ms()); /* a paid period ends */
     if (rc == YT_OK && res->full) {
         yt_param c[] = {PI(order_id)};
         res->coupons_returned = db_query_int(x->db, "SELECT COUNT(*) FROM customer_coupons WHERE order_id = ?", 1, c, 0) > 0;

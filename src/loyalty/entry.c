@@ -119,9 +119,32 @@ static const yt_migration migrations[] = {
      /* PostgreSQL */
      "ALTER TABLE point_task_progress ADD COLUMN points BIGINT NOT NULL DEFAULT 0;"
      "UPDATE point_task_progress SET points = times * (SELECT points FROM point_tasks t WHERE t.id = task_id);"},
+    /* paid membership: the plans on sale, and the periods paid orders hold (ended_at: ended early by a refund) */
+    {32,
+     /* SQLite */
+     "CREATE TABLE member_plans(id INTEGER PRIMARY KEY, name TEXT NOT NULL, price INTEGER NOT NULL CHECK (price > 0),"
+     "  days INTEGER NOT NULL CHECK (days > 0), level INTEGER NOT NULL, status TEXT NOT NULL DEFAULT 'on',"
+     "  sold INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL) STRICT;"
+     "CREATE TABLE memberships(id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers(id),"
+     "  plan_id INTEGER NOT NULL REFERENCES member_plans(id), order_id INTEGER NOT NULL UNIQUE REFERENCES mall_orders(id),"
+     "  level INTEGER NOT NULL, days INTEGER NOT NULL, starts_at INTEGER NOT NULL, ends_at INTEGER NOT NULL,"
+     "  ended_at INTEGER, created_at INTEGER NOT NULL, CHECK (ends_at >= starts_at)) STRICT;"
+     "CREATE INDEX memberships_customer ON memberships(customer_id, ends_at);",
+     /* PostgreSQL */
+     "CREATE TABLE member_plans(id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, price BIGINT NOT NULL CHECK (price > 0),"
+     "  days BIGINT NOT NULL CHECK (days > 0), level BIGINT NOT NULL, status TEXT NOT NULL DEFAULT 'on',"
+     "  sold BIGINT NOT NULL DEFAULT 0, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);"
+     "CREATE TABLE memberships(id BIGSERIAL PRIMARY KEY, customer_id BIGINT NOT NULL REFERENCES customers(id),"
+     "  plan_id BIGINT NOT NULL REFERENCES member_plans(id), order_id BIGINT NOT NULL UNIQUE REFERENCES mall_orders(id),"
+     "  level BIGINT NOT NULL, days BIGINT NOT NULL, starts_at BIGINT NOT NULL, ends_at BIGINT NOT NULL,"
+     "  ended_at BIGINT, created_at BIGINT NOT NULL, CHECK (ends_at >= starts_at));"
+     "CREATE INDEX memberships_customer ON memberships(customer_id, ends_at);"},
 };
 
 static const customer_keyed keyed[] = {
+    /* a merged record's paid periods go to the survivor as they are (each keeps its dates) */
+    {"memberships", "customer_id", "UPDATE memberships SET customer_id = ? WHERE customer_id = ?", NULL, 0,
+     "paid periods stay for the brand's books (plans, dates, orders) on the anonymous shell; nothing personal", NULL},
     {"points_mall_redemptions", "customer_id", "UPDATE points_mall_redemptions SET customer_id = ? WHERE customer_id = ?",
      NULL, 0, "redemptions stay for the brand's books (items, points, orders) on the anonymous shell; nothing personal", NULL},
     /* a year's birthday coupon both records got is kept once */
@@ -177,6 +200,14 @@ static const yt_route routes[] = {
     {"GET", "/api/v1/point-tasks/{id}", h_task_get, P(COMMERCE_READ), 0, "point_task.get", 0},
     {"PATCH", "/api/v1/point-tasks/{id}", h_task_update, P(COMMERCE_WRITE), ROUTE_JSON, "point_task.update", 0},
     {"GET", "/api/v1/member/tasks", h_member_tasks, 0, ROUTE_MEMBER, "member.tasks", 0},
+    /* paid membership: staff sell plans; members see those on sale and buy for themselves */
+    {"GET", "/api/v1/member-plans", h_member_plan_list, P(COMMERCE_READ), ROUTE_MEMBER, "member_plan.list", 0},
+    {"POST", "/api/v1/member-plans", h_member_plan_create, P(COMMERCE_WRITE), ROUTE_JSON, "member_plan.create", 0},
+    {"GET", "/api/v1/member-plans/{id}", h_member_plan_get, P(COMMERCE_READ), 0, "member_plan.get", 0},
+    {"PATCH", "/api/v1/member-plans/{id}", h_member_plan_update, P(COMMERCE_WRITE), ROUTE_JSON, "member_plan.update", 0},
+    {"POST", "/api/v1/member-plans/{id}/orders", h_member_plan_order, P(ORDERS_WRITE) | P(CUSTOMERS_READ), ROUTE_JSON | ROUTE_MEMBER,
+     "member_plan.order", 0},
+    {"GET", "/api/v1/customers/{id}/memberships", h_customer_memberships, P(CUSTOMERS_READ), 0, "membership.list", 0},
 };
 
 const yt_module loyalty_module = {

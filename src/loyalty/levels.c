@@ -1,5 +1,6 @@
 /* Member levels: thresholds and benefits, growth and the level that follows it, member day, birthday coupons. */
 #include "levels.h"
+#include "membership.h"
 #include "points.h"
 #include "../base/alloc.h"
 #include "../base/arena.h"
@@ -110,10 +111,15 @@ void member_levels_write_json(yt_jw *w, const member_levels *l) {
 int member_benefits_get(yt_ctx *x, int64_t customer, member_benefits *b) {
     memset(b, 0, sizeof *b);
     b->level = 1, b->discount_percent = 100, b->points_multiplier = 1;
-    yt_param p[] = {PI(customer)};
+    /* the better of the level growth earned and the one a paid membership holds now (of the ladder's levels,
+     * the highest at or below it: the ladder may have been saved shorter since the plan was sold) */
+    int64_t now = now_ms(), paid, until;
+    if (membership_level_now(x, customer, now, &paid, &until)) return x->err.code;
+    int64_t floor = paid > 1 ? paid : 1; /* a customer who never had a level is at the first */
+    yt_param p[] = {PI(floor), PI(floor), PI(customer)};
     yt_rows *r = db_query(x->db, "SELECT l.level, l.discount_percent, l.free_shipping, l.after_sales_priority FROM customers c"
-                                 " JOIN member_levels l ON l.level = CASE WHEN c.member_level < 1 THEN 1 ELSE c.member_level END"
-                                 " WHERE c.id = ?", 1, p);
+                                 " JOIN member_levels l ON l.level <= CASE WHEN c.member_level > ? THEN c.member_level ELSE ? END"
+                                 " WHERE c.id = ? ORDER BY l.level DESC LIMIT 1", 3, p);
     if (!r) return yt_fail_db(x, "reading member benefits");
     if (rows_next(r)) {
         b->level = rows_int(r, 0);
@@ -125,7 +131,7 @@ int member_benefits_get(yt_ctx *x, int64_t customer, member_benefits *b) {
     loyalty_settings s;
     if (loyalty_settings_get(x, &s)) return x->err.code;
     int y, m, d;
-    civil_from_days(brand_day(now_ms()), &y, &m, &d);
+    civil_from_days(brand_day(now), &y, &m, &d);
     if (s.member_day && d == s.member_day) {
         b->member_day = true;
         b->points_multiplier = s.member_day_points_multiplier;

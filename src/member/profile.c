@@ -1,5 +1,6 @@
 /* The member's own profile for their pages. */
 #include "profile.h"
+#include "../loyalty/membership.h"
 
 int member_profile_json(yt_ctx *x, yt_jw *w, int64_t customer) {
     yt_param p[] = {PI(customer)};
@@ -25,8 +26,11 @@ int member_profile_json(yt_ctx *x, yt_jw *w, int64_t customer) {
         jw_kbool(w, "free_shipping", rows_int(r, 8) != 0);
         if (rows_null(r, 9)) jw_knull(w, "next_level_growth");
         else jw_kint(w, "next_level_growth", rows_int(r, 9));
-        jw_obj_end(w);
     }
     rows_free(r);
-    return found ? YT_OK : yt_fail(x, YT_ENOTFOUND, NULL, "no such member");
+    if (!found) return yt_fail(x, YT_ENOTFOUND, NULL, "no such member");
+    jw_key(w, "paid_membership"); /* the level a paid plan holds now, and until when; null when none */
+    int rc = membership_now_json(x, w, customer);
+    jw_obj_end(w);
+    return rc;
 }

@@ -186,6 +186,12 @@ static void merge_and_erase_leave_nothing_behind(void **state) {
     exec_ok(db, "INSERT INTO distribution_commissions(order_id, level, customer_id, base, rate, scale, amount, status, created_at)"
                 " VALUES((SELECT MAX(id) FROM mall_orders), 1, ?, 100, 10, 100, 10, 'frozen', ?)", 2, rh);
     exec_ok(db, "INSERT INTO distribution_withdrawals(customer_id, amount, status, requested_at) VALUES(?, 100, 'pending', ?)", 2, rh);
+    /* a paid membership period */
+    exec_ok(db, "INSERT INTO member_plans(name, price, days, level, created_at, updated_at) VALUES('年卡', 9900, 365, 3, ?, ?)", 2,
+            (yt_param[]){PI(now), PI(now)});
+    exec_ok(db, "INSERT INTO memberships(customer_id, plan_id, order_id, level, days, starts_at, ends_at, created_at)"
+                " VALUES(?, (SELECT MAX(id) FROM member_plans), (SELECT MAX(id) FROM mall_orders), 3, 365, ?, ?, ?)", 4,
+            (yt_param[]){PI(absorbed), PI(now), PI(now + 365 * 86400000LL), PI(now)});
     for (int i = 0; i < kcount(); i++)
         if (count_where(db, &ktab()[i], absorbed) < 1)
             fail_msg("the test builds no row in %s: add one, so merge and erase are tried on it", ktab()[i].table);

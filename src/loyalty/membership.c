@@ -1,0 +1,233 @@
+/* Paid membership (付费会员): the plans, their orders, the periods paid orders hold, and the level held now. */
+#include "membership.h"
+#include "../base/timeutil.h"
+#include "../domain/audit.h"
+#include "../domain/page.h"
+#include <stdio.h>
+#include <string.h>
+
+#define DAY_MS 86400000LL
+
+/* A level the ladder has (the ladder may have fewer levels than 20). */
+static int check_level(yt_ctx *x, int64_t level) {
+    yt_param p[] = {PI(level)};
+    if (level < 1 || level > 20 || db_query_int(x->db, "SELECT COUNT(*) FROM member_levels WHERE level = ?", 1, p, 0) != 1)
+        return yt_fail(x, YT_EINVAL, "level", "level %lld is not one of the member levels", (long long)level);
+    return YT_OK;
+}
+
+/* The numbers a plan is made with, or (patch) those a change gives (-1: not given). */
+static int check_numbers(yt_ctx *x, int64_t price, int64_t days, int64_t level, bool patch) {
+    if (!(patch && price == -1) && (price < 1 || price > PLAN_PRICE_MAX)) return yt_fail(x, YT_EINVAL, "price", "is fen from 1 to 10^8");
+    if (!(patch && days == -1) && (days < 1 || days > PLAN_DAYS_MAX)) return yt_fail(x, YT_EINVAL, "days", "is 1 to %d", PLAN_DAYS_MAX);
+    return patch && level == -1 ? YT_OK : check_level(x, level);
+}
+
+int member_plan_create(yt_ctx *x, const member_plan_input *in, int64_t *id) {
+    if (yt_check_text(x, "name", in->name ? in->name : "", 1, 40) || check_numbers(x, in->price, in->days, in->level, false))
+        return x->err.code;
+    int64_t now = now_ms();
+    if (db_begin(x->db) != 0) return yt_fail_db(x, "creating a membership plan");
+    yt_param p[] = {PT(in->name), PI(in->price), PI(in->days), PI(in->level), PI(now), PI(now)};
+    *id = db_query_int(x->db, "INSERT INTO member_plans(name, price, days, level, created_at, updated_at) VALUES(?,?,?,?,?,?)"
+                              " RETURNING id", NPARAMS(p), p, 0);
+    int rc = *id > 0 ? audit_record(x, "member_plan.create", "member_plan", *id, NULL) : yt_fail_db(x, "creating a membership plan");
+    return yt_finish(x, rc, "creating a membership plan");
+}
+
+int member_plan_update(yt_ctx *x, int64_t id, const member_plan_patch *in) {
+    if (in->name && yt_check_text(x, "name", in->name, 1, 40)) return x->err.code;
+    if (in->status && strcmp(in->status, "on") && strcmp(in->status, "off")) return yt_fail(x, YT_EINVAL, "status", "status is on or off");
+    if (check_numbers(x, in->price, in->days, in->level, true)) return x->err.code;
+    int64_t now = now_ms();
+    if (db_begin(x->db) != 0) return yt_fail_db(x, "changing a membership plan");
+    yt_param p[] = {PT(in->name), PT(in->status), PI(in->price), PI(in->price), PI(in->days), PI(in->days), PI(in->level),
+                    PI(in->level), PI(now), PI(id)};
+    int64_t n = db_exec(x->db, "UPDATE member_plans SET name = COALESCE(?, name), status = COALESCE(?, status),"
+                               " price = CASE WHEN CAST(? AS BIGINT) = -1 THEN price ELSE ? END,"
+                               " days = CASE WHEN CAST(? AS BIGINT) = -1 THEN days ELSE ? END,"
+                               " level = CASE WHEN CAST(? AS BIGINT) = -1 THEN level ELSE ? END, updated_at = ? WHERE id = ?",
+                        NPARAMS(p), p);
+    int rc = n < 0 ? yt_fail_db(x, "changing a membership plan")
+             : n == 0 ? yt_fail(x, YT_ENOTFOUND, NULL, "no membership plan with id %lld", (long long)id)
+                      : audit_record(x, "member_plan.update", "member_plan", id, NULL);
+    return yt_finish(x, rc, "changing a membership plan");
+}
+
+#define PLAN_COLS "p.id, p.name, p.price, p.days, p.level, l.name, p.status, p.sold, p.created_at, p.updated_at"
+#define PLAN_FROM " FROM member_plans p LEFT JOIN member_levels l ON l.level = p.level"
+
+static void write_plan(yt_jw *w, yt_rows *r) {
+    jw_obj(w);
+    jw_kint(w, "id", rows_int(r, 0));
+    jw_kstr(w, "name", rows_text(r, 1));
+    jw_kint(w, "price", rows_int(r, 2));
+    jw_kint(w, "days", rows_int(r, 3));
+    jw_kint(w, "level", rows_int(r, 4));
+    if (rows_null(r, 5)) jw_knull(w, "level_name"); /* the ladder was saved without it since */
+    else jw_kstr(w, "level_name", rows_text(r, 5));
+    jw_kstr(w, "status", rows_text(r, 6));
+    jw_kint(w, "sold", rows_int(r, 7));
+    jw_ktime(w, "created_at", rows_int(r, 8));
+    jw_ktime(w, "updated_at", rows_int(r, 9));
+    jw_obj_end(w);
+}
+
+int member_plan_list_json(yt_ctx *x, yt_jw *w, bool on_only, int limit, int64_t cursor) {
+    yt_param p[] = {PI(on_only), PI(cursor ? cursor : INT64_MAX), PI(limit + 1)};
+    yt_rows *r = db_query(x->db, "SELECT " PLAN_COLS PLAN_FROM " WHERE (CAST(? AS BIGINT) = 0 OR p.status = 'on') AND p.id < ?"
+                                 " ORDER BY p.id DESC LIMIT ?", 3, p);
+    if (!r) return yt_fail_db(x, "listing membership plans");
+    page_write(w, r, limit, write_plan);
+    rows_free(r);
+    return YT_OK;
+}
+
+int member_plan_json(yt_ctx *x, yt_jw *w, int64_t id) {
+    yt_param p[] = {PI(id)};
+    yt_rows *r = db_query(x->db, "SELECT " PLAN_COLS PLAN_FROM " WHERE p.id = ?", 1, p);
+    if (!r) return yt_fail_db(x, "reading a membership plan");
+    bool found = rows_next(r);
+    if (found) write_plan(w, r);
+    rows_free(r);
+    return found ? YT_OK : yt_fail(x, YT_ENOTFOUND, NULL, "no membership plan with id %lld", (long long)id);
+}
+
+int member_plan_order(yt_ctx *x, int64_t plan, int64_t customer, int64_t pay_window_ms, membership_order_result *res) {
+    int64_t now = now_ms();
+    if (db_begin(x->db) != 0) return yt_fail_db(x, "ordering a membership");
+    yt_param q[] = {PI(plan)};
+    yt_rows *r = db_query(x->db, "SELECT name, price, status FROM member_plans WHERE id = ?", 1, q);
+    if (!r) return yt_finish(x, yt_fail_db(x, "ordering a membership"), "");
+    int rc = YT_OK;
+    char name[200] = "";
+    int64_t price = 0;
+    if (!rows_next(r)) rc = yt_fail(x, YT_ENOTFOUND, NULL, "no membership plan with id %lld", (long long)plan);
+    else if (strcmp(rows_text(r, 2), "on") != 0) rc = yt_fail(x, YT_ECONFLICT, "status", "this membership plan is not on sale");
+    else snprintf(name, sizeof name, "付费会员 · %s", rows_text(r, 0)), price = rows_int(r, 1);
+    rows_free(r);
+    if (rc) return yt_finish(x, rc, "ordering a membership");
+    yt_param o[] = {PI(customer), PI(plan), PI(price), PI(price), PI(price), PI(now), PI(now + pay_window_ms),
+                    x->who->staff_id ? PI(x->who->staff_id) : PNULL};
+    res->order_id = db_query_int(x->db,
+                                 "INSERT INTO mall_orders(customer_id, kind, activity_id, sku_id, quantity, unit_price, total, goods_total,"
+                                 " status, created_at, pay_by, staff_id) VALUES(?, 'membership', ?, 0, 1, ?, ?, ?, 'pending', ?, ?, ?)"
+                                 " RETURNING id", NPARAMS(o), o, 0);
+    if (res->order_id <= 0) return yt_finish(x, yt_fail_db(x, "ordering a membership"), "");
+    /* its one line names the plan; there is no SKU, so nothing is stocked or restocked */
+    yt_param li[] = {PI(res->order_id), PT(name), PI(price), PI(price)};
+    if (db_exec(x->db, "INSERT INTO mall_order_items(order_id, sku_id, product_id, name, quantity, unit_price, subtotal)"
+                       " VALUES(?, 0, 0, ?, 1, ?, ?)", 4, li) != 1)
+        rc = yt_fail_db(x, "ordering a membership");
+    res->total = price, res->pay_by = now + pay_window_ms;
+    if (rc == YT_OK) rc = audit_record(x, "member_plan.order", "mall_order", res->order_id, NULL);
+    return yt_finish(x, rc, "ordering a membership");
+}
+
+int membership_order_paid(yt_ctx *x, int64_t order_id, int64_t customer, int64_t now) {
+    yt_param p[] = {PI(order_id)};
+    yt_rows *r = db_query(x->db, "SELECT p.id, p.days, p.level FROM mall_orders o JOIN member_plans p ON p.id = o.activity_id"
+                                 " WHERE o.id = ?", 1, p);
+    if (!r) return yt_fail_db(x, "starting a membership");
+    bool found = rows_next(r);
+    int64_t plan = found ? rows_int(r, 0) : 0, days = found ? rows_int(r, 1) : 0, level = found ? rows_int(r, 2) : 0;
+    rows_free(r);
+    if (!found) return yt_fail(x, YT_EINTERNAL, NULL, "the plan of membership order %lld is gone", (long long)order_id);
+    /* after the last period still to come, or from now */
+    yt_param c[] = {PI(now), PI(customer), PI(now)};
+    int64_t starts = db_query_int(x->db, "SELECT COALESCE(MAX(ends_at), ?) FROM memberships WHERE customer_id = ? AND ended_at IS NULL"
+                                         " AND ends_at > ?", 3, c, -1);
+    if (starts < 0) return yt_fail_db(x, "starting a membership");
+    yt_param m[] = {PI(customer), PI(plan), PI(order_id), PI(level), PI(days), PI(starts), PI(starts + days * DAY_MS), PI(now)};
+    if (db_exec(x->db, "INSERT INTO memberships(customer_id, plan_id, order_id, level, days, starts_at, ends_at, created_at)"
+                       " VALUES(?, ?, ?, ?, ?, ?, ?, ?)", NPARAMS(m), m) != 1)
+        return yt_fail_db(x, "starting a membership");
+    yt_param u[] = {PI(now), PI(order_id)};
+    if (db_exec(x->db, "UPDATE mall_orders SET status = 'completed', completed_at = ? WHERE id = ?", 2, u) != 1 ||
+        db_exec(x->db, "UPDATE member_plans SET sold = sold + 1 WHERE id = ?", 1, (yt_param[]){PI(plan)}) != 1)
+        return yt_fail_db(x, "starting a membership");
+    return YT_OK;
+}
+
+int membership_order_refunded(yt_ctx *x, int64_t order_id, int64_t now) {
+    yt_param p[] = {PI(order_id)};
+    yt_rows *r = db_query(x->db, "SELECT id, customer_id, starts_at, ends_at FROM memberships WHERE order_id = ? AND ended_at IS NULL", 1, p);
+    if (!r) return yt_fail_db(x, "ending a membership");
+    bool found = rows_next(r);
+    int64_t id = found ? rows_int(r, 0) : 0, customer = found ? rows_int(r, 1) : 0;
+    int64_t starts = found ? rows_int(r, 2) : 0, ends = found ? rows_int(r, 3) : 0;
+    rows_free(r);
+    if (!found) return YT_OK; /* ended already */
+    int64_t from = starts > now ? starts : now, gave_back = ends > from ? ends - from : 0;
+    yt_param e[] = {PI(now), PI(from), PI(id)};
+    if (db_exec(x->db, "UPDATE memberships SET ended_at = ?, ends_at = ? WHERE id = ?", 3, e) != 1)
+        return yt_fail_db(x, "ending a membership");
+    /* the periods that were to follow it move up by what it gave back */
+    yt_param m[] = {PI(gave_back), PI(gave_back), PI(customer), PI(ends)};
+    if (gave_back && db_exec(x->db, "UPDATE memberships SET starts_at = starts_at - ?, ends_at = ends_at - ? WHERE customer_id = ?"
+                                    " AND ended_at IS NULL AND starts_at >= ?", 4, m) < 0)
+        return yt_fail_db(x, "ending a membership");
+    return YT_OK;
+}
+
+int membership_level_now(yt_ctx *x, int64_t customer, int64_t now, int64_t *level, int64_t *until) {
+    yt_param p[] = {PI(customer), PI(now), PI(now)};
+    yt_rows *r = db_query(x->db, "SELECT level, ends_at FROM memberships WHERE customer_id = ? AND ended_at IS NULL AND starts_at <= ?"
+                                 " AND ends_at > ? ORDER BY level DESC, ends_at DESC LIMIT 1", 3, p);
+    if (!r) return yt_fail_db(x, "reading a membership");
+    *level = rows_next(r) ? rows_int(r, 0) : 0;
+    rows_free(r);
+    *until = 0;
+    if (*level) { /* the end of the periods that follow on from now */
+        yt_param q[] = {PI(customer), PI(now)};
+        *until = db_query_int(x->db, "SELECT MAX(ends_at) FROM memberships WHERE customer_id = ? AND ended_at IS NULL AND ends_at > ?",
+                              2, q, 0);
+    }
+    return YT_OK;
+}
+
+static void write_period(yt_jw *w, yt_rows *r) {
+    jw_obj(w);
+    jw_kint(w, "id", rows_int(r, 0));
+    jw_kint(w, "plan_id", rows_int(r, 1));
+    jw_kstr(w, "plan_name", rows_null(r, 2) ? "" : rows_text(r, 2));
+    jw_kint(w, "order_id", rows_int(r, 3));
+    jw_kint(w, "level", rows_int(r, 4));
+    jw_kint(w, "days", rows_int(r, 5));
+    jw_ktime(w, "starts_at", rows_int(r, 6));
+    jw_ktime(w, "ends_at", rows_int(r, 7));
+    if (rows_null(r, 8)) jw_knull(w, "ended_at"); /* refunded: it ended early (or never started) */
+    else jw_ktime(w, "ended_at", rows_int(r, 8));
+    jw_obj_end(w);
+}
+
+int membership_periods_json(yt_ctx *x, yt_jw *w, int64_t customer, int limit, int64_t cursor) {
+    yt_param p[] = {PI(customer), PI(cursor ? cursor : INT64_MAX), PI(limit + 1)};
+    yt_rows *r = db_query(x->db, "SELECT m.id, m.plan_id, p.name, m.order_id, m.level, m.days, m.starts_at, m.ends_at, m.ended_at"
+                                 " FROM memberships m LEFT JOIN member_plans p ON p.id = m.plan_id WHERE m.customer_id = ? AND m.id < ?"
+                                 " ORDER BY m.id DESC LIMIT ?", 3, p);
+    if (!r) return yt_fail_db(x, "listing memberships");
+    page_write(w, r, limit, write_period);
+    rows_free(r);
+    return YT_OK;
+}
+
+int membership_now_json(yt_ctx *x, yt_jw *w, int64_t customer) {
+    int64_t level, until;
+    if (membership_level_now(x, customer, now_ms(), &level, &until)) return x->err.code;
+    if (!level) {
+        jw_null(w);
+        return YT_OK;
+    }
+    yt_param p[] = {PI(level)};
+    yt_rows *r = db_query(x->db, "SELECT name FROM member_levels WHERE level = ?", 1, p);
+    if (!r) return yt_fail_db(x, "reading a membership");
+    jw_obj(w);
+    jw_kint(w, "level", level);
+    if (rows_next(r)) jw_kstr(w, "level_name", rows_text(r, 0));
+    else jw_knull(w, "level_name");
+    jw_ktime(w, "until", until);
+    jw_obj_end(w);
+    rows_free(r);
+    return YT_OK;
+}

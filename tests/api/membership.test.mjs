@@ -1,0 +1,159 @@
+// Paid membership (付费会员): plans checked, made, changed and listed (members see those on sale); a plan bought
+// as a mall order and paid holds its level for its days (the member price at checkout, the member's profile),
+// periods bought one after another run one after another; a refund ends its period and moves the later ones
+// up; an unpaid order cancelled holds nothing; a merge moves the periods to the survivor.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { startServer } from '../lib/server.mjs';
+import { client, assertProblem, expectStatus, listAll, makeStaff, uniq } from '../lib/client.mjs';
+
+const SECRET = 'sandbox-secret-for-membership';
+const DAY = 86400000;
+let srv, api, admin;
+before(async () => {
+  srv = await startServer({ name: 'membership', env: { YUTANG_PAY_SANDBOX_SECRET: SECRET } });
+  ({ api } = client(srv.baseUrl));
+  admin = await client(srv.baseUrl).login('admin', srv.adminPassword);
+  expectStatus(await as(admin)('PUT', '/api/v1/member-levels', { levels: [
+    { name: '普通会员', growth_min: 0 },
+    { name: '银卡会员', growth_min: 100000, discount_percent: 90 },
+    { name: '金卡会员', growth_min: 500000, discount_percent: 80, free_shipping: true, after_sales_priority: 5 },
+  ] }), 200);
+  expectStatus(await as(admin)('PUT', '/api/v1/loyalty/settings', { member_day: 0 }), 200);
+});
+after(async () => { if (srv) await srv.stop(); });
+
+const as = (t) => (m, p, body, headers) => api(m, p, { token: t, body, headers });
+const near = (iso, ms, what) => assert.ok(Math.abs(Date.parse(iso) - ms) < 120000, `${what}: ${iso} is not about ${new Date(ms).toISOString()}`);
+
+async function member(name = '会员') {
+  const c = expectStatus(await as(admin)('POST', '/api/v1/customers', { name }), 201);
+  const l = expectStatus(await as(admin)('POST', `/api/v1/customers/${c.id}/member-links`, {}), 201);
+  return { id: c.id, token: l.token };
+}
+async function plan(body = {}) {
+  return expectStatus(await as(admin)('POST', '/api/v1/member-plans', { name: uniq('金卡年卡').slice(0, 40), price: 9900, days: 365, level: 3, ...body }), 201);
+}
+function pay(orderId, amount) {
+  const raw = JSON.stringify({ order_id: orderId, amount, transaction_id: uniq('sbx') });
+  const sig = crypto.createHmac('sha256', SECRET).update(raw).digest('hex');
+  return api('POST', '/api/v1/payments/sandbox/notify', { raw, headers: { 'Content-Type': 'application/json', 'X-Sandbox-Signature': sig } });
+}
+async function buy(m, p) {
+  const o = expectStatus(await as(m.token)('POST', `/api/v1/member-plans/${p.id}/orders`, {}), 201);
+  expectStatus(await pay(o.order_id, o.total), 200);
+  return o;
+}
+let skuId;
+async function checkout(m, price = 10000) {
+  if (!skuId) skuId = expectStatus(await as(admin)('POST', '/api/v1/products', { name: uniq('面霜'), skus: [{ name: '50ml', price, stock: 1000 }] }), 201).skus[0].id;
+  return expectStatus(await as(m.token)('POST', '/api/v1/mall-orders', { lines: [{ sku_id: skuId, quantity: 1 }] }), 201);
+}
+const periods = async (id) => (await listAll(api, `/api/v1/customers/${id}/memberships`, admin)).items;
+const profile = async (m) => expectStatus(await as(m.token)('GET', '/api/v1/member'), 200);
+
+describe('membership plans', () => {
+  test('checked, made, changed and listed; members see only those on sale', async () => {
+    const before = (await listAll(api, '/api/v1/member-plans', admin)).items.length;
+    const good = { name: '金卡年卡', price: 9900, days: 365, level: 3 };
+    for (const [body, field] of [
+      [{ ...good, price: undefined }, 'price'], [{ ...good, price: 0 }, 'price'], [{ ...good, price: -5 }, 'price'],
+      [{ ...good, price: 1e12 }, 'price'], [{ ...good, days: 0 }, 'days'], [{ ...good, days: 3661 }, 'days'],
+      [{ ...good, level: 9 }, 'level'], [{ ...good, level: 0 }, 'level'], [{ ...good, name: '' }, 'name'],
+      [{ ...good, name: '卡'.repeat(41) }, 'name'], [{ ...good, colour: 'gold' }, 'colour'],
+    ]) assertProblem(await as(admin)('POST', '/api/v1/member-plans', body), 400, field);
+    assert.equal((await listAll(api, '/api/v1/member-plans', admin)).items.length, before, 'nothing made');
+    const p = expectStatus(await as(admin)('POST', '/api/v1/member-plans', good), 201);
+    assert.deepEqual([p.name, p.price, p.days, p.level, p.level_name, p.status, p.sold], ['金卡年卡', 9900, 365, 3, '金卡会员', 'on', 0]);
+    assertProblem(await as(admin)('PATCH', `/api/v1/member-plans/${p.id}`, { price: -1 }), 400, 'price');
+    assertProblem(await as(admin)('PATCH', `/api/v1/member-plans/${p.id}`, { status: 'sold' }), 400, 'status');
+    assertProblem(await as(admin)('PATCH', `/api/v1/member-plans/${p.id}`, { level: 7 }), 400, 'level');
+    assertProblem(await as(admin)('PATCH', '/api/v1/member-plans/999999999', { price: 100 }), 404);
+    const changed = expectStatus(await as(admin)('PATCH', `/api/v1/member-plans/${p.id}`, { price: 12900, days: 366 }), 200);
+    assert.deepEqual([changed.name, changed.price, changed.days, changed.level], ['金卡年卡', 12900, 366, 3]);
+    const off = await plan({ name: '停售卡' });
+    expectStatus(await as(admin)('PATCH', `/api/v1/member-plans/${off.id}`, { status: 'off' }), 200);
+    const staffSees = (await listAll(api, '/api/v1/member-plans', admin)).items.map((x) => x.id);
+    assert.ok(staffSees.includes(p.id) && staffSees.includes(off.id));
+    const m = await member();
+    const memberSees = (await listAll(api, '/api/v1/member-plans', m.token)).items.map((x) => x.id);
+    assert.ok(memberSees.includes(p.id) && !memberSees.includes(off.id), 'members see what is on sale');
+    assertProblem(await as(m.token)('POST', '/api/v1/member-plans', good), 403, 'a member makes no plans');
+    const guide = await makeStaff(api, admin, 'guide');
+    assertProblem(await as(guide.token)('POST', '/api/v1/member-plans', good), 403, 'nor does a guide');
+    assertProblem(await as(m.token)('POST', `/api/v1/member-plans/${off.id}/orders`, {}), 409, 'off sale');
+    assertProblem(await as(m.token)('POST', '/api/v1/member-plans/999999999/orders', {}), 404);
+    const other = await member('别人');
+    assertProblem(await as(m.token)('POST', `/api/v1/member-plans/${p.id}/orders`, { customer_id: other.id }), 403, 'for themselves only');
+  });
+});
+
+describe('buying a plan', () => {
+  test('paid, it holds its level for its days: the member price at checkout, the profile; bought again, it runs on', async () => {
+    const p = await plan({ price: 12900, days: 30, level: 3 });
+    const m = await member();
+    assert.equal((await profile(m)).paid_membership, null);
+    assert.equal((await checkout(m)).total, 10000, 'no member price yet');
+    const o = expectStatus(await as(m.token)('POST', `/api/v1/member-plans/${p.id}/orders`, {}), 201);
+    assert.deepEqual([o.total, o.status, o.customer_id], [12900, 'pending', m.id]);
+    assert.equal((await profile(m)).paid_membership, null, 'unpaid, it holds nothing');
+    assertProblem(await pay(o.order_id, 100), 400, 'amount');
+    expectStatus(await pay(o.order_id, 12900), 200);
+    const order = expectStatus(await as(admin)('GET', `/api/v1/mall-orders/${o.order_id}`), 200);
+    assert.equal(order.kind, 'membership');
+    assert.equal(order.status, 'completed', 'nothing ships');
+    assert.match(order.items[0].name, /付费会员/);
+    assert.match(order.product_name, /付费会员/, 'the order names the plan');
+    const now = Date.now();
+    const held = (await profile(m)).paid_membership;
+    assert.deepEqual([held.level, held.level_name], [3, '金卡会员']);
+    near(held.until, now + 30 * DAY, 'until');
+    const c = await checkout(m);
+    assert.deepEqual([c.member_discount, c.total], [2000, 8000], "the plan's level's member price");
+    assertProblem(await pay(o.order_id, 12900), 409, 'a second payment of a paid order is refused');
+    assert.equal((await periods(m.id)).length, 1, 'one period for one order');
+    await buy(m, p);
+    const [second, first] = await periods(m.id);
+    assert.equal(second.starts_at, first.ends_at, 'the second period starts where the first ends');
+    near(second.ends_at, now + 60 * DAY, 'the second period ends');
+    near((await profile(m)).paid_membership.until, now + 60 * DAY, 'held until the end of both');
+    assert.equal(expectStatus(await as(admin)('GET', `/api/v1/member-plans/${p.id}`), 200).sold, 2);
+  });
+
+  test('a refund ends its period and the later ones move up; an unpaid order cancelled holds nothing', async () => {
+    const p = await plan({ price: 5000, days: 10, level: 2 });
+    const m = await member();
+    const a = await buy(m, p);
+    const b = await buy(m, p);
+    const now = Date.now();
+    expectStatus(await as(admin)('POST', `/api/v1/mall-orders/${a.order_id}/refunds`, { reason: '不想要了' }), 201);
+    let [pb, pa] = await periods(m.id);
+    assert.ok(pa.ended_at, 'the refunded period ended');
+    near(pa.ends_at, now, 'at once');
+    assert.equal(pb.ended_at, null);
+    near(pb.starts_at, now, 'the later period moved up');
+    near(pb.ends_at, now + 10 * DAY, 'and keeps its days');
+    assert.equal((await profile(m)).paid_membership.level, 2, 'still held, by the second');
+    expectStatus(await as(admin)('POST', `/api/v1/mall-orders/${b.order_id}/refunds`, { reason: '退卡' }), 201);
+    assert.equal((await profile(m)).paid_membership, null, 'nothing held once both are refunded');
+    assert.equal((await checkout(m)).total, 10000, 'no member price');
+    const unpaid = expectStatus(await as(m.token)('POST', `/api/v1/member-plans/${p.id}/orders`, {}), 201);
+    expectStatus(await as(m.token)('POST', `/api/v1/mall-orders/${unpaid.order_id}/cancel`, {}), 200);
+    assertProblem(await pay(unpaid.order_id, 5000), 409, 'a cancelled order is not paid');
+    assert.equal((await periods(m.id)).length, 2, 'the cancelled order holds no period');
+  });
+
+  test('staff order for a customer; a merge moves the periods and the benefits to the survivor', async () => {
+    const p = await plan({ price: 9900, days: 365, level: 3 });
+    const absorbed = await member('被并者'), survivor = await member('留存者');
+    const o = expectStatus(await as(admin)('POST', `/api/v1/member-plans/${p.id}/orders`, { customer_id: absorbed.id }), 201);
+    assertProblem(await as(admin)('POST', `/api/v1/member-plans/${p.id}/orders`, {}), 400, 'customer_id');
+    expectStatus(await pay(o.order_id, o.total), 200);
+    expectStatus(await as(admin)('POST', `/api/v1/customers/${survivor.id}/merge`, { from: absorbed.id }), 200);
+    const moved = await periods(survivor.id);
+    assert.deepEqual(moved.map((x) => x.order_id), [o.order_id]);
+    assert.equal((await profile(survivor)).paid_membership.level, 3);
+    assert.equal((await checkout(survivor)).member_discount, 2000);
+  });
+});
