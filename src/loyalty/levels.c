@@ -113,8 +113,8 @@ int member_benefits_get(yt_ctx *x, int64_t customer, member_benefits *b) {
     b->level = 1, b->discount_percent = 100, b->points_multiplier = 1;
     /* the better of the level growth earned and the one a paid membership holds now (of the ladder's levels,
      * the highest at or below it: the ladder may have been saved shorter since the plan was sold) */
-    int64_t now = now_ms(), paid, until;
-    if (membership_level_now(x, customer, now, &paid, &until)) return x->err.code;
+    int64_t now = now_ms(), paid;
+    if (membership_level_now(x, customer, now, &paid, NULL)) return x->err.code;
     int64_t floor = paid > 1 ? paid : 1; /* a customer who never had a level is at the first */
     yt_param p[] = {PI(floor), PI(floor), PI(customer)};
     yt_rows *r = db_query(x->db, "SELECT l.level, l.discount_percent, l.free_shipping, l.after_sales_priority FROM customers c"

@@ -177,6 +177,7 @@ int membership_level_now(yt_ctx *x, int64_t customer, int64_t now, int64_t *leve
     if (!r) return yt_fail_db(x, "reading a membership");
     *level = rows_next(r) ? rows_int(r, 0) : 0;
     rows_free(r);
+    if (!until) return YT_OK;
     *until = 0;
     if (*level) { /* the end of the periods that follow on from now */
         yt_param q[] = {PI(customer), PI(now)};

@@ -43,7 +43,7 @@ int membership_order_paid(yt_ctx *x, int64_t order_id, int64_t customer, int64_t
  * periods move up by what it gave back. */
 int membership_order_refunded(yt_ctx *x, int64_t order_id, int64_t now);
 
-/* The level the customer's paid membership holds now (0: none), and until when. */
+/* The level the customer's paid membership holds now (0: none), and (when until is not NULL) until when. */
 int membership_level_now(yt_ctx *x, int64_t customer, int64_t now, int64_t *level, int64_t *until);
 /* {items, next_cursor}: the customer's periods, newest first (plan, level, from, until, ended early). */
 int membership_periods_json(yt_ctx *x, yt_jw *w, int64_t customer, int limit, int64_t cursor);
