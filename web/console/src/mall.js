@@ -56,6 +56,13 @@ export function stateType(s) {
   return TAG_TYPES[s] || 'info'
 }
 
+const ORDER_KIND_TYPES = { flash: 'danger', points: 'warning', membership: 'success' }
+
+// Element Plus tag type for an order's kind (normal, flash, group, points, membership).
+export function orderKindType(kind) {
+  return ORDER_KIND_TYPES[kind] || 'info'
+}
+
 // A conversion ratio (0..1) as a percentage with one decimal.
 export function percent(ratio) {
   const n = Number(ratio)

@@ -49,6 +49,7 @@ const routes = [
       { path: 'mall/distribution', name: 'distribution', component: () => import('./views/mall/Distribution.vue'), meta: MALL },
       { path: 'mall/distribution/distributors/:id', name: 'distributor', component: () => import('./views/mall/DistributorDetail.vue'), props: true, meta: MALL },
       { path: 'mall/loyalty', name: 'loyalty', component: () => import('./views/mall/Loyalty.vue'), meta: MALL },
+      { path: 'mall/member-plans', name: 'member-plans', component: () => import('./views/mall/MemberPlans.vue'), meta: MALL },
       { path: 'mall/point-tasks', name: 'point-tasks', component: () => import('./views/mall/PointTasks.vue'), meta: MALL }
     ]
   },

@@ -119,10 +119,10 @@ export default {
   order: {
     title: 'Orders', titleN: 'Order #{id}', empty: 'No orders yet', id: 'Order', customer: 'Customer',
     customerFilter: 'Filter by customer id', customerInvalid: 'Enter a valid customer id', kind: 'Kind',
-    kinds: { normal: 'Normal', flash: 'Flash', group: 'Group buy', points: 'Points' }, goods: 'Goods', total: 'Paid', refunded: 'Refunded', status: 'Status',
+    kinds: { normal: 'Normal', flash: 'Flash', group: 'Group buy', points: 'Points', membership: 'Membership' }, goods: 'Goods', total: 'Paid', refunded: 'Refunded', status: 'Status',
     createdAt: 'Placed',
     statuses: { pending: 'Pending', paid: 'Paid', shipped: 'Shipped', completed: 'Completed', released: 'Closed unpaid', cancelled: 'Cancelled', refunded: 'Refunded' },
-    info: 'Order', activity: 'Activity', flashN: 'Flash sale #{id}', pointsItemN: 'Points mall item #{id}', groupBuyN: 'Group buy #{id}', payBy: 'Pay by', paidAt: 'Paid at', payment: 'Payment',
+    info: 'Order', activity: 'Activity', flashN: 'Flash sale #{id}', pointsItemN: 'Points mall item #{id}', memberPlanN: 'Paid membership plan #{id}', groupBuyN: 'Group buy #{id}', payBy: 'Pay by', paidAt: 'Paid at', payment: 'Payment',
     providers: { sandbox: 'Sandbox', wechatpay: 'WeChat Pay', points: 'Points' }, shipping: 'Shipping', completedAt: 'Completed', closedAt: 'Closed',
     cancelReasons: { customer: 'by the customer', staff: 'by staff', timeout: 'not paid in time' }, amounts: 'Amounts',
     goodsTotal: 'List price', memberDiscount: 'Member price', couponDiscount: 'Coupons', pointsPaid: 'Points', pointsN: '{n} points',
@@ -248,6 +248,30 @@ export default {
     firstZero: 'The first level starts at growth 0', increasing: 'Level {n} must need more growth than the one before',
     saveTitle: 'Save member levels', saveConfirm: "Every customer's level follows the new thresholds at once. Save?",
     saved: 'Member levels saved'
+  },
+  memberPlan: {
+    title: 'Paid membership', intro: "Members pay for a member level for a number of days, with that level's member price, free shipping and after-sales priority meanwhile; members see only the plans on sale.",
+    levelsLink: 'Member levels and benefits', create: 'New plan', editTitle: 'Edit plan', empty: 'No plans yet: add one with the button above',
+    sumOn: 'Plans on sale', sumOf: '{n} plans, {off} off sale', sumSold: 'Sold', sumSoldHint: 'Orders paid (refunded ones too)',
+    sumBest: 'Best seller', sumNone: 'Nothing sold yet', soldN: '{n} sold',
+    searchPlaceholder: 'Search plans or levels', allStatuses: 'All statuses', statuses: { on: 'On sale', off: 'Off sale' }, on: 'On', off: 'Off',
+    plan: 'Plan', price: 'Price', days: 'Days', daysN: '{n} days', level: 'Member level', levelGone: '(no longer on the ladder)', sold: 'Sold',
+    status: 'Status', updatedAt: 'Updated', edit: 'Edit', perDay: 'about {v} a day',
+    name: 'Name', namePlaceholder: 'e.g. Gold, one year: what members see', priceYuan: 'Price (yuan)', daysInput: 'Days',
+    quick: { month: 'Month (30)', quarter: 'Quarter (90)', year: 'Year (365)' }, levelInput: 'Level', pickLevel: 'Pick a member level',
+    noLevels: 'No member levels yet: set them under Membership', levelHint: 'The level gives: {benefits}',
+    discount: 'member price {n}%', noDiscount: 'no discount', freeShipping: 'free shipping', priority: 'after-sales priority',
+    preview: 'Members pay', previewStack: 'bought again, the days follow the current period',
+    onSaleNote: 'On sale once saved.', editNote: 'Orders already placed keep their price; orders paid from now on get the new days and level.',
+    nameRequired: 'Enter a name', priceRequired: 'Enter a price', daysRequired: 'Enter the days', levelRequired: 'Pick a level',
+    saved: 'Plan saved', noChange: 'Nothing changed', offTitle: 'Take off sale', putOn: 'On sale', takenOff: 'Off sale',
+    offConfirm: 'Members will no longer see or buy "{name}"; members who bought it keep their days. Put it back on sale any time. Take it off sale?'
+  },
+  membership: {
+    title: 'Paid membership', current: 'Paid membership: {level} until {until}', none: 'No paid membership', plan: 'Plan', level: 'Level',
+    days: 'Days', daysN: '{n} days', startsAt: 'Starts', endsAt: 'Ends', state: 'State', order: 'Order',
+    states: { active: 'Active', upcoming: 'Upcoming', over: 'Over', refunded: 'Ended early by a refund' }, refundedAt: 'Refunded {at}',
+    empty: 'No paid membership yet'
   },
   pointTask: {
     title: 'Points tasks', intro: "Members earn points by themselves for what they do: each time within the per-member caps a day and in all (days in the brand's calendar, Beijing time).",

@@ -6,7 +6,8 @@ export default {
     common: { updatedAt: '更新时间', start: '开始时间', end: '结束时间' },
     menu: {
       mall: '商城营销', products: '商品', flashSales: '秒杀', mallOrders: '订单', afterSales: '售后', coupons: '优惠券',
-      lotteries: '抽奖', redPackets: '红包', pointsMall: '积分商城', loyalty: '会员', groupBuys: '拼团', distribution: '分销', pointTasks: '积分任务'
+      lotteries: '抽奖', redPackets: '红包', pointsMall: '积分商城', loyalty: '会员', groupBuys: '拼团', distribution: '分销', pointTasks: '积分任务',
+      memberPlans: '付费会员'
     },
     problem: {
       'sold-out': '已售罄', 'limit-reached': '已达上限', exhausted: '已发完', stopped: '已停止', 'new-customers-only': '仅限新客',
@@ -27,7 +28,7 @@ export default {
       binding_mode: '绑定方式', binding_days: '绑定有效期', rate_unit: '佣金单位', level1_rate: '一级佣金比例',
       level2_rate: '二级佣金比例', settle_days: '结算周期', withdraw_min: '最低提现金额', rule_min_spend: '消费门槛',
       rule_tag_id: '指定标签', payout_ref: '打款凭证', status: '状态', distribution: '分销',
-      cash: '现金', quantity: '数量', event_type: '触发行为', per_day: '每日上限', description: '说明'
+      cash: '现金', quantity: '数量', event_type: '触发行为', per_day: '每日上限', description: '说明', days: '天数', level: '会员等级'
     }
   },
   en: {
@@ -35,7 +36,7 @@ export default {
     menu: {
       mall: 'Mall & marketing', products: 'Products', flashSales: 'Flash sales', mallOrders: 'Orders', afterSales: 'After-sales',
       coupons: 'Coupons', lotteries: 'Lotteries', redPackets: 'Red packets', pointsMall: 'Points mall', loyalty: 'Membership',
-      groupBuys: 'Group buys', distribution: 'Distribution', pointTasks: 'Points tasks'
+      groupBuys: 'Group buys', distribution: 'Distribution', pointTasks: 'Points tasks', memberPlans: 'Paid membership'
     },
     problem: {
       'sold-out': 'Sold out', 'limit-reached': 'Limit reached', exhausted: 'None left', stopped: 'Stopped',
@@ -59,7 +60,7 @@ export default {
       rate_unit: 'Rate unit', level1_rate: 'Level-1 rate', level2_rate: 'Level-2 rate', settle_days: 'Settlement window',
       withdraw_min: 'Minimum withdrawal', rule_min_spend: 'Spend threshold', rule_tag_id: 'Tag', payout_ref: 'Payout reference',
       status: 'Status', distribution: 'Distribution', cash: 'Cash', quantity: 'Quantity', event_type: 'Event', per_day: 'Daily cap',
-      description: 'Description'
+      description: 'Description', days: 'Days', level: 'Member level'
     }
   }
 }

@@ -118,10 +118,10 @@ export default {
   },
   order: {
     title: '订单', titleN: '订单 #{id}', empty: '还没有订单', id: '订单号', customer: '客户', customerFilter: '按客户 ID 筛选',
-    customerInvalid: '请输入有效的客户 ID', kind: '类型', kinds: { normal: '普通', flash: '秒杀', group: '拼团', points: '积分兑换' }, goods: '商品', total: '实付',
+    customerInvalid: '请输入有效的客户 ID', kind: '类型', kinds: { normal: '普通', flash: '秒杀', group: '拼团', points: '积分兑换', membership: '付费会员' }, goods: '商品', total: '实付',
     refunded: '已退款', status: '状态', createdAt: '下单时间',
     statuses: { pending: '待支付', paid: '已支付', shipped: '已发货', completed: '已完成', released: '超时关闭', cancelled: '已取消', refunded: '已退款' },
-    info: '订单信息', activity: '所属活动', flashN: '秒杀 #{id}', pointsItemN: '积分商城商品 #{id}', groupBuyN: '拼团 #{id}', payBy: '支付截止', paidAt: '支付时间', payment: '支付',
+    info: '订单信息', activity: '所属活动', flashN: '秒杀 #{id}', pointsItemN: '积分商城商品 #{id}', memberPlanN: '付费会员方案 #{id}', groupBuyN: '拼团 #{id}', payBy: '支付截止', paidAt: '支付时间', payment: '支付',
     providers: { sandbox: '沙箱支付', wechatpay: '微信支付', points: '积分支付' }, shipping: '物流', completedAt: '完成时间', closedAt: '关闭时间',
     cancelReasons: { customer: '客户取消', staff: '员工取消', timeout: '超时未支付' }, amounts: '金额明细',
     goodsTotal: '商品原价', memberDiscount: '会员优惠', couponDiscount: '优惠券', pointsPaid: '积分抵扣', pointsN: '{n} 积分',
@@ -238,6 +238,30 @@ export default {
     priority: '售后优先级', birthdayCoupon: '生日券', add: '添加等级', nameRequired: '每个等级都需要名称',
     firstZero: '第一级的成长值门槛必须为 0', increasing: '第 {n} 级的门槛必须高于上一级',
     saveTitle: '保存会员等级', saveConfirm: '保存后所有客户的等级会立即按新门槛重新计算。确定保存吗？', saved: '会员等级已保存'
+  },
+  memberPlan: {
+    title: '付费会员', intro: '会员付费开通一段时间的会员等级，期间享受该等级的会员价、包邮和售后优先；会员只能看到在售的方案。',
+    levelsLink: '会员等级与权益', create: '新建方案', editTitle: '编辑方案', empty: '还没有付费会员方案，点击右上角新建',
+    sumOn: '在售方案', sumOf: '共 {n} 个方案，{off} 个已停售', sumSold: '累计售出', sumSoldHint: '已支付的开通订单（含之后退款的）',
+    sumBest: '最受欢迎', sumNone: '还没有售出', soldN: '已售 {n} 单',
+    searchPlaceholder: '搜索方案或等级', allStatuses: '全部状态', statuses: { on: '在售', off: '已停售' }, on: '在售', off: '停售',
+    plan: '方案', price: '价格', days: '天数', daysN: '{n} 天', level: '会员等级', levelGone: '（等级已不存在）', sold: '已售',
+    status: '状态', updatedAt: '更新时间', edit: '编辑', perDay: '约 {v}/天',
+    name: '方案名称', namePlaceholder: '如 金卡年卡，会员在付费会员页看到的名称', priceYuan: '价格（元）', daysInput: '开通天数',
+    quick: { month: '月卡 30 天', quarter: '季卡 90 天', year: '年卡 365 天' }, levelInput: '开通等级', pickLevel: '选择会员等级',
+    noLevels: '还没有会员等级，请先在「会员」中设置', levelHint: '该等级的权益：{benefits}',
+    discount: '会员价 {n}%', noDiscount: '无折扣', freeShipping: '包邮', priority: '售后优先',
+    preview: '会员看到的价格', previewStack: '已开通的会员再次购买，时长接在当前有效期之后',
+    onSaleNote: '保存后立即开售。', editNote: '已下单的订单保持原价；之后支付的订单按新的天数和等级开通。',
+    nameRequired: '请输入方案名称', priceRequired: '请输入价格', daysRequired: '请输入开通天数', levelRequired: '请选择开通等级',
+    saved: '方案已保存', noChange: '没有修改', offTitle: '停售方案', putOn: '已开售', takenOff: '已停售',
+    offConfirm: '停售后会员将看不到“{name}”，也不能再开通；已开通的会员不受影响，随时可以重新开售。确定停售吗？'
+  },
+  membership: {
+    title: '付费会员', current: '付费会员：{level}，有效期至 {until}', none: '未开通付费会员', plan: '方案', level: '等级',
+    days: '天数', daysN: '{n} 天', startsAt: '开始', endsAt: '结束', state: '状态', order: '订单',
+    states: { active: '生效中', upcoming: '未开始', over: '已到期', refunded: '已退款提前结束' }, refundedAt: '退款时间 {at}',
+    empty: '还没有付费会员记录'
   },
   pointTask: {
     title: '积分任务', intro: '会员完成指定行为后自动获得积分：每次行为按任务奖励，受每人每日和累计次数限制（按北京时间计日）。',

@@ -28,6 +28,10 @@ export const routes = [
     meta: { back: true, entry: { icon: 'gift-o', color: '#ff6034' } }
   },
   {
+    path: '/vip', name: 'vip', component: () => import('./views/Vip.vue'),
+    meta: { back: true, entry: { icon: 'vip-card-o', color: '#c6862a' } }
+  },
+  {
     path: '/tasks', name: 'tasks', component: () => import('./views/Tasks.vue'),
     meta: { back: true, entry: { icon: 'todo-list-o', color: '#00b8a9' } }
   },

@@ -5,7 +5,7 @@ export default {
     home: '首页', checkin: '签到', points: '积分', orders: '我的订单', product: '商品详情', flash: '限时秒杀',
     coupons: '优惠券', couponClaim: '领取优惠券', lottery: '幸运抽奖', redPacket: '红包', pointsMall: '积分商城',
     order: '订单详情', afterSales: '售后服务', expired: '链接已失效', groupBuy: '拼团', groupTeam: '拼团详情',
-    distribution: '分销中心', invite: '好友邀请', tasks: '任务中心'
+    distribution: '分销中心', invite: '好友邀请', tasks: '任务中心', vip: '付费会员'
   },
   common: { retry: '重试', loading: '加载中…', noMore: '没有更多了' },
   error: {
@@ -31,7 +31,25 @@ export default {
   },
   home: {
     member: '会员', level: 'Lv.{n} 会员', points: '积分', streak: '连续签到(天)', checkedIn: '今日已签到',
-    checkinNow: '今日还未签到', checkinHint: '每天签到得 {n} 积分', go: '去签到', view: '查看', services: '会员服务'
+    checkinNow: '今日还未签到', checkinHint: '每天签到得 {n} 积分', go: '去签到', view: '查看', services: '会员服务',
+    paid: '{name} · 付费会员'
+  },
+  vip: {
+    none: '未开通', noneHint: '开通付费会员，立享会员价、包邮等专属权益', until: '有效期至 {date}',
+    growth: '成长等级 Lv.{n} {name}', levelN: 'Lv.{n} 会员', plans: '选择方案', empty: '暂无可开通的方案，敬请期待',
+    days: '{n} 天', perDay: '约 ¥{v}/天', open: '开通', renew: '续费',
+    confirmTitle: '开通付费会员', confirmRenewTitle: '续费付费会员', confirm: '「{name}」{level} {days} 天，需支付 ¥{price}。',
+    confirmStack: '当前有效期至 {until}，新购时长将在其后顺延。', toPay: '去支付',
+    pendingTitle: '待支付：{name}', pendingTotal: '需付款 ¥{total}', payLeft: '剩余 ', toOrder: '查看订单',
+    rulesTitle: '开通说明',
+    rule1: '支付成功后立即生效，有效期内享受对应会员等级的会员价、包邮和售后优先等权益',
+    rule2: '已开通付费会员再次购买，新购时长在当前有效期结束后顺延',
+    rule3: '订单需在支付时限内完成支付，超时未支付将自动关闭',
+    rule4: '付费会员订单退款后，对应的会员时长随之结束',
+    error: {
+      conflict_status: '该方案已停售，请选择其他方案',
+      'not-found': '方案不存在或已停售'
+    }
   },
   checkin: {
     weekdays: '日,一,二,三,四,五,六',
@@ -68,7 +86,7 @@ export default {
       pending: '待支付', paid: '待发货', shipped: '已发货', completed: '已完成', released: '已关闭', cancelled: '已取消',
       refunded: '已退款'
     },
-    kind: { flash: '秒杀', points: '积分兑换', group: '拼团' }
+    kind: { flash: '秒杀', points: '积分兑换', group: '拼团', membership: '付费会员' }
   },
   order: {
     missing: '订单不存在',
@@ -85,7 +103,7 @@ export default {
     cancelHint: {
       customer: '您已取消订单', staff: '订单已被商家取消', timeout: '超时未支付，订单已自动取消', group_failed: '拼团未成功，订单已自动取消'
     },
-    toGroup: '查看拼团活动',
+    toGroup: '查看拼团活动', toVip: '查看我的付费会员',
     shipping: '物流信息', carrier: '快递公司', trackingNo: '运单号', shippedAt: '发货时间',
     goods: '商品', refundedUnits: '已退 {n} 件',
     amounts: '费用明细', goodsTotal: '商品金额', memberDiscount: '会员优惠', couponDiscount: '优惠券',
