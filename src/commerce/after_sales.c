@@ -23,17 +23,19 @@ int after_sale_open(yt_ctx *x, int64_t order_id, int64_t member, const char *kin
     /* the order's row first: on PostgreSQL its lock queues tickets for the same order */
     yt_param p[] = {PI(order_id), PI(member), PI(member)};
     yt_rows *r = db_query(x->db, "UPDATE mall_orders SET status = status WHERE id = ? AND (? = 0 OR customer_id = ?)"
-                                 " RETURNING customer_id, status", 3, p);
+                                 " RETURNING customer_id, status, kind", 3, p);
     if (!r) return yt_finish(x, yt_fail_db(x, "opening an after-sales ticket"), "");
     bool found = rows_next(r);
     int64_t customer = found ? rows_int(r, 0) : 0;
     char status[16] = "";
     if (found) snprintf(status, sizeof status, "%s", rows_text(r, 1));
+    bool membership = found && strcmp(rows_text(r, 2), "membership") == 0;
     rows_free(r);
     int rc = YT_OK;
     static const char *const served[] = {"paid", "shipped", "completed", NULL};
     if (!found) rc = yt_fail(x, YT_ENOTFOUND, "order_id", "no order with id %lld", (long long)order_id);
     else if (!one_of(status, served)) rc = yt_fail(x, YT_ECONFLICT, "order_id", "the order is %s: after-sales serve paid orders", status);
+    else if (membership) rc = yt_fail(x, YT_ECONFLICT, "order_id", "a paid membership ships nothing to return or repair: refund it instead");
     yt_param q[] = {PI(order_id)};
     if (rc == YT_OK && db_query_int(x->db, "SELECT COUNT(*) FROM after_sales WHERE order_id = ? AND status = 'open'", 1, q, 0) > 0)
         rc = yt_fail(x, YT_ECONFLICT, "order_id", "the order has an open after-sales ticket already");

@@ -195,10 +195,8 @@ int mall_order_pay(yt_ctx *x, const payment_notice *n, payment_result *res) {
         db_exec(x->db, "UPDATE points_mall_redemptions SET status = 'done' WHERE order_id = ?", 1, d) < 0)
         rc = yt_fail_db(x, "recording a payment");
     if (rc == YT_OK && strcmp(res->kind, "group") == 0) rc = groupbuy_order_paid(x, n->order_id); /* its team may form */
-    if (rc == YT_OK && strcmp(kind, "membership") == 0) { /* the period it bought starts; nothing ships */
-        rc = membership_order_paid(x, n->order_id, customer, now);
-        if (rc == YT_OK) rc = distribution_order_completed(x, n->order_id, now); /* the after-sales window starts */
-    }
+    bool membership = strcmp(kind, "membership") == 0;
+    if (rc == YT_OK && membership) rc = membership_order_paid(x, n->order_id, customer, now); /* its period starts */
     /* and earns points by the brand's rate (an erased buyer earns none) */
     loyalty_settings ls = {0};
     member_benefits mb = {.points_multiplier = 1};
@@ -211,6 +209,8 @@ int mall_order_pay(yt_ctx *x, const payment_notice *n, payment_result *res) {
     snprintf(ref, sizeof ref, "mall_order:%lld", (long long)n->order_id);
     if (rc == YT_OK && earned > 0 && (rc = points_change(x, customer, earned, POINTS_ORDER, ref, NULL)) == YT_ENOTFOUND) rc = YT_OK;
     if (rc == YT_OK) rc = distribution_order_paid(x, n->order_id, customer, total); /* commissions, frozen */
+    /* a membership ships nothing: completed now, so its commissions' after-sales window starts now */
+    if (rc == YT_OK && membership) rc = distribution_order_completed(x, n->order_id, now);
     char summary[96];
     snprintf(summary, sizeof summary, "{\"amount\":%lld}", (long long)total);
     if (rc == YT_OK) rc = audit_record(x, "mall_order.pay", "mall_order", n->order_id, summary);
@@ -355,9 +355,10 @@ int mall_order_payable(yt_ctx *x, int64_t id, int64_t member, const char *appid,
     memset(out, 0, sizeof *out);
     yt_param p[] = {PI(id), PI(member)};
     yt_rows *r = db_query(x->db,
-                          "SELECT o.status, o.total, COALESCE(o.pay_by, 0), p.name,"
-                          " (SELECT COUNT(*) FROM mall_order_items i WHERE i.order_id = o.id)"
-                          " FROM mall_orders o JOIN skus s ON s.id = o.sku_id JOIN products p ON p.id = s.product_id"
+                          "SELECT o.status, o.total, COALESCE(o.pay_by, 0),"
+                          " COALESCE(p.name, (SELECT i.name FROM mall_order_items i WHERE i.order_id = o.id ORDER BY i.id LIMIT 1), ''),"
+                          " (SELECT COUNT(*) FROM mall_order_items i WHERE i.order_id = o.id)" /* no SKU: a membership */
+                          " FROM mall_orders o LEFT JOIN skus s ON s.id = o.sku_id LEFT JOIN products p ON p.id = s.product_id"
                           " WHERE o.id = ? AND o.customer_id = ?",
                           2, p);
     if (!r) return yt_fail_db(x, "reading an order to pay");

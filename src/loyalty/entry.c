@@ -139,6 +139,19 @@ static const yt_migration migrations[] = {
      "  level BIGINT NOT NULL, days BIGINT NOT NULL, starts_at BIGINT NOT NULL, ends_at BIGINT NOT NULL,"
      "  ended_at BIGINT, created_at BIGINT NOT NULL, CHECK (ends_at >= starts_at));"
      "CREATE INDEX memberships_customer ON memberships(customer_id, ends_at);"},
+    /* what a membership order bought, as the plan was when it was made (a plan changed before the payment
+     * changes no order) */
+    {33,
+     /* SQLite */
+     "CREATE TABLE membership_orders(order_id INTEGER PRIMARY KEY REFERENCES mall_orders(id),"
+     "  plan_id INTEGER NOT NULL REFERENCES member_plans(id), days INTEGER NOT NULL, level INTEGER NOT NULL) STRICT;"
+     "INSERT INTO membership_orders(order_id, plan_id, days, level) SELECT o.id, p.id, p.days, p.level FROM mall_orders o"
+     "  JOIN member_plans p ON p.id = o.activity_id WHERE o.kind = 'membership';",
+     /* PostgreSQL */
+     "CREATE TABLE membership_orders(order_id BIGINT PRIMARY KEY REFERENCES mall_orders(id),"
+     "  plan_id BIGINT NOT NULL REFERENCES member_plans(id), days BIGINT NOT NULL, level BIGINT NOT NULL);"
+     "INSERT INTO membership_orders(order_id, plan_id, days, level) SELECT o.id, p.id, p.days, p.level FROM mall_orders o"
+     "  JOIN member_plans p ON p.id = o.activity_id WHERE o.kind = 'membership';"},
 };
 
 static const customer_keyed keyed[] = {

@@ -115,11 +115,11 @@ int member_benefits_get(yt_ctx *x, int64_t customer, member_benefits *b) {
      * the highest at or below it: the ladder may have been saved shorter since the plan was sold) */
     int64_t now = now_ms(), paid;
     if (membership_level_now(x, customer, now, &paid, NULL)) return x->err.code;
-    int64_t floor = paid > 1 ? paid : 1; /* a customer who never had a level is at the first */
-    yt_param p[] = {PI(floor), PI(floor), PI(customer)};
+    yt_param p[] = {PI(paid > 1 ? paid : 1), PI(customer)}; /* a customer who never had a level is at the first */
     yt_rows *r = db_query(x->db, "SELECT l.level, l.discount_percent, l.free_shipping, l.after_sales_priority FROM customers c"
-                                 " JOIN member_levels l ON l.level <= CASE WHEN c.member_level > ? THEN c.member_level ELSE ? END"
-                                 " WHERE c.id = ? ORDER BY l.level DESC LIMIT 1", 3, p);
+                                 " JOIN member_levels l ON l.level = CASE WHEN c.member_level < 1 THEN 1 ELSE c.member_level END"
+                                 " OR l.level = (SELECT MAX(level) FROM member_levels WHERE level <= ?)"
+                                 " WHERE c.id = ? ORDER BY l.level DESC LIMIT 1", 2, p);
     if (!r) return yt_fail_db(x, "reading member benefits");
     if (rows_next(r)) {
         b->level = rows_int(r, 0);

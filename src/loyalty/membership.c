@@ -97,14 +97,14 @@ int member_plan_order(yt_ctx *x, int64_t plan, int64_t customer, int64_t pay_win
     int64_t now = now_ms();
     if (db_begin(x->db) != 0) return yt_fail_db(x, "ordering a membership");
     yt_param q[] = {PI(plan)};
-    yt_rows *r = db_query(x->db, "SELECT name, price, status FROM member_plans WHERE id = ?", 1, q);
+    yt_rows *r = db_query(x->db, "SELECT name, price, status, days, level FROM member_plans WHERE id = ?", 1, q);
     if (!r) return yt_finish(x, yt_fail_db(x, "ordering a membership"), "");
     int rc = YT_OK;
     char name[200] = "";
-    int64_t price = 0;
+    int64_t price = 0, days = 0, level = 0;
     if (!rows_next(r)) rc = yt_fail(x, YT_ENOTFOUND, NULL, "no membership plan with id %lld", (long long)plan);
     else if (strcmp(rows_text(r, 2), "on") != 0) rc = yt_fail(x, YT_ECONFLICT, "status", "this membership plan is not on sale");
-    else snprintf(name, sizeof name, "付费会员 · %s", rows_text(r, 0)), price = rows_int(r, 1);
+    else snprintf(name, sizeof name, "付费会员 · %s", rows_text(r, 0)), price = rows_int(r, 1), days = rows_int(r, 3), level = rows_int(r, 4);
     rows_free(r);
     if (rc) return yt_finish(x, rc, "ordering a membership");
     yt_param o[] = {PI(customer), PI(plan), PI(price), PI(price), PI(price), PI(now), PI(now + pay_window_ms),
@@ -119,20 +119,28 @@ int member_plan_order(yt_ctx *x, int64_t plan, int64_t customer, int64_t pay_win
     if (db_exec(x->db, "INSERT INTO mall_order_items(order_id, sku_id, product_id, name, quantity, unit_price, subtotal)"
                        " VALUES(?, 0, 0, ?, 1, ?, ?)", 4, li) != 1)
         rc = yt_fail_db(x, "ordering a membership");
+    /* and what it buys, as the plan is now: a change to the plan before the payment changes no order */
+    yt_param mo[] = {PI(res->order_id), PI(plan), PI(days), PI(level)};
+    if (rc == YT_OK && db_exec(x->db, "INSERT INTO membership_orders(order_id, plan_id, days, level) VALUES(?, ?, ?, ?)", 4, mo) != 1)
+        rc = yt_fail_db(x, "ordering a membership");
     res->total = price, res->pay_by = now + pay_window_ms;
     if (rc == YT_OK) rc = audit_record(x, "member_plan.order", "mall_order", res->order_id, NULL);
     return yt_finish(x, rc, "ordering a membership");
 }
 
 int membership_order_paid(yt_ctx *x, int64_t order_id, int64_t customer, int64_t now) {
+    /* the customer's row first (after the order's, as refunds and cancels take them): one customer's periods
+     * are stacked one payment or refund at a time, on PostgreSQL too */
+    yt_param c0[] = {PI(customer)};
+    if (db_exec(x->db, "UPDATE customers SET updated_at = updated_at WHERE id = ?", 1, c0) != 1)
+        return yt_fail_db(x, "starting a membership");
     yt_param p[] = {PI(order_id)};
-    yt_rows *r = db_query(x->db, "SELECT p.id, p.days, p.level FROM mall_orders o JOIN member_plans p ON p.id = o.activity_id"
-                                 " WHERE o.id = ?", 1, p);
+    yt_rows *r = db_query(x->db, "SELECT plan_id, days, level FROM membership_orders WHERE order_id = ?", 1, p);
     if (!r) return yt_fail_db(x, "starting a membership");
     bool found = rows_next(r);
     int64_t plan = found ? rows_int(r, 0) : 0, days = found ? rows_int(r, 1) : 0, level = found ? rows_int(r, 2) : 0;
     rows_free(r);
-    if (!found) return yt_fail(x, YT_EINTERNAL, NULL, "the plan of membership order %lld is gone", (long long)order_id);
+    if (!found) return yt_fail(x, YT_EINTERNAL, NULL, "membership order %lld has no plan recorded", (long long)order_id);
     /* after the last period still to come, or from now */
     yt_param c[] = {PI(now), PI(customer), PI(now)};
     int64_t starts = db_query_int(x->db, "SELECT COALESCE(MAX(ends_at), ?) FROM memberships WHERE customer_id = ? AND ended_at IS NULL"
@@ -158,15 +166,27 @@ int membership_order_refunded(yt_ctx *x, int64_t order_id, int64_t now) {
     int64_t starts = found ? rows_int(r, 2) : 0, ends = found ? rows_int(r, 3) : 0;
     rows_free(r);
     if (!found) return YT_OK; /* ended already */
-    int64_t from = starts > now ? starts : now, gave_back = ends > from ? ends - from : 0;
+    /* from now, or its start if it had not begun, or its end if it was over */
+    int64_t from = starts > now ? starts : now < ends ? now : ends, gave_back = ends - from;
     yt_param e[] = {PI(now), PI(from), PI(id)};
     if (db_exec(x->db, "UPDATE memberships SET ended_at = ?, ends_at = ? WHERE id = ?", 3, e) != 1)
         return yt_fail_db(x, "ending a membership");
-    /* the periods that were to follow it move up by what it gave back */
-    yt_param m[] = {PI(gave_back), PI(gave_back), PI(customer), PI(ends)};
-    if (gave_back && db_exec(x->db, "UPDATE memberships SET starts_at = starts_at - ?, ends_at = ends_at - ? WHERE customer_id = ?"
-                                    " AND ended_at IS NULL AND starts_at >= ?", 4, m) < 0)
-        return yt_fail_db(x, "ending a membership");
+    /* the periods that were to follow it, one after another from its end, move up by what it gave back (only
+     * its own chain: a merge may have left another running alongside) */
+    for (int64_t at = ends; gave_back > 0;) {
+        yt_param f[] = {PI(customer), PI(at)};
+        yt_rows *n = db_query(x->db, "SELECT id, ends_at FROM memberships WHERE customer_id = ? AND ended_at IS NULL AND starts_at = ?"
+                                     " ORDER BY id LIMIT 1", 2, f);
+        if (!n) return yt_fail_db(x, "ending a membership");
+        bool next = rows_next(n);
+        int64_t next_id = next ? rows_int(n, 0) : 0, next_end = next ? rows_int(n, 1) : 0;
+        rows_free(n);
+        if (!next) break;
+        yt_param m[] = {PI(gave_back), PI(gave_back), PI(next_id)};
+        if (db_exec(x->db, "UPDATE memberships SET starts_at = starts_at - ?, ends_at = ends_at - ? WHERE id = ?", 3, m) != 1)
+            return yt_fail_db(x, "ending a membership");
+        at = next_end;
+    }
     return YT_OK;
 }
 
@@ -178,12 +198,18 @@ int membership_level_now(yt_ctx *x, int64_t customer, int64_t now, int64_t *leve
     *level = rows_next(r) ? rows_int(r, 0) : 0;
     rows_free(r);
     if (!until) return YT_OK;
-    *until = 0;
-    if (*level) { /* the end of the periods that follow on from now */
-        yt_param q[] = {PI(customer), PI(now)};
-        *until = db_query_int(x->db, "SELECT MAX(ends_at) FROM memberships WHERE customer_id = ? AND ended_at IS NULL AND ends_at > ?",
-                              2, q, 0);
+    /* until the end of the periods at that level or above that follow on from now without a gap */
+    *until = now;
+    for (int64_t after = -1; *level && after != *until;) {
+        after = *until;
+        yt_param q[] = {PI(customer), PI(*level), PI(after), PI(after)};
+        yt_rows *u = db_query(x->db, "SELECT MAX(ends_at) FROM memberships WHERE customer_id = ? AND ended_at IS NULL AND level >= ?"
+                                     " AND starts_at <= ? AND ends_at > ?", 4, q);
+        if (!u) return yt_fail_db(x, "reading a membership");
+        if (rows_next(u) && !rows_null(u, 0)) *until = rows_int(u, 0);
+        rows_free(u);
     }
+    if (!*level) *until = 0;
     return YT_OK;
 }
 

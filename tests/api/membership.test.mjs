@@ -6,7 +6,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { startServer } from '../lib/server.mjs';
-import { client, assertProblem, expectStatus, listAll, makeStaff, uniq } from '../lib/client.mjs';
+import { client, assertProblem, assertFieldError, expectStatus, listAll, makeStaff, uniq } from '../lib/client.mjs';
 
 const SECRET = 'sandbox-secret-for-membership';
 const DAY = 86400000;
@@ -62,13 +62,13 @@ describe('membership plans', () => {
       [{ ...good, price: 1e12 }, 'price'], [{ ...good, days: 0 }, 'days'], [{ ...good, days: 3661 }, 'days'],
       [{ ...good, level: 9 }, 'level'], [{ ...good, level: 0 }, 'level'], [{ ...good, name: '' }, 'name'],
       [{ ...good, name: '卡'.repeat(41) }, 'name'], [{ ...good, colour: 'gold' }, 'colour'],
-    ]) assertProblem(await as(admin)('POST', '/api/v1/member-plans', body), 400, field);
+    ]) assertFieldError(await as(admin)('POST', '/api/v1/member-plans', body), field);
     assert.equal((await listAll(api, '/api/v1/member-plans', admin)).items.length, before, 'nothing made');
     const p = expectStatus(await as(admin)('POST', '/api/v1/member-plans', good), 201);
     assert.deepEqual([p.name, p.price, p.days, p.level, p.level_name, p.status, p.sold], ['金卡年卡', 9900, 365, 3, '金卡会员', 'on', 0]);
-    assertProblem(await as(admin)('PATCH', `/api/v1/member-plans/${p.id}`, { price: -1 }), 400, 'price');
-    assertProblem(await as(admin)('PATCH', `/api/v1/member-plans/${p.id}`, { status: 'sold' }), 400, 'status');
-    assertProblem(await as(admin)('PATCH', `/api/v1/member-plans/${p.id}`, { level: 7 }), 400, 'level');
+    assertFieldError(await as(admin)('PATCH', `/api/v1/member-plans/${p.id}`, { price: -1 }), 'price');
+    assertFieldError(await as(admin)('PATCH', `/api/v1/member-plans/${p.id}`, { status: 'sold' }), 'status');
+    assertFieldError(await as(admin)('PATCH', `/api/v1/member-plans/${p.id}`, { level: 7 }), 'level');
     assertProblem(await as(admin)('PATCH', '/api/v1/member-plans/999999999', { price: 100 }), 404);
     const changed = expectStatus(await as(admin)('PATCH', `/api/v1/member-plans/${p.id}`, { price: 12900, days: 366 }), 200);
     assert.deepEqual([changed.name, changed.price, changed.days, changed.level], ['金卡年卡', 12900, 366, 3]);
@@ -98,7 +98,7 @@ describe('buying a plan', () => {
     const o = expectStatus(await as(m.token)('POST', `/api/v1/member-plans/${p.id}/orders`, {}), 201);
     assert.deepEqual([o.total, o.status, o.customer_id], [12900, 'pending', m.id]);
     assert.equal((await profile(m)).paid_membership, null, 'unpaid, it holds nothing');
-    assertProblem(await pay(o.order_id, 100), 400, 'amount');
+    assertFieldError(await pay(o.order_id, 100), 'amount');
     expectStatus(await pay(o.order_id, 12900), 200);
     const order = expectStatus(await as(admin)('GET', `/api/v1/mall-orders/${o.order_id}`), 200);
     assert.equal(order.kind, 'membership');
@@ -148,7 +148,7 @@ describe('buying a plan', () => {
     const p = await plan({ price: 9900, days: 365, level: 3 });
     const absorbed = await member('被并者'), survivor = await member('留存者');
     const o = expectStatus(await as(admin)('POST', `/api/v1/member-plans/${p.id}/orders`, { customer_id: absorbed.id }), 201);
-    assertProblem(await as(admin)('POST', `/api/v1/member-plans/${p.id}/orders`, {}), 400, 'customer_id');
+    assertFieldError(await as(admin)('POST', `/api/v1/member-plans/${p.id}/orders`, {}), 'customer_id');
     expectStatus(await pay(o.order_id, o.total), 200);
     expectStatus(await as(admin)('POST', `/api/v1/customers/${survivor.id}/merge`, { from: absorbed.id }), 200);
     const moved = await periods(survivor.id);
@@ -156,4 +156,57 @@ describe('buying a plan', () => {
     assert.equal((await profile(survivor)).paid_membership.level, 3);
     assert.equal((await checkout(survivor)).member_discount, 2000);
   });
+
+  test('an order buys the plan as it was made; a lower level queued does not lengthen the higher one; no after-sales', async () => {
+    const gold = await plan({ price: 9900, days: 20, level: 3 }), silver = await plan({ price: 1900, days: 40, level: 2 });
+    const m = await member();
+    const o = expectStatus(await as(m.token)('POST', `/api/v1/member-plans/${gold.id}/orders`, {}), 201);
+    expectStatus(await as(admin)('PATCH', `/api/v1/member-plans/${gold.id}`, { days: 1, level: 2 }), 200); // changed before the payment
+    expectStatus(await pay(o.order_id, o.total), 200);
+    const [period] = await periods(m.id);
+    assert.deepEqual([period.days, period.level], [20, 3], 'what the order was made for');
+    const now = Date.now();
+    await buy(m, silver);
+    const held = (await profile(m)).paid_membership;
+    assert.equal(held.level, 3);
+    near(held.until, now + 20 * DAY, 'the higher level holds until its own period ends, not the lower one queued after it');
+    assertProblem(await as(m.token)('POST', '/api/v1/after-sales', { order_id: o.order_id, kind: 'return', reason: '不想要了' }), 409,
+      'a membership takes no after-sales ticket');
+    // refunding the queued period (not yet begun) gives back all of it and leaves the one running as it is
+    const [queued] = await periods(m.id);
+    expectStatus(await as(admin)('POST', `/api/v1/mall-orders/${queued.order_id}/refunds`, { reason: '买错了' }), 201);
+    const [q2, p2] = await periods(m.id);
+    assert.ok(q2.ended_at);
+    assert.equal(q2.ends_at, q2.starts_at, 'a period refunded before it began holds nothing');
+    assert.equal(p2.ends_at, period.ends_at, 'the running one is untouched');
+  });
+
+  test('two payments of one customer at once stack one after the other', async () => {
+    const p = await plan({ price: 3000, days: 7, level: 2 });
+    const m = await member();
+    const orders = [];
+    for (let i = 0; i < 4; i++) orders.push(expectStatus(await as(m.token)('POST', `/api/v1/member-plans/${p.id}/orders`, {}), 201));
+    const rs = await Promise.all(orders.map((o) => pay(o.order_id, o.total)));
+    for (const r of rs) expectStatus(r, 200);
+    const chain = (await periods(m.id)).sort((a, b) => Date.parse(a.starts_at) - Date.parse(b.starts_at));
+    assert.equal(chain.length, 4);
+    for (let i = 1; i < chain.length; i++) assert.equal(chain[i].starts_at, chain[i - 1].ends_at, 'no overlap, no gap');
+    near((await profile(m)).paid_membership.until, Date.now() + 28 * DAY, 'four weeks held');
+  });
+
+  test("a distributor's commission on a membership is released like any completed order's", async () => {
+    expectStatus(await as(admin)('PUT', '/api/v1/distribution/settings', { enabled: true, binding_mode: 'first', binding_days: 0 }), 200);
+    const d = await member('分销员');
+    expectStatus(await as(d.token)('POST', '/api/v1/member/distribution/apply', { application: '想分享给朋友' }), 201);
+    const approved = await as(admin)('POST', `/api/v1/distributors/${d.id}/approve`);
+    if (approved.status !== 409) expectStatus(approved, 200);
+    const code = expectStatus(await as(d.token)('GET', '/api/v1/member/distribution'), 200).distributor.code;
+    const m = await member();
+    expectStatus(await as(m.token)('POST', '/api/v1/member/distribution/bind', { code }), 200);
+    const o = await buy(m, await plan({ price: 20000, days: 30, level: 3 }));
+    const made = expectStatus(await as(admin)('GET', `/api/v1/distribution/commissions?limit=200&order_id=${o.order_id}`), 200).items;
+    assert.ok(made.length >= 1, 'a commission was made');
+    for (const c of made) assert.ok(c.release_at, 'its after-sales window started when the membership was paid');
+  });
 });
+

@@ -178,6 +178,19 @@ describe('WeChat Pay JSAPI prepay', () => {
     assert.equal(o.status, 'pending');
   });
 
+  test('a paid membership order (no SKU) is asked for like any order, named by its plan', async () => {
+    mode = 'ok';
+    const b = await buyer();
+    const plan = expectStatus(await as(admin)('POST', '/api/v1/member-plans', { name: '黑金年卡', price: 16800, days: 365, level: 1 }), 201);
+    const o = expectStatus(await api('POST', `/api/v1/member-plans/${plan.id}/orders`, { token: b.token, body: {} }), 201);
+    const before = seen.length;
+    const r = expectStatus(await prepay(b.token, o.order_id), 200);
+    assert.equal(seen.length, before + 1, 'one call to WeChat Pay');
+    assert.deepEqual(seen.at(-1).body.amount, { total: 16800, currency: 'CNY' });
+    assert.match(seen.at(-1).body.description, /付费会员 · 黑金年卡/);
+    assert.equal(r.total, 16800);
+  });
+
   test('another member\'s order is a 404; a staff token a 403; a member without an openid a 422; nothing is called', async () => {
     mode = 'ok';
     const a = await buyer();

@@ -392,6 +392,7 @@ test('paid membership: console plans, the member page with WeChat Pay, the custo
     await textIs('[data-test="order-detail-kind"]', '付费会员')
     const toPlan = page.locator('[data-test="order-member-plan"]')
     assert.equal(await text(toPlan), `付费会员方案 #${year.id}`)
+    assert.equal(await page.locator('[data-test="order-after-sale-open"]').count(), 0, 'a membership offers no after-sales ticket')
     await page.goto(BASE + `/#/mall/orders?customer_id=${customer}`)
     const listed = page.locator(`[data-test="order-table"] .el-table__body tr`, { has: page.locator(`[data-test="order-row"][data-order-id="${orderId}"]`) })
     await listed.waitFor()
