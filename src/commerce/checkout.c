@@ -93,18 +93,23 @@ int checkout(yt_ctx *x, const checkout_input *in, checkout_result *res) {
     line_row rows[CHECKOUT_LINES_MAX];
     coupon_line cl[CHECKOUT_LINES_MAX];
     if (db_begin(x->db) != 0) return yt_fail_db(x, "placing an order");
-    /* the order row first, for its id (the stock moves and coupons name it); its figures are filled in below */
+    /* the customer's row before anything is written (and before any SKU's, SKUs in id order: every write that
+     * takes them takes them so, so two carts never wait on each other), still live: a merge or an erasure, which
+     * locks its customers first, then waits for this order or has happened before it (409 to try again) */
+    yt_param who[] = {PI(in->customer_id)};
+    int64_t live = db_exec(x->db, "UPDATE customers SET updated_at = updated_at WHERE id = ? AND merged_into IS NULL AND erased_at IS NULL",
+                           1, who);
+    if (live < 0) return yt_finish(x, yt_fail_db(x, "placing an order"), "placing an order");
+    if (live == 0)
+        return yt_finish(x, yt_fail(x, YT_ECONFLICT, NULL, "customer %lld was merged or erased just now; try again", (long long)in->customer_id),
+                         "placing an order");
+    /* then the order row, for its id (the stock moves and coupons name it); its figures are filled in below */
     yt_param o[] = {PI(in->customer_id), PI(in->lines[0].sku_id), PI(now), PI(now + in->pay_window_ms),
                     x->who->staff_id ? PI(x->who->staff_id) : PNULL};
     res->order_id = db_query_int(x->db,
                                  "INSERT INTO mall_orders(customer_id, kind, sku_id, quantity, unit_price, total, status, created_at,"
                                  " pay_by, staff_id) VALUES(?, 'normal', ?, 0, 0, 0, 'pending', ?, ?, ?) RETURNING id", 5, o, 0);
     int rc = res->order_id > 0 ? YT_OK : yt_fail_db(x, "placing an order");
-    /* the customer's row before any SKU's, and SKUs in id order: every write that takes them takes them so,
-     * so two carts never wait on each other */
-    yt_param who[] = {PI(in->customer_id)};
-    if (rc == YT_OK && db_exec(x->db, "UPDATE customers SET updated_at = updated_at WHERE id = ?", 1, who) < 0)
-        rc = yt_fail_db(x, "placing an order");
     member_benefits mb;
     if (rc == YT_OK) rc = member_benefits_get(x, in->customer_id, &mb);
     if (rc == YT_OK) rc = take_lines(x, in, res->order_id, mb.discount_percent, rows, cl);
