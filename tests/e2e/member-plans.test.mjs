@@ -12,35 +12,13 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
-import { BASE, PASSWORD, SANDBOX, SHOTS, randomHanzi, sleep, apiCall, must, until, launch, shot as pageShot } from '../lib/e2e.mjs'
+import { BASE, PASSWORD, SANDBOX, SHOTS, randomHanzi, sleep, apiCall, must, until, launch, shot as pageShot, payParams, fakeBridge } from '../lib/e2e.mjs'
 
 const DAY = 86400_000
 // a day as the pages show it: the brand's calendar (Asia/Shanghai)
 const brandDate = (iso) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' })
   .format(new Date(iso))
 
-// What WeChat Pay's JSAPI prepay would give the page, as the server passes it on.
-function payParams() {
-  return {
-    appId: 'wxd678efh567hg6787',
-    timeStamp: String(Math.floor(Date.now() / 1000)),
-    nonceStr: crypto.randomBytes(12).toString('hex'),
-    package: 'prepay_id=wx' + crypto.randomBytes(14).toString('hex'),
-    signType: 'RSA',
-    paySign: crypto.randomBytes(256).toString('base64')
-  }
-}
-
-// A stand-in for WeChat's bridge: records each invoke and keeps its callback for the test to answer.
-function fakeBridge() {
-  window.__wxCalls = []
-  window.WeixinJSBridge = {
-    invoke(name, params, cb) {
-      window.__wxCalls.push({ name, params: JSON.parse(JSON.stringify(params)) })
-      window.__wxAnswer = (errMsg) => cb({ err_msg: errMsg })
-    }
-  }
-}
 
 test('paid membership: console plans, the member page with WeChat Pay, the customer page', { timeout: 420_000 }, async (t) => {
   assert.ok(PASSWORD, 'YT_ADMIN_PASSWORD must be set to the admin password of the server under test')
@@ -291,7 +269,7 @@ test('paid membership: console plans, the member page with WeChat Pay, the custo
 
   await t.test('member: in WeChat, 开通 again pays the order waiting (no second one); once paid the level and 有效期至 show', async () => {
     const wx = record(phone.watch(await phone.context.newPage()))
-    await wx.addInitScript(fakeBridge)
+    await wx.addInitScript(fakeBridge, { late: false })
     const answers = []
     await wx.route('**/api/v1/member/orders/*/wechatpay', async (route) => {
       const id = Number(/orders\/(\d+)\/wechatpay/.exec(route.request().url())[1])

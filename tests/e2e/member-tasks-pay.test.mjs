@@ -12,7 +12,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
-import { BASE, PASSWORD, SANDBOX, SHOTS, randomHanzi, iso, yuan, sleep, apiCall, must, launch, shot as pageShot } from '../lib/e2e.mjs'
+import { BASE, PASSWORD, SANDBOX, SHOTS, randomHanzi, iso, yuan, sleep, apiCall, must, launch, shot as pageShot, payParams, fakeBridge } from '../lib/e2e.mjs'
 
 const DAY = 86400_000
 
@@ -26,40 +26,6 @@ async function until(what, fn, ms = 20_000) {
   }
 }
 
-// What WeChat Pay's JSAPI prepay would give the page, as the server passes it on.
-function payParams() {
-  return {
-    appId: 'wxd678efh567hg6787',
-    timeStamp: String(Math.floor(Date.now() / 1000)),
-    nonceStr: crypto.randomBytes(12).toString('hex'),
-    package: 'prepay_id=wx' + crypto.randomBytes(14).toString('hex'),
-    signType: 'RSA',
-    paySign: crypto.randomBytes(256).toString('base64')
-  }
-}
-
-// A stand-in for WeChat's bridge: records each invoke and keeps its callback for the test to answer. With
-// `late`, the page looks like WeChat (MicroMessenger in the user agent) but the bridge only comes up when the
-// test calls window.__wxReady(), which sends WeixinJSBridgeReady.
-function fakeBridge({ late }) {
-  window.__wxCalls = []
-  const bridge = {
-    invoke(name, params, cb) {
-      window.__wxCalls.push({ name, params: JSON.parse(JSON.stringify(params)) })
-      window.__wxAnswer = (errMsg) => cb({ err_msg: errMsg })
-    }
-  }
-  if (!late) {
-    window.WeixinJSBridge = bridge
-    return
-  }
-  const ua = navigator.userAgent + ' MicroMessenger/8.0.50(0x1800323d) NetType/WIFI Language/zh_CN'
-  Object.defineProperty(Navigator.prototype, 'userAgent', { get: () => ua, configurable: true })
-  window.__wxReady = () => {
-    window.WeixinJSBridge = bridge
-    document.dispatchEvent(new Event('WeixinJSBridgeReady'))
-  }
-}
 
 test('member pages: 任务中心 (points tasks) and 去支付 (WeChat Pay)', { timeout: 420_000 }, async (t) => {
   assert.ok(PASSWORD, 'YT_ADMIN_PASSWORD must be set to the admin password of the server under test')

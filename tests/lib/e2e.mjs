@@ -1,4 +1,5 @@
 // Shared setup for the browser tests (tests/e2e/): the server's address and secrets, API calls, Chromium and screenshots.
+import crypto from 'node:crypto'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -94,4 +95,40 @@ export async function launch(t, { phone = false, prefix = 'yt-e2e-chromium-', ti
   }
   const page = watch(context.pages()[0] || await context.newPage())
   return { context, page, pageErrors, watch, shot: (name, locator) => shot(page, name, { locator }) }
+}
+
+// What WeChat Pay's JSAPI prepay would give the page, as the server passes it on.
+export function payParams() {
+  return {
+    appId: 'wxd678efh567hg6787',
+    timeStamp: String(Math.floor(Date.now() / 1000)),
+    nonceStr: crypto.randomBytes(12).toString('hex'),
+    package: 'prepay_id=wx' + crypto.randomBytes(14).toString('hex'),
+    signType: 'RSA',
+    paySign: crypto.randomBytes(256).toString('base64')
+  }
+}
+
+// A stand-in for WeChat's bridge: records each invoke and keeps its callback for the test to answer (page.addInitScript(fakeBridge,
+// { late })). With
+// `late`, the page looks like WeChat (MicroMessenger in the user agent) but the bridge only comes up when the
+// test calls window.__wxReady(), which sends WeixinJSBridgeReady.
+export function fakeBridge({ late } = {}) {
+  window.__wxCalls = []
+  const bridge = {
+    invoke(name, params, cb) {
+      window.__wxCalls.push({ name, params: JSON.parse(JSON.stringify(params)) })
+      window.__wxAnswer = (errMsg) => cb({ err_msg: errMsg })
+    }
+  }
+  if (!late) {
+    window.WeixinJSBridge = bridge
+    return
+  }
+  const ua = navigator.userAgent + ' MicroMessenger/8.0.50(0x1800323d) NetType/WIFI Language/zh_CN'
+  Object.defineProperty(Navigator.prototype, 'userAgent', { get: () => ua, configurable: true })
+  window.__wxReady = () => {
+    window.WeixinJSBridge = bridge
+    document.dispatchEvent(new Event('WeixinJSBridgeReady'))
+  }
 }
