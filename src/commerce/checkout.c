@@ -2,6 +2,7 @@
 #include "checkout.h"
 #include "catalog.h"
 #include "../base/timeutil.h"
+#include "../customer/customer.h"
 #include "../domain/audit.h"
 #include "../loyalty/levels.h"
 #include "../loyalty/points.h"
@@ -96,9 +97,7 @@ int checkout(yt_ctx *x, const checkout_input *in, checkout_result *res) {
     /* the customer's row before anything is written (and before any SKU's, SKUs in id order: every write that
      * takes them takes them so, so two carts never wait on each other), still live: a merge or an erasure, which
      * locks its customers first, then waits for this order or has happened before it (409 to try again) */
-    yt_param who[] = {PI(in->customer_id)};
-    int64_t live = db_exec(x->db, "UPDATE customers SET updated_at = updated_at WHERE id = ? AND merged_into IS NULL AND erased_at IS NULL",
-                           1, who);
+    int64_t live = customer_lock_live(x->db, in->customer_id);
     if (live < 0) return yt_finish(x, yt_fail_db(x, "placing an order"), "placing an order");
     if (live == 0)
         return yt_finish(x, yt_fail(x, YT_ECONFLICT, NULL, "customer %lld was merged or erased just now; try again", (long long)in->customer_id),

@@ -3,9 +3,11 @@
 #include "mall_order.h"
 #include "../base/alloc.h"
 #include "../base/timeutil.h"
+#include "../customer/customer.h"
 #include "../domain/audit.h"
 #include "../domain/page.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define DAY_MS 86400000LL
@@ -217,7 +219,13 @@ int coupon_claim(yt_ctx *x, int64_t coupon, int64_t customer, const char *source
     int64_t now = now_ms();
     bool grant = strcmp(source, "claim") != 0; /* staff grants and birthday gifts ignore the claim window */
     if (db_begin(x->db) != 0) return yt_fail_db(x, "claiming a coupon");
-    /* the quota first: the coupon's row lock (PostgreSQL) queues its claims, so the count below is exact too */
+    /* the customer's row first, still live, so no merge moves their coupons meanwhile (customer_lock_live) */
+    int64_t live = customer_lock_live(x->db, customer);
+    if (live < 0) return yt_finish(x, yt_fail_db(x, "claiming a coupon"), "claiming a coupon");
+    if (live == 0)
+        return yt_finish(x, yt_fail(x, YT_ECONFLICT, NULL, "customer %lld was merged or erased just now; try again", (long long)customer),
+                         "claiming a coupon");
+    /* then the quota: the coupon's row lock (PostgreSQL) queues its claims, so the count below is exact too */
     yt_param u[] = {PI(now), PI(coupon)};
     int64_t took = db_exec(x->db, "UPDATE coupons SET issued = issued + 1, updated_at = ? WHERE id = ? AND status = 'active'"
                                   " AND issued < total", 2, u);
@@ -242,6 +250,22 @@ int coupon_claim(yt_ctx *x, int64_t coupon, int64_t customer, const char *source
     return yt_finish(x, rc, "claiming a coupon");
 }
 
+static int cmp_id(const void *a, const void *b) {
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The n ids, ascending and distinct, in a new array of *m (the caller frees it). */
+static int64_t *chunk_ids(const int64_t *ids, size_t n, size_t *m) {
+    int64_t *out = yt_calloc(n ? n : 1, sizeof *out);
+    memcpy(out, ids, n * sizeof *out);
+    qsort(out, n, sizeof *out, cmp_id);
+    *m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!*m || out[*m - 1] != out[i]) out[(*m)++] = out[i];
+    return out;
+}
+
 int coupon_grant_many(yt_ctx *x, int64_t coupon, const int64_t *ids, size_t n, int64_t *granted) {
     *granted = 0;
     coupon_rules c;
@@ -254,15 +278,28 @@ int coupon_grant_many(yt_ctx *x, int64_t coupon, const int64_t *ids, size_t n, i
         size_t end = at + GRANT_CHUNK < n ? at + GRANT_CHUNK : n;
         if (db_begin(x->db) != 0) return yt_fail_db(x, "granting a coupon");
         int64_t given = 0, held;
-        /* the coupon's row first: its lock queues the coupon's claims, so the counts read below are exact */
+        /* the chunk's customers first, those still live share-locked (customers_live), so no merge moves
+         * their coupons meanwhile; a customer merged or erased since the segment was read is skipped */
+        size_t m = 0;
+        int64_t *want = chunk_ids(ids + at, end - at, &m), *live = yt_calloc(m ? m : 1, sizeof *live);
+        size_t nlive = 0;
+        yt_rows *r = customers_live(x->db, want, m, true);
+        while (r && rows_next(r)) live[nlive++] = rows_int(r, 0);
+        int rc = r ? YT_OK : yt_fail_db(x, "granting a coupon");
+        rows_free(r);
+        /* then the coupon's row: its lock queues the coupon's claims, so the counts read below are exact */
         yt_param lk[] = {PI(now), PI(coupon)};
-        int rc = db_exec(x->db, "UPDATE coupons SET updated_at = ? WHERE id = ?", 2, lk) == 1 ? read_rules(x, coupon, &c)
-                                                                                          : yt_fail_db(x, "granting a coupon");
+        if (rc == YT_OK)
+            rc = db_exec(x->db, "UPDATE coupons SET updated_at = ? WHERE id = ?", 2, lk) == 1 ? read_rules(x, coupon, &c)
+                                                                                             : yt_fail_db(x, "granting a coupon");
         for (size_t i = at; rc == YT_OK && i < end; i++) {
+            if (!bsearch(&ids[i], live, nlive, sizeof *live, cmp_id)) continue;
             int g = give_one(x, coupon, &c, ids[i], "grant", now, &held);
             if (g < 0) rc = x->err.code;
             else given += g;
         }
+        free(want);
+        free(live);
         /* the quota is taken once per chunk, and the CHECK (issued <= total) refuses a chunk that would pass it */
         yt_param u[] = {PI(given), PI(now), PI(coupon), PI(given)};
         if (rc == YT_OK && given &&

@@ -422,23 +422,7 @@ static bool order_ids(yt_db *db, group_order **w, size_t n) {
     return got == n;
 }
 
-/* Of the ids (ascending, distinct), the live customers: id and owner, ascending. With lock (PostgreSQL; SQLite
- * needs none) their rows are share-locked till the group's commit, in one statement, so in ascending order like
- * a merge's or an erasure's (which lock their customers first, see customer_merge): one of those then either
- * waits for the group, or the group waits for it and sees what it did. */
-static yt_rows *live_customers(yt_db *db, const int64_t *ids, size_t n, bool lock) {
-    static const char *const locking[] = {[YT_SQLITE] = NULL, [YT_PG] = " ORDER BY id FOR SHARE"};
-    yt_dialect d = db_dialect(db);
-    char sql[256], *list = db_id_list(d, ids, n);
-    snprintf(sql, sizeof sql, "SELECT id, owner_id FROM customers WHERE merged_into IS NULL AND erased_at IS NULL AND id%s%s",
-             db_in_ids(d), lock && locking[d] ? locking[d] : " ORDER BY id");
-    yt_param p[] = {PT(list)};
-    yt_rows *r = db_query(db, sql, 1, p);
-    free(list);
-    return r;
-}
-
-/* The distinct ids of the group's orders, ascending, with what live_customers says of each. */
+/* The distinct ids of the group's orders, ascending, with what customers_live says of each. */
 typedef struct {
     int64_t *ids, *owner;
     bool *live;
@@ -458,7 +442,7 @@ static void customer_set_of(customer_set *c, group_order *ord, size_t n, const b
 
 /* Marks the live ones (and their owners); false on a store error. */
 static bool customer_set_read(yt_db *db, customer_set *c, bool lock) {
-    yt_rows *r = live_customers(db, c->ids, c->n, lock);
+    yt_rows *r = customers_live(db, c->ids, c->n, lock);
     if (!r) return false;
     while (rows_next(r)) {
         int64_t id = rows_int(r, 0), *at = bsearch(&id, c->ids, c->n, sizeof id, cmp_int64);

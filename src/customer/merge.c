@@ -5,6 +5,7 @@
 #include "../domain/audit.h"
 #include "../domain/changes.h"
 #include <stdio.h>
+#include <stdlib.h>
 
 /* The customers' rows a merge or an erasure changes, locked before anything else: on PostgreSQL a writer that
  * checks a customer under FOR SHARE in its own transaction (the flash committer) then either commits before
@@ -27,6 +28,24 @@ static bool lock_rows(yt_ctx *x, const char *const sql[], int n, yt_param *p) {
     bool ok = r != NULL;
     rows_free(r);
     return ok;
+}
+
+int64_t customer_lock_live(yt_db *db, int64_t customer) {
+    yt_param c[] = {PI(customer)};
+    return db_exec(db, "UPDATE customers SET updated_at = updated_at WHERE id = ? AND merged_into IS NULL AND erased_at IS NULL",
+                   1, c);
+}
+
+yt_rows *customers_live(yt_db *db, const int64_t *ids, size_t n, bool lock) {
+    static const char *const locking[] = {[YT_SQLITE] = NULL, [YT_PG] = " ORDER BY id FOR SHARE"};
+    yt_dialect d = db_dialect(db);
+    char sql[256], *list = db_id_list(d, ids, n);
+    snprintf(sql, sizeof sql, "SELECT id, owner_id FROM customers WHERE merged_into IS NULL AND erased_at IS NULL AND id%s%s",
+             db_in_ids(d), lock && locking[d] ? locking[d] : " ORDER BY id");
+    yt_param p[] = {PT(list)};
+    yt_rows *r = db_query(db, sql, 1, p);
+    free(list);
+    return r;
 }
 
 int customer_merge(yt_ctx *x, int64_t survivor, int64_t absorbed) {

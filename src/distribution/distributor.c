@@ -2,6 +2,7 @@
  * binding a member to the distributor whose share brought them. */
 #include "distributor.h"
 #include "../base/timeutil.h"
+#include "../customer/customer.h"
 #include "../domain/audit.h"
 #include "../domain/page.h"
 #include <sodium.h>
@@ -82,9 +83,7 @@ int distributor_by_rule(yt_ctx *x, const distribution_settings *s, int64_t custo
 
 /* Locks a live customer's row for the transaction (on PostgreSQL it queues that customer's other writes here). */
 static int lock_customer(yt_ctx *x, int64_t customer) {
-    yt_param c[] = {PI(customer)};
-    int64_t live = db_exec(x->db, "UPDATE customers SET updated_at = updated_at WHERE id = ? AND merged_into IS NULL AND erased_at IS NULL",
-                           1, c);
+    int64_t live = customer_lock_live(x->db, customer);
     if (live < 0) return yt_fail_db(x, "reading a customer");
     return live ? YT_OK : yt_fail(x, YT_ENOTFOUND, NULL, "no customer with id %lld", (long long)customer);
 }

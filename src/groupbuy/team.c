@@ -7,6 +7,7 @@
 #include "../base/timeutil.h"
 #include "../commerce/catalog.h"
 #include "../commerce/refund.h"
+#include "../customer/customer.h"
 #include "../domain/audit.h"
 #include <stdio.h>
 #include <string.h>
@@ -45,9 +46,7 @@ static int not_running(yt_ctx *x, const terms *t, int64_t now) {
 /* The customer's row: on PostgreSQL its lock queues the customer's other seats, so the counts read next hold
  * until the commit (SQLite has one writer anyway). 404 for a merged or erased record. */
 static int lock_customer(yt_ctx *x, int64_t customer) {
-    yt_param c[] = {PI(customer)};
-    int64_t live = db_exec(x->db, "UPDATE customers SET updated_at = updated_at WHERE id = ? AND merged_into IS NULL"
-                                  " AND erased_at IS NULL", 1, c);
+    int64_t live = customer_lock_live(x->db, customer);
     if (live < 0) return yt_fail_db(x, "taking a seat");
     return live ? YT_OK : yt_fail(x, YT_ENOTFOUND, NULL, "no customer with id %lld", (long long)customer);
 }

@@ -2,6 +2,7 @@
 #include "checkin.h"
 #include "points.h"
 #include "../base/timeutil.h"
+#include "../customer/customer.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -66,9 +67,7 @@ int checkin(yt_ctx *x, int64_t customer, int32_t day, checkin_result *res) {
     points_expire_due(x);
     if (db_begin(x->db) != 0) return yt_fail_db(x, "checking in");
     /* the customer's row first: on PostgreSQL it queues this customer's check-ins one after another */
-    yt_param l[] = {PI(customer)};
-    int64_t live = db_exec(x->db, "UPDATE customers SET updated_at = updated_at WHERE id = ? AND merged_into IS NULL"
-                                  " AND erased_at IS NULL", 1, l);
+    int64_t live = customer_lock_live(x->db, customer);
     if (live < 0) return yt_finish(x, yt_fail_db(x, "checking in"), "checking in");
     if (live == 0) return yt_finish(x, yt_fail(x, YT_ENOTFOUND, NULL, "no customer with id %lld", (long long)customer), "");
     yt_param p[] = {PI(customer), PI(day), PI(makeup), PI(s.checkin_points), PI(makeup ? s.makeup_cost : 0), PI(now)};
@@ -92,7 +91,8 @@ int checkin(yt_ctx *x, int64_t customer, int32_t day, checkin_result *res) {
         res->points = s.checkin_points;
         res->cost = makeup ? s.makeup_cost : 0;
         res->streak = len;
-        res->balance = db_query_int(x->db, "SELECT points FROM customers WHERE id = ?", 1, l, 0);
+        yt_param c[] = {PI(customer)};
+        res->balance = db_query_int(x->db, "SELECT points FROM customers WHERE id = ?", 1, c, 0);
     }
     return yt_finish(x, rc, "checking in");
 }

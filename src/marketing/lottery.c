@@ -3,6 +3,7 @@
 #include "lottery.h"
 #include "../base/timeutil.h"
 #include "../commerce/mall_order.h"
+#include "../customer/customer.h"
 #include "../domain/audit.h"
 #include "../domain/page.h"
 #include "../loyalty/points.h"
@@ -413,8 +414,7 @@ int lottery_draw(yt_ctx *x, int64_t id, int64_t customer, lottery_draw_result *r
     /* the customer's row first: on PostgreSQL it queues this customer's draws, so the day's counts below hold */
     int64_t now = now_ms();
     yt_param c[] = {PI(customer)};
-    int64_t live = db_exec(x->db, "UPDATE customers SET updated_at = updated_at WHERE id = ? AND merged_into IS NULL"
-                                  " AND erased_at IS NULL", 1, c);
+    int64_t live = customer_lock_live(x->db, customer);
     if (live < 0) return yt_finish(x, yt_fail_db(x, "drawing"), "drawing");
     if (live == 0) return yt_finish(x, yt_fail(x, YT_ENOTFOUND, NULL, "no customer with id %lld", (long long)customer), "");
     yt_param l[] = {PI(id)};

@@ -4,6 +4,7 @@
 #include "../base/alloc.h"
 #include "../base/timeutil.h"
 #include "../commerce/mall_order.h"
+#include "../customer/customer.h"
 #include "../domain/audit.h"
 #include "../domain/page.h"
 #include <sodium.h>
@@ -271,9 +272,7 @@ int red_packet_claim(yt_ctx *x, int64_t id, int64_t customer, red_packet_claim_r
     res->best_luck = -1;
     if (db_begin(x->db) != 0) return yt_fail_db(x, "claiming a red packet");
     /* the customer's row first: on PostgreSQL it queues this customer's claims, so one finds the other's */
-    yt_param c[] = {PI(customer)};
-    int64_t live = db_exec(x->db, "UPDATE customers SET updated_at = updated_at WHERE id = ? AND merged_into IS NULL"
-                                  " AND erased_at IS NULL", 1, c);
+    int64_t live = customer_lock_live(x->db, customer);
     if (live < 0) return yt_finish(x, yt_fail_db(x, "claiming a red packet"), "claiming a red packet");
     if (live == 0) return yt_finish(x, yt_fail(x, YT_ENOTFOUND, NULL, "no customer with id %lld", (long long)customer), "");
     yt_param l[] = {PI(id)};

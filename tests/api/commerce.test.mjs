@@ -5,8 +5,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import http from 'node:http';
-import { spawnSync } from 'node:child_process';
-import { startServer } from '../lib/server.mjs';
+import { startServer, storeQuery } from '../lib/server.mjs';
 import { client, assertProblem, expectStatus, listAll, makeStaff, uniq } from '../lib/client.mjs';
 
 const SECRET = 'sandbox-secret-for-tests';
@@ -321,14 +320,6 @@ describe('flash sales', () => {
     assert.equal((await as(admin)('GET', `/api/v1/flash-sales/${sale.id}`)).json.stock_left, 4);
   });
 });
-
-// a query on the server's store, as its own command-line client sees it
-function storeQuery(handle, q) {
-  const [cmd, args] = handle.kind === 'pg' ? ['psql', [handle.db, '-At', '-v', 'ON_ERROR_STOP=1', '-c', q]] : ['sqlite3', [handle.db, q]];
-  const r = spawnSync(cmd, args, { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim();
-}
 
 describe('flash orders while their customers are merged', () => {
   test('no order and no buyer count is left on a merged record, whichever came first', async () => {

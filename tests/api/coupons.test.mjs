@@ -1,11 +1,12 @@
 // Coupons and checkout: templates checked; claims never over-issue the quota nor pass the per-customer limit,
 // even with many concurrent claimers; a held coupon is used once, even by two concurrent orders; orders take
 // stock (never below zero), coupons and points in one transaction; cancelling (by the member, by staff, or by
-// the payment window) gives all of it back; paid orders ship and complete; grants to a saved segment.
+// the payment window) gives all of it back; paid orders ship and complete; grants to a saved segment; claims and
+// grants during their customers' merges leave nothing on a merged record.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { startServer } from '../lib/server.mjs';
+import { startServer, storeQuery } from '../lib/server.mjs';
 import { client, assertProblem, assertFieldError, expectStatus, makeStaff, uniq } from '../lib/client.mjs';
 
 const SECRET = 'sandbox-secret-for-coupons';
@@ -411,5 +412,44 @@ describe('grants', () => {
     for (const m of [a, s]) expectStatus(await as(m.token)('POST', '/api/v1/member/coupons', { coupon_id: c.id }), 201);
     expectStatus(await as(admin)('POST', `/api/v1/customers/${s.id}/merge`, { from: a.id }), 200);
     assert.equal((await as(admin)('GET', `/api/v1/customers/${s.id}/coupons`)).json.items.length, 2);
+  });
+});
+
+describe('claims and grants while their customers are merged', () => {
+  test('no coupon is left on a merged record, whichever came first', async () => {
+    const c = await coupon({ threshold: 0, total: 100000, per_customer: 100 });
+    const tag = uniq('并号券');
+    const seg = await as(admin)('POST', '/api/v1/segments', { name: uniq('并号人群'), query: `tag = "${tag}"` });
+    expectStatus(seg, 201);
+    const pairs = 30;
+    const ids = [];
+    for (let i = 0; i < 2 * pairs; i++) {
+      const r = await as(admin)('POST', '/api/v1/customers', { name: `并号${i}`, tags: [tag] });
+      expectStatus(r, 201);
+      ids.push(r.json.id);
+    }
+    const rs = [];
+    for (let at = 0; at < pairs; at += 3) { // three pairs at a time, well within one address's connections
+      const work = [];
+      for (let i = at; i < at + 3; i++) {
+        const [s, b] = [ids[2 * i], ids[2 * i + 1]];
+        const grant = () => as(admin)('POST', `/api/v1/coupons/${c.id}/grants`, { customer_id: b });
+        for (let k = 0; k < 8; k++) work.push(grant()); // coupons for the record about to be absorbed...
+        work.push(as(admin)('POST', `/api/v1/customers/${s}/merge`, { from: b }).then((r) => ({ ...r, merge: true }))); // ...while it is merged
+        for (let k = 0; k < 8; k++) work.push(grant());
+      }
+      work.push(as(admin)('POST', `/api/v1/segments/${seg.json.id}/actions`, { action: 'grant_coupon', coupon_id: c.id }).then((r) => ({ ...r, segment: true })));
+      rs.push(...await Promise.all(work));
+    }
+    const other = [];
+    for (const r of rs) {
+      const ok = r.merge || r.segment ? r.status === 200 : r.status === 201 || (r.status === 409 && /merged or erased just now/.test(r.text));
+      if (!ok) other.push(`${r.status} ${r.text}`);
+    }
+    assert.deepEqual(other, [], 'every grant made or asked to try again, every merge made');
+    const orphans = storeQuery(srv, 'SELECT count(*) FROM customer_coupons h JOIN customers m ON m.id = h.customer_id WHERE m.merged_into IS NOT NULL');
+    assert.equal(orphans, '0', 'coupons left on merged records');
+    const [issued, held] = storeQuery(srv, `SELECT issued, (SELECT count(*) FROM customer_coupons WHERE coupon_id = ${c.id}) FROM coupons WHERE id = ${c.id}`).split('|');
+    assert.equal(issued, held, 'the quota counts every coupon held, no more');
   });
 });

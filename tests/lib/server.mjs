@@ -1,5 +1,5 @@
 // Starts and controls a yutang server process (fresh SQLite file or PostgreSQL database) for the API tests.
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
@@ -197,4 +197,12 @@ export function runCli(args, opts = {}) {
     cwd: ROOT, encoding: 'utf8', timeout: opts.timeout || 20000,
     env: { ...process.env, ...(opts.env || {}) }, stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+/** A query on a server's store (its handle), as the store's own command-line client (psql or sqlite3) sees it: its output, trimmed. */
+export function storeQuery(handle, q) {
+  const [cmd, args] = handle.kind === 'pg' ? ['psql', [handle.db, '-At', '-v', 'ON_ERROR_STOP=1', '-c', q]] : ['sqlite3', [handle.db, q]];
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${cmd}: ${r.stderr}`);
+  return r.stdout.trim();
 }
