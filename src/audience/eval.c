@@ -44,6 +44,8 @@ static const attr_def attrs[] = {
     {"lifecycle", K_CAT_TEXT, CAT_LIFECYCLE, false, NULL, lifecycle_stages, LIFECYCLE_NSTAGES, 0},
     {"member_level", K_NUM, NUM_MEMBER_LEVEL, false, NULL, NULL, 0, 0},
     {"points", K_NUM, NUM_POINTS, false, NULL, NULL, 0, 0},
+    {"paid_level", K_NUM, NUM_PAID_LEVEL, true, NULL, NULL, 0, 0},
+    {"paid_until", K_DAY, NUM_PAID_UNTIL, false, NULL, NULL, 0, 0},
     {"spend", K_NUM, NUM_SPEND, true, NULL, NULL, 0, 0},
     {"orders", K_NUM, NUM_ORDERS, true, NULL, NULL, 0, 0},
     {"spend_30d", K_NUM, NUM_SPEND_30D, true, NULL, NULL, 0, 0},
@@ -450,7 +452,7 @@ static roaring_bitmap_t *eval_condition(ev *e, const seg_node *n) {
     case SEG_WITHIN: case SEG_BEFORE: case SEG_AFTER: {
         const char *word = n->kind == SEG_WITHIN ? "within" : n->kind == SEG_BEFORE ? "before" : "after";
         if (d->kind != K_DAY)
-            return fail(e, n->attr_pos, "%s applies to days (first_order, last_order, last_seen, created), not %s", word, d->name);
+            return fail(e, n->attr_pos, "%s applies to days (first_order, last_order, last_seen, created, paid_until), not %s", word, d->name);
         if (n->kind == SEG_WITHIN) {
             return num_range(e, d, (double)(e->today - n->days + 1), (double)e->today);
         }

@@ -247,6 +247,58 @@ static void remove_customer(audience *a, uint32_t id) {
         if (a->tags[t]) roaring_bitmap_remove(a->tags[t], id);
 }
 
+/* One customer's paid periods (ascending start) become the level held now (0: none) and the day the run at
+ * that level or above ends, or, held no more, the day the last period ended (lapsed members stay findable). */
+typedef struct {
+    int64_t level, starts, ends;
+} paid_period;
+
+static void put_paid(audience *a, num_sink *sink, uint32_t id, const paid_period *p, size_t n, int64_t now) {
+    int64_t level = 0, until = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i].starts <= now && now < p[i].ends && p[i].level > level) level = p[i].level;
+        if (p[i].ends > until) until = p[i].ends;
+    }
+    if (level) { /* in start order, a period at that level or above that begins by the run's end carries it on */
+        until = now;
+        for (size_t i = 0; i < n; i++)
+            if (p[i].level >= level && p[i].starts <= until && p[i].ends > until) until = p[i].ends;
+    }
+    sink_put(a, sink, NUM_PAID_LEVEL, id, level, true);
+    sink_put(a, sink, NUM_PAID_UNTIL, id, brand_day(until), false);
+}
+
+/* The paid-membership columns of everyone (ids NULL) or of ids (sorted), from their periods that ran at all
+ * (a refunded period that never began has none). */
+static int load_memberships(audience *a, yt_db *db, const int64_t *ids, size_t n, num_sink *sink) {
+    for (size_t i = 0; ids && i < n; i++) {
+        bsi_clear(&a->num[NUM_PAID_LEVEL], (uint32_t)ids[i]);
+        bsi_clear(&a->num[NUM_PAID_UNTIL], (uint32_t)ids[i]);
+    }
+    yt_param p[1];
+    yt_rows *r = query_for(db, "SELECT customer_id, level, starts_at, ends_at FROM memberships WHERE ends_at > starts_at",
+                           "customer_id", " ORDER BY customer_id, starts_at", ids, n, p, 0);
+    if (!r) return -1;
+    int64_t now = now_ms(), at = 0;
+    paid_period *run = NULL;
+    size_t nrun = 0, cap = 0;
+    for (bool more = rows_next(r);; more = rows_next(r)) {
+        int64_t id = more ? rows_int(r, 0) : -1;
+        if (id != at && nrun) {
+            if (roaring_bitmap_contains(a->live, (uint32_t)at)) put_paid(a, sink, (uint32_t)at, run, nrun, now);
+            nrun = 0;
+        }
+        if (!more) break;
+        at = id;
+        if (id <= 0 || id > UINT32_MAX) continue;
+        if (nrun == cap) run = yt_realloc(run, (cap = cap ? cap * 2 : 8) * sizeof *run);
+        run[nrun++] = (paid_period){rows_int(r, 1), rows_int(r, 2), rows_int(r, 3)};
+    }
+    free(run);
+    rows_free(r);
+    return 0;
+}
+
 static int load_rows(audience *a, yt_db *db, const int64_t *ids, size_t n, num_sink *sink) {
     yt_param p[1];
     yt_rows *r = query_for(db, CUSTOMER_ROW_SQL, "id", " ORDER BY id", ids, n, p, 0);
@@ -264,7 +316,7 @@ static int load_rows(audience *a, yt_db *db, const int64_t *ids, size_t n, num_s
     }
     rows_free(r);
     for (; ids && next < n; next++) remove_customer(a, (uint32_t)ids[next]);
-    return 0;
+    return load_memberships(a, db, ids, n, sink);
 }
 
 static int load_tags(audience *a, yt_db *db, const int64_t *ids, size_t n) {

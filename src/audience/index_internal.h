@@ -11,6 +11,7 @@
 enum { CAT_STORE, CAT_OWNER, CAT_CITY, CAT_GENDER, CAT_CONSENT, CAT_LIFECYCLE, NCAT };
 enum {
     NUM_MEMBER_LEVEL, NUM_POINTS, NUM_CREATED,                                   /* from the customer row */
+    NUM_PAID_LEVEL, NUM_PAID_UNTIL,                                              /* from paid memberships */
     NUM_SPEND, NUM_ORDERS, NUM_SPEND_30D, NUM_SPEND_90D, NUM_SPEND_365D,         /* from orders */
     NUM_ORDERS_30D, NUM_ORDERS_90D, NUM_ORDERS_365D, NUM_FIRST_ORDER, NUM_LAST_ORDER,
     NUM_LAST_SEEN,                                                               /* from events */

@@ -7,6 +7,7 @@
 #include "mall_order.h"
 #include "../distribution/commission.h"
 #include "../loyalty/levels.h"
+#include "../loyalty/membership.h"
 #include "catalog.h"
 #include "../base/alloc.h"
 #include "../base/log.h"
@@ -937,6 +938,7 @@ static void *committer(void *arg) {
             groupbuy_sweep(f->store);   /* group-buy teams past their deadline, unpaid group orders, ended activities */
             distribution_sweep(f->store); /* commissions whose after-sales window has closed */
             birthday_coupons_due(f->store); /* at most hourly */
+            membership_transitions_due(f->store); /* paid levels that began or ended, for the audience index */
             swept = now_ms();
         }
         pthread_mutex_lock(&f->qmu);

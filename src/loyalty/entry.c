@@ -152,6 +152,14 @@ static const yt_migration migrations[] = {
      "  plan_id BIGINT NOT NULL REFERENCES member_plans(id), days BIGINT NOT NULL, level BIGINT NOT NULL);"
      "INSERT INTO membership_orders(order_id, plan_id, days, level) SELECT o.id, p.id, p.days, p.level FROM mall_orders o"
      "  JOIN member_plans p ON p.id = o.activity_id WHERE o.kind = 'membership';"},
+    /* the periods that began or ended since the last beat, found without reading every period */
+    {34,
+     /* SQLite */
+     "CREATE INDEX memberships_starts ON memberships(starts_at);"
+     "CREATE INDEX memberships_ends ON memberships(ends_at);",
+     /* PostgreSQL */
+     "CREATE INDEX memberships_starts ON memberships(starts_at);"
+     "CREATE INDEX memberships_ends ON memberships(ends_at);"},
 };
 
 static const customer_keyed keyed[] = {

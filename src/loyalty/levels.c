@@ -171,13 +171,19 @@ void birthday_coupons_grant(yt_store *store) {
     snprintf(md, sizeof md, "-%02d-%02d", m, d);
     yt_arena arena = {0};
     yt_ctx x = {.db = db, .who = yt_system_actor(), .arena = &arena};
-    /* customers born today, with their level's birthday coupon, who have not had this year's */
-    yt_param p[] = {PT(md), PI(y)};
-    yt_rows *r = db_query(db, "SELECT c.id, l.birthday_coupon_id FROM customers c JOIN member_levels l"
-                              " ON l.level = CASE WHEN c.member_level < 1 THEN 1 ELSE c.member_level END"
-                              " WHERE l.birthday_coupon_id IS NOT NULL AND c.merged_into IS NULL AND c.erased_at IS NULL"
-                              " AND substr(c.birthday, 5) = ? AND NOT EXISTS (SELECT 1 FROM birthday_grants g"
-                              " WHERE g.customer_id = c.id AND g.year = ?) LIMIT 5000", 2, p);
+    /* customers born today who have not had this year's, with the birthday coupon of their level: the better
+     * of the level growth earned and the one a paid membership holds now, as the ladder has it (the highest of
+     * its levels at or below that, as member_benefits_get takes it) */
+    yt_param p[] = {PI(now), PI(now), PT(md), PI(y)};
+    yt_rows *r = db_query(db, "SELECT b.id, l.birthday_coupon_id FROM (SELECT c.id,"
+                              " CASE WHEN m.level > c.member_level THEN m.level ELSE c.member_level END AS held FROM customers c"
+                              " LEFT JOIN (SELECT customer_id, MAX(level) AS level FROM memberships WHERE ended_at IS NULL"
+                              " AND starts_at <= ? AND ends_at > ? GROUP BY customer_id) m ON m.customer_id = c.id"
+                              " WHERE c.merged_into IS NULL AND c.erased_at IS NULL AND substr(c.birthday, 5) = ?"
+                              " AND NOT EXISTS (SELECT 1 FROM birthday_grants g WHERE g.customer_id = c.id AND g.year = ?)) b"
+                              " JOIN member_levels l ON l.level = (SELECT MAX(k.level) FROM member_levels k"
+                              " WHERE k.level <= CASE WHEN b.held < 1 THEN 1 ELSE b.held END)"
+                              " WHERE l.birthday_coupon_id IS NOT NULL LIMIT 5000", 4, p);
     int64_t (*due)[2] = NULL;
     size_t n = 0, cap = 0;
     while (r && rows_next(r)) {

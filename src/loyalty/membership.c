@@ -1,9 +1,15 @@
 /* Paid membership (付费会员): the plans, their orders, the periods paid orders hold, and the level held now. */
 #include "membership.h"
+#include "../base/alloc.h"
+#include "../base/arena.h"
+#include "../base/log.h"
 #include "../base/timeutil.h"
 #include "../domain/audit.h"
+#include "../domain/changes.h"
 #include "../domain/page.h"
 #include <stdio.h>
+#include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define DAY_MS 86400000LL
@@ -257,4 +263,47 @@ int membership_now_json(yt_ctx *x, yt_jw *w, int64_t customer) {
     jw_obj_end(w);
     rows_free(r);
     return YT_OK;
+}
+
+int membership_transitions(yt_ctx *x, int64_t since, int64_t until, size_t *customers) {
+    *customers = 0;
+    yt_param p[] = {PI(since), PI(until), PI(since), PI(until)};
+    yt_rows *r = db_query(x->db, "SELECT DISTINCT customer_id FROM memberships WHERE ends_at > starts_at AND"
+                                 " ((starts_at > ? AND starts_at <= ?) OR (ends_at > ? AND ends_at <= ?))", 4, p);
+    if (!r) return yt_fail_db(x, "reading memberships");
+    int64_t *ids = NULL;
+    size_t n = 0, cap = 0;
+    while (rows_next(r)) {
+        if (n == cap) ids = yt_realloc(ids, (cap = cap ? cap * 2 : 64) * sizeof *ids);
+        ids[n++] = rows_int(r, 0);
+    }
+    rows_free(r);
+    int rc = YT_OK;
+    if (n) {
+        if (db_begin(x->db) != 0) rc = yt_fail_db(x, "recording memberships that began or ended");
+        else rc = yt_finish(x, change_record_customers(x, CHANGE_CUSTOMER_UPDATED, ids, &n), "recording memberships that began or ended");
+    }
+    free(ids);
+    if (rc == YT_OK) *customers = n;
+    return rc;
+}
+
+static _Atomic int64_t transitions_seen; /* periods that began or ended up to here have been told of */
+
+void membership_transitions_due(yt_store *store) {
+    int64_t now = now_ms(), since = atomic_load(&transitions_seen);
+    if (!since) { /* first beat: what happened before is in whatever the index was built from */
+        atomic_store(&transitions_seen, now);
+        return;
+    }
+    if (now - since < MEMBERSHIP_TRANSITIONS_MS) return;
+    yt_db *db = store_writer_acquire(store);
+    if (!db) return;
+    yt_arena arena = {0};
+    yt_ctx x = {.db = db, .who = yt_system_actor(), .arena = &arena};
+    size_t n;
+    if (membership_transitions(&x, since, now, &n) == YT_OK) atomic_store(&transitions_seen, now);
+    else log_error("paid memberships that began or ended: %s", x.err.msg);
+    arena_free(&arena);
+    store_writer_release(store);
 }

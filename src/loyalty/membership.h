@@ -6,6 +6,8 @@
 #define YT_MEMBERSHIP_H
 #include "../base/json.h"
 #include "../domain/ctx.h"
+#include "../store/store.h"
+#include <stddef.h>
 
 #define PLAN_PRICE_MAX 100000000LL /* fen: a million yuan */
 #define PLAN_DAYS_MAX 3660
@@ -49,5 +51,14 @@ int membership_level_now(yt_ctx *x, int64_t customer, int64_t now, int64_t *leve
 int membership_periods_json(yt_ctx *x, yt_jw *w, int64_t customer, int limit, int64_t cursor);
 /* {level, level_name, until} of the membership held now, or null; the value only (the caller writes the key). */
 int membership_now_json(yt_ctx *x, yt_jw *w, int64_t customer);
+
+/* Paid levels change with time, not only with writes: the customers with a period that began or ended in
+ * (since, until] get a customer.updated change, so the audience index reads their paid level again
+ * (segments on paid_level and paid_until). *customers: how many. */
+int membership_transitions(yt_ctx *x, int64_t since, int64_t until, size_t *customers);
+/* On the commerce beat: membership_transitions since the last time, at most every
+ * MEMBERSHIP_TRANSITIONS_MS (the first call only sets where to start). */
+#define MEMBERSHIP_TRANSITIONS_MS 10000
+void membership_transitions_due(yt_store *store);
 
 #endif

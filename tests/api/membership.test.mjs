@@ -1,7 +1,8 @@
 // Paid membership (付费会员): plans checked, made, changed and listed (members see those on sale); a plan bought
 // as a mall order and paid holds its level for its days (the member price at checkout, the member's profile),
 // periods bought one after another run one after another; a refund ends its period and moves the later ones
-// up; an unpaid order cancelled holds nothing; a merge moves the periods to the survivor.
+// up; an unpaid order cancelled holds nothing; a merge moves the periods to the survivor; segments find paid
+// members by the level held now (paid_level) and when their membership runs or ran out (paid_until).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -210,3 +211,36 @@ describe('buying a plan', () => {
   });
 });
 
+
+describe('segments', () => {
+  test('paid_level is the level held now and paid_until the day it runs out, or ran out', async () => {
+    const tag = uniq('付费会员人群');
+    const made = [];
+    for (const name of ['金卡会员', '银卡会员', '未付费']) {
+      const c = expectStatus(await as(admin)('POST', '/api/v1/customers', { name, tags: [tag] }), 201);
+      const l = expectStatus(await as(admin)('POST', `/api/v1/customers/${c.id}/member-links`, {}), 201);
+      made.push({ id: c.id, token: l.token });
+    }
+    const [gold, silver] = made;
+    const yearly = await plan({ price: 9900, days: 365, level: 3 }), monthly = await plan({ price: 1900, days: 30, level: 2 });
+    const g = await buy(gold, yearly);
+    await buy(silver, monthly);
+    await buy(silver, monthly); // two months, one run
+    const count = async (q) => expectStatus(await as(admin)('POST', '/api/v1/segments/preview', { query: `tag = "${tag}" and ${q}` }), 200).count;
+    const day = (ms) => new Date(ms + 8 * 3600000).toISOString().slice(0, 10); // the brand's day (Asia/Shanghai)
+    assert.equal(await count('paid_level >= 3'), 1);
+    assert.equal(await count('paid_level >= 2'), 2);
+    assert.equal(await count('paid_level = 0'), 1, 'no paid level reads as 0');
+    assert.equal(await count(`paid_until > ${day(Date.now() + 364 * DAY)}`), 1, 'the yearly card');
+    assert.equal(await count(`paid_until between ${day(Date.now() + 59 * DAY)} and ${day(Date.now() + 61 * DAY)}`), 1, 'both months in one run');
+    assert.equal(await count('paid_until within 30d'), 0, 'nobody has lapsed');
+    // refunded: held no more, and found as lapsed today
+    expectStatus(await as(admin)('POST', `/api/v1/mall-orders/${g.order_id}/refunds`, { reason: '退卡' }), 201);
+    assert.equal(await count('paid_level >= 3'), 0);
+    assert.equal(await count('paid_level = 0'), 2);
+    assert.equal(await count('paid_level = 0 and paid_until within 30d'), 1, 'lapsed members stay findable');
+    const bad = await as(admin)('POST', '/api/v1/segments/preview', { query: 'paid_level within 7d' });
+    assertProblem(bad, 422);
+    assert.match(bad.json.detail, /paid_until/);
+  });
+});

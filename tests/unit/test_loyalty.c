@@ -1,5 +1,6 @@
 /* Member link tokens (expiry, tampering, another data key, erased and merged customers), and the points
- * ledger's lots and expiry, and check-in streaks across make-ups, at the domain level (SQLite). */
+ * ledger's lots and expiry, check-in streaks across make-ups, birthday coupons by the level earned or paid for,
+ * and paid periods that begin or end told to the audience index, at the domain level (SQLite). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +13,7 @@
 #include "commerce/coupon.h"
 #include "loyalty/checkin.h"
 #include "loyalty/levels.h"
+#include "loyalty/membership.h"
 #include "loyalty/points.h"
 #include "member/link.h"
 #include "store_fixture.h"
@@ -176,6 +178,76 @@ static void birthday_coupons_once_a_year(void **state) {
     assert_int_equal(db_query_int(db, "SELECT COUNT(*) FROM customer_coupons WHERE coupon_id = ? AND customer_id = ? AND source = 'birthday'",
                                   2, p, -1), 1);
     assert_int_equal(db_query_int(db, "SELECT COUNT(*) FROM customer_coupons WHERE coupon_id = ? AND customer_id = ?", 2, q, -1), 0);
+
+    /* a second level with its own coupon: a customer whose growth earned level 1 but who paid for level 2 gets
+     * level 2's; one whose paid period is refunded, level 1's */
+    int64_t gold;
+    coupon_input gin = cin;
+    gin.name = "金卡生日礼";
+    assert_int_equal(coupon_create(&x, &gin, &gold), YT_OK);
+    assert_int_equal(member_levels_get(&x, &l), YT_OK);
+    l.n = 2;
+    l.levels[1] = l.levels[0];
+    l.levels[1].level = 2, l.levels[1].name = "金卡", l.levels[1].growth_min = 100000, l.levels[1].birthday_coupon_id = gold;
+    assert_int_equal(member_levels_put(&x, &l), YT_OK);
+    customer_input paid_in = {.name = "金卡寿星", .birthday = today}, refunded_in = {.name = "退卡寿星", .birthday = today};
+    int64_t paid, refunded, plan;
+    assert_int_equal(customer_create(&x, &paid_in, &paid), YT_OK);
+    assert_int_equal(customer_create(&x, &refunded_in, &refunded), YT_OK);
+    member_plan_input pin = {.name = "金卡月卡", .price = 1900, .days = 30, .level = 2};
+    assert_int_equal(member_plan_create(&x, &pin, &plan), YT_OK);
+    int64_t buyers[] = {paid, refunded};
+    for (int i = 0; i < 2; i++) {
+        membership_order_result o;
+        assert_int_equal(member_plan_order(&x, plan, buyers[i], 600000, &o), YT_OK);
+        assert_int_equal(db_begin(db), 0);
+        assert_int_equal(membership_order_paid(&x, o.order_id, buyers[i], now_ms()), YT_OK);
+        if (buyers[i] == refunded) assert_int_equal(membership_order_refunded(&x, o.order_id, now_ms()), YT_OK);
+        assert_int_equal(db_commit(db), 0);
+    }
+    birthday_coupons_grant(st);
+    yt_param pg[] = {PI(gold), PI(paid)}, pc[] = {PI(coupon), PI(paid)}, rg[] = {PI(gold), PI(refunded)}, rc_[] = {PI(coupon), PI(refunded)};
+    const char *held = "SELECT COUNT(*) FROM customer_coupons WHERE coupon_id = ? AND customer_id = ? AND source = 'birthday'";
+    assert_int_equal(db_query_int(db, held, 2, pg, -1), 1);
+    assert_int_equal(db_query_int(db, held, 2, pc, -1), 0);
+    assert_int_equal(db_query_int(db, held, 2, rg, -1), 0);
+    assert_int_equal(db_query_int(db, held, 2, rc_, -1), 1);
+    arena_free(&arena);
+}
+
+/* A paid period that begins or ends tells the audience index, through a customer.updated change, once. */
+static void membership_transitions_told(void **state) {
+    (void)state;
+    yt_arena arena = {0};
+    yt_db *db = store_db(st);
+    yt_ctx x = CTX(db, arena);
+    member_levels l;
+    assert_int_equal(member_levels_get(&x, &l), YT_OK);
+    int64_t a = new_customer(&x, "月卡会员"), b = new_customer(&x, "没买卡"), plan;
+    member_plan_input pin = {.name = "月卡", .price = 990, .days = 30, .level = l.levels[l.n - 1].level};
+    assert_int_equal(member_plan_create(&x, &pin, &plan), YT_OK);
+    membership_order_result o;
+    assert_int_equal(member_plan_order(&x, plan, a, 600000, &o), YT_OK);
+    int64_t paid_at = now_ms();
+    assert_int_equal(db_begin(db), 0);
+    assert_int_equal(membership_order_paid(&x, o.order_id, a, paid_at), YT_OK);
+    assert_int_equal(db_commit(db), 0);
+    yt_param q[] = {PI(a)}, qb[] = {PI(b)};
+    const char *told = "SELECT COUNT(*) FROM changes WHERE kind = 'customer.updated' AND customer_id = ?";
+    int64_t before = db_query_int(db, told, 1, q, -1);
+    size_t n;
+    /* a beat spanning the period's start tells a, not b; one within it nothing */
+    assert_int_equal(membership_transitions(&x, paid_at - 1, paid_at, &n), YT_OK);
+    assert_true(n >= 1); /* the periods of the test before may have begun in the same millisecond */
+    assert_int_equal(db_query_int(db, told, 1, q, -1), before + 1);
+    assert_int_equal(db_query_int(db, told, 1, qb, -1), 0);
+    /* and the one spanning its end, thirty days on */
+    int64_t ends = paid_at + 30 * 86400000LL;
+    assert_int_equal(membership_transitions(&x, paid_at + 1, paid_at + 86400000, &n), YT_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(membership_transitions(&x, ends - 1, ends, &n), YT_OK);
+    assert_true(n >= 1);
+    assert_int_equal(db_query_int(db, told, 1, q, -1), before + 2);
     arena_free(&arena);
 }
 
@@ -185,6 +257,7 @@ int main(void) {
         cmocka_unit_test(points_lots_and_expiry),
         cmocka_unit_test(streaks_across_makeups),
         cmocka_unit_test(birthday_coupons_once_a_year),
+        cmocka_unit_test(membership_transitions_told),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

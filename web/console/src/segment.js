@@ -37,6 +37,8 @@ export const ATTRIBUTES = [
   { name: 'lifecycle', kind: 'enum', group: 'profile', values: STAGES, label: 'stage' },
   { name: 'member_level', kind: 'int', group: 'profile' },
   { name: 'points', kind: 'int', group: 'profile' },
+  { name: 'paid_level', kind: 'int', group: 'profile' },
+  { name: 'paid_until', kind: 'day', group: 'profile' },
   { name: 'created', kind: 'day', group: 'profile' },
   { name: 'spend', kind: 'money', group: 'orders' },
   { name: 'spend_30d', kind: 'money', group: 'orders' },

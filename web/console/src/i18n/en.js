@@ -163,7 +163,7 @@ export default {
   attrGroup: { profile: 'Profile', orders: 'Orders', activity: 'Activity', model: 'Predictions and RFM' },
   attr: {
     tag: 'Tag', store: 'Store', owner: 'Owner', city: 'City', gender: 'Gender', consent: 'Marketing consent',
-    lifecycle: 'Lifecycle stage', member_level: 'Member level', points: 'Points', created: 'Created on', spend: 'Total spend',
+    lifecycle: 'Lifecycle stage', member_level: 'Member level', points: 'Points', paid_level: 'Paid level held', paid_until: 'Paid membership until', created: 'Created on', spend: 'Total spend',
     spend_30d: 'Spend, 30 days', spend_90d: 'Spend, 90 days', spend_365d: 'Spend, 365 days', orders: 'Total orders',
     orders_30d: 'Orders, 30 days', orders_90d: 'Orders, 90 days', orders_365d: 'Orders, 365 days', first_order: 'First order',
     last_order: 'Last order', last_seen: 'Last seen', count: 'Event count', rfm_group: 'RFM group',
@@ -236,7 +236,7 @@ export default {
     takesEquality: '{name} takes =, != or in {op}', score: '{name} is a score from 1 to 5',
     rfmGroup: 'rfm_group is one of the eight RFM groups, such as "重要价值客户"', noBetween: '{name} is not a number or a date: between does not apply',
     notDay: '{name} is not a day: within, before and after do not apply',
-    daysOnly: '{word} applies to days (first_order, last_order, last_seen, created), not {name}',
+    daysOnly: '{word} applies to days (first_order, last_order, last_seen, created, paid_until), not {name}',
     emptyBetween: 'between {lo} and {hi} is empty: the lower bound comes first', unterminated: 'The closing double quote " is missing',
     doubleEquals: "Use '=' to compare, not '=='", singleQuotes: 'Put text in double quotes ("), not single quotes',
     asciiQuotes: 'Use ASCII double quotes ("), not {ch}', asciiParens: 'Use ASCII parentheses ( ), not {ch}',

@@ -155,7 +155,7 @@ export default {
   attrGroup: { profile: '客户资料', orders: '订单', activity: '行为', model: '模型预测与 RFM' },
   attr: {
     tag: '标签', store: '门店', owner: '负责人', city: '城市', gender: '性别', consent: '营销授权',
-    lifecycle: '生命周期阶段', member_level: '会员等级', points: '积分', created: '建档日期', spend: '累计消费',
+    lifecycle: '生命周期阶段', member_level: '会员等级', points: '积分', paid_level: '付费会员等级', paid_until: '付费会员到期日', created: '建档日期', spend: '累计消费',
     spend_30d: '近 30 天消费', spend_90d: '近 90 天消费', spend_365d: '近 365 天消费', orders: '累计订单数',
     orders_30d: '近 30 天订单数', orders_90d: '近 90 天订单数', orders_365d: '近 365 天订单数', first_order: '首单日期',
     last_order: '最近下单日期', last_seen: '最近活跃日期', count: '行为次数', rfm_group: 'RFM 分组',
@@ -223,7 +223,7 @@ export default {
     takesNumber: '{name} 需要数字', takesDate: '{name} 需要日期（如 2026-01-31），或用 within 30d、before、after',
     takesEquality: '{name} 只能用 =、!= 或 in {op}', score: '{name} 是 1 到 5 的分数',
     rfmGroup: 'rfm_group 只能是八类 RFM 分组之一，如 "重要价值客户"', noBetween: '{name} 不是数字或日期，不能用 between',
-    notDay: '{name} 不是日期，不能用 within、before 或 after', daysOnly: '{word} 只用于日期属性（first_order、last_order、last_seen、created），不能用于 {name}',
+    notDay: '{name} 不是日期，不能用 within、before 或 after', daysOnly: '{word} 只用于日期属性（first_order、last_order、last_seen、created、paid_until），不能用于 {name}',
     emptyBetween: 'between {lo} and {hi} 为空：小的数要写在前面', unterminated: '字符串缺少结尾的双引号 "',
     doubleEquals: '比较用 =，不要用 ==', singleQuotes: '文本要用英文双引号 " 括起来，不能用单引号',
     asciiQuotes: '请用英文双引号 "，不要用 {ch}', asciiParens: '请用英文括号 ( )，不要用 {ch}', asciiComma: '值之间请用英文逗号 ,，不要用 {ch}',
