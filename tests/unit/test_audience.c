@@ -1,5 +1,5 @@
 /* The audience index answers every segment as a straightforward SQL evaluation of it on the store does:
- * random segments on random data, after the build and after writes followed from the change feed
+ * random segments on random data (paid memberships too), after the build and after writes followed from the change feed
  * (SQLite; PostgreSQL too when YT_TEST_PG_URL is set). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +16,7 @@
 #include "customer/customer.h"
 #include "domain/changes.h"
 #include "event/event.h"
+#include "loyalty/membership.h"
 #include "store_fixture.h"
 
 #define TODAY 20600 /* 2026-05-26 */
@@ -45,6 +46,16 @@ static void exec_ok(yt_db *db, const char *sql, int n, const yt_param *p) {
 }
 
 static int64_t guide_id;
+
+/* A paid period (its order too) for customer c at level, from starts to ends; ends == starts: refunded before it began. */
+static void add_period(yt_db *db, int64_t c, int level, int64_t starts, int64_t ends) {
+    yt_param o[] = {PI(c), PI(starts)};
+    exec_ok(db, "INSERT INTO mall_orders(customer_id, kind, activity_id, sku_id, quantity, unit_price, total, status, created_at)"
+                " VALUES(?, 'membership', (SELECT MAX(id) FROM member_plans), 0, 1, 100, 100, 'completed', ?)", 2, o);
+    yt_param m[] = {PI(c), PI(level), PI(starts), PI(ends), ends == starts ? PI(ends) : PNULL, PI(starts)};
+    exec_ok(db, "INSERT INTO memberships(customer_id, plan_id, order_id, level, days, starts_at, ends_at, ended_at, created_at)"
+                " VALUES(?, (SELECT MAX(id) FROM member_plans), (SELECT MAX(id) FROM mall_orders), ?, 30, ?, ?, ?, ?)", 6, m);
+}
 
 /* Random customers, tags, orders (some refunded) and events, a few merged away or erased. */
 static void fill(yt_db *db) {
@@ -95,6 +106,20 @@ static void fill(yt_db *db) {
         for (int e = 0; e < nevents; e++) {
             yt_param q[] = {PI(c), PT(event_types[pick(2)]), PI(day_ms(TODAY - pick(60)) + pick(86400000)), PI(now)};
             exec_ok(db, "INSERT INTO events(customer_id, type, at, created_at) VALUES(?,?,?,?)", 4, q);
+        }
+    }
+    /* paid periods for a quarter of them: chains of one to three, at random levels, around the real now (so
+     * some are held now) or around TODAY (long over); now and then one refunded before it began */
+    yt_param pl[] = {PI(now), PI(now)};
+    exec_ok(db, "INSERT INTO member_plans(name, price, days, level, created_at, updated_at) VALUES('卡', 100, 30, 1, ?, ?)", 2, pl);
+    int64_t real_now = now_ms();
+    for (int c = 1; c <= NCUSTOMERS; c++) {
+        if (pick(4)) continue;
+        int64_t at = (pick(2) ? real_now : now) - pick(60) * 86400000LL - pick(86400000);
+        for (int k = 1 + pick(3); k > 0; k--) {
+            int64_t len = pick(8) ? (7 + pick(60)) * 86400000LL : 0;
+            add_period(db, c, 1 + pick(4), at, at + len);
+            at += len;
         }
     }
     /* a few records merged into others, a few erased */
@@ -164,10 +189,31 @@ static void rfm_leaf(char *t, size_t tn, char *s, size_t sn) {
 static void leaf(pair *p) {
     char t[512], s[4096];
     int op = pick(6);
-    switch (pick(14)) {
+    switch (pick(16)) {
     case 13:
         rfm_leaf(t, sizeof t, s, sizeof s);
         break;
+    case 14: {
+        int v = pick(5);
+        snprintf(t, sizeof t, "paid_level %s %d", ops[op], v);
+        snprintf(s, sizeof s, "(COALESCE((SELECT level FROM paid_ref x WHERE x.id = c.id), 0) %s %d)", sql_ops[op], v);
+        break;
+    }
+    case 15: {
+        int how = pick(3), n = 1 + pick(90), d = brand_day(now_ms()) - 60 + pick(120);
+        if (how == 0) {
+            snprintf(t, sizeof t, "paid_until within %dd", n);
+            snprintf(s, sizeof s, "EXISTS (SELECT 1 FROM paid_ref x WHERE x.id = c.id AND x.until >= %lld AND x.until < %lld)",
+                     (long long)day_ms(TODAY - n + 1), (long long)day_ms(TODAY + 1));
+        } else {
+            int y, m, dd;
+            civil_from_days(d, &y, &m, &dd);
+            snprintf(t, sizeof t, "paid_until %s %04d-%02d-%02d", how == 1 ? "before" : "after", y, m, dd);
+            snprintf(s, sizeof s, "EXISTS (SELECT 1 FROM paid_ref x WHERE x.id = c.id AND x.until %s %lld)", how == 1 ? "<" : ">=",
+                     (long long)(how == 1 ? day_ms(d) : day_ms(d + 1)));
+        }
+        break;
+    }
     case 0: case 1: {
         const char *tag = pick(12) ? tag_names[pick(N(tag_names))] : "不存在的标签";
         bool eq = pick(3) != 0;
@@ -300,9 +346,35 @@ static roaring_bitmap_t *by_sql(yt_db *db, const char *where, int64_t owner) {
     return b;
 }
 
+/* Paid membership in SQL: each customer's level held now and until when, as their profile tells it
+ * (membership_level_now), or when held no more, the end of the last period that ran at all */
+static void paid_table(yt_db *db) {
+    db_exec_script(db, "DROP TABLE IF EXISTS paid_ref");
+    if (db_exec_script(db, "CREATE TABLE paid_ref(id BIGINT PRIMARY KEY, level BIGINT NOT NULL, until BIGINT NOT NULL)") != 0)
+        fail_msg("paid_ref: %s", db_error(db));
+    yt_rows *r = db_query(db, "SELECT customer_id, MAX(ends_at) FROM memberships WHERE ends_at > starts_at GROUP BY customer_id", 0, NULL);
+    if (!r) fail_msg("paid_ref: %s", db_error(db));
+    int64_t (*ids)[2] = calloc(NCUSTOMERS * 2 + 1, sizeof *ids);
+    size_t n = 0;
+    while (rows_next(r) && n < NCUSTOMERS * 2) ids[n][0] = rows_int(r, 0), ids[n][1] = rows_int(r, 1), n++;
+    rows_free(r);
+    yt_arena arena = {0};
+    yt_ctx x = {.db = db, .who = yt_system_actor(), .arena = &arena};
+    int64_t now = now_ms();
+    for (size_t i = 0; i < n; i++) {
+        int64_t level, until;
+        assert_int_equal(membership_level_now(&x, ids[i][0], now, &level, &until), YT_OK);
+        yt_param p[] = {PI(ids[i][0]), PI(level), PI(level ? until : ids[i][1])};
+        exec_ok(db, "INSERT INTO paid_ref(id, level, until) VALUES(?, ?, ?)", 3, p);
+    }
+    arena_free(&arena);
+    free(ids);
+}
+
 /* nsegments random segments: the index's members equal the SQL's, for the owner and for a guide. */
 static void compare(audience *a, yt_db *db, int nsegments) {
     rfm_table(db);
+    paid_table(db);
     yt_actor guide = *yt_system_actor();
     guide.staff_id = guide_id;
     guide.own_customers_only = true;
@@ -373,6 +445,12 @@ static void followed_writes_match_sql(void **state) {
                     " VALUES(?, 'test', ?, ?, 1, ?, 'paid', ?)", 5, q);
         assert_int_equal(change_record(&x, CHANGE_CUSTOMER_ORDERS, live, 0), YT_OK);
         assert_int_equal(db_commit(db), 0);
+        if (k % 4 == 0) { /* a paid period held from now on, and the change its payment records */
+            assert_int_equal(db_begin(db), 0);
+            add_period(db, live, 1 + pick(4), now_ms() - 1000, now_ms() + (1 + pick(30)) * 86400000LL);
+            assert_int_equal(change_record(&x, CHANGE_CUSTOMER_ORDERS, live, 0), YT_OK);
+            assert_int_equal(db_commit(db), 0);
+        }
     }
     for (int k = 0; k < 5; k++) {
         int64_t s = 1 + pick(NCUSTOMERS), b = 1 + pick(NCUSTOMERS), ls, lb;
