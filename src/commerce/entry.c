@@ -223,6 +223,16 @@ static const yt_migration migrations[] = {
      "ALTER TABLE mall_refunds ADD COLUMN hand_at INTEGER;",
      /* PostgreSQL */
      "ALTER TABLE mall_refunds ADD COLUMN hand_note TEXT, ADD COLUMN hand_by BIGINT, ADD COLUMN hand_at BIGINT;"},
+    /* an activity's orders by status, newest last: a hot sale's new orders go to the end of its pending run
+     * instead of a page of their customer's (each order wrote a page of its own there, and a checkpoint copied
+     * it again); a customer's orders of an activity are found through the customer's index */
+    {35,
+     /* SQLite */
+     "DROP INDEX mall_orders_activity;"
+     "CREATE INDEX mall_orders_activity ON mall_orders(activity_id, status, id);",
+     /* PostgreSQL */
+     "DROP INDEX mall_orders_activity;"
+     "CREATE INDEX mall_orders_activity ON mall_orders(activity_id, status, id);"},
 };
 
 static const customer_keyed keyed[] = {

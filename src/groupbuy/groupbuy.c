@@ -330,13 +330,14 @@ int groupbuy_member_json(yt_ctx *x, yt_jw *w, int64_t id, int64_t customer) {
     jw_ktime(w, "ends_at", rows_int(r, 12));
     jw_kstr(w, "state", state_of(now, rows_int(r, 11), rows_int(r, 12), !rows_null(r, 13)));
     rows_free(r);
+    /* +activity_id here and below: through the customer's index (a customer has few orders, the activity many) */
     yt_param q[] = {PI(id), PI(customer)};
     jw_kint(w, "mine", db_query_int(x->db, "SELECT COALESCE(SUM(quantity - refunded_quantity), 0) FROM mall_orders"
-                                           " WHERE activity_id = ? AND kind = 'group' AND customer_id = ?"
+                                           " WHERE +activity_id = ? AND kind = 'group' AND customer_id = ?"
                                            " AND status IN ('pending', 'paid', 'shipped', 'completed')", 2, q, 0));
     /* the member's teams, latest first */
     r = db_query(x->db, "SELECT t.code, t.status, t.size, t.seats_taken, t.paid, t.expires_at, t.customer_id, o.id, o.status"
-                        " FROM mall_orders o JOIN group_teams t ON t.id = o.team_id WHERE o.activity_id = ? AND o.kind = 'group'"
+                        " FROM mall_orders o JOIN group_teams t ON t.id = o.team_id WHERE +o.activity_id = ? AND o.kind = 'group'"
                         " AND o.customer_id = ? AND " SEATED " ORDER BY o.id DESC LIMIT 20", 2, q);
     if (!r) return yt_fail_db(x, "reading a group buy");
     jw_key(w, "my_teams");

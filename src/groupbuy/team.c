@@ -55,8 +55,9 @@ static int lock_customer(yt_ctx *x, int64_t customer) {
  * new customers only to join when it says so, and the per-customer limit over their live orders. */
 static int may_take(yt_ctx *x, const terms *t, int64_t customer, int64_t quantity, bool joining) {
     yt_param q[] = {PI(t->id), PI(customer)};
+    /* +activity_id: through the customer's index (a customer has few orders; the activity may have many) */
     yt_rows *r = db_query(x->db, "SELECT count(*), COALESCE(SUM(quantity - refunded_quantity), 0) FROM mall_orders"
-                                 " WHERE activity_id = ? AND kind = 'group' AND customer_id = ?"
+                                 " WHERE +activity_id = ? AND kind = 'group' AND customer_id = ?"
                                  " AND status IN ('pending', 'paid', 'shipped', 'completed')", 2, q);
     if (!r || !rows_next(r)) {
         rows_free(r);
