@@ -2,6 +2,7 @@
  * kept current from the change feed; writers hold the lock only while they apply what they read. */
 #include "index_internal.h"
 #include "../base/alloc.h"
+#include "../base/ids.h"
 #include "../base/log.h"
 #include "../base/text.h"
 #include "../base/timeutil.h"
@@ -497,18 +498,8 @@ static void idvec_push(idvec *v, int64_t id) {
     v->ids[v->n++] = id;
 }
 
-static int cmp_i64(const void *x, const void *y) {
-    int64_t p = *(const int64_t *)x, q = *(const int64_t *)y;
-    return (p > q) - (p < q);
-}
-
 static void idvec_sort_unique(idvec *v) {
-    if (!v->n) return;
-    qsort(v->ids, v->n, sizeof *v->ids, cmp_i64);
-    size_t k = 0;
-    for (size_t i = 0; i < v->n; i++)
-        if (k == 0 || v->ids[i] != v->ids[k - 1]) v->ids[k++] = v->ids[i];
-    v->n = k;
+    v->n = ids_sort_unique(v->ids, v->n);
 }
 
 /* What each kind of change makes the index read again for the customer it names. */

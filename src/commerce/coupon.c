@@ -2,6 +2,7 @@
 #include "coupon.h"
 #include "mall_order.h"
 #include "../base/alloc.h"
+#include "../base/ids.h"
 #include "../base/timeutil.h"
 #include "../customer/customer.h"
 #include "../domain/audit.h"
@@ -250,22 +251,6 @@ int coupon_claim(yt_ctx *x, int64_t coupon, int64_t customer, const char *source
     return yt_finish(x, rc, "claiming a coupon");
 }
 
-static int cmp_id(const void *a, const void *b) {
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
-/* The n ids, ascending and distinct, in a new array of *m (the caller frees it). */
-static int64_t *chunk_ids(const int64_t *ids, size_t n, size_t *m) {
-    int64_t *out = yt_calloc(n ? n : 1, sizeof *out);
-    memcpy(out, ids, n * sizeof *out);
-    qsort(out, n, sizeof *out, cmp_id);
-    *m = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!*m || out[*m - 1] != out[i]) out[(*m)++] = out[i];
-    return out;
-}
-
 int coupon_grant_many(yt_ctx *x, int64_t coupon, const int64_t *ids, size_t n, int64_t *granted) {
     *granted = 0;
     coupon_rules c;
@@ -280,11 +265,11 @@ int coupon_grant_many(yt_ctx *x, int64_t coupon, const int64_t *ids, size_t n, i
         int64_t given = 0, held;
         /* the chunk's customers first, those still live share-locked (customers_live), so no merge moves
          * their coupons meanwhile; a customer merged or erased since the segment was read is skipped */
-        size_t m = 0;
-        int64_t *want = chunk_ids(ids + at, end - at, &m), *live = yt_calloc(m ? m : 1, sizeof *live);
-        size_t nlive = 0;
-        yt_rows *r = customers_live(x->db, want, m, true);
-        while (r && rows_next(r)) live[nlive++] = rows_int(r, 0);
+        int64_t *live = yt_calloc(end - at, sizeof *live);
+        memcpy(live, ids + at, (end - at) * sizeof *live);
+        size_t m = ids_sort_unique(live, end - at), nlive = 0;
+        yt_rows *r = customers_live(x->db, live, m, true);
+        while (r && rows_next(r)) live[nlive++] = rows_int(r, 0); /* ascending, a subset: written over what was read */
         int rc = r ? YT_OK : yt_fail_db(x, "granting a coupon");
         rows_free(r);
         /* then the coupon's row: its lock queues the coupon's claims, so the counts read below are exact */
@@ -293,12 +278,11 @@ int coupon_grant_many(yt_ctx *x, int64_t coupon, const int64_t *ids, size_t n, i
             rc = db_exec(x->db, "UPDATE coupons SET updated_at = ? WHERE id = ?", 2, lk) == 1 ? read_rules(x, coupon, &c)
                                                                                              : yt_fail_db(x, "granting a coupon");
         for (size_t i = at; rc == YT_OK && i < end; i++) {
-            if (!bsearch(&ids[i], live, nlive, sizeof *live, cmp_id)) continue;
+            if (!ids_find(live, nlive, ids[i])) continue;
             int g = give_one(x, coupon, &c, ids[i], "grant", now, &held);
             if (g < 0) rc = x->err.code;
             else given += g;
         }
-        free(want);
         free(live);
         /* the quota is taken once per chunk, and the CHECK (issued <= total) refuses a chunk that would pass it */
         yt_param u[] = {PI(given), PI(now), PI(coupon), PI(given)};

@@ -10,6 +10,7 @@
 #include "../loyalty/membership.h"
 #include "catalog.h"
 #include "../base/alloc.h"
+#include "../base/ids.h"
 #include "../base/log.h"
 #include "../base/timeutil.h"
 #include "../customer/customer.h"
@@ -342,11 +343,6 @@ static const struct {
     [YT_PG] = {"SELECT nextval('mall_orders_id_seq') AS id FROM generate_series(1, CAST(? AS BIGINT)) ORDER BY id", false},
 };
 
-static int cmp_int64(const void *a, const void *b) {
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
 /* The size class (log2 of its rows) of the next chunk when left rows remain. */
 static int chunk_log(size_t left) {
     int lg = 0;
@@ -436,9 +432,7 @@ static void customer_set_of(customer_set *c, group_order *ord, size_t n, const b
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
         if (!picked || picked[i]) c->ids[m++] = ord[i].o->customer_id;
-    qsort(c->ids, m, sizeof *c->ids, cmp_int64);
-    for (size_t i = 0; i < m; i++)
-        if (!c->n || c->ids[c->n - 1] != c->ids[i]) c->ids[c->n++] = c->ids[i];
+    c->n = ids_sort_unique(c->ids, m);
 }
 
 /* Marks the live ones (and their owners); false on a store error. */
@@ -446,7 +440,8 @@ static bool customer_set_read(yt_db *db, customer_set *c, bool lock) {
     yt_rows *r = customers_live(db, c->ids, c->n, lock);
     if (!r) return false;
     while (rows_next(r)) {
-        int64_t id = rows_int(r, 0), *at = bsearch(&id, c->ids, c->n, sizeof id, cmp_int64);
+        int64_t id = rows_int(r, 0);
+        const int64_t *at = ids_find(c->ids, c->n, id);
         if (at) c->live[at - c->ids] = true, c->owner[at - c->ids] = rows_null(r, 1) ? 0 : rows_int(r, 1);
     }
     rows_free(r);
@@ -454,7 +449,7 @@ static bool customer_set_read(yt_db *db, customer_set *c, bool lock) {
 }
 
 static size_t customer_set_at(const customer_set *c, int64_t id) {
-    return (size_t)((int64_t *)bsearch(&id, c->ids, c->n, sizeof id, cmp_int64) - c->ids);
+    return (size_t)(ids_find(c->ids, c->n, id) - c->ids);
 }
 
 static void customer_set_free(customer_set *c) {

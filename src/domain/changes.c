@@ -2,6 +2,7 @@
  * and read in commit order, so other processes on the same store (another instance, a CLI import) are seen. */
 #include "changes.h"
 #include "../base/buf.h"
+#include "../base/ids.h"
 #include "../base/timeutil.h"
 #include <stdlib.h>
 #include <string.h>
@@ -49,18 +50,9 @@ int change_record(yt_ctx *x, const char *kind, int64_t customer_id, int64_t ref_
 }
 
 /* One statement for every id: the ids travel as one JSON array parameter, unpacked by the database. */
-static int cmp_id(const void *a, const void *b) {
-    int64_t p = *(const int64_t *)a, q = *(const int64_t *)b;
-    return (p > q) - (p < q);
-}
-
 int change_record_customers(yt_ctx *x, const char *kind, int64_t *ids, size_t *count) {
     if (*count == 0) return YT_OK;
-    qsort(ids, *count, sizeof *ids, cmp_id);
-    size_t n = 0;
-    for (size_t i = 0; i < *count; i++)
-        if (n == 0 || ids[i] != ids[n - 1]) ids[n++] = ids[i];
-    *count = n;
+    size_t n = *count = ids_sort_unique(ids, *count);
     bool pg = db_dialect(x->db) == YT_PG;
     yt_buf list = YT_BUF_INIT;
     buf_putc(&list, '[');

@@ -37,13 +37,8 @@ static int relevel_all(yt_ctx *x) {
                                  " AND member_level <> COALESCE((SELECT MAX(level) FROM member_levels"
                                  " WHERE growth_min <= customers.growth), 1) RETURNING id", 0, NULL);
     if (!r) return yt_fail_db(x, "setting member levels");
-    int64_t *ids = NULL;
-    size_t n = 0, cap = 0;
-    while (rows_next(r)) {
-        if (n == cap) ids = yt_realloc(ids, (cap = cap ? cap * 2 : 256) * sizeof *ids);
-        ids[n++] = rows_int(r, 0);
-    }
-    rows_free(r);
+    size_t n;
+    int64_t *ids = rows_ids(r, &n);
     int rc = n ? change_record_customers(x, CHANGE_CUSTOMER_UPDATED, ids, &n) : YT_OK;
     free(ids);
     return rc;

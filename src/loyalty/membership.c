@@ -1,6 +1,5 @@
 /* Paid membership (付费会员): the plans, their orders, the periods paid orders hold, and the level held now. */
 #include "membership.h"
-#include "../base/alloc.h"
 #include "../base/arena.h"
 #include "../base/log.h"
 #include "../base/timeutil.h"
@@ -271,13 +270,8 @@ int membership_transitions(yt_ctx *x, int64_t since, int64_t until, size_t *cust
     yt_rows *r = db_query(x->db, "SELECT DISTINCT customer_id FROM memberships WHERE ends_at > starts_at AND"
                                  " ((starts_at > ? AND starts_at <= ?) OR (ends_at > ? AND ends_at <= ?))", 4, p);
     if (!r) return yt_fail_db(x, "reading memberships");
-    int64_t *ids = NULL;
-    size_t n = 0, cap = 0;
-    while (rows_next(r)) {
-        if (n == cap) ids = yt_realloc(ids, (cap = cap ? cap * 2 : 64) * sizeof *ids);
-        ids[n++] = rows_int(r, 0);
-    }
-    rows_free(r);
+    size_t n;
+    int64_t *ids = rows_ids(r, &n);
     int rc = YT_OK;
     if (n) {
         if (db_begin(x->db) != 0) rc = yt_fail_db(x, "recording memberships that began or ended");

@@ -496,6 +496,18 @@ void rows_free(yt_rows *r) {
     if (r) (*(const yt_driver **)r)->free_rows(r);
 }
 
+int64_t *rows_ids(yt_rows *r, size_t *n) {
+    int64_t *ids = NULL;
+    size_t cap = 0;
+    *n = 0;
+    while (rows_next(r)) {
+        if (*n == cap) ids = yt_realloc(ids, (cap = cap ? cap * 2 : 64) * sizeof *ids);
+        ids[(*n)++] = rows_int(r, 0);
+    }
+    rows_free(r);
+    return ids;
+}
+
 const char *db_in_ids(yt_dialect d) {
     return d == YT_PG ? " = ANY(CAST(? AS BIGINT[]))" : " IN (SELECT value FROM json_each(?))";
 }

@@ -145,6 +145,8 @@ const char *rows_text(yt_rows *r, int col);   /* "" for NULL; valid until the ne
 int64_t rows_int(yt_rows *r, int col);
 bool rows_null(yt_rows *r, int col);
 void rows_free(yt_rows *r);
+/* Column 0 of every row as ids, in a new array of *n (NULL when none; the caller frees it); frees the rows. */
+int64_t *rows_ids(yt_rows *r, size_t *n);
 
 /* One schema step, in each dialect; versions are one sequence over every module (module.h). */
 typedef struct {
