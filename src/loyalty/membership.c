@@ -286,11 +286,8 @@ static _Atomic int64_t transitions_seen; /* periods that began or ended up to he
 
 void membership_transitions_due(yt_store *store) {
     int64_t now = now_ms(), since = atomic_load(&transitions_seen);
-    if (!since) { /* first beat: what happened before is in whatever the index was built from */
-        atomic_store(&transitions_seen, now);
-        return;
-    }
-    if (now - since < MEMBERSHIP_TRANSITIONS_MS) return;
+    if (!since) since = now - 60000; /* the first beat looks back past the start (and the index's build then) */
+    else if (now - since < MEMBERSHIP_TRANSITIONS_MS) return;
     yt_db *db = store_writer_acquire(store);
     if (!db) return;
     yt_arena arena = {0};
