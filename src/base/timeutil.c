@@ -51,11 +51,15 @@ static char *digits(char *out, int v, int width) {
 }
 
 void time_fmt(int64_t ms, char *out, size_t outsz) {
-    time_t secs = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
-    int milli = (int)(ms - (int64_t)secs * 1000);
-    struct tm tm;
-    gmtime_r(&secs, &tm);
-    int year = tm.tm_year + 1900;
+    /* by arithmetic, not gmtime_r, which takes glibc's time zone lock on every call (every answer's times
+     * and every access log line, from every thread) */
+    int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+    int milli = (int)(ms - secs * 1000);
+    int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400, in_day = secs - days * 86400;
+    struct tm tm = {.tm_hour = (int)(in_day / 3600), .tm_min = (int)(in_day / 60 % 60), .tm_sec = (int)(in_day % 60)};
+    int year, month;
+    civil_from_days(days, &year, &month, &tm.tm_mday);
+    tm.tm_mon = month - 1;
     if (year < 0 || year > 9999 || outsz < 25) { /* written digit by digit below; printf for the rest */
         if (milli)
             snprintf(out, outsz, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", year, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
