@@ -10,7 +10,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
-import { BASE, PASSWORD, SANDBOX, SHOTS, STEP, randomHanzi, iso, apiCall, must, launch } from '../lib/e2e.mjs'
+import { BASE, PASSWORD, SANDBOX, SHOTS, STEP, randomHanzi, iso, apiCall, must, launch, consoleHelpers } from '../lib/e2e.mjs'
 
 test('console mall pages: products, flash sale, coupon, charts, refund, lottery, red packets, levels, points, member link', { timeout: 300_000 }, async (t) => {
   assert.ok(PASSWORD, 'YT_ADMIN_PASSWORD must be set to the admin password of the server under test')
@@ -31,24 +31,7 @@ test('console mall pages: products, flash sale, coupon, charts, refund, lottery,
   const { context, page, pageErrors, shot } = await launch(t)
 
   // an Element Plus number input: type the value and leave the field so it commits
-  const number = async (sel, value) => {
-    const input = page.locator(`${sel} input`)
-    await input.fill(String(value))
-    await input.press('Tab')
-  }
-  // picks the option of an Element Plus select whose text includes text
-  const choose = async (sel, text) => {
-    await page.locator(sel).click()
-    await page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: text }).first().click()
-  }
-  // the chart drew into a canvas of non-zero size
-  const chartDrawn = async (sel) => {
-    const canvas = page.locator(`${sel} canvas`).first()
-    await canvas.waitFor({ state: 'visible' })
-    const box = await canvas.boundingBox()
-    assert.ok(box && box.width > 100 && box.height > 100, `${sel} draws into a canvas of non-zero size, got ${JSON.stringify(box)}`)
-  }
-  const toastGone = () => page.locator('.el-message').waitFor({ state: 'detached', timeout: 8000 }).catch(() => {})
+  const { number, choose, chartDrawn, toastGone } = consoleHelpers(page)
 
   const productName = '山茶花面霜' + randomHanzi(3)
   let product, sale, coupon

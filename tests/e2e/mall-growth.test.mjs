@@ -12,7 +12,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
-import { BASE, PASSWORD, SANDBOX, SHOTS, randomHanzi, apiCall, must, until, launch } from '../lib/e2e.mjs'
+import { BASE, PASSWORD, SANDBOX, SHOTS, randomHanzi, apiCall, must, until, launch, consoleHelpers } from '../lib/e2e.mjs'
 
 // date-times as the console shows them (Asia/Shanghai, minutes)
 const shown = (iso) => {
@@ -58,22 +58,7 @@ test('console group buys and distribution: create, teams, stop, settings, approv
 
   const { page, pageErrors, shot } = await launch(t)
 
-  const number = async (sel, value) => {
-    const input = page.locator(`${sel} input`)
-    await input.fill(String(value))
-    await input.press('Tab')
-  }
-  const choose = async (sel, text) => {
-    await page.locator(sel).click()
-    await page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: text }).first().click()
-  }
-  const chartDrawn = async (sel) => {
-    const canvas = page.locator(`${sel} canvas`).first()
-    await canvas.waitFor({ state: 'visible' })
-    const box = await canvas.boundingBox()
-    assert.ok(box && box.width > 100 && box.height > 100, `${sel} draws into a canvas of non-zero size, got ${JSON.stringify(box)}`)
-  }
-  const toastGone = () => page.locator('.el-message').waitFor({ state: 'detached', timeout: 8000 }).catch(() => {})
+  const { number, choose, chartDrawn, toastGone } = consoleHelpers(page)
   const text = async (locator) => (await locator.innerText()).trim()
   // the table row (tr) that holds the element sel
   const rowOf = (sel) => page.locator('tr.el-table__row', { has: page.locator(sel) })

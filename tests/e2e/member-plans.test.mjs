@@ -12,7 +12,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
-import { BASE, PASSWORD, SANDBOX, SHOTS, randomHanzi, sleep, apiCall, must, until, launch, shot as pageShot, payParams, fakeBridge } from '../lib/e2e.mjs'
+import { BASE, PASSWORD, SANDBOX, SHOTS, randomHanzi, sleep, apiCall, must, until, launch, shot as pageShot, payParams, fakeBridge, consoleHelpers } from '../lib/e2e.mjs'
 
 const DAY = 86400_000
 // a day as the pages show it: the brand's calendar (Asia/Shanghai)
@@ -64,15 +64,7 @@ test('paid membership: console plans, the member page with WeChat Pay, the custo
   const con = await launch(t, { prefix: 'yt-e2e-member-plans-console-' })
   const page = con.page
   const shot = (name, locator) => pageShot(page, name, { locator, settle: 8000 })
-  const number = async (sel, value) => {
-    const input = page.locator(`${sel} input`)
-    await input.fill(String(value))
-    await input.press('Tab')
-  }
-  const choose = async (sel, text) => {
-    await page.locator(sel).click()
-    await page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: text }).first().click()
-  }
+  const { number, choose } = consoleHelpers(page)
   const textIs = (sel, value) => page.waitForFunction(([s, v]) => (document.querySelector(s)?.innerText || '').replace(/\s+/g, ' ').trim() === v, [sel, String(value)])
   const toastGone = () => page.waitForFunction(() => !document.querySelector('.el-message'), null, { timeout: 8000 }).catch(() => {})
   const dialog = page.locator('[data-test="plan-dialog"]')

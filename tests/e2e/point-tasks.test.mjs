@@ -10,7 +10,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
-import { BASE, PASSWORD, SHOTS, randomHanzi, apiCall, must, until, launch } from '../lib/e2e.mjs'
+import { BASE, PASSWORD, SHOTS, randomHanzi, apiCall, must, until, launch, consoleHelpers } from '../lib/e2e.mjs'
 
 // date-times as the console shows them and takes them (Asia/Shanghai, minutes)
 const shown = (ms) => {
@@ -46,16 +46,7 @@ test('console points tasks: create, rewards shown, ledger link, edit, switch off
 
   const { page, pageErrors, shot } = await launch(t)
 
-  const number = async (sel, value) => {
-    const input = page.locator(`${sel} input`)
-    await input.fill(String(value))
-    await input.press('Tab')
-  }
-  const choose = async (sel, text) => {
-    await page.locator(sel).click()
-    await page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: text }).first().click()
-  }
-  const toastGone = () => page.locator('.el-message').waitFor({ state: 'detached', timeout: 8000 }).catch(() => {})
+  const { number, choose, toastGone } = consoleHelpers(page)
   const text = async (locator) => (await locator.innerText()).trim()
   const row = (id) => page.locator('tr.el-table__row', { has: page.locator(`[data-test="task-row"][data-task-id="${id}"]`) })
   const cell = (id, key) => row(id).locator(`[data-test="task-${key}"]`)

@@ -8,7 +8,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
-import { BASE, PASSWORD, SHOTS, randomHanzi, iso, apiCall, must, launch } from '../lib/e2e.mjs'
+import { BASE, PASSWORD, SHOTS, randomHanzi, iso, apiCall, must, launch, consoleHelpers } from '../lib/e2e.mjs'
 
 test('console points mall: create goods and coupon items, redemptions lower the stock, edit, off the shelf', { timeout: 300_000 }, async (t) => {
   assert.ok(PASSWORD, 'YT_ADMIN_PASSWORD must be set to the admin password of the server under test')
@@ -46,15 +46,7 @@ test('console points mall: create goods and coupon items, redemptions lower the 
 
   const { page, pageErrors, shot } = await launch(t)
 
-  const number = async (sel, value) => {
-    const input = page.locator(`${sel} input`)
-    await input.fill(String(value))
-    await input.press('Tab')
-  }
-  const choose = async (sel, text) => {
-    await page.locator(sel).click()
-    await page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: text }).first().click()
-  }
+  const { number, choose } = consoleHelpers(page)
   // waits until the element's whole text is exactly value
   const textIs = (sel, value) => page.waitForFunction(([s, v]) => (document.querySelector(s)?.innerText || '').trim() === v, [sel, String(value)])
   const toastGone = () => page.waitForFunction(() => !document.querySelector('.el-message'), null, { timeout: 8000 }).catch(() => {})

@@ -8,7 +8,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
-import { BASE, PASSWORD, SHOTS, randomHanzi, iso, apiCall, must, launch } from '../lib/e2e.mjs'
+import { BASE, PASSWORD, SHOTS, randomHanzi, iso, apiCall, must, launch, consoleHelpers } from '../lib/e2e.mjs'
 
 test('console: order for a customer with two lines, a held coupon and points', { timeout: 240_000 }, async (t) => {
   assert.ok(PASSWORD, 'YT_ADMIN_PASSWORD must be set to the admin password of the server under test')
@@ -32,15 +32,7 @@ test('console: order for a customer with two lines, a held coupon and points', {
   assert.ok(rules.points_redeem_per_yuan > 0, 'points pay for orders under the demo rules')
 
   const { page, pageErrors, shot } = await launch(t)
-  const number = async (sel, value) => {
-    const input = page.locator(`${sel} input`)
-    await input.fill(String(value))
-    await input.press('Tab')
-  }
-  const choose = async (sel, text) => {
-    await page.locator(sel).click()
-    await page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: text }).first().click()
-  }
+  const { number, choose } = consoleHelpers(page)
   const dialog = page.locator('[data-test="staff-order-dialog"]')
 
   await t.test('sign in', async () => {

@@ -97,6 +97,31 @@ export async function launch(t, { phone = false, prefix = 'yt-e2e-chromium-', ti
   return { context, page, pageErrors, watch, shot: (name, locator) => shot(page, name, { locator }) }
 }
 
+// The console's Element Plus controls, as a person works them on page: number(sel, v) types into a number
+// input and leaves it; choose(sel, text) opens a select and picks the option whose text includes text;
+// chartDrawn(sel) waits until the chart has drawn into a canvas of real size; toastGone() until the message
+// toast has left (or 8 s).
+export function consoleHelpers(page) {
+  return {
+    number: async (sel, value) => {
+      const input = page.locator(`${sel} input`)
+      await input.fill(String(value))
+      await input.press('Tab')
+    },
+    choose: async (sel, text) => {
+      await page.locator(sel).click()
+      await page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: text }).first().click()
+    },
+    chartDrawn: async (sel) => {
+      const canvas = page.locator(`${sel} canvas`).first()
+      await canvas.waitFor({ state: 'visible' })
+      const box = await canvas.boundingBox()
+      assert.ok(box && box.width > 100 && box.height > 100, `${sel} draws into a canvas of non-zero size, got ${JSON.stringify(box)}`)
+    },
+    toastGone: () => page.locator('.el-message').waitFor({ state: 'detached', timeout: 8000 }).catch(() => {}),
+  }
+}
+
 // What WeChat Pay's JSAPI prepay would give the page, as the server passes it on.
 export function payParams() {
   return {
