@@ -373,9 +373,10 @@ void h_mall_order_list(yt_req *r) {
         api_problem(r, 400, "customer_id", "customer_id must be a customer's id");
         return;
     }
+    mall_order_filter f = {customer, api_query(r, "status"), api_query(r, "kind")};
     yt_jw w;
     api_json(r, 200, &w);
-    if (mall_order_list_json(&r->x, &w, customer, limit, cursor)) api_fail(r);
+    if (mall_order_list_json(&r->x, &w, &f, limit, cursor)) api_fail(r);
 }
 
 /* The sandbox provider tells of a payment: {order_id, amount, transaction_id}, with X-Sandbox-Signature the

@@ -107,7 +107,8 @@ void h_member_orders(yt_req *r) {
     int limit;
     int64_t cursor, me = api_member(r);
     if (!me || !api_paging(r, &limit, &cursor)) return;
+    mall_order_filter f = {me, api_query(r, "status"), api_query(r, "kind")};
     yt_jw w;
     api_json(r, 200, &w);
-    if (mall_order_list_json(&r->x, &w, me, limit, cursor)) api_fail(r);
+    if (mall_order_list_json(&r->x, &w, &f, limit, cursor)) api_fail(r);
 }

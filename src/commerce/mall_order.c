@@ -124,12 +124,28 @@ int mall_order_write_json(yt_ctx *x, yt_jw *w, int64_t id, int64_t customer) {
     return YT_OK;
 }
 
-int mall_order_list_json(yt_ctx *x, yt_jw *w, int64_t customer_id, int limit, int64_t cursor) {
-    yt_param p[] = {PI(customer_id), PI(customer_id), PI(cursor ? cursor : INT64_MAX), PI(limit + 1)};
+/* The values an order's status and kind take, for the list's filters. */
+static const char *const order_statuses[] = {"pending", "paid", "shipped", "completed", "released", "cancelled", "refunded", NULL};
+static const char *const order_kinds[] = {"normal", "flash", "group", "points", "membership", NULL};
+
+static bool one_of(const char *v, const char *const *set) {
+    for (; *set; set++)
+        if (strcmp(v, *set) == 0) return true;
+    return false;
+}
+
+int mall_order_list_json(yt_ctx *x, yt_jw *w, const mall_order_filter *f, int limit, int64_t cursor) {
+    if (f->status && !one_of(f->status, order_statuses))
+        return yt_fail(x, YT_EINVAL, "status", "status is pending, paid, shipped, completed, released, cancelled or refunded");
+    if (f->kind && !one_of(f->kind, order_kinds))
+        return yt_fail(x, YT_EINVAL, "kind", "kind is normal, flash, group, points or membership");
+    const char *status = f->status ? f->status : "", *kind = f->kind ? f->kind : "";
+    yt_param p[] = {PI(f->customer_id), PI(f->customer_id), PT(status), PT(status), PT(kind), PT(kind),
+                    PI(cursor ? cursor : INT64_MAX), PI(limit + 1)};
     yt_rows *r = db_query(x->db,
-                          "SELECT " ORDER_COLS " FROM mall_orders WHERE (? = 0 OR customer_id = ?) AND id < ?"
-                          " ORDER BY id DESC LIMIT ?",
-                          4, p);
+                          "SELECT " ORDER_COLS " FROM mall_orders WHERE (? = 0 OR customer_id = ?) AND (? = '' OR status = ?)"
+                          " AND (? = '' OR kind = ?) AND id < ? ORDER BY id DESC LIMIT ?",
+                          NPARAMS(p), p);
     if (!r) return yt_fail_db(x, "listing orders");
     page_write(w, r, limit, write_order_row);
     rows_free(r);

@@ -8,8 +8,14 @@
 
 /* An order with its lines; customer non-zero: only if it is theirs (a member), else 404. */
 int mall_order_write_json(yt_ctx *x, yt_jw *w, int64_t id, int64_t customer);
-/* A page of orders, newest first; customer_id 0: everyone's. */
-int mall_order_list_json(yt_ctx *x, yt_jw *w, int64_t customer_id, int limit, int64_t cursor);
+/* Which orders a list shows: customer_id 0 everyone's; status and kind NULL any (else one of the values an
+ * order has, 400 on field "status" or "kind" otherwise). */
+typedef struct {
+    int64_t customer_id;
+    const char *status, *kind;
+} mall_order_filter;
+/* A page of orders, newest first. */
+int mall_order_list_json(yt_ctx *x, yt_jw *w, const mall_order_filter *f, int limit, int64_t cursor);
 
 typedef struct {
     int64_t order_id, amount;  /* the amount paid, in fen */

@@ -244,3 +244,26 @@ describe('segments', () => {
     assert.match(bad.json.detail, /paid_until/);
   });
 });
+
+describe('order lists by status and kind', () => {
+  test("a member's and staff's lists filter by status and kind; other values are refused naming the field", async () => {
+    const p = await plan({ price: 2900, days: 30, level: 2 });
+    const m = await member();
+    await buy(m, p); // paid: completed
+    const waiting = expectStatus(await as(m.token)('POST', `/api/v1/member-plans/${p.id}/orders`, {}), 201);
+    const bought = await checkout(m);
+    const ids = (page) => page.items.map((o) => o.id);
+    const mine = async (q) => ids(expectStatus(await as(m.token)('GET', `/api/v1/member/orders?${q}`), 200));
+    assert.deepEqual(await mine('kind=membership&status=pending'), [waiting.order_id]);
+    assert.equal((await mine('kind=membership')).length, 2);
+    assert.deepEqual(await mine('kind=normal'), [bought.id]);
+    assert.deepEqual(await mine('status=completed&kind=normal'), []);
+    const staff = async (q) => ids(expectStatus(await as(admin)('GET', `/api/v1/mall-orders?customer_id=${m.id}&${q}`), 200));
+    assert.deepEqual(await staff('status=pending&kind=membership'), [waiting.order_id]);
+    assert.equal((await staff('status=completed')).length, 1);
+    for (const [q, field] of [['status=unpaid', 'status'], ['kind=vip', 'kind'], ['status=', 'status']]) {
+      assertFieldError(await as(m.token)('GET', `/api/v1/member/orders?${q}`), field);
+      assertFieldError(await as(admin)('GET', `/api/v1/mall-orders?${q}`), field);
+    }
+  });
+});
