@@ -202,6 +202,15 @@ test('console mall pages: products, flash sale, coupon, charts, refund, lottery,
     await page.locator('[data-test="menu-mallOrders"]').click()
     await page.locator('[data-test="order-customer"]').fill(String(buyer))
     await page.locator('[data-test="order-search"]').click()
+    // the buyer's paid normal orders only: the filters go to the server and into the page's address
+    await choose('[data-test="order-status-filter"]', '已支付')
+    await choose('[data-test="order-kind-filter"]', '普通')
+    await page.waitForURL(/status=paid.*kind=normal|kind=normal.*status=paid/)
+    await page.locator(`[data-test="order-row"][data-order-id="${o.id}"]`).waitFor()
+    await page.waitForFunction(() => {
+      const tags = [...document.querySelectorAll('[data-test="order-status"]')]
+      return tags.length > 0 && tags.every((e) => e.innerText.trim() === '已支付')
+    })
     await page.locator(`[data-test="order-row"][data-order-id="${o.id}"]`).click()
     await page.waitForURL(new RegExp(`#/mall/orders/${o.id}$`))
     await page.locator('[data-test="order-detail-status"]', { hasText: '已支付' }).waitFor()

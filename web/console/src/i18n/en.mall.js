@@ -120,7 +120,7 @@ export default {
     title: 'Orders', titleN: 'Order #{id}', empty: 'No orders yet', id: 'Order', customer: 'Customer',
     customerFilter: 'Filter by customer id', customerInvalid: 'Enter a valid customer id', kind: 'Kind',
     kinds: { normal: 'Normal', flash: 'Flash', group: 'Group buy', points: 'Points', membership: 'Membership' }, goods: 'Goods', total: 'Paid', refunded: 'Refunded', status: 'Status',
-    createdAt: 'Placed',
+    createdAt: 'Placed', anyStatus: 'Any status', anyKind: 'Any kind',
     statuses: { pending: 'Pending', paid: 'Paid', shipped: 'Shipped', completed: 'Completed', released: 'Closed unpaid', cancelled: 'Cancelled', refunded: 'Refunded' },
     info: 'Order', activity: 'Activity', flashN: 'Flash sale #{id}', pointsItemN: 'Points mall item #{id}', memberPlanN: 'Paid membership plan #{id}', groupBuyN: 'Group buy #{id}', payBy: 'Pay by', paidAt: 'Paid at', payment: 'Payment',
     providers: { sandbox: 'Sandbox', wechatpay: 'WeChat Pay', points: 'Points' }, shipping: 'Shipping', completedAt: 'Completed', closedAt: 'Closed',

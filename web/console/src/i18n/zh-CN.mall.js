@@ -119,7 +119,7 @@ export default {
   order: {
     title: '订单', titleN: '订单 #{id}', empty: '还没有订单', id: '订单号', customer: '客户', customerFilter: '按客户 ID 筛选',
     customerInvalid: '请输入有效的客户 ID', kind: '类型', kinds: { normal: '普通', flash: '秒杀', group: '拼团', points: '积分兑换', membership: '付费会员' }, goods: '商品', total: '实付',
-    refunded: '已退款', status: '状态', createdAt: '下单时间',
+    refunded: '已退款', status: '状态', createdAt: '下单时间', anyStatus: '全部状态', anyKind: '全部类型',
     statuses: { pending: '待支付', paid: '已支付', shipped: '已发货', completed: '已完成', released: '超时关闭', cancelled: '已取消', refunded: '已退款' },
     info: '订单信息', activity: '所属活动', flashN: '秒杀 #{id}', pointsItemN: '积分商城商品 #{id}', memberPlanN: '付费会员方案 #{id}', groupBuyN: '拼团 #{id}', payBy: '支付截止', paidAt: '支付时间', payment: '支付',
     providers: { sandbox: '沙箱支付', wechatpay: '微信支付', points: '积分支付' }, shipping: '物流', completedAt: '完成时间', closedAt: '关闭时间',
