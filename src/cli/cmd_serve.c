@@ -195,8 +195,9 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
         return 1;
     }
     /* with the merchant's key, refunds through WeChat Pay are asked of its refund API by a thread of their own */
-    const char *retry = env_set("YUTANG_WECHATPAY_RETRY_MS");
-    refund_submitter *refunds = wxmerchant ? refund_submitter_start(store, wxmerchant, wxpay, retry ? atoi(retry) : 0) : NULL;
+    const char *retry = env_set("YUTANG_WECHATPAY_RETRY_MS"), *recheck = env_set("YUTANG_WECHATPAY_RECHECK_MS");
+    refund_submitter *refunds =
+        wxmerchant ? refund_submitter_start(store, wxmerchant, wxpay, retry ? atoi(retry) : 0, recheck ? atoi(recheck) : 0) : NULL;
     find_console(cfg);
     yt_server srv = {.store = store,
                      .per_ip = ratelimit_new((uint32_t)cfg->rate_per_ip, 60000),

@@ -92,14 +92,16 @@ static void nonce32(char out[33]) {
     out[32] = '\0';
 }
 
-/* POSTs body to path with the merchant's signature (Authorization: WECHATPAY2-SHA256-RSA2048 over
- * "POST\npath\ntimestamp\nnonce\nbody\n"); false with res->error when no answer came (or the key failed). */
-static bool signed_post(const wechatpay_merchant *m, const char *path, const char *body, size_t n, httpc_response *res) {
+/* Sends method (POST with body, or GET with none) to path with the merchant's signature (Authorization:
+ * WECHATPAY2-SHA256-RSA2048 over "METHOD\npath\ntimestamp\nnonce\nbody\n", the body empty for a GET); false
+ * with res->error when no answer came (or the key failed). */
+static bool signed_call(const wechatpay_merchant *m, const char *method, const char *path, const char *body, size_t n,
+                        httpc_response *res) {
     char nonce[33], ts[24], sig[512];
     nonce32(nonce);
     snprintf(ts, sizeof ts, "%lld", (long long)(now_ms() / 1000));
     yt_buf msg = YT_BUF_INIT;
-    buf_printf(&msg, "POST\n%s\n%s\n%s\n", path, ts, nonce);
+    buf_printf(&msg, "%s\n%s\n%s\n%s\n", method, path, ts, nonce);
     buf_append(&msg, body, n);
     buf_putc(&msg, '\n');
     bool signed_ok = crypto_privkey_sign_sha256_b64(m->key, msg.p, msg.len, sig, sizeof sig);
@@ -114,8 +116,8 @@ static bool signed_post(const wechatpay_merchant *m, const char *path, const cha
              "Authorization: " WECHATPAY_SIGNATURE_TYPE " mchid=\"%s\",nonce_str=\"%s\",signature=\"%s\",timestamp=\"%s\",serial_no=\"%s\"",
              m->mchid, nonce, sig, ts, m->serial);
     snprintf(url, sizeof url, "%s%s", m->base, path);
-    const char *headers[] = {auth, "Accept: application/json", "Content-Type: application/json", NULL};
-    return httpc_request("POST", url, headers, body, n, WECHATPAY_API_TIMEOUT_MS, res);
+    const char *headers[] = {auth, "Accept: application/json", body ? "Content-Type: application/json" : NULL, NULL};
+    return httpc_request(method, url, headers, body, n, WECHATPAY_API_TIMEOUT_MS, res);
 }
 
 /* Whether the platform's signature over the answer verifies (the Wechatpay-* headers, as for notifications);
@@ -179,7 +181,7 @@ int wechatpay_jsapi_prepay(yt_ctx *x, const wechatpay_merchant *m, const wechatp
     jw_obj_end(&w);
     jw_obj_end(&w);
     httpc_response res;
-    bool answered = signed_post(m, PREPAY_PATH, body.p, body.len, &res);
+    bool answered = signed_call(m, "POST", PREPAY_PATH, body.p, body.len, &res);
     buf_free(&body);
     int rc = YT_OK;
     cJSON *doc = answered ? cJSON_ParseWithLength(res.body.p, res.body.len) : NULL;
@@ -215,6 +217,8 @@ int wechatpay_jsapi_prepay(yt_ctx *x, const wechatpay_merchant *m, const wechatp
     return rc;
 }
 
+static int refund_answer(const wechatpay *platform, bool answered, httpc_response *res, wechatpay_refund_out *out);
+
 int wechatpay_refund(const wechatpay_merchant *m, const wechatpay *platform, const wechatpay_refund_in *in, wechatpay_refund_out *out) {
     memset(out, 0, sizeof *out);
     yt_buf body = YT_BUF_INIT;
@@ -236,24 +240,38 @@ int wechatpay_refund(const wechatpay_merchant *m, const wechatpay *platform, con
     jw_obj_end(&w);
     jw_obj_end(&w);
     httpc_response res;
-    bool answered = signed_post(m, REFUND_PATH, body.p, body.len, &res);
+    bool answered = signed_call(m, "POST", REFUND_PATH, body.p, body.len, &res);
     buf_free(&body);
-    cJSON *doc = answered ? cJSON_ParseWithLength(res.body.p, res.body.len) : NULL;
+    return refund_answer(platform, answered, &res, out);
+}
+
+int wechatpay_refund_query(const wechatpay_merchant *m, const wechatpay *platform, const char *out_refund_no, wechatpay_refund_out *out) {
+    memset(out, 0, sizeof *out);
+    char path[160];
+    snprintf(path, sizeof path, "%s/%s", REFUND_PATH, out_refund_no); /* ours: letters and digits only */
+    httpc_response res;
+    bool answered = signed_call(m, "GET", path, NULL, 0, &res);
+    return refund_answer(platform, answered, &res, out);
+}
+
+/* What WeChat Pay's answer about a refund says (see wechatpay_refund); frees the answer. */
+static int refund_answer(const wechatpay *platform, bool answered, httpc_response *res, wechatpay_refund_out *out) {
+    cJSON *doc = answered ? cJSON_ParseWithLength(res->body.p, res->body.len) : NULL;
     const cJSON *code = cJSON_GetObjectItemCaseSensitive(doc, "code"), *message = cJSON_GetObjectItemCaseSensitive(doc, "message");
     const cJSON *status = cJSON_GetObjectItemCaseSensitive(doc, "status");
     int rc;
     char why[200];
     if (!answered) {
-        snprintf(out->note, sizeof out->note, "not reached: %s", res.error);
+        snprintf(out->note, sizeof out->note, "not reached: %s", res->error);
         rc = -1;
-    } else if (res.status >= 500 || res.status == 429) { /* WeChat Pay's trouble, or too fast: later */
-        snprintf(out->note, sizeof out->note, "HTTP %ld %.40s", res.status, cJSON_IsString(code) ? code->valuestring : "");
+    } else if (res->status >= 500 || res->status == 429) { /* WeChat Pay's trouble, or too fast: later */
+        snprintf(out->note, sizeof out->note, "HTTP %ld %.40s", res->status, cJSON_IsString(code) ? code->valuestring : "");
         rc = -1;
-    } else if (res.status != 200) { /* refused: the same request would be refused again */
+    } else if (res->status != 200) { /* refused: the same request would be refused again */
         snprintf(out->note, sizeof out->note, "%.40s: %.140s", cJSON_IsString(code) ? code->valuestring : "refused",
                  cJSON_IsString(message) ? message->valuestring : "");
         rc = 1;
-    } else if (!answer_signed(platform, &res, why, sizeof why)) { /* not WeChat Pay's word: ask again */
+    } else if (!answer_signed(platform, res, why, sizeof why)) { /* not WeChat Pay's word: ask again */
         snprintf(out->note, sizeof out->note, "answer not signed by the platform key (%.150s)", why);
         rc = -1;
     } else if (!cJSON_IsString(status) || strlen(status->valuestring) >= sizeof out->status) {
@@ -264,6 +282,6 @@ int wechatpay_refund(const wechatpay_merchant *m, const wechatpay *platform, con
         rc = 0;
     }
     cJSON_Delete(doc);
-    httpc_response_free(&res);
+    httpc_response_free(res);
     return rc;
 }

@@ -56,5 +56,8 @@ typedef struct {
  * ask again later (not reached, its own trouble, too fast, or an answer it did not sign); 1: refused for
  * good (its code and message in note). */
 int wechatpay_refund(const wechatpay_merchant *m, const wechatpay *platform, const wechatpay_refund_in *in, wechatpay_refund_out *out);
+/* Asks WeChat Pay how a refund asked for earlier stands (GET /v3/refund/domestic/refunds/{out_refund_no},
+ * signed like every call): the same answers as wechatpay_refund. */
+int wechatpay_refund_query(const wechatpay_merchant *m, const wechatpay *platform, const char *out_refund_no, wechatpay_refund_out *out);
 
 #endif

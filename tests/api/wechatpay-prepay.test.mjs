@@ -8,7 +8,8 @@
 // what is refused: another's or a paid order, a member without an openid, an answer not signed by the
 // platform, WeChat Pay's own refusals, WeChat Pay unreachable, and the server without merchant settings; for
 // refunds, the signed request (out_trade_no, out_refund_no, amounts), SUCCESS settling the refund, PROCESSING
-// left to the notification, a refusal marking it failed with WeChat Pay's words, and failures asked again.
+// left to the notification (and asked about with the signed refund query when none comes), a refusal marking
+// it failed with WeChat Pay's words, and failures asked again.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -46,6 +47,8 @@ let mode = 'ok';
 const seen = [];
 let refundMode = 'success';
 let refundCalls = 0;
+let queryStatus = 'PROCESSING'; // what the refund query answers
+const queried = [];
 function authorization(header) {
   const m = /^WECHATPAY2-SHA256-RSA2048 (.*)$/.exec(header || '');
   if (!m) return null;
@@ -78,9 +81,16 @@ const mock = http.createServer((req, res) => {
     const auth = authorization(req.headers.authorization);
     const verified = !!auth && Rsa.verify(Formatter.request(req.method, req.url, auth.timestamp, auth.nonce_str, raw), auth.signature, merchant.publicKey);
     seen.push({ method: req.method, url: req.url, auth, verified, body: raw ? JSON.parse(raw) : null, accept: req.headers.accept });
-    if ((req.url !== PREPAY && req.url !== REFUND) || req.method !== 'POST') return answer(res, 404, { code: 'NOT_FOUND', message: '无效的请求' });
+    const query = req.method === 'GET' && req.url.startsWith(REFUND + '/') ? decodeURIComponent(req.url.slice(REFUND.length + 1)) : null;
+    if (!query && ((req.url !== PREPAY && req.url !== REFUND) || req.method !== 'POST')) return answer(res, 404, { code: 'NOT_FOUND', message: '无效的请求' });
     if (!verified || auth.mchid !== MCHID || auth.serial_no !== MERCHANT_SERIAL)
       return answer(res, 401, { code: 'SIGN_ERROR', message: '签名错误' });
+    if (query) { // the refund query: how a refund asked for earlier stands
+      queried.push(query);
+      return answer(res, 200, { refund_id: '50000000382019052709732678859', out_refund_no: query, transaction_id: '4200001234',
+        out_trade_no: 'yt0000000001', channel: 'ORIGINAL', user_received_account: '招商银行信用卡0403', status: queryStatus,
+        create_time: '2025-05-20T13:29:35+08:00', amount: { total: 9900, refund: 9900, currency: 'CNY' } });
+    }
     if (req.url === REFUND) {
       refundCalls++;
       const b = JSON.parse(raw);
@@ -112,7 +122,7 @@ before(async () => {
       YUTANG_WECHATPAY_PLATFORM_SERIAL: PLATFORM_SERIAL, YUTANG_WECHATPAY_MCHID: MCHID,
       YUTANG_WECHATPAY_MERCHANT_KEY: merchantFile, YUTANG_WECHATPAY_MERCHANT_SERIAL: MERCHANT_SERIAL,
       YUTANG_WECHATPAY_APPID: APPID, YUTANG_WECHATPAY_NOTIFY_URL: NOTIFY_URL, YUTANG_WECHATPAY_API_BASE: `http://127.0.0.1:${mockPort}`,
-      YUTANG_WECHATPAY_RETRY_MS: '300',
+      YUTANG_WECHATPAY_RETRY_MS: '300', YUTANG_WECHATPAY_RECHECK_MS: '2500',
     },
   });
   ({ api } = client(srv.baseUrl));
@@ -362,6 +372,31 @@ describe('WeChat Pay refunds, asked of its refund API', () => {
     const refused = await as(admin)('POST', `/api/v1/mall-orders/${order}/refunds/${r.id}/settle-by-hand`, { note: '已退' });
     assertProblem(refused, 409);
     assert.equal(refused.json.errors?.[0]?.field ?? refused.json.field, 'status');
+  });
+
+  test('a PROCESSING refund whose notification never comes is asked about (the signed refund query) until it settles', async () => {
+    refundMode = 'processing';
+    queryStatus = 'PROCESSING';
+    const { order, refund } = await paidAndRefunded();
+    const outRefundNo = `ytr${String(refund).padStart(10, '0')}`;
+    let r = await refundOf(order, (x) => x.provider_status);
+    assert.equal(r.provider_status, 'PROCESSING');
+    const submitted = r.submitted_at;
+    // no notification: after the wait the query is asked, signed with the merchant key, and PROCESSING keeps it pending
+    for (let i = 0; i < 80 && !queried.includes(outRefundNo); i++) await new Promise((res) => setTimeout(res, 100));
+    assert.ok(queried.includes(outRefundNo), 'the refund was asked about');
+    const asked = seen.find((c) => c.method === 'GET' && c.url === `${REFUND}/${outRefundNo}`);
+    assert.ok(asked.verified, 'the query is signed with the merchant key');
+    r = await refundOf(order, () => true);
+    assert.equal(r.status, 'pending');
+    assert.ok(r.attempts >= 2);
+    // then WeChat Pay says it is done: the next query settles it, and the first asking's time stays
+    queryStatus = 'SUCCESS';
+    for (let i = 0; i < 3 && r.status === 'pending'; i++) r = await refundOf(order, (x) => x.status !== 'pending');
+    assert.equal(r.status, 'succeeded');
+    assert.equal(r.provider_status, 'SUCCESS');
+    assert.equal(r.submitted_at, submitted);
+    queryStatus = 'PROCESSING';
   });
 
   test('WeChat Pay\'s own trouble and an answer it did not sign are asked again, until it settles', async () => {
