@@ -204,3 +204,9 @@ void utf8_trim_cut(char *s) {
     size_t want = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
     if (n - (i - 1) < want) s[i - 1] = '\0';
 }
+
+bool text_one_of(const char *s, const char *const *list) {
+    for (int i = 0; s && list[i]; i++)
+        if (strcmp(s, list[i]) == 0) return true;
+    return false;
+}

@@ -39,5 +39,7 @@ uint32_t hash_fnv1a32_n(const void *p, size_t n);
 uint64_t hash_fnv1a64(const char *s);
 /* Escapes % _ and \ for use in a LIKE pattern with ESCAPE '\'; returns a malloc'd "%s%" pattern. */
 char *like_contains(const char *s);
+/* Whether s (NULL: no) is one of list, which ends with NULL. */
+bool text_one_of(const char *s, const char *const *list);
 
 #endif

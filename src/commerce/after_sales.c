@@ -1,5 +1,6 @@
 /* After-sales tickets: opening on an order with the member's priority, the priority queue, resolving. */
 #include "after_sales.h"
+#include "../base/text.h"
 #include "../base/timeutil.h"
 #include "../domain/audit.h"
 #include "../loyalty/levels.h"
@@ -10,14 +11,8 @@
 
 static const char *const kinds[] = {"return", "exchange", "repair", NULL};
 
-static bool one_of(const char *v, const char *const *list) {
-    for (int i = 0; v && list[i]; i++)
-        if (strcmp(v, list[i]) == 0) return true;
-    return false;
-}
-
 int after_sale_open(yt_ctx *x, int64_t order_id, int64_t member, const char *kind, const char *reason, int64_t *id) {
-    if (!one_of(kind, kinds)) return yt_fail(x, YT_EINVAL, "kind", "kind is return (退货), exchange (换货) or repair (维修)");
+    if (!text_one_of(kind, kinds)) return yt_fail(x, YT_EINVAL, "kind", "kind is return (退货), exchange (换货) or repair (维修)");
     if (yt_check_text(x, "reason", reason ? reason : "", 1, 500)) return x->err.code;
     if (db_begin(x->db) != 0) return yt_fail_db(x, "opening an after-sales ticket");
     /* the order's row first: on PostgreSQL its lock queues tickets for the same order */
@@ -34,7 +29,7 @@ int after_sale_open(yt_ctx *x, int64_t order_id, int64_t member, const char *kin
     int rc = YT_OK;
     static const char *const served[] = {"paid", "shipped", "completed", NULL};
     if (!found) rc = yt_fail(x, YT_ENOTFOUND, "order_id", "no order with id %lld", (long long)order_id);
-    else if (!one_of(status, served)) rc = yt_fail(x, YT_ECONFLICT, "order_id", "the order is %s: after-sales serve paid orders", status);
+    else if (!text_one_of(status, served)) rc = yt_fail(x, YT_ECONFLICT, "order_id", "the order is %s: after-sales serve paid orders", status);
     else if (membership) rc = yt_fail(x, YT_ECONFLICT, "order_id", "a paid membership ships nothing to return or repair: refund it instead");
     yt_param q[] = {PI(order_id)};
     if (rc == YT_OK && db_query_int(x->db, "SELECT COUNT(*) FROM after_sales WHERE order_id = ? AND status = 'open'", 1, q, 0) > 0)
@@ -61,7 +56,7 @@ int after_sale_order(yt_ctx *x, int64_t id, int64_t *order_id) {
 
 int after_sale_resolve(yt_ctx *x, int64_t id, const char *status, const char *resolution) {
     static const char *const ends[] = {"resolved", "rejected", NULL};
-    if (!one_of(status, ends)) return yt_fail(x, YT_EINVAL, "status", "status is resolved or rejected");
+    if (!text_one_of(status, ends)) return yt_fail(x, YT_EINVAL, "status", "status is resolved or rejected");
     if (yt_check_text(x, "resolution", resolution ? resolution : "", 1, 500)) return x->err.code;
     if (db_begin(x->db) != 0) return yt_fail_db(x, "resolving an after-sales ticket");
     yt_param p[] = {PT(status), PT(resolution), PI(now_ms()), PI(id)};
@@ -96,7 +91,7 @@ static void write_ticket(yt_jw *w, yt_rows *r) {
 
 int after_sale_list_json(yt_ctx *x, yt_jw *w, const char *status, int64_t customer, int limit, const char *cursor) {
     static const char *const statuses[] = {"open", "resolved", "rejected", NULL};
-    if (status && !one_of(status, statuses)) return yt_fail(x, YT_EINVAL, "status", "status is open, resolved or rejected");
+    if (status && !text_one_of(status, statuses)) return yt_fail(x, YT_EINVAL, "status", "status is open, resolved or rejected");
     bool queue = status && strcmp(status, "open") == 0;
     /* the queue's cursor is "priority.id" of the last ticket; other lists page by id, newest first */
     int64_t cp = INT64_MAX, cid = 0;

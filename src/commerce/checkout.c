@@ -97,11 +97,7 @@ int checkout(yt_ctx *x, const checkout_input *in, checkout_result *res) {
     /* the customer's row before anything is written (and before any SKU's, SKUs in id order: every write that
      * takes them takes them so, so two carts never wait on each other), still live: a merge or an erasure, which
      * locks its customers first, then waits for this order or has happened before it (409 to try again) */
-    int64_t live = customer_lock_live(x->db, in->customer_id);
-    if (live < 0) return yt_finish(x, yt_fail_db(x, "placing an order"), "placing an order");
-    if (live == 0)
-        return yt_finish(x, yt_fail(x, YT_ECONFLICT, NULL, "customer %lld was merged or erased just now; try again", (long long)in->customer_id),
-                         "placing an order");
+    if (customer_hold(x, in->customer_id, YT_ECONFLICT, "placing an order")) return yt_finish(x, x->err.code, "placing an order");
     /* then the order row, for its id (the stock moves and coupons name it); its figures are filled in below */
     yt_param o[] = {PI(in->customer_id), PI(in->lines[0].sku_id), PI(now), PI(now + in->pay_window_ms),
                     x->who->staff_id ? PI(x->who->staff_id) : PNULL};

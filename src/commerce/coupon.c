@@ -220,12 +220,8 @@ int coupon_claim(yt_ctx *x, int64_t coupon, int64_t customer, const char *source
     int64_t now = now_ms();
     bool grant = strcmp(source, "claim") != 0; /* staff grants and birthday gifts ignore the claim window */
     if (db_begin(x->db) != 0) return yt_fail_db(x, "claiming a coupon");
-    /* the customer's row first, still live, so no merge moves their coupons meanwhile (customer_lock_live) */
-    int64_t live = customer_lock_live(x->db, customer);
-    if (live < 0) return yt_finish(x, yt_fail_db(x, "claiming a coupon"), "claiming a coupon");
-    if (live == 0)
-        return yt_finish(x, yt_fail(x, YT_ECONFLICT, NULL, "customer %lld was merged or erased just now; try again", (long long)customer),
-                         "claiming a coupon");
+    /* the customer's row first, still live, so no merge moves their coupons meanwhile (customer_hold) */
+    if (customer_hold(x, customer, YT_ECONFLICT, "claiming a coupon")) return yt_finish(x, x->err.code, "claiming a coupon");
     /* then the quota: the coupon's row lock (PostgreSQL) queues its claims, so the count below is exact too */
     yt_param u[] = {PI(now), PI(coupon)};
     int64_t took = db_exec(x->db, "UPDATE coupons SET issued = issued + 1, updated_at = ? WHERE id = ? AND status = 'active'"

@@ -6,6 +6,7 @@
 #include "coupon.h"
 #include "../base/arena.h"
 #include "../base/log.h"
+#include "../base/text.h"
 #include "../base/timeutil.h"
 #include "../domain/audit.h"
 #include "../domain/changes.h"
@@ -128,16 +129,10 @@ int mall_order_write_json(yt_ctx *x, yt_jw *w, int64_t id, int64_t customer) {
 static const char *const order_statuses[] = {"pending", "paid", "shipped", "completed", "released", "cancelled", "refunded", NULL};
 static const char *const order_kinds[] = {"normal", "flash", "group", "points", "membership", NULL};
 
-static bool one_of(const char *v, const char *const *set) {
-    for (; *set; set++)
-        if (strcmp(v, *set) == 0) return true;
-    return false;
-}
-
 int mall_order_list_json(yt_ctx *x, yt_jw *w, const mall_order_filter *f, int limit, int64_t cursor) {
-    if (f->status && !one_of(f->status, order_statuses))
+    if (f->status && !text_one_of(f->status, order_statuses))
         return yt_fail(x, YT_EINVAL, "status", "status is pending, paid, shipped, completed, released, cancelled or refunded");
-    if (f->kind && !one_of(f->kind, order_kinds))
+    if (f->kind && !text_one_of(f->kind, order_kinds))
         return yt_fail(x, YT_EINVAL, "kind", "kind is normal, flash, group, points or membership");
     const char *status = f->status ? f->status : "", *kind = f->kind ? f->kind : "";
     yt_param p[] = {PI(f->customer_id), PI(f->customer_id), PT(status), PT(status), PT(kind), PT(kind),

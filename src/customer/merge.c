@@ -30,10 +30,14 @@ static bool lock_rows(yt_ctx *x, const char *const sql[], int n, yt_param *p) {
     return ok;
 }
 
-int64_t customer_lock_live(yt_db *db, int64_t customer) {
+int customer_hold(yt_ctx *x, int64_t customer, int gone, const char *doing) {
     yt_param c[] = {PI(customer)};
-    return db_exec(db, "UPDATE customers SET updated_at = updated_at WHERE id = ? AND merged_into IS NULL AND erased_at IS NULL",
-                   1, c);
+    int64_t live = db_exec(x->db, "UPDATE customers SET updated_at = updated_at WHERE id = ? AND merged_into IS NULL AND erased_at IS NULL",
+                           1, c);
+    if (live < 0) return yt_fail_db(x, doing);
+    if (live > 0) return YT_OK;
+    return gone == YT_ECONFLICT ? yt_fail(x, YT_ECONFLICT, NULL, "customer %lld was merged or erased just now; try again", (long long)customer)
+                                : yt_fail(x, YT_ENOTFOUND, NULL, "no customer with id %lld", (long long)customer);
 }
 
 yt_rows *customers_live(yt_db *db, const int64_t *ids, size_t n, bool lock) {

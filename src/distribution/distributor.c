@@ -81,13 +81,6 @@ int distributor_by_rule(yt_ctx *x, const distribution_settings *s, int64_t custo
     return rc;
 }
 
-/* Locks a live customer's row for the transaction (on PostgreSQL it queues that customer's other writes here). */
-static int lock_customer(yt_ctx *x, int64_t customer) {
-    int64_t live = customer_lock_live(x->db, customer);
-    if (live < 0) return yt_fail_db(x, "reading a customer");
-    return live ? YT_OK : yt_fail(x, YT_ENOTFOUND, NULL, "no customer with id %lld", (long long)customer);
-}
-
 /* Why a customer cannot apply, by the state of their account (NULL: they may). */
 static const struct {
     const char *status, *why;
@@ -105,7 +98,7 @@ int distributor_apply(yt_ctx *x, int64_t customer, const char *application, cons
     if (rc) return rc;
     if (!s.enabled) return yt_fail(x, YT_ECONFLICT, "distribution", "the brand has no distribution programme open");
     if (db_begin(x->db) != 0) return yt_fail_db(x, "applying as a distributor");
-    rc = lock_customer(x, customer);
+    rc = customer_hold(x, customer, YT_ENOTFOUND, "reading a customer");
     bool met = false;
     if (rc == YT_OK) rc = distributor_rule_met(x, &s, customer, &met);
     char now_status[16] = "";
@@ -359,7 +352,7 @@ int distribution_bind(yt_ctx *x, int64_t customer, const char *code, bind_result
     if (db_begin(x->db) != 0) return yt_fail_db(x, "binding to a distributor");
     /* one bind at a time across instances: two binds that would together close a loop never both pass the check */
     if (db_xact_lock(x->db, DISTRIBUTION_BIND_LOCK) != 0) return yt_finish(x, yt_fail_db(x, "binding to a distributor"), "");
-    rc = lock_customer(x, customer);
+    rc = customer_hold(x, customer, YT_ENOTFOUND, "reading a customer");
     yt_param c[] = {PT(code)};
     yt_rows *r = rc == YT_OK ? db_query(x->db, "SELECT d.customer_id FROM distributors d JOIN customers c ON c.id = d.customer_id"
                                                " WHERE d.code = ? AND d.status = 'active' AND c.merged_into IS NULL AND c.erased_at IS NULL",

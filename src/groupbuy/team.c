@@ -43,14 +43,6 @@ static int not_running(yt_ctx *x, const terms *t, int64_t now) {
     return YT_OK;
 }
 
-/* The customer's row: on PostgreSQL its lock queues the customer's other seats, so the counts read next hold
- * until the commit (SQLite has one writer anyway). 404 for a merged or erased record. */
-static int lock_customer(yt_ctx *x, int64_t customer) {
-    int64_t live = customer_lock_live(x->db, customer);
-    if (live < 0) return yt_fail_db(x, "taking a seat");
-    return live ? YT_OK : yt_fail(x, YT_ENOTFOUND, NULL, "no customer with id %lld", (long long)customer);
-}
-
 /* Whether the customer may take another seat of quantity units: one team at a time when the activity says so,
  * new customers only to join when it says so, and the per-customer limit over their live orders. */
 static int may_take(yt_ctx *x, const terms *t, int64_t customer, int64_t quantity, bool joining) {
@@ -133,7 +125,7 @@ int groupbuy_open(yt_ctx *x, int64_t activity, int64_t customer, int64_t quantit
     int64_t now = now_ms(), team = 0, order = 0, deadline = 0;
     terms t = {0};
     if (db_begin(x->db) != 0) return yt_fail_db(x, "opening a team");
-    int rc = lock_customer(x, customer);
+    int rc = customer_hold(x, customer, YT_ENOTFOUND, "taking a seat"); /* on PostgreSQL it queues the customer's other seats */
     if (rc == YT_OK) rc = read_terms(x, activity, &t);
     if (rc == YT_OK) rc = not_running(x, &t, now);
     if (rc == YT_OK) rc = may_take(x, &t, customer, quantity, false);
@@ -165,7 +157,7 @@ int groupbuy_join(yt_ctx *x, const char *code, int64_t customer, int64_t quantit
     if (found) snprintf(status, sizeof status, "%s", rows_text(r, 2));
     rows_free(r);
     if (!found) return yt_finish(x, yt_fail(x, YT_ENOTFOUND, NULL, "no team with this code"), "");
-    int rc = lock_customer(x, customer);
+    int rc = customer_hold(x, customer, YT_ENOTFOUND, "taking a seat");
     if (rc == YT_OK) {
         yt_param q[] = {PI(team), PI(customer)};
         int64_t in = db_query_int(x->db, "SELECT count(*) FROM mall_orders WHERE team_id = ? AND customer_id = ? AND status <> 'cancelled'",

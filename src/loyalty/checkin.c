@@ -67,9 +67,7 @@ int checkin(yt_ctx *x, int64_t customer, int32_t day, checkin_result *res) {
     points_expire_due(x);
     if (db_begin(x->db) != 0) return yt_fail_db(x, "checking in");
     /* the customer's row first: on PostgreSQL it queues this customer's check-ins one after another */
-    int64_t live = customer_lock_live(x->db, customer);
-    if (live < 0) return yt_finish(x, yt_fail_db(x, "checking in"), "checking in");
-    if (live == 0) return yt_finish(x, yt_fail(x, YT_ENOTFOUND, NULL, "no customer with id %lld", (long long)customer), "");
+    if (customer_hold(x, customer, YT_ENOTFOUND, "checking in")) return yt_finish(x, x->err.code, "checking in");
     yt_param p[] = {PI(customer), PI(day), PI(makeup), PI(s.checkin_points), PI(makeup ? s.makeup_cost : 0), PI(now)};
     int64_t added = db_exec(x->db, "INSERT INTO checkins(customer_id, day, makeup, points, cost, at) VALUES(?,?,?,?,?,?)"
                                    " ON CONFLICT(customer_id, day) DO NOTHING", 6, p);

@@ -414,9 +414,7 @@ int lottery_draw(yt_ctx *x, int64_t id, int64_t customer, lottery_draw_result *r
     /* the customer's row first: on PostgreSQL it queues this customer's draws, so the day's counts below hold */
     int64_t now = now_ms();
     yt_param c[] = {PI(customer)};
-    int64_t live = customer_lock_live(x->db, customer);
-    if (live < 0) return yt_finish(x, yt_fail_db(x, "drawing"), "drawing");
-    if (live == 0) return yt_finish(x, yt_fail(x, YT_ENOTFOUND, NULL, "no customer with id %lld", (long long)customer), "");
+    if (customer_hold(x, customer, YT_ENOTFOUND, "drawing")) return yt_finish(x, x->err.code, "drawing");
     yt_param l[] = {PI(id)};
     yt_rows *r = db_query(x->db, "SELECT starts_at, ends_at, stopped_at, cost_points, free_per_day, max_draws_per_day"
                                  " FROM lotteries WHERE id = ?", 1, l);

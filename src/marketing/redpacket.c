@@ -272,9 +272,7 @@ int red_packet_claim(yt_ctx *x, int64_t id, int64_t customer, red_packet_claim_r
     res->best_luck = -1;
     if (db_begin(x->db) != 0) return yt_fail_db(x, "claiming a red packet");
     /* the customer's row first: on PostgreSQL it queues this customer's claims, so one finds the other's */
-    int64_t live = customer_lock_live(x->db, customer);
-    if (live < 0) return yt_finish(x, yt_fail_db(x, "claiming a red packet"), "claiming a red packet");
-    if (live == 0) return yt_finish(x, yt_fail(x, YT_ENOTFOUND, NULL, "no customer with id %lld", (long long)customer), "");
+    if (customer_hold(x, customer, YT_ENOTFOUND, "claiming a red packet")) return yt_finish(x, x->err.code, "claiming a red packet");
     yt_param l[] = {PI(id)};
     yt_rows *r = db_query(x->db, "SELECT starts_at, ends_at, count FROM red_packets WHERE id = ?", 1, l);
     if (!r) return yt_finish(x, yt_fail_db(x, "claiming a red packet"), "claiming a red packet");
