@@ -63,8 +63,14 @@ read -r ALL1 STEAL1 < <(cpu_ticks); SRV1=$(server_ticks)
 CREATED=$(grep -o '"created":[0-9]*' "$TMP/wrk.txt" | cut -d: -f2)
 awk -v a=$((ALL1 - ALL0)) -v s=$((STEAL1 - STEAL0)) -v t=$((SRV1 - SRV0)) -v n="$CREATED" -v hz="$(getconf CLK_TCK)" \
   'BEGIN { printf "{\"bench\":\"flash_yutang_cpu\",\"steal_percent\":%.1f,\"server_cpu_us_per_order\":%.1f}\n", a ? 100 * s / a : 0, n ? t * 1e6 / hz / n : 0 }'
-STORED=$(sqlite3 "$YUTANG_DB" "SELECT count(*) FROM mall_orders")
+STORED=$(sqlite3 "$YUTANG_DB" "SELECT (SELECT count(*) FROM mall_orders) + (SELECT count(*) FROM flash_journal)")
 echo "{\"bench\":\"flash_yutang_stored\",\"orders_in_store\":$STORED}"
+# the orders the sale left in the journal are filed into mall_orders once it is quiet: how many, and how long
+# that took (the work the sale put off), before the coupon part begins
+JOURNAL=$(sqlite3 "$YUTANG_DB" "SELECT count(*) FROM flash_journal")
+T0=$(date +%s%N)
+while [ "$(sqlite3 "$YUTANG_DB" "SELECT count(*) FROM flash_journal")" != 0 ]; do sleep 0.05; done
+echo "{\"bench\":\"flash_yutang_filed\",\"orders\":$JOURNAL,\"seconds\":$(awk -v t=$(( $(date +%s%N) - T0 )) 'BEGIN { printf "%.2f", t / 1e9 }')}"
 # every acknowledged order is in the store (a few more may be: written, but answered after wrk stopped reading)
 if [ "$STORED" -lt "$CREATED" ]; then echo "# $CREATED orders acknowledged, $STORED in the store" >&2; exit 1; fi
 # the hot coupon: 256 connections granting one coupon (a quota it does not reach, 100 a customer): grants per

@@ -32,6 +32,7 @@ static const struct {
     S("YUTANG_INSTANCE", instance),
     I("YUTANG_FLASH_LEASE_TTL_MS", flash_lease_ttl_ms),
     I("YUTANG_FLASH_LEASE_IDLE_MS", flash_lease_idle_ms),
+    I("YUTANG_FLASH_FILE_IDLE_MS", flash_file_idle_ms),
     {"YUTANG_DEMO", K_BOOL, offsetof(yt_config, demo), 0},
 #undef S
 #undef I

@@ -23,6 +23,7 @@ typedef struct {
     char instance[64];      /* this instance's name among those on one store ("": its host name and --listen) */
     int flash_lease_ttl_ms; /* a flash-sale lease not renewed for this long goes back (0: 15000) */
     int flash_lease_idle_ms; /* an instance gives back a lease no order used for this long (0: 3000) */
+    int flash_file_idle_ms;  /* the flash order journal is filed once no order came for this long (0: 50) */
     bool demo;
 } yt_config;
 

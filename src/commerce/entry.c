@@ -233,11 +233,25 @@ static const yt_migration migrations[] = {
      /* PostgreSQL */
      "DROP INDEX mall_orders_activity;"
      "CREATE INDEX mall_orders_activity ON mall_orders(activity_id, status, id);"},
+    /* the flash order journal (flash_journal.h): a hot sale's orders, pending, before they are filed into
+     * mall_orders; ids are mall_orders' own (the sequence, or on SQLite above every order's) */
+    {36,
+     /* SQLite */
+     "CREATE TABLE flash_journal(id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers(id),"
+     "  activity_id INTEGER NOT NULL, sku_id INTEGER NOT NULL, quantity INTEGER NOT NULL, unit_price INTEGER NOT NULL,"
+     "  total INTEGER NOT NULL, created_at INTEGER NOT NULL, pay_by INTEGER NOT NULL, staff_id INTEGER) STRICT;",
+     /* PostgreSQL */
+     "CREATE TABLE flash_journal(id BIGINT PRIMARY KEY, customer_id BIGINT NOT NULL REFERENCES customers(id),"
+     "  activity_id BIGINT NOT NULL, sku_id BIGINT NOT NULL, quantity BIGINT NOT NULL, unit_price BIGINT NOT NULL,"
+     "  total BIGINT NOT NULL, created_at BIGINT NOT NULL, pay_by BIGINT NOT NULL, staff_id BIGINT);"},
 };
 
 static const customer_keyed keyed[] = {
     {"mall_orders", "customer_id", "UPDATE mall_orders SET customer_id = ? WHERE customer_id = ?", NULL, 0,
      "orders stay for the brand's books, linked to the anonymous shell; they hold no personal data", NULL},
+    /* flash orders not yet filed into mall_orders: the same as the orders they become */
+    {"flash_journal", "customer_id", "UPDATE flash_journal SET customer_id = ? WHERE customer_id = ?", NULL, 0,
+     "flash orders stay for the brand's books, linked to the anonymous shell; they hold no personal data", NULL},
     /* after-sales tickets hold the customer's own words: they follow a merge and go with an erasure */
     {"after_sales", "customer_id", "UPDATE after_sales SET customer_id = ? WHERE customer_id = ?",
      "DELETE FROM after_sales WHERE customer_id = ?", 1, NULL, NULL},

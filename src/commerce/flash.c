@@ -4,6 +4,7 @@
 #define _GNU_SOURCE /* pthread_setname_np */
 #include "flash.h"
 #include "buyer_map.h"
+#include "flash_journal.h"
 #include "mall_order.h"
 #include "../distribution/commission.h"
 #include "../loyalty/levels.h"
@@ -28,6 +29,8 @@
 #define SWEEP_MS 1000           /* unpaid orders, idle leases and lost instances' leases are looked for this often */
 #define LEASE_BLOCK 1024        /* units an instance leases beyond what a group needs */
 #define LEASE_LOW (LEASE_BLOCK / 4) /* a group leases more when fewer than this would be left */
+#define FILE_CHUNK 4096         /* journal rows filed into mall_orders in one transaction, between groups */
+#define FILE_AGE_MS 60000       /* journal rows older than this are filed even while orders keep coming */
 #define EXHAUSTED_MS 1000       /* after the store had too few units to lease, orders the lease cannot cover are
                                    refused at once for this long (units released meanwhile are then leased again) */
 
@@ -66,6 +69,10 @@ struct flash_engine {
     pending_order *head, **tail;
     bool stop;
     pthread_t committer;
+    /* the committer's own (no lock): what it wrote to the journal since it last found it empty */
+    bool journal_rows;   /* some rows may be unfiled */
+    int64_t journal_due; /* the earliest payment deadline among them (the sweep files them by then) */
+    int64_t last_group;  /* when the last group was written: filing waits for file_idle_ms of quiet */
 };
 
 static sale *find_sale(flash_engine *f, int64_t id) {
@@ -329,12 +336,19 @@ static const char *const add_buyers[CHUNK_LOG + 1] =
 /* Sets buyers' units (their rows are locked). */
 static const char *const set_buyers[CHUNK_LOG + 1] =
     BY_ROWS(BUYERS_UPSERT, "(?, ?, ?)", " ON CONFLICT(sale_id, customer_id) DO UPDATE SET quantity = excluded.quantity");
+/* A group's orders go to the journal (flash_journal.h), except its newest, which goes straight to mall_orders:
+ * so mall_orders' highest id is never below a journal row's, and on SQLite an order written elsewhere (its id
+ * the highest rowid + 1) never takes an id the journal holds. */
+static const char *const journal_orders[CHUNK_LOG + 1] =
+    BY_ROWS("INSERT INTO flash_journal(id, customer_id, activity_id, sku_id, quantity, unit_price, total, created_at, pay_by,"
+            " staff_id) VALUES ", "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "");
 static const char *const insert_orders[CHUNK_LOG + 1] =
     BY_ROWS("INSERT INTO mall_orders(id, customer_id, kind, activity_id, sku_id, quantity, unit_price, total, status,"
             " created_at, pay_by, staff_id) VALUES ",
             "(?, ?, 'flash', ?, ?, ?, ?, ?, 'pending', ?, ?, ?)", "");
 /* The ids of n new orders, ascending: on PostgreSQL the sequence's; on SQLite the first, the others following
- * it (the transaction holds SQLite's one writer's lock, so these are the rowids SQLite would give them). */
+ * it (the transaction holds SQLite's one writer's lock, so these are the rowids SQLite would give them; the
+ * journal's rows are all below mall_orders' highest id). */
 static const struct {
     const char *sql;
     bool first_only; /* the statement gives the first id (and takes no n) */
@@ -616,7 +630,8 @@ static void commit_group(flash_engine *f, pending_order *group, size_t n) {
     for (size_t k = 0; k < nbuyers; k++)
         if (buyers[k].qty != buyers[k].stored) buyers[nchanged++] = buyers[k];
     ok = ok && each_chunk(db, set_buyers, 3, nchanged, buyers, buyer_qty_params, NULL) && order_ids(db, written, nwritten) &&
-         each_chunk(db, insert_orders, ORDER_COLS, nwritten, written, order_params, NULL);
+         each_chunk(db, journal_orders, ORDER_COLS, nwritten ? nwritten - 1 : 0, written, order_params, NULL) &&
+         each_chunk(db, insert_orders, ORDER_COLS, nwritten ? 1 : 0, written + (nwritten ? nwritten - 1 : 0), order_params, NULL);
     /* 5. what is left of each lease */
     for (size_t k = 0; ok && k < nshare; k++) {
         group_share *g = &share[k];
@@ -641,6 +656,12 @@ static void commit_group(flash_engine *f, pending_order *group, size_t n) {
         if (db->tx_depth) db_rollback(db);
     }
     if (db) store_writer_release(f->store);
+    f->last_group = now_ms();
+    for (i = 0; ok && i + 1 < nwritten; i++) {
+        int64_t due = written[i]->o->at + written[i]->o->s->pay_window_ms;
+        if (!f->journal_rows || due < f->journal_due) f->journal_due = due;
+        f->journal_rows = true;
+    }
     /* the lease in memory follows the store's: what is left of it less what queued orders reserved since */
     for (size_t k = 0; k < nshare; k++) {
         group_share *g = &share[k];
@@ -843,7 +864,8 @@ static bool return_own_leases(flash_engine *f, yt_db *db) {
     "SELECT id, sku_id, stock - taken FROM flash_sales f WHERE closed_at IS NULL AND ends_at <= ?"                     \
     " AND NOT EXISTS (SELECT 1 FROM flash_leases l WHERE l.sale_id = f.id AND l.held > 0)"                             \
     " AND NOT EXISTS (SELECT 1 FROM mall_orders o WHERE o.status = 'pending' AND o.kind = 'flash'"                    \
-    " AND o.activity_id = f.id) ORDER BY id LIMIT 100"
+    " AND o.activity_id = f.id) AND NOT EXISTS (SELECT 1 FROM flash_journal j WHERE j.activity_id = f.id)"            \
+    " ORDER BY id LIMIT 100"
 
 /* Settles the sales that are due: what no order holds goes back to the SKU's stock (a recorded stock move)
  * and the sale is closed, each in its own transaction and once, whichever instance's beat gets there first. */
@@ -885,6 +907,8 @@ static void settle_ended(flash_engine *f, int64_t now) {
     store_writer_release(f->store);
 }
 
+static void file_journal(flash_engine *f, bool quiet_only);
+
 /* The beat's look for unpaid orders and leases to renew, reclaim or give back; the writer is taken only when
  * there is something (a read on this thread's own connection says so for the store's side), so an idle
  * instance writes nothing. */
@@ -892,6 +916,13 @@ static void sweep(flash_engine *f) {
     yt_db *rd = store_db(f->store);
     if (!rd) return;
     int64_t now = now_ms();
+    /* journal rows whose payment window is over (this instance's), or that waited long (any instance's, one
+     * killed say), are filed now, so the look for unpaid orders below sees them */
+    yt_param old[] = {PI(now - FILE_AGE_MS)};
+    if ((f->journal_rows && now >= f->journal_due) ||
+        db_query_int(rd, "SELECT COUNT(*) FROM (SELECT 1 FROM flash_journal WHERE id = (SELECT MIN(id) FROM flash_journal)"
+                         " AND created_at <= ?) d", 1, old, 0))
+        file_journal(f, 0);
     yt_param due[] = {PI(now)};
     yt_param lost[] = {PI(now - f->cfg.lease_ttl_ms), PT(f->cfg.instance)};
     /* on a store error, look anyway */
@@ -903,6 +934,30 @@ static void sweep(flash_engine *f) {
     if (db_query_int(rd, "SELECT COUNT(*) FROM (" SETTLE_DUE ") d", 1, due, 1)) settle_ended(f, now);
 }
 
+/* Files the journal into mall_orders (flash_journal.h), FILE_CHUNK rows a transaction, until it is empty, or
+ * only while no order waits when quiet_only. */
+static void file_journal(flash_engine *f, bool quiet_only) {
+    for (;;) {
+        if (quiet_only) {
+            pthread_mutex_lock(&f->qmu);
+            bool waiting = f->head != NULL || f->stop;
+            pthread_mutex_unlock(&f->qmu);
+            if (waiting) return;
+        }
+        yt_db *db = store_writer_acquire(f->store);
+        int64_t n = db ? flash_journal_file(db, FILE_CHUNK) : -1;
+        if (db) store_writer_release(f->store);
+        if (n < 0) { /* logged; tried again in a second */
+            f->last_group = now_ms() + 1000;
+            return;
+        }
+        if (n < FILE_CHUNK) {
+            f->journal_rows = false;
+            return;
+        }
+    }
+}
+
 static void *committer(void *arg) {
     flash_engine *f = arg;
     pthread_setname_np(pthread_self(), "yt-flash");
@@ -910,9 +965,15 @@ static void *committer(void *arg) {
     pthread_mutex_lock(&f->qmu);
     for (;;) {
         while (!f->head && !f->stop) {
+            /* quiet for file_idle_ms after a group that wrote to the journal: file it, between orders */
+            int64_t wait_ms = 200, quiet = now_ms() - f->last_group;
+            if (f->journal_rows) {
+                if (quiet >= f->cfg.file_idle_ms) break;
+                if (f->cfg.file_idle_ms - quiet < wait_ms) wait_ms = f->cfg.file_idle_ms - quiet;
+            }
             struct timespec ts;
             clock_gettime(CLOCK_REALTIME, &ts);
-            ts.tv_nsec += 200 * 1000000L;
+            ts.tv_nsec += wait_ms * 1000000L;
             if (ts.tv_nsec >= 1000000000L) ts.tv_sec++, ts.tv_nsec -= 1000000000L;
             pthread_cond_timedwait(&f->qcv, &f->qmu, &ts);
             if (!f->head && now_ms() - swept >= SWEEP_MS) break;
@@ -927,6 +988,7 @@ static void *committer(void *arg) {
         if (!f->head) f->tail = &f->head;
         pthread_mutex_unlock(&f->qmu);
         if (n) commit_group(f, group, n);
+        else if (f->journal_rows && now_ms() - f->last_group >= f->cfg.file_idle_ms) file_journal(f, true);
         if (now_ms() - swept >= SWEEP_MS) {
             sweep(f);
             mall_order_sweep(f->store); /* the mall's normal orders past their window, on the same beat */
@@ -948,13 +1010,15 @@ flash_engine *flash_start(yt_store *store, const flash_config *cfg) {
     f->cfg = *cfg;
     if (f->cfg.lease_ttl_ms <= 0) f->cfg.lease_ttl_ms = FLASH_LEASE_TTL_MS;
     if (f->cfg.lease_idle_ms <= 0) f->cfg.lease_idle_ms = FLASH_LEASE_IDLE_MS;
+    if (f->cfg.file_idle_ms <= 0) f->cfg.file_idle_ms = FLASH_FILE_IDLE_MS;
     f->tail = &f->head;
     pthread_rwlock_init(&f->lock, NULL);
     pthread_mutex_init(&f->load_mu, NULL);
     pthread_mutex_init(&f->qmu, NULL);
     pthread_cond_init(&f->qcv, NULL);
     yt_db *w = store_writer_acquire(store);
-    bool returned = w && return_own_leases(f, w);
+    /* what a stop (kill -9, say) left in the journal is filed first */
+    bool returned = w && flash_journal_file(w, 0) >= 0 && return_own_leases(f, w);
     if (w) store_writer_release(store);
     yt_db *db = store_db(store);
     if (!returned || !db || load(f, db, 0) != 0) {
@@ -979,6 +1043,7 @@ void flash_stop(flash_engine *f) {
         pthread_join(f->committer, NULL);
         yt_db *db = store_writer_acquire(f->store); /* nothing is queued any more: every leased unit goes back */
         if (db) {
+            flash_journal_file(db, 0); /* and the journal is filed (else the next start does it) */
             return_own_leases(f, db);
             store_writer_release(f->store);
         }
@@ -1110,6 +1175,7 @@ static void write_sale(yt_jw *w, yt_rows *r) {
 }
 
 int flash_sale_write_json(yt_ctx *x, yt_jw *w, int64_t id) {
+    if (flash_journal_settle(x)) return x->err.code;
     yt_param p[] = {PI(id)};
     yt_rows *r = db_query(x->db, SALE_READ " WHERE f.id = ? GROUP BY f.id", 1, p);
     if (!r) return yt_fail_db(x, "reading a flash sale");
@@ -1139,6 +1205,7 @@ int flash_sale_write_json(yt_ctx *x, yt_jw *w, int64_t id) {
 }
 
 int flash_sale_list_json(yt_ctx *x, yt_jw *w, int limit, int64_t cursor) {
+    if (flash_journal_settle(x)) return x->err.code;
     yt_param p[] = {PI(cursor ? cursor : INT64_MAX), PI(limit + 1)};
     yt_rows *r = db_query(x->db, SALE_READ " WHERE f.id < ? GROUP BY f.id ORDER BY f.id DESC LIMIT ?", 2, p);
     if (!r) return yt_fail_db(x, "listing flash sales");
@@ -1148,6 +1215,7 @@ int flash_sale_list_json(yt_ctx *x, yt_jw *w, int limit, int64_t cursor) {
 }
 
 int flash_sale_stats_json(yt_ctx *x, yt_jw *w, int64_t id) {
+    if (flash_journal_settle(x)) return x->err.code;
     yt_param p[] = {PI(id)};
     int64_t found = db_query_int(x->db, "SELECT count(*) FROM flash_sales WHERE id = ?", 1, p, -1);
     if (found < 0) return yt_fail_db(x, "reading a flash sale's figures");

@@ -6,7 +6,8 @@
  * decides: each buyer's units in a sale (flash_buyers) never pass the limit, and an instance's orders never
  * take more than its lease (flash_leases), topped up from the sale's pool (stock - taken) under the sale's
  * row lock only when it runs low. So several instances on one store never oversell, and a hot sale is not
- * a hot row. Unpaid orders give their units back after the payment window; an instance gives back a lease
+ * a hot row. The orders go to the flash journal (flash_journal.h), filed into mall_orders once the sale is
+ * quiet or anyone reads them. Unpaid orders give their units back after the payment window; an instance gives back a lease
  * it has not used for a while, and the whole of it when it stops; the lease of an instance not heard from
  * for the lease time (kill -9) goes back by itself. Stock left is counted from the orders, so after a crash
  * it is activity stock - paid - pending, counting only orders that were acknowledged. */
@@ -21,12 +22,13 @@
 
 #define FLASH_LEASE_TTL_MS 15000       /* a lease whose instance has not renewed it for this long goes back */
 #define FLASH_LEASE_IDLE_MS 3000       /* an instance gives back a lease no order has used for this long */
+#define FLASH_FILE_IDLE_MS 50          /* the journal is filed once no order has come for this long */
 
 typedef struct flash_engine flash_engine;
 
 typedef struct {
     char instance[224]; /* this instance's name among those on the store (its host and listening address) */
-    int lease_ttl_ms, lease_idle_ms; /* 0: the defaults above */
+    int lease_ttl_ms, lease_idle_ms, file_idle_ms; /* 0: the defaults above */
 } flash_config;
 
 /* Gives back what an earlier run under the same instance name left on lease, loads every flash sale and its

@@ -325,6 +325,8 @@ yt_db *store_writer_acquire(yt_store *s) {
     return s->writer;
 }
 
+bool db_is_writer(const yt_db *db) { return db->store->drv != &yt_sqlite_driver || db == db->store->writer; }
+
 void store_writer_release(yt_store *s) {
     if (s->drv != &yt_sqlite_driver) return;
     pthread_mutex_lock(&s->writer_mu);

@@ -88,6 +88,9 @@ yt_db *store_db(yt_store *s);
  * NULL (nothing held) when it cannot be opened. PostgreSQL: this thread's own connection. */
 yt_db *store_writer_acquire(yt_store *s);
 void store_writer_release(yt_store *s);
+/* True when db may write without store_writer_acquire: on SQLite the writer a caller holds; on PostgreSQL
+ * any connection (the writer is the thread's own). */
+bool db_is_writer(const yt_db *db);
 
 /* Rows affected, or -1 on error (see db_error). */
 int64_t db_exec(yt_db *db, const char *sql, int n, const yt_param *p);

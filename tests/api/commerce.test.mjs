@@ -48,10 +48,10 @@ async function flashSale(body) {
 const order = (saleId, customerId, quantity = 1, headers) =>
   as(admin)('POST', `/api/v1/flash-sales/${saleId}/orders`, { customer_id: customerId, quantity }, headers);
 
-function notify(body, secret = SECRET) {
+function notify(body, secret = SECRET, via = api) {
   const raw = JSON.stringify(body);
   const sig = crypto.createHmac('sha256', secret).update(raw).digest('hex');
-  return api('POST', '/api/v1/payments/sandbox/notify', { raw, headers: { 'Content-Type': 'application/json', 'X-Sandbox-Signature': sig } });
+  return via('POST', '/api/v1/payments/sandbox/notify', { raw, headers: { 'Content-Type': 'application/json', 'X-Sandbox-Signature': sig } });
 }
 
 describe('catalog', () => {
@@ -349,11 +349,13 @@ describe('flash orders while their customers are merged', () => {
       else if (r.status !== 200) other.push(`${r.status} ${r.text}`);
     }
     assert.deepEqual(other, [], 'every order placed and every merge made');
-    const orphans = storeQuery(srv, 'SELECT count(*) FROM mall_orders o JOIN customers c ON c.id = o.customer_id WHERE c.merged_into IS NOT NULL');
+    // the store's flash orders: those filed into mall_orders and those still in the journal
+    const flashOrders = 'SELECT id, customer_id, activity_id FROM mall_orders UNION ALL SELECT id, customer_id, activity_id FROM flash_journal';
+    const orphans = storeQuery(srv, `SELECT count(*) FROM (${flashOrders}) o JOIN customers c ON c.id = o.customer_id WHERE c.merged_into IS NOT NULL`);
     assert.equal(orphans, '0', 'orders left on merged records');
     const counts = storeQuery(srv, 'SELECT count(*) FROM flash_buyers f JOIN customers c ON c.id = f.customer_id WHERE c.merged_into IS NOT NULL AND f.quantity > 0');
     assert.equal(counts, '0', 'buyer counts left on merged records');
-    const [orders, units] = storeQuery(srv, `SELECT count(*), (SELECT COALESCE(SUM(quantity), 0) FROM flash_buyers WHERE sale_id = ${sale.id}) FROM mall_orders WHERE activity_id = ${sale.id} AND kind = 'flash'`).split('|');
+    const [orders, units] = storeQuery(srv, `SELECT count(*), (SELECT COALESCE(SUM(quantity), 0) FROM flash_buyers WHERE sale_id = ${sale.id}) FROM (${flashOrders}) o WHERE activity_id = ${sale.id}`).split('|');
     assert.equal(Number(orders), placed, 'every acknowledged order stored');
     assert.equal(Number(units), placed, "the buyers' counts add up to the orders");
   });
@@ -554,6 +556,74 @@ describe('kill -9 in the middle of a sale', () => {
       assert.equal(g.stock_left, 5000 - held);
       assert.equal(g.orders.quantity_pending + g.orders.quantity_paid, held);
       expectStatus(await c2.api('POST', `/api/v1/flash-sales/${sale.id}/orders`, { token: t2, body: { customer_id: buyer, quantity: 1 } }), 201, 'the sale goes on');
+    } finally { await own.stop().catch(() => {}); }
+  });
+});
+
+describe('the flash order journal', () => {
+  // A hot sale's orders go to the journal first and are filed into mall_orders once the sale is quiet. This
+  // server never files when quiet (a long idle time), so every read below is the first to need the orders.
+  test('orders still in the journal are seen and changed by every reader, keep their ids, and survive kill -9', async () => {
+    const own = await startServer({ name: 'commerce-journal', env: { YUTANG_PAY_SANDBOX_SECRET: SECRET, YUTANG_FLASH_FILE_IDLE_MS: '600000' } });
+    try {
+      const c = client(own.baseUrl);
+      const tok = await c.login('admin', own.adminPassword);
+      const call = (m, p, body) => c.api(m, p, { token: tok, body });
+      const p = (await call('POST', '/api/v1/products', { name: '日志测试', skus: [{ name: '默认', price: 500, stock: 10000 }] })).json;
+      const sale = (await call('POST', '/api/v1/flash-sales', { name: '日志秒杀', sku_id: p.skus[0].id, price: 300, stock: 5000,
+        per_customer_limit: 1000, starts_at: iso(Date.now() - 1000), ends_at: iso(Date.now() + 3600000) })).json;
+      const buyers = [];
+      for (let i = 0; i < 3; i++) buyers.push((await call('POST', '/api/v1/customers', { name: `日志客户${i}` })).json.id);
+      const journal = () => Number(storeQuery(own, 'SELECT count(*) FROM flash_journal'));
+      const acked = new Map(); // order id -> customer
+      // orders at once until some wait in the journal (each group's newest goes straight to mall_orders)
+      const burst = async () => {
+        for (let round = 0; round < 10 && journal() === 0; round++) {
+          const rs = await Promise.all(Array.from({ length: 30 }, (_, i) =>
+            call('POST', `/api/v1/flash-sales/${sale.id}/orders`, { customer_id: buyers[i % 3], quantity: 1 })));
+          for (const r of rs) { expectStatus(r, 201); acked.set(r.json.order_id, r.json.customer_id); }
+        }
+        assert.ok(journal() > 0, 'orders wait in the journal');
+        return storeQuery(own, 'SELECT id FROM flash_journal ORDER BY id').split('\n').map(Number);
+      };
+      // the sale's counts
+      await burst();
+      const g = (await call('GET', `/api/v1/flash-sales/${sale.id}`)).json;
+      assert.equal(g.orders.pending, acked.size);
+      assert.equal(g.stock_left, 5000 - acked.size);
+      assert.equal(journal(), 0, 'the read filed the journal');
+      // one order by id, and a customer's list
+      let waiting = await burst();
+      const one = await call('GET', `/api/v1/mall-orders/${waiting[0]}`);
+      expectStatus(one, 200);
+      assert.equal(one.json.id, waiting[0]);
+      assert.equal(one.json.kind, 'flash');
+      waiting = await burst();
+      const mine = await listAll(c.api, `/api/v1/mall-orders?customer_id=${buyers[1]}`, tok, { limit: 200 });
+      const want = [...acked].filter(([, cust]) => cust === buyers[1]).map(([id]) => id).sort((a, b) => a - b);
+      assert.deepEqual(mine.items.map((o) => o.id).sort((a, b) => a - b), want);
+      // a payment for an order in the journal
+      waiting = await burst();
+      const total = 300;
+      const paid = await notify({ order_id: waiting.at(-1), amount: total, transaction_id: uniq('tx-journal') }, SECRET, c.api);
+      expectStatus(paid, 200);
+      assert.equal((await call('GET', `/api/v1/mall-orders/${waiting.at(-1)}`)).json.status, 'paid');
+      // an order written elsewhere while the journal holds orders takes none of their ids
+      waiting = await burst();
+      const checkout = await call('POST', '/api/v1/mall-orders', { customer_id: buyers[0], lines: [{ sku_id: p.skus[0].id, quantity: 1 }] });
+      expectStatus(checkout, 201);
+      assert.ok(!acked.has(checkout.json.id) && checkout.json.id > Math.max(...waiting), `checkout id ${checkout.json.id}`);
+      // kill -9 with orders in the journal: after the restart each is in mall_orders, once
+      waiting = await burst();
+      await own.kill9();
+      await own.restart();
+      assert.equal(journal(), 0, 'the start filed the journal');
+      const filed = storeQuery(own, `SELECT id FROM mall_orders WHERE activity_id = ${sale.id} AND kind = 'flash' ORDER BY id`).split('\n').map(Number);
+      assert.deepEqual(filed, [...acked.keys()].sort((a, b) => a - b), 'every acknowledged order, once');
+      const t2 = await client(own.baseUrl).login('admin', own.adminPassword);
+      const after = (await client(own.baseUrl).api('GET', `/api/v1/flash-sales/${sale.id}`, { token: t2 })).json;
+      assert.equal(after.orders.pending + after.orders.paid, acked.size);
+      assert.equal(after.stock_left, 5000 - acked.size);
     } finally { await own.stop().catch(() => {}); }
   });
 });

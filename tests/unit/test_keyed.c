@@ -111,6 +111,9 @@ static void merge_and_erase_leave_nothing_behind(void **state) {
     exec_ok(db, "INSERT INTO lifecycle_moves(customer_id, from_stage, to_stage, at) VALUES(?, 'customer', 'fan', ?)", 2, rh);
     exec_ok(db, "INSERT INTO mall_orders(customer_id, kind, sku_id, quantity, unit_price, total, status, created_at)"
                 " VALUES(?, 'flash', 1, 1, 100, 100, 'paid', ?)", 2, rh);
+    yt_param fj[] = {PI(absorbed), PI(now), PI(now + 300000)}; /* a flash order not yet filed into mall_orders */
+    exec_ok(db, "INSERT INTO flash_journal(id, customer_id, activity_id, sku_id, quantity, unit_price, total, created_at, pay_by)"
+                " VALUES(900000000, ?, 1, 1, 1, 100, 100, ?, ?)", 3, fj);
     assert_int_equal(points_change(&x, absorbed, 120, POINTS_ADJUST, "keyed", NULL), YT_OK);
     /* both check in today and hold the same streak reward: the merge keeps the survivor's, drops the rest */
     checkin_result cr;

@@ -1,0 +1,23 @@
+/* The flash order journal: a hot sale's orders are written first to flash_journal, a table with no index but
+ * its key, where each commit group's rows go to the end (a page per many orders), instead of to mall_orders,
+ * whose customer index takes a page of its own per order. The committer files them into mall_orders later,
+ * many at a time and in customer order, once the sale is quiet; anything that reads or changes mall orders
+ * files what is there first (flash_journal_settle), so no reader ever misses an acknowledged order. */
+#ifndef YT_FLASH_JOURNAL_H
+#define YT_FLASH_JOURNAL_H
+#include "../domain/ctx.h"
+#include "../store/store.h"
+
+#define FLASH_JOURNAL_LOCK 0x79745F6A726E6CLL /* the store's lock for filing (PostgreSQL: two instances file in turn) */
+
+/* Files the oldest journal rows, at most max of them (0: all), into mall_orders and removes them from the
+ * journal, in db's transaction (the caller's when it has one, else one of its own on db, which must be able
+ * to write). The rows' number, or -1 on a store error (nothing filed). */
+int64_t flash_journal_file(yt_db *db, int64_t max);
+
+/* Before anything reads or changes mall orders: files whatever the journal holds. With x->db in a
+ * transaction it files there; else, when the journal is empty (one read), nothing; else it files on the
+ * store's writer (taken when x->db is not it) in a transaction of its own. YT_OK, or a store error in x. */
+int flash_journal_settle(yt_ctx *x);
+
+#endif
