@@ -213,7 +213,7 @@ int task_rewards(yt_ctx *x, const task_event *ev, size_t n) {
             const live_task *t = &tasks[k];
             if (strcmp(t->type, e->type) != 0 || e->at < t->starts_at || (t->ends_at && e->at >= t->ends_at)) continue;
             int64_t day = brand_day(e->at);
-            bool day_ok, all_ok;
+            bool day_ok = false, all_ok = false; /* set by count_once; -O3 cannot tell */
             if (count_once(x, t->id, e->customer_id, day, t->points, t->per_day, &day_ok)) return x->err.code;
             if (!day_ok) continue;
             if (count_once(x, t->id, e->customer_id, TOTAL_DAY, t->points, t->per_customer, &all_ok)) return x->err.code;
