@@ -922,7 +922,7 @@ static void sweep(flash_engine *f) {
     if ((f->journal_rows && now >= f->journal_due) ||
         db_query_int(rd, "SELECT COUNT(*) FROM (SELECT 1 FROM flash_journal WHERE id = (SELECT MIN(id) FROM flash_journal)"
                          " AND created_at <= ?) d", 1, old, 0))
-        file_journal(f, 0);
+        file_journal(f, false);
     yt_param due[] = {PI(now)};
     yt_param lost[] = {PI(now - f->cfg.lease_ttl_ms), PT(f->cfg.instance)};
     /* on a store error, look anyway */

@@ -65,7 +65,7 @@ int64_t flash_journal_file(yt_db *db, int64_t max) {
 
 int flash_journal_settle(yt_ctx *x) {
     yt_db *db = x->db;
-    if (!db->tx_depth) {
+    if (!db->tx_depth || !db_is_writer(db)) { /* (a reader's own transaction never writes) */
         int64_t any = db_query_int(db, "SELECT COUNT(*) FROM (SELECT 1 FROM flash_journal LIMIT 1) j", 0, NULL, -1);
         if (any < 0) return yt_fail_db(x, "reading the flash order journal");
         if (!any) return YT_OK;
