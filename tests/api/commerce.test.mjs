@@ -613,6 +613,17 @@ describe('the flash order journal', () => {
       const checkout = await call('POST', '/api/v1/mall-orders', { customer_id: buyers[0], lines: [{ sku_id: p.skus[0].id, quantity: 1 }] });
       expectStatus(checkout, 201);
       assert.ok(!acked.has(checkout.json.id) && checkout.json.id > Math.max(...waiting), `checkout id ${checkout.json.id}`);
+      // another instance on the same store sees the orders this one holds in the journal (made after it started,
+      // which files what it finds)
+      const twin = await startServer({ name: 'commerce-journal-twin', shareWith: own, env: { YUTANG_FLASH_FILE_IDLE_MS: '600000' } });
+      try {
+        waiting = await burst();
+        const tw = client(twin.baseUrl);
+        const ttok = await tw.login('admin', own.adminPassword);
+        const seen = (await tw.api('GET', `/api/v1/flash-sales/${sale.id}`, { token: ttok })).json;
+        assert.equal(seen.orders.pending + seen.orders.paid, acked.size, 'the other instance counts every order');
+        assert.equal(journal(), 0, 'the other instance filed the journal');
+      } finally { await twin.stop(); }
       // kill -9 with orders in the journal: after the restart each is in mall_orders, once
       waiting = await burst();
       await own.kill9();
