@@ -16,7 +16,7 @@ int after_sale_open(yt_ctx *x, int64_t order_id, int64_t member, const char *kin
     if (!text_one_of(kind, kinds)) return yt_fail(x, YT_EINVAL, "kind", "kind is return (退货), exchange (换货) or repair (维修)");
     if (yt_check_text(x, "reason", reason ? reason : "", 1, 500)) return x->err.code;
     if (db_begin(x->db) != 0) return yt_fail_db(x, "opening an after-sales ticket");
-    if (flash_journal_settle(x)) return yt_finish(x, x->err.code, ""); /* a flash order there is unpaid: a 409, not a 404 */
+    if (flash_journal_settle_order(x, order_id)) return yt_finish(x, x->err.code, ""); /* a flash order there is unpaid: a 409, not a 404 */
     /* the order's row first: on PostgreSQL its lock queues tickets for the same order */
     yt_param p[] = {PI(order_id), PI(member), PI(member)};
     yt_rows *r = db_query(x->db, "UPDATE mall_orders SET status = status WHERE id = ? AND (? = 0 OR customer_id = ?)"

@@ -29,8 +29,9 @@
 #define SWEEP_MS 1000           /* unpaid orders, idle leases and lost instances' leases are looked for this often */
 #define LEASE_BLOCK 1024        /* units an instance leases beyond what a group needs */
 #define LEASE_LOW (LEASE_BLOCK / 4) /* a group leases more when fewer than this would be left */
-#define FILE_CHUNK 4096         /* journal rows filed into mall_orders in one transaction, between groups */
-#define FILE_AGE_MS 60000       /* journal rows older than this are filed even while orders keep coming */
+#define FILE_CHUNK 4096         /* journal rows filed into mall_orders in one transaction while no order comes */
+#define FILE_STEP 1024          /* journal rows due for filing, filed in one transaction after each group */
+#define FILE_AGE_MS 30000       /* journal rows older than this are due for filing even while orders keep coming */
 #define EXHAUSTED_MS 1000       /* after the store had too few units to lease, orders the lease cannot cover are
                                    refused at once for this long (units released meanwhile are then leased again) */
 
@@ -73,6 +74,7 @@ struct flash_engine {
     bool journal_rows;   /* some rows may be unfiled */
     int64_t journal_due; /* the earliest payment deadline among them (the sweep files them by then) */
     int64_t last_group;  /* when the last group was written: filing waits for file_idle_ms of quiet */
+    bool file_due;       /* the beat found rows due (a payment window, or FILE_AGE_MS): filed between groups */
 };
 
 static sale *find_sale(flash_engine *f, int64_t id) {
@@ -907,8 +909,6 @@ static void settle_ended(flash_engine *f, int64_t now) {
     store_writer_release(f->store);
 }
 
-static void file_journal(flash_engine *f, bool quiet_only);
-
 /* The beat's look for unpaid orders and leases to renew, reclaim or give back; the writer is taken only when
  * there is something (a read on this thread's own connection says so for the store's side), so an idle
  * instance writes nothing. */
@@ -917,12 +917,13 @@ static void sweep(flash_engine *f) {
     if (!rd) return;
     int64_t now = now_ms();
     /* journal rows whose payment window is over (this instance's), or that waited long (any instance's, one
-     * killed say), are filed now, so the look for unpaid orders below sees them */
+     * killed say), are due: filed a step after each group from now on, till the journal is empty (the look
+     * for unpaid orders below finds them once they are in) */
     yt_param old[] = {PI(now - FILE_AGE_MS)};
     if ((f->journal_rows && now >= f->journal_due) ||
         db_query_int(rd, "SELECT COUNT(*) FROM (SELECT 1 FROM flash_journal WHERE id = (SELECT MIN(id) FROM flash_journal)"
                          " AND created_at <= ?) d", 1, old, 0))
-        file_journal(f, false);
+        f->file_due = true;
     yt_param due[] = {PI(now)};
     yt_param lost[] = {PI(now - f->cfg.lease_ttl_ms), PT(f->cfg.instance)};
     /* on a store error, look anyway */
@@ -934,27 +935,27 @@ static void sweep(flash_engine *f) {
     if (db_query_int(rd, "SELECT COUNT(*) FROM (" SETTLE_DUE ") d", 1, due, 1)) settle_ended(f, now);
 }
 
-/* Files the journal into mall_orders (flash_journal.h), FILE_CHUNK rows a transaction, until it is empty, or
- * only while no order waits when quiet_only. */
-static void file_journal(flash_engine *f, bool quiet_only) {
+/* Files up to max of the journal's oldest rows into mall_orders (flash_journal.h); true when more may be left. */
+static bool file_some(flash_engine *f, int64_t max) {
+    yt_db *db = store_writer_acquire(f->store);
+    int64_t n = db ? flash_journal_file(db, max) : -1;
+    if (db) store_writer_release(f->store);
+    if (n < 0) { /* logged; quiet filing tries again in a second, due filing at the next beat */
+        f->last_group = now_ms() + 1000;
+        f->file_due = false;
+        return false;
+    }
+    if (n < max) f->journal_rows = f->file_due = false;
+    return n == max;
+}
+
+/* Files the journal FILE_CHUNK rows a transaction while no order waits, until it is empty. */
+static void file_while_quiet(flash_engine *f) {
     for (;;) {
-        if (quiet_only) {
-            pthread_mutex_lock(&f->qmu);
-            bool waiting = f->head != NULL || f->stop;
-            pthread_mutex_unlock(&f->qmu);
-            if (waiting) return;
-        }
-        yt_db *db = store_writer_acquire(f->store);
-        int64_t n = db ? flash_journal_file(db, FILE_CHUNK) : -1;
-        if (db) store_writer_release(f->store);
-        if (n < 0) { /* logged; tried again in a second */
-            f->last_group = now_ms() + 1000;
-            return;
-        }
-        if (n < FILE_CHUNK) {
-            f->journal_rows = false;
-            return;
-        }
+        pthread_mutex_lock(&f->qmu);
+        bool waiting = f->head != NULL || f->stop;
+        pthread_mutex_unlock(&f->qmu);
+        if (waiting || !file_some(f, FILE_CHUNK)) return;
     }
 }
 
@@ -964,7 +965,7 @@ static void *committer(void *arg) {
     int64_t swept = 0;
     pthread_mutex_lock(&f->qmu);
     for (;;) {
-        while (!f->head && !f->stop) {
+        while (!f->head && !f->stop && !f->file_due) {
             /* quiet for file_idle_ms after a group that wrote to the journal: file it, between orders */
             int64_t wait_ms = 200, quiet = now_ms() - f->last_group;
             if (f->journal_rows) {
@@ -988,7 +989,8 @@ static void *committer(void *arg) {
         if (!f->head) f->tail = &f->head;
         pthread_mutex_unlock(&f->qmu);
         if (n) commit_group(f, group, n);
-        else if (f->journal_rows && now_ms() - f->last_group >= f->cfg.file_idle_ms) file_journal(f, true);
+        else if (f->journal_rows && now_ms() - f->last_group >= f->cfg.file_idle_ms) file_while_quiet(f);
+        if (f->file_due) file_some(f, FILE_STEP);
         if (now_ms() - swept >= SWEEP_MS) {
             sweep(f);
             mall_order_sweep(f->store); /* the mall's normal orders past their window, on the same beat */

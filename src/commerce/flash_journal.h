@@ -1,8 +1,9 @@
 /* The flash order journal: a hot sale's orders are written first to flash_journal, a table with no index but
  * its key, where each commit group's rows go to the end (a page per many orders), instead of to mall_orders,
  * whose customer index takes a page of its own per order. The committer files them into mall_orders later,
- * many at a time and in customer order, once the sale is quiet; anything that reads or changes mall orders
- * files what is there first (flash_journal_settle), so no reader ever misses an acknowledged order. */
+ * many at a time and in customer order, once the sale is quiet (or when rows are due); anything that reads or
+ * changes mall orders files what it needs first (flash_journal_settle*), so no reader ever misses an
+ * acknowledged order. */
 #ifndef YT_FLASH_JOURNAL_H
 #define YT_FLASH_JOURNAL_H
 #include "../domain/ctx.h"
@@ -19,5 +20,9 @@ int64_t flash_journal_file(yt_db *db, int64_t max);
  * transaction it files there; else, when the journal is empty (one read), nothing; else it files on the
  * store's writer (taken when x->db is not it) in a transaction of its own. YT_OK, or a store error in x. */
 int flash_journal_settle(yt_ctx *x);
+/* The same for what one order, or one customer's orders, need: the rows of that order or customer only (a
+ * member's payment or list, during a long sale, files a few rows, not the whole journal). */
+int flash_journal_settle_order(yt_ctx *x, int64_t order_id);
+int flash_journal_settle_customer(yt_ctx *x, int64_t customer_id);
 
 #endif

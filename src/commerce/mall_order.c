@@ -101,7 +101,7 @@ static void write_item(yt_jw *w, yt_rows *r) {
 }
 
 int mall_order_write_json(yt_ctx *x, yt_jw *w, int64_t id, int64_t customer) {
-    if (flash_journal_settle(x)) return x->err.code;
+    if (flash_journal_settle_order(x, id)) return x->err.code;
     yt_param p[] = {PI(id), PI(customer), PI(customer)};
     yt_rows *r = db_query(x->db, "SELECT " ORDER_COLS " FROM mall_orders WHERE id = ? AND (? = 0 OR customer_id = ?)", 3, p);
     if (!r) return yt_fail_db(x, "reading an order");
@@ -136,7 +136,7 @@ int mall_order_list_json(yt_ctx *x, yt_jw *w, const mall_order_filter *f, int li
         return yt_fail(x, YT_EINVAL, "status", "status is pending, paid, shipped, completed, released, cancelled or refunded");
     if (f->kind && !text_one_of(f->kind, order_kinds))
         return yt_fail(x, YT_EINVAL, "kind", "kind is normal, flash, group, points or membership");
-    if (flash_journal_settle(x)) return x->err.code;
+    if (f->customer_id ? flash_journal_settle_customer(x, f->customer_id) : flash_journal_settle(x)) return x->err.code;
     const char *status = f->status ? f->status : "", *kind = f->kind ? f->kind : "";
     yt_param p[] = {PI(f->customer_id), PI(f->customer_id), PT(status), PT(status), PT(kind), PT(kind),
                     PI(cursor ? cursor : INT64_MAX), PI(limit + 1)};
@@ -154,7 +154,7 @@ int mall_order_pay(yt_ctx *x, const payment_notice *n, payment_result *res) {
     memset(res, 0, sizeof *res);
     int64_t now = now_ms();
     if (db_begin(x->db) != 0) return yt_fail_db(x, "recording a payment");
-    if (flash_journal_settle(x)) return yt_finish(x, x->err.code, "recording a payment");
+    if (flash_journal_settle_order(x, n->order_id)) return yt_finish(x, x->err.code, "recording a payment");
     /* a group order's team first, so this payment and the closing of the team queue in one order */
     if (groupbuy_pay_lock(x, n->order_id)) return yt_finish(x, x->err.code, "recording a payment");
     /* then the order's row, read under its lock: two deliveries of one notification (or a payment racing the
@@ -235,7 +235,7 @@ int mall_order_pay(yt_ctx *x, const payment_notice *n, payment_result *res) {
 /* ---- the order's life after checkout ---- */
 
 int mall_order_customer(yt_ctx *x, int64_t id, int64_t *customer) {
-    if (flash_journal_settle(x)) return x->err.code;
+    if (flash_journal_settle_order(x, id)) return x->err.code;
     yt_param p[] = {PI(id)};
     *customer = db_query_int(x->db, "SELECT customer_id FROM mall_orders WHERE id = ?", 1, p, 0);
     return *customer > 0 ? YT_OK : yt_fail(x, YT_ENOTFOUND, NULL, "no order with id %lld", (long long)id);
@@ -243,7 +243,7 @@ int mall_order_customer(yt_ctx *x, int64_t id, int64_t *customer) {
 
 /* Why a state change found no order to change: 404, or 409 naming the state it is in. */
 static int not_changed(yt_ctx *x, int64_t id, int64_t member, const char *want) {
-    if (flash_journal_settle(x)) return x->err.code; /* a flash order still in the journal is there */
+    if (flash_journal_settle_order(x, id)) return x->err.code; /* a flash order still in the journal is there */
     yt_param p[] = {PI(id), PI(member), PI(member)};
     yt_rows *r = db_query(x->db, "SELECT status, kind FROM mall_orders WHERE id = ? AND (? = 0 OR customer_id = ?)", 3, p);
     if (!r) return yt_fail_db(x, "changing an order");
@@ -370,7 +370,7 @@ int activity_stats_json(yt_ctx *x, yt_jw *w, const char *kind, int64_t id, int64
 
 int mall_order_payable(yt_ctx *x, int64_t id, int64_t member, const char *appid, payable_order *out) {
     memset(out, 0, sizeof *out);
-    if (flash_journal_settle(x)) return x->err.code;
+    if (flash_journal_settle_order(x, id)) return x->err.code;
     yt_param p[] = {PI(id), PI(member)};
     yt_rows *r = db_query(x->db,
                           "SELECT o.status, o.total, COALESCE(o.pay_by, 0),"

@@ -98,7 +98,7 @@ int mall_refund(yt_ctx *x, int64_t order_id, const refund_input *in, refund_resu
     int64_t now = now_ms();
     if (db_begin(x->db) != 0) return yt_fail_db(x, "refunding an order");
     /* a flash order still in the journal is unpaid: a 409 below, not a 404 */
-    if (flash_journal_settle(x)) return yt_finish(x, x->err.code, "refunding an order");
+    if (flash_journal_settle_order(x, order_id)) return yt_finish(x, x->err.code, "refunding an order");
     /* the order's row first: on PostgreSQL its lock queues refunds of the same order */
     yt_param l[] = {PI(order_id)};
     if (db_exec(x->db, "UPDATE mall_orders SET refunded = refunded WHERE id = ?", 1, l) < 0)

@@ -613,6 +613,24 @@ describe('the flash order journal', () => {
       const checkout = await call('POST', '/api/v1/mall-orders', { customer_id: buyers[0], lines: [{ sku_id: p.skus[0].id, quantity: 1 }] });
       expectStatus(checkout, 201);
       assert.ok(!acked.has(checkout.json.id) && checkout.json.id > Math.max(...waiting), `checkout id ${checkout.json.id}`);
+      // orders whose payment window ends while they wait in the journal are filed by the beat and released
+      const brief = (await call('POST', '/api/v1/flash-sales', { name: '短窗秒杀', sku_id: p.skus[0].id, price: 300, stock: 500,
+        per_customer_limit: 1000, starts_at: iso(Date.now() - 1000), ends_at: iso(Date.now() + 3600000), pay_window_seconds: 2 })).json;
+      let held = 0;
+      for (let round = 0; round < 10 && journal() === 0; round++) {
+        const rs = await Promise.all(Array.from({ length: 30 }, (_, i) =>
+          call('POST', `/api/v1/flash-sales/${brief.id}/orders`, { customer_id: buyers[i % 3], quantity: 1 })));
+        for (const r of rs) expectStatus(r, 201);
+        held += rs.length;
+      }
+      assert.ok(journal() > 0, 'orders wait in the journal');
+      let released = 0;
+      for (let i = 0; i < 80 && released < held; i++) {
+        await new Promise((res) => setTimeout(res, 100));
+        released = Number(storeQuery(own, `SELECT count(*) FROM mall_orders WHERE activity_id = ${brief.id} AND status = 'released'`));
+      }
+      assert.equal(released, held, 'every order past its window, filed and released without a read');
+      assert.equal(journal(), 0);
       // another instance on the same store sees the orders this one holds in the journal (made after it started,
       // which files what it finds)
       const twin = await startServer({ name: 'commerce-journal-twin', shareWith: own, env: { YUTANG_FLASH_FILE_IDLE_MS: '600000' } });
