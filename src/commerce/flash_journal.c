@@ -82,22 +82,21 @@ static int64_t file_scope(yt_db *db, int64_t max, scope s, int64_t key) {
 
 int64_t flash_journal_file(yt_db *db, int64_t max) { return file_scope(db, max, SCOPE_ALL, 0); }
 
-/* Files the scope's rows before a read or a change: in x->db's transaction when it is the writer's; else, when
- * the journal has any (one read), on the store's writer (taken when x->db is not it) in one of their own. */
+/* Files the scope's rows before a read or a change, when the journal has any (one read): in x->db's
+ * transaction when it is the writer's; else on the store's writer (taken when x->db is not it) in one of
+ * their own (a reader's own transaction never writes). */
 static int settle(yt_ctx *x, scope s, int64_t key) {
     yt_db *db = x->db;
-    if (!db->tx_depth || !db_is_writer(db)) { /* (a reader's own transaction never writes) */
-        char sql[160];
-        snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM (SELECT 1 FROM flash_journal WHERE id > 0%s LIMIT 1) j", scope_cond[s]);
-        int64_t any = db_query_int(db, sql, s ? 1 : 0, (yt_param[]){PI(key)}, -1);
-        if (any < 0) return yt_fail_db(x, "reading the flash order journal");
-        if (!any) return YT_OK;
-        if (!db_is_writer(db)) { /* a reading request on SQLite: the writer files */
-            yt_db *w = store_writer_acquire(db->store);
-            int64_t n = w ? file_scope(w, 0, s, key) : -1;
-            if (w) store_writer_release(db->store);
-            return n < 0 ? yt_fail(x, YT_EINTERNAL, NULL, "the store could not file the flash orders; try again") : YT_OK;
-        }
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM (SELECT 1 FROM flash_journal WHERE id > 0%s LIMIT 1) j", scope_cond[s]);
+    int64_t any = db_query_int(db, sql, s ? 1 : 0, (yt_param[]){PI(key)}, -1);
+    if (any < 0) return yt_fail_db(x, "reading the flash order journal");
+    if (!any) return YT_OK;
+    if (!db_is_writer(db)) { /* a reading request on SQLite: the writer files */
+        yt_db *w = store_writer_acquire(db->store);
+        int64_t n = w ? file_scope(w, 0, s, key) : -1;
+        if (w) store_writer_release(db->store);
+        return n < 0 ? yt_fail(x, YT_EINTERNAL, NULL, "the store could not file the flash orders; try again") : YT_OK;
     }
     return file_scope(db, 0, s, key) < 0 ? yt_fail_db(x, "filing the flash orders") : YT_OK;
 }

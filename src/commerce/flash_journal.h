@@ -16,9 +16,9 @@
  * to write). The rows' number, or -1 on a store error (nothing filed). */
 int64_t flash_journal_file(yt_db *db, int64_t max);
 
-/* Before anything reads or changes mall orders: files whatever the journal holds. With x->db in a
- * transaction it files there; else, when the journal is empty (one read), nothing; else it files on the
- * store's writer (taken when x->db is not it) in a transaction of its own. YT_OK, or a store error in x. */
+/* Before anything reads or changes mall orders: files whatever the journal holds. When it holds nothing (one
+ * read), nothing; else the rows are filed on x->db when it is the writer (in its transaction when it has
+ * one), or on the store's writer, taken for it, in a transaction of their own. YT_OK, or a store error in x. */
 int flash_journal_settle(yt_ctx *x);
 /* The same for what one order, or one customer's orders, need: the rows of that order or customer only (a
  * member's payment or list, during a long sale, files a few rows, not the whole journal). */
