@@ -234,16 +234,19 @@ static const yt_migration migrations[] = {
      "DROP INDEX mall_orders_activity;"
      "CREATE INDEX mall_orders_activity ON mall_orders(activity_id, status, id);"},
     /* the flash order journal (flash_journal.h): a hot sale's orders, pending, before they are filed into
-     * mall_orders; ids are mall_orders' own (the sequence, or on SQLite above every order's) */
+     * mall_orders; ids are mall_orders' own (the sequence, or on SQLite above every order's); by sale, for its
+     * counts (a group's rows go to the end of its sale's run) */
     {36,
      /* SQLite */
      "CREATE TABLE flash_journal(id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers(id),"
      "  activity_id INTEGER NOT NULL, sku_id INTEGER NOT NULL, quantity INTEGER NOT NULL, unit_price INTEGER NOT NULL,"
-     "  total INTEGER NOT NULL, created_at INTEGER NOT NULL, pay_by INTEGER NOT NULL, staff_id INTEGER) STRICT;",
+     "  total INTEGER NOT NULL, created_at INTEGER NOT NULL, pay_by INTEGER NOT NULL, staff_id INTEGER) STRICT;"
+     "CREATE INDEX flash_journal_sale ON flash_journal(activity_id, id);",
      /* PostgreSQL */
      "CREATE TABLE flash_journal(id BIGINT PRIMARY KEY, customer_id BIGINT NOT NULL REFERENCES customers(id),"
      "  activity_id BIGINT NOT NULL, sku_id BIGINT NOT NULL, quantity BIGINT NOT NULL, unit_price BIGINT NOT NULL,"
-     "  total BIGINT NOT NULL, created_at BIGINT NOT NULL, pay_by BIGINT NOT NULL, staff_id BIGINT);"},
+     "  total BIGINT NOT NULL, created_at BIGINT NOT NULL, pay_by BIGINT NOT NULL, staff_id BIGINT);"
+     "CREATE INDEX flash_journal_sale ON flash_journal(activity_id, id);"},
 };
 
 static const customer_keyed keyed[] = {

@@ -586,12 +586,19 @@ describe('the flash order journal', () => {
         assert.ok(journal() > 0, 'orders wait in the journal');
         return storeQuery(own, 'SELECT id FROM flash_journal ORDER BY id').split('\n').map(Number);
       };
-      // the sale's counts
+      // the sale's counts, and the list's, count the orders where they are
       await burst();
+      const held0 = journal();
       const g = (await call('GET', `/api/v1/flash-sales/${sale.id}`)).json;
       assert.equal(g.orders.pending, acked.size);
       assert.equal(g.stock_left, 5000 - acked.size);
-      assert.equal(journal(), 0, 'the read filed the journal');
+      const listed = (await call('GET', '/api/v1/flash-sales?limit=50')).json.items.find((x) => x.id === sale.id);
+      assert.equal(listed.orders.quantity_pending, acked.size);
+      assert.equal(journal(), held0, 'reading a sale files nothing');
+      // the staff's list of all orders files the journal
+      const all = await listAll(c.api, '/api/v1/mall-orders', tok, { limit: 200 });
+      assert.equal(all.items.filter((o) => o.activity_id === sale.id).length, acked.size);
+      assert.equal(journal(), 0, 'the list filed the journal');
       // one order by id, and a customer's list
       let waiting = await burst();
       const one = await call('GET', `/api/v1/mall-orders/${waiting[0]}`);
@@ -616,6 +623,8 @@ describe('the flash order journal', () => {
       // orders whose payment window ends while they wait in the journal are filed by the beat and released
       const brief = (await call('POST', '/api/v1/flash-sales', { name: '短窗秒杀', sku_id: p.skus[0].id, price: 300, stock: 500,
         per_customer_limit: 1000, starts_at: iso(Date.now() - 1000), ends_at: iso(Date.now() + 3600000), pay_window_seconds: 2 })).json;
+      await listAll(c.api, '/api/v1/mall-orders', tok, { limit: 200 }); // files what the steps above left
+      assert.equal(journal(), 0);
       let held = 0;
       for (let round = 0; round < 10 && journal() === 0; round++) {
         const rs = await Promise.all(Array.from({ length: 30 }, (_, i) =>
@@ -640,7 +649,8 @@ describe('the flash order journal', () => {
         const ttok = await tw.login('admin', own.adminPassword);
         const seen = (await tw.api('GET', `/api/v1/flash-sales/${sale.id}`, { token: ttok })).json;
         assert.equal(seen.orders.pending + seen.orders.paid, acked.size, 'the other instance counts every order');
-        assert.equal(journal(), 0, 'the other instance filed the journal');
+        const theirs = (await tw.api('GET', `/api/v1/mall-orders/${waiting.at(-1)}`, { token: ttok })).json;
+        assert.equal(theirs.id, waiting.at(-1), 'the other instance reads an order this one holds');
       } finally { await twin.stop(); }
       // kill -9 with orders in the journal: after the restart each is in mall_orders, once
       waiting = await burst();
