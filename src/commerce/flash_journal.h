@@ -1,5 +1,5 @@
-/* The flash order journal: a hot sale's orders are written first to flash_journal, a table with no index but
- * its key, where each commit group's rows go to the end (a page per many orders), instead of to mall_orders,
+/* The flash order journal: a hot sale's orders are written first to flash_journal, a table indexed only by id
+ * and by sale, where each commit group's rows go to the end (a page per many orders), instead of to mall_orders,
  * whose customer index takes a page of its own per order. The committer files them into mall_orders later,
  * many at a time and in customer order, once the sale is quiet (or when rows are due); anything that reads or
  * changes mall orders files what it needs first (flash_journal_settle*), so no reader ever misses an
