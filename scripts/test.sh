@@ -73,6 +73,7 @@ if PGURL=$(bash scripts/pg-cluster.sh start "$PGDIR" "$PGPORT"); then
   step changes-postgres env YT_TEST_PG_URL="$PGURL" "$ROOT/build/test_changes"
   step audience-postgres env YT_TEST_PG_URL="$PGURL" "$ROOT/build/test_audience"
   step clv-postgres env YT_TEST_PG_URL="$PGURL" "$ROOT/build/test_clv"
+  step flash-journal-postgres env YT_TEST_PG_URL="$PGURL" "$ROOT/build/test_flash_journal"
 else
   echo "== api-postgres: FAILED (cluster did not start)"; FAIL=$((FAIL + 1)); FAILED_STEPS+=(api-postgres)
 fi
