@@ -219,7 +219,11 @@ void h_customer_merge(yt_req *r) {
         api_problem(r, 400, "from", "these records are already one customer");
         return;
     }
-    if (customer_merge(&r->x, id, other)) {
+    int rc;
+    /* a deadlock with a concurrent writer (PostgreSQL picks one to fail) runs the merge again, as ingest does */
+    for (int tries = 1; (rc = customer_merge(&r->x, id, other)) == YT_EINTERNAL && tries < 3 && db_retryable(r->x.db); tries++)
+        r->x.err = (yt_err){0};
+    if (rc) {
         api_fail(r);
         return;
     }
