@@ -631,9 +631,10 @@ static void commit_group(flash_engine *f, pending_order *group, size_t n) {
     size_t nchanged = 0;
     for (size_t k = 0; k < nbuyers; k++)
         if (buyers[k].qty != buyers[k].stored) buyers[nchanged++] = buyers[k];
+    size_t njournal = nwritten ? nwritten - 1 : 0; /* all but the newest */
     ok = ok && each_chunk(db, set_buyers, 3, nchanged, buyers, buyer_qty_params, NULL) && order_ids(db, written, nwritten) &&
-         each_chunk(db, journal_orders, ORDER_COLS, nwritten ? nwritten - 1 : 0, written, order_params, NULL) &&
-         each_chunk(db, insert_orders, ORDER_COLS, nwritten ? 1 : 0, written + (nwritten ? nwritten - 1 : 0), order_params, NULL);
+         each_chunk(db, journal_orders, ORDER_COLS, njournal, written, order_params, NULL) &&
+         each_chunk(db, insert_orders, ORDER_COLS, nwritten - njournal, written + njournal, order_params, NULL);
     /* 5. what is left of each lease */
     for (size_t k = 0; ok && k < nshare; k++) {
         group_share *g = &share[k];
@@ -659,7 +660,7 @@ static void commit_group(flash_engine *f, pending_order *group, size_t n) {
     }
     if (db) store_writer_release(f->store);
     f->last_group = now_ms();
-    for (i = 0; ok && i + 1 < nwritten; i++) {
+    for (i = 0; ok && i < njournal; i++) {
         int64_t due = written[i]->o->at + written[i]->o->s->pay_window_ms;
         if (!f->journal_rows || due < f->journal_due) f->journal_due = due;
         f->journal_rows = true;

@@ -56,9 +56,10 @@ int customer_merge(yt_ctx *x, int64_t survivor, int64_t absorbed);
  * writes anything either waits for the merge and then sees the customer gone, or holds the merge back until
  * its commit. customer_hold locks one row inside the caller's transaction: YT_OK live (and locked); merged,
  * erased or unknown, a failure of code gone (YT_ECONFLICT: "merged or erased just now; try again", for a
- * customer the caller had found live; YT_ENOTFOUND otherwise); a store error failed as doing. customers_live reads the live ones of ids (ascending,
- * distinct): id and owner_id, ascending; with lock, share-locked in one statement (PostgreSQL; SQLite has one
- * writer at a time and needs none). The caller frees the rows; NULL on a store error. */
+ * customer the caller had found live; YT_ENOTFOUND otherwise); a store error failed as doing.
+ * customers_live reads the live ones of ids (ascending, distinct): id and owner_id, ascending; with lock,
+ * share-locked in one statement (PostgreSQL; SQLite has one writer at a time and needs none). The caller
+ * frees the rows; NULL on a store error. */
 int customer_hold(yt_ctx *x, int64_t customer, int gone, const char *doing);
 yt_rows *customers_live(yt_db *db, const int64_t *ids, size_t n, bool lock);
 /* Adds one identity to a customer, audited. YT_ECONFLICT when another customer holds it. */
