@@ -5,6 +5,7 @@
 #include "stmt_cache.h"
 #include "../base/alloc.h"
 #include <fcntl.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,7 +40,13 @@ static void set_err(sq_db *d, int rc) {
     if (d->base.tx_depth > 0 && sqlite3_get_autocommit(d->h)) d->base.tx_aborted = true;
 }
 
+/* Once, before SQLite's first use: no memory statistics, which would take a process-wide mutex on every
+ * allocation of every connection (nothing reads them). */
+static void sq_configure(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+
 static yt_db *sq_connect(const char *target, char *err, size_t errsz) {
+    static pthread_once_t configured = PTHREAD_ONCE_INIT;
+    pthread_once(&configured, sq_configure);
     const char *path = target;
     if (strncmp(path, "sqlite://", 9) == 0) path += 9;
     sqlite3 *h = NULL;
