@@ -84,7 +84,7 @@ typedef struct loop {
     struct in6_addr *incoming_peer;
     size_t nincoming, incap;
     struct conn *ready;
-    bool woken;
+    atomic_bool woken; /* also read without mu: answers are waiting (see loop_main) */
     _Atomic int nconns;
     struct conn *conns; /* all of this loop's connections, for deadlines and the stop */
     struct conn *closed; /* closed during this round of events: freed after it (a later event may name one) */
@@ -1277,6 +1277,8 @@ static void *loop_main(void *arg) {
                 if (evs[i].events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) c->can_read = true;
                 if (evs[i].events & (EPOLLOUT | EPOLLHUP | EPOLLERR)) c->can_write = true;
                 conn_run(c);
+                /* answers posted meanwhile go out now, not after the rest of a long batch of reads */
+                if (atomic_load_explicit(&l->woken, memory_order_relaxed)) take_posted(l);
             }
         }
         if (l->now - l->swept_ms >= SWEEP_EVERY_MS) {
