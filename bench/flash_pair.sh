@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# The flash bench's first part (one hot SKU, 256 connections, one wrk thread) for several builds or settings,
+# alternating, each run on a fresh copy of one prepared database: on a machine whose speed moves within
+# minutes, only runs side by side in time compare. Prints a line a run: orders/s, wrk's p50/p99, the server's
+# own p99 (from its access log), the machine's steal, and the server's CPU an order.
+# usage: bash bench/flash_pair.sh ROUNDS SECONDS NAME=BIN[,VAR=VALUE...] ...
+#   e.g. bash bench/flash_pair.sh 2 8 old=/tmp/yutang-old new=build/yutang filing=build/yutang,YUTANG_FLASH_FILE_IDLE_MS=50
+#   Put the variants twice in reverse order (A B B A) to cancel a drift in the machine's speed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ $# -ge 3 ] || { sed -n '6,8p' "$0"; exit 2; }
+ROUNDS=$1 SECS=$2
+shift 2
+NCUST=2000
+. bench/lib.sh
+need_packages wrk:wrk ss:iproute2
+TMP=$(mktemp -d /tmp/yt-flash-pair-XXXXXX)
+YPID=
+cleanup() { [ -n "$YPID" ] && kill "$YPID" 2>/dev/null; rm -rf "$TMP"; }
+trap cleanup EXIT
+PORT=$(free_port 18420)
+export YUTANG_ADMIN_PASSWORD=bench-password-1
+
+serve() { # db, bin, VAR=VALUE...: starts a server (YPID) that files no journal rows while quiet unless told
+  local db=$1 bin=$2
+  shift 2
+  env YUTANG_DB="$db" YUTANG_FLASH_FILE_IDLE_MS=600000 "$@" "$bin" serve --listen 127.0.0.1:"$PORT" --threads "$(nproc)" \
+    --rate-limit-per-ip 0 --rate-limit-per-token 0 >"$TMP/serve.log" 2>&1 &
+  YPID=$!
+  for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && return; sleep 0.05; done
+  echo "# $bin did not start: $(tail -3 "$TMP/serve.log")" >&2
+  exit 1
+}
+stop() { kill "$YPID"; wait "$YPID" 2>/dev/null || true; YPID=; }
+
+# the prepared database: a sale of 100,000,000 units (up to 1,000 a customer) and 2,000 customers, made by the
+# first variant's binary
+first=${1#*=}
+serve "$TMP/template.db" "${first%%,*}"
+read -r TOKEN SALE < <(node - "http://127.0.0.1:$PORT" "$NCUST" <<'JS'
+const [base, n] = [process.argv[2], Number(process.argv[3])];
+const call = async (m, p, body, token) => {
+  const r = await fetch(base + p, { method: m, headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+  if (r.status >= 300) throw new Error(`${m} ${p}: ${r.status} ${await r.text()}`);
+  return r.json();
+};
+const { token } = await call('POST', '/api/v1/auth/login', { username: 'admin', password: 'bench-password-1' });
+const p = await call('POST', '/api/v1/products', { name: '秒杀压测', skus: [{ name: '默认', price: 100, stock: 100000000 }] }, token);
+const now = Date.now();
+const sale = await call('POST', '/api/v1/flash-sales', { name: '压测', sku_id: p.skus[0].id, price: 100, stock: 100000000,
+  per_customer_limit: 1000, starts_at: new Date(now - 1000).toISOString(), ends_at: new Date(now + 7 * 86400000).toISOString(),
+  pay_window_seconds: 86400 }, token);
+for (let i = 0; i < n; i += 100) await Promise.all(Array.from({ length: 100 }, () => call('POST', '/api/v1/customers', { name: '压测客户' }, token)));
+console.log(token, sale.id);
+JS
+)
+stop
+
+cpu_ticks() { awk '/^cpu / {print $2+$3+$4+$5+$6+$7+$8+$9, $9}' /proc/stat; }
+server_ticks() { awk '{s += $14 + $15} END {print s}' /proc/"$YPID"/task/*/stat; }
+for _ in $(seq 1 "$ROUNDS"); do
+  for v in "$@"; do
+    name=${v%%=*} spec=${v#*=}
+    IFS=, read -r -a parts <<<"$spec"
+    rm -f "$TMP"/run.db*
+    cp "$TMP/template.db" "$TMP/run.db"
+    serve "$TMP/run.db" "${parts[0]}" "${parts[@]:1}"
+    read -r ALL0 STEAL0 < <(cpu_ticks); SRV0=$(server_ticks)
+    FLASH_SALE=$SALE FLASH_TOKEN=$TOKEN FLASH_CUSTOMERS=$NCUST wrk -t1 -c256 -d"${SECS}s" -s bench/flash.lua \
+      "http://127.0.0.1:$PORT" | grep '^{' >"$TMP/wrk.json"
+    read -r ALL1 STEAL1 < <(cpu_ticks); SRV1=$(server_ticks)
+    stop
+    node - "$name" "$TMP/wrk.json" "$TMP/serve.log" $((ALL1 - ALL0)) $((STEAL1 - STEAL0)) $((SRV1 - SRV0)) "$(getconf CLK_TCK)" <<'JS'
+const fs = require('fs');
+const [name, wrkFile, log, all, steal, srv, hz] = process.argv.slice(2);
+const w = JSON.parse(fs.readFileSync(wrkFile, 'utf8'));
+const ms = fs.readFileSync(log, 'utf8').split('\n').filter((l) => l.includes('"flash_order.create"')).map((l) => JSON.parse(l).ms).sort((a, b) => a - b);
+const p99 = ms.length ? ms[Math.floor(ms.length * 0.99)] : NaN;
+console.log(`${name.padEnd(14)} ${String(w.orders_per_second).padStart(6)} orders/s  p50 ${w.p50_ms.toFixed(2)}  p99 ${w.p99_ms.toFixed(2)}` +
+  `  server p99 ${p99.toFixed(2)}  steal ${(100 * steal / all).toFixed(0)}%  server ${(srv * 1e6 / hz / w.created).toFixed(1)} µs/order`);
+JS
+  done
+done
