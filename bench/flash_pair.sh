@@ -16,7 +16,7 @@ NCUST=2000
 need_packages wrk:wrk ss:iproute2
 TMP=$(mktemp -d /tmp/yt-flash-pair-XXXXXX)
 YPID=
-cleanup() { [ -n "$YPID" ] && kill "$YPID" 2>/dev/null; rm -rf "$TMP"; }
+cleanup() { if [ -n "$YPID" ]; then kill "$YPID" 2>/dev/null || true; fi; rm -rf "$TMP"; }
 trap cleanup EXIT
 PORT=$(free_port 18420)
 export YUTANG_ADMIN_PASSWORD=bench-password-1
