@@ -37,38 +37,20 @@ export YUTANG_ADMIN_PASSWORD=bench-password-1 YUTANG_DB=$TMP/flash.db
 YPID=$!
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 COUPON_QUOTA=20000
-read -r TOKEN SALE COUPON SCARCE < <(COUPON_QUOTA=$COUPON_QUOTA node - "http://127.0.0.1:$PORT" "$NCUST" <<'JS'
-const [base, n] = [process.argv[2], Number(process.argv[3])];
-const call = async (m, p, body, token) => {
-  const r = await fetch(base + p, { method: m, headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
-  if (r.status >= 300) throw new Error(`${m} ${p}: ${r.status} ${await r.text()}`);
-  return r.json();
-};
-const { token } = await call('POST', '/api/v1/auth/login', { username: 'admin', password: 'bench-password-1' });
-const p = await call('POST', '/api/v1/products', { name: '秒杀压测', skus: [{ name: '默认', price: 100, stock: 100000000 }] }, token);
-const now = Date.now();
-const sale = await call('POST', '/api/v1/flash-sales', { name: '压测', sku_id: p.skus[0].id, price: 100, stock: 100000000, per_customer_limit: 1000,
-  starts_at: new Date(now - 1000).toISOString(), ends_at: new Date(now + 86400000).toISOString(), pay_window_seconds: 86400 }, token);
-for (let i = 0; i < n; i += 100) await Promise.all(Array.from({ length: 100 }, () => call('POST', '/api/v1/customers', { name: '压测客户' }, token)));
-const coupon = (name, total) => call('POST', '/api/v1/coupons', { name, kind: 'amount', threshold: 0, amount_off: 100,
-  total, per_customer: 100, claim_ends: new Date(now + 86400000).toISOString(), valid_days: 7 }, token);
-const hot = await coupon('压测券', 1000000), scarce = await coupon('限量券', Number(process.env.COUPON_QUOTA || 20000));
-console.log(token, sale.id, hot.id, scarce.id);
-JS
-)
+read -r TOKEN SALE COUPON SCARCE < <(node bench/flash_setup.mjs "http://127.0.0.1:$PORT" "$NCUST" "$COUPON_QUOTA")
 # the share of the machine's CPU time the hypervisor gave to others meanwhile (steal), the server's own CPU,
 # and wrk's (its share of one core: near 100 would make the load generator the bottleneck)
 WRK_THREADS=${FLASH_WRK_THREADS:-1}
 child_seconds() { tail -1 "$1" | awk '{ t = 0; for (i = 1; i <= 2; i++) { split($i, p, "m"); t += p[1] * 60 + p[2] } print t }'; } # of `times`
-cpu_ticks() { awk '/^cpu / {print $2+$3+$4+$5+$6+$7+$8+$9, $9}' /proc/stat; }
-server_ticks() { awk '{s += $14 + $15} END {print s}' /proc/"$YPID"/task/*/stat; }
-read -r ALL0 STEAL0 < <(cpu_ticks); SRV0=$(server_ticks); times >"$TMP/times0"
-FLASH_SALE=$SALE FLASH_TOKEN=$TOKEN FLASH_CUSTOMERS=$NCUST wrk -t"$WRK_THREADS" -c256 -d"${SECS}s" --latency -s bench/flash.lua "http://127.0.0.1:$PORT" >"$TMP/wrk.txt"
+read -r ALL0 STEAL0 < <(cpu_ticks); SRV0=$(process_ticks "$YPID")
+# (in a subshell of its own, whose `times` counts wrk alone)
+(FLASH_SALE=$SALE FLASH_TOKEN=$TOKEN FLASH_CUSTOMERS=$NCUST wrk -t"$WRK_THREADS" -c256 -d"${SECS}s" --latency -s bench/flash.lua \
+  "http://127.0.0.1:$PORT" >"$TMP/wrk.txt"; times >"$TMP/wrk.times")
 grep '^{' "$TMP/wrk.txt"
-read -r ALL1 STEAL1 < <(cpu_ticks); SRV1=$(server_ticks); times >"$TMP/times1"
+read -r ALL1 STEAL1 < <(cpu_ticks); SRV1=$(process_ticks "$YPID")
 CREATED=$(grep -o '"created":[0-9]*' "$TMP/wrk.txt" | cut -d: -f2)
 awk -v a=$((ALL1 - ALL0)) -v s=$((STEAL1 - STEAL0)) -v t=$((SRV1 - SRV0)) -v n="$CREATED" -v hz="$(getconf CLK_TCK)" \
-  -v w="$(awk -v a="$(child_seconds "$TMP/times0")" -v b="$(child_seconds "$TMP/times1")" 'BEGIN { print b - a }')" -v secs="$SECS" -v wt="$WRK_THREADS" \
+  -v w="$(child_seconds "$TMP/wrk.times")" -v secs="$SECS" -v wt="$WRK_THREADS" \
   'BEGIN { printf "{\"bench\":\"flash_yutang_cpu\",\"steal_percent\":%.1f,\"server_cpu_us_per_order\":%.1f,\"wrk_threads\":%d,\"wrk_cpu_percent\":%.0f}\n", a ? 100 * s / a : 0, n ? t * 1e6 / hz / n : 0, wt, 100 * w / secs }'
 STORED=$(sqlite3 "$YUTANG_DB" "SELECT (SELECT count(*) FROM mall_orders) + (SELECT count(*) FROM flash_journal)")
 echo "{\"bench\":\"flash_yutang_stored\",\"orders_in_store\":$STORED}"

@@ -33,31 +33,12 @@ serve() { # db, bin, VAR=VALUE...: starts a server (YPID) that files no journal 
 }
 stop() { kill "$YPID"; wait "$YPID" 2>/dev/null || true; YPID=; }
 
-# the prepared database: a sale of 100,000,000 units (up to 1,000 a customer) and 2,000 customers, made by the
-# first variant's binary
+# the prepared database (bench/flash_setup.mjs: the sale and NCUST customers), made by the first variant's binary
 first=${1#*=}
 serve "$TMP/template.db" "${first%%,*}"
-read -r TOKEN SALE < <(node - "http://127.0.0.1:$PORT" "$NCUST" <<'JS'
-const [base, n] = [process.argv[2], Number(process.argv[3])];
-const call = async (m, p, body, token) => {
-  const r = await fetch(base + p, { method: m, headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
-  if (r.status >= 300) throw new Error(`${m} ${p}: ${r.status} ${await r.text()}`);
-  return r.json();
-};
-const { token } = await call('POST', '/api/v1/auth/login', { username: 'admin', password: 'bench-password-1' });
-const p = await call('POST', '/api/v1/products', { name: '秒杀压测', skus: [{ name: '默认', price: 100, stock: 100000000 }] }, token);
-const now = Date.now();
-const sale = await call('POST', '/api/v1/flash-sales', { name: '压测', sku_id: p.skus[0].id, price: 100, stock: 100000000,
-  per_customer_limit: 1000, starts_at: new Date(now - 1000).toISOString(), ends_at: new Date(now + 7 * 86400000).toISOString(),
-  pay_window_seconds: 86400 }, token);
-for (let i = 0; i < n; i += 100) await Promise.all(Array.from({ length: 100 }, () => call('POST', '/api/v1/customers', { name: '压测客户' }, token)));
-console.log(token, sale.id);
-JS
-)
+read -r TOKEN SALE < <(node bench/flash_setup.mjs "http://127.0.0.1:$PORT" "$NCUST")
 stop
 
-cpu_ticks() { awk '/^cpu / {print $2+$3+$4+$5+$6+$7+$8+$9, $9}' /proc/stat; }
-server_ticks() { awk '{s += $14 + $15} END {print s}' /proc/"$YPID"/task/*/stat; }
 for _ in $(seq 1 "$ROUNDS"); do
   for v in "$@"; do
     name=${v%%=*} spec=${v#*=}
@@ -65,10 +46,10 @@ for _ in $(seq 1 "$ROUNDS"); do
     rm -f "$TMP"/run.db*
     cp "$TMP/template.db" "$TMP/run.db"
     serve "$TMP/run.db" "${parts[0]}" "${parts[@]:1}"
-    read -r ALL0 STEAL0 < <(cpu_ticks); SRV0=$(server_ticks)
+    read -r ALL0 STEAL0 < <(cpu_ticks); SRV0=$(process_ticks "$YPID")
     FLASH_SALE=$SALE FLASH_TOKEN=$TOKEN FLASH_CUSTOMERS=$NCUST wrk -t1 -c256 -d"${SECS}s" -s bench/flash.lua \
       "http://127.0.0.1:$PORT" | grep '^{' >"$TMP/wrk.json"
-    read -r ALL1 STEAL1 < <(cpu_ticks); SRV1=$(server_ticks)
+    read -r ALL1 STEAL1 < <(cpu_ticks); SRV1=$(process_ticks "$YPID")
     stop
     node - "$name" "$TMP/wrk.json" "$TMP/serve.log" $((ALL1 - ALL0)) $((STEAL1 - STEAL0)) $((SRV1 - SRV0)) "$(getconf CLK_TCK)" <<'JS'
 const fs = require('fs');

@@ -15,3 +15,8 @@ need_packages() {
 
 # free_port FROM: the first port from FROM on (up to 100 further) that nothing listens on
 free_port() { for p in $(seq "$1" $(($1 + 100))); do ss -Hltn "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return; }; done; }
+
+# cpu_ticks: the machine's CPU ticks so far, all and stolen by the hypervisor ("ALL STEAL")
+cpu_ticks() { awk '/^cpu / {print $2+$3+$4+$5+$6+$7+$8+$9, $9}' /proc/stat; }
+# process_ticks PID: the CPU ticks (user and system) of all the process's threads so far
+process_ticks() { awk '{s += $14 + $15} END {print s}' /proc/"$1"/task/*/stat; }
