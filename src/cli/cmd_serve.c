@@ -10,6 +10,7 @@
 #include "../staff/auth.h"
 #include "app.h"
 #include "commands.h"
+#include "beat.h"
 #include <limits.h>
 #include <malloc.h>
 #include <pthread.h>
@@ -195,6 +196,16 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
         payments_free(wxpay, wxmerchant);
         return 1;
     }
+    yt_beat *beat = beat_start(store, 1000);
+    if (!beat) {
+        flash_stop(flash);
+        audience_follow_stop(follower);
+        change_listen(NULL, NULL);
+        audience_free(aud);
+        store_close(store);
+        payments_free(wxpay, wxmerchant);
+        return 1;
+    }
     /* with the merchant's key, refunds through WeChat Pay are asked of its refund API by a thread of their own */
     const char *retry = env_set("YUTANG_WECHATPAY_RETRY_MS"), *recheck = env_set("YUTANG_WECHATPAY_RECHECK_MS");
     refund_submitter *refunds =
@@ -217,6 +228,7 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
     http_daemon *d = http_start(&hc, &srv);
     if (!d) {
         refund_submitter_stop(refunds);
+        beat_stop(beat);
         flash_stop(flash);
         audience_follow_stop(follower);
         change_listen(NULL, NULL);
@@ -236,6 +248,7 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
     log_info("signal %d: stopping (finishing in-flight requests)", sig);
     http_stop(d, 10000);
     refund_submitter_stop(refunds);
+    beat_stop(beat);
     flash_stop(flash); /* after the server: deferred answers still waiting are written and sent first */
     audience_follow_stop(follower);
     change_listen(NULL, NULL);

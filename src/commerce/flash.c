@@ -6,9 +6,6 @@
 #include "buyer_map.h"
 #include "flash_journal.h"
 #include "mall_order.h"
-#include "../distribution/commission.h"
-#include "../loyalty/levels.h"
-#include "../loyalty/membership.h"
 #include "catalog.h"
 #include "../base/alloc.h"
 #include "../base/ids.h"
@@ -17,7 +14,6 @@
 #include "../customer/customer.h"
 #include "../domain/audit.h"
 #include "../domain/page.h"
-#include "../groupbuy/groupbuy.h"
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -993,12 +989,7 @@ static void *committer(void *arg) {
         else if (f->journal_rows && now_ms() - f->last_group >= f->cfg.file_idle_ms) file_while_quiet(f);
         if (f->file_due) file_some(f, FILE_STEP);
         if (now_ms() - swept >= SWEEP_MS) {
-            sweep(f);
-            mall_order_sweep(f->store); /* the mall's normal orders past their window, on the same beat */
-            groupbuy_sweep(f->store);   /* group-buy teams past their deadline, unpaid group orders, ended activities */
-            distribution_sweep(f->store); /* commissions whose after-sales window has closed */
-            birthday_coupons_due(f->store); /* at most hourly */
-            membership_transitions_due(f->store); /* paid levels that began or ended, for the audience index */
+            sweep(f); /* the other modules' periodic work runs on the beat's thread (cli/beat.c), not here */
             swept = now_ms();
         }
         pthread_mutex_lock(&f->qmu);

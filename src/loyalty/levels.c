@@ -156,29 +156,32 @@ void birthday_coupons_due(yt_store *store) {
     if (time_every(&last_birthday_run, now_ms(), 3600000)) birthday_coupons_grant(store);
 }
 
+/* The customers born on the day ("-MM-DD") who have not had the year's coupon, with the birthday coupon of their
+ * level: the better of the level growth earned and the one a paid membership holds now, as the ladder has it (the
+ * highest of its levels at or below that, as member_benefits_get takes it). Found through customers_birthday_day. */
+const char birthday_due_sql[] =
+    "SELECT b.id, l.birthday_coupon_id FROM (SELECT c.id,"
+    " CASE WHEN m.level > c.member_level THEN m.level ELSE c.member_level END AS held FROM customers c"
+    " LEFT JOIN (SELECT customer_id, MAX(level) AS level FROM memberships WHERE ended_at IS NULL"
+    " AND starts_at <= ? AND ends_at > ? GROUP BY customer_id) m ON m.customer_id = c.id"
+    " WHERE substr(c.birthday, 5) = ? AND c.merged_into IS NULL AND c.erased_at IS NULL"
+    " AND NOT EXISTS (SELECT 1 FROM birthday_grants g WHERE g.customer_id = c.id AND g.year = ?)) b"
+    " JOIN member_levels l ON l.level = (SELECT MAX(k.level) FROM member_levels k"
+    " WHERE k.level <= CASE WHEN b.held < 1 THEN 1 ELSE b.held END)"
+    " WHERE l.birthday_coupon_id IS NOT NULL LIMIT 5000";
+
 void birthday_coupons_grant(yt_store *store) {
     int64_t now = now_ms();
-    yt_db *db = store_writer_acquire(store);
+    /* found on this thread's own connection (through the birthday index); the writer is taken for each grant
+     * alone, so a day with many birthdays never holds up other writers (a flash sale's groups) for long */
+    yt_db *db = store_db(store);
     if (!db) return;
     int y, m, d;
     civil_from_days(brand_day(now), &y, &m, &d);
     char md[8];
     snprintf(md, sizeof md, "-%02d-%02d", m, d);
-    yt_arena arena = {0};
-    yt_ctx x = {.db = db, .who = yt_system_actor(), .arena = &arena};
-    /* customers born today who have not had this year's, with the birthday coupon of their level: the better
-     * of the level growth earned and the one a paid membership holds now, as the ladder has it (the highest of
-     * its levels at or below that, as member_benefits_get takes it) */
     yt_param p[] = {PI(now), PI(now), PT(md), PI(y)};
-    yt_rows *r = db_query(db, "SELECT b.id, l.birthday_coupon_id FROM (SELECT c.id,"
-                              " CASE WHEN m.level > c.member_level THEN m.level ELSE c.member_level END AS held FROM customers c"
-                              " LEFT JOIN (SELECT customer_id, MAX(level) AS level FROM memberships WHERE ended_at IS NULL"
-                              " AND starts_at <= ? AND ends_at > ? GROUP BY customer_id) m ON m.customer_id = c.id"
-                              " WHERE c.merged_into IS NULL AND c.erased_at IS NULL AND substr(c.birthday, 5) = ?"
-                              " AND NOT EXISTS (SELECT 1 FROM birthday_grants g WHERE g.customer_id = c.id AND g.year = ?)) b"
-                              " JOIN member_levels l ON l.level = (SELECT MAX(k.level) FROM member_levels k"
-                              " WHERE k.level <= CASE WHEN b.held < 1 THEN 1 ELSE b.held END)"
-                              " WHERE l.birthday_coupon_id IS NOT NULL LIMIT 5000", 4, p);
+    yt_rows *r = db_query(db, birthday_due_sql, 4, p);
     int64_t (*due)[2] = NULL;
     size_t n = 0, cap = 0;
     while (r && rows_next(r)) {
@@ -186,24 +189,30 @@ void birthday_coupons_grant(yt_store *store) {
         due[n][0] = rows_int(r, 0), due[n][1] = rows_int(r, 1), n++;
     }
     rows_free(r);
+    yt_arena arena = {0};
     for (size_t i = 0; i < n; i++) {
+        yt_db *w = store_writer_acquire(store);
+        if (!w) break;
+        yt_ctx x = {.db = w, .who = yt_system_actor(), .arena = &arena};
         int64_t held = 0;
-        if (db_begin(db) != 0) break;
+        if (db_begin(w) != 0) {
+            store_writer_release(store);
+            break;
+        }
         /* the year's row first: another instance granting the same customer meets the unique key and backs off */
         yt_param g[] = {PI(due[i][0]), PI(y), PI(now)};
-        int rc = db_exec(db, "INSERT INTO birthday_grants(customer_id, year, at) VALUES(?,?,?) ON CONFLICT(customer_id, year)"
-                             " DO NOTHING", 3, g) == 1 ? YT_OK : YT_ECONFLICT;
+        int rc = db_exec(w, "INSERT INTO birthday_grants(customer_id, year, at) VALUES(?,?,?) ON CONFLICT(customer_id, year)"
+                         " DO NOTHING", 3, g) == 1 ? YT_OK : YT_ECONFLICT;
         if (rc == YT_OK) rc = coupon_claim(&x, due[i][1], due[i][0], "birthday", &held);
         yt_param u[] = {PI(held), PI(due[i][0]), PI(y)};
-        if (rc == YT_OK && db_exec(db, "UPDATE birthday_grants SET customer_coupon_id = ? WHERE customer_id = ? AND year = ?", 3, u) != 1)
+        if (rc == YT_OK && db_exec(w, "UPDATE birthday_grants SET customer_coupon_id = ? WHERE customer_id = ? AND year = ?", 3, u) != 1)
             rc = YT_EINTERNAL;
-        if (rc == YT_OK) db_commit(db);
-        else {
-            db_rollback(db);
-            if (rc != YT_ECONFLICT) log_info("birthday coupon for customer %lld not granted: %s", (long long)due[i][0], x.err.msg);
-        }
+        if (rc == YT_OK && db_commit(w) != 0) rc = YT_EINTERNAL;
+        if (rc != YT_OK && w->tx_depth) db_rollback(w);
+        store_writer_release(store);
+        if (rc != YT_OK && rc != YT_ECONFLICT) log_info("birthday coupon for customer %lld not granted: %s", (long long)due[i][0], x.err.msg);
+        arena_reset(&arena);
     }
     free(due);
     arena_free(&arena);
-    store_writer_release(store);
 }

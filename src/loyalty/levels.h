@@ -46,5 +46,7 @@ int member_growth_add(yt_ctx *x, int64_t customer, int64_t delta);
 void birthday_coupons_due(yt_store *store);
 /* The same, now. */
 void birthday_coupons_grant(yt_store *store);
+/* Its query (params: now, now, "-MM-DD", year), for the test that it reads through the birthday index. */
+extern const char birthday_due_sql[];
 
 #endif
