@@ -22,7 +22,7 @@ static int nroutes;
 static _Atomic uint64_t store_bucket[NB + 1];
 static _Atomic uint64_t store_sum_ns;
 /* group durability: syncs of the store's log, the commits they made durable, the answers that waited */
-static _Atomic uint64_t syncs, synced_commits, sync_failures, held_answers;
+static _Atomic uint64_t syncs, synced_commits, sync_failures, held_answers, checkpoints;
 
 void metrics_init(int n) {
     if (routes) { /* one table per process; a second server in it (tests) shares the counters */
@@ -66,6 +66,10 @@ void metrics_observe_sync(bool ok, uint64_t commits) {
     atomic_fetch_add_explicit(ok ? &syncs : &sync_failures, 1, memory_order_relaxed);
     atomic_fetch_add_explicit(&synced_commits, commits, memory_order_relaxed);
 }
+
+void metrics_count_checkpoint(void) { atomic_fetch_add_explicit(&checkpoints, 1, memory_order_relaxed); }
+
+uint64_t metrics_checkpoints(void) { return atomic_load_explicit(&checkpoints, memory_order_relaxed); }
 
 void metrics_count_held_answer(void) { atomic_fetch_add_explicit(&held_answers, 1, memory_order_relaxed); }
 
@@ -117,8 +121,11 @@ void metrics_render(yt_buf *o) {
                   "# TYPE yutang_store_synced_commits_total counter\nyutang_store_synced_commits_total %llu\n"
                   "# HELP yutang_store_sync_failures_total Syncs of the log that failed (after one, the store makes nothing durable until restarted).\n"
                   "# TYPE yutang_store_sync_failures_total counter\nyutang_store_sync_failures_total %llu\n"
+                  "# HELP yutang_store_checkpoints_total Checkpoints that copied the store's log into the database.\n"
+                  "# TYPE yutang_store_checkpoints_total counter\nyutang_store_checkpoints_total %llu\n"
                   "# HELP yutang_http_answers_held_total Answers that waited for a sync before they were sent.\n"
                   "# TYPE yutang_http_answers_held_total counter\nyutang_http_answers_held_total %llu\n",
                (unsigned long long)atomic_load(&syncs), (unsigned long long)atomic_load(&synced_commits),
-               (unsigned long long)atomic_load(&sync_failures), (unsigned long long)atomic_load(&held_answers));
+               (unsigned long long)atomic_load(&sync_failures), (unsigned long long)atomic_load(&checkpoints),
+               (unsigned long long)atomic_load(&held_answers));
 }

@@ -14,6 +14,10 @@ void metrics_observe_request(int route, int status, uint64_t ns);
 void metrics_observe_store(uint64_t ns);
 /* A sync of the store's log made commits durable (commits: how many), or failed (ok false). */
 void metrics_observe_sync(bool ok, uint64_t commits);
+/* A checkpoint copied the store's log into the database. */
+void metrics_count_checkpoint(void);
+/* Checkpoints so far (for a test of how often they run). */
+uint64_t metrics_checkpoints(void);
 /* An answer waited for a sync before it was sent. */
 void metrics_count_held_answer(void);
 void metrics_render(yt_buf *out);

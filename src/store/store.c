@@ -34,6 +34,7 @@ struct yt_store {
     pthread_t upkeep;
     bool upkeep_started, upkeep_stop, upkeep_due;
     pthread_cond_t upkeep_cv; /* with mu */
+    _Atomic int log_asked;    /* the log's length when a checkpoint was last asked for; 0 after the log restarted */
     int log_fd;               /* the log, opened by the first sync; -1 before */
     /* group durability: commits on lazy connections counted, how far they are durable, who waits */
     _Atomic uint64_t committed;
@@ -173,6 +174,7 @@ static void *upkeep_main(void *arg) {
         s->upkeep_due = false;
         pthread_mutex_unlock(&s->mu);
         if (db && s->drv->checkpoint(db) != 0) log_error("store: checkpoint failed: %s", db_error(db));
+        else if (db) metrics_count_checkpoint();
         pthread_mutex_lock(&s->mu);
     }
     pthread_mutex_unlock(&s->mu);
@@ -184,9 +186,20 @@ void store_log_grew(yt_db *db, int pages) {
     if (db->lazy) atomic_fetch_add(&s->committed, 1); /* a commit (autocommit too) in the log's file: durable at the next sync */
     if (pages >= CHECKPOINT_INLINE_PAGES) { /* the thread has fallen behind (or cannot start): keep the log bounded */
         if (s->drv->checkpoint(db) != 0) log_error("store: checkpoint failed: %s", db_error(db));
+        else metrics_count_checkpoint();
         return;
     }
-    if (pages < CHECKPOINT_PAGES) return;
+    /* asked once for each CHECKPOINT_PAGES the log grows: a checkpoint copies what the log holds, and the next
+     * commit starts the log again from its beginning (a shorter log). Asked after every commit instead, the
+     * thread checkpointed back to back, a few pages and a sync of the database each time (200 a second under a
+     * flash sale), and its reads kept the log from starting again. */
+    if (pages < CHECKPOINT_PAGES) {
+        atomic_store_explicit(&s->log_asked, 0, memory_order_relaxed);
+        return;
+    }
+    int asked = atomic_load_explicit(&s->log_asked, memory_order_relaxed);
+    if (asked && pages >= asked && pages - asked < CHECKPOINT_PAGES) return;
+    atomic_store_explicit(&s->log_asked, pages, memory_order_relaxed);
     pthread_mutex_lock(&s->mu);
     if (!s->upkeep_started && !s->upkeep_stop) s->upkeep_started = pthread_create(&s->upkeep, NULL, upkeep_main, s) == 0;
     s->upkeep_due = true;

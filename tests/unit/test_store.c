@@ -16,6 +16,7 @@
 #include "customer/identity.h"
 #include "event/event.h"
 #include "store/stmt_cache.h"
+#include "base/metrics.h"
 #include "store/store.h"
 #include "store_fixture.h"
 
@@ -239,6 +240,7 @@ static void commits_are_durable_in_groups_and_checkpointed_off_the_writer(void *
     char dbfile[800];
     snprintf(dbfile, sizeof dbfile, "%s", fx.target);
     long before = file_size(dbfile);
+    uint64_t checkpoints = metrics_checkpoints();
     w = store_writer_acquire(st);
     for (int i = 0; i < 150; i++) { /* 150 commits of 64 KiB: about 2,400 pages of log */
         assert_int_equal(db_begin(w), 0);
@@ -250,6 +252,11 @@ static void commits_are_durable_in_groups_and_checkpointed_off_the_writer(void *
     for (int i = 0; i < 500 && file_size(dbfile) < before + 4 * 1024 * 1024; i++) usleep(10000);
     assert_true(thread_named("yt-checkpoint"));
     assert_true(file_size(dbfile) >= before + 4 * 1024 * 1024); /* at least 1,000 pages copied in */
+    /* the thread is asked once for each 1,000 pages the log grows, not after every commit past them (it then
+     * checkpointed back to back, a sync of the database each time, and kept the log from starting again) */
+    uint64_t copies = metrics_checkpoints() - checkpoints;
+    assert_true(copies >= 1);
+    assert_true(copies <= 4);
     yt_db *db = store_db(st);
     assert_int_equal(db_query_int(db, "SELECT count(*) FROM ckpt", 0, NULL, -1), 152);
     assert_int_equal(db_exec_script(db, "DROP TABLE ckpt"), 0);
