@@ -74,6 +74,7 @@ if PGURL=$(bash scripts/pg-cluster.sh start "$PGDIR" "$PGPORT"); then
   step audience-postgres env YT_TEST_PG_URL="$PGURL" "$ROOT/build/test_audience"
   step clv-postgres env YT_TEST_PG_URL="$PGURL" "$ROOT/build/test_clv"
   step flash-journal-postgres env YT_TEST_PG_URL="$PGURL" "$ROOT/build/test_flash_journal"
+  step lock-order-postgres env YT_TEST_PG_URL="$PGURL" "$ROOT/build/test_lock_order"
 else
   echo "== api-postgres: FAILED (cluster did not start)"; FAIL=$((FAIL + 1)); FAILED_STEPS+=(api-postgres)
 fi

@@ -3,6 +3,7 @@
 #include "../base/buf.h"
 #include "../base/json.h"
 #include "../base/timeutil.h"
+#include "../customer/customer.h"
 #include "../domain/audit.h"
 #include "../domain/changes.h"
 #include "index.h"
@@ -86,7 +87,10 @@ int segment_assign_members(yt_ctx *x, int64_t segment_id, const int64_t *ids, si
             rc = yt_fail_db(x, "assigning a segment");
             break;
         }
-        yt_rows *r = db_xact_lock(x->db, AUDIENCE_WRITE_LOCK) == 0 ? db_query(x->db, sql.p, 4, p) : NULL;
+        yt_rows *r = db_xact_lock(x->db, AUDIENCE_WRITE_LOCK) == 0 &&
+                             customers_lock_ascending(x, ids + at, len, "assigning a segment") == YT_OK
+                         ? db_query(x->db, sql.p, 4, p)
+                         : NULL;
         free(list);
         int64_t *changed = arena_alloc(x->arena, sizeof *changed * len);
         size_t k = 0;

@@ -110,7 +110,10 @@ static int move(yt_ctx *x, const int64_t *ids, size_t n, const char *from, const
         free(list);
         return yt_fail_db(x, "moving lifecycle stages");
     }
-    yt_rows *r = db_xact_lock(x->db, AUDIENCE_WRITE_LOCK) == 0 ? db_query(x->db, sql, 4, p) : NULL;
+    yt_rows *r = db_xact_lock(x->db, AUDIENCE_WRITE_LOCK) == 0 &&
+                         customers_lock_ascending(x, ids, n, "moving lifecycle stages") == YT_OK
+                     ? db_query(x->db, sql, 4, p)
+                     : NULL;
     free(list);
     int rc = r ? YT_OK : yt_fail_db(x, "moving lifecycle stages");
     int64_t *done = arena_alloc(x->arena, sizeof *done * (n ? n : 1));

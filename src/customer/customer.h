@@ -62,6 +62,12 @@ int customer_merge(yt_ctx *x, int64_t survivor, int64_t absorbed);
  * frees the rows; NULL on a store error. */
 int customer_hold(yt_ctx *x, int64_t customer, int gone, const char *doing);
 yt_rows *customers_live(yt_db *db, const int64_t *ids, size_t n, bool lock);
+/* Locks the rows of ids for update in ascending ids, inside the caller's transaction, before one statement
+ * updates them all (PostgreSQL; nothing on SQLite). Such a statement locks rows in the order its plan meets them
+ * (a bitmap or sequential scan: the table's order), so without this it could hold one customer of a merge and wait
+ * for the other while the merge, which locks ascending, holds that one and waits: a deadlock. YT_OK, or a store
+ * error failed as doing. */
+int customers_lock_ascending(yt_ctx *x, const int64_t *ids, size_t n, const char *doing);
 /* Adds one identity to a customer, audited. YT_ECONFLICT when another customer holds it. */
 int customer_identity_add(yt_ctx *x, int64_t id, const char *kind, const char *platform, const char *value);
 /* merge.c: PIPL erasure; orders stay, linked to an anonymous shell. */

@@ -52,6 +52,19 @@ yt_rows *customers_live(yt_db *db, const int64_t *ids, size_t n, bool lock) {
     return r;
 }
 
+int customers_lock_ascending(yt_ctx *x, const int64_t *ids, size_t n, const char *doing) {
+    yt_dialect d = db_dialect(x->db);
+    if (d != YT_PG || !n) return YT_OK;
+    char sql[160], *list = db_id_list(d, ids, n);
+    snprintf(sql, sizeof sql, "SELECT id FROM customers WHERE id%s ORDER BY id FOR NO KEY UPDATE", db_in_ids(d));
+    yt_param p[] = {PT(list)};
+    yt_rows *r = db_query(x->db, sql, 1, p);
+    free(list);
+    if (!r) return yt_fail_db(x, doing);
+    rows_free(r);
+    return YT_OK;
+}
+
 int customer_merge(yt_ctx *x, int64_t survivor, int64_t absorbed) {
     if (survivor == absorbed) return yt_fail(x, YT_EINVAL, "from", "cannot merge a customer into itself");
     yt_param p[] = {PI(survivor), PI(absorbed)};
