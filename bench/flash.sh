@@ -8,14 +8,16 @@
 # usage: bash bench/flash.sh   env: FLASH_BUILD_DIR (default build), FLASH_SECONDS (default 15),
 #   FLASH_WRK_THREADS (default 1: one wrk thread drives the 256 connections with about half a core, so it is not
 #   the bottleneck; on a 2-core machine shared with the server a second one only adds a thread that waits for,
-#   and delays, the server's; its CPU share is reported as wrk_cpu_percent)
+#   and delays, the server's; its CPU share is reported as wrk_cpu_percent), FLASH_CUSTOMERS (default 2000: the
+#   buyers, each ordering in turn; 300000 makes nearly every order a first-time buyer's on a large store, and
+#   takes about two minutes to prepare)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 BIN=${FLASH_BUILD_DIR:-build}
 case "$BIN" in /*) ;; *) BIN=$ROOT/$BIN ;; esac
 SECS=${FLASH_SECONDS:-15}
-NCUST=2000
+NCUST=${FLASH_CUSTOMERS:-2000}
 . bench/lib.sh
 need_packages wrk:wrk redis-server:redis-server ss:iproute2
 TMP=$(mktemp -d /tmp/yt-flash-XXXXXX)

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 [ $# -ge 3 ] || { sed -n '6,8p' "$0"; exit 2; }
 ROUNDS=$1 SECS=$2
 shift 2
-NCUST=2000
+NCUST=${FLASH_CUSTOMERS:-2000} # the buyers (bench/flash.sh says more)
 . bench/lib.sh
 need_packages wrk:wrk ss:iproute2
 TMP=$(mktemp -d /tmp/yt-flash-pair-XXXXXX)
