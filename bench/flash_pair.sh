@@ -45,6 +45,7 @@ for _ in $(seq 1 "$ROUNDS"); do
     IFS=, read -r -a parts <<<"$spec"
     rm -f "$TMP"/run.db*
     cp "$TMP/template.db" "$TMP/run.db"
+    sync # the copy written out now, not by the first checkpoint's sync in the middle of the run
     serve "$TMP/run.db" "${parts[0]}" "${parts[@]:1}"
     read -r ALL0 STEAL0 < <(cpu_ticks); SRV0=$(process_ticks "$YPID")
     FLASH_SALE=$SALE FLASH_TOKEN=$TOKEN FLASH_CUSTOMERS=$NCUST wrk -t1 -c256 -d"${SECS}s" -s bench/flash.lua \
