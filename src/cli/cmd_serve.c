@@ -169,16 +169,21 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
         }
     }
     arena_free(&arena);
+    /* what runs beside the HTTP server, started in order and stopped in reverse, from one place; each stop takes
+     * NULL (not started) */
+    int rc = 1;
     audience *aud = audience_new();
+    audience_follower *follower = NULL;
+    flash_engine *flash = NULL;
+    yt_beat *beat = NULL;
+    refund_submitter *refunds = NULL;
+    yt_server srv = {0};
     if (audience_start(aud, store_db(store)) != 0) {
         fprintf(stderr, "yutang: cannot build the audience index from the store\n");
-        audience_free(aud);
-        store_close(store);
-        payments_free(wxpay, wxmerchant);
-        return 1;
+        goto out;
     }
     change_listen(audience_own_commit, aud); /* its own writes count at once, whatever else is running */
-    audience_follower *follower = audience_follow(aud, store);
+    follower = audience_follow(aud, store);
     flash_config fc = {.lease_ttl_ms = cfg->flash_lease_ttl_ms, .lease_idle_ms = cfg->flash_lease_idle_ms,
                        .file_idle_ms = cfg->flash_file_idle_ms};
     if (cfg->instance[0]) snprintf(fc.instance, sizeof fc.instance, "%s", cfg->instance);
@@ -187,56 +192,28 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
         gethostname(host, sizeof host - 1);
         snprintf(fc.instance, sizeof fc.instance, "%s/%s", host, cfg->listen);
     }
-    flash_engine *flash = flash_start(store, &fc);
-    if (!flash) {
-        audience_follow_stop(follower);
-        change_listen(NULL, NULL);
-        audience_free(aud);
-        store_close(store);
-        payments_free(wxpay, wxmerchant);
-        return 1;
-    }
-    yt_beat *beat = beat_start(store, 1000);
-    if (!beat) {
-        flash_stop(flash);
-        audience_follow_stop(follower);
-        change_listen(NULL, NULL);
-        audience_free(aud);
-        store_close(store);
-        payments_free(wxpay, wxmerchant);
-        return 1;
-    }
+    if (!(flash = flash_start(store, &fc))) goto out;
+    if (!(beat = beat_start(store, 1000))) goto out; /* the modules' periodic store work */
     /* with the merchant's key, refunds through WeChat Pay are asked of its refund API by a thread of their own */
     const char *retry = env_set("YUTANG_WECHATPAY_RETRY_MS"), *recheck = env_set("YUTANG_WECHATPAY_RECHECK_MS");
-    refund_submitter *refunds =
-        wxmerchant ? refund_submitter_start(store, wxmerchant, wxpay, retry ? atoi(retry) : 0, recheck ? atoi(recheck) : 0) : NULL;
+    refunds = wxmerchant ? refund_submitter_start(store, wxmerchant, wxpay, retry ? atoi(retry) : 0, recheck ? atoi(recheck) : 0) : NULL;
     find_console(cfg);
-    yt_server srv = {.store = store,
-                     .per_ip = ratelimit_new((uint32_t)cfg->rate_per_ip, 60000),
-                     .per_token = ratelimit_new((uint32_t)cfg->rate_per_token, 60000),
-                     .console_dir = cfg->console_dir[0] ? cfg->console_dir : NULL,
-                     .audience = aud,
-                     .flash = flash,
-                     .mall_pay_window_ms = (cfg->mall_pay_window_s > 0 ? cfg->mall_pay_window_s : 1800) * 1000LL,
-                     .groupbuy_minute_ms = cfg->groupbuy_minute_ms > 0 ? cfg->groupbuy_minute_ms : 60000,
-                     .pay_sandbox_secret = getenv("YUTANG_PAY_SANDBOX_SECRET") && *getenv("YUTANG_PAY_SANDBOX_SECRET")
-                                               ? getenv("YUTANG_PAY_SANDBOX_SECRET") : NULL,
-                     .wechatpay = wxpay,
-                     .wechatpay_merchant = wxmerchant,
-                     .refunds = refunds,
-                     .metrics_token = cfg->metrics_token[0] ? cfg->metrics_token : NULL};
+    srv = (yt_server){.store = store,
+                      .per_ip = ratelimit_new((uint32_t)cfg->rate_per_ip, 60000),
+                      .per_token = ratelimit_new((uint32_t)cfg->rate_per_token, 60000),
+                      .console_dir = cfg->console_dir[0] ? cfg->console_dir : NULL,
+                      .audience = aud,
+                      .flash = flash,
+                      .mall_pay_window_ms = (cfg->mall_pay_window_s > 0 ? cfg->mall_pay_window_s : 1800) * 1000LL,
+                      .groupbuy_minute_ms = cfg->groupbuy_minute_ms > 0 ? cfg->groupbuy_minute_ms : 60000,
+                      .pay_sandbox_secret = getenv("YUTANG_PAY_SANDBOX_SECRET") && *getenv("YUTANG_PAY_SANDBOX_SECRET")
+                                                ? getenv("YUTANG_PAY_SANDBOX_SECRET") : NULL,
+                      .wechatpay = wxpay,
+                      .wechatpay_merchant = wxmerchant,
+                      .refunds = refunds,
+                      .metrics_token = cfg->metrics_token[0] ? cfg->metrics_token : NULL};
     http_daemon *d = http_start(&hc, &srv);
-    if (!d) {
-        refund_submitter_stop(refunds);
-        beat_stop(beat);
-        flash_stop(flash);
-        audience_follow_stop(follower);
-        change_listen(NULL, NULL);
-        audience_free(aud);
-        store_close(store);
-        payments_free(wxpay, wxmerchant);
-        return 1;
-    }
+    if (!d) goto out;
     log_info("listening on %s (console %s)", cfg->listen, srv.console_dir ? "on" : "not built");
     printf("yutang is serving on http://%s/  (console: http://%s/ , API: http://%s/api/v1)\n", cfg->listen, cfg->listen,
            cfg->listen);
@@ -247,6 +224,8 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
     sigwait(&sigs, &sig);
     log_info("signal %d: stopping (finishing in-flight requests)", sig);
     http_stop(d, 10000);
+    rc = 0;
+out:
     refund_submitter_stop(refunds);
     beat_stop(beat);
     flash_stop(flash); /* after the server: deferred answers still waiting are written and sent first */
@@ -257,6 +236,6 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
     payments_free(wxpay, wxmerchant);
     ratelimit_free(srv.per_ip);
     ratelimit_free(srv.per_token);
-    log_info("stopped");
-    return 0;
+    if (rc == 0) log_info("stopped");
+    return rc;
 }
