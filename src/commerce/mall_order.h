@@ -54,7 +54,7 @@ int mall_order_cancel(yt_ctx *x, int64_t id, int64_t member, const char *reason)
 int mall_order_ship(yt_ctx *x, int64_t id, const char *carrier, const char *tracking_no);
 /* shipped -> completed (the member confirms receipt, or staff do). member non-zero: only their own. */
 int mall_order_complete(yt_ctx *x, int64_t id, int64_t member);
-/* Cancels normal orders whose payment window has passed (at most 100 a call); on the flash engine's thread. */
+/* Cancels normal orders whose payment window has passed (at most 100 a call); on the beat's thread (cli/beat.c). */
 void mall_order_sweep(yt_store *store);
 
 /* ---- what an activity brought (the console's figures per flash sale, coupon, lottery and red packet) ---- */

@@ -1,7 +1,7 @@
 /* Commissions (佣金): when a bound member's mall order is paid, the buyer's distributor (level 1) and that
  * distributor's own distributor (level 2) earn the brand's rates of the amount paid, never a third level. They start
  * frozen; once the order has completed and the after-sales window has passed they are released to the distributor's
- * withdrawable balance by the flash engine's beat. A refund reverses them in proportion: from the frozen amount, or,
+ * withdrawable balance by the beat (cli/beat.c). A refund reverses them in proportion: from the frozen amount, or,
  * once released, from the withdrawable balance, and what that cannot cover is owed and taken from later releases. */
 #ifndef YT_COMMISSION_H
 #define YT_COMMISSION_H
@@ -45,7 +45,7 @@ int distribution_order_refunded(yt_ctx *x, int64_t order_id, int64_t refunded, i
 
 /* Releases commissions that are due (at most 100 a call), each once however many instances sweep; a commission
  * whose order has an open after-sales ticket waits for it. Reads on this thread's connection and takes the writer
- * only when something is due. On the flash engine's beat. */
+ * only when something is due. On the beat (cli/beat.c). */
 void distribution_sweep(yt_store *store);
 /* Releases one commission now if it is still frozen (the sweep's unit): 1 released, 0 not (another did), -1 error. */
 int distribution_release(yt_ctx *x, int64_t commission_id);

@@ -92,7 +92,7 @@ int groupbuy_order_paid(yt_ctx *x, int64_t order_id);
  * YT_OK for every other order. */
 int groupbuy_order_waiting(yt_ctx *x, int64_t order_id);
 
-/* On the flash engine's beat: closes teams past their deadline (refunds and cancellations), cancels unpaid
+/* On the beat (cli/beat.c): closes teams past their deadline (refunds and cancellations), cancels unpaid
  * orders past their window (their seats free), and returns what is left of ended activities to their SKU.
  * Each is decided by a conditional UPDATE, so two instances on one store do each once. */
 void groupbuy_sweep(yt_store *store);

@@ -56,7 +56,7 @@ int membership_now_json(yt_ctx *x, yt_jw *w, int64_t customer);
  * (since, until] get a customer.updated change, so the audience index reads their paid level again
  * (segments on paid_level and paid_until). *customers: how many. */
 int membership_transitions(yt_ctx *x, int64_t since, int64_t until, size_t *customers);
-/* On the commerce beat: membership_transitions since the last time, at most every
+/* On the beat (cli/beat.c): membership_transitions since the last time, at most every
  * MEMBERSHIP_TRANSITIONS_MS (the first time, since a minute before: telling a customer twice costs a re-read,
  * missing one a stale index). */
 #define MEMBERSHIP_TRANSITIONS_MS 10000
