@@ -2,6 +2,7 @@
 #ifndef YT_COMMERCE_BUYER_MAP_H
 #define YT_COMMERCE_BUYER_MAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -9,7 +10,10 @@
  * Not locked: the sale's mutex guards it. Customer ids are positive (0 marks a free slot). */
 typedef struct {
     int64_t *key, *qty;
-    size_t cap, n; /* slots (a power of two, at most half used) and customers in them */
+    size_t cap, n;   /* the current table's slots (a power of two, at most half used), and customers in the map */
+    size_t used;     /* slots used in the current table */
+    int64_t *okey, *oqty; /* while the map grows: the old table, moved into the current one a step a call */
+    size_t ocap, moved;   /* its slots, and how many of them (from the first) are moved */
 } buyer_map;
 
 /* The customer's quantity, made (as 0) when the map has none: valid until the next buyer_slot or

@@ -74,10 +74,34 @@ static void an_id_asked_and_forgotten_leaves_nothing(void **state) {
     buyer_map_free(&m);
 }
 
+/* Growing moves the old table a step a call, never all of it in one (a sale's mutex is held meanwhile), and every
+ * quantity stays findable while it moves; a customer forgotten meanwhile does not come back from the old table. */
+static void growing_moves_a_step_at_a_time(void **state) {
+    (void)state;
+    buyer_map m = {0};
+    int64_t id = 1;
+    while (!m.okey || m.ocap < 4096) *buyer_slot(&m, id) = id % 5 + 1, id++; /* up to the call that starts a growth */
+    assert_int_equal(m.cap, 8192);
+    assert_true(m.moved <= 64);
+    assert_int_equal(m.n, (size_t)(id - 1));
+    int64_t *slot = buyer_slot(&m, 2000); /* still in the old table: moved by this lookup */
+    assert_int_equal(*slot, 2000 % 5 + 1);
+    *slot = 0;
+    buyer_forget(&m, slot);
+    assert_non_null(m.okey);
+    for (int64_t k = 1; k < id; k++)
+        if (k != 2000) assert_int_equal(*buyer_slot(&m, k), k % 5 + 1);
+    assert_null(m.okey); /* 2,048 calls moved the old table's 4,096 slots */
+    assert_int_equal(m.n, (size_t)(id - 2));
+    assert_int_equal(*buyer_slot(&m, 2000), 0); /* forgotten: asked again, it holds nothing */
+    buyer_map_free(&m);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(forgetting_keeps_every_other_buyer),
         cmocka_unit_test(an_id_asked_and_forgotten_leaves_nothing),
+        cmocka_unit_test(growing_moves_a_step_at_a_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
