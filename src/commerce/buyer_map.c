@@ -48,15 +48,11 @@ static void grow(buyer_map *m) {
     m->qty = yt_calloc(cap, sizeof *m->qty);
     m->cap = cap;
     m->used = 0;
-    if (!m->ocap) m->okey = m->oqty = NULL; /* the first table: nothing to move */
 }
 
 int64_t *buyer_slot(buyer_map *m, int64_t customer) {
+    if (!m->okey && 2 * (m->used + 1) > m->cap) grow(m); /* the first table (cap 0) leaves nothing to move */
     if (m->okey) move_some(m);
-    else if (2 * (m->used + 1) > m->cap) {
-        grow(m);
-        if (m->okey) move_some(m);
-    }
     size_t j = find(m->key, m->cap, customer);
     if (m->key[j]) return &m->qty[j];
     int64_t qty = 0;
