@@ -185,7 +185,7 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
     change_listen(audience_own_commit, aud); /* its own writes count at once, whatever else is running */
     follower = audience_follow(aud, store);
     flash_config fc = {.lease_ttl_ms = cfg->flash_lease_ttl_ms, .lease_idle_ms = cfg->flash_lease_idle_ms,
-                       .file_idle_ms = cfg->flash_file_idle_ms};
+                       .file_idle_ms = cfg->flash_file_idle_ms, .gather_us = cfg->flash_gather_us};
     if (cfg->instance[0]) snprintf(fc.instance, sizeof fc.instance, "%s", cfg->instance);
     else { /* the host and the listening address tell instances on one store apart, and stay the same across restarts */
         char host[64] = "";

@@ -1,5 +1,6 @@
 /* Configuration: defaults, then a KEY=VALUE file, then YUTANG_* environment variables, then flags (flags win). */
 #include "config.h"
+#include "../commerce/flash.h"
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,7 @@ static const struct {
     I("YUTANG_FLASH_LEASE_TTL_MS", flash_lease_ttl_ms),
     I("YUTANG_FLASH_LEASE_IDLE_MS", flash_lease_idle_ms),
     I("YUTANG_FLASH_FILE_IDLE_MS", flash_file_idle_ms),
+    I("YUTANG_FLASH_GATHER_US", flash_gather_us),
     {"YUTANG_DEMO", K_BOOL, offsetof(yt_config, demo), 0},
 #undef S
 #undef I
@@ -104,6 +106,7 @@ bool config_load(yt_config *c, char *err, size_t errsz) {
     c->rate_per_token = 6000;
     c->mall_pay_window_s = 1800;
     c->groupbuy_minute_ms = 60000;
+    c->flash_gather_us = FLASH_GATHER_US;
     const char *file = getenv("YUTANG_CONFIG");
     if (file && *file && !config_read_file(c, file, err, errsz)) return false;
     for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {

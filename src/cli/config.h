@@ -24,6 +24,7 @@ typedef struct {
     int flash_lease_ttl_ms; /* a flash-sale lease not renewed for this long goes back (0: 15000) */
     int flash_lease_idle_ms; /* an instance gives back a lease no order used for this long (0: 3000) */
     int flash_file_idle_ms;  /* the flash order journal is filed once no order came for this long (0: 50) */
+    int flash_gather_us;     /* under load, a flash group gathers orders for this long (0: none; default 1000) */
     bool demo;
 } yt_config;
 

@@ -23,12 +23,17 @@
 #define FLASH_LEASE_TTL_MS 15000       /* a lease whose instance has not renewed it for this long goes back */
 #define FLASH_LEASE_IDLE_MS 3000       /* an instance gives back a lease no order has used for this long */
 #define FLASH_FILE_IDLE_MS 50          /* the journal is filed once no order has come for this long */
+#define FLASH_GATHER_US 1000           /* under load, a group gathers orders for this long before it is written */
+#define FLASH_GATHER_FULL 128          /* ... or until this many are queued, when the last group was written */
+#define FLASH_GATHER_RECENT_MS 100     /* this long ago at most (else the load is over and an order goes at once) */
 
 typedef struct flash_engine flash_engine;
 
 typedef struct {
     char instance[224]; /* this instance's name among those on the store (its host and listening address) */
     int lease_ttl_ms, lease_idle_ms, file_idle_ms; /* 0: the defaults above */
+    int gather_us;       /* 0: every group is written as soon as the last one is (the server passes FLASH_GATHER_US) */
+    int gather_siblings; /* a group gathers after one of at least this many orders (0: 16; PostgreSQL's commit_siblings) */
 } flash_config;
 
 /* Gives back what an earlier run under the same instance name left on lease, loads every flash sale and its
