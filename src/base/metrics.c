@@ -22,7 +22,7 @@ static int nroutes;
 static _Atomic uint64_t store_bucket[NB + 1];
 static _Atomic uint64_t store_sum_ns;
 /* group durability: syncs of the store's log, the commits they made durable, the answers that waited */
-static _Atomic uint64_t syncs, synced_commits, sync_failures, held_answers, checkpoints;
+static _Atomic uint64_t syncs, synced_commits, sync_failures, held_answers, checkpoints, flash_groups, flash_group_orders;
 
 void metrics_init(int n) {
     if (routes) { /* one table per process; a second server in it (tests) shares the counters */
@@ -70,6 +70,16 @@ void metrics_observe_sync(bool ok, uint64_t commits) {
 void metrics_count_checkpoint(void) { atomic_fetch_add_explicit(&checkpoints, 1, memory_order_relaxed); }
 
 uint64_t metrics_checkpoints(void) { return atomic_load_explicit(&checkpoints, memory_order_relaxed); }
+
+void metrics_count_flash_group(uint64_t orders) {
+    atomic_fetch_add_explicit(&flash_groups, 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&flash_group_orders, orders, memory_order_relaxed);
+}
+
+uint64_t metrics_flash_groups(uint64_t *orders) {
+    if (orders) *orders = atomic_load_explicit(&flash_group_orders, memory_order_relaxed);
+    return atomic_load_explicit(&flash_groups, memory_order_relaxed);
+}
 
 void metrics_count_held_answer(void) { atomic_fetch_add_explicit(&held_answers, 1, memory_order_relaxed); }
 
@@ -124,8 +134,13 @@ void metrics_render(yt_buf *o) {
                   "# HELP yutang_store_checkpoints_total Checkpoints that copied the store's log into the database.\n"
                   "# TYPE yutang_store_checkpoints_total counter\nyutang_store_checkpoints_total %llu\n"
                   "# HELP yutang_http_answers_held_total Answers that waited for a sync before they were sent.\n"
-                  "# TYPE yutang_http_answers_held_total counter\nyutang_http_answers_held_total %llu\n",
+                  "# TYPE yutang_http_answers_held_total counter\nyutang_http_answers_held_total %llu\n"
+                  "# HELP yutang_flash_groups_total Groups of orders the flash committer took, each written in one transaction.\n"
+                  "# TYPE yutang_flash_groups_total counter\nyutang_flash_groups_total %llu\n"
+                  "# HELP yutang_flash_group_orders_total Orders those groups held (over the groups: the mean group).\n"
+                  "# TYPE yutang_flash_group_orders_total counter\nyutang_flash_group_orders_total %llu\n",
                (unsigned long long)atomic_load(&syncs), (unsigned long long)atomic_load(&synced_commits),
                (unsigned long long)atomic_load(&sync_failures), (unsigned long long)atomic_load(&checkpoints),
-               (unsigned long long)atomic_load(&held_answers));
+               (unsigned long long)atomic_load(&held_answers), (unsigned long long)atomic_load(&flash_groups),
+               (unsigned long long)atomic_load(&flash_group_orders));
 }

@@ -18,6 +18,10 @@ void metrics_observe_sync(bool ok, uint64_t commits);
 void metrics_count_checkpoint(void);
 /* Checkpoints so far (for a test of how often they run). */
 uint64_t metrics_checkpoints(void);
+/* The flash committer took a group of orders to write (orders: how many it holds). */
+void metrics_count_flash_group(uint64_t orders);
+/* Groups so far, and (when orders is not NULL) the orders they held (for a test of how they gather). */
+uint64_t metrics_flash_groups(uint64_t *orders);
 /* An answer waited for a sync before it was sent. */
 void metrics_count_held_answer(void);
 void metrics_render(yt_buf *out);

@@ -10,6 +10,7 @@
 #include "../base/alloc.h"
 #include "../base/ids.h"
 #include "../base/log.h"
+#include "../base/metrics.h"
 #include "../base/timeutil.h"
 #include "../customer/customer.h"
 #include "../domain/audit.h"
@@ -1013,7 +1014,7 @@ static void *committer(void *arg) {
         f->queued -= n;
         pthread_mutex_unlock(&f->qmu);
         f->last_n = n;
-        if (n) commit_group(f, group, n), f->last_end = mono_ns();
+        if (n) metrics_count_flash_group(n), commit_group(f, group, n), f->last_end = mono_ns();
         else if (f->journal_rows && now_ms() - f->last_group >= f->cfg.file_idle_ms) file_while_quiet(f);
         if (f->file_due) file_some(f, FILE_STEP);
         if (now_ms() - swept >= SWEEP_MS) {

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "base/metrics.h"
 #include "base/timeutil.h"
 #include "commerce/catalog.h"
 #include "commerce/flash.h"
@@ -98,6 +99,10 @@ static void gathers_only_under_load(void **state) {
     snprintf(want, sizeof want, "{\"orders\":%d}", FLASH_GATHER_FULL);
     assert_string_equal(rows_text(r, 0), want);
     rows_free(r);
+    /* /metrics counts the four groups and what they held */
+    uint64_t held, groups = metrics_flash_groups(&held);
+    assert_int_equal(groups, 4);
+    assert_int_equal(held, 3 + FLASH_GATHER_FULL);
     /* a stop while an order is gathering writes it and stops without waiting out the gather time */
     order(f, 1);
     uint64_t t0 = mono_ns();
