@@ -972,11 +972,11 @@ static struct timespec deadline(int64_t ms, int64_t us) {
     return ts;
 }
 
-/* Under load (the last group had gather_siblings orders or more, and was written FLASH_GATHER_RECENT_MS ago at most), the
- * next group gathers orders for gather_us, or until FLASH_GATHER_FULL are queued, before it is written: its
- * transaction, log pages, sync and the HTTP loops' wake-ups are then shared by more orders. The server spends
- * about a fifth less CPU an order at full load, so more orders go through and each waits less in all
- * (bench/RESULTS.md); an order after a quiet moment never waits. */
+/* Under load (the last group had gather_siblings orders or more, and was written FLASH_GATHER_RECENT_MS ago at
+ * most), the next group gathers orders for gather_us, or until FLASH_GATHER_FULL are queued, before it is
+ * written: its transaction, log pages, sync and the HTTP loops' wake-ups are then shared by more orders. The
+ * server spends about a sixth less CPU an order at full load, so more orders go through and each waits less in
+ * all (bench/RESULTS.md); an order after a quiet moment never waits. */
 static void gather(flash_engine *f) {
     int64_t us = f->cfg.gather_us;
     if (!us || f->last_n < (size_t)f->cfg.gather_siblings || mono_ns() - f->last_end > FLASH_GATHER_RECENT_MS * 1000000ull) return;
@@ -1014,8 +1014,11 @@ static void *committer(void *arg) {
         f->queued -= n;
         pthread_mutex_unlock(&f->qmu);
         f->last_n = n;
-        if (n) metrics_count_flash_group(n), commit_group(f, group, n), f->last_end = mono_ns();
-        else if (f->journal_rows && now_ms() - f->last_group >= f->cfg.file_idle_ms) file_while_quiet(f);
+        if (n) {
+            metrics_count_flash_group(n);
+            commit_group(f, group, n);
+            f->last_end = mono_ns();
+        } else if (f->journal_rows && now_ms() - f->last_group >= f->cfg.file_idle_ms) file_while_quiet(f);
         if (f->file_due) file_some(f, FILE_STEP);
         if (now_ms() - swept >= SWEEP_MS) {
             sweep(f); /* the other modules' periodic work runs on the beat's thread (cli/beat.c), not here */
