@@ -17,6 +17,15 @@ uint64_t mono_ns(void) {
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+struct timespec time_deadline(clockid_t clock, int64_t ns) {
+    struct timespec ts;
+    clock_gettime(clock, &ts);
+    int64_t at = ts.tv_nsec + ns;
+    ts.tv_sec += (time_t)(at / 1000000000);
+    ts.tv_nsec = (long)(at % 1000000000);
+    return ts;
+}
+
 int64_t days_from_civil(int y, int m, int d) {
     y -= m <= 2;
     int64_t era = (y >= 0 ? y : y - 399) / 400;

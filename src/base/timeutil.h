@@ -5,10 +5,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 int64_t now_ms(void);
 /* Monotonic clock in nanoseconds, for latency measurement. */
 uint64_t mono_ns(void);
+/* The moment ns nanoseconds from now on clock: the deadline of a timed wait on a condition of that clock. */
+struct timespec time_deadline(clockid_t clock, int64_t ns);
 /* True for one caller at most every period_ms (*last holds when it was last true): for periodic chores
  * done on the back of requests, such as sweeping expired rows. */
 bool time_every(_Atomic int64_t *last, int64_t now_ms, int64_t period_ms);

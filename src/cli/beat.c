@@ -54,11 +54,7 @@ static void *beat_main(void *arg) {
             if (took > SLOW_JOB_MS) log_info("beat: %s took %lld ms", jobs[i].name, (long long)took);
         }
         pthread_mutex_lock(&b->mu);
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_sec += b->period_ms / 1000;
-        ts.tv_nsec += (long)(b->period_ms % 1000) * 1000000L;
-        if (ts.tv_nsec >= 1000000000L) ts.tv_sec++, ts.tv_nsec -= 1000000000L;
+        struct timespec ts = time_deadline(CLOCK_REALTIME, (int64_t)b->period_ms * 1000000);
         while (!b->stop && pthread_cond_timedwait(&b->cv, &b->mu, &ts) == 0) {}
     }
     pthread_mutex_unlock(&b->mu);

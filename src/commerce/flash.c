@@ -73,8 +73,7 @@ struct flash_engine {
     bool journal_rows;   /* some rows may be unfiled */
     int64_t journal_due; /* the earliest payment deadline among them (the sweep files them by then) */
     int64_t last_group;  /* when the last group was written: filing waits for file_idle_ms of quiet */
-    size_t last_n;       /* the orders of the last group */
-    uint64_t last_end;   /* when it was written (mono_ns) */
+    size_t last_n;       /* the orders of the last group (a gather follows a large one written recently) */
     bool file_due;       /* the beat found rows due (a payment window, or FILE_AGE_MS): filed between groups */
 };
 
@@ -962,16 +961,6 @@ static void file_while_quiet(flash_engine *f) {
     }
 }
 
-/* A moment ms milliseconds plus us microseconds from now, on the clock of the engine's condition. */
-static struct timespec deadline(int64_t ms, int64_t us) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    int64_t ns = ts.tv_nsec + ms * 1000000 + us * 1000;
-    ts.tv_sec += (time_t)(ns / 1000000000);
-    ts.tv_nsec = (long)(ns % 1000000000);
-    return ts;
-}
-
 /* Under load (the last group had gather_siblings orders or more, and was written FLASH_GATHER_RECENT_MS ago at
  * most), the next group gathers orders for gather_us, or until FLASH_GATHER_FULL are queued, before it is
  * written: its transaction, log pages, sync and the HTTP loops' wake-ups are then shared by more orders. The
@@ -979,8 +968,8 @@ static struct timespec deadline(int64_t ms, int64_t us) {
  * all (bench/RESULTS.md); an order after a quiet moment never waits. */
 static void gather(flash_engine *f) {
     int64_t us = f->cfg.gather_us;
-    if (!us || f->last_n < (size_t)f->cfg.gather_siblings || mono_ns() - f->last_end > FLASH_GATHER_RECENT_MS * 1000000ull) return;
-    struct timespec until = deadline(0, us);
+    if (!us || f->last_n < (size_t)f->cfg.gather_siblings || now_ms() - f->last_group > FLASH_GATHER_RECENT_MS) return;
+    struct timespec until = time_deadline(CLOCK_MONOTONIC, us * 1000);
     while (f->queued < FLASH_GATHER_FULL && !f->stop && pthread_cond_timedwait(&f->qcv, &f->qmu, &until) == 0) {
     }
 }
@@ -998,7 +987,7 @@ static void *committer(void *arg) {
                 if (quiet >= f->cfg.file_idle_ms) break;
                 if (f->cfg.file_idle_ms - quiet < wait_ms) wait_ms = f->cfg.file_idle_ms - quiet;
             }
-            struct timespec ts = deadline(wait_ms, 0);
+            struct timespec ts = time_deadline(CLOCK_MONOTONIC, wait_ms * 1000000);
             pthread_cond_timedwait(&f->qcv, &f->qmu, &ts);
             if (!f->head && now_ms() - swept >= SWEEP_MS) break;
         }
@@ -1017,7 +1006,6 @@ static void *committer(void *arg) {
         if (n) {
             metrics_count_flash_group(n);
             commit_group(f, group, n);
-            f->last_end = mono_ns();
         } else if (f->journal_rows && now_ms() - f->last_group >= f->cfg.file_idle_ms) file_while_quiet(f);
         if (f->file_due) file_some(f, FILE_STEP);
         if (now_ms() - swept >= SWEEP_MS) {

@@ -137,9 +137,7 @@ static void *run(void *arg) {
     pthread_mutex_lock(&s->mu);
     while (!s->stop) {
         if (!s->kicked) {
-            struct timespec ts;
-            clock_gettime(CLOCK_REALTIME, &ts);
-            ts.tv_sec += 1;
+            struct timespec ts = time_deadline(CLOCK_REALTIME, 1000000000);
             pthread_cond_timedwait(&s->cv, &s->mu, &ts);
         }
         if (s->stop) break;
