@@ -73,10 +73,10 @@ static const yt_migration migrations[] = {
 static const customer_keyed keyed[] = {
     /* what a rule did to a customer follows the customer; an erasure removes it (it names tags) */
     {"tag_rule_history", "customer_id", "UPDATE tag_rule_history SET customer_id = ? WHERE customer_id = ?",
-     "DELETE FROM tag_rule_history WHERE customer_id = ?", 1, NULL, NULL},
+     "DELETE FROM tag_rule_history WHERE customer_id = ?", 1, NULL, NULL, NULL},
     /* a customer's moves between stages follow the customer; an erasure removes them */
     {"lifecycle_moves", "customer_id", "UPDATE lifecycle_moves SET customer_id = ? WHERE customer_id = ?",
-     "DELETE FROM lifecycle_moves WHERE customer_id = ?", 1, NULL, NULL},
+     "DELETE FROM lifecycle_moves WHERE customer_id = ?", 1, NULL, NULL, NULL},
 };
 
 static const yt_perm perms[] = {

@@ -251,23 +251,23 @@ static const yt_migration migrations[] = {
 
 static const customer_keyed keyed[] = {
     {"mall_orders", "customer_id", "UPDATE mall_orders SET customer_id = ? WHERE customer_id = ?", NULL, 0,
-     "orders stay for the brand's books, linked to the anonymous shell; they hold no personal data", NULL},
+     "orders stay for the brand's books, linked to the anonymous shell; they hold no personal data", NULL, NULL},
     /* flash orders not yet filed into mall_orders: the same as the orders they become */
     {"flash_journal", "customer_id", "UPDATE flash_journal SET customer_id = ? WHERE customer_id = ?", NULL, 0,
-     "flash orders stay for the brand's books, linked to the anonymous shell; they hold no personal data", NULL},
+     "flash orders stay for the brand's books, linked to the anonymous shell; they hold no personal data", NULL, NULL},
     /* after-sales tickets hold the customer's own words: they follow a merge and go with an erasure */
     {"after_sales", "customer_id", "UPDATE after_sales SET customer_id = ? WHERE customer_id = ?",
-     "DELETE FROM after_sales WHERE customer_id = ?", 1, NULL, NULL},
+     "DELETE FROM after_sales WHERE customer_id = ?", 1, NULL, NULL, NULL},
     /* a merged record's coupons are the survivor's; their claim numbers become unique by their own id */
     {"customer_coupons", "customer_id", "UPDATE customer_coupons SET customer_id = ?, seq = -id WHERE customer_id = ?", NULL, 0,
      "held and used coupons stay for the brand's books (quota, orders) on the anonymous shell; they hold no personal data",
-     NULL},
+     NULL, NULL},
     /* a merged record's units in a sale add to the survivor's (which may then be over the limit: both bought) */
     {"flash_buyers", "customer_id",
      "INSERT INTO flash_buyers(sale_id, customer_id, quantity) SELECT sale_id, ?, quantity FROM flash_buyers WHERE customer_id = ?"
      " ON CONFLICT(sale_id, customer_id) DO UPDATE SET quantity = flash_buyers.quantity + excluded.quantity",
      NULL, 0, "units bought in a sale stay with its orders on the anonymous shell; they hold no personal data",
-     "DELETE FROM flash_buyers WHERE customer_id = ?"},
+     "DELETE FROM flash_buyers WHERE customer_id = ?", NULL},
 };
 
 static const yt_perm perms[] = {

@@ -4,17 +4,17 @@
 
 static const customer_keyed keyed[] = {
     {"identities", "customer_id", "UPDATE identities SET customer_id = ? WHERE customer_id = ?",
-     "DELETE FROM identities WHERE customer_id = ?", 1, NULL, NULL},
+     "DELETE FROM identities WHERE customer_id = ?", 1, NULL, NULL, NULL},
     {"remarks", "customer_id", "UPDATE remarks SET customer_id = ? WHERE customer_id = ?",
-     "DELETE FROM remarks WHERE customer_id = ?", 1, NULL, NULL},
+     "DELETE FROM remarks WHERE customer_id = ?", 1, NULL, NULL, NULL},
     /* stored Idempotency-Key answers may hold the profile; answers about records merged into this one
      * (before merges moved them) hold old copies */
     {"idempotency_keys", "customer_id", "UPDATE idempotency_keys SET customer_id = ? WHERE customer_id = ?",
      "DELETE FROM idempotency_keys WHERE customer_id = ? OR customer_id IN (SELECT id FROM customers WHERE merged_into = ?)",
-     2, NULL, NULL},
+     2, NULL, NULL, NULL},
     /* records merged into the absorbed one now point at the survivor; an erasure blanks them with it */
     {"customers", "merged_into", "UPDATE customers SET merged_into = ? WHERE merged_into = ?", NULL, 0,
-     "the record and those merged into it stay as anonymous shells (customer_erase blanks them)", NULL},
+     "the record and those merged into it stay as anonymous shells (customer_erase blanks them)", NULL, NULL},
 };
 
 static const yt_perm perms[] = {

@@ -86,10 +86,12 @@ int customer_merge(yt_ctx *x, int64_t survivor, int64_t absorbed) {
     int rc = lock_rows(x, lock_for_merge, 2, p) ? YT_OK : yt_fail_db(x, "merging customers");
     int nkeyed;
     const customer_keyed *keyed = modules_keyed(&nkeyed);
-    for (int i = 0; rc == YT_OK && i < nkeyed; i++)
-        if ((keyed[i].merge_sql && db_exec(x->db, keyed[i].merge_sql, 2, p) < 0) ||
-            (keyed[i].merge_drop_sql && db_exec(x->db, keyed[i].merge_drop_sql, 1, &p[1]) < 0))
+    for (int i = 0; rc == YT_OK && i < nkeyed; i++) {
+        if (keyed[i].merge_fn) rc = keyed[i].merge_fn(x, survivor, absorbed);
+        if (rc == YT_OK && ((keyed[i].merge_sql && db_exec(x->db, keyed[i].merge_sql, 2, p) < 0) ||
+                            (keyed[i].merge_drop_sql && db_exec(x->db, keyed[i].merge_drop_sql, 1, &p[1]) < 0)))
             rc = yt_fail_db(x, "merging customers");
+    }
     yt_param ap[] = {PI(absorbed), PI(survivor)};
     if (rc == YT_OK && db_exec(x->db, fill, 2, ap) < 0) rc = yt_fail_db(x, "merging customers");
     if (rc == YT_OK) {

@@ -101,7 +101,7 @@ static const customer_keyed keyed[] = {
      " owed = CASE WHEN distributors.owed + excluded.owed > distributors.withdrawable + excluded.withdrawable"
      "   THEN distributors.owed + excluded.owed - distributors.withdrawable - excluded.withdrawable ELSE 0 END,"
      " withdrawing = distributors.withdrawing + excluded.withdrawing, withdrawn = distributors.withdrawn + excluded.withdrawn",
-     "DELETE FROM distributors WHERE customer_id = ?", 1, NULL, "DELETE FROM distributors WHERE customer_id = ?"},
+     "DELETE FROM distributors WHERE customer_id = ?", 1, NULL, "DELETE FROM distributors WHERE customer_id = ?", NULL},
     /* the absorbed record's own binding, unless the survivor has one or it would bind the survivor to itself or
      * to someone below it */
     {"distribution_bindings", "customer_id",
@@ -109,7 +109,7 @@ static const customer_keyed keyed[] = {
      "INSERT INTO distribution_bindings(customer_id, distributor_id, bound_at, expires_at)"
      " SELECT k.s, b.distributor_id, b.bound_at, b.expires_at FROM distribution_bindings b JOIN k ON b.customer_id = k.a"
      " WHERE b.distributor_id <> k.s AND k.s NOT IN (SELECT id FROM up) ON CONFLICT(customer_id) DO NOTHING",
-     "DELETE FROM distribution_bindings WHERE customer_id = ?", 1, NULL, "DELETE FROM distribution_bindings WHERE customer_id = ?"},
+     "DELETE FROM distribution_bindings WHERE customer_id = ?", 1, NULL, "DELETE FROM distribution_bindings WHERE customer_id = ?", NULL},
     /* members bound to the absorbed record follow it to the survivor, except the survivor itself and anyone above
      * the survivor (a loop); an erased distributor's members are bound to nobody */
     {"distribution_bindings", "distributor_id",
@@ -117,15 +117,15 @@ static const customer_keyed keyed[] = {
      "UPDATE distribution_bindings SET distributor_id = (SELECT s FROM k) WHERE distributor_id = (SELECT a FROM k)"
      " AND customer_id <> (SELECT s FROM k) AND customer_id NOT IN (SELECT id FROM up)",
      "DELETE FROM distribution_bindings WHERE distributor_id = ?", 1, NULL,
-     "DELETE FROM distribution_bindings WHERE distributor_id = ?"},
+     "DELETE FROM distribution_bindings WHERE distributor_id = ?", NULL},
     {"distribution_commissions", "customer_id", "UPDATE distribution_commissions SET customer_id = ? WHERE customer_id = ?", NULL, 0,
      "commissions are money the brand owes or paid (orders and amounts, nothing personal) and stay for its books on the"
      " anonymous shell",
-     NULL},
+     NULL, NULL},
     {"distribution_withdrawals", "customer_id", "UPDATE distribution_withdrawals SET customer_id = ? WHERE customer_id = ?", NULL, 0,
      "withdrawals are payouts (amounts and the payout's reference, nothing personal) and stay for the brand's books on the"
      " anonymous shell",
-     NULL},
+     NULL, NULL},
 };
 
 #define P(x) PERM_##x

@@ -4,7 +4,7 @@
 
 static const customer_keyed keyed[] = {
     {"events", "customer_id", "UPDATE events SET customer_id = ? WHERE customer_id = ?",
-     "DELETE FROM events WHERE customer_id = ?", 1, NULL, NULL},
+     "DELETE FROM events WHERE customer_id = ?", 1, NULL, NULL, NULL},
 };
 
 static const yt_perm perms[] = {

@@ -50,7 +50,7 @@ static const yt_migration migrations[] = {
 static const customer_keyed keyed[] = {
     {"group_teams", "customer_id", "UPDATE group_teams SET customer_id = ? WHERE customer_id = ?", NULL, 0,
      "a team is the activity's record (its leader's id, seats and times; nothing personal) and stays on the anonymous shell",
-     NULL},
+     NULL, NULL},
 };
 
 #define P(x) PERM_##x

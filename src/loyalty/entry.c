@@ -1,6 +1,7 @@
 /* Loyalty (points and their ledger, check-in, member levels and member day, the points mall, points tasks): the module entry. */
 #include "../module.h"
 #include "../api/handlers.h"
+#include "membership.h"
 
 static const yt_migration migrations[] = {
     /* the brand's loyalty rules (one row), points and their lots, check-ins and the streak rewards they earned */
@@ -170,34 +171,36 @@ static const yt_migration migrations[] = {
 };
 
 static const customer_keyed keyed[] = {
-    /* a merged record's paid periods go to the survivor as they are (each keeps its dates) */
+    /* a merged record's paid periods go to the survivor: those still to run follow on after the survivor's
+     * (membership_merge), the rest keep their dates */
     {"memberships", "customer_id", "UPDATE memberships SET customer_id = ? WHERE customer_id = ?", NULL, 0,
-     "paid periods stay for the brand's books (plans, dates, orders) on the anonymous shell; nothing personal", NULL},
+     "paid periods stay for the brand's books (plans, dates, orders) on the anonymous shell; nothing personal", NULL,
+     membership_merge},
     {"points_mall_redemptions", "customer_id", "UPDATE points_mall_redemptions SET customer_id = ? WHERE customer_id = ?",
-     NULL, 0, "redemptions stay for the brand's books (items, points, orders) on the anonymous shell; nothing personal", NULL},
+     NULL, 0, "redemptions stay for the brand's books (items, points, orders) on the anonymous shell; nothing personal", NULL, NULL},
     /* a year's birthday coupon both records got is kept once */
     {"birthday_grants", "customer_id",
      "INSERT INTO birthday_grants(customer_id, year, customer_coupon_id, at) SELECT ?, year, customer_coupon_id, at"
      " FROM birthday_grants WHERE customer_id = ? ON CONFLICT(customer_id, year) DO NOTHING",
-     "DELETE FROM birthday_grants WHERE customer_id = ?", 1, NULL, "DELETE FROM birthday_grants WHERE customer_id = ?"},
+     "DELETE FROM birthday_grants WHERE customer_id = ?", 1, NULL, "DELETE FROM birthday_grants WHERE customer_id = ?", NULL},
     {"points_ledger", "customer_id", "UPDATE points_ledger SET customer_id = ? WHERE customer_id = ?", NULL, 0,
-     "the points history stays for the brand's books (amounts and references, nothing personal) on the anonymous shell", NULL},
+     "the points history stays for the brand's books (amounts and references, nothing personal) on the anonymous shell", NULL, NULL},
     /* a day both records checked in is kept once, the survivor's */
     {"checkins", "customer_id",
      "INSERT INTO checkins(customer_id, day, makeup, points, cost, at) SELECT ?, day, makeup, points, cost, at FROM checkins"
      " WHERE customer_id = ? ON CONFLICT(customer_id, day) DO NOTHING",
-     "DELETE FROM checkins WHERE customer_id = ?", 1, NULL, "DELETE FROM checkins WHERE customer_id = ?"},
+     "DELETE FROM checkins WHERE customer_id = ?", 1, NULL, "DELETE FROM checkins WHERE customer_id = ?", NULL},
     {"checkin_rewards", "customer_id",
      "INSERT INTO checkin_rewards(customer_id, run_start, days, points, at) SELECT ?, run_start, days, points, at"
      " FROM checkin_rewards WHERE customer_id = ? ON CONFLICT(customer_id, run_start, days) DO NOTHING",
-     "DELETE FROM checkin_rewards WHERE customer_id = ?", 1, NULL, "DELETE FROM checkin_rewards WHERE customer_id = ?"},
+     "DELETE FROM checkin_rewards WHERE customer_id = ?", 1, NULL, "DELETE FROM checkin_rewards WHERE customer_id = ?", NULL},
     /* a merged record's task counts add to the survivor's (both did it) */
     {"point_task_progress", "customer_id",
      "INSERT INTO point_task_progress(task_id, customer_id, day, times, points) SELECT task_id, ?, day, times, points"
      " FROM point_task_progress WHERE customer_id = ? ON CONFLICT(task_id, customer_id, day)"
      " DO UPDATE SET times = point_task_progress.times + excluded.times, points = point_task_progress.points + excluded.points",
      NULL, 0, "task counts stay for the brand's figures on the anonymous shell; they hold no personal data",
-     "DELETE FROM point_task_progress WHERE customer_id = ?"},
+     "DELETE FROM point_task_progress WHERE customer_id = ?", NULL},
 };
 
 static const yt_perm perms[] = {

@@ -1,5 +1,6 @@
 /* Paid membership (付费会员): the plans, their orders, the periods paid orders hold, and the level held now. */
 #include "membership.h"
+#include "../base/alloc.h"
 #include "../base/arena.h"
 #include "../base/log.h"
 #include "../base/timeutil.h"
@@ -177,7 +178,8 @@ int membership_order_refunded(yt_ctx *x, int64_t order_id, int64_t now) {
     if (db_exec(x->db, "UPDATE memberships SET ended_at = ?, ends_at = ? WHERE id = ?", 3, e) != 1)
         return yt_fail_db(x, "ending a membership");
     /* the periods that were to follow it, one after another from its end, move up by what it gave back (only
-     * its own chain: a merge may have left another running alongside) */
+     * its own chain: a store merged into before membership_merge laid periods one after another may hold
+     * another running alongside) */
     for (int64_t at = ends; gave_back > 0;) {
         yt_param f[] = {PI(customer), PI(at)};
         yt_rows *n = db_query(x->db, "SELECT id, ends_at FROM memberships WHERE customer_id = ? AND ended_at IS NULL AND starts_at = ?"
@@ -193,6 +195,36 @@ int membership_order_refunded(yt_ctx *x, int64_t order_id, int64_t now) {
         at = next_end;
     }
     return YT_OK;
+}
+
+int membership_merge(yt_ctx *x, int64_t survivor, int64_t absorbed) {
+    int64_t now = now_ms();
+    yt_param s[] = {PI(survivor), PI(now)};
+    int64_t end = db_query_int(x->db, "SELECT COALESCE(MAX(ends_at), 0) FROM memberships WHERE customer_id = ? AND ended_at IS NULL"
+                                      " AND ends_at > ?", 2, s, -1);
+    if (end < 0) return yt_fail_db(x, "merging memberships");
+    if (!end) return YT_OK; /* the survivor holds nothing now or to come: the absorbed record's periods keep their dates */
+    yt_param a[] = {PI(absorbed), PI(now)};
+    yt_rows *r = db_query(x->db, "SELECT id, starts_at, ends_at FROM memberships WHERE customer_id = ? AND ended_at IS NULL AND ends_at > ?"
+                                 " ORDER BY starts_at, id", 2, a);
+    if (!r) return yt_fail_db(x, "merging memberships");
+    size_t n = 0, cap = 8;
+    int64_t(*left)[2] = yt_calloc(cap, sizeof *left); /* id, what it has still to run */
+    while (rows_next(r)) {
+        if (n == cap) left = yt_realloc(left, (cap *= 2) * sizeof *left);
+        int64_t starts = rows_int(r, 1), ends = rows_int(r, 2);
+        left[n][0] = rows_int(r, 0);
+        left[n++][1] = ends - (starts > now ? starts : now);
+    }
+    rows_free(r);
+    int rc = YT_OK;
+    for (size_t i = 0; rc == YT_OK && i < n; end += left[i++][1]) {
+        yt_param m[] = {PI(survivor), PI(end), PI(end + left[i][1]), PI(left[i][0])};
+        if (db_exec(x->db, "UPDATE memberships SET customer_id = ?, starts_at = ?, ends_at = ? WHERE id = ?", 4, m) != 1)
+            rc = yt_fail_db(x, "merging memberships");
+    }
+    free(left);
+    return rc;
 }
 
 int membership_level_now(yt_ctx *x, int64_t customer, int64_t now, int64_t *level, int64_t *until) {

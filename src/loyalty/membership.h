@@ -45,6 +45,12 @@ int membership_order_paid(yt_ctx *x, int64_t order_id, int64_t customer, int64_t
  * periods move up by what it gave back. */
 int membership_order_refunded(yt_ctx *x, int64_t order_id, int64_t now);
 
+/* A merge's part (the memberships entry's merge_fn): when the survivor holds a period now or to come, the
+ * absorbed record's periods still to run follow on after the survivor's last, one after another in the order
+ * they would have run, each with the time it had left (a period running now, what remained of it), so no paid
+ * day is lost to two periods running side by side. Its periods that ended stay as they were; the entry's
+ * merge_sql moves them. */
+int membership_merge(yt_ctx *x, int64_t survivor, int64_t absorbed);
 /* The level the customer's paid membership holds now (0: none), and (when until is not NULL) until when. */
 int membership_level_now(yt_ctx *x, int64_t customer, int64_t now, int64_t *level, int64_t *until);
 /* {items, next_cursor}: the customer's periods, newest first (plan, level, from, until, ended early). */

@@ -74,10 +74,10 @@ static const yt_migration migrations[] = {
 static const customer_keyed keyed[] = {
     {"lottery_draws", "customer_id", "UPDATE lottery_draws SET customer_id = ? WHERE customer_id = ?", NULL, 0,
      "the draws are the lotteries' audit trail (prize, cost, random value; nothing personal) and stay on the anonymous shell",
-     NULL},
+     NULL, NULL},
     {"red_packet_claims", "customer_id", "UPDATE red_packet_claims SET customer_id = ? WHERE customer_id = ?", NULL, 0,
      "claims are money the brand paid out (amounts only, nothing personal) and stay for its books on the anonymous shell",
-     NULL},
+     NULL, NULL},
 };
 
 #define P(x) PERM_##x

@@ -4,7 +4,7 @@
 
 static const customer_keyed keyed[] = {
     {"orders", "customer_id", "UPDATE orders SET customer_id = ? WHERE customer_id = ?", NULL, 0,
-     "orders stay for the brand's books, linked to the anonymous shell; their keys hold no buyer id", NULL},
+     "orders stay for the brand's books, linked to the anonymous shell; their keys hold no buyer id", NULL, NULL},
 };
 
 #define P(x) PERM_##x

@@ -7,7 +7,7 @@ static const customer_keyed keyed[] = {
     {"customer_tags", "customer_id",
      "INSERT INTO customer_tags(customer_id, tag_id, created_at) SELECT ?, tag_id, created_at FROM customer_tags"
      " WHERE customer_id = ? ON CONFLICT(customer_id, tag_id) DO NOTHING",
-     "DELETE FROM customer_tags WHERE customer_id = ?", 1, NULL, "DELETE FROM customer_tags WHERE customer_id = ?"},
+     "DELETE FROM customer_tags WHERE customer_id = ?", 1, NULL, "DELETE FROM customer_tags WHERE customer_id = ?", NULL},
 };
 
 static const yt_perm perms[] = {

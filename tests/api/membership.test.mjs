@@ -1,7 +1,8 @@
 // Paid membership (付费会员): plans checked, made, changed and listed (members see those on sale); a plan bought
 // as a mall order and paid holds its level for its days (the member price at checkout, the member's profile),
 // periods bought one after another run one after another; a refund ends its period and moves the later ones
-// up; an unpaid order cancelled holds nothing; a merge moves the periods to the survivor; segments find paid
+// up; an unpaid order cancelled holds nothing; a merge moves the periods to the survivor, those still to run after
+// the survivor's own (no paid day lost to two running side by side); segments find paid
 // members by the level held now (paid_level) and when their membership runs or ran out (paid_until).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -156,6 +157,45 @@ describe('buying a plan', () => {
     assert.deepEqual(moved.map((x) => x.order_id), [o.order_id]);
     assert.equal((await profile(survivor)).paid_membership.level, 3);
     assert.equal((await checkout(survivor)).member_discount, 2000);
+  });
+
+  test("a merge lays the absorbed record's periods still to run after the survivor's, each with the time it had left", async () => {
+    const year = await plan({ price: 9900, days: 365, level: 2 }), month = await plan({ price: 1900, days: 30, level: 3 });
+    const absorbed = await member('被并者'), survivor = await member('留存者');
+    const mine = await buy(survivor, year);
+    const running = await buy(absorbed, month), queued = await buy(absorbed, month);
+    const before = await periods(absorbed.id), [ownBefore] = await periods(survivor.id);
+    const ran = Date.now() - Date.parse(before.find((x) => x.order_id === running.order_id).starts_at);
+    expectStatus(await as(admin)('POST', `/api/v1/customers/${survivor.id}/merge`, { from: absorbed.id }), 200);
+    const after = await periods(survivor.id);
+    const by = (o) => after.find((x) => x.order_id === o.order_id);
+    assert.equal(after.length, 3);
+    const own = by(mine), first = by(running), second = by(queued);
+    assert.equal(first.starts_at, own.ends_at, "the running period goes on where the survivor's ends");
+    const firstSpan = Date.parse(first.ends_at) - Date.parse(first.starts_at);
+    assert.ok(firstSpan <= 30 * DAY - ran && firstSpan > 30 * DAY - ran - 120000, `with what it had left (${firstSpan} ms)`);
+    assert.equal(second.starts_at, first.ends_at, 'the one after it follows it');
+    assert.equal(Date.parse(second.ends_at) - Date.parse(second.starts_at), 30 * DAY, 'with all its days');
+    assert.deepEqual([own.starts_at, own.ends_at], [ownBefore.starts_at, ownBefore.ends_at], "the survivor's own period keeps its dates");
+    const held = (await profile(survivor)).paid_membership;
+    assert.equal(held.level, 2, 'held now: the level the survivor paid for');
+    assert.equal(held.until, second.ends_at, 'until the end of the chain (the later periods are of a higher level)');
+    // a refund of the moved period still gives back what it had and moves the one after it up
+    expectStatus(await as(admin)('POST', `/api/v1/mall-orders/${running.order_id}/refunds`, { reason: '合并后退卡' }), 201);
+    const again = await periods(survivor.id);
+    const moved = again.find((x) => x.order_id === queued.order_id);
+    assert.equal(moved.starts_at, own.ends_at, 'the later period moved up to the end of the survivor\'s');
+    assert.equal(Date.parse(moved.ends_at) - Date.parse(moved.starts_at), 30 * DAY);
+  });
+
+  test('merged into a record that holds nothing, the periods keep their dates', async () => {
+    const p = await plan({ price: 1900, days: 30, level: 2 });
+    const absorbed = await member('被并者'), survivor = await member('留存者');
+    await buy(absorbed, p);
+    const [was] = await periods(absorbed.id);
+    expectStatus(await as(admin)('POST', `/api/v1/customers/${survivor.id}/merge`, { from: absorbed.id }), 200);
+    const [is] = await periods(survivor.id);
+    assert.deepEqual([is.starts_at, is.ends_at], [was.starts_at, was.ends_at]);
   });
 
   test('an order buys the plan as it was made; a lower level queued does not lengthen the higher one; no after-sales', async () => {
