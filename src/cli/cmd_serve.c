@@ -3,7 +3,7 @@
 #include "../domain/changes.h"
 #include "../base/log.h"
 #include "../base/httpc.h"
-#include "../commerce/pay_wechat_api.h"
+#include "../commerce/pay_wechat_certs.h"
 #include "../commerce/refund_submit.h"
 #include "../demo/demo.h"
 #include "../http/http.h"
@@ -50,15 +50,17 @@ static const char *env_set(const char *name) {
     return v && *v ? v : NULL;
 }
 
-/* WeChat Pay is on when both its platform key (a PEM file) and its APIv3 key are set; one without the other
- * is a mistake worth stopping for. *out stays NULL when it is off. */
+/* WeChat Pay is on with its APIv3 key and a way to check the platform's signatures: its platform key (a PEM
+ * file) or the merchant's key, with which the platform certificates are downloaded; one without the other is
+ * a mistake worth stopping for. *out stays NULL when it is off. */
 static bool wechatpay_from_env(wechatpay **out) {
-    const char *pem = env_set("YUTANG_WECHATPAY_PLATFORM_KEY"), *v3 = env_set("YUTANG_WECHATPAY_APIV3_KEY");
+    const char *pem = env_set("YUTANG_WECHATPAY_PLATFORM_KEY"), *v3 = env_set("YUTANG_WECHATPAY_APIV3_KEY"),
+               *merchant = env_set("YUTANG_WECHATPAY_MERCHANT_KEY");
     *out = NULL;
-    if (!pem && !v3) return true;
-    if (!pem || !v3) {
-        fprintf(stderr, "yutang serve: WeChat Pay needs both YUTANG_WECHATPAY_PLATFORM_KEY (a PEM file) and "
-                        "YUTANG_WECHATPAY_APIV3_KEY\n");
+    if (!pem && !v3 && !merchant) return true;
+    if (!v3 || (!pem && !merchant)) {
+        fprintf(stderr, "yutang serve: WeChat Pay needs YUTANG_WECHATPAY_APIV3_KEY, and YUTANG_WECHATPAY_PLATFORM_KEY (a PEM file)"
+                        " or YUTANG_WECHATPAY_MERCHANT_KEY (to download the platform certificates), to check its signatures\n");
         return false;
     }
     char err[512];
@@ -67,17 +69,12 @@ static bool wechatpay_from_env(wechatpay **out) {
     return *out != NULL;
 }
 
-/* Calling WeChat Pay (JSAPI prepay) is on when the merchant's private key is set; the rest of its settings
- * must then be there too, and the platform key that answers are checked with. *out stays NULL when it is off. */
+/* Calling WeChat Pay (JSAPI prepay, refunds, the platform certificates) is on when the merchant's private key is
+ * set; the rest of its settings must then be there too. *out stays NULL when it is off. */
 static bool wechatpay_merchant_from_env(const wechatpay *platform, wechatpay_merchant **out) {
     const char *key = env_set("YUTANG_WECHATPAY_MERCHANT_KEY");
     *out = NULL;
-    if (!key) return true;
-    if (!platform) {
-        fprintf(stderr, "yutang serve: calling WeChat Pay needs its platform key and APIv3 key too (YUTANG_WECHATPAY_PLATFORM_KEY, "
-                        "YUTANG_WECHATPAY_APIV3_KEY), to check its answers\n");
-        return false;
-    }
+    if (!key || !platform) return true; /* (wechatpay_from_env refused a merchant key without the APIv3 key) */
     char err[512];
     *out = wechatpay_merchant_load(key, env_set("YUTANG_WECHATPAY_MERCHANT_SERIAL"), env_set("YUTANG_WECHATPAY_MCHID"),
                                    env_set("YUTANG_WECHATPAY_APPID"), env_set("YUTANG_WECHATPAY_NOTIFY_URL"),
@@ -177,6 +174,7 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
     flash_engine *flash = NULL;
     yt_beat *beat = NULL;
     refund_submitter *refunds = NULL;
+    wechatpay_certs *wxcerts = NULL;
     yt_server srv = {0};
     if (audience_start(aud, store_db(store)) != 0) {
         fprintf(stderr, "yutang: cannot build the audience index from the store\n");
@@ -197,6 +195,8 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
     /* with the merchant's key, refunds through WeChat Pay are asked of its refund API by a thread of their own */
     const char *retry = env_set("YUTANG_WECHATPAY_RETRY_MS"), *recheck = env_set("YUTANG_WECHATPAY_RECHECK_MS");
     refunds = wxmerchant ? refund_submitter_start(store, wxmerchant, wxpay, retry ? atoi(retry) : 0, recheck ? atoi(recheck) : 0) : NULL;
+    /* and the platform certificates are downloaded, and kept current, beside any platform key configured */
+    if (wxmerchant && !(wxcerts = wechatpay_certs_start(wxmerchant, wxpay))) goto out;
     find_console(cfg);
     srv = (yt_server){.store = store,
                       .per_ip = ratelimit_new((uint32_t)cfg->rate_per_ip, 60000),
@@ -226,6 +226,7 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
     http_stop(d, 10000);
     rc = 0;
 out:
+    wechatpay_certs_stop(wxcerts);
     refund_submitter_stop(refunds);
     beat_stop(beat);
     flash_stop(flash); /* after the server: deferred answers still waiting are written and sent first */

@@ -1,10 +1,15 @@
-/* WeChat Pay API v3 callbacks: verifying the platform's signature, decrypting the resource, out_trade_no. */
+/* WeChat Pay API v3 callbacks: the platform's keys (one configured, and the certificates downloaded), verifying
+ * their signature, decrypting the resource, out_trade_no. */
 #include "pay_wechat.h"
 #include "../base/alloc.h"
 #include "../base/buf.h"
 #include "../base/crypto.h"
+#include "../base/timeutil.h"
+#include <cjson/cJSON.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,11 +18,21 @@
 #define APIV3_KEY_LEN 32
 #define PEM_MAX (64 * 1024)
 
+typedef struct {
+    crypto_pubkey *key; /* owned */
+    char serial[80];    /* the serial a signature under it carries; "": any (a bare key configured without one) */
+    int64_t expires_ms; /* a downloaded certificate's expire_time; 0: none */
+} platform_key;
+
 struct wechatpay {
-    crypto_pubkey *platform;          /* owned */
-    char serial[80];                  /* the serial callbacks must carry; "": any (a bare key, none configured) */
+    platform_key configured;              /* key NULL: none configured (the downloaded certificates only) */
+    pthread_rwlock_t lock;                /* over downloaded: signatures are checked while a download replaces them */
+    platform_key downloaded[WECHATPAY_CERTS_MAX];
+    size_t ndownloaded;
+    void (*on_unknown)(void *);           /* told when a signature names a key not held (wechatpay_on_unknown_serial) */
+    void *on_unknown_arg;
     unsigned char apiv3[APIV3_KEY_LEN];
-    char mchid[40];                   /* "": any */
+    char mchid[40];                       /* "": any */
 };
 
 wechatpay *wechatpay_new(const char *pem, size_t pem_len, const char *serial, const char *apiv3_key, const char *mchid,
@@ -26,8 +41,8 @@ wechatpay *wechatpay_new(const char *pem, size_t pem_len, const char *serial, co
         snprintf(err, errsz, "the APIv3 key must be exactly %d bytes (as set in the merchant platform)", APIV3_KEY_LEN);
         return NULL;
     }
-    if (serial && strlen(serial) >= sizeof ((wechatpay *)0)->serial) {
-        snprintf(err, errsz, "the platform serial is longer than %zu characters", sizeof ((wechatpay *)0)->serial - 1);
+    if (serial && strlen(serial) >= sizeof ((platform_key *)0)->serial) {
+        snprintf(err, errsz, "the platform serial is longer than %zu characters", sizeof ((platform_key *)0)->serial - 1);
         return NULL;
     }
     if (mchid && (strlen(mchid) > 32 || strspn(mchid, "0123456789") != strlen(mchid))) {
@@ -35,15 +50,16 @@ wechatpay *wechatpay_new(const char *pem, size_t pem_len, const char *serial, co
         return NULL;
     }
     const char *why = NULL;
-    char cert_serial[80];
-    crypto_pubkey *k = crypto_pubkey_from_pem(pem, pem_len, cert_serial, sizeof cert_serial, &why);
-    if (!k) {
+    char cert_serial[80] = "";
+    crypto_pubkey *k = pem ? crypto_pubkey_from_pem(pem, pem_len, cert_serial, sizeof cert_serial, &why) : NULL;
+    if (pem && !k) {
         snprintf(err, errsz, "the platform key: %s", why);
         return NULL;
     }
     wechatpay *p = yt_calloc(1, sizeof *p);
-    p->platform = k;
-    snprintf(p->serial, sizeof p->serial, "%s", serial && *serial ? serial : cert_serial);
+    p->configured.key = k;
+    snprintf(p->configured.serial, sizeof p->configured.serial, "%s", serial && *serial ? serial : cert_serial);
+    pthread_rwlock_init(&p->lock, NULL);
     memcpy(p->apiv3, apiv3_key, APIV3_KEY_LEN);
     snprintf(p->mchid, sizeof p->mchid, "%s", mchid ? mchid : "");
     return p;
@@ -68,6 +84,7 @@ char *wechatpay_read_pem(const char *path, const char *what, size_t *n, char *er
 
 wechatpay *wechatpay_load(const char *pem_path, const char *serial, const char *apiv3_key, const char *mchid, char *err,
                           size_t errsz) {
+    if (!pem_path) return wechatpay_new(NULL, 0, serial, apiv3_key, mchid, err, errsz);
     size_t n;
     char *pem = wechatpay_read_pem(pem_path, "platform key", &n, err, errsz);
     wechatpay *p = pem ? wechatpay_new(pem, n, serial, apiv3_key, mchid, err, errsz) : NULL;
@@ -75,11 +92,22 @@ wechatpay *wechatpay_load(const char *pem_path, const char *serial, const char *
     return p;
 }
 
+static void drop_downloaded(platform_key *keys, size_t n) {
+    for (size_t i = 0; i < n; i++) crypto_pubkey_free(keys[i].key);
+}
+
 void wechatpay_free(wechatpay *p) {
     if (!p) return;
-    crypto_pubkey_free(p->platform);
+    crypto_pubkey_free(p->configured.key);
+    drop_downloaded(p->downloaded, p->ndownloaded);
+    pthread_rwlock_destroy(&p->lock);
     crypto_wipe(p->apiv3, sizeof p->apiv3);
     free(p);
+}
+
+void wechatpay_on_unknown_serial(wechatpay *p, void (*fn)(void *), void *arg) {
+    p->on_unknown = fn;
+    p->on_unknown_arg = arg;
 }
 
 const char *wechatpay_mchid(const wechatpay *p) { return p->mchid; }
@@ -97,13 +125,13 @@ static bool all_digits(const char *s, size_t min, size_t max) {
     return n >= min && n <= max && strspn(s, "0123456789") == n;
 }
 
-int wechatpay_verify(yt_ctx *x, const wechatpay *p, const wechatpay_headers *h, const char *body, size_t n, int64_t now_s) {
+/* Everything about a signature's headers but its key: the type, the serial's presence, the timestamp within
+ * WECHATPAY_SKEW_S of now_s, the nonce, and the signature's base64 (decoded into sig). */
+static int check_headers(yt_ctx *x, const wechatpay_headers *h, int64_t now_s, unsigned char *sig, size_t cap, size_t *siglen) {
     if (h->signature_type && strcmp(h->signature_type, WECHATPAY_SIGNATURE_TYPE) != 0)
         return yt_fail(x, YT_EAUTH, "Wechatpay-Signature-Type", "only %s signatures are accepted", WECHATPAY_SIGNATURE_TYPE);
     if (!h->serial || !*h->serial)
         return yt_fail(x, YT_EAUTH, "Wechatpay-Serial", "the platform key's serial is missing");
-    if (p->serial[0] && !same_serial(h->serial, p->serial))
-        return yt_fail(x, YT_EAUTH, "Wechatpay-Serial", "the notification is signed with a platform key this server does not hold");
     if (!h->timestamp || !all_digits(h->timestamp, 1, 12))
         return yt_fail(x, YT_EAUTH, "Wechatpay-Timestamp", "the timestamp must be seconds since 1970");
     int64_t ts = strtoll(h->timestamp, NULL, 10);
@@ -111,19 +139,144 @@ int wechatpay_verify(yt_ctx *x, const wechatpay *p, const wechatpay_headers *h, 
         return yt_fail(x, YT_EAUTH, "Wechatpay-Timestamp", "the notification is more than %d minutes from now: a replay, or a clock off",
                        WECHATPAY_SKEW_S / 60);
     if (!h->nonce || !*h->nonce) return yt_fail(x, YT_EAUTH, "Wechatpay-Nonce", "the nonce is missing");
-    unsigned char sig[1024];
-    size_t siglen = 0;
     if (!h->signature || !*h->signature) return yt_fail(x, YT_EAUTH, "Wechatpay-Signature", "the signature is missing");
-    if (!crypto_base64_decode(h->signature, strlen(h->signature), sig, sizeof sig, &siglen) || siglen == 0)
+    if (!crypto_base64_decode(h->signature, strlen(h->signature), sig, cap, siglen) || *siglen == 0)
         return yt_fail(x, YT_EAUTH, "Wechatpay-Signature", "the signature must be base64");
+    return YT_OK;
+}
+
+/* Whether sig is k's signature over "timestamp\nnonce\nbody\n". */
+static bool signed_by(const crypto_pubkey *k, const wechatpay_headers *h, const unsigned char *sig, size_t siglen, const char *body,
+                      size_t n) {
     yt_buf msg = YT_BUF_INIT;
     buf_printf(&msg, "%s\n%s\n", h->timestamp, h->nonce);
     buf_append(&msg, body, n);
     buf_putc(&msg, '\n');
-    bool ok = crypto_pubkey_verify_sha256(p->platform, msg.p, msg.len, sig, siglen);
+    bool ok = crypto_pubkey_verify_sha256(k, msg.p, msg.len, sig, siglen);
     buf_free(&msg);
+    return ok;
+}
+
+/* The key of keys[0..n) a serial names and still in force at now_ms (0: at any time), or NULL. */
+static const crypto_pubkey *key_named(const platform_key *keys, size_t n, const char *serial, int64_t now_ms) {
+    for (size_t i = 0; i < n; i++)
+        if ((!keys[i].serial[0] || same_serial(serial, keys[i].serial)) && (!keys[i].expires_ms || now_ms < keys[i].expires_ms))
+            return keys[i].key;
+    return NULL;
+}
+
+/* The held key a serial names: a downloaded certificate in force, else the configured key. Under p->lock. */
+static const crypto_pubkey *held_key(const wechatpay *p, const char *serial, int64_t now_ms) {
+    const crypto_pubkey *k = key_named(p->downloaded, p->ndownloaded, serial, now_ms);
+    return k ? k : p->configured.key ? key_named(&p->configured, 1, serial, now_ms) : NULL;
+}
+
+int wechatpay_verify(yt_ctx *x, const wechatpay *p, const wechatpay_headers *h, const char *body, size_t n, int64_t now_s) {
+    unsigned char sig[1024];
+    size_t siglen = 0;
+    int rc = check_headers(x, h, now_s, sig, sizeof sig, &siglen);
+    if (rc) return rc;
+    pthread_rwlock_t *lock = (pthread_rwlock_t *)&p->lock; /* the key set changes under it; the settings do not */
+    pthread_rwlock_rdlock(lock);
+    const crypto_pubkey *k = held_key(p, h->serial, now_s * 1000);
+    bool ok = k && signed_by(k, h, sig, siglen, body, n);
+    pthread_rwlock_unlock(lock);
+    if (!k) {
+        if (p->on_unknown) p->on_unknown(p->on_unknown_arg); /* a certificate new since the last download, perhaps */
+        return yt_fail(x, YT_EAUTH, "Wechatpay-Serial", "the notification is signed with a platform key this server does not hold");
+    }
     if (!ok) return yt_fail(x, YT_EAUTH, "Wechatpay-Signature", "the notification's signature does not verify");
     return YT_OK;
+}
+
+/* One entry of a certificates answer into *out: its certificate decrypted under the APIv3 key (which only
+ * WeChat Pay and the merchant hold: a certificate that decrypts is WeChat Pay's), its serial the one the
+ * entry names. false with why filled otherwise. */
+static bool take_entry(const wechatpay *p, const cJSON *e, platform_key *out, char *why, size_t cap) {
+    const cJSON *serial = cJSON_GetObjectItemCaseSensitive(e, "serial_no"), *expire = cJSON_GetObjectItemCaseSensitive(e, "expire_time"),
+                *enc = cJSON_GetObjectItemCaseSensitive(e, "encrypt_certificate");
+    const char *s = cJSON_IsString(serial) ? serial->valuestring : "";
+    if (!*s || strlen(s) >= sizeof out->serial) return snprintf(why, cap, "an entry's serial_no is missing or too long"), false;
+    if (!cJSON_IsString(expire) || !time_parse(expire->valuestring, &out->expires_ms))
+        return snprintf(why, cap, "certificate %s: expire_time is not an RFC 3339 time", s), false;
+    const cJSON *alg = cJSON_GetObjectItemCaseSensitive(enc, "algorithm"), *nonce = cJSON_GetObjectItemCaseSensitive(enc, "nonce"),
+                *ad = cJSON_GetObjectItemCaseSensitive(enc, "associated_data"), *ct = cJSON_GetObjectItemCaseSensitive(enc, "ciphertext");
+    yt_arena arena = {0};
+    yt_ctx x = {.arena = &arena};
+    size_t len = 0;
+    char *pem = wechatpay_decrypt(&x, p, cJSON_IsString(alg) ? alg->valuestring : NULL, cJSON_IsString(ct) ? ct->valuestring : NULL,
+                                  cJSON_IsString(nonce) ? nonce->valuestring : NULL, cJSON_IsString(ad) ? ad->valuestring : NULL, &len);
+    if (!pem) snprintf(why, cap, "certificate %s: %s", s, x.err.msg);
+    arena_free(&arena);
+    if (!pem) return false;
+    const char *bad = NULL;
+    char cert_serial[80] = "";
+    out->key = crypto_pubkey_from_pem(pem, len, cert_serial, sizeof cert_serial, &bad);
+    free(pem);
+    if (!out->key) return snprintf(why, cap, "certificate %s: %s", s, bad), false;
+    if (!cert_serial[0] || !same_serial(cert_serial, s)) {
+        crypto_pubkey_free(out->key);
+        return snprintf(why, cap, "certificate %s: not a certificate of that serial", s), false;
+    }
+    snprintf(out->serial, sizeof out->serial, "%s", s);
+    return true;
+}
+
+int wechatpay_take_certificates(wechatpay *p, const wechatpay_headers *h, const char *body, size_t n, int64_t now_ms, char *why,
+                                size_t cap) {
+    cJSON *doc = cJSON_ParseWithLength(body, n);
+    const cJSON *data = cJSON_GetObjectItemCaseSensitive(doc, "data"), *e;
+    platform_key fresh[WECHATPAY_CERTS_MAX];
+    size_t nfresh = 0;
+    bool ok = cJSON_IsArray(data);
+    if (!ok) snprintf(why, cap, "the answer has no data list");
+    const cJSON *list = ok ? data : NULL;
+    cJSON_ArrayForEach(e, list) {
+        if (nfresh == WECHATPAY_CERTS_MAX) {
+            snprintf(why, cap, "more than %d certificates", WECHATPAY_CERTS_MAX);
+            ok = false;
+            break;
+        }
+        if (!(ok = take_entry(p, e, &fresh[nfresh], why, cap))) break;
+        nfresh++;
+    }
+    cJSON_Delete(doc);
+    /* the answer itself signed by a key it brings (at any time: a new certificate vouches for itself, the
+     * certificates being WeChat Pay's by their encryption) or one held */
+    if (ok) {
+        yt_arena arena = {0};
+        yt_ctx x = {.arena = &arena};
+        unsigned char sig[1024];
+        size_t siglen = 0;
+        ok = check_headers(&x, h, now_ms / 1000, sig, sizeof sig, &siglen) == YT_OK;
+        if (ok) {
+            pthread_rwlock_rdlock(&p->lock);
+            const crypto_pubkey *k = key_named(fresh, nfresh, h->serial, 0);
+            if (!k) k = held_key(p, h->serial, now_ms);
+            ok = k && signed_by(k, h, sig, siglen, body, n);
+            pthread_rwlock_unlock(&p->lock);
+            if (!ok) snprintf(why, cap, "the answer is not signed by a platform key it brings or this server holds");
+        } else snprintf(why, cap, "%s: %s", x.err.field, x.err.msg);
+        arena_free(&arena);
+    }
+    if (!ok) {
+        drop_downloaded(fresh, nfresh);
+        return -1;
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < nfresh; i++) /* an expired one: no signature under it counts any more */
+        if (fresh[i].expires_ms > now_ms) fresh[kept++] = fresh[i];
+        else crypto_pubkey_free(fresh[i].key);
+    nfresh = kept;
+    platform_key old[WECHATPAY_CERTS_MAX];
+    pthread_rwlock_wrlock(&p->lock);
+    size_t nold = p->ndownloaded;
+    memcpy(old, p->downloaded, nold * sizeof *old);
+    memcpy(p->downloaded, fresh, nfresh * sizeof *fresh);
+    p->ndownloaded = nfresh;
+    pthread_rwlock_unlock(&p->lock);
+    drop_downloaded(old, nold);
+    return (int)nfresh;
 }
 
 char *wechatpay_decrypt(yt_ctx *x, const wechatpay *p, const char *algorithm, const char *ciphertext, const char *nonce,

@@ -9,16 +9,18 @@
 #define WECHATPAY_SKEW_S 300        /* a callback's Wechatpay-Timestamp may be this far from now, either way */
 #define WECHATPAY_SIGNATURE_TYPE "WECHATPAY2-SHA256-RSA2048"
 #define WECHATPAY_TRADE_NO_LEN 24   /* "yt" + up to 19 digits + NUL */
+#define WECHATPAY_CERTS_MAX 8       /* platform certificates in force at once (WeChat Pay has two while it rotates) */
 
 /* The provider's settings; owned by whoever made it (wechatpay_free), read by any thread. */
 typedef struct wechatpay wechatpay;
 
-/* From the platform key's PEM text (a public key or a certificate), the serial callbacks must carry (NULL or
- * "": the certificate's own serial, or any for a bare key), the APIv3 key (exactly 32 bytes) and the merchant
- * id payments must name (NULL or "": any). NULL with err filled when something is wrong. */
+/* From the platform key's PEM text (a public key or a certificate; NULL: none, the platform certificates are
+ * downloaded, see wechatpay_take_certificates), the serial callbacks signed with it carry (NULL or "": the
+ * certificate's own serial, or any for a bare key), the APIv3 key (exactly 32 bytes) and the merchant id
+ * payments must name (NULL or "": any). NULL with err filled when something is wrong. */
 wechatpay *wechatpay_new(const char *pem, size_t pem_len, const char *serial, const char *apiv3_key, const char *mchid,
                          char *err, size_t errsz);
-/* The same with the PEM read from a file. */
+/* The same with the PEM read from a file (pem_path NULL: no key configured). */
 wechatpay *wechatpay_load(const char *pem_path, const char *serial, const char *apiv3_key, const char *mchid, char *err,
                           size_t errsz);
 void wechatpay_free(wechatpay *p);
@@ -33,10 +35,21 @@ typedef struct {
 } wechatpay_headers;
 
 /* Checks a callback before anything in it is believed: the signature type (when given) is
- * WECHATPAY2-SHA256-RSA2048, the serial names the platform key we hold, the timestamp (seconds) is within
- * WECHATPAY_SKEW_S of now_s, and the signature (base64 RSA-SHA256, PKCS#1 v1.5) over
- * "timestamp\nnonce\nbody\n" verifies under the platform key. Otherwise a 401 naming the header at fault. */
+ * WECHATPAY2-SHA256-RSA2048, the timestamp (seconds) is within WECHATPAY_SKEW_S of now_s, the serial names a
+ * platform key held (a downloaded certificate in force, or the configured key), and the signature (base64
+ * RSA-SHA256, PKCS#1 v1.5) over "timestamp\nnonce\nbody\n" verifies under it. Otherwise a 401 naming the
+ * header at fault; a serial not held also tells the on_unknown_serial callback. Any thread. */
 int wechatpay_verify(yt_ctx *x, const wechatpay *p, const wechatpay_headers *h, const char *body, size_t n, int64_t now_s);
+
+/* The answer to GET /v3/certificates (its Wechatpay-* headers and body): each entry's certificate is
+ * decrypted under the APIv3 key (AEAD_AES_256_GCM, as a notification's resource) and must carry the serial
+ * the entry names; the answer must be signed by one of them or by a key held. Then those not yet expired
+ * (by expire_time) replace the downloaded ones, and the count is returned; -1 with why filled, nothing
+ * changed, otherwise. */
+int wechatpay_take_certificates(wechatpay *p, const wechatpay_headers *h, const char *body, size_t n, int64_t now_ms, char *why,
+                                size_t cap);
+/* fn(arg) is called (on the checking thread) when a signature names a key not held; set before any check. */
+void wechatpay_on_unknown_serial(wechatpay *p, void (*fn)(void *), void *arg);
 
 /* Decrypts a notification's resource: AEAD_AES_256_GCM under the APIv3 key, the nonce and associated data as
  * given (associated_data NULL: empty), the ciphertext base64 with the 16-byte tag at its end. Returns the

@@ -15,6 +15,7 @@
 
 #define PREPAY_PATH "/v3/pay/transactions/jsapi"
 #define REFUND_PATH "/v3/refund/domestic/refunds"
+#define CERTIFICATES_PATH "/v3/certificates"
 
 struct wechatpay_merchant {
     crypto_privkey *key; /* owned */
@@ -120,22 +121,46 @@ static bool signed_call(const wechatpay_merchant *m, const char *method, const c
     return httpc_request(method, url, headers, body, n, WECHATPAY_API_TIMEOUT_MS, res);
 }
 
+/* The Wechatpay-* headers of an answer into h, their text in the buffers given. */
+typedef struct {
+    char ts[24], nonce[80], sig[700], serial[80], type[40];
+} answer_headers;
+static void read_answer_headers(const httpc_response *res, answer_headers *b, wechatpay_headers *h) {
+    *h = (wechatpay_headers){
+        .timestamp = httpc_header(res, "Wechatpay-Timestamp", b->ts, sizeof b->ts) ? b->ts : NULL,
+        .nonce = httpc_header(res, "Wechatpay-Nonce", b->nonce, sizeof b->nonce) ? b->nonce : NULL,
+        .signature = httpc_header(res, "Wechatpay-Signature", b->sig, sizeof b->sig) ? b->sig : NULL,
+        .serial = httpc_header(res, "Wechatpay-Serial", b->serial, sizeof b->serial) ? b->serial : NULL,
+        .signature_type = httpc_header(res, "Wechatpay-Signature-Type", b->type, sizeof b->type) ? b->type : NULL};
+}
+
 /* Whether the platform's signature over the answer verifies (the Wechatpay-* headers, as for notifications);
  * why says what is wrong otherwise. */
 static bool answer_signed(const wechatpay *platform, const httpc_response *res, char *why, size_t cap) {
-    char h_ts[24] = "", h_nonce[80] = "", h_sig[700] = "", h_serial[80] = "", h_type[40] = "";
-    wechatpay_headers h = {
-        .timestamp = httpc_header(res, "Wechatpay-Timestamp", h_ts, sizeof h_ts) ? h_ts : NULL,
-        .nonce = httpc_header(res, "Wechatpay-Nonce", h_nonce, sizeof h_nonce) ? h_nonce : NULL,
-        .signature = httpc_header(res, "Wechatpay-Signature", h_sig, sizeof h_sig) ? h_sig : NULL,
-        .serial = httpc_header(res, "Wechatpay-Serial", h_serial, sizeof h_serial) ? h_serial : NULL,
-        .signature_type = httpc_header(res, "Wechatpay-Signature-Type", h_type, sizeof h_type) ? h_type : NULL};
+    answer_headers b;
+    wechatpay_headers h;
+    read_answer_headers(res, &b, &h);
     yt_arena arena = {0};
     yt_ctx v = {.arena = &arena};
     bool ok = wechatpay_verify(&v, platform, &h, res->body.p, res->body.len, now_ms() / 1000) == YT_OK;
     if (!ok) snprintf(why, cap, "%s: %s", v.err.field, v.err.msg);
     arena_free(&arena);
     return ok;
+}
+
+int wechatpay_fetch_certificates(const wechatpay_merchant *m, wechatpay *platform, char *why, size_t cap) {
+    httpc_response res;
+    int n = -1;
+    if (!signed_call(m, "GET", CERTIFICATES_PATH, NULL, 0, &res)) snprintf(why, cap, "WeChat Pay could not be reached: %s", res.error);
+    else if (res.status != 200) snprintf(why, cap, "WeChat Pay answered HTTP %ld: %.160s", res.status, res.body.p ? res.body.p : "");
+    else {
+        answer_headers b;
+        wechatpay_headers h;
+        read_answer_headers(&res, &b, &h);
+        n = wechatpay_take_certificates(platform, &h, res.body.p, res.body.len, now_ms(), why, cap);
+    }
+    httpc_response_free(&res);
+    return n;
 }
 
 /* "2026-12-12T20:00:00+08:00": RFC 3339 in Beijing time, as WeChat Pay writes it */

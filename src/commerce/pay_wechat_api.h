@@ -1,4 +1,5 @@
-/* WeChat Pay API v3 calls the merchant makes: JSAPI prepay (统一下单 for a page opened in WeChat) and refunds. Each request
+/* WeChat Pay API v3 calls the merchant makes: JSAPI prepay (统一下单 for a page opened in WeChat), refunds and
+ * the platform certificates' download. Each request
  * is signed with the merchant's private key (Authorization: WECHATPAY2-SHA256-RSA2048 over "method\npath\n
  * timestamp\nnonce\nbody\n"), each answer believed only once the platform's signature over it verifies, and
  * the page gets the parameters it hands to WeixinJSBridge (getBrandWCPayRequest), signed the same way. */
@@ -59,5 +60,10 @@ int wechatpay_refund(const wechatpay_merchant *m, const wechatpay *platform, con
 /* Asks WeChat Pay how a refund asked for earlier stands (GET /v3/refund/domestic/refunds/{out_refund_no},
  * signed like every call): the same answers as wechatpay_refund. */
 int wechatpay_refund_query(const wechatpay_merchant *m, const wechatpay *platform, const char *out_refund_no, wechatpay_refund_out *out);
+
+/* Downloads the platform certificates in force (GET /v3/certificates, signed like every call) into platform
+ * (wechatpay_take_certificates): how many, or -1 with why filled (not reached, refused, or an answer that
+ * does not decrypt or verify; the certificates held stay). */
+int wechatpay_fetch_certificates(const wechatpay_merchant *m, wechatpay *platform, char *why, size_t cap);
 
 #endif

@@ -78,6 +78,9 @@ const mock = http.createServer((req, res) => {
   let raw = '';
   req.on('data', (c) => { raw += c; });
   req.on('end', () => {
+    // the platform certificates' download: this merchant is on WeChat Pay's platform public key (the server
+    // goes on with its configured key)
+    if (req.url === '/v3/certificates') return answer(res, 404, { code: 'RESOURCE_NOT_EXISTS', message: '平台证书不存在，请使用微信支付公钥' });
     const auth = authorization(req.headers.authorization);
     const verified = !!auth && Rsa.verify(Formatter.request(req.method, req.url, auth.timestamp, auth.nonce_str, raw), auth.signature, merchant.publicKey);
     seen.push({ method: req.method, url: req.url, auth, verified, body: raw ? JSON.parse(raw) : null, accept: req.headers.accept });

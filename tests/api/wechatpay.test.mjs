@@ -267,8 +267,8 @@ describe('WeChat Pay configuration', () => {
       cwd: ROOT, encoding: 'utf8', timeout: 20000, env: { ...process.env, YUTANG_DATA_KEY: 'a'.repeat(64), ...env },
     });
     const cases = [
-      [{ YUTANG_WECHATPAY_APIV3_KEY: APIV3_KEY }, /both YUTANG_WECHATPAY_PLATFORM_KEY/],
-      [{ YUTANG_WECHATPAY_PLATFORM_KEY: keyFile }, /both YUTANG_WECHATPAY_PLATFORM_KEY/],
+      [{ YUTANG_WECHATPAY_APIV3_KEY: APIV3_KEY }, /YUTANG_WECHATPAY_PLATFORM_KEY .* or YUTANG_WECHATPAY_MERCHANT_KEY/],
+      [{ YUTANG_WECHATPAY_PLATFORM_KEY: keyFile }, /needs YUTANG_WECHATPAY_APIV3_KEY/],
       [{ ...ENV, YUTANG_WECHATPAY_APIV3_KEY: 'short' }, /APIv3 key must be exactly 32 bytes/],
       [{ ...ENV, YUTANG_WECHATPAY_PLATFORM_KEY: path.join(dir, 'missing.pem') }, /cannot read the platform key file/],
       [{ ...ENV, YUTANG_WECHATPAY_PLATFORM_KEY: path.join(ROOT, 'README.md') }, /neither a PEM public key/],
