@@ -303,6 +303,21 @@ void h_mall_refund_settle_by_hand(yt_req *r) {
     if (mall_refund_json(&r->x, &w, id, refund_id)) api_fail(r);
 }
 
+/* {}: a failed WeChat Pay refund asked for again, at once (the submitter is kicked after this commit). */
+void h_mall_refund_ask_again(yt_req *r) {
+    static const char *const allowed[] = {NULL};
+    int64_t id = api_param_id(r, 0), refund_id = api_param_id(r, 1);
+    if (!id || !refund_id || !body_only(r, r->json, allowed)) return;
+    if (mall_refund_ask_again(&r->x, id, refund_id)) {
+        api_fail(r);
+        return;
+    }
+    refund_submitter_kick(r->server->refunds);
+    yt_jw w;
+    api_json(r, 200, &w);
+    if (mall_refund_json(&r->x, &w, id, refund_id)) api_fail(r);
+}
+
 /* ---- after-sales ---- */
 
 /* {order_id, kind, reason}: staff open one for the customer; a member for their own order. */

@@ -121,9 +121,9 @@ static void apply_refund(yt_req *r, const wechatpay *p, const char *event, const
     }
     bool success = strcmp(event, "REFUND.SUCCESS") == 0;
     bool outcome = success || strcmp(event, "REFUND.ABNORMAL") == 0 || strcmp(event, "REFUND.CLOSED") == 0;
-    int64_t refund = 0, amount = -1;
-    if (outcome && !wechatpay_refund_id(member_str(res, "out_refund_no"), &refund)) {
-        refuse(r, 400, "resource.out_refund_no", "out_refund_no must name one of our refunds (ytr and its id)");
+    int64_t refund = 0, round = 1, amount = -1;
+    if (outcome && !wechatpay_refund_id(member_str(res, "out_refund_no"), &refund, &round)) {
+        refuse(r, 400, "resource.out_refund_no", "out_refund_no must name one of our refunds (ytr and its id, and -round when asked again)");
         return;
     }
     const cJSON *am = cJSON_GetObjectItemCaseSensitive(res, "amount");
@@ -139,7 +139,7 @@ static void apply_refund(yt_req *r, const wechatpay *p, const char *event, const
             refuse(r, 503, NULL, "the store is not reachable");
             return;
         }
-        int rc = mall_refund_settle(&r->x, refund, success, amount, &replay);
+        int rc = mall_refund_settle(&r->x, refund, round, success, amount, &replay);
         store_writer_release(r->store);
         r->x.db = reader;
         if (rc) {

@@ -88,6 +88,7 @@ void h_mall_order_ship(yt_req *r);
 void h_mall_order_complete(yt_req *r);
 void h_mall_order_refund(yt_req *r);
 void h_mall_refund_settle_by_hand(yt_req *r);
+void h_mall_refund_ask_again(yt_req *r);
 void h_mall_order_refunds(yt_req *r);
 void h_after_sale_list(yt_req *r);
 void h_after_sale_open(yt_req *r);

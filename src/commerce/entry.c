@@ -247,6 +247,12 @@ static const yt_migration migrations[] = {
      "  activity_id BIGINT NOT NULL, sku_id BIGINT NOT NULL, quantity BIGINT NOT NULL, unit_price BIGINT NOT NULL,"
      "  total BIGINT NOT NULL, created_at BIGINT NOT NULL, pay_by BIGINT NOT NULL, staff_id BIGINT);"
      "CREATE INDEX flash_journal_sale ON flash_journal(activity_id, id);"},
+    /* a refund WeChat Pay closed or refused, asked for again by staff: the round it is in (out_refund_no) */
+    {38,
+     /* SQLite */
+     "ALTER TABLE mall_refunds ADD COLUMN provider_round INTEGER NOT NULL DEFAULT 1;",
+     /* PostgreSQL */
+     "ALTER TABLE mall_refunds ADD COLUMN provider_round BIGINT NOT NULL DEFAULT 1;"},
 };
 
 static const customer_keyed keyed[] = {
@@ -306,6 +312,8 @@ static const yt_route routes[] = {
     {"POST", "/api/v1/mall-orders/{id}/refunds", h_mall_order_refund, P(COMMERCE_WRITE), ROUTE_JSON, "mall_order.refund", 0},
     {"POST", "/api/v1/mall-orders/{id}/refunds/{refund_id}/settle-by-hand", h_mall_refund_settle_by_hand, P(COMMERCE_WRITE),
      ROUTE_JSON, "mall_refund.settle_by_hand", 0},
+    {"POST", "/api/v1/mall-orders/{id}/refunds/{refund_id}/ask-again", h_mall_refund_ask_again, P(COMMERCE_WRITE), ROUTE_JSON,
+     "mall_refund.ask_again", 0},
     {"GET", "/api/v1/after-sales", h_after_sale_list, P(COMMERCE_READ), 0, "after_sale.list", 0},
     {"POST", "/api/v1/after-sales", h_after_sale_open, P(ORDERS_WRITE), ROUTE_JSON | ROUTE_MEMBER, "after_sale.open", 0},
     {"POST", "/api/v1/after-sales/{id}/resolve", h_after_sale_resolve, P(ORDERS_WRITE), ROUTE_JSON, "after_sale.resolve", 0},

@@ -317,29 +317,47 @@ void wechatpay_out_trade_no(int64_t order_id, char out[WECHATPAY_TRADE_NO_LEN]) 
     snprintf(out, WECHATPAY_TRADE_NO_LEN, "yt%010" PRId64, order_id);
 }
 
-void wechatpay_out_refund_no(int64_t refund_id, char out[WECHATPAY_TRADE_NO_LEN]) {
-    snprintf(out, WECHATPAY_TRADE_NO_LEN, "ytr%010" PRId64, refund_id);
+void wechatpay_out_refund_no(int64_t refund_id, int64_t round, char out[WECHATPAY_TRADE_NO_LEN]) {
+    if (round > 1) snprintf(out, WECHATPAY_TRADE_NO_LEN, "ytr%010" PRId64 "-%" PRId64, refund_id, round);
+    else snprintf(out, WECHATPAY_TRADE_NO_LEN, "ytr%010" PRId64, refund_id);
 }
 
-/* The id in prefix + digits, in the one spelling make() writes for it. */
-static bool parse_no(const char *s, const char *prefix, void (*make)(int64_t, char *), int64_t *id) {
-    size_t n = strlen(prefix);
-    if (!s || strncmp(s, prefix, n) != 0 || !all_digits(s + n, 10, 19)) return false;
+/* A positive decimal of 1 to max_digits digits at *s, up to a stop character or the end: its value, *s past it;
+ * 0 when there is none or it overflows. */
+static int64_t parse_positive(const char **s, size_t max_digits) {
+    size_t n = strspn(*s, "0123456789");
+    if (n < 1 || n > max_digits) return 0;
     errno = 0;
     char *end;
-    long long v = strtoll(s + n, &end, 10);
-    if (errno || *end || v < 1) return false;
-    char canon[WECHATPAY_TRADE_NO_LEN];
-    make(v, canon);
-    if (strcmp(canon, s) != 0) return false; /* one spelling per id: no extra leading zeros */
-    *id = v;
-    return true;
+    long long v = strtoll(*s, &end, 10);
+    if (errno || end != *s + n || v < 1) return 0;
+    *s = end;
+    return v;
 }
 
 bool wechatpay_order_id(const char *out_trade_no, int64_t *order_id) {
-    return parse_no(out_trade_no, "yt", wechatpay_out_trade_no, order_id);
+    const char *s = out_trade_no;
+    if (!s || strncmp(s, "yt", 2) != 0) return false;
+    s += 2;
+    int64_t v = parse_positive(&s, 19);
+    char canon[WECHATPAY_TRADE_NO_LEN];
+    if (!v || *s) return false;
+    wechatpay_out_trade_no(v, canon);
+    if (strcmp(canon, out_trade_no) != 0) return false; /* one spelling per id: no extra leading zeros */
+    *order_id = v;
+    return true;
 }
 
-bool wechatpay_refund_id(const char *out_refund_no, int64_t *refund_id) {
-    return parse_no(out_refund_no, "ytr", wechatpay_out_refund_no, refund_id);
+bool wechatpay_refund_id(const char *out_refund_no, int64_t *refund_id, int64_t *round) {
+    const char *s = out_refund_no;
+    if (!s || strncmp(s, "ytr", 3) != 0) return false;
+    s += 3;
+    int64_t v = parse_positive(&s, 19), k = 1;
+    if (!v || (*s && (*s++ != '-' || !(k = parse_positive(&s, 9)) || *s))) return false;
+    char canon[WECHATPAY_TRADE_NO_LEN];
+    wechatpay_out_refund_no(v, k, canon);
+    if (strcmp(canon, out_refund_no) != 0) return false; /* one spelling per refund and round */
+    *refund_id = v;
+    *round = k;
+    return true;
 }

@@ -8,7 +8,7 @@
 
 #define WECHATPAY_SKEW_S 300        /* a callback's Wechatpay-Timestamp may be this far from now, either way */
 #define WECHATPAY_SIGNATURE_TYPE "WECHATPAY2-SHA256-RSA2048"
-#define WECHATPAY_TRADE_NO_LEN 24   /* "yt" + up to 19 digits + NUL */
+#define WECHATPAY_TRADE_NO_LEN 40   /* "ytr" + up to 19 digits, "-" + a round's up to 9 digits, NUL */
 #define WECHATPAY_CERTS_MAX 8       /* platform certificates in force at once (WeChat Pay has two while it rotates) */
 
 /* The provider's settings; owned by whoever made it (wechatpay_free), read by any thread. */
@@ -63,8 +63,10 @@ char *wechatpay_decrypt(yt_ctx *x, const wechatpay *p, const char *algorithm, co
 void wechatpay_out_trade_no(int64_t order_id, char out[WECHATPAY_TRADE_NO_LEN]);
 /* The order an out_trade_no names: only the exact form above; false for anything else. */
 bool wechatpay_order_id(const char *out_trade_no, int64_t *order_id);
-/* out_refund_no for a mall refund: "ytr" and the refund id, zero-padded the same way; and back. */
-void wechatpay_out_refund_no(int64_t refund_id, char out[WECHATPAY_TRADE_NO_LEN]);
-bool wechatpay_refund_id(const char *out_refund_no, int64_t *refund_id);
+/* out_refund_no for a mall refund: "ytr" and the refund id, zero-padded the same way, and for a refund asked
+ * for again after WeChat Pay closed or refused it (round 2 on), "-" and the round (WeChat Pay takes one
+ * out_refund_no once: "ytr0000000042-2"); and back, only in that exact spelling. */
+void wechatpay_out_refund_no(int64_t refund_id, int64_t round, char out[WECHATPAY_TRADE_NO_LEN]);
+bool wechatpay_refund_id(const char *out_refund_no, int64_t *refund_id, int64_t *round);
 
 #endif

@@ -228,8 +228,9 @@ static void write_refund(yt_jw *w, yt_rows *r) {
     else jw_kstr(w, "provider", rows_text(r, 13));
     if (strcmp(rows_text(r, 13), "wechatpay") == 0) { /* what WeChat Pay's refund API was asked, and what it said */
         char no[WECHATPAY_TRADE_NO_LEN];
-        wechatpay_out_refund_no(rows_int(r, 0), no);
+        wechatpay_out_refund_no(rows_int(r, 0), rows_int(r, 21), no);
         jw_kstr(w, "out_refund_no", no);
+        jw_kint(w, "round", rows_int(r, 21)); /* 1, and one more each time staff asked for it again */
         if (rows_null(r, 14)) jw_knull(w, "submitted_at");
         else jw_ktime(w, "submitted_at", rows_int(r, 14));
         jw_kint(w, "attempts", rows_int(r, 15));
@@ -252,7 +253,8 @@ static void write_refund(yt_jw *w, yt_rows *r) {
 
 #define REFUND_COLS                                                                                                 \
     "id, order_id, amount, quantity, points_returned, points_clawed, coupons_returned, restock, reason, lines, status," \
-    " created_at, settled_at, provider, submitted_at, attempts, provider_status, provider_note, hand_note, hand_by, hand_at"
+    " created_at, settled_at, provider, submitted_at, attempts, provider_status, provider_note, hand_note, hand_by, hand_at," \
+    " provider_round"
 
 int mall_refunds_json(yt_ctx *x, yt_jw *w, int64_t order_id) {
     yt_param p[] = {PI(order_id)};
@@ -273,14 +275,14 @@ int mall_refund_json(yt_ctx *x, yt_jw *w, int64_t order_id, int64_t refund_id) {
     return found ? YT_OK : yt_fail(x, YT_ENOTFOUND, NULL, "order %lld has no refund %lld", (long long)order_id, (long long)refund_id);
 }
 
-int mall_refund_settle(yt_ctx *x, int64_t refund_id, bool succeeded, int64_t amount, bool *replay) {
+int mall_refund_settle(yt_ctx *x, int64_t refund_id, int64_t round, bool succeeded, int64_t amount, bool *replay) {
     *replay = false;
     if (db_begin(x->db) != 0) return yt_fail_db(x, "settling a refund");
     yt_param q[] = {PI(refund_id)};
-    yt_rows *r = db_query(x->db, "SELECT amount, status FROM mall_refunds WHERE id = ?", 1, q);
+    yt_rows *r = db_query(x->db, "SELECT amount, status, provider_round FROM mall_refunds WHERE id = ?", 1, q);
     if (!r) return yt_finish(x, yt_fail_db(x, "settling a refund"), "settling a refund");
     bool found = rows_next(r);
-    int64_t owed = found ? rows_int(r, 0) : 0;
+    int64_t owed = found ? rows_int(r, 0) : 0, current = found ? rows_int(r, 2) : 0;
     bool pending = found && strcmp(rows_text(r, 1), "pending") == 0;
     rows_free(r);
     int rc = YT_OK;
@@ -289,19 +291,53 @@ int mall_refund_settle(yt_ctx *x, int64_t refund_id, bool succeeded, int64_t amo
         log_error("refund notification refused: refund %lld is %lld fen, the provider says %lld", (long long)refund_id,
                   (long long)owed, (long long)amount);
         rc = yt_fail(x, YT_EINVAL, "refund_amount", "the refund is %lld fen, not %lld", (long long)owed, (long long)amount);
+    } else if (round != current) { /* an earlier round's word, after staff asked again: that round is over */
+        *replay = true;
+        pending = false;
+        if (succeeded) /* WeChat Pay says an earlier round paid after all: the round asked since may pay again */
+            log_error("refund %lld: WeChat Pay says its round %lld succeeded, but it is in round %lld now; check the merchant platform",
+                      (long long)refund_id, (long long)round, (long long)current);
     } else if (!pending) {
         *replay = true; /* settled before: told again */
     }
     /* only a pending refund changes, whoever tells of it first (another delivery, another instance) */
-    yt_param p[] = {PT(succeeded ? "succeeded" : "failed"), PI(now_ms()), PI(refund_id)};
+    yt_param p[] = {PT(succeeded ? "succeeded" : "failed"), PI(now_ms()), PI(refund_id), PI(round)};
     int64_t changed = rc == YT_OK && pending
-                          ? db_exec(x->db, "UPDATE mall_refunds SET status = ?, settled_at = ? WHERE id = ? AND status = 'pending'", 3, p)
+                          ? db_exec(x->db, "UPDATE mall_refunds SET status = ?, settled_at = ? WHERE id = ? AND status = 'pending'"
+                                           " AND provider_round = ?", 4, p)
                           : 0;
     if (changed < 0) rc = yt_fail_db(x, "settling a refund");
     else if (rc == YT_OK && pending && changed == 0) *replay = true;
     if (rc == YT_OK && changed == 1)
         rc = audit_record(x, succeeded ? "mall_refund.succeed" : "mall_refund.fail", "mall_refund", refund_id, NULL);
     return yt_finish(x, rc, "settling a refund");
+}
+
+int mall_refund_ask_again(yt_ctx *x, int64_t order_id, int64_t refund_id) {
+    if (db_begin(x->db) != 0) return yt_fail_db(x, "asking for a refund again");
+    yt_param q[] = {PI(refund_id), PI(order_id)};
+    yt_rows *r = db_query(x->db, "SELECT status, provider FROM mall_refunds WHERE id = ? AND order_id = ?", 2, q);
+    if (!r) return yt_finish(x, yt_fail_db(x, "asking for a refund again"), "asking for a refund again");
+    char status[32] = "", provider[32] = "";
+    if (rows_next(r)) {
+        text_copy(status, sizeof status, rows_text(r, 0));
+        text_copy(provider, sizeof provider, rows_null(r, 1) ? "" : rows_text(r, 1));
+    }
+    rows_free(r);
+    int rc = YT_OK;
+    if (!status[0]) rc = yt_fail(x, YT_ENOTFOUND, NULL, "order %lld has no refund %lld", (long long)order_id, (long long)refund_id);
+    else if (strcmp(provider, "wechatpay") != 0)
+        rc = yt_fail(x, YT_ECONFLICT, "provider", "only a WeChat Pay refund is asked for again; this one is %s", *provider ? provider : "offline");
+    else if (strcmp(status, "failed") != 0)
+        rc = yt_fail(x, YT_ECONFLICT, "status", "only a failed refund is asked for again; this one is %s", status);
+    /* a new round: a new out_refund_no, asked for as a new refund (WeChat Pay closed the last one for good) */
+    yt_param p[] = {PI(refund_id)};
+    if (rc == YT_OK && db_exec(x->db, "UPDATE mall_refunds SET status = 'pending', provider_round = provider_round + 1, settled_at = NULL,"
+                                      " submitted_at = NULL, claim_until = NULL, attempts = 0, provider_status = NULL, provider_note = ''"
+                                      " WHERE id = ? AND status = 'failed'", 1, p) != 1)
+        rc = yt_fail(x, YT_ECONFLICT, "status", "the refund changed meanwhile; look again");
+    if (rc == YT_OK) rc = audit_record(x, "mall_refund.ask_again", "mall_refund", refund_id, NULL);
+    return yt_finish(x, rc, "asking for a refund again");
 }
 
 int mall_refund_settle_by_hand(yt_ctx *x, int64_t order_id, int64_t refund_id, const char *note, bool *replay) {

@@ -26,7 +26,7 @@ struct refund_submitter {
 };
 
 typedef struct {
-    int64_t id, order_id, amount, total, attempts;
+    int64_t id, order_id, amount, total, attempts, round;
     char reason[256];
 } claimed;
 
@@ -39,7 +39,7 @@ enum { ASK, RECHECK };
 #define CLAIM_SQL(due)                                                                                                   \
     "UPDATE mall_refunds SET claim_until = ?, attempts = attempts + 1 WHERE id IN"                                       \
     " (SELECT id FROM mall_refunds WHERE " WAITING(due) " ORDER BY id LIMIT ?) AND " WAITING(due)                      \
-    " RETURNING id, order_id, amount, reason, attempts, (SELECT total FROM mall_orders o WHERE o.id = order_id)"
+    " RETURNING id, order_id, amount, reason, attempts, (SELECT total FROM mall_orders o WHERE o.id = order_id), provider_round"
 static const char *const claim_sql[] = {[ASK] = CLAIM_SQL(DUE_ASK), [RECHECK] = CLAIM_SQL(DUE_RECHECK)};
 static const char *const due_sql[] = {[ASK] = "SELECT COUNT(*) FROM (SELECT 1 FROM mall_refunds WHERE " WAITING(DUE_ASK) " LIMIT 1) d",
                                       [RECHECK] = "SELECT COUNT(*) FROM (SELECT 1 FROM mall_refunds WHERE " WAITING(DUE_RECHECK) " LIMIT 1) d"};
@@ -55,7 +55,7 @@ static size_t claim(yt_db *db, int kind, int64_t asked_by, claimed *out, int64_t
     while (r && rows_next(r) && n < CLAIM_BATCH) {
         claimed *c = &out[n++];
         c->id = rows_int(r, 0), c->order_id = rows_int(r, 1), c->amount = rows_int(r, 2), c->attempts = rows_int(r, 4);
-        c->total = rows_int(r, 5);
+        c->total = rows_int(r, 5), c->round = rows_int(r, 6);
         snprintf(c->reason, sizeof c->reason, "%s", rows_text(r, 3));
     }
     bool ok = r != NULL;
@@ -78,12 +78,17 @@ static void record(refund_submitter *s, yt_db *db, const claimed *c, int rc, con
     for (int64_t i = 1; i < c->attempts && wait < REFUND_RETRY_MAX_MS; i++) wait *= 2;
     if (wait > REFUND_RETRY_MAX_MS) wait = REFUND_RETRY_MAX_MS;
     const char *status = rc == 0 ? out->status : rc == 1 ? "REFUSED" : NULL;
-    yt_param p[] = {rc == -1 ? PNULL : PI(now), PI(now + wait), status ? PT(status) : PNULL, PT(rc == 0 ? "" : out->note), PI(c->id)};
-    bool ok = db_begin(db) == 0 &&
-              db_exec(db, "UPDATE mall_refunds SET submitted_at = COALESCE(submitted_at, ?), claim_until = ?,"
-                          " provider_status = COALESCE(?, provider_status), provider_note = ? WHERE id = ?", 5, p) == 1;
+    yt_param p[] = {rc == -1 ? PNULL : PI(now), PI(now + wait), status ? PT(status) : PNULL, PT(rc == 0 ? "" : out->note), PI(c->id),
+                    PI(c->round)};
+    bool ok = db_begin(db) == 0;
+    /* nothing when the refund is in another round now (settled by a notification meanwhile, and asked for again) */
+    int64_t changed = ok ? db_exec(db, "UPDATE mall_refunds SET submitted_at = COALESCE(submitted_at, ?), claim_until = ?,"
+                                       " provider_status = COALESCE(?, provider_status), provider_note = ? WHERE id = ? AND provider_round = ?",
+                                   6, p)
+                         : -1;
+    ok = changed >= 0;
     bool replay;
-    if (ok && settle) ok = mall_refund_settle(&x, c->id, succeeded, -1, &replay) == YT_OK; /* in the same transaction */
+    if (ok && changed && settle) ok = mall_refund_settle(&x, c->id, c->round, succeeded, -1, &replay) == YT_OK; /* in the same transaction */
     ok = ok && db_commit(db) == 0;
     if (!ok && db->tx_depth) db_rollback(db);
     if (!ok) log_error("refunds: cannot record WeChat Pay's answer for refund %lld: %s", (long long)c->id, db_error(db));
@@ -110,7 +115,7 @@ static void round_of(refund_submitter *s, int kind) {
         const claimed *c = &batch[i];
         char trade[WECHATPAY_TRADE_NO_LEN], refund_no[WECHATPAY_TRADE_NO_LEN];
         wechatpay_out_trade_no(c->order_id, trade);
-        wechatpay_out_refund_no(c->id, refund_no);
+        wechatpay_out_refund_no(c->id, c->round, refund_no);
         wechatpay_refund_out out;
         int rc; /* no writer held while WeChat Pay thinks */
         if (kind == ASK) {

@@ -130,6 +130,10 @@ describe('buying a plan', () => {
     const b = await buy(m, p);
     const now = Date.now();
     expectStatus(await as(admin)('POST', `/api/v1/mall-orders/${a.order_id}/refunds`, { reason: '不想要了' }), 201);
+    const [rf] = expectStatus(await as(admin)('GET', `/api/v1/mall-orders/${a.order_id}/refunds`), 200).items;
+    const again = await as(admin)('POST', `/api/v1/mall-orders/${a.order_id}/refunds/${rf.id}/ask-again`, {});
+    assertProblem(again, 409, 'only a WeChat Pay refund is asked for again');
+    assert.equal(again.json.errors?.[0]?.field ?? again.json.field, 'provider');
     let [pb, pa] = await periods(m.id);
     assert.ok(pa.ended_at, 'the refunded period ended');
     near(pa.ends_at, now, 'at once');

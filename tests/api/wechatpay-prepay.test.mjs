@@ -9,7 +9,8 @@
 // platform, WeChat Pay's own refusals, WeChat Pay unreachable, and the server without merchant settings; for
 // refunds, the signed request (out_trade_no, out_refund_no, amounts), SUCCESS settling the refund, PROCESSING
 // left to the notification (and asked about with the signed refund query when none comes), a refusal marking
-// it failed with WeChat Pay's words, and failures asked again.
+// it failed with WeChat Pay's words, a failed refund asked for again in a new round (a new out_refund_no; the
+// old round's late word changes nothing), and failures asked again.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -375,6 +376,47 @@ describe('WeChat Pay refunds, asked of its refund API', () => {
     const refused = await as(admin)('POST', `/api/v1/mall-orders/${order}/refunds/${r.id}/settle-by-hand`, { note: '已退' });
     assertProblem(refused, 409);
     assert.equal(refused.json.errors?.[0]?.field ?? refused.json.field, 'status');
+  });
+
+  test('a refund WeChat Pay closed is asked for again under a new out_refund_no; the closed round\'s word changes nothing after', async () => {
+    refundMode = 'closed';
+    const { order, trade, refund } = await paidAndRefunded();
+    let r = await refundOf(order, (x) => x.status !== 'pending');
+    assert.deepEqual([r.status, r.provider_status, r.round, r.out_refund_no], ['failed', 'CLOSED', 1, `ytr${String(refund).padStart(10, '0')}`]);
+    const again = (id, body = {}) => as(admin)('POST', `/api/v1/mall-orders/${order}/refunds/${id}/ask-again`, body);
+    assertProblem(await again(refund, { extra: 1 }), 400);
+    assertProblem(await again(refund + 100000), 404);
+    refundMode = 'processing';
+    const calls = seen.length;
+    const asked = expectStatus(await again(refund), 200);
+    assert.deepEqual([asked.status, asked.round, asked.out_refund_no, asked.provider_status, asked.attempts],
+      ['pending', 2, `ytr${String(refund).padStart(10, '0')}-2`, null, 0]);
+    r = await refundOf(order, (x) => x.provider_status);
+    assert.deepEqual([r.status, r.provider_status, r.attempts], ['pending', 'PROCESSING', 1]);
+    const call = seen.slice(calls).find((c) => c.url === REFUND);
+    assert.ok(call.verified);
+    assert.deepEqual([call.body.out_refund_no, call.body.out_trade_no], [`ytr${String(refund).padStart(10, '0')}-2`, trade]);
+    assert.deepEqual(call.body.amount, { refund: 9900, total: 9900, currency: 'CNY' });
+    const word = (event, outRefundNo) => {
+      const body = notificationBody(event, {
+        mchid: MCHID, out_trade_no: trade, transaction_id: '4200001234', out_refund_no: outRefundNo,
+        refund_id: '50000000382019052709732678859', refund_status: event.slice(7), user_received_account: '招商银行信用卡0403',
+        amount: { total: 9900, refund: 9900, payer_total: 9900, payer_refund: 9900 },
+      }, APIV3_KEY, 'refund');
+      return api('POST', '/api/v1/payments/wechatpay/notify', { raw: body, headers: platformHeaders(body, platform.privateKey, PLATFORM_SERIAL) });
+    };
+    // WeChat Pay's REFUND.CLOSED for the first round, delivered late: acknowledged, and the second round still waits
+    expectStatus(await word('REFUND.CLOSED', `ytr${String(refund).padStart(10, '0')}`), 200);
+    assert.equal((await refundOf(order, () => true)).status, 'pending', "the first round's word does not settle the second");
+    expectStatus(await word('REFUND.SUCCESS', `ytr${String(refund).padStart(10, '0')}-2`), 200);
+    assert.equal((await refundOf(order, () => true)).status, 'succeeded');
+    assertProblem(await word('REFUND.SUCCESS', `ytr${String(refund).padStart(10, '0')}-02`), 400, 'one spelling per round');
+    // only a failed WeChat Pay refund is asked for again
+    const refused = await again(refund);
+    assertProblem(refused, 409);
+    assert.equal(refused.json.errors?.[0]?.field ?? refused.json.field, 'status');
+    const audit = expectStatus(await as(admin)('GET', `/api/v1/audit?entity=mall_refund&entity_id=${refund}`), 200);
+    assert.equal(audit.items.filter((a) => a.action === 'mall_refund.ask_again').length, 1, 'audited once');
   });
 
   test('a PROCESSING refund whose notification never comes is asked about (the signed refund query) until it settles', async () => {

@@ -230,7 +230,7 @@ test('console mall pages: products, flash sale, coupon, charts, refund, lottery,
     assert.match(await page.locator('[data-test="order-refunded"]').innerText(), /¥[1-9]/)
     await toastGone()
     await shot('commerce-order.png')
-    // a refund WeChat Pay closed, returned by hand: this server's refunds go through the sandbox and never
+    // a refund WeChat Pay closed, asked for again, then returned by hand: this server's refunds go through the sandbox and never
     // fail, so the page is shown WeChat Pay's answer for this refund, and what it sends is checked
     const real = (await must(200, as('GET', `/mall-orders/${o.id}/refunds`), 'refunds')).items[0]
     let failed = { ...real, provider: 'wechatpay', status: 'failed', provider_status: 'CLOSED', settled_by_hand: null }
@@ -242,9 +242,24 @@ test('console mall pages: products, flash sale, coupon, charts, refund, lottery,
       failed = { ...failed, status: 'settled_by_hand', settled_by_hand: { note: sent.body.note, staff_id: 1, at: new Date().toISOString() } }
       return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(failed) })
     })
+    let asked = null
+    await page.route(`**/api/v1/mall-orders/${o.id}/refunds/${real.id}/ask-again`, (route) => {
+      asked = { method: route.request().method(), body: JSON.parse(route.request().postData()) }
+      failed = { ...failed, status: 'pending', round: 2, provider_status: null, provider_note: '' }
+      return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(failed) })
+    })
+    await page.reload()
+    // asked for again first (a new round), and WeChat Pay closes that one too
+    await page.locator(`[data-test="refund-again-${real.id}"]`).click()
+    const box = page.locator('.el-message-box')
+    await box.locator('button', { hasText: /OK|确定/ }).click()
+    await page.locator(`[data-test="refund-round-${real.id}"]`, { hasText: '第 2 次发起' }).waitFor()
+    assert.deepEqual(asked, { method: 'POST', body: {} })
+    assert.equal(await page.locator(`[data-test="refund-again-${real.id}"]`).count(), 0, 'no button while the new round waits')
+    await page.unroute(`**/api/v1/mall-orders/${o.id}/refunds/${real.id}/ask-again`)
+    failed = { ...failed, status: 'failed', provider_status: 'CLOSED' }
     await page.reload()
     await page.locator(`[data-test="refund-settle-${real.id}"]`).click()
-    const box = page.locator('.el-message-box')
     await box.locator('button', { hasText: /OK|确定/ }).click()
     await box.locator('.el-message-box__errormsg', { hasText: '请填写退回方式' }).waitFor()
     assert.equal(sent, null, 'no note, nothing sent')

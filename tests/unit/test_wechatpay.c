@@ -362,6 +362,33 @@ static void out_trade_no_names_one_order(void **state) {
     }
 }
 
+static void out_refund_no_names_one_refund_and_round(void **state) {
+    (void)state;
+    char s[WECHATPAY_TRADE_NO_LEN];
+    int64_t id = 0, round = 0;
+    wechatpay_out_refund_no(42, 1, s);
+    assert_string_equal(s, "ytr0000000042");
+    assert_true(wechatpay_refund_id(s, &id, &round));
+    assert_true(id == 42 && round == 1);
+    wechatpay_out_refund_no(42, 2, s);
+    assert_string_equal(s, "ytr0000000042-2");
+    assert_true(wechatpay_refund_id(s, &id, &round));
+    assert_true(id == 42 && round == 2);
+    wechatpay_out_refund_no(INT64_MAX, 999999999, s);
+    assert_string_equal(s, "ytr9223372036854775807-999999999");
+    assert_true(strlen(s) <= 64); /* WeChat Pay's limit for out_refund_no */
+    assert_true(wechatpay_refund_id(s, &id, &round));
+    assert_true(id == INT64_MAX && round == 999999999);
+    const char *const bad[] = {"ytr0000000042-1", "ytr0000000042-02", "ytr0000000042-", "ytr0000000042-0", "ytr0000000042-x",
+                               "ytr0000000042-2-3", "ytr0000000042_2", "ytr0000000042-1000000000", "ytr42", "yt0000000042",
+                               "ytr0000000042 ", "", NULL};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        id = round = -1;
+        if (wechatpay_refund_id(bad[i], &id, &round))
+            fail_msg("%s was taken for refund %lld round %lld", bad[i] ? bad[i] : "NULL", (long long)id, (long long)round);
+    }
+}
+
 int main(void) {
     if (!crypto_start()) return 1;
     const struct CMUnitTest tests[] = {
@@ -373,6 +400,7 @@ int main(void) {
         cmocka_unit_test(resource_decrypts_under_the_apiv3_key_only),
         cmocka_unit_test(settings_are_checked),
         cmocka_unit_test(out_trade_no_names_one_order),
+        cmocka_unit_test(out_refund_no_names_one_refund_and_round),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
