@@ -139,7 +139,7 @@ static void apply_refund(yt_req *r, const wechatpay *p, const char *event, const
             refuse(r, 503, NULL, "the store is not reachable");
             return;
         }
-        int rc = mall_refund_settle(&r->x, refund, round, success, amount, &replay);
+        int rc = mall_refund_settle(&r->x, refund, round, success, event + strlen("REFUND."), amount, &replay);
         store_writer_release(r->store);
         r->x.db = reader;
         if (rc) {

@@ -194,9 +194,12 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
     if (!(beat = beat_start(store, 1000))) goto out; /* the modules' periodic store work */
     /* with the merchant's key, refunds through WeChat Pay are asked of its refund API by a thread of their own */
     const char *retry = env_set("YUTANG_WECHATPAY_RETRY_MS"), *recheck = env_set("YUTANG_WECHATPAY_RECHECK_MS");
+    /* (first, the platform certificates are downloaded, and kept current, beside any platform key configured) */
+    if (wxmerchant && !(wxcerts = wechatpay_certs_start(wxmerchant, wxpay))) {
+        fprintf(stderr, "yutang serve: cannot start the WeChat Pay platform certificates' thread\n");
+        goto out;
+    }
     refunds = wxmerchant ? refund_submitter_start(store, wxmerchant, wxpay, retry ? atoi(retry) : 0, recheck ? atoi(recheck) : 0) : NULL;
-    /* and the platform certificates are downloaded, and kept current, beside any platform key configured */
-    if (wxmerchant && !(wxcerts = wechatpay_certs_start(wxmerchant, wxpay))) goto out;
     find_console(cfg);
     srv = (yt_server){.store = store,
                       .per_ip = ratelimit_new((uint32_t)cfg->rate_per_ip, 60000),
@@ -226,8 +229,8 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
     http_stop(d, 10000);
     rc = 0;
 out:
-    wechatpay_certs_stop(wxcerts);
     refund_submitter_stop(refunds);
+    wechatpay_certs_stop(wxcerts); /* after everything that checks WeChat Pay's signatures */
     beat_stop(beat);
     flash_stop(flash); /* after the server: deferred answers still waiting are written and sent first */
     audience_follow_stop(follower);

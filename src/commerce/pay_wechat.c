@@ -105,8 +105,18 @@ void wechatpay_free(wechatpay *p) {
 }
 
 void wechatpay_on_unknown_serial(wechatpay *p, void (*fn)(void *), void *arg) {
+    pthread_rwlock_wrlock(&p->lock); /* read with the keys, under the same lock */
     p->on_unknown = fn;
     p->on_unknown_arg = arg;
+    pthread_rwlock_unlock(&p->lock);
+}
+
+size_t wechatpay_keys_held(const wechatpay *p) {
+    pthread_rwlock_t *lock = (pthread_rwlock_t *)&p->lock;
+    pthread_rwlock_rdlock(lock);
+    size_t n = p->ndownloaded + (p->configured.key != NULL);
+    pthread_rwlock_unlock(lock);
+    return n;
 }
 
 const char *wechatpay_mchid(const wechatpay *p) { return p->mchid; }
@@ -179,9 +189,10 @@ int wechatpay_verify(yt_ctx *x, const wechatpay *p, const wechatpay_headers *h, 
     pthread_rwlock_rdlock(lock);
     const crypto_pubkey *k = held_key(p, h->serial, now_s * 1000);
     bool ok = k && signed_by(k, h, sig, siglen, body, n);
+    void (*tell)(void *) = p->on_unknown, *arg = p->on_unknown_arg;
     pthread_rwlock_unlock(lock);
     if (!k) {
-        if (p->on_unknown) p->on_unknown(p->on_unknown_arg); /* a certificate new since the last download, perhaps */
+        if (tell) tell(arg); /* a certificate new since the last download, perhaps */
         return yt_fail(x, YT_EAUTH, "Wechatpay-Serial", "the notification is signed with a platform key this server does not hold");
     }
     if (!ok) return yt_fail(x, YT_EAUTH, "Wechatpay-Signature", "the notification's signature does not verify");

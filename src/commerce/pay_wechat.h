@@ -48,8 +48,11 @@ int wechatpay_verify(yt_ctx *x, const wechatpay *p, const wechatpay_headers *h, 
  * changed, otherwise. */
 int wechatpay_take_certificates(wechatpay *p, const wechatpay_headers *h, const char *body, size_t n, int64_t now_ms, char *why,
                                 size_t cap);
-/* fn(arg) is called (on the checking thread) when a signature names a key not held; set before any check. */
+/* fn(arg) is called (on the checking thread) when a signature names a key not held; (NULL, NULL) stops it.
+ * arg must outlive every check that may still call it. */
 void wechatpay_on_unknown_serial(wechatpay *p, void (*fn)(void *), void *arg);
+/* How many platform keys are held now: the configured one and the downloaded certificates in the set. */
+size_t wechatpay_keys_held(const wechatpay *p);
 
 /* Decrypts a notification's resource: AEAD_AES_256_GCM under the APIv3 key, the nonce and associated data as
  * given (associated_data NULL: empty), the ciphertext base64 with the 16-byte tag at its end. Returns the

@@ -5,6 +5,7 @@
 #include "../base/log.h"
 #include "../base/timeutil.h"
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -14,7 +15,7 @@ struct wechatpay_certs {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     bool stop, kicked;
-    int64_t last_kick; /* monotonic ms of the last download an unknown serial asked for */
+    _Atomic int64_t last_kick; /* monotonic ms of the last download an unknown serial asked for */
     pthread_t thread;
 };
 
@@ -23,13 +24,10 @@ static int64_t mono_ms(void) { return (int64_t)(mono_ns() / 1000000); }
 /* platform's unknown-serial callback, on the thread checking a signature: a download now, at most once a minute */
 static void kick(void *arg) {
     wechatpay_certs *c = arg;
+    if (!time_every(&c->last_kick, mono_ms(), WECHATPAY_CERTS_KICK_MS)) return;
     pthread_mutex_lock(&c->mu);
-    int64_t now = mono_ms();
-    if (!c->kicked && now - c->last_kick >= WECHATPAY_CERTS_KICK_MS) {
-        c->kicked = true;
-        c->last_kick = now;
-        pthread_cond_signal(&c->cv);
-    }
+    c->kicked = true;
+    pthread_cond_signal(&c->cv);
     pthread_mutex_unlock(&c->mu);
 }
 
@@ -56,7 +54,11 @@ static void *run(void *arg) {
             due = mono_ms() + WECHATPAY_CERTS_REFRESH_MS;
         } else {
             /* said once when it starts failing, then once an hour while it goes on */
-            if (!failing || retry >= WECHATPAY_CERTS_RETRY_MAX_MS) log_error("wechatpay: platform certificates not downloaded: %s", why);
+            if (!failing || retry >= WECHATPAY_CERTS_RETRY_MAX_MS)
+                log_error("wechatpay: platform certificates not downloaded: %s%s", why,
+                          wechatpay_keys_held(c->platform) ? ""
+                                                           : "; no platform key is held, so WeChat Pay's notifications and answers are refused"
+                                                             " until a download succeeds (or set YUTANG_WECHATPAY_PLATFORM_KEY)");
             failing = true;
             due = mono_ms() + retry;
             retry = retry * 2 < WECHATPAY_CERTS_RETRY_MAX_MS ? retry * 2 : WECHATPAY_CERTS_RETRY_MAX_MS;
@@ -69,7 +71,8 @@ static void *run(void *arg) {
 
 wechatpay_certs *wechatpay_certs_start(const wechatpay_merchant *m, wechatpay *platform) {
     wechatpay_certs *c = yt_calloc(1, sizeof *c);
-    *c = (wechatpay_certs){.m = m, .platform = platform, .last_kick = mono_ms() - WECHATPAY_CERTS_KICK_MS};
+    *c = (wechatpay_certs){.m = m, .platform = platform};
+    atomic_init(&c->last_kick, mono_ms() - WECHATPAY_CERTS_KICK_MS);
     pthread_mutex_init(&c->mu, NULL);
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);

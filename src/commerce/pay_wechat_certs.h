@@ -15,7 +15,8 @@
 typedef struct wechatpay_certs wechatpay_certs;
 
 /* Starts the thread, which registers itself as platform's unknown-serial callback (the merchant and platform
- * outlive it). NULL when it cannot start. */
+ * outlive it): start it before anything else checks signatures with platform, and stop it after. NULL when it
+ * cannot start. */
 wechatpay_certs *wechatpay_certs_start(const wechatpay_merchant *m, wechatpay *platform);
 /* Finishes the download in progress and stops. NULL is fine. */
 void wechatpay_certs_stop(wechatpay_certs *c);

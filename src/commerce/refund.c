@@ -275,39 +275,49 @@ int mall_refund_json(yt_ctx *x, yt_jw *w, int64_t order_id, int64_t refund_id) {
     return found ? YT_OK : yt_fail(x, YT_ENOTFOUND, NULL, "order %lld has no refund %lld", (long long)order_id, (long long)refund_id);
 }
 
-int mall_refund_settle(yt_ctx *x, int64_t refund_id, int64_t round, bool succeeded, int64_t amount, bool *replay) {
+int mall_refund_settle(yt_ctx *x, int64_t refund_id, int64_t round, bool succeeded, const char *provider_status, int64_t amount,
+                       bool *replay) {
     *replay = false;
     if (db_begin(x->db) != 0) return yt_fail_db(x, "settling a refund");
     yt_param q[] = {PI(refund_id)};
-    yt_rows *r = db_query(x->db, "SELECT amount, status, provider_round FROM mall_refunds WHERE id = ?", 1, q);
+    yt_rows *r = db_query(x->db, "SELECT amount, status, provider_round,"
+                                 " CASE WHEN submitted_at IS NULL AND claim_until IS NULL THEN 0 ELSE 1 END"
+                                 " FROM mall_refunds WHERE id = ?", 1, q);
     if (!r) return yt_finish(x, yt_fail_db(x, "settling a refund"), "settling a refund");
     bool found = rows_next(r);
     int64_t owed = found ? rows_int(r, 0) : 0, current = found ? rows_int(r, 2) : 0;
-    bool pending = found && strcmp(rows_text(r, 1), "pending") == 0;
+    char status[32] = "";
+    if (found) text_copy(status, sizeof status, rows_text(r, 1));
+    bool asked = found && rows_int(r, 3);
     rows_free(r);
+    /* what may change: a pending refund, told of its current round; and an earlier round that paid after all
+     * settles the refund paid, pending or failed in a later round (if WeChat Pay was asked for the later round
+     * already, the money may go twice: said, for the merchant platform) */
+    bool earlier_paid = round != current && succeeded;
+    const char *changes = earlier_paid && strcmp(status, "failed") == 0 ? "failed" : "pending";
     int rc = YT_OK;
     if (!found) rc = yt_fail(x, YT_ENOTFOUND, "out_refund_no", "no refund %lld", (long long)refund_id);
     else if (amount >= 0 && amount != owed) {
         log_error("refund notification refused: refund %lld is %lld fen, the provider says %lld", (long long)refund_id,
                   (long long)owed, (long long)amount);
         rc = yt_fail(x, YT_EINVAL, "refund_amount", "the refund is %lld fen, not %lld", (long long)owed, (long long)amount);
-    } else if (round != current) { /* an earlier round's word, after staff asked again: that round is over */
-        *replay = true;
-        pending = false;
-        if (succeeded) /* WeChat Pay says an earlier round paid after all: the round asked since may pay again */
-            log_error("refund %lld: WeChat Pay says its round %lld succeeded, but it is in round %lld now; check the merchant platform",
-                      (long long)refund_id, (long long)round, (long long)current);
-    } else if (!pending) {
-        *replay = true; /* settled before: told again */
+    } else if ((round != current && !earlier_paid) || strcmp(status, changes) != 0) {
+        *replay = true; /* settled before and told again, or an earlier round's failure: that round is over */
+    } else if (earlier_paid) {
+        if (asked)
+            log_error("refund %lld: WeChat Pay says its round %lld succeeded while round %lld was asked for; check the merchant"
+                      " platform for a second refund", (long long)refund_id, (long long)round, (long long)current);
+        round = current;
     }
-    /* only a pending refund changes, whoever tells of it first (another delivery, another instance) */
-    yt_param p[] = {PT(succeeded ? "succeeded" : "failed"), PI(now_ms()), PI(refund_id), PI(round)};
-    int64_t changed = rc == YT_OK && pending
-                          ? db_exec(x->db, "UPDATE mall_refunds SET status = ?, settled_at = ? WHERE id = ? AND status = 'pending'"
-                                           " AND provider_round = ?", 4, p)
+    /* whoever tells of it first (another delivery, another instance) */
+    yt_param p[] = {PT(succeeded ? "succeeded" : "failed"), PI(now_ms()), provider_status ? PT(provider_status) : PNULL, PI(refund_id),
+                    PT(changes), PI(round)};
+    int64_t changed = rc == YT_OK && !*replay
+                          ? db_exec(x->db, "UPDATE mall_refunds SET status = ?, settled_at = ?, provider_status = COALESCE(?, provider_status)"
+                                           " WHERE id = ? AND status = ? AND provider_round = ?", 6, p)
                           : 0;
     if (changed < 0) rc = yt_fail_db(x, "settling a refund");
-    else if (rc == YT_OK && pending && changed == 0) *replay = true;
+    else if (rc == YT_OK && !*replay && changed == 0) *replay = true;
     if (rc == YT_OK && changed == 1)
         rc = audit_record(x, succeeded ? "mall_refund.succeed" : "mall_refund.fail", "mall_refund", refund_id, NULL);
     return yt_finish(x, rc, "settling a refund");
@@ -316,12 +326,13 @@ int mall_refund_settle(yt_ctx *x, int64_t refund_id, int64_t round, bool succeed
 int mall_refund_ask_again(yt_ctx *x, int64_t order_id, int64_t refund_id) {
     if (db_begin(x->db) != 0) return yt_fail_db(x, "asking for a refund again");
     yt_param q[] = {PI(refund_id), PI(order_id)};
-    yt_rows *r = db_query(x->db, "SELECT status, provider FROM mall_refunds WHERE id = ? AND order_id = ?", 2, q);
+    yt_rows *r = db_query(x->db, "SELECT status, provider, provider_status FROM mall_refunds WHERE id = ? AND order_id = ?", 2, q);
     if (!r) return yt_finish(x, yt_fail_db(x, "asking for a refund again"), "asking for a refund again");
-    char status[32] = "", provider[32] = "";
+    char status[32] = "", provider[32] = "", said[32] = "";
     if (rows_next(r)) {
         text_copy(status, sizeof status, rows_text(r, 0));
         text_copy(provider, sizeof provider, rows_null(r, 1) ? "" : rows_text(r, 1));
+        text_copy(said, sizeof said, rows_null(r, 2) ? "" : rows_text(r, 2));
     }
     rows_free(r);
     int rc = YT_OK;
@@ -330,6 +341,11 @@ int mall_refund_ask_again(yt_ctx *x, int64_t order_id, int64_t refund_id) {
         rc = yt_fail(x, YT_ECONFLICT, "provider", "only a WeChat Pay refund is asked for again; this one is %s", *provider ? provider : "offline");
     else if (strcmp(status, "failed") != 0)
         rc = yt_fail(x, YT_ECONFLICT, "status", "only a failed refund is asked for again; this one is %s", status);
+    /* CLOSED and a refusal are over at WeChat Pay; an ABNORMAL one (the card frozen, say) is still WeChat Pay's to
+     * finish under its own out_refund_no, in the merchant platform */
+    else if (strcmp(said, "CLOSED") != 0 && strcmp(said, "REFUSED") != 0)
+        rc = yt_fail(x, YT_ECONFLICT, "provider_status", "only a refund WeChat Pay closed or refused is asked for again; this one is %s"
+                     " (finish it in the merchant platform and settle it by hand)", *said ? said : "unknown");
     /* a new round: a new out_refund_no, asked for as a new refund (WeChat Pay closed the last one for good) */
     yt_param p[] = {PI(refund_id)};
     if (rc == YT_OK && db_exec(x->db, "UPDATE mall_refunds SET status = 'pending', provider_round = provider_round + 1, settled_at = NULL,"

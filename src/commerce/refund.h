@@ -34,14 +34,18 @@ int mall_refunds_json(yt_ctx *x, yt_jw *w, int64_t order_id);
 /* One of the order's refunds as a JSON object; 404 when the order has no such refund. */
 int mall_refund_json(yt_ctx *x, yt_jw *w, int64_t order_id, int64_t refund_id);
 /* A provider settled a round of a refund (round: 1, or the round asked for again): succeeded, or failed (closed,
- * abnormal). amount (fen, or -1 when the provider did not say) must be the refund's, else a 400 on
- * "refund_amount", logged. Settling again, or settling a round before the current one, changes nothing
- * (*replay). 404 on "out_refund_no" for an unknown refund. */
-int mall_refund_settle(yt_ctx *x, int64_t refund_id, int64_t round, bool succeeded, int64_t amount, bool *replay);
-/* A WeChat Pay refund that failed (closed, abnormal or refused) asked for again: pending once more in its
- * next round (a new out_refund_no, so WeChat Pay takes it as a new refund), for the refund submitter to ask.
- * What it gave back stays given. An earlier round's outcome told afterwards changes nothing. 404 when the
- * order has no such refund; 409 on "provider" for another provider's, on "status" unless it failed. Audited. */
+ * abnormal), with what it said (provider_status, e.g. "CLOSED"; NULL: kept). amount (fen, or -1 when the
+ * provider did not say) must be the refund's, else a 400 on "refund_amount", logged. Settling again, or an
+ * earlier round's failure, changes nothing (*replay); an earlier round's success settles the refund still
+ * pending (logged when its current round was asked for already: the money may go twice). 404 on
+ * "out_refund_no" for an unknown refund. */
+int mall_refund_settle(yt_ctx *x, int64_t refund_id, int64_t round, bool succeeded, const char *provider_status, int64_t amount,
+                       bool *replay);
+/* A WeChat Pay refund that WeChat Pay closed or refused asked for again: pending once more in its next round
+ * (a new out_refund_no, so WeChat Pay takes it as a new refund), for the refund submitter to ask. What it
+ * gave back stays given. 404 when the order has no such refund; 409 on "provider" for another provider's,
+ * on "status" unless it failed, on "provider_status" for one that failed otherwise (ABNORMAL: WeChat Pay's
+ * to finish in the merchant platform). Audited. */
 int mall_refund_ask_again(yt_ctx *x, int64_t order_id, int64_t refund_id);
 /* A failed refund (WeChat Pay closed or refused it) whose money the brand returned by hand: status
  * settled_by_hand, with the staff member's note. 404 when the order has no such refund; 409 on "status" unless

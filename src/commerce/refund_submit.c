@@ -81,14 +81,15 @@ static void record(refund_submitter *s, yt_db *db, const claimed *c, int rc, con
     yt_param p[] = {rc == -1 ? PNULL : PI(now), PI(now + wait), status ? PT(status) : PNULL, PT(rc == 0 ? "" : out->note), PI(c->id),
                     PI(c->round)};
     bool ok = db_begin(db) == 0;
-    /* nothing when the refund is in another round now (settled by a notification meanwhile, and asked for again) */
+    /* nothing changes when the refund is in another round now (settled by a notification meanwhile, and asked
+     * for again), unless this round paid after all (mall_refund_settle settles the refund paid) */
     int64_t changed = ok ? db_exec(db, "UPDATE mall_refunds SET submitted_at = COALESCE(submitted_at, ?), claim_until = ?,"
                                        " provider_status = COALESCE(?, provider_status), provider_note = ? WHERE id = ? AND provider_round = ?",
                                    6, p)
                          : -1;
     ok = changed >= 0;
     bool replay;
-    if (ok && changed && settle) ok = mall_refund_settle(&x, c->id, c->round, succeeded, -1, &replay) == YT_OK; /* in the same transaction */
+    if (ok && (changed || succeeded) && settle) ok = mall_refund_settle(&x, c->id, c->round, succeeded, NULL, -1, &replay) == YT_OK; /* in the same transaction */
     ok = ok && db_commit(db) == 0;
     if (!ok && db->tx_depth) db_rollback(db);
     if (!ok) log_error("refunds: cannot record WeChat Pay's answer for refund %lld: %s", (long long)c->id, db_error(db));

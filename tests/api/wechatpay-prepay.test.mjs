@@ -49,6 +49,7 @@ const seen = [];
 let refundMode = 'success';
 let refundCalls = 0;
 let queryStatus = 'PROCESSING'; // what the refund query answers
+const slow = { asked: null, release: null }; // refundMode 'slow': the answer waiting to be let go
 const queried = [];
 function authorization(header) {
   const m = /^WECHATPAY2-SHA256-RSA2048 (.*)$/.exec(header || '');
@@ -104,6 +105,8 @@ const mock = http.createServer((req, res) => {
       if (refundMode === 'success') return ok('SUCCESS');
       if (refundMode === 'processing') return ok('PROCESSING');
       if (refundMode === 'closed') return ok('CLOSED');
+      // the answer held back until the test lets it go (slow.release(status)), as a slow WeChat Pay's would be
+      if (refundMode === 'slow') { slow.asked = b.out_refund_no; slow.release = (status) => { slow.release = null; ok(status); }; return; }
       if (refundMode === 'refuse') return answer(res, 403, { code: 'NOT_ENOUGH', message: '基本账户余额不足，请充值后重新发起' });
       if (refundMode === 'flaky') { refundMode = 'forged-then-ok'; return answer(res, 500, { code: 'SYSTEM_ERROR', message: '系统错误' }); }
       if (refundMode === 'forged-then-ok') { refundMode = 'success'; return answer(res, 200, { status: 'SUCCESS' }, stranger.privateKey); }
@@ -417,6 +420,72 @@ describe('WeChat Pay refunds, asked of its refund API', () => {
     assert.equal(refused.json.errors?.[0]?.field ?? refused.json.field, 'status');
     const audit = expectStatus(await as(admin)('GET', `/api/v1/audit?entity=mall_refund&entity_id=${refund}`), 200);
     assert.equal(audit.items.filter((a) => a.action === 'mall_refund.ask_again').length, 1, 'audited once');
+  });
+
+  /** WeChat Pay's REFUND.* notification for out_refund_no of a 9900-fen order trade. */
+  function refundWord(event, trade, outRefundNo) {
+    const body = notificationBody(event, {
+      mchid: MCHID, out_trade_no: trade, transaction_id: '4200001234', out_refund_no: outRefundNo,
+      refund_id: '50000000382019052709732678859', refund_status: event.slice(7), user_received_account: '招商银行信用卡0403',
+      amount: { total: 9900, refund: 9900, payer_total: 9900, payer_refund: 9900 },
+    }, APIV3_KEY, 'refund');
+    return api('POST', '/api/v1/payments/wechatpay/notify', { raw: body, headers: platformHeaders(body, platform.privateKey, PLATFORM_SERIAL) });
+  }
+  const no = (refund, round = 1) => `ytr${String(refund).padStart(10, '0')}${round > 1 ? `-${round}` : ''}`;
+  const untilAsked = async (what) => { for (let i = 0; i < 100 && slow.asked !== what; i++) await new Promise((res) => setTimeout(res, 50)); assert.equal(slow.asked, what); };
+
+  test('only a refund WeChat Pay closed or refused is asked again; ABNORMAL is finished in the merchant platform', async () => {
+    refundMode = 'processing';
+    const { order, trade, refund } = await paidAndRefunded();
+    await refundOf(order, (x) => x.provider_status === 'PROCESSING');
+    expectStatus(await refundWord('REFUND.ABNORMAL', trade, no(refund)), 200);
+    const r = await refundOf(order, (x) => x.status !== 'pending');
+    assert.deepEqual([r.status, r.provider_status], ['failed', 'ABNORMAL'], "the notification's word is kept");
+    const again = await as(admin)('POST', `/api/v1/mall-orders/${order}/refunds/${refund}/ask-again`, {});
+    assertProblem(again, 409);
+    assert.equal(again.json.errors?.[0]?.field ?? again.json.field, 'provider_status');
+  });
+
+  test("a round's answer that comes after staff asked again: a failure changes nothing, a success settles the refund", async () => {
+    for (const [late, want] of [['CLOSED', 'succeeded'], ['SUCCESS', 'succeeded']]) {
+      refundMode = 'slow';
+      slow.asked = null;
+      const { order, trade, refund } = await paidAndRefunded();
+      await untilAsked(no(refund));
+      // WeChat Pay's notification closes round 1 while its answer is still on the way; staff ask again
+      expectStatus(await refundWord('REFUND.CLOSED', trade, no(refund)), 200);
+      await refundOf(order, (x) => x.status === 'failed');
+      expectStatus(await as(admin)('POST', `/api/v1/mall-orders/${order}/refunds/${refund}/ask-again`, {}), 200);
+      refundMode = late === 'CLOSED' ? 'success' : 'slow';
+      const calls = refundCalls;
+      slow.release(late); // round 1's answer arrives now
+      if (late === 'CLOSED') { // round 2 is asked and pays: the late CLOSED did not fail it
+        const r = await refundOf(order, (x) => x.status !== 'pending');
+        assert.deepEqual([r.status, r.round, r.provider_status], [want, 2, 'SUCCESS']);
+        assert.ok(refundCalls > calls, 'round 2 was asked for');
+      } else { // round 1 paid after all: the refund is paid, and round 2 is never asked for
+        const r = await refundOf(order, (x) => x.status !== 'pending');
+        assert.deepEqual([r.status, r.round], [want, 2]);
+        await new Promise((res) => setTimeout(res, 700));
+        assert.equal(refundCalls, calls, 'round 2 is not asked for');
+        assert.equal((await refundOf(order, () => true)).status, 'succeeded');
+      }
+    }
+    refundMode = 'success';
+  });
+
+  test('an earlier round that pays after the next was asked for settles the refund paid, and says to check for a second refund', async () => {
+    refundMode = 'closed';
+    const { order, trade, refund } = await paidAndRefunded();
+    await refundOf(order, (x) => x.status === 'failed');
+    refundMode = 'processing';
+    expectStatus(await as(admin)('POST', `/api/v1/mall-orders/${order}/refunds/${refund}/ask-again`, {}), 200);
+    await refundOf(order, (x) => x.provider_status === 'PROCESSING');
+    expectStatus(await refundWord('REFUND.SUCCESS', trade, no(refund)), 200);
+    const r = await refundOf(order, (x) => x.status !== 'pending');
+    assert.deepEqual([r.status, r.round, r.provider_status], ['succeeded', 2, 'SUCCESS']);
+    assert.match(srv.log(), new RegExp(`refund ${refund}: WeChat Pay says its round 1 succeeded while round 2 was asked for`));
+    refundMode = 'success';
   });
 
   test('a PROCESSING refund whose notification never comes is asked about (the signed refund query) until it settles', async () => {
