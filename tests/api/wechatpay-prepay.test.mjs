@@ -400,20 +400,12 @@ describe('WeChat Pay refunds, asked of its refund API', () => {
     assert.ok(call.verified);
     assert.deepEqual([call.body.out_refund_no, call.body.out_trade_no], [`ytr${String(refund).padStart(10, '0')}-2`, trade]);
     assert.deepEqual(call.body.amount, { refund: 9900, total: 9900, currency: 'CNY' });
-    const word = (event, outRefundNo) => {
-      const body = notificationBody(event, {
-        mchid: MCHID, out_trade_no: trade, transaction_id: '4200001234', out_refund_no: outRefundNo,
-        refund_id: '50000000382019052709732678859', refund_status: event.slice(7), user_received_account: '招商银行信用卡0403',
-        amount: { total: 9900, refund: 9900, payer_total: 9900, payer_refund: 9900 },
-      }, APIV3_KEY, 'refund');
-      return api('POST', '/api/v1/payments/wechatpay/notify', { raw: body, headers: platformHeaders(body, platform.privateKey, PLATFORM_SERIAL) });
-    };
     // WeChat Pay's REFUND.CLOSED for the first round, delivered late: acknowledged, and the second round still waits
-    expectStatus(await word('REFUND.CLOSED', `ytr${String(refund).padStart(10, '0')}`), 200);
+    expectStatus(await refundWord('REFUND.CLOSED', trade, no(refund)), 200);
     assert.equal((await refundOf(order, () => true)).status, 'pending', "the first round's word does not settle the second");
-    expectStatus(await word('REFUND.SUCCESS', `ytr${String(refund).padStart(10, '0')}-2`), 200);
+    expectStatus(await refundWord('REFUND.SUCCESS', trade, no(refund, 2)), 200);
     assert.equal((await refundOf(order, () => true)).status, 'succeeded');
-    assertProblem(await word('REFUND.SUCCESS', `ytr${String(refund).padStart(10, '0')}-02`), 400, 'one spelling per round');
+    assertProblem(await refundWord('REFUND.SUCCESS', trade, `${no(refund)}-02`), 400, 'one spelling per round');
     // only a failed WeChat Pay refund is asked for again
     const refused = await again(refund);
     assertProblem(refused, 409);
