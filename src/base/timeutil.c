@@ -17,6 +17,14 @@ uint64_t mono_ns(void) {
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+void time_cond_init(pthread_cond_t *cv, clockid_t clock) {
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, clock);
+    pthread_cond_init(cv, &ca);
+    pthread_condattr_destroy(&ca);
+}
+
 struct timespec time_deadline(clockid_t clock, int64_t ns) {
     struct timespec ts;
     clock_gettime(clock, &ts);

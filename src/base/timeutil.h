@@ -1,6 +1,7 @@
 /* Time: UTC milliseconds since the epoch, RFC 3339 formatting and parsing. */
 #ifndef YT_TIMEUTIL_H
 #define YT_TIMEUTIL_H
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -12,6 +13,8 @@ int64_t now_ms(void);
 uint64_t mono_ns(void);
 /* The moment ns nanoseconds from now on clock: the deadline of a timed wait on a condition of that clock. */
 struct timespec time_deadline(clockid_t clock, int64_t ns);
+/* A condition whose timed waits take deadlines on clock (time_deadline with the same clock). */
+void time_cond_init(pthread_cond_t *cv, clockid_t clock);
 /* True for one caller at most every period_ms (*last holds when it was last true): for periodic chores
  * done on the back of requests, such as sweeping expired rows. */
 bool time_every(_Atomic int64_t *last, int64_t now_ms, int64_t period_ms);

@@ -1031,11 +1031,7 @@ flash_engine *flash_start(yt_store *store, const flash_config *cfg) {
     pthread_rwlock_init(&f->lock, NULL);
     pthread_mutex_init(&f->load_mu, NULL);
     pthread_mutex_init(&f->qmu, NULL);
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&f->qcv, &ca);
-    pthread_condattr_destroy(&ca);
+    time_cond_init(&f->qcv, CLOCK_MONOTONIC);
     yt_db *w = store_writer_acquire(store);
     /* what a stop (kill -9, say) left in the journal is filed first */
     bool returned = w && flash_journal_file(w, 0) >= 0 && return_own_leases(f, w);

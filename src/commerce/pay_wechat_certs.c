@@ -38,8 +38,9 @@ static void *run(void *arg) {
     bool failing = false;
     pthread_mutex_lock(&c->mu);
     while (!c->stop) {
-        if (!c->kicked && mono_ms() < due) {
-            struct timespec ts = {.tv_sec = due / 1000, .tv_nsec = due % 1000 * 1000000};
+        int64_t left = due - mono_ms();
+        if (!c->kicked && left > 0) {
+            struct timespec ts = time_deadline(CLOCK_MONOTONIC, left * 1000000);
             pthread_cond_timedwait(&c->cv, &c->mu, &ts);
             continue;
         }
@@ -74,11 +75,7 @@ wechatpay_certs *wechatpay_certs_start(const wechatpay_merchant *m, wechatpay *p
     *c = (wechatpay_certs){.m = m, .platform = platform};
     atomic_init(&c->last_kick, mono_ms() - WECHATPAY_CERTS_KICK_MS);
     pthread_mutex_init(&c->mu, NULL);
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&c->cv, &ca);
-    pthread_condattr_destroy(&ca);
+    time_cond_init(&c->cv, CLOCK_MONOTONIC);
     wechatpay_on_unknown_serial(platform, kick, c);
     if (pthread_create(&c->thread, NULL, run, c) != 0) {
         wechatpay_on_unknown_serial(platform, NULL, NULL);
