@@ -10,7 +10,8 @@
 #   the bottleneck; on a 2-core machine shared with the server a second one only adds a thread that waits for,
 #   and delays, the server's; its CPU share is reported as wrk_cpu_percent), FLASH_CUSTOMERS (default 2000: the
 #   buyers, each ordering in turn; 300000 makes nearly every order a first-time buyer's on a large store, and
-#   takes about two minutes to prepare)
+#   takes about two minutes to prepare), FLASH_LOOPS (the server's HTTP loops; default one a core beyond the first,
+#   at least one: bench/lib.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -34,8 +35,8 @@ echo "# machine: $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)" 
 # 1. yutang: a fresh SQLite store, a product, a sale with stock to spare, NCUST customers
 PORT=$(free_port 18300)
 export YUTANG_ADMIN_PASSWORD=bench-password-1 YUTANG_DB=$TMP/flash.db
-# one event loop per core (the default, 4, suits stores whose queries wait on the network)
-"$BIN/yutang" serve --listen 127.0.0.1:$PORT --threads "$(nproc)" --rate-limit-per-ip 0 --rate-limit-per-token 0 >"$TMP/serve.log" 2>&1 &
+# its HTTP loops: flash_loops in bench/lib.sh (the default, 4, suits stores whose queries wait on the network)
+"$BIN/yutang" serve --listen 127.0.0.1:$PORT --threads "$(flash_loops)" --rate-limit-per-ip 0 --rate-limit-per-token 0 >"$TMP/serve.log" 2>&1 &
 YPID=$!
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 COUPON_QUOTA=20000

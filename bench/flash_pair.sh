@@ -5,10 +5,11 @@
 # own p99 (from its access log), the machine's steal, and the server's CPU an order.
 # usage: bash bench/flash_pair.sh ROUNDS SECONDS NAME=BIN[,VAR=VALUE...] ...
 #   e.g. bash bench/flash_pair.sh 2 8 old=/tmp/yutang-old new=build/yutang filing=build/yutang,YUTANG_FLASH_FILE_IDLE_MS=50
+#   (FLASH_LOOPS=N among a variant's settings sets its HTTP loops; else bench/lib.sh's flash_loops)
 #   Put the variants twice in reverse order (A B B A) to cancel a drift in the machine's speed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ $# -ge 3 ] || { sed -n '6,8p' "$0"; exit 2; }
+[ $# -ge 3 ] || { sed -n '6,9p' "$0"; exit 2; }
 ROUNDS=$1 SECS=$2
 shift 2
 NCUST=${FLASH_CUSTOMERS:-2000} # the buyers (bench/flash.sh says more)
@@ -22,9 +23,10 @@ PORT=$(free_port 18420)
 export YUTANG_ADMIN_PASSWORD=bench-password-1
 
 serve() { # db, bin, VAR=VALUE...: starts a server (YPID) that files no journal rows while quiet unless told
-  local db=$1 bin=$2
+  local db=$1 bin=$2 loops a
   shift 2
-  env YUTANG_DB="$db" YUTANG_FLASH_FILE_IDLE_MS=600000 "$@" "$bin" serve --listen 127.0.0.1:"$PORT" --threads "$(nproc)" \
+  for a in "$@"; do case $a in FLASH_LOOPS=*) loops=${a#*=} ;; esac; done # a variant's own, else flash_loops
+  env YUTANG_DB="$db" YUTANG_FLASH_FILE_IDLE_MS=600000 "$@" "$bin" serve --listen 127.0.0.1:"$PORT" --threads "${loops:-$(flash_loops)}" \
     --rate-limit-per-ip 0 --rate-limit-per-token 0 >"$TMP/serve.log" 2>&1 &
   YPID=$!
   for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && return; sleep 0.05; done

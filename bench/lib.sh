@@ -20,3 +20,9 @@ free_port() { for p in $(seq "$1" $(($1 + 100))); do ss -Hltn "sport = :$p" 2>/d
 cpu_ticks() { awk '/^cpu / {print $2+$3+$4+$5+$6+$7+$8+$9, $9}' /proc/stat; }
 # process_ticks PID: the CPU ticks (user and system) of all the process's threads so far
 process_ticks() { awk '{s += $14 + $15} END {print s}' /proc/"$1"/task/*/stat; }
+
+# flash_loops: the flash benches' HTTP loops (FLASH_LOOPS, else one a core beyond the first, at least one). The
+# first core goes to what the loops wait for: the flash committer, the log's sync and the load generator. On two
+# cores one loop (about 70% of a core at 50k orders/s) beat two by 0.5-1.5 ms of p99 (bench/RESULTS.md): a
+# second loop only takes turns with the committer and the sync thread on the cores they share.
+flash_loops() { local n; n=$(nproc); echo "${FLASH_LOOPS:-$((n > 2 ? n - 1 : 1))}"; }
