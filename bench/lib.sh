@@ -25,4 +25,4 @@ process_ticks() { awk '{s += $14 + $15} END {print s}' /proc/"$1"/task/*/stat; }
 # first core goes to what the loops wait for: the flash committer, the log's sync and the load generator. On two
 # cores one loop (about 70% of a core at 50k orders/s) beat two by 0.5-1.5 ms of p99 (bench/RESULTS.md): a
 # second loop only takes turns with the committer and the sync thread on the cores they share.
-flash_loops() { local n; n=$(nproc); echo "${FLASH_LOOPS:-$((n > 2 ? n - 1 : 1))}"; }
+flash_loops() { local n; n=$(nproc); echo "${FLASH_LOOPS:-$((n > 1 ? n - 1 : 1))}"; }
