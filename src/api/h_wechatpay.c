@@ -262,3 +262,78 @@ void h_member_wechatpay_prepay(yt_req *r) {
     jw_obj_end(&w);
     jw_obj_end(&w);
 }
+
+/* {type, bank_type, bank_account, real_name}: a refund WeChat Pay holds as ABNORMAL (the buyer's card frozen or
+ * closed) paid out another way: to the buyer's debit card (USER_BANK_CARD, with the card's bank, number and
+ * holder) or to the merchant's own account (MERCHANT_BANK_CARD, nothing else). ROUTE_READER: WeChat Pay is
+ * asked without the writer, which is taken only to record its answer. The card's number and holder go to
+ * WeChat Pay encrypted and are neither kept nor logged. */
+void h_mall_refund_abnormal(yt_req *r) {
+    static const char *const allowed[] = {"type", "bank_type", "bank_account", "real_name", NULL};
+    int64_t id = api_param_id(r, 0), refund_id = api_param_id(r, 1), round = 0;
+    const char *type = NULL, *bank_type = NULL, *account = NULL, *name = NULL;
+    if (!id || !refund_id || !body_only(r, r->json, allowed) || !body_str(r, r->json, "type", &type, true) ||
+        !body_str(r, r->json, "bank_type", &bank_type, false) || !body_str(r, r->json, "bank_account", &account, false) ||
+        !body_str(r, r->json, "real_name", &name, false))
+        return;
+    bool to_user = strcmp(type, "USER_BANK_CARD") == 0;
+    if (!to_user && strcmp(type, "MERCHANT_BANK_CARD") != 0) {
+        api_problem(r, 400, "type", "type must be USER_BANK_CARD (the buyer's debit card) or MERCHANT_BANK_CARD (the merchant's account)");
+        return;
+    }
+    if (to_user) {
+        size_t bl = bank_type ? strlen(bank_type) : 0, al = account ? strlen(account) : 0;
+        if (!bl || bl > 16 || strspn(bank_type, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != bl) {
+            api_problem(r, 400, "bank_type", "bank_type is WeChat Pay's bank code of the debit card, e.g. ICBC_DEBIT (up to 16 of A-Z, 0-9, _)");
+            return;
+        }
+        if (al < 10 || al > 30 || strspn(account, "0123456789") != al) {
+            api_problem(r, 400, "bank_account", "bank_account must be the card's number: 10 to 30 digits");
+            return;
+        }
+        if (yt_check_text(&r->x, "real_name", name ? name : "", 1, 50)) {
+            api_fail(r);
+            return;
+        }
+    } else if (bank_type || account || name) {
+        api_problem(r, 400, bank_type ? "bank_type" : account ? "bank_account" : "real_name",
+                    "a refund to the merchant's account takes no card: leave out bank_type, bank_account and real_name");
+        return;
+    }
+    const wechatpay_merchant *m = r->server->wechatpay_merchant;
+    if (!m) {
+        api_problem_with(r, 404, NULL, "WeChat Pay payments are not set up on this server",
+                         &(problem_extra){.position = -1, .slug = "payments-off"});
+        return;
+    }
+    if (mall_refund_abnormal_of(&r->x, id, refund_id, &round)) { /* on this thread's connection */
+        api_fail(r);
+        return;
+    }
+    char refund_no[WECHATPAY_TRADE_NO_LEN];
+    wechatpay_out_refund_no(refund_id, round, refund_no);
+    wechatpay_abnormal_in in = {.out_refund_no = refund_no, .type = type, .bank_type = bank_type, .bank_account = account, .real_name = name};
+    wechatpay_refund_out out;
+    if (wechatpay_abnormal_refund(&r->x, m, r->server->wechatpay, &in, &out)) {
+        if (r->x.err.code == 502) log_error("wechatpay abnormal refund for refund %lld failed: %s", (long long)refund_id, r->x.err.msg);
+        api_fail(r);
+        return;
+    }
+    yt_db *reader = r->x.db;
+    if (!(r->x.db = store_writer_acquire(r->store))) {
+        r->x.db = reader;
+        log_error("refund %lld: WeChat Pay took it to pay out another way, but the store is not reachable to record it", (long long)refund_id);
+        api_problem(r, 503, NULL, "WeChat Pay took it, but the store is not reachable; its notification will settle the refund");
+        return;
+    }
+    int rc = mall_refund_abnormal_applied(&r->x, id, refund_id, round, type, to_user ? bank_type : NULL, out.status);
+    store_writer_release(r->store);
+    r->x.db = reader;
+    if (rc) {
+        api_fail(r);
+        return;
+    }
+    yt_jw w;
+    api_json(r, 200, &w);
+    if (mall_refund_json(&r->x, &w, id, refund_id)) api_fail(r);
+}

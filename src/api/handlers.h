@@ -119,6 +119,7 @@ void h_task_get(yt_req *r);
 void h_task_list(yt_req *r);
 void h_member_tasks(yt_req *r);
 void h_member_wechatpay_prepay(yt_req *r);
+void h_mall_refund_abnormal(yt_req *r);
 void h_points_mall_redeem(yt_req *r);
 void h_points_mall_redemptions(yt_req *r);
 void h_member_redemptions(yt_req *r);

@@ -274,6 +274,20 @@ bool crypto_pubkey_verify_sha256(const crypto_pubkey *k, const void *msg, size_t
     return ok;
 }
 
+bool crypto_pubkey_encrypt_oaep_b64(const crypto_pubkey *k, const void *msg, size_t n, char *out, size_t cap) {
+    unsigned char ct[512];
+    size_t ctlen = sizeof ct;
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new(k->key, NULL);
+    bool ok = ctx && EVP_PKEY_encrypt_init(ctx) == 1 && EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_OAEP_PADDING) == 1 &&
+              EVP_PKEY_CTX_set_rsa_oaep_md(ctx, EVP_sha1()) == 1 && EVP_PKEY_CTX_set_rsa_mgf1_md(ctx, EVP_sha1()) == 1 &&
+              EVP_PKEY_encrypt(ctx, NULL, &ctlen, msg, n) == 1 && ctlen <= sizeof ct &&
+              EVP_PKEY_encrypt(ctx, ct, &ctlen, msg, n) == 1 && 4 * ((ctlen + 2) / 3) < cap;
+    EVP_PKEY_CTX_free(ctx);
+    ERR_clear_error(); /* a message too long for the key leaves errors on this thread's queue */
+    if (ok) EVP_EncodeBlock((unsigned char *)out, ct, (int)ctlen);
+    return ok;
+}
+
 struct crypto_privkey {
     EVP_PKEY *key;
 };

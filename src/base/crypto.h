@@ -57,6 +57,10 @@ crypto_pubkey *crypto_pubkey_from_pem(const char *pem, size_t n, char *serial, s
 void crypto_pubkey_free(crypto_pubkey *k);
 /* Whether sig is the RSASSA-PKCS1-v1_5 signature with SHA-256 of msg under k. */
 bool crypto_pubkey_verify_sha256(const crypto_pubkey *k, const void *msg, size_t n, const unsigned char *sig, size_t siglen);
+/* msg (n bytes, at most 214 for a 2048-bit key) encrypted under k with RSAES-OAEP, SHA-1 and MGF1 with SHA-1
+ * (what WeChat Pay asks for its sensitive fields: RSA/ECB/OAEPWithSHA-1AndMGF1Padding), base64 (with padding)
+ * into out (cap bytes, 700 is enough up to 4096-bit keys); false when it is too long or does not fit. */
+bool crypto_pubkey_encrypt_oaep_b64(const crypto_pubkey *k, const void *msg, size_t n, char *out, size_t cap);
 
 /* An RSA private key (2048 bits or more) for signing, such as a WeChat Pay merchant's apiclient_key.pem; owned
  * by the caller (crypto_privkey_free), usable from any thread. */

@@ -314,6 +314,9 @@ static const yt_route routes[] = {
      ROUTE_JSON, "mall_refund.settle_by_hand", 0},
     {"POST", "/api/v1/mall-orders/{id}/refunds/{refund_id}/ask-again", h_mall_refund_ask_again, P(COMMERCE_WRITE), ROUTE_JSON,
      "mall_refund.ask_again", 0},
+    /* WeChat Pay's abnormal refund: a call to WeChat Pay, then the writer just to record its answer */
+    {"POST", "/api/v1/mall-orders/{id}/refunds/{refund_id}/abnormal-refund", h_mall_refund_abnormal, P(COMMERCE_WRITE),
+     ROUTE_JSON | ROUTE_READER, "mall_refund.abnormal_refund", 0},
     {"GET", "/api/v1/after-sales", h_after_sale_list, P(COMMERCE_READ), 0, "after_sale.list", 0},
     {"POST", "/api/v1/after-sales", h_after_sale_open, P(ORDERS_WRITE), ROUTE_JSON | ROUTE_MEMBER, "after_sale.open", 0},
     {"POST", "/api/v1/after-sales/{id}/resolve", h_after_sale_resolve, P(ORDERS_WRITE), ROUTE_JSON, "after_sale.resolve", 0},

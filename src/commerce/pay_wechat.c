@@ -19,7 +19,7 @@
 
 typedef struct {
     crypto_pubkey *key; /* owned */
-    char serial[80];    /* the serial a signature under it carries; "": any (a bare key configured without one) */
+    char serial[WECHATPAY_SERIAL_LEN]; /* the serial a signature under it carries; "": any (a bare key configured without one) */
     int64_t expires_ms; /* a downloaded certificate's expire_time; 0: none */
 } platform_key;
 
@@ -178,6 +178,24 @@ static const crypto_pubkey *key_named(const platform_key *keys, size_t n, const 
 static const crypto_pubkey *held_key(const wechatpay *p, const char *serial, int64_t now_ms) {
     const crypto_pubkey *k = key_named(p->downloaded, p->ndownloaded, serial, now_ms);
     return k ? k : p->configured.key ? key_named(&p->configured, 1, serial, now_ms) : NULL;
+}
+
+bool wechatpay_seal(const wechatpay *p, const char *const *plain, size_t n, char (*out)[WECHATPAY_SEALED_LEN],
+                    char serial[WECHATPAY_SERIAL_LEN], int64_t now_ms) {
+    pthread_rwlock_t *lock = (pthread_rwlock_t *)&p->lock;
+    pthread_rwlock_rdlock(lock);
+    const platform_key *k = NULL;
+    if (p->configured.key && p->configured.serial[0]) k = &p->configured;
+    else
+        for (size_t i = 0; i < p->ndownloaded; i++) {
+            const platform_key *d = &p->downloaded[i];
+            if (now_ms < d->expires_ms && (!k || d->expires_ms > k->expires_ms)) k = d;
+        }
+    bool ok = k != NULL;
+    for (size_t i = 0; ok && i < n; i++) ok = crypto_pubkey_encrypt_oaep_b64(k->key, plain[i], strlen(plain[i]), out[i], WECHATPAY_SEALED_LEN);
+    if (ok) snprintf(serial, WECHATPAY_SERIAL_LEN, "%s", k->serial);
+    pthread_rwlock_unlock(lock);
+    return ok;
 }
 
 int wechatpay_verify(yt_ctx *x, const wechatpay *p, const wechatpay_headers *h, const char *body, size_t n, int64_t now_s) {

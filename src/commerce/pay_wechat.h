@@ -54,6 +54,16 @@ void wechatpay_on_unknown_serial(wechatpay *p, void (*fn)(void *), void *arg);
 /* How many platform keys are held now: the configured one and the downloaded certificates in the set. */
 size_t wechatpay_keys_held(const wechatpay *p);
 
+#define WECHATPAY_SEALED_LEN 700 /* a sensitive field encrypted for WeChat Pay, base64, with its NUL */
+#define WECHATPAY_SERIAL_LEN 80
+/* Encrypts the n texts plain[] for WeChat Pay (its sensitive request fields: RSAES-OAEP with SHA-1 under a
+ * platform key, base64) into out[], all under one key, whose serial (for the Wechatpay-Serial header) goes to
+ * serial: the configured key when it has one (WeChat Pay's platform public key and its ID, which WeChat Pay
+ * prefers), else the downloaded certificate in force that expires last. False when no key with a serial is
+ * held, or a text is too long for the key (over 214 bytes for 2048 bits). Any thread. */
+bool wechatpay_seal(const wechatpay *p, const char *const *plain, size_t n, char (*out)[WECHATPAY_SEALED_LEN],
+                    char serial[WECHATPAY_SERIAL_LEN], int64_t now_ms);
+
 /* Decrypts a notification's resource: AEAD_AES_256_GCM under the APIv3 key, the nonce and associated data as
  * given (associated_data NULL: empty), the ciphertext base64 with the 16-byte tag at its end. Returns the
  * plaintext, NUL-terminated, *len bytes, malloc'd: free it, and never log it (a payer's openid is personal

@@ -94,10 +94,10 @@ static void nonce32(char out[33]) {
 }
 
 /* Sends method (POST with body, or GET with none) to path with the merchant's signature (Authorization:
- * WECHATPAY2-SHA256-RSA2048 over "METHOD\npath\ntimestamp\nnonce\nbody\n", the body empty for a GET); false
- * with res->error when no answer came (or the key failed). */
+ * WECHATPAY2-SHA256-RSA2048 over "METHOD\npath\ntimestamp\nnonce\nbody\n", the body empty for a GET) and
+ * extra_header ("Name: value", NULL: none); false with res->error when no answer came (or the key failed). */
 static bool signed_call(const wechatpay_merchant *m, const char *method, const char *path, const char *body, size_t n,
-                        httpc_response *res) {
+                        const char *extra_header, httpc_response *res) {
     char nonce[33], ts[24], sig[512];
     nonce32(nonce);
     snprintf(ts, sizeof ts, "%lld", (long long)(now_ms() / 1000));
@@ -117,7 +117,9 @@ static bool signed_call(const wechatpay_merchant *m, const char *method, const c
              "Authorization: " WECHATPAY_SIGNATURE_TYPE " mchid=\"%s\",nonce_str=\"%s\",signature=\"%s\",timestamp=\"%s\",serial_no=\"%s\"",
              m->mchid, nonce, sig, ts, m->serial);
     snprintf(url, sizeof url, "%s%s", m->base, path);
-    const char *headers[] = {auth, "Accept: application/json", body ? "Content-Type: application/json" : NULL, NULL};
+    const char *headers[5] = {auth, "Accept: application/json"}, **h = headers + 2;
+    if (body) *h++ = "Content-Type: application/json";
+    if (extra_header) *h++ = extra_header;
     return httpc_request(method, url, headers, body, n, WECHATPAY_API_TIMEOUT_MS, res);
 }
 
@@ -151,7 +153,7 @@ static bool answer_signed(const wechatpay *platform, const httpc_response *res, 
 int wechatpay_fetch_certificates(const wechatpay_merchant *m, wechatpay *platform, char *why, size_t cap) {
     httpc_response res;
     int n = -1;
-    if (!signed_call(m, "GET", CERTIFICATES_PATH, NULL, 0, &res)) snprintf(why, cap, "WeChat Pay could not be reached: %s", res.error);
+    if (!signed_call(m, "GET", CERTIFICATES_PATH, NULL, 0, NULL, &res)) snprintf(why, cap, "WeChat Pay could not be reached: %s", res.error);
     else if (res.status != 200) snprintf(why, cap, "WeChat Pay answered HTTP %ld: %.160s", res.status, res.body.p ? res.body.p : "");
     else {
         answer_headers b;
@@ -206,7 +208,7 @@ int wechatpay_jsapi_prepay(yt_ctx *x, const wechatpay_merchant *m, const wechatp
     jw_obj_end(&w);
     jw_obj_end(&w);
     httpc_response res;
-    bool answered = signed_call(m, "POST", PREPAY_PATH, body.p, body.len, &res);
+    bool answered = signed_call(m, "POST", PREPAY_PATH, body.p, body.len, NULL, &res);
     buf_free(&body);
     int rc = YT_OK;
     cJSON *doc = answered ? cJSON_ParseWithLength(res.body.p, res.body.len) : NULL;
@@ -265,7 +267,7 @@ int wechatpay_refund(const wechatpay_merchant *m, const wechatpay *platform, con
     jw_obj_end(&w);
     jw_obj_end(&w);
     httpc_response res;
-    bool answered = signed_call(m, "POST", REFUND_PATH, body.p, body.len, &res);
+    bool answered = signed_call(m, "POST", REFUND_PATH, body.p, body.len, NULL, &res);
     buf_free(&body);
     return refund_answer(platform, answered, &res, out);
 }
@@ -275,7 +277,7 @@ int wechatpay_refund_query(const wechatpay_merchant *m, const wechatpay *platfor
     char path[160];
     snprintf(path, sizeof path, "%s/%s", REFUND_PATH, out_refund_no); /* ours: letters and digits only */
     httpc_response res;
-    bool answered = signed_call(m, "GET", path, NULL, 0, &res);
+    bool answered = signed_call(m, "GET", path, NULL, 0, NULL, &res);
     return refund_answer(platform, answered, &res, out);
 }
 
@@ -303,10 +305,54 @@ static int refund_answer(const wechatpay *platform, bool answered, httpc_respons
         snprintf(out->note, sizeof out->note, "answer without a refund status");
         rc = -1;
     } else {
+        const cJSON *id = cJSON_GetObjectItemCaseSensitive(doc, "refund_id");
         snprintf(out->status, sizeof out->status, "%s", status->valuestring);
+        if (cJSON_IsString(id) && strlen(id->valuestring) < sizeof out->refund_id &&
+            strspn(id->valuestring, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") == strlen(id->valuestring))
+            snprintf(out->refund_id, sizeof out->refund_id, "%s", id->valuestring); /* it goes into a path */
         rc = 0;
     }
     cJSON_Delete(doc);
     httpc_response_free(res);
     return rc;
+}
+
+int wechatpay_abnormal_refund(yt_ctx *x, const wechatpay_merchant *m, const wechatpay *platform, const wechatpay_abnormal_in *in,
+                              wechatpay_refund_out *out) {
+    /* WeChat Pay's refund_id, and its word that the refund is ABNORMAL now */
+    int rc = wechatpay_refund_query(m, platform, in->out_refund_no, out);
+    if (rc != 0) return yt_fail(x, 502, "wechatpay", "WeChat Pay could not say how the refund stands (%s); nothing was asked, try again", out->note);
+    if (strcmp(out->status, "ABNORMAL") != 0)
+        return yt_fail(x, YT_ECONFLICT, "provider_status", "WeChat Pay says the refund is %s now, not ABNORMAL; nothing was asked", out->status);
+    if (!out->refund_id[0]) return yt_fail(x, 502, "wechatpay", "WeChat Pay's answer about the refund has no refund_id; nothing was asked");
+    bool to_user = strcmp(in->type, "USER_BANK_CARD") == 0;
+    char sealed[2][WECHATPAY_SEALED_LEN], serial[WECHATPAY_SERIAL_LEN], header[WECHATPAY_SERIAL_LEN + 20];
+    const char *plain[] = {in->bank_account, in->real_name};
+    if (to_user && !wechatpay_seal(platform, plain, 2, sealed, serial, now_ms()))
+        return yt_fail(x, 502, "wechatpay", "no platform key with a serial is held to encrypt the bank account with"
+                                            " (set YUTANG_WECHATPAY_PLATFORM_SERIAL, or let the certificates download)");
+    yt_buf body = YT_BUF_INIT;
+    yt_jw w;
+    jw_init(&w, &body);
+    jw_obj(&w);
+    jw_kstr(&w, "out_refund_no", in->out_refund_no);
+    jw_kstr(&w, "type", in->type);
+    if (to_user) {
+        jw_kstr(&w, "bank_type", in->bank_type);
+        jw_kstr(&w, "bank_account", sealed[0]);
+        jw_kstr(&w, "real_name", sealed[1]);
+        snprintf(header, sizeof header, "Wechatpay-Serial: %s", serial);
+    }
+    jw_obj_end(&w);
+    char path[200];
+    snprintf(path, sizeof path, "%s/%s/apply-abnormal-refund", REFUND_PATH, out->refund_id);
+    httpc_response res;
+    bool answered = signed_call(m, "POST", path, body.p, body.len, to_user ? header : NULL, &res);
+    crypto_wipe(body.p, body.len);
+    buf_free(&body);
+    memset(out, 0, sizeof *out);
+    rc = refund_answer(platform, answered, &res, out);
+    if (rc == -1) return yt_fail(x, 502, "wechatpay", "WeChat Pay did not take it (%s); ask again: one out_refund_no is one refund", out->note);
+    if (rc == 1) return yt_fail(x, 502, "wechatpay", "WeChat Pay refused it: %s", out->note);
+    return YT_OK;
 }

@@ -50,6 +50,7 @@ typedef struct {
 typedef struct {
     char status[16]; /* WeChat Pay's refund status when it answered: SUCCESS, PROCESSING, ABNORMAL, CLOSED */
     char note[200];  /* what went wrong otherwise */
+    char refund_id[40]; /* WeChat Pay's own id for the refund, when it answered with one ("" otherwise) */
 } wechatpay_refund_out;
 
 /* Asks WeChat Pay's refund API for a refund (/v3/refund/domestic/refunds; one out_refund_no is one refund
@@ -60,6 +61,22 @@ int wechatpay_refund(const wechatpay_merchant *m, const wechatpay *platform, con
 /* Asks WeChat Pay how a refund asked for earlier stands (GET /v3/refund/domestic/refunds/{out_refund_no},
  * signed like every call): the same answers as wechatpay_refund. */
 int wechatpay_refund_query(const wechatpay_merchant *m, const wechatpay *platform, const char *out_refund_no, wechatpay_refund_out *out);
+
+typedef struct {
+    const char *out_refund_no;
+    const char *type; /* USER_BANK_CARD (to the buyer's debit card) or MERCHANT_BANK_CARD (to the merchant's account) */
+    const char *bank_type, *bank_account, *real_name; /* USER_BANK_CARD only: the card's bank (e.g. ICBC_DEBIT), its
+                                                       * number and holder, the last two sent encrypted (wechatpay_seal) */
+} wechatpay_abnormal_in;
+/* Has WeChat Pay pay out a refund it holds as ABNORMAL (the buyer's card frozen or closed, say) another way
+ * (发起异常退款): the refund query first, for WeChat Pay's refund_id and its word that the refund is ABNORMAL
+ * still, then POST /v3/refund/domestic/refunds/{refund_id}/apply-abnormal-refund, the card's number and holder
+ * encrypted under a platform key named in Wechatpay-Serial. YT_OK with the refund's status in out (PROCESSING
+ * till WeChat Pay's notification); 409 on "provider_status" when WeChat Pay says it is not ABNORMAL (out->status
+ * says what); 502 on "wechatpay" when it cannot be reached, refuses (its words in the detail) or answers
+ * unsigned. Nothing of the card is kept or logged; the request's text is wiped. */
+int wechatpay_abnormal_refund(yt_ctx *x, const wechatpay_merchant *m, const wechatpay *platform, const wechatpay_abnormal_in *in,
+                              wechatpay_refund_out *out);
 
 /* Downloads the platform certificates in force (GET /v3/certificates, signed like every call) into platform
  * (wechatpay_take_certificates): how many, or -1 with why filled (not reached, refused, or an answer that

@@ -323,29 +323,40 @@ int mall_refund_settle(yt_ctx *x, int64_t refund_id, int64_t round, bool succeed
     return yt_finish(x, rc, "settling a refund");
 }
 
-int mall_refund_ask_again(yt_ctx *x, int64_t order_id, int64_t refund_id) {
-    if (db_begin(x->db) != 0) return yt_fail_db(x, "asking for a refund again");
+/* A refund of the order that WeChat Pay was asked for and failed, read for a call about it (doing names the
+ * call in errors): its round and what WeChat Pay said (said: "" when nothing). 404 when the order has no such
+ * refund; 409 on "provider" for another provider's, on "status" unless it failed. */
+static int failed_wechatpay_refund(yt_ctx *x, int64_t order_id, int64_t refund_id, const char *doing, int64_t *round, char said[32]) {
     yt_param q[] = {PI(refund_id), PI(order_id)};
-    yt_rows *r = db_query(x->db, "SELECT status, provider, provider_status FROM mall_refunds WHERE id = ? AND order_id = ?", 2, q);
-    if (!r) return yt_finish(x, yt_fail_db(x, "asking for a refund again"), "asking for a refund again");
-    char status[32] = "", provider[32] = "", said[32] = "";
+    yt_rows *r = db_query(x->db, "SELECT status, provider, provider_status, provider_round FROM mall_refunds WHERE id = ? AND order_id = ?", 2, q);
+    if (!r) return yt_fail_db(x, doing);
+    char status[32] = "", provider[32] = "";
+    said[0] = '\0';
     if (rows_next(r)) {
         text_copy(status, sizeof status, rows_text(r, 0));
         text_copy(provider, sizeof provider, rows_null(r, 1) ? "" : rows_text(r, 1));
-        text_copy(said, sizeof said, rows_null(r, 2) ? "" : rows_text(r, 2));
+        text_copy(said, 32, rows_null(r, 2) ? "" : rows_text(r, 2));
+        *round = rows_int(r, 3);
     }
     rows_free(r);
-    int rc = YT_OK;
-    if (!status[0]) rc = yt_fail(x, YT_ENOTFOUND, NULL, "order %lld has no refund %lld", (long long)order_id, (long long)refund_id);
-    else if (strcmp(provider, "wechatpay") != 0)
-        rc = yt_fail(x, YT_ECONFLICT, "provider", "only a WeChat Pay refund is asked for again; this one is %s", *provider ? provider : "offline");
-    else if (strcmp(status, "failed") != 0)
-        rc = yt_fail(x, YT_ECONFLICT, "status", "only a failed refund is asked for again; this one is %s", status);
+    if (!status[0]) return yt_fail(x, YT_ENOTFOUND, NULL, "order %lld has no refund %lld", (long long)order_id, (long long)refund_id);
+    if (strcmp(provider, "wechatpay") != 0)
+        return yt_fail(x, YT_ECONFLICT, "provider", "only a WeChat Pay refund is %s; this one is %s", doing, *provider ? provider : "offline");
+    if (strcmp(status, "failed") != 0) return yt_fail(x, YT_ECONFLICT, "status", "only a failed refund is %s; this one is %s", doing, status);
+    return YT_OK;
+}
+
+int mall_refund_ask_again(yt_ctx *x, int64_t order_id, int64_t refund_id) {
+    if (db_begin(x->db) != 0) return yt_fail_db(x, "asking for a refund again");
+    int64_t round;
+    char said[32];
+    int rc = failed_wechatpay_refund(x, order_id, refund_id, "asked for again", &round, said);
     /* CLOSED and a refusal are over at WeChat Pay; an ABNORMAL one (the card frozen, say) is still WeChat Pay's to
-     * finish under its own out_refund_no, in the merchant platform */
-    else if (strcmp(said, "CLOSED") != 0 && strcmp(said, "REFUSED") != 0)
-        rc = yt_fail(x, YT_ECONFLICT, "provider_status", "only a refund WeChat Pay closed or refused is asked for again; this one is %s"
-                     " (finish it in the merchant platform and settle it by hand)", *said ? said : "unknown");
+     * finish under its own out_refund_no: paid out another way (mall_refund_abnormal_applied) */
+    if (rc == YT_OK && strcmp(said, "CLOSED") != 0 && strcmp(said, "REFUSED") != 0)
+        rc = yt_fail(x, YT_ECONFLICT, "provider_status", "only a refund WeChat Pay closed or refused is asked for again; this one is %s%s",
+                     *said ? said : "unknown",
+                     strcmp(said, "ABNORMAL") == 0 ? " (have WeChat Pay pay it out another way: abnormal-refund)" : "");
     /* a new round: a new out_refund_no, asked for as a new refund (WeChat Pay closed the last one for good) */
     yt_param p[] = {PI(refund_id)};
     if (rc == YT_OK && db_exec(x->db, "UPDATE mall_refunds SET status = 'pending', provider_round = provider_round + 1, settled_at = NULL,"
@@ -354,6 +365,43 @@ int mall_refund_ask_again(yt_ctx *x, int64_t order_id, int64_t refund_id) {
         rc = yt_fail(x, YT_ECONFLICT, "status", "the refund changed meanwhile; look again");
     if (rc == YT_OK) rc = audit_record(x, "mall_refund.ask_again", "mall_refund", refund_id, NULL);
     return yt_finish(x, rc, "asking for a refund again");
+}
+
+int mall_refund_abnormal_of(yt_ctx *x, int64_t order_id, int64_t refund_id, int64_t *round) {
+    char said[32];
+    int rc = failed_wechatpay_refund(x, order_id, refund_id, "paid out another way", round, said);
+    if (rc == YT_OK && strcmp(said, "ABNORMAL") != 0)
+        rc = yt_fail(x, YT_ECONFLICT, "provider_status", "only a refund WeChat Pay holds as ABNORMAL is paid out another way; this one is %s%s",
+                     *said ? said : "unknown", strcmp(said, "CLOSED") == 0 || strcmp(said, "REFUSED") == 0 ? " (ask for it again)" : "");
+    return rc;
+}
+
+int mall_refund_abnormal_applied(yt_ctx *x, int64_t order_id, int64_t refund_id, int64_t round, const char *type, const char *bank_type,
+                                 const char *provider_status) {
+    if (db_begin(x->db) != 0) return yt_fail_db(x, "recording an abnormal refund");
+    /* pending again in the same round (WeChat Pay pays it out under the same out_refund_no): its notification,
+     * or the refund query when none comes, settles it; submitted_at now starts that query's wait */
+    int64_t now = now_ms();
+    yt_param p[] = {PT(provider_status), PI(now), PI(refund_id), PI(order_id), PI(round)};
+    int64_t changed = db_exec(x->db, "UPDATE mall_refunds SET status = 'pending', settled_at = NULL, provider_status = ?, provider_note = '',"
+                                     " submitted_at = ?, claim_until = NULL, attempts = 1"
+                                     " WHERE id = ? AND order_id = ? AND provider_round = ? AND status = 'failed' AND provider_status = 'ABNORMAL'",
+                              5, p);
+    int rc = YT_OK;
+    if (changed < 0) rc = yt_fail_db(x, "recording an abnormal refund");
+    else if (changed == 0) {
+        log_error("refund %lld: WeChat Pay took it to pay out another way (%s), but it changed here meanwhile; check the merchant platform",
+                  (long long)refund_id, provider_status);
+        rc = yt_fail(x, YT_ECONFLICT, "status", "WeChat Pay took it, but the refund changed here meanwhile; look again");
+    }
+    char summary[96];
+    snprintf(summary, sizeof summary, "{\"type\":\"%s\",\"bank_type\":\"%s\",\"provider_status\":\"%s\"}", type,
+             bank_type ? bank_type : "", provider_status);
+    if (rc == YT_OK) rc = audit_record(x, "mall_refund.abnormal_refund", "mall_refund", refund_id, summary);
+    bool replay; /* WeChat Pay's answer settles it now when it is final already */
+    if (rc == YT_OK && strcmp(provider_status, "PROCESSING") != 0)
+        rc = mall_refund_settle(x, refund_id, round, strcmp(provider_status, "SUCCESS") == 0, NULL, -1, &replay);
+    return yt_finish(x, rc, "recording an abnormal refund");
 }
 
 int mall_refund_settle_by_hand(yt_ctx *x, int64_t order_id, int64_t refund_id, const char *note, bool *replay) {

@@ -45,8 +45,18 @@ int mall_refund_settle(yt_ctx *x, int64_t refund_id, int64_t round, bool succeed
  * (a new out_refund_no, so WeChat Pay takes it as a new refund), for the refund submitter to ask. What it
  * gave back stays given. 404 when the order has no such refund; 409 on "provider" for another provider's,
  * on "status" unless it failed, on "provider_status" for one that failed otherwise (ABNORMAL: WeChat Pay's
- * to finish in the merchant platform). Audited. */
+ * to pay out another way, mall_refund_abnormal_applied). Audited. */
 int mall_refund_ask_again(yt_ctx *x, int64_t order_id, int64_t refund_id);
+/* Whether a refund of the order may be paid out another way (WeChat Pay's abnormal refund): a failed WeChat Pay
+ * refund WeChat Pay said is ABNORMAL; its current round into *round. 404 when the order has no such refund; 409
+ * on "provider", "status" or "provider_status" otherwise. Reads only. */
+int mall_refund_abnormal_of(yt_ctx *x, int64_t order_id, int64_t refund_id, int64_t *round);
+/* WeChat Pay took a round's abnormal refund (type, and bank_type or NULL), answering provider_status: the refund
+ * is pending in that round again (PROCESSING: till its notification or the refund query), or settled now by a
+ * final answer. 409 on "status" (logged) when the refund changed meanwhile. Audited with the type and bank,
+ * never the card's number or holder. */
+int mall_refund_abnormal_applied(yt_ctx *x, int64_t order_id, int64_t refund_id, int64_t round, const char *type, const char *bank_type,
+                                 const char *provider_status);
 /* A failed refund (WeChat Pay closed or refused it) whose money the brand returned by hand: status
  * settled_by_hand, with the staff member's note. 404 when the order has no such refund; 409 on "status" unless
  * it failed; settling it again changes nothing (*replay). Audited. */

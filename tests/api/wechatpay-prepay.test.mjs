@@ -10,7 +10,8 @@
 // refunds, the signed request (out_trade_no, out_refund_no, amounts), SUCCESS settling the refund, PROCESSING
 // left to the notification (and asked about with the signed refund query when none comes), a refusal marking
 // it failed with WeChat Pay's words, a failed refund asked for again in a new round (a new out_refund_no; the
-// old round's late word changes nothing), and failures asked again.
+// old round's late word changes nothing), failures asked again, and an ABNORMAL refund paid out another way
+// (发起异常退款: the card's number and holder encrypted under the platform key, decrypted here with Rsa.decrypt).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -49,6 +50,9 @@ const seen = [];
 let refundMode = 'success';
 let refundCalls = 0;
 let queryStatus = 'PROCESSING'; // what the refund query answers
+const queryStatusOf = new Map(); // out_refund_no → what the query answers for that refund alone
+const abnormal = { mode: 'processing', calls: [] }; // apply-abnormal-refund: how it answers, what it was sent (decrypted)
+const WX_REFUND_ID = '50000000382019052709732678859';
 const slow = { asked: null, release: null }; // refundMode 'slow': the answer waiting to be let go
 const queried = [];
 function authorization(header) {
@@ -87,14 +91,30 @@ const mock = http.createServer((req, res) => {
     const verified = !!auth && Rsa.verify(Formatter.request(req.method, req.url, auth.timestamp, auth.nonce_str, raw), auth.signature, merchant.publicKey);
     seen.push({ method: req.method, url: req.url, auth, verified, body: raw ? JSON.parse(raw) : null, accept: req.headers.accept });
     const query = req.method === 'GET' && req.url.startsWith(REFUND + '/') ? decodeURIComponent(req.url.slice(REFUND.length + 1)) : null;
-    if (!query && ((req.url !== PREPAY && req.url !== REFUND) || req.method !== 'POST')) return answer(res, 404, { code: 'NOT_FOUND', message: '无效的请求' });
+    const abnormalOf = req.method === 'POST' ? new RegExp(`^${REFUND}/([^/]+)/apply-abnormal-refund$`).exec(req.url)?.[1] : null;
+    if (!query && !abnormalOf && ((req.url !== PREPAY && req.url !== REFUND) || req.method !== 'POST'))
+      return answer(res, 404, { code: 'NOT_FOUND', message: '无效的请求' });
     if (!verified || auth.mchid !== MCHID || auth.serial_no !== MERCHANT_SERIAL)
       return answer(res, 401, { code: 'SIGN_ERROR', message: '签名错误' });
     if (query) { // the refund query: how a refund asked for earlier stands
       queried.push(query);
-      return answer(res, 200, { refund_id: '50000000382019052709732678859', out_refund_no: query, transaction_id: '4200001234',
-        out_trade_no: 'yt0000000001', channel: 'ORIGINAL', user_received_account: '招商银行信用卡0403', status: queryStatus,
-        create_time: '2025-05-20T13:29:35+08:00', amount: { total: 9900, refund: 9900, currency: 'CNY' } });
+      return answer(res, 200, { refund_id: WX_REFUND_ID, out_refund_no: query, transaction_id: '4200001234',
+        out_trade_no: 'yt0000000001', channel: 'ORIGINAL', user_received_account: '招商银行信用卡0403',
+        status: queryStatusOf.get(query) ?? queryStatus, create_time: '2025-05-20T13:29:35+08:00', amount: { total: 9900, refund: 9900, currency: 'CNY' } });
+    }
+    if (abnormalOf) { // 发起异常退款: the card's number and holder decrypted with the platform's private key, as WeChat Pay does
+      const b = JSON.parse(raw);
+      const open = (v) => { try { return Rsa.decrypt(v, platform.privateKey); } catch { return null; } };
+      abnormal.calls.push({ refundId: abnormalOf, body: b, serial: req.headers['wechatpay-serial'],
+        bankAccount: b.bank_account && open(b.bank_account), realName: b.real_name && open(b.real_name) });
+      if (abnormalOf !== WX_REFUND_ID) return answer(res, 404, { code: 'RESOURCE_NOT_EXISTS', message: '退款单不存在' });
+      if (b.type === 'USER_BANK_CARD' && req.headers['wechatpay-serial'] !== PLATFORM_SERIAL)
+        return answer(res, 400, { code: 'PARAM_ERROR', message: '平台证书序列号Wechatpay-Serial错误' });
+      if (abnormal.mode === 'refuse') return answer(res, 400, { code: 'PARAM_ERROR', message: '银行卡号与姓名不匹配' });
+      return answer(res, 200, { refund_id: WX_REFUND_ID, out_refund_no: b.out_refund_no, transaction_id: '4200001234',
+        out_trade_no: 'yt0000000001', channel: b.type === 'USER_BANK_CARD' ? 'OTHER_BANKCARD' : 'ORIGINAL', user_received_account: '工商银行借记卡',
+        status: abnormal.mode === 'success' ? 'SUCCESS' : 'PROCESSING', create_time: '2025-05-20T13:29:35+08:00',
+        amount: { total: 9900, refund: 9900, currency: 'CNY' } });
     }
     if (req.url === REFUND) {
       refundCalls++;
@@ -426,16 +446,92 @@ describe('WeChat Pay refunds, asked of its refund API', () => {
   const no = (refund, round = 1) => `ytr${String(refund).padStart(10, '0')}${round > 1 ? `-${round}` : ''}`;
   const untilAsked = async (what) => { for (let i = 0; i < 100 && slow.asked !== what; i++) await new Promise((res) => setTimeout(res, 50)); assert.equal(slow.asked, what); };
 
-  test('only a refund WeChat Pay closed or refused is asked again; ABNORMAL is finished in the merchant platform', async () => {
+  test('only a refund WeChat Pay closed or refused is asked again; an ABNORMAL one is paid out another way', async () => {
     refundMode = 'processing';
     const { order, trade, refund } = await paidAndRefunded();
     await refundOf(order, (x) => x.provider_status === 'PROCESSING');
     expectStatus(await refundWord('REFUND.ABNORMAL', trade, no(refund)), 200);
-    const r = await refundOf(order, (x) => x.status !== 'pending');
+    let r = await refundOf(order, (x) => x.status !== 'pending');
     assert.deepEqual([r.status, r.provider_status], ['failed', 'ABNORMAL'], "the notification's word is kept");
     const again = await as(admin)('POST', `/api/v1/mall-orders/${order}/refunds/${refund}/ask-again`, {});
     assertProblem(again, 409);
     assert.equal(again.json.errors?.[0]?.field ?? again.json.field, 'provider_status');
+
+    // 发起异常退款: bad input is refused before WeChat Pay is asked
+    const apply = (body, id = refund) => as(admin)('POST', `/api/v1/mall-orders/${order}/refunds/${id}/abnormal-refund`, body);
+    const card = { type: 'USER_BANK_CARD', bank_type: 'ICBC_DEBIT', bank_account: '6212261234567890123', real_name: '王小美' };
+    const field = (res) => res.json.errors?.[0]?.field ?? res.json.field;
+    const calls = abnormal.calls.length;
+    for (const [body, f] of [[{ ...card, type: 'WALLET' }, 'type'], [{ ...card, bank_type: 'icbc debit' }, 'bank_type'],
+      [{ ...card, bank_account: '6212-2612' }, 'bank_account'], [{ ...card, bank_account: '1'.repeat(31) }, 'bank_account'],
+      [{ ...card, real_name: '' }, 'real_name'], [{ type: 'MERCHANT_BANK_CARD', bank_account: card.bank_account }, 'bank_account'],
+      [{ ...card, extra: 1 }, 'extra']]) {
+      const bad = await apply(body);
+      assertProblem(bad, 400);
+      assert.equal(field(bad), f, JSON.stringify(body));
+    }
+    assertProblem(await apply(card, refund + 100000), 404);
+    assert.equal(abnormal.calls.length, calls, 'WeChat Pay was not asked');
+    // WeChat Pay refuses (the name does not match the card): 502 with its words, and the refund stays as it was
+    abnormal.mode = 'refuse';
+    queryStatusOf.set(no(refund), 'ABNORMAL');
+    const refused = await apply(card);
+    assertProblem(refused, 502);
+    assert.match(refused.json.detail, /PARAM_ERROR: 银行卡号与姓名不匹配/);
+    assert.deepEqual([(await refundOf(order, () => true)).status], ['failed']);
+    // taken: asked with the signed query's refund_id, the card's number and holder encrypted under the platform key it names
+    abnormal.mode = 'processing';
+    const taken = expectStatus(await apply(card), 200);
+    assert.deepEqual([taken.status, taken.provider_status, taken.round], ['pending', 'PROCESSING', 1]);
+    const call = abnormal.calls.at(-1);
+    assert.equal(call.refundId, WX_REFUND_ID);
+    assert.equal(call.serial, PLATFORM_SERIAL);
+    assert.deepEqual([call.body.out_refund_no, call.body.type, call.body.bank_type], [no(refund), 'USER_BANK_CARD', 'ICBC_DEBIT']);
+    assert.deepEqual([call.bankAccount, call.realName], [card.bank_account, card.real_name], 'decrypted with the platform private key');
+    assert.notEqual(call.body.bank_account, card.bank_account);
+    assert.ok(seen.filter((c) => c.url.endsWith('/apply-abnormal-refund')).every((c) => c.verified), "signed with the merchant's key");
+    // only once: the refund is pending now
+    const twice = await apply(card);
+    assertProblem(twice, 409);
+    assert.equal(field(twice), 'status');
+    // WeChat Pay's notification settles it, under the same out_refund_no
+    expectStatus(await refundWord('REFUND.SUCCESS', trade, no(refund)), 200);
+    r = await refundOf(order, (x) => x.status !== 'pending');
+    assert.deepEqual([r.status, r.provider_status], ['succeeded', 'SUCCESS']);
+    const audit = expectStatus(await as(admin)('GET', `/api/v1/audit?entity=mall_refund&entity_id=${refund}`), 200);
+    const entry = audit.items.find((a) => a.action === 'mall_refund.abnormal_refund');
+    assert.ok(entry, 'audited');
+    const everything = JSON.stringify(audit) + srv.log();
+    assert.ok(!everything.includes(card.bank_account) && !everything.includes(card.real_name), 'the card is neither kept nor logged');
+    queryStatusOf.delete(no(refund));
+  });
+
+  test("an ABNORMAL refund paid to the merchant's account; WeChat Pay's word first: one it no longer holds as ABNORMAL is not asked", async () => {
+    refundMode = 'processing';
+    const { order, trade, refund } = await paidAndRefunded();
+    await refundOf(order, (x) => x.provider_status === 'PROCESSING');
+    expectStatus(await refundWord('REFUND.ABNORMAL', trade, no(refund)), 200);
+    await refundOf(order, (x) => x.status === 'failed');
+    const apply = (body) => as(admin)('POST', `/api/v1/mall-orders/${order}/refunds/${refund}/abnormal-refund`, body);
+    // WeChat Pay says it is done already: nothing is asked
+    queryStatusOf.set(no(refund), 'SUCCESS');
+    const calls = abnormal.calls.length;
+    const done = await apply({ type: 'MERCHANT_BANK_CARD' });
+    assertProblem(done, 409);
+    assert.match(done.json.detail, /SUCCESS/);
+    assert.equal(abnormal.calls.length, calls);
+    // to the merchant's account: no card, no Wechatpay-Serial needed; a final answer settles it at once
+    queryStatusOf.set(no(refund), 'ABNORMAL');
+    abnormal.mode = 'success';
+    const r = expectStatus(await apply({ type: 'MERCHANT_BANK_CARD' }), 200);
+    assert.deepEqual([r.status, r.provider_status], ['succeeded', 'SUCCESS']);
+    const call = abnormal.calls.at(-1);
+    assert.deepEqual(Object.keys(call.body).sort(), ['out_refund_no', 'type']);
+    abnormal.mode = 'processing';
+    queryStatusOf.delete(no(refund));
+    // a refund that did not fail ABNORMAL is not paid out another way
+    const again = await apply({ type: 'MERCHANT_BANK_CARD' });
+    assertProblem(again, 409);
   });
 
   test("a round's answer that comes after staff asked again: a failure changes nothing, a success settles the refund", async () => {

@@ -257,6 +257,35 @@ test('console mall pages: products, flash sale, coupon, charts, refund, lottery,
     assert.deepEqual(asked, { method: 'POST', body: {} })
     assert.equal(await page.locator(`[data-test="refund-again-${real.id}"]`).count(), 0, 'no button while the new round waits')
     await page.unroute(`**/api/v1/mall-orders/${o.id}/refunds/${real.id}/ask-again`)
+    // WeChat Pay holds it ABNORMAL (a frozen card): not asked for again, but paid out to a debit card the buyer names
+    failed = { ...failed, status: 'failed', provider_status: 'ABNORMAL' }
+    let abnormalSent = null
+    await page.route(`**/api/v1/mall-orders/${o.id}/refunds/${real.id}/abnormal-refund`, (route) => {
+      abnormalSent = { method: route.request().method(), body: JSON.parse(route.request().postData()) }
+      failed = { ...failed, status: 'pending', provider_status: 'PROCESSING' }
+      return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(failed) })
+    })
+    await page.reload()
+    await page.locator(`[data-test="refund-abnormal-${real.id}"]`).click()
+    assert.equal(await page.locator(`[data-test="refund-again-${real.id}"]`).count(), 0, 'an ABNORMAL refund is not asked for again')
+    const abDialog = page.locator('[data-test="abnormal-dialog"]')
+    await abDialog.locator('[data-test="abnormal-account"]').fill('6212-26')
+    await page.locator('[data-test="abnormal-submit"]').click()
+    await abDialog.locator('.el-form-item__error', { hasText: '请选择开户银行' }).waitFor()
+    await abDialog.locator('.el-form-item__error', { hasText: '10-30 位数字' }).waitFor()
+    await abDialog.locator('.el-form-item__error', { hasText: '请填写持卡人姓名' }).waitFor()
+    assert.equal(abnormalSent, null, 'nothing sent while the form is wrong')
+    await choose('[data-test="abnormal-bank"]', '工商银行')
+    await abDialog.locator('[data-test="abnormal-account"]').fill('6212261234567890123')
+    await abDialog.locator('[data-test="abnormal-name"]').fill('王小美')
+    for (let i = 0; i < 40 && await abDialog.locator('.el-form-item__error').count() > 0; i++) await page.waitForTimeout(50) // they fade out
+    assert.equal(await abDialog.locator('.el-form-item__error').count(), 0, 'each error goes once its field is mended')
+    await shot('commerce-abnormal-refund.png', abDialog)
+    await page.locator('[data-test="abnormal-submit"]').click()
+    await page.locator(`[data-test="refund-abnormal-${real.id}"]`).waitFor({ state: 'detached' })
+    assert.deepEqual(abnormalSent, { method: 'POST', body: { type: 'USER_BANK_CARD', bank_type: 'ICBC_DEBIT', bank_account: '6212261234567890123', real_name: '王小美' } })
+    await page.unroute(`**/api/v1/mall-orders/${o.id}/refunds/${real.id}/abnormal-refund`)
+    await toastGone()
     failed = { ...failed, status: 'failed', provider_status: 'CLOSED' }
     await page.reload()
     await page.locator(`[data-test="refund-settle-${real.id}"]`).click()

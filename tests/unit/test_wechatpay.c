@@ -313,6 +313,37 @@ static void resource_decrypts_under_the_apiv3_key_only(void **state) {
     wechatpay_free(p);
 }
 
+/* Sensitive fields are sealed under one platform key that has a serial (for Wechatpay-Serial): RSAES-OAEP, so
+ * each sealing differs; a bare key without a serial cannot name itself, and a text too long for the key is
+ * refused. (That WeChat Pay's side opens them is tested against node:crypto in the API tests.) */
+static void sensitive_fields_are_sealed_under_a_named_key(void **state) {
+    (void)state;
+    char out[2][WECHATPAY_SEALED_LEN], serial[WECHATPAY_SERIAL_LEN] = "unchanged";
+    const char *plain[] = {"6212261234567890123", "王小美"};
+    wechatpay *bare = provider(PLATFORM_PUB, NULL, NULL);
+    assert_false(wechatpay_seal(bare, plain, 2, out, serial, 0));
+    assert_string_equal(serial, "unchanged");
+    wechatpay_free(bare);
+    wechatpay *named = provider(PLATFORM_PUB, "PUB_KEY_ID_0114232134912410000000000000", NULL);
+    assert_true(wechatpay_seal(named, plain, 2, out, serial, 0));
+    assert_string_equal(serial, "PUB_KEY_ID_0114232134912410000000000000");
+    assert_int_equal(strlen(out[0]), 344); /* 256 bytes of a 2048-bit key, base64 */
+    assert_int_equal(strlen(out[1]), 344);
+    assert_string_not_equal(out[0], out[1]);
+    char again[1][WECHATPAY_SEALED_LEN];
+    assert_true(wechatpay_seal(named, plain, 1, again, serial, 0));
+    assert_string_not_equal(again[0], out[0]); /* OAEP is randomized */
+    char longest[215];
+    memset(longest, '9', sizeof longest - 1), longest[sizeof longest - 1] = '\0';
+    const char *fits[] = {longest};
+    assert_true(wechatpay_seal(named, fits, 1, again, serial, 0)); /* 214 bytes: the most OAEP with SHA-1 takes */
+    char too_long[216];
+    memset(too_long, '9', sizeof too_long - 1), too_long[sizeof too_long - 1] = '\0';
+    const char *over[] = {too_long};
+    assert_false(wechatpay_seal(named, over, 1, again, serial, 0));
+    wechatpay_free(named);
+}
+
 static void settings_are_checked(void **state) {
     (void)state;
     char err[256];
@@ -399,6 +430,7 @@ int main(void) {
         cmocka_unit_test(notification_verifies_within_five_minutes),
         cmocka_unit_test(resource_decrypts_under_the_apiv3_key_only),
         cmocka_unit_test(settings_are_checked),
+        cmocka_unit_test(sensitive_fields_are_sealed_under_a_named_key),
         cmocka_unit_test(out_trade_no_names_one_order),
         cmocka_unit_test(out_refund_no_names_one_refund_and_round),
     };
