@@ -1,7 +1,8 @@
 /* Unit tests for WeChat Pay API v3 callbacks: the RSA-SHA256 and AES-256-GCM primitives (base/crypto.c), the
  * notification checks (commerce/pay_wechat.c) and the out_trade_no mapping. The vectors below were made once
  * by an independent implementation (wechatpay-axios-plugin 0.9.6 on node:crypto: Formatter.response,
- * Rsa.sign, Aes.AesGcm.encrypt; the certificate by the openssl command line), not by the code under test. */
+ * Rsa.sign, Aes.AesGcm.encrypt; the certificate by the openssl command line), not by the code under test; the
+ * certificates a download brings, in the test of checks during a swap, are made here with OpenSSL. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +13,16 @@
 #include <unistd.h>
 #include "base/crypto.h"
 #include "commerce/pay_wechat.h"
+#include "domain/ctx.h"
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
 
 /* the platform key: a bare public key, and a self-signed certificate of the same key with this serial */
 #define CERT_SERIAL "5157F09EFDC096DE15EBE81A47057A7232F1B8E1"
@@ -344,6 +355,140 @@ static void sensitive_fields_are_sealed_under_a_named_key(void **state) {
     wechatpay_free(named);
 }
 
+/* ---- signatures checked while a certificate download swaps the keys ---- */
+
+/* A platform as a download brings it: a fresh RSA key, a self-signed certificate of serial (hex) in PEM, the
+ * key as a signer. Made here with OpenSSL, not by the code under test. */
+typedef struct {
+    char cert_pem[4096];
+    crypto_privkey *signer;
+} fresh_platform;
+
+static void make_platform(fresh_platform *fp, const char *serial) {
+    EVP_PKEY *key = EVP_RSA_gen(2048);
+    X509 *cert = X509_new();
+    BIGNUM *bn = NULL;
+    assert_non_null(key);
+    assert_true(BN_hex2bn(&bn, serial) > 0);
+    assert_non_null(BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert)));
+    BN_free(bn);
+    X509_set_version(cert, 2);
+    X509_gmtime_adj(X509_getm_notBefore(cert), -3600);
+    X509_gmtime_adj(X509_getm_notAfter(cert), 86400L * 365);
+    X509_NAME *name = X509_get_subject_name(cert);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)"yutang test platform", -1, -1, 0);
+    X509_set_issuer_name(cert, name);
+    X509_set_pubkey(cert, key);
+    assert_true(X509_sign(cert, key, EVP_sha256()) > 0);
+    BIO *b = BIO_new(BIO_s_mem());
+    assert_true(PEM_write_bio_X509(b, cert) == 1);
+    int n = BIO_read(b, fp->cert_pem, sizeof fp->cert_pem - 1);
+    assert_true(n > 0);
+    fp->cert_pem[n] = '\0';
+    BIO_free(b);
+    char pem[4096];
+    b = BIO_new(BIO_s_mem());
+    assert_true(PEM_write_bio_PrivateKey(b, key, NULL, NULL, 0, NULL, NULL) == 1);
+    n = BIO_read(b, pem, sizeof pem);
+    BIO_free(b);
+    const char *err = NULL;
+    fp->signer = crypto_privkey_from_pem(pem, (size_t)n, &err);
+    assert_non_null(fp->signer);
+    X509_free(cert);
+    EVP_PKEY_free(key);
+}
+
+/* The certificate encrypted as GET /v3/certificates carries it: AES-256-GCM under the APIv3 key, associated
+ * data "certificate", base64 of the ciphertext and its tag. */
+static void seal_certificate(const char *pem, const char *nonce, char *out, size_t cap) {
+    size_t n = strlen(pem);
+    unsigned char *ct = malloc(n + CRYPTO_GCM_TAG);
+    int len = 0, fin = 0;
+    EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+    assert_true(EVP_EncryptInit_ex(c, EVP_aes_256_gcm(), NULL, (const unsigned char *)APIV3_KEY, (const unsigned char *)nonce) == 1);
+    assert_true(EVP_EncryptUpdate(c, NULL, &len, (const unsigned char *)"certificate", 11) == 1);
+    assert_true(EVP_EncryptUpdate(c, ct, &len, (const unsigned char *)pem, (int)n) == 1);
+    assert_true(EVP_EncryptFinal_ex(c, ct + len, &fin) == 1);
+    assert_true(EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, CRYPTO_GCM_TAG, ct + n) == 1);
+    EVP_CIPHER_CTX_free(c);
+    assert_true(4 * ((n + CRYPTO_GCM_TAG + 2) / 3) < cap);
+    EVP_EncodeBlock((unsigned char *)out, ct, (int)(n + CRYPTO_GCM_TAG));
+    free(ct);
+}
+
+#define SWAP_SERIAL "1A2B3C4D5E6F708192A3B4C5D6E7F8091A2B3C4D"
+
+typedef struct {
+    const wechatpay *p;
+    const wechatpay_headers *h;
+    const char *body;
+    int64_t now_s;
+    _Atomic int *stop, failed, checked;
+} verifier_arg;
+
+static void *verify_until_stopped(void *arg) {
+    verifier_arg *v = arg;
+    while (!atomic_load(v->stop)) {
+        yt_ctx x = {0};
+        if (wechatpay_verify(&x, v->p, v->h, v->body, strlen(v->body), v->now_s) != YT_OK) atomic_fetch_add(&v->failed, 1);
+        atomic_fetch_add(&v->checked, 1);
+    }
+    return NULL;
+}
+
+/* Notifications are checked on the loop threads while the certificates' thread swaps in each download: every
+ * check sees the old set or the new one whole, never a key being freed (AddressSanitizer would say so), and a
+ * signature by a certificate in both is accepted throughout. */
+static void verification_holds_while_certificates_swap(void **state) {
+    (void)state;
+    fresh_platform fp;
+    make_platform(&fp, SWAP_SERIAL);
+    char sealed[8192], body[9000], sig[512], ts[24];
+    const char *nonce = "swapnonce012";
+    seal_certificate(fp.cert_pem, nonce, sealed, sizeof sealed);
+    snprintf(body, sizeof body,
+             "{\"data\":[{\"serial_no\":\"%s\",\"effective_time\":\"2026-01-01T00:00:00+08:00\",\"expire_time\":\"2099-01-01T00:00:00+08:00\","
+             "\"encrypt_certificate\":{\"algorithm\":\"AEAD_AES_256_GCM\",\"nonce\":\"%s\",\"associated_data\":\"certificate\","
+             "\"ciphertext\":\"%s\"}}]}",
+             SWAP_SERIAL, nonce, sealed);
+    int64_t now_s = (int64_t)time(NULL);
+    snprintf(ts, sizeof ts, "%lld", (long long)now_s);
+    char msg[9200];
+    int mlen = snprintf(msg, sizeof msg, "%s\n%s\n%s\n", ts, "answernonce", body);
+    assert_true(crypto_privkey_sign_sha256_b64(fp.signer, msg, (size_t)mlen, sig, sizeof sig));
+    wechatpay_headers answer = {.timestamp = ts, .nonce = "answernonce", .signature = sig, .serial = SWAP_SERIAL,
+                                .signature_type = WECHATPAY_SIGNATURE_TYPE};
+    char err[256] = "";
+    wechatpay *p = wechatpay_new(NULL, 0, NULL, APIV3_KEY, NULL, err, sizeof err); /* certificates downloaded only */
+    assert_non_null(p);
+    char why[256] = "";
+    assert_int_equal(wechatpay_take_certificates(p, &answer, body, strlen(body), now_s * 1000, why, sizeof why), 1);
+    /* a notification signed by that certificate */
+    const char *note = "{\"id\":\"EV-2018022511223320873\",\"event_type\":\"TRANSACTION.SUCCESS\"}";
+    char nsig[512];
+    mlen = snprintf(msg, sizeof msg, "%s\n%s\n%s\n", ts, "notenonce", note);
+    assert_true(crypto_privkey_sign_sha256_b64(fp.signer, msg, (size_t)mlen, nsig, sizeof nsig));
+    wechatpay_headers h = {.timestamp = ts, .nonce = "notenonce", .signature = nsig, .serial = SWAP_SERIAL,
+                           .signature_type = WECHATPAY_SIGNATURE_TYPE};
+    _Atomic int stop = 0;
+    verifier_arg v = {.p = p, .h = &h, .body = note, .now_s = now_s, .stop = &stop};
+    pthread_t t[3];
+    for (int i = 0; i < 3; i++) assert_int_equal(pthread_create(&t[i], NULL, verify_until_stopped, &v), 0);
+    int swaps = 0;
+    for (int i = 0; i < 150; i++) swaps += wechatpay_take_certificates(p, &answer, body, strlen(body), now_s * 1000, why, sizeof why) == 1;
+    atomic_store(&stop, 1);
+    for (int i = 0; i < 3; i++) pthread_join(t[i], NULL);
+    assert_int_equal(swaps, 150);
+    assert_int_equal(atomic_load(&v.failed), 0);
+    assert_true(atomic_load(&v.checked) > 0);
+    assert_int_equal(wechatpay_keys_held(p), 1);
+    /* and the check still refuses what it should meanwhile: the same notification changed */
+    yt_ctx x = {0};
+    assert_int_not_equal(wechatpay_verify(&x, p, &h, "{}", 2, now_s), YT_OK);
+    wechatpay_free(p);
+    crypto_privkey_free(fp.signer);
+}
+
 static void settings_are_checked(void **state) {
     (void)state;
     char err[256];
@@ -431,6 +576,7 @@ int main(void) {
         cmocka_unit_test(resource_decrypts_under_the_apiv3_key_only),
         cmocka_unit_test(settings_are_checked),
         cmocka_unit_test(sensitive_fields_are_sealed_under_a_named_key),
+        cmocka_unit_test(verification_holds_while_certificates_swap),
         cmocka_unit_test(out_trade_no_names_one_order),
         cmocka_unit_test(out_refund_no_names_one_refund_and_round),
     };
