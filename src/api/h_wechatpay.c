@@ -214,18 +214,24 @@ void h_payment_wechatpay_notify(yt_req *r) {
     cJSON_Delete(res);
 }
 
+/* The merchant's settings for calling WeChat Pay, or NULL after a 404 when they are not set up
+ * (YUTANG_WECHATPAY_MERCHANT_KEY and the rest); its type ends in payments-off, telling it from a missing order. */
+static const wechatpay_merchant *merchant_or_404(yt_req *r) {
+    const wechatpay_merchant *m = r->server->wechatpay_merchant;
+    if (!m)
+        api_problem_with(r, 404, NULL, "WeChat Pay payments are not set up on this server",
+                         &(problem_extra){.position = -1, .slug = "payments-off"});
+    return m;
+}
+
 /* A member pays their own pending order with WeChat Pay from a page opened in WeChat: JSAPI prepay, then the
  * parameters the page hands to WeixinJSBridge. The payment itself is recorded when WeChat Pay's notification
  * comes. 404 when calling WeChat Pay is not set up (YUTANG_WECHATPAY_MERCHANT_KEY and the rest). */
 void h_member_wechatpay_prepay(yt_req *r) {
     int64_t me = api_member(r), id = api_param_id(r, 0);
     if (!me || !id) return;
-    const wechatpay_merchant *m = r->server->wechatpay_merchant;
-    if (!m) {
-        api_problem_with(r, 404, NULL, "WeChat Pay payments are not set up on this server",
-                         &(problem_extra){.position = -1, .slug = "payments-off"}); /* the type tells it from a missing order */
-        return;
-    }
+    const wechatpay_merchant *m = merchant_or_404(r);
+    if (!m) return;
     payable_order o;
     if (mall_order_payable(&r->x, id, me, wechatpay_merchant_appid(m), &o)) {
         api_fail(r);
@@ -300,12 +306,8 @@ void h_mall_refund_abnormal(yt_req *r) {
                     "a refund to the merchant's account takes no card: leave out bank_type, bank_account and real_name");
         return;
     }
-    const wechatpay_merchant *m = r->server->wechatpay_merchant;
-    if (!m) {
-        api_problem_with(r, 404, NULL, "WeChat Pay payments are not set up on this server",
-                         &(problem_extra){.position = -1, .slug = "payments-off"});
-        return;
-    }
+    const wechatpay_merchant *m = merchant_or_404(r);
+    if (!m) return;
     if (mall_refund_abnormal_of(&r->x, id, refund_id, &round)) { /* on this thread's connection */
         api_fail(r);
         return;

@@ -348,7 +348,6 @@ int wechatpay_abnormal_refund(yt_ctx *x, const wechatpay_merchant *m, const wech
     snprintf(path, sizeof path, "%s/%s/apply-abnormal-refund", REFUND_PATH, out->refund_id);
     httpc_response res;
     bool answered = signed_call(m, "POST", path, body.p, body.len, to_user ? header : NULL, &res);
-    crypto_wipe(body.p, body.len);
     buf_free(&body);
     memset(out, 0, sizeof *out);
     rc = refund_answer(platform, answered, &res, out);

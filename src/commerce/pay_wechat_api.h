@@ -74,7 +74,7 @@ typedef struct {
  * encrypted under a platform key named in Wechatpay-Serial. YT_OK with the refund's status in out (PROCESSING
  * till WeChat Pay's notification); 409 on "provider_status" when WeChat Pay says it is not ABNORMAL (out->status
  * says what); 502 on "wechatpay" when it cannot be reached, refuses (its words in the detail) or answers
- * unsigned. Nothing of the card is kept or logged; the request's text is wiped. */
+ * unsigned. Nothing of the card is kept or logged. */
 int wechatpay_abnormal_refund(yt_ctx *x, const wechatpay_merchant *m, const wechatpay *platform, const wechatpay_abnormal_in *in,
                               wechatpay_refund_out *out);
 

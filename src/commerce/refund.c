@@ -394,10 +394,18 @@ int mall_refund_abnormal_applied(yt_ctx *x, int64_t order_id, int64_t refund_id,
                   (long long)refund_id, provider_status);
         rc = yt_fail(x, YT_ECONFLICT, "status", "WeChat Pay took it, but the refund changed here meanwhile; look again");
     }
-    char summary[96];
-    snprintf(summary, sizeof summary, "{\"type\":\"%s\",\"bank_type\":\"%s\",\"provider_status\":\"%s\"}", type,
-             bank_type ? bank_type : "", provider_status);
-    if (rc == YT_OK) rc = audit_record(x, "mall_refund.abnormal_refund", "mall_refund", refund_id, summary);
+    if (rc == YT_OK) {
+        yt_buf s = YT_BUF_INIT; /* the type and bank only: the card is the buyer's */
+        yt_jw w;
+        jw_init(&w, &s);
+        jw_obj(&w);
+        jw_kstr(&w, "type", type);
+        jw_kstr(&w, "bank_type", bank_type ? bank_type : "");
+        jw_kstr(&w, "provider_status", provider_status);
+        jw_obj_end(&w);
+        rc = audit_record(x, "mall_refund.abnormal_refund", "mall_refund", refund_id, s.p);
+        buf_free(&s);
+    }
     bool replay; /* WeChat Pay's answer settles it now when it is final already */
     if (rc == YT_OK && strcmp(provider_status, "PROCESSING") != 0)
         rc = mall_refund_settle(x, refund_id, round, strcmp(provider_status, "SUCCESS") == 0, NULL, -1, &replay);
