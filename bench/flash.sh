@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Flash sale on one hot SKU, side by side in one run (and a hot coupon on the same server): yutang over HTTP (wrk, 256 keep-alive connections,
-# only 2xx answers counted: each is an order durable in the store before it was answered), the PostgreSQL 15
+# Flash sale on one hot SKU, side by side in one run (and a hot coupon on the same server): yutang over HTTP
+# (bench/http_load.c, 256 keep-alive connections, then wrk for comparison; only 2xx answers counted: each is an order durable in the store before it was answered), the PostgreSQL 15
 # way (one transaction per order: a conditional stock decrement, then an order INSERT; pgbench -M prepared at
 # 4, 16, 64 and 256 clients, its best kept) and the Redis 7 way (a Lua check-and-decrement by redis-benchmark
 # with 256 clients, not durable). PostgreSQL runs with fsync on, as yutang's SQLite store does. Installs wrk and
 # redis-server from Debian when missing.
 # usage: bash bench/flash.sh   env: FLASH_BUILD_DIR (default build), FLASH_SECONDS (default 15),
+#   FLASH_LOADGEN (http_load, the default, or wrk: below), FLASH_COMPARE (0: no second run with the other),
 #   FLASH_WRK_THREADS (default 1: one wrk thread drives the 256 connections with about half a core, so it is not
 #   the bottleneck; on a 2-core machine shared with the server a second one only adds a thread that waits for,
-#   and delays, the server's; its CPU share is reported as wrk_cpu_percent), FLASH_CUSTOMERS (default 2000: the
+#   and delays, the server's; the generator's CPU share is reported as load_generator_cpu_percent), FLASH_CUSTOMERS (default 2000: the
 #   buyers, each ordering in turn; 300000 makes nearly every order a first-time buyer's on a large store, and
 #   takes about two minutes to prepare), FLASH_LOOPS (the server's HTTP loops; default one a core beyond the first,
 #   at least one: bench/lib.sh)
@@ -41,20 +42,63 @@ YPID=$!
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 COUPON_QUOTA=20000
 read -r TOKEN SALE COUPON SCARCE < <(node bench/flash_setup.mjs "http://127.0.0.1:$PORT" "$NCUST" "$COUPON_QUOTA")
-# the share of the machine's CPU time the hypervisor gave to others meanwhile (steal), the server's own CPU,
-# and wrk's (its share of one core: near 100 would make the load generator the bottleneck)
+# the load: bench/http_load.c (built with the server), one thread, 256 connections, each with one order
+# outstanding; FLASH_LOADGEN=wrk drives the same orders with wrk and bench/flash.lua instead. On a two-core machine
+# the load generator's CPU is the server's loss: wrk spends about 13 us an order, two epoll_ctl calls and a Lua
+# call more than http_load's one write and one read (bench/RESULTS.md). The other one then drives the sale for as
+# long again, reported as flash_yutang_wrk (or flash_yutang_http_load), for comparison; FLASH_COMPARE=0 skips it.
+LOADGEN=${FLASH_LOADGEN:-http_load}
+case "$LOADGEN" in http_load | wrk) ;; *) echo "FLASH_LOADGEN: http_load or wrk" >&2; exit 2 ;; esac
+[ -x "$BIN/http_load" ] || { echo "$BIN/http_load is missing: make build first" >&2; exit 1; }
 WRK_THREADS=${FLASH_WRK_THREADS:-1}
 child_seconds() { tail -1 "$1" | awk '{ t = 0; for (i = 1; i <= 2; i++) { split($i, p, "m"); t += p[1] * 60 + p[2] } print t }'; } # of `times`
+# the last part's connections closed first (some wait for their answers): the server takes 256 an address
+connections_closed() {
+  for _ in $(seq 1 100); do
+    [ "$(ss -Htn state established state close-wait "( sport = :$PORT )" | wc -l)" = 0 ] && break
+    sleep 0.05
+  done
+}
+# flash_load GENERATOR NAME: SECS of orders; its JSON line (as NAME) in $TMP/load.json, its CPU seconds in $TMP/load.times
+flash_load() {
+  connections_closed
+  # (in a subshell of its own, whose `times` counts the generator alone)
+  if [ "$1" = wrk ]; then
+    (FLASH_SALE=$SALE FLASH_TOKEN=$TOKEN FLASH_CUSTOMERS=$NCUST wrk -t"$WRK_THREADS" -c256 -d"${SECS}s" --latency -s bench/flash.lua \
+      "http://127.0.0.1:$PORT" >"$TMP/load.txt"; times >"$TMP/load.times")
+  else
+    ("$BIN/http_load" -c 256 -d "$SECS" -n "$NCUST" -m POST -p "/api/v1/flash-sales/$SALE/orders" \
+      -H "Content-Type: application/json" -H "Authorization: Bearer $TOKEN" -b '{"customer_id":%N,"quantity":1}' \
+      "http://127.0.0.1:$PORT" >"$TMP/load.txt"; times >"$TMP/load.times")
+  fi
+  grep '^{' "$TMP/load.txt" | sed "s/\"bench\":\"[a-z_]*\"/\"bench\":\"$2\"/" >"$TMP/load.json"
+}
+# the orders the server answered 201 so far (its own count, against which the generator's is checked)
+server_created() {
+  curl -fs "http://127.0.0.1:$PORT/metrics" -H "Authorization: Bearer $TOKEN" |
+    awk '/^yutang_http_requests_total\{route="\/api\/v1\/flash-sales\/\{id\}\/orders",method="POST",status="201"\}/ {n = $2} END {print n + 0}'
+}
+# the share of the machine's CPU time the hypervisor gave to others meanwhile (steal), the server's own CPU,
+# and the generator's (its share of one core: near 100 would make it the bottleneck)
 read -r ALL0 STEAL0 < <(cpu_ticks); SRV0=$(process_ticks "$YPID")
-# (in a subshell of its own, whose `times` counts wrk alone)
-(FLASH_SALE=$SALE FLASH_TOKEN=$TOKEN FLASH_CUSTOMERS=$NCUST wrk -t"$WRK_THREADS" -c256 -d"${SECS}s" --latency -s bench/flash.lua \
-  "http://127.0.0.1:$PORT" >"$TMP/wrk.txt"; times >"$TMP/wrk.times")
-grep '^{' "$TMP/wrk.txt"
+flash_load "$LOADGEN" flash_yutang
+cat "$TMP/load.json"
 read -r ALL1 STEAL1 < <(cpu_ticks); SRV1=$(process_ticks "$YPID")
-CREATED=$(grep -o '"created":[0-9]*' "$TMP/wrk.txt" | cut -d: -f2)
+CREATED=$(grep -o '"created":[0-9]*' "$TMP/load.json" | cut -d: -f2)
 awk -v a=$((ALL1 - ALL0)) -v s=$((STEAL1 - STEAL0)) -v t=$((SRV1 - SRV0)) -v n="$CREATED" -v hz="$(getconf CLK_TCK)" \
-  -v w="$(child_seconds "$TMP/wrk.times")" -v secs="$SECS" -v wt="$WRK_THREADS" \
-  'BEGIN { printf "{\"bench\":\"flash_yutang_cpu\",\"steal_percent\":%.1f,\"server_cpu_us_per_order\":%.1f,\"wrk_threads\":%d,\"wrk_cpu_percent\":%.0f}\n", a ? 100 * s / a : 0, n ? t * 1e6 / hz / n : 0, wt, 100 * w / secs }'
+  -v w="$(child_seconds "$TMP/load.times")" -v secs="$SECS" -v g="$LOADGEN" \
+  'BEGIN { printf "{\"bench\":\"flash_yutang_cpu\",\"steal_percent\":%.1f,\"server_cpu_us_per_order\":%.1f,\"load_generator\":\"%s\",\"load_generator_cpu_percent\":%.0f}\n", a ? 100 * s / a : 0, n ? t * 1e6 / hz / n : 0, g, 100 * w / secs }'
+# the generator counted what the server answered: 201s it read, and at most one an open connection it had not
+ANSWERED=$(server_created)
+if [ "$ANSWERED" -lt "$CREATED" ] || [ "$ANSWERED" -gt $((CREATED + 256)) ]; then
+  echo "# the load generator counted $CREATED orders, the server answered $ANSWERED" >&2; exit 1
+fi
+if [ "${FLASH_COMPARE:-1}" != 0 ]; then
+  OTHER=$([ "$LOADGEN" = wrk ] && echo http_load || echo wrk)
+  flash_load "$OTHER" "flash_yutang_$OTHER"
+  cat "$TMP/load.json"
+  CREATED=$((CREATED + $(grep -o '"created":[0-9]*' "$TMP/load.json" | cut -d: -f2)))
+fi
 STORED=$(sqlite3 "$YUTANG_DB" "SELECT (SELECT count(*) FROM mall_orders) + (SELECT count(*) FROM flash_journal)")
 echo "{\"bench\":\"flash_yutang_stored\",\"orders_in_store\":$STORED}"
 # the orders the sale left in the journal are filed into mall_orders once it is quiet: how many, and how long
@@ -63,18 +107,14 @@ JOURNAL=$(sqlite3 "$YUTANG_DB" "SELECT count(*) FROM flash_journal")
 T0=$(date +%s%N)
 while [ "$(sqlite3 "$YUTANG_DB" "SELECT count(*) FROM flash_journal")" != 0 ]; do sleep 0.05; done
 echo "{\"bench\":\"flash_yutang_filed\",\"orders\":$JOURNAL,\"seconds\":$(awk -v t=$(( $(date +%s%N) - T0 )) 'BEGIN { printf "%.2f", t / 1e9 }')}"
-# every acknowledged order is in the store (a few more may be: written, but answered after wrk stopped reading)
+# every acknowledged order is in the store (a few more may be: written, but answered after the generator stopped reading)
 if [ "$STORED" -lt "$CREATED" ]; then echo "# $CREATED orders acknowledged, $STORED in the store" >&2; exit 1; fi
 # the hot coupon: 256 connections granting one coupon (a quota it does not reach, 100 a customer): grants per
 # second; each grant is a transaction (quota, per-customer count, the held coupon, audit), durable in groups.
 # Then a scarce one (quota COUPON_QUOTA) granted until it runs out: never more held than the quota, nobody
 # over their 100.
 coupon_run() { # id, seconds, name
-  # the last part's connections closed first (some wait for their answers): the server takes 256 an address
-  for _ in $(seq 1 100); do
-    [ "$(ss -Htn state established state close-wait "( sport = :$PORT )" | wc -l)" = 0 ] && break
-    sleep 0.05
-  done
+  connections_closed
   COUPON_ID=$1 COUPON_TOKEN=$TOKEN COUPON_CUSTOMERS=$NCUST COUPON_BENCH=$3 wrk -t"$WRK_THREADS" -c256 -d"$2s" --latency -s bench/coupon.lua \
     "http://127.0.0.1:$PORT" | grep '^{'
 }
