@@ -27,8 +27,9 @@
 #define LEASE_BLOCK 1024        /* units an instance leases beyond what a group needs */
 #define LEASE_LOW (LEASE_BLOCK / 4) /* a group leases more when fewer than this would be left */
 #define FILE_CHUNK 4096         /* journal rows filed into mall_orders in one transaction while no order comes */
-#define FILE_STEP 1024          /* journal rows due for filing, filed in one transaction after each group */
-#define FILE_AGE_MS 30000       /* journal rows older than this are due for filing even while orders keep coming */
+#define FILE_STEP 1024          /* journal rows due for filing, filed in one transaction when no group came (file_step) */
+#define FILE_AGE_MS 300000      /* journal rows older than this are due for filing even while orders keep coming (a
+                                   sale at full speed pays 4-5 times an order's time to file one: file_step) */
 #define EXHAUSTED_MS 1000       /* after the store had too few units to lease, orders the lease cannot cover are
                                    refused at once for this long (units released meanwhile are then leased again) */
 #define GATHER_SIBLINGS 16      /* a group gathers (cfg.gather_us) only after one of at least this many orders */
@@ -951,6 +952,19 @@ static bool file_some(flash_engine *f, int64_t max) {
     return n == max;
 }
 
+/* The journal rows due for filing filed after a group of n orders: a quarter more than the group (so a
+ * backlog shrinks while orders keep coming at the same pace), FILE_STEP when no group came. Filing while a
+ * sale goes on at full speed is dear: each filed row goes to a page of its own in mall_orders' customer index.
+ * With rows due after 30 s and 1,024 filed after every group, a sale at full speed fell from about 50,000
+ * orders a second to 9,000 at its 30th second, its server-side p99 from 5 to 60 ms and more, till the journal
+ * was empty; with this step, to 10,000-14,000 (bench/RESULTS.md). Hence FILE_AGE_MS of five minutes: what a
+ * real sale sells at full speed is filed once it is quiet. */
+static int64_t file_step(size_t n) {
+    if (!n) return FILE_STEP;
+    size_t step = n + n / 4 + 16;
+    return step < FILE_STEP ? (int64_t)step : FILE_STEP;
+}
+
 /* Files the journal FILE_CHUNK rows a transaction while no order waits, until it is empty. */
 static void file_while_quiet(flash_engine *f) {
     for (;;) {
@@ -1007,7 +1021,7 @@ static void *committer(void *arg) {
             metrics_count_flash_group(n);
             commit_group(f, group, n);
         } else if (f->journal_rows && now_ms() - f->last_group >= f->cfg.file_idle_ms) file_while_quiet(f);
-        if (f->file_due) file_some(f, FILE_STEP);
+        if (f->file_due) file_some(f, file_step(n));
         if (now_ms() - swept >= SWEEP_MS) {
             sweep(f); /* the other modules' periodic work runs on the beat's thread (cli/beat.c), not here */
             swept = now_ms();
