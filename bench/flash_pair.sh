@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The flash bench's first part (one hot SKU, 256 connections, one wrk thread) for several builds or settings,
+# The flash bench's first part (one hot SKU, 256 connections, bench/http_load.c) for several builds or settings,
 # alternating, each run on a fresh copy of one prepared database: on a machine whose speed moves within
-# minutes, only runs side by side in time compare. Prints a line a run: orders/s, wrk's p50/p99, the server's
+# minutes, only runs side by side in time compare. Prints a line a run: orders/s, the client's p50/p99, the server's
 # own p99 (from its access log), the machine's steal, and the server's CPU an order.
 # usage: bash bench/flash_pair.sh ROUNDS SECONDS NAME=BIN[,VAR=VALUE...] ...
 #   e.g. bash bench/flash_pair.sh 2 8 old=/tmp/yutang-old new=build/yutang filing=build/yutang,YUTANG_FLASH_FILE_IDLE_MS=50
-#   (FLASH_LOOPS=N among a variant's settings sets its HTTP loops; else bench/lib.sh's flash_loops)
+#   (FLASH_LOOPS=N among a variant's settings sets its HTTP loops, else bench/lib.sh's flash_loops; LOADGEN=wrk
+#   drives it with one wrk thread and bench/flash.lua instead of build/http_load)
 #   Put the variants twice in reverse order (A B B A) to cancel a drift in the machine's speed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +16,7 @@ shift 2
 NCUST=${FLASH_CUSTOMERS:-2000} # the buyers (bench/flash.sh says more)
 . bench/lib.sh
 need_packages wrk:wrk ss:iproute2
+[ -x build/http_load ] || { echo "build/http_load is missing: make build first" >&2; exit 1; }
 TMP=$(mktemp -d /tmp/yt-flash-pair-XXXXXX)
 YPID=
 cleanup() { if [ -n "$YPID" ]; then kill "$YPID" 2>/dev/null || true; fi; rm -rf "$TMP"; }
@@ -25,7 +27,8 @@ export YUTANG_ADMIN_PASSWORD=bench-password-1
 serve() { # db, bin, VAR=VALUE...: starts a server (YPID) that files no journal rows while quiet unless told
   local db=$1 bin=$2 loops a
   shift 2
-  for a in "$@"; do case $a in FLASH_LOOPS=*) loops=${a#*=} ;; esac; done # a variant's own, else flash_loops
+  loadgen=http_load # (the caller's: which generator drives this run)
+  for a in "$@"; do case $a in FLASH_LOOPS=*) loops=${a#*=} ;; LOADGEN=*) loadgen=${a#*=} ;; esac; done # a variant's own, else flash_loops
   env YUTANG_DB="$db" YUTANG_FLASH_FILE_IDLE_MS=600000 "$@" "$bin" serve --listen 127.0.0.1:"$PORT" --threads "${loops:-$(flash_loops)}" \
     --rate-limit-per-ip 0 --rate-limit-per-token 0 >"$TMP/serve.log" 2>&1 &
   YPID=$!
@@ -50,14 +53,19 @@ for _ in $(seq 1 "$ROUNDS"); do
     sync # the copy written out now, not by the first checkpoint's sync in the middle of the run
     serve "$TMP/run.db" "${parts[0]}" "${parts[@]:1}"
     read -r ALL0 STEAL0 < <(cpu_ticks); SRV0=$(process_ticks "$YPID")
-    FLASH_SALE=$SALE FLASH_TOKEN=$TOKEN FLASH_CUSTOMERS=$NCUST wrk -t1 -c256 -d"${SECS}s" -s bench/flash.lua \
-      "http://127.0.0.1:$PORT" | grep '^{' >"$TMP/wrk.json"
+    if [ "$loadgen" = wrk ]; then
+      FLASH_SALE=$SALE FLASH_TOKEN=$TOKEN FLASH_CUSTOMERS=$NCUST wrk -t1 -c256 -d"${SECS}s" -s bench/flash.lua \
+        "http://127.0.0.1:$PORT" | grep '^{' >"$TMP/load.json"
+    else
+      build/http_load -c 256 -d "$SECS" -n "$NCUST" -m POST -p "/api/v1/flash-sales/$SALE/orders" -H "Content-Type: application/json" \
+        -H "Authorization: Bearer $TOKEN" -b '{"customer_id":%N,"quantity":1}' "http://127.0.0.1:$PORT" | grep '^{' >"$TMP/load.json"
+    fi
     read -r ALL1 STEAL1 < <(cpu_ticks); SRV1=$(process_ticks "$YPID")
     stop
-    node - "$name" "$TMP/wrk.json" "$TMP/serve.log" $((ALL1 - ALL0)) $((STEAL1 - STEAL0)) $((SRV1 - SRV0)) "$(getconf CLK_TCK)" <<'JS'
+    node - "$name" "$TMP/load.json" "$TMP/serve.log" $((ALL1 - ALL0)) $((STEAL1 - STEAL0)) $((SRV1 - SRV0)) "$(getconf CLK_TCK)" <<'JS'
 const fs = require('fs');
-const [name, wrkFile, log, all, steal, srv, hz] = process.argv.slice(2);
-const w = JSON.parse(fs.readFileSync(wrkFile, 'utf8'));
+const [name, loadFile, log, all, steal, srv, hz] = process.argv.slice(2);
+const w = JSON.parse(fs.readFileSync(loadFile, 'utf8'));
 const ms = fs.readFileSync(log, 'utf8').split('\n').filter((l) => l.includes('"flash_order.create"')).map((l) => JSON.parse(l).ms).sort((a, b) => a - b);
 const p99 = ms.length ? ms[Math.floor(ms.length * 0.99)] : NaN;
 console.log(`${name.padEnd(14)} ${String(w.orders_per_second).padStart(6)} orders/s  p50 ${w.p50_ms.toFixed(2)}  p99 ${w.p99_ms.toFixed(2)}` +

@@ -7,8 +7,9 @@
  * A latency runs from just before the request's write to the read that completed its answer. Only answers whole
  * before the duration ends count; an answer is whole at its Content-Length (an answer without one, or not
  * HTTP/1.1, is a socket error and its connection is made again). Prints one JSON line in flash.lua's shape and a
- * line of percentiles.
- * usage: http_load -c CONNS -d SECONDS -n CUSTOMERS -m METHOD -p PATH -H HEADER... -b BODY [-j NAME] URL
+ * line of percentiles; with -i, a JSON line a second to stderr (the answers completed in it, their p99 and
+ * slowest), which shows a stall the whole run's percentiles hide.
+ * usage: http_load -c CONNS -d SECONDS -n CUSTOMERS -m METHOD -p PATH -H HEADER... -b BODY [-j NAME] [-i] URL
  *   URL is http://HOST:PORT (an IPv4 address); BODY's "%N" is the customer. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -50,6 +51,9 @@ static struct {
     uint64_t fine[FINE_US], coarse[COARSE_MS + 1];
     uint64_t done, ok, errors;
     int64_t max_us;
+    bool each_second;
+    int64_t *second_us; /* this second's latencies (-i) */
+    size_t second_n, second_cap;
 } g = {.method = "POST", .name = "http_load", .customers = 1};
 
 static int64_t now_ns(void) {
@@ -128,8 +132,30 @@ static ssize_t answer_length(conn *c, int *status) {
     return c->got >= head + (size_t)length ? (ssize_t)(head + (size_t)length) : 0;
 }
 
+static int cmp_i64(const void *a, const void *b) {
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The second that ended (-i): its answers, their p99 and the slowest, to stderr. */
+static void second_report(int k) {
+    qsort(g.second_us, g.second_n, sizeof *g.second_us, cmp_i64);
+    double p99 = g.second_n ? (double)g.second_us[g.second_n * 99 / 100] / 1000.0 : 0;
+    double max = g.second_n ? (double)g.second_us[g.second_n - 1] / 1000.0 : 0;
+    fprintf(stderr, "{\"second\":%d,\"answers\":%zu,\"p99_ms\":%.2f,\"max_ms\":%.2f}\n", k, g.second_n, p99, max);
+    g.second_n = 0;
+}
+
 static void record(int64_t us) {
     if (us < 0) us = 0;
+    if (g.each_second) {
+        if (g.second_n == g.second_cap) {
+            g.second_cap = g.second_cap ? 2 * g.second_cap : 65536;
+            g.second_us = realloc(g.second_us, g.second_cap * sizeof *g.second_us);
+            if (!g.second_us) die("realloc");
+        }
+        g.second_us[g.second_n++] = us;
+    }
     if (us > g.max_us) g.max_us = us;
     if (us < FINE_US) g.fine[us]++;
     else g.coarse[us / 1000 < COARSE_MS ? us / 1000 : COARSE_MS]++;
@@ -161,7 +187,7 @@ static void parse_url(const char *url) {
 int main(int argc, char **argv) {
     int opt;
     g.conns = 256, g.seconds = 10, g.path = "/", g.body = "";
-    while ((opt = getopt(argc, argv, "c:d:n:m:p:H:b:j:")) != -1) {
+    while ((opt = getopt(argc, argv, "c:d:n:m:p:H:b:j:i")) != -1) {
         switch (opt) {
         case 'c': g.conns = atoi(optarg); break;
         case 'd': g.seconds = atoi(optarg); break;
@@ -174,11 +200,12 @@ int main(int argc, char **argv) {
             break;
         case 'b': g.body = optarg; break;
         case 'j': g.name = optarg; break;
+        case 'i': g.each_second = true; break;
         default: return 2;
         }
     }
     if (optind != argc - 1 || g.conns <= 0 || g.seconds <= 0 || g.customers <= 0) {
-        fprintf(stderr, "usage: http_load -c CONNS -d SECONDS -n CUSTOMERS -m METHOD -p PATH -H HEADER... -b BODY [-j NAME] URL\n");
+        fprintf(stderr, "usage: http_load -c CONNS -d SECONDS -n CUSTOMERS -m METHOD -p PATH -H HEADER... -b BODY [-j NAME] [-i] URL\n");
         return 2;
     }
     parse_url(argv[optind]);
@@ -199,8 +226,10 @@ int main(int argc, char **argv) {
     for (int i = 0; i < g.conns; i++)
         if (!send_next(&cs[i])) die("write");
     struct epoll_event evs[256];
-    int64_t now = start;
+    int64_t now = start, second_ends = start + 1000000000;
+    int second = 0;
     while (now < until) {
+        if (g.each_second && now >= second_ends) second_report(++second), second_ends += 1000000000;
         int n = epoll_wait(ep, evs, 256, 10);
         if (n < 0 && errno != EINTR) die("epoll_wait");
         now = now_ns();
@@ -237,6 +266,7 @@ int main(int argc, char **argv) {
             if (!send_next(c)) die("write");
         }
     }
+    if (g.each_second && g.second_n) second_report(++second);
     double secs = (double)(until - start) / 1e9;
     printf("{\"bench\":\"%s\",\"orders_per_second\":%.0f,\"created\":%llu,\"not_created\":%llu,\"socket_errors\":%llu,"
            "\"seconds\":%.1f,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f}\n",
@@ -247,6 +277,7 @@ int main(int argc, char **argv) {
     printf("\n");
     for (int i = 0; i < g.conns; i++) close(cs[i].fd);
     free(cs);
+    free(g.second_us);
     close(ep);
     return 0;
 }
