@@ -93,22 +93,28 @@ ANSWERED=$(server_created)
 if [ "$ANSWERED" -lt "$CREATED" ] || [ "$ANSWERED" -gt $((CREATED + 256)) ]; then
   echo "# the load generator counted $CREATED orders, the server answered $ANSWERED" >&2; exit 1
 fi
+# stored_and_filed SUFFIX: every order acknowledged so far (CREATED) is in the store (a few more may be: written,
+# but answered after the generator stopped reading); then the orders the sale left in the journal are filed into
+# mall_orders once it is quiet: how many, and how long that took (the work the sale put off), before the next part
+stored_and_filed() {
+  local stored journal t0
+  stored=$(sqlite3 "$YUTANG_DB" "SELECT (SELECT count(*) FROM mall_orders) + (SELECT count(*) FROM flash_journal)")
+  echo "{\"bench\":\"flash_yutang_stored$1\",\"acknowledged\":$CREATED,\"orders_in_store\":$stored}"
+  if [ "$stored" -lt "$CREATED" ]; then echo "# $CREATED orders acknowledged, $stored in the store" >&2; exit 1; fi
+  journal=$(sqlite3 "$YUTANG_DB" "SELECT count(*) FROM flash_journal")
+  t0=$(date +%s%N)
+  while [ "$(sqlite3 "$YUTANG_DB" "SELECT count(*) FROM flash_journal")" != 0 ]; do sleep 0.05; done
+  echo "{\"bench\":\"flash_yutang_filed$1\",\"orders\":$journal,\"seconds\":$(awk -v t=$(( $(date +%s%N) - t0 )) 'BEGIN { printf "%.2f", t / 1e9 }')}"
+}
+stored_and_filed ""
+# the other generator, on the same sale once the first part's orders are filed (each part starts from a quiet server)
 if [ "${FLASH_COMPARE:-1}" != 0 ]; then
   OTHER=$([ "$LOADGEN" = wrk ] && echo http_load || echo wrk)
   flash_load "$OTHER" "flash_yutang_$OTHER"
   cat "$TMP/load.json"
   CREATED=$((CREATED + $(grep -o '"created":[0-9]*' "$TMP/load.json" | cut -d: -f2)))
+  stored_and_filed "_$OTHER"
 fi
-STORED=$(sqlite3 "$YUTANG_DB" "SELECT (SELECT count(*) FROM mall_orders) + (SELECT count(*) FROM flash_journal)")
-echo "{\"bench\":\"flash_yutang_stored\",\"orders_in_store\":$STORED}"
-# the orders the sale left in the journal are filed into mall_orders once it is quiet: how many, and how long
-# that took (the work the sale put off), before the coupon part begins
-JOURNAL=$(sqlite3 "$YUTANG_DB" "SELECT count(*) FROM flash_journal")
-T0=$(date +%s%N)
-while [ "$(sqlite3 "$YUTANG_DB" "SELECT count(*) FROM flash_journal")" != 0 ]; do sleep 0.05; done
-echo "{\"bench\":\"flash_yutang_filed\",\"orders\":$JOURNAL,\"seconds\":$(awk -v t=$(( $(date +%s%N) - T0 )) 'BEGIN { printf "%.2f", t / 1e9 }')}"
-# every acknowledged order is in the store (a few more may be: written, but answered after the generator stopped reading)
-if [ "$STORED" -lt "$CREATED" ]; then echo "# $CREATED orders acknowledged, $STORED in the store" >&2; exit 1; fi
 # the hot coupon: 256 connections granting one coupon (a quota it does not reach, 100 a customer): grants per
 # second; each grant is a transaction (quota, per-customer count, the held coupon, audit), durable in groups.
 # Then a scarce one (quota COUPON_QUOTA) granted until it runs out: never more held than the quota, nobody

@@ -8,6 +8,7 @@
 #   (FLASH_LOOPS=N among a variant's settings sets its HTTP loops, else bench/lib.sh's flash_loops; LOADGEN=wrk
 #   drives it with one wrk thread and bench/flash.lua instead of build/http_load)
 #   Put the variants twice in reverse order (A B B A) to cancel a drift in the machine's speed.
+#   FLASH_EACH_SECOND=1: http_load also reports each second (its -i) to stderr, a stall in a long run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 3 ] || { sed -n '6,9p' "$0"; exit 2; }
@@ -57,7 +58,7 @@ for _ in $(seq 1 "$ROUNDS"); do
       FLASH_SALE=$SALE FLASH_TOKEN=$TOKEN FLASH_CUSTOMERS=$NCUST wrk -t1 -c256 -d"${SECS}s" -s bench/flash.lua \
         "http://127.0.0.1:$PORT" | grep '^{' >"$TMP/load.json"
     else
-      build/http_load -c 256 -d "$SECS" -n "$NCUST" -m POST -p "/api/v1/flash-sales/$SALE/orders" -H "Content-Type: application/json" \
+      build/http_load ${FLASH_EACH_SECOND:+-i} -c 256 -d "$SECS" -n "$NCUST" -m POST -p "/api/v1/flash-sales/$SALE/orders" -H "Content-Type: application/json" \
         -H "Authorization: Bearer $TOKEN" -b '{"customer_id":%N,"quantity":1}' "http://127.0.0.1:$PORT" | grep '^{' >"$TMP/load.json"
     fi
     read -r ALL1 STEAL1 < <(cpu_ticks); SRV1=$(process_ticks "$YPID")
