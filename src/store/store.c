@@ -200,6 +200,11 @@ void store_log_grew(yt_db *db, int pages) {
     int asked = atomic_load_explicit(&s->log_asked, memory_order_relaxed);
     if (asked && pages >= asked && pages - asked < CHECKPOINT_PAGES) return;
     atomic_store_explicit(&s->log_asked, pages, memory_order_relaxed);
+    store_checkpoint_soon(s);
+}
+
+void store_checkpoint_soon(yt_store *s) {
+    if (!s->drv->checkpoint) return;
     pthread_mutex_lock(&s->mu);
     if (!s->upkeep_started && !s->upkeep_stop) s->upkeep_started = pthread_create(&s->upkeep, NULL, upkeep_main, s) == 0;
     s->upkeep_due = true;

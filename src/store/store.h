@@ -127,6 +127,10 @@ bool store_log_lost(yt_store *s);
  * commit is counted for group durability, and past a few megabytes of log the store's own thread
  * checkpoints, so commits never do. */
 void store_log_grew(yt_db *db, int pages);
+/* Has the store's own thread checkpoint what the log holds now (nothing on a store without one): a writer
+ * that just wrote much while nothing waits (the flash journal filed while quiet) leaves a clean log to the
+ * next burst, which would otherwise copy it back, or checkpoint it inline, in the middle of its orders. */
+void store_checkpoint_soon(yt_store *s);
 void db_rollback(yt_db *db);
 /* Runs fn(copy of arg) after the outermost transaction commits, never when it (or the savepoint that
  * was open when this was called) rolls back; outside a transaction, at once. For in-memory structures

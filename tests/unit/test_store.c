@@ -192,6 +192,17 @@ static long file_size(const char *path) {
     return stat(path, &sb) == 0 ? (long)sb.st_size : -1;
 }
 
+/* An FNV-1a hash of a file's bytes (0 when it cannot be read). */
+static uint64_t file_hash(const char *path) {
+    FILE *fp = fopen(path, "rb");
+    if (!fp) return 0;
+    uint64_t h = 1469598103934665603ull;
+    int c;
+    while ((c = getc(fp)) != EOF) h = (h ^ (uint64_t)c) * 1099511628211ull;
+    fclose(fp);
+    return h;
+}
+
 static void note_durable(void *arg, bool durable) { *(int *)arg = durable ? 1 : -1; }
 
 /* The writer's commits reach the log without waiting for the disk and are counted (autocommits too): the
@@ -262,6 +273,41 @@ static void commits_are_durable_in_groups_and_checkpointed_off_the_writer(void *
     assert_int_equal(db_exec_script(db, "DROP TABLE ckpt"), 0);
 }
 
+/* A log too short to wake the upkeep thread by itself (the last pages of a long write) is copied into the
+ * database when asked (store_checkpoint_soon), by that thread, so the next burst of commits neither copies nor
+ * checkpoints it inline. */
+static void a_checkpoint_asked_copies_a_short_log(void **state) {
+    (void)state;
+    store_group_durability(st);
+    yt_db *w = store_writer_acquire(st);
+    assert_int_equal(db_exec_script(w, "CREATE TABLE soon(id INTEGER PRIMARY KEY, b BLOB)"), 0);
+    store_writer_release(st);
+    assert_int_equal(store_await(st, store_pending(st)), 0);
+    char dbfile[800];
+    snprintf(dbfile, sizeof dbfile, "%s", fx.target);
+    usleep(100000); /* a checkpoint the table's creation asked for, if any, is over */
+    uint64_t checkpoints = metrics_checkpoints();
+    uint64_t before = file_hash(dbfile);
+    w = store_writer_acquire(st);
+    for (int i = 0; i < 4; i++) { /* 4 commits of 64 KiB: about 70 pages of log, far below 1,000 */
+        assert_int_equal(db_begin(w), 0);
+        assert_true(db_exec(w, "INSERT INTO soon(b) VALUES(randomblob(65536))", 0, NULL) == 1);
+        assert_int_equal(db_commit(w), 0);
+    }
+    store_writer_release(st);
+    assert_int_equal(store_await(st, store_pending(st)), 0);
+    usleep(100000);
+    assert_true(metrics_checkpoints() == checkpoints); /* not asked: the pages stay in the log, */
+    assert_true(file_hash(dbfile) == before);          /* the database as it was */
+    store_checkpoint_soon(st);
+    for (int i = 0; i < 500 && metrics_checkpoints() == checkpoints; i++) usleep(10000);
+    assert_true(metrics_checkpoints() > checkpoints);
+    assert_true(file_hash(dbfile) != before); /* the pages copied in */
+    yt_db *db = store_db(st);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM soon", 0, NULL, -1), 4);
+    assert_int_equal(db_exec_script(db, "DROP TABLE soon"), 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(migrations_are_idempotent_and_refuse_newer),
@@ -271,6 +317,7 @@ int main(void) {
         cmocka_unit_test(pii_is_sealed_and_tamper_evident),
         cmocka_unit_test(merge_moves_everything_and_erase_removes_pii),
         cmocka_unit_test(commits_are_durable_in_groups_and_checkpointed_off_the_writer),
+        cmocka_unit_test(a_checkpoint_asked_copies_a_short_log),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
