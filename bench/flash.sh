@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Flash sale on one hot SKU, side by side in one run (and a hot coupon on the same server): yutang over HTTP
-# (bench/http_load.c, 256 keep-alive connections, then wrk for comparison; only 2xx answers counted: each is an order durable in the store before it was answered), the PostgreSQL 15
+# (bench/http_load.c, or wrk, 256 keep-alive connections; only 2xx answers counted: each is an order durable in the store before it was answered), the PostgreSQL 15
 # way (one transaction per order: a conditional stock decrement, then an order INSERT; pgbench -M prepared at
 # 4, 16, 64 and 256 clients, its best kept) and the Redis 7 way (a Lua check-and-decrement by redis-benchmark
 # with 256 clients, not durable). PostgreSQL runs with fsync on, as yutang's SQLite store does. Installs wrk and
 # redis-server from Debian when missing.
 # usage: bash bench/flash.sh   env: FLASH_BUILD_DIR (default build), FLASH_SECONDS (default 15),
-#   FLASH_LOADGEN (http_load, the default, or wrk: below), FLASH_COMPARE (0: no second run with the other),
+#   FLASH_LOADGEN (http_load, the default, or wrk: below),
 #   FLASH_WRK_THREADS (default 1: one wrk thread drives the 256 connections with about half a core, so it is not
 #   the bottleneck; on a 2-core machine shared with the server a second one only adds a thread that waits for,
 #   and delays, the server's; the generator's CPU share is reported as load_generator_cpu_percent), FLASH_CUSTOMERS (default 2000: the
@@ -44,9 +44,9 @@ COUPON_QUOTA=20000
 read -r TOKEN SALE COUPON SCARCE < <(node bench/flash_setup.mjs "http://127.0.0.1:$PORT" "$NCUST" "$COUPON_QUOTA")
 # the load: bench/http_load.c (built with the server), one thread, 256 connections, each with one order
 # outstanding; FLASH_LOADGEN=wrk drives the same orders with wrk and bench/flash.lua instead. On a two-core machine
-# the load generator's CPU is the server's loss: wrk spends about 13 us an order, two epoll_ctl calls and a Lua
-# call more than http_load's one write and one read (bench/RESULTS.md). The other one then drives the sale for as
-# long again, reported as flash_yutang_wrk (or flash_yutang_http_load), for comparison; FLASH_COMPARE=0 skips it.
+# the load generator's CPU is the server's loss: wrk makes two epoll_ctl calls and a Lua call an order besides
+# the write and the read that are all http_load makes (bench/RESULTS.md; bench/flash_pair.sh compares the two,
+# each run on a fresh copy of one store).
 LOADGEN=${FLASH_LOADGEN:-http_load}
 case "$LOADGEN" in http_load | wrk) ;; *) echo "FLASH_LOADGEN: http_load or wrk" >&2; exit 2 ;; esac
 [ -x "$BIN/http_load" ] || { echo "$BIN/http_load is missing: make build first" >&2; exit 1; }
@@ -93,28 +93,28 @@ ANSWERED=$(server_created)
 if [ "$ANSWERED" -lt "$CREATED" ] || [ "$ANSWERED" -gt $((CREATED + 256)) ]; then
   echo "# the load generator counted $CREATED orders, the server answered $ANSWERED" >&2; exit 1
 fi
-# stored_and_filed SUFFIX: every order acknowledged so far (CREATED) is in the store (a few more may be: written,
+# stored_and_filed: every order acknowledged so far (CREATED) is in the store (a few more may be: written,
 # but answered after the generator stopped reading); then the orders the sale left in the journal are filed into
 # mall_orders once it is quiet: how many, and how long that took (the work the sale put off), before the next part
 stored_and_filed() {
   local stored journal t0
   stored=$(sqlite3 "$YUTANG_DB" "SELECT (SELECT count(*) FROM mall_orders) + (SELECT count(*) FROM flash_journal)")
-  echo "{\"bench\":\"flash_yutang_stored$1\",\"acknowledged\":$CREATED,\"orders_in_store\":$stored}"
+  echo "{\"bench\":\"flash_yutang_stored\",\"acknowledged\":$CREATED,\"orders_in_store\":$stored}"
   if [ "$stored" -lt "$CREATED" ]; then echo "# $CREATED orders acknowledged, $stored in the store" >&2; exit 1; fi
   journal=$(sqlite3 "$YUTANG_DB" "SELECT count(*) FROM flash_journal")
   t0=$(date +%s%N)
   while [ "$(sqlite3 "$YUTANG_DB" "SELECT count(*) FROM flash_journal")" != 0 ]; do sleep 0.05; done
-  echo "{\"bench\":\"flash_yutang_filed$1\",\"orders\":$journal,\"seconds\":$(awk -v t=$(( $(date +%s%N) - t0 )) 'BEGIN { printf "%.2f", t / 1e9 }')}"
+  echo "{\"bench\":\"flash_yutang_filed\",\"orders\":$journal,\"seconds\":$(awk -v t=$(( $(date +%s%N) - t0 )) 'BEGIN { printf "%.2f", t / 1e9 }')}"
+  # and the log the filing wrote checkpointed (the server's thread does it now; a checkpoint of ours waits for
+  # it, "busy|log|copied" coming back as 0 and two equal counts), so the coupon part starts from a settled store
+  local busy log copied
+  for _ in $(seq 1 600); do
+    IFS='|' read -r busy log copied < <(sqlite3 "$YUTANG_DB" "PRAGMA wal_checkpoint(PASSIVE)" 2>/dev/null || echo 1)
+    [ "$busy" = 0 ] && [ "$log" = "$copied" ] && break
+    sleep 0.05
+  done
 }
-stored_and_filed ""
-# the other generator, on the same sale once the first part's orders are filed (each part starts from a quiet server)
-if [ "${FLASH_COMPARE:-1}" != 0 ]; then
-  OTHER=$([ "$LOADGEN" = wrk ] && echo http_load || echo wrk)
-  flash_load "$OTHER" "flash_yutang_$OTHER"
-  cat "$TMP/load.json"
-  CREATED=$((CREATED + $(grep -o '"created":[0-9]*' "$TMP/load.json" | cut -d: -f2)))
-  stored_and_filed "_$OTHER"
-fi
+stored_and_filed
 # the hot coupon: 256 connections granting one coupon (a quota it does not reach, 100 a customer): grants per
 # second; each grant is a transaction (quota, per-customer count, the held coupon, audit), durable in groups.
 # Then a scarce one (quota COUPON_QUOTA) granted until it runs out: never more held than the quota, nobody
