@@ -72,7 +72,11 @@ static size_t format_request(char *buf) {
     char body[1024];
     int64_t customer = g.next++ % g.customers + 1;
     size_t bl = 0;
-    for (const char *p = g.body; *p && bl < sizeof body - 24; p++) {
+    for (const char *p = g.body; *p; p++) {
+        if (bl > sizeof body - 24) { /* room for a customer's digits, or it is too long */
+            fprintf(stderr, "http_load: body too long\n");
+            exit(2);
+        }
         if (p[0] == '%' && p[1] == 'N') {
             bl += (size_t)snprintf(body + bl, sizeof body - bl, "%lld", (long long)customer);
             p++;

@@ -957,7 +957,7 @@ static bool file_some(flash_engine *f, int64_t max) {
  * sale goes on at full speed is dear: each filed row goes to a page of its own in mall_orders' customer index.
  * With rows due after 30 s and 1,024 filed after every group, a sale at full speed fell from about 50,000
  * orders a second to 9,000 at its 30th second, its server-side p99 from 5 to 60 ms and more, till the journal
- * was empty; with this step, to 10,000-14,000 (bench/RESULTS.md). Hence FILE_AGE_MS of five minutes: what a
+ * was empty; with this step, to 9,000-18,000 (bench/RESULTS.md). Hence FILE_AGE_MS of five minutes: what a
  * real sale sells at full speed is filed once it is quiet. */
 static int64_t file_step(size_t n) {
     if (!n) return FILE_STEP;
