@@ -59,19 +59,18 @@ connections_closed() {
     sleep 0.05
   done
 }
-# flash_load GENERATOR NAME: SECS of orders; its JSON line (as NAME) in $TMP/load.json, its CPU seconds in $TMP/load.times
+# flash_load GENERATOR: SECS of orders; its JSON line in $TMP/load.json, its CPU seconds in $TMP/load.times
 flash_load() {
-  connections_closed
   # (in a subshell of its own, whose `times` counts the generator alone)
   if [ "$1" = wrk ]; then
     (FLASH_SALE=$SALE FLASH_TOKEN=$TOKEN FLASH_CUSTOMERS=$NCUST wrk -t"$WRK_THREADS" -c256 -d"${SECS}s" --latency -s bench/flash.lua \
       "http://127.0.0.1:$PORT" >"$TMP/load.txt"; times >"$TMP/load.times")
   else
-    ("$BIN/http_load" -c 256 -d "$SECS" -n "$NCUST" -m POST -p "/api/v1/flash-sales/$SALE/orders" \
+    ("$BIN/http_load" -c 256 -d "$SECS" -n "$NCUST" -m POST -p "/api/v1/flash-sales/$SALE/orders" -j flash_yutang \
       -H "Content-Type: application/json" -H "Authorization: Bearer $TOKEN" -b '{"customer_id":%N,"quantity":1}' \
       "http://127.0.0.1:$PORT" >"$TMP/load.txt"; times >"$TMP/load.times")
   fi
-  grep '^{' "$TMP/load.txt" | sed "s/\"bench\":\"[a-z_]*\"/\"bench\":\"$2\"/" >"$TMP/load.json"
+  grep '^{' "$TMP/load.txt" >"$TMP/load.json"
 }
 # the orders the server answered 201 so far (its own count, against which the generator's is checked)
 server_created() {
@@ -81,7 +80,7 @@ server_created() {
 # the share of the machine's CPU time the hypervisor gave to others meanwhile (steal), the server's own CPU,
 # and the generator's (its share of one core: near 100 would make it the bottleneck)
 read -r ALL0 STEAL0 < <(cpu_ticks); SRV0=$(process_ticks "$YPID")
-flash_load "$LOADGEN" flash_yutang
+flash_load "$LOADGEN"
 cat "$TMP/load.json"
 read -r ALL1 STEAL1 < <(cpu_ticks); SRV1=$(process_ticks "$YPID")
 CREATED=$(grep -o '"created":[0-9]*' "$TMP/load.json" | cut -d: -f2)

@@ -134,6 +134,13 @@ void api_problem_with(yt_req *r, int status, const char *field, const char *deta
 /* Reports the domain error in r->x.err. */
 void api_fail(yt_req *r);
 
+/* For a ROUTE_READER handler that checked (or asked elsewhere) without the writer and now records: r->x.db
+ * becomes the store's writer, and the reader it was is returned for api_writer_give_back. NULL, r->x.db left
+ * as it was, when the writer cannot be had (the caller answers that its own way). */
+yt_db *api_writer_take(yt_req *r);
+/* Releases the writer api_writer_take took; r->x.db is the reader again. */
+void api_writer_give_back(yt_req *r, yt_db *reader);
+
 /* The answer comes later (see yt_req.deferred). Only for routes whose handler runs on a worker thread. */
 void api_defer(yt_req *r);
 /* The deferred answer is written: send it. Called once, from any thread. */

@@ -121,17 +121,15 @@ void h_events_ingest(yt_req *r) {
      * stored meanwhile; the writer is held only to store this one. */
     int accepted = 0, dups = 0, rc = YT_OK;
     if (good) {
-        yt_db *reader = r->x.db;
-        if (!(r->x.db = store_writer_acquire(r->store))) {
-            r->x.db = reader;
+        yt_db *reader = api_writer_take(r);
+        if (!reader) {
             api_problem(r, 503, NULL, "the store is not reachable");
             free(items);
             free(errs);
             return;
         }
         rc = event_ingest(&r->x, items, good, &accepted, &dups, errs, &nerr);
-        store_writer_release(r->store);
-        r->x.db = reader;
+        api_writer_give_back(r, reader);
     }
     if (rc) {
         api_fail(r);

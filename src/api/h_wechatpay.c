@@ -81,16 +81,14 @@ static void apply_payment(yt_req *r, const wechatpay *p, const char *event, cons
         return;
     }
     /* everything above ran without the writer (ROUTE_READER); it is held only to record the payment */
-    yt_db *reader = r->x.db;
-    if (!(r->x.db = store_writer_acquire(r->store))) {
-        r->x.db = reader;
+    yt_db *reader = api_writer_take(r);
+    if (!reader) {
         refuse(r, 503, NULL, "the store is not reachable");
         return;
     }
     payment_result pr;
     int rc = mall_order_pay(&r->x, &n, &pr);
-    store_writer_release(r->store);
-    r->x.db = reader;
+    api_writer_give_back(r, reader);
     if (rc) {
         refuse_err(r);
         return;
@@ -133,15 +131,13 @@ static void apply_refund(yt_req *r, const wechatpay *p, const char *event, const
     }
     bool replay = false;
     if (outcome) {
-        yt_db *reader = r->x.db;
-        if (!(r->x.db = store_writer_acquire(r->store))) {
-            r->x.db = reader;
+        yt_db *reader = api_writer_take(r);
+        if (!reader) {
             refuse(r, 503, NULL, "the store is not reachable");
             return;
         }
         int rc = mall_refund_settle(&r->x, refund, round, success, event + strlen("REFUND."), amount, &replay);
-        store_writer_release(r->store);
-        r->x.db = reader;
+        api_writer_give_back(r, reader);
         if (rc) {
             refuse_err(r);
             return;
@@ -321,16 +317,14 @@ void h_mall_refund_abnormal(yt_req *r) {
         api_fail(r);
         return;
     }
-    yt_db *reader = r->x.db;
-    if (!(r->x.db = store_writer_acquire(r->store))) {
-        r->x.db = reader;
+    yt_db *reader = api_writer_take(r);
+    if (!reader) {
         log_error("refund %lld: WeChat Pay took it to pay out another way, but the store is not reachable to record it", (long long)refund_id);
         api_problem(r, 503, NULL, "WeChat Pay took it, but the store is not reachable; its notification will settle the refund");
         return;
     }
     int rc = mall_refund_abnormal_applied(&r->x, id, refund_id, round, type, to_user ? bank_type : NULL, out.status);
-    store_writer_release(r->store);
-    r->x.db = reader;
+    api_writer_give_back(r, reader);
     if (rc) {
         api_fail(r);
         return;

@@ -78,6 +78,18 @@ void api_problem_with(yt_req *r, int status, const char *field, const char *deta
     jw_obj_end(&w);
 }
 
+yt_db *api_writer_take(yt_req *r) {
+    yt_db *reader = r->x.db, *w = store_writer_acquire(r->store);
+    if (!w) return NULL;
+    r->x.db = w;
+    return reader;
+}
+
+void api_writer_give_back(yt_req *r, yt_db *reader) {
+    store_writer_release(r->store);
+    r->x.db = reader;
+}
+
 void api_fail(yt_req *r) {
     yt_err *e = &r->x.err;
     int status = e->code >= 400 && e->code < 600 ? e->code : 500;
