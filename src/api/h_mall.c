@@ -312,10 +312,11 @@ void h_mall_refund_ask_again(yt_req *r) {
         api_fail(r);
         return;
     }
-    refund_submitter_kick(r->server->refunds);
-    yt_jw w;
+    yt_jw w; /* the refund as asking again left it, read before the submitter is kicked: on PostgreSQL its
+              * first attempt could otherwise be recorded first, and show in this answer */
     api_json(r, 200, &w);
     if (mall_refund_json(&r->x, &w, id, refund_id)) api_fail(r);
+    refund_submitter_kick(r->server->refunds);
 }
 
 /* ---- after-sales ---- */
