@@ -73,10 +73,19 @@ struct flash_engine {
     /* the committer's own (no lock): what it wrote to the journal since it last found it empty */
     bool journal_rows;   /* some rows may be unfiled */
     int64_t journal_due; /* the earliest payment deadline among them (the sweep files them by then) */
-    int64_t last_group;  /* when the last group was written: filing waits for file_idle_ms of quiet */
+    int64_t last_group;  /* when the last group was written: filing waits for file_idle_ms of quiet (quiet_ms) */
     size_t last_n;       /* the orders of the last group (a gather follows a large one written recently) */
     bool file_due;       /* the beat found rows due (a payment window, or FILE_AGE_MS): filed between groups */
+    /* set by the store's sync thread as it answers groups */
+    _Atomic int unanswered;      /* groups written and not yet answered */
+    _Atomic int64_t answered_at; /* when the last group was answered */
 };
+
+/* A written group on its way to its answers (group_durable). */
+typedef struct {
+    flash_engine *f;
+    pending_order *orders;
+} written_group;
 
 static sale *find_sale(flash_engine *f, int64_t id) {
     sale *s = NULL;
@@ -553,7 +562,23 @@ static void answer(pending_order *o, bool durable) {
     }
 }
 
-static void group_durable(void *group, bool durable) { answer(group, durable); }
+static void group_durable(void *arg, bool durable) {
+    written_group *g = arg;
+    answer(g->orders, durable);
+    atomic_store(&g->f->answered_at, now_ms());
+    atomic_fetch_sub(&g->f->unanswered, 1);
+    free(g);
+}
+
+/* How long no order has been going through the committer: since the last group was written or, when later,
+ * answered; 0 while a group waits for its sync. A sync that stalls for longer than file_idle_ms is not a quiet
+ * moment: its buyers order again as soon as they have their answers. Taken for one, it had the committer file a
+ * chunk of the journal in the middle of a sale, and every order that came meanwhile waited for it too. */
+static int64_t quiet_ms(flash_engine *f) {
+    if (atomic_load(&f->unanswered)) return 0;
+    int64_t last = atomic_load(&f->answered_at);
+    return now_ms() - (f->last_group > last ? f->last_group : last);
+}
 
 /* Writes a group of orders in one transaction, then has the store answer each once a sync (one for every
  * commit made meanwhile) has made it durable. In the store, each buyer's
@@ -695,7 +720,10 @@ static void commit_group(flash_engine *f, pending_order *group, size_t n) {
         if (!stored) buyer_give_back(s, o->customer_id, o->quantity);
     }
     /* answered once the group is durable (by the store's sync thread), while this thread writes the next */
-    store_when_durable(f->store, ok && nwritten ? store_pending(f->store) : 0, group_durable, group);
+    written_group *wg = yt_malloc(sizeof *wg);
+    *wg = (written_group){f, group};
+    atomic_fetch_add(&f->unanswered, 1);
+    store_when_durable(f->store, ok && nwritten ? store_pending(f->store) : 0, group_durable, wg);
     free(share);
     free(buyers);
     free(keys);
@@ -1002,7 +1030,7 @@ static void *committer(void *arg) {
     for (;;) {
         while (!f->head && !f->stop && !f->file_due) {
             /* quiet for file_idle_ms after a group that wrote to the journal: file it, between orders */
-            int64_t wait_ms = 200, quiet = now_ms() - f->last_group;
+            int64_t wait_ms = 200, quiet = quiet_ms(f);
             if (f->journal_rows) {
                 if (quiet >= f->cfg.file_idle_ms) break;
                 if (f->cfg.file_idle_ms - quiet < wait_ms) wait_ms = f->cfg.file_idle_ms - quiet;
@@ -1026,7 +1054,7 @@ static void *committer(void *arg) {
         if (n) {
             metrics_count_flash_group(n);
             commit_group(f, group, n);
-        } else if (f->journal_rows && now_ms() - f->last_group >= f->cfg.file_idle_ms) file_while_quiet(f);
+        } else if (f->journal_rows && quiet_ms(f) >= f->cfg.file_idle_ms) file_while_quiet(f);
         if (f->file_due) file_some(f, file_step(n));
         if (now_ms() - swept >= SWEEP_MS) {
             sweep(f); /* the other modules' periodic work runs on the beat's thread (cli/beat.c), not here */
@@ -1077,6 +1105,10 @@ void flash_stop(flash_engine *f) {
         pthread_cond_signal(&f->qcv);
         pthread_mutex_unlock(&f->qmu);
         pthread_join(f->committer, NULL);
+        while (atomic_load(&f->unanswered)) { /* the store's sync thread answers every group, durable or not */
+            struct timespec ms = {0, 1000000};
+            nanosleep(&ms, NULL);
+        }
         yt_db *db = store_writer_acquire(f->store); /* nothing is queued any more: every leased unit goes back */
         if (db) {
             flash_journal_file(db, 0); /* and the journal is filed (else the next start does it) */
