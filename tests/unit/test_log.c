@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,9 +39,15 @@ static void sleep_ms(int ms) {
 
 static void access_lines_go_to_the_disk_soon(void **state) {
     (void)state;
-    char path[] = "/tmp/yt-log-XXXXXX";
+    char path[] = "yt-log-XXXXXX"; /* in the build folder, on a disk: a tmpfs file is never written back */
     int fd = mkstemp(path);
     assert_true(fd >= 0);
+    struct statfs fs;
+    if (fstatfs(fd, &fs) == 0 && (fs.f_type == TMPFS_MAGIC || fs.f_type == RAMFS_MAGIC)) {
+        close(fd);
+        unlink(path);
+        skip();
+    }
     int saved = dup(STDERR_FILENO);
     assert_true(saved >= 0);
     assert_int_equal(dup2(fd, STDERR_FILENO), STDERR_FILENO);
