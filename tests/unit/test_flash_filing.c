@@ -20,6 +20,7 @@
 #include "customer/customer.h"
 #include "store/store.h"
 #include "store_fixture.h"
+#include "flash_answers.h"
 
 #define FILE_IDLE_MS 50
 #define SLOW_SYNC_MS 600 /* many times the quiet time */
@@ -35,34 +36,6 @@ int fdatasync(int fd) {
         nanosleep(&t, NULL);
     }
     return (int)syscall(SYS_fdatasync, fd);
-}
-
-static struct {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    int answered, created;
-} got = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0};
-
-static void on_done(void *arg, const flash_outcome *o) {
-    (void)arg;
-    pthread_mutex_lock(&got.mu);
-    got.answered++;
-    if (o->rc == YT_OK && o->order_id > 0) got.created++;
-    pthread_cond_broadcast(&got.cv);
-    pthread_mutex_unlock(&got.mu);
-}
-
-/* Waits (10 s at most) until n orders in all were answered. */
-static void await_answers(int n) {
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += 10;
-    pthread_mutex_lock(&got.mu);
-    while (got.answered < n && pthread_cond_timedwait(&got.cv, &got.mu, &until) == 0) {
-    }
-    int answered = got.answered;
-    pthread_mutex_unlock(&got.mu);
-    assert_int_equal(answered, n);
 }
 
 static int answered(void) {

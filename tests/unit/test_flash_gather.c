@@ -17,39 +17,9 @@
 #include "customer/customer.h"
 #include "store/store.h"
 #include "store_fixture.h"
+#include "flash_answers.h"
 
 #define GATHER_US 2000000 /* long enough that a gathered order cannot pass for one written at once */
-
-/* The answers the committer gave so far. */
-static struct {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    int answered, created;
-} got = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0};
-
-static void on_done(void *arg, const flash_outcome *o) {
-    (void)arg;
-    pthread_mutex_lock(&got.mu);
-    got.answered++;
-    if (o->rc == YT_OK && o->order_id > 0) got.created++;
-    pthread_cond_broadcast(&got.cv);
-    pthread_mutex_unlock(&got.mu);
-}
-
-/* Waits (10 s at most) until n orders in all were answered; the milliseconds it took. */
-static int64_t await_answers(int n) {
-    int64_t t0 = (int64_t)(mono_ns() / 1000000);
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += 10;
-    pthread_mutex_lock(&got.mu);
-    while (got.answered < n && pthread_cond_timedwait(&got.cv, &got.mu, &until) == 0) {
-    }
-    int answered = got.answered;
-    pthread_mutex_unlock(&got.mu);
-    assert_int_equal(answered, n);
-    return (int64_t)(mono_ns() / 1000000) - t0;
-}
 
 static int64_t sale_id, customer_id;
 
