@@ -3,7 +3,7 @@
 # 10:00 and 10:30 sales, closer): the first part of bench/flash.sh twice, for several builds, alternating, each
 # round on a fresh copy of one prepared database. The server logs to a file, as a deployment's would, and files
 # its journal when quiet, as it does by default. Prints a line a sale: orders/s, the client's p99, the slowest
-# answer, and the slowest second's p99 (a stall shows there).
+# answer, and the slowest second's p99 (a stall shows there); and a line for the filing between them.
 # usage: bash bench/flash_again.sh ROUNDS SECONDS NAME=BIN ...
 #   e.g. bash bench/flash_again.sh 2 15 old=/tmp/yutang-old new=build/yutang new=build/yutang old=/tmp/yutang-old
 set -euo pipefail
@@ -47,10 +47,23 @@ console.log(`${name.padEnd(12)} ${part}  ${String(w.orders_per_second).padStart(
 JS
 }
 
-# the journal filed into mall_orders and the log checkpointed (as bench/flash.sh waits before its coupon part)
+# the journal filed into mall_orders and the log checkpointed (as bench/flash.sh waits before its coupon part);
+# meanwhile a straggler's order every 150 ms, each of which waits for the filing transaction under way. One line:
+# the filing's time, the stragglers' median and slowest answer.
 settled() {
-  local db=$1 busy log copied
-  while [ "$(sqlite3 "$db" "SELECT count(*) FROM flash_journal")" != 0 ]; do sleep 0.05; done
+  local name=$1 db=$2 busy log copied rows t0 t1 n=0
+  rows=$(sqlite3 "$db" "SELECT count(*) FROM flash_journal")
+  t0=$(date +%s%N)
+  : >"$TMP/stragglers"
+  while [ "$(sqlite3 "$db" "SELECT count(*) FROM flash_journal")" != 0 ]; do
+    curl -s -o /dev/null -w '%{time_total}\n' -X POST "http://127.0.0.1:$PORT/api/v1/flash-sales/$SALE/orders" -H "Content-Type: application/json" \
+      -H "Authorization: Bearer $TOKEN" -d "{\"customer_id\":$((n % NCUST + 1)),\"quantity\":1}" >>"$TMP/stragglers"
+    n=$((n + 1))
+    sleep 0.15
+  done
+  t1=$(date +%s%N)
+  sort -n "$TMP/stragglers" | awk -v name="$name" -v rows="$rows" -v ms=$(((t1 - t0) / 1000000)) \
+    '{ a[NR] = $1 * 1000 } END { printf "%-12s filing  %d orders in %.2f s; %d stragglers meanwhile: median %.1f ms, slowest %.1f ms\n", name, rows, ms / 1000, NR, a[int((NR + 1) / 2)], a[NR] }'
   for _ in $(seq 1 600); do
     IFS='|' read -r busy log copied < <(sqlite3 "$db" "PRAGMA wal_checkpoint(PASSIVE)" 2>/dev/null || echo 1)
     [ "$busy" = 0 ] && [ "$log" = "$copied" ] && return
@@ -71,7 +84,7 @@ for _ in $(seq 1 "$ROUNDS"); do
     sync
     serve "$TMP/run.db" "$bin"
     sale "$name" first
-    settled "$TMP/run.db"
+    settled "$name" "$TMP/run.db"
     sale "$name" second
     stop
   done

@@ -26,7 +26,9 @@
 #define SWEEP_MS 1000           /* unpaid orders, idle leases and lost instances' leases are looked for this often */
 #define LEASE_BLOCK 1024        /* units an instance leases beyond what a group needs */
 #define LEASE_LOW (LEASE_BLOCK / 4) /* a group leases more when fewer than this would be left */
-#define FILE_CHUNK 4096         /* journal rows filed into mall_orders in one transaction while no order comes */
+#define FILE_CHUNK 1024         /* journal rows filed into mall_orders in one transaction while no order comes: an
+                                   order that comes meanwhile waits for one (13-15 ms; 28-30 with 4,096, which files
+                                   about a quarter faster: bench/RESULTS.md) */
 #define FILE_STEP 1024          /* journal rows due for filing, filed in one transaction when no group came (file_step) */
 #define FILE_AGE_MS 300000      /* journal rows older than this are due for filing even while orders keep coming (a
                                    sale at full speed pays 4-5 times an order's time to file one: file_step) */
