@@ -48,7 +48,7 @@ JS
 }
 
 # the journal filed into mall_orders and the log checkpointed (as bench/flash.sh waits before its coupon part);
-# meanwhile a straggler's order every 150 ms, each of which waits for the filing transaction under way. One line:
+# meanwhile a straggler's order every 150 ms (each must be created), which waits for the filing transaction under way. One line:
 # the filing's time, the stragglers' median and slowest answer.
 settled() {
   local name=$1 db=$2 busy log copied rows t0 t1 n=0
@@ -56,12 +56,13 @@ settled() {
   t0=$(date +%s%N)
   : >"$TMP/stragglers"
   while [ "$(sqlite3 "$db" "SELECT count(*) FROM flash_journal")" != 0 ]; do
-    curl -s -o /dev/null -w '%{time_total}\n' -X POST "http://127.0.0.1:$PORT/api/v1/flash-sales/$SALE/orders" -H "Content-Type: application/json" \
+    curl -s -o /dev/null -w '%{time_total} %{http_code}\n' -X POST "http://127.0.0.1:$PORT/api/v1/flash-sales/$SALE/orders" -H "Content-Type: application/json" \
       -H "Authorization: Bearer $TOKEN" -d "{\"customer_id\":$((n % NCUST + 1)),\"quantity\":1}" >>"$TMP/stragglers"
     n=$((n + 1))
     sleep 0.15
   done
   t1=$(date +%s%N)
+  if awk '$2 != 201 { bad = 1 } END { exit !bad }' "$TMP/stragglers"; then echo "# a straggler's order was not created" >&2; exit 1; fi
   sort -n "$TMP/stragglers" | awk -v name="$name" -v rows="$rows" -v ms=$(((t1 - t0) / 1000000)) \
     '{ a[NR] = $1 * 1000 } END { printf "%-12s filing  %d orders in %.2f s; %d stragglers meanwhile: median %.1f ms, slowest %.1f ms\n", name, rows, ms / 1000, NR, a[int((NR + 1) / 2)], a[NR] }'
   for _ in $(seq 1 600); do
