@@ -104,14 +104,8 @@ stored_and_filed() {
   t0=$(date +%s%N)
   while [ "$(sqlite3 "$YUTANG_DB" "SELECT count(*) FROM flash_journal")" != 0 ]; do sleep 0.05; done
   echo "{\"bench\":\"flash_yutang_filed\",\"orders\":$journal,\"seconds\":$(awk -v t=$(( $(date +%s%N) - t0 )) 'BEGIN { printf "%.2f", t / 1e9 }')}"
-  # and the log the filing wrote checkpointed (the server's thread does it now; a checkpoint of ours waits for
-  # it, "busy|log|copied" coming back as 0 and two equal counts), so the coupon part starts from a settled store
-  local busy log copied
-  for _ in $(seq 1 600); do
-    IFS='|' read -r busy log copied < <(sqlite3 "$YUTANG_DB" "PRAGMA wal_checkpoint(PASSIVE)" 2>/dev/null || echo 1)
-    [ "$busy" = 0 ] && [ "$log" = "$copied" ] && break
-    sleep 0.05
-  done
+  # and the log the filing wrote checkpointed, so the coupon part starts from a settled store
+  log_checkpointed "$YUTANG_DB"
 }
 stored_and_filed
 # the hot coupon: 256 connections granting one coupon (a quota it does not reach, 100 a customer): grants per

@@ -51,7 +51,7 @@ JS
 # meanwhile a straggler's order every 150 ms (each must be created), which waits for the filing transaction under way. One line:
 # the filing's time, the stragglers' median and slowest answer.
 settled() {
-  local name=$1 db=$2 busy log copied rows t0 t1 n=0
+  local name=$1 db=$2 rows t0 t1 n=0
   rows=$(sqlite3 "$db" "SELECT count(*) FROM flash_journal")
   t0=$(date +%s%N)
   : >"$TMP/stragglers"
@@ -65,11 +65,7 @@ settled() {
   if awk '$2 != 201 { bad = 1 } END { exit !bad }' "$TMP/stragglers"; then echo "# a straggler's order was not created" >&2; exit 1; fi
   sort -n "$TMP/stragglers" | awk -v name="$name" -v rows="$rows" -v ms=$(((t1 - t0) / 1000000)) \
     '{ a[NR] = $1 * 1000 } END { printf "%-12s filing  %d orders in %.2f s; %d stragglers meanwhile: median %.1f ms, slowest %.1f ms\n", name, rows, ms / 1000, NR, a[int((NR + 1) / 2)], a[NR] }'
-  for _ in $(seq 1 600); do
-    IFS='|' read -r busy log copied < <(sqlite3 "$db" "PRAGMA wal_checkpoint(PASSIVE)" 2>/dev/null || echo 1)
-    [ "$busy" = 0 ] && [ "$log" = "$copied" ] && return
-    sleep 0.05
-  done
+  log_checkpointed "$db"
 }
 
 first=${1#*=}

@@ -26,3 +26,15 @@ process_ticks() { awk '{s += $14 + $15} END {print s}' /proc/"$1"/task/*/stat; }
 # cores one loop (about 70% of a core at 50k orders/s) beat two by 0.5-1.5 ms of p99 (bench/RESULTS.md): a
 # second loop only takes turns with the committer and the sync thread on the cores they share.
 flash_loops() { local n; n=$(nproc); echo "${FLASH_LOOPS:-$((n > 1 ? n - 1 : 1))}"; }
+
+# log_checkpointed DB: waits (30 s at most) until the SQLite store's log is all in the database: the server's own
+# thread checkpoints it; a checkpoint of ours waits for that one, "busy|log|copied" coming back as 0 and two
+# equal counts
+log_checkpointed() {
+  local busy log copied
+  for _ in $(seq 1 600); do
+    IFS='|' read -r busy log copied < <(sqlite3 "$1" "PRAGMA wal_checkpoint(PASSIVE)" 2>/dev/null || echo 1)
+    [ "$busy" = 0 ] && [ "$log" = "$copied" ] && return
+    sleep 0.05
+  done
+}
