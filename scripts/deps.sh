@@ -4,7 +4,7 @@ set -euo pipefail
 
 PKGS=(build-essential cmake ninja-build pkg-config fonts-noto-cjk
       libhttp-parser-dev libcjson-dev libsqlite3-dev libpq-dev libsodium-dev libssl-dev
-      libcmocka-dev libroaring-dev libcurl4-openssl-dev sqlite3 postgresql-15 postgresql-contrib chromium curl ca-certificates openssl
+      libcmocka-dev libroaring-dev liburing-dev libcurl4-openssl-dev sqlite3 postgresql-15 postgresql-contrib chromium curl ca-certificates openssl
       clang libclang-rt-14-dev)
 
 missing=()

@@ -106,12 +106,13 @@ int cmd_serve(yt_config *cfg, int argc, char **argv) {
             return 2;
         }
     if (app_switch(&argc, argv, "--demo")) cfg->demo = true;
+    if (app_switch(&argc, argv, "--plain-io")) cfg->plain_io = true;
     if (argc > 1) {
         fprintf(stderr, "yutang serve: unexpected argument '%s' (see yutang serve --help)\n", argv[1]);
         return 2;
     }
     http_config hc = {.threads = cfg->threads, .timeout_s = cfg->timeout_s, .head_timeout_s = cfg->head_timeout_s,
-                      .header_limit = 16 * 1024};
+                      .header_limit = 16 * 1024, .plain_io = cfg->plain_io};
     snprintf(hc.trusted_proxies, sizeof hc.trusted_proxies, "%s", cfg->trusted_proxies);
     if (!http_parse_listen(cfg->listen, &hc)) {
         fprintf(stderr, "yutang serve: --listen must be HOST:PORT, got '%s'\n", cfg->listen);

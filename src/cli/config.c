@@ -36,6 +36,7 @@ static const struct {
     I("YUTANG_FLASH_FILE_IDLE_MS", flash_file_idle_ms),
     I("YUTANG_FLASH_GATHER_US", flash_gather_us),
     {"YUTANG_DEMO", K_BOOL, offsetof(yt_config, demo), 0},
+    {"YUTANG_PLAIN_IO", K_BOOL, offsetof(yt_config, plain_io), 0},
 #undef S
 #undef I
 };

@@ -26,6 +26,7 @@ typedef struct {
     int flash_file_idle_ms;  /* the flash order journal is filed once no order came for this long (0: 50) */
     int flash_gather_us;     /* under load, a flash group gathers orders for this long (0: none; default 1000) */
     bool demo;
+    bool plain_io; /* the HTTP loops make a system call for each read and write (no io_uring batches) */
 } yt_config;
 
 /* Fills defaults, reads the file named by YUTANG_CONFIG (if any) and the environment. */

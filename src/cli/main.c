@@ -7,9 +7,10 @@
 static const yt_command commands[] = {
     {"serve", "serve [--listen HOST:PORT] [--db PATH_OR_URL] [--demo] [--threads N] [--timeout SECONDS]"
               " [--head-timeout SECONDS] [--rate-limit-per-ip N] [--rate-limit-per-token N] [--mall-pay-window SECONDS] [--console DIR]"
-              " [--trusted-proxies ADDR,...]",
+              " [--trusted-proxies ADDR,...] [--plain-io]",
      "Serves the API and the console until SIGTERM or SIGINT. --demo seeds a demo brand into an empty database.\n"
      "--trusted-proxies: reverse proxies whose X-Forwarded-For names the client (rate limits, login lockout).\n"
+     "--plain-io: a system call for each socket read and write instead of a round of them in one (io_uring).\n"
      "/metrics answers loopback callers only, or anyone with YUTANG_METRICS_TOKEN as a bearer token.",
      cmd_serve},
     {"migrate", "migrate [--db PATH_OR_URL]", "Runs every pending schema migration and prints the schema version.",

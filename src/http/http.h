@@ -12,6 +12,7 @@ typedef struct {
     int head_timeout_s;          /* a request head must arrive whole within this (0: 10 s) */
     size_t header_limit;
     char trusted_proxies[512];   /* comma-separated addresses whose X-Forwarded-For is believed */
+    bool plain_io;               /* a system call for each socket read and write, no io_uring batches */
 } http_config;
 
 typedef struct http_daemon http_daemon;

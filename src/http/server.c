@@ -8,6 +8,7 @@
 #include "../base/metrics.h"
 #include "../base/text.h"
 #include "../base/timeutil.h"
+#include "iobatch.h"
 #include <arpa/inet.h>
 #include <errno.h>
 #include <http_parser.h>
@@ -59,6 +60,7 @@ struct http_daemon {
     int ntrusted;
     int head_timeout_ms, idle_timeout_ms;
     size_t header_limit;
+    bool plain_io; /* no io_uring batches: a system call for each read and send */
     pthread_mutex_t ip_mu;
     ip_count *per_ip[IP_BUCKETS];
     /* Upload handlers (imports, seconds to minutes of work) run on this thread, not on the loop thread
@@ -93,6 +95,12 @@ typedef struct loop {
     char date[40]; /* the Date header, rewritten each second */
     time_t date_at;
     yt_buf line; /* the access log line being written */
+    /* The loop's reads of a round of events, and its answers of a round of posted ones, each made in one
+     * system call (NULL: one call each, when the kernel has no io_uring or --plain-io says so). While one
+     * round is being gathered, `batching` says a send goes into it; a connection whose call is in the
+     * batch is left alone until the batch has run, within the same round. */
+    io_batch *iob;
+    bool batching;
 } loop;
 
 /* What a connection is doing: reading a request (head or body), waiting for a handler on another thread,
@@ -984,25 +992,71 @@ static void parse_input(conn *c) {
     }
 }
 
-/* Writes what is queued; false when the socket takes no more for now (or the connection is lost). */
+/* What a send of the queued answer came to (n bytes, or minus the errno): true when the answer has gone
+ * whole; false when the socket takes no more for now, or the connection is lost (and freed). */
+static bool sent(conn *c, ssize_t n) {
+    if (n > 0) {
+        c->out_off += (size_t)n;
+        c->active_at = c->l->now;
+        if (c->out_off < c->out.len) return true; /* part of it: the caller sends the rest */
+        c->out.len = c->out_off = 0;
+        return true;
+    }
+    if (n == -EAGAIN || n == -EWOULDBLOCK) {
+        c->can_write = false;
+        return false;
+    }
+    conn_close(c);
+    return false;
+}
+
+/* Writes what is queued; false when the socket takes no more for now (or the connection is lost), and when
+ * the send went into the loop's batch (the batch's run goes on with the connection). */
 static bool flush_out(conn *c) {
+    loop *l = c->l;
+    if (l->batching && iob_send(l->iob, c->fd, c->out.p + c->out_off, c->out.len - c->out_off, c)) return false;
     while (c->out_off < c->out.len) {
         ssize_t n = send(c->fd, c->out.p + c->out_off, c->out.len - c->out_off, MSG_NOSIGNAL);
-        if (n > 0) {
-            c->out_off += (size_t)n;
-            c->active_at = c->l->now;
-            continue;
-        }
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            c->can_write = false;
-            return false;
-        }
+        if (!sent(c, n < 0 ? -errno : n)) return false;
+    }
+    return true;
+}
+
+/* What a read into the connection's buffer came to (n bytes, or minus the errno; room: what it asked for):
+ * true to go on, false when there is nothing more to do for now (or the connection closed and is freed). */
+static bool took_read(conn *c, ssize_t n, size_t room) {
+    if (n == -EINTR) return true;
+    if (n == -EAGAIN || n == -EWOULDBLOCK) {
+        c->can_read = false;
+        return false;
+    }
+    if (n <= 0) { /* the client is gone (or closed its side): nothing more will come */
         conn_close(c);
         return false;
     }
-    c->out.len = c->out_off = 0;
+    if (c->phase == PH_LINGER) {
+        c->lingered += (size_t)n;
+        if (c->lingered > LINGER_BYTES) {
+            conn_close(c);
+            return false;
+        }
+        return true;
+    }
+    /* a short read emptied the socket: bytes that come later raise a new edge, so the next read waits
+     * for it rather than asking again and being told EAGAIN (one system call less a request) */
+    if ((size_t)n < room && !c->peer_shut) c->can_read = false;
+    c->in_len += (size_t)n;
+    c->active_at = c->l->now;
+    parse_input(c);
     return true;
+}
+
+/* Whether conn_run's next step is a read, with nothing to do first: such a read can be made ahead, in the
+ * loop's batch, and its outcome handed to took_read. */
+static bool wants_read(const conn *c) {
+    return !c->closed && (c->phase == PH_READ || c->phase == PH_LINGER) && c->out.len == c->out_off && c->can_read &&
+           c->in_len < READ_CHUNK;
 }
 
 /* Moves a connection on as far as it can go without waiting: reads and parses requests, runs them,
@@ -1041,29 +1095,7 @@ static void conn_run(conn *c) {
         if (!c->can_read || c->in_len == READ_CHUNK) return;
         size_t room = READ_CHUNK - c->in_len;
         ssize_t n = recv(c->fd, c->in + c->in_len, room, 0);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            c->can_read = false;
-            return;
-        }
-        if (n <= 0) { /* the client is gone (or closed its side): nothing more will come */
-            conn_close(c);
-            return;
-        }
-        if (c->phase == PH_LINGER) {
-            c->lingered += (size_t)n;
-            if (c->lingered > LINGER_BYTES) {
-                conn_close(c);
-                return;
-            }
-            continue;
-        }
-        /* a short read emptied the socket: bytes that come later raise a new edge, so the next read waits
-         * for it rather than asking again and being told EAGAIN (one system call less a request) */
-        if ((size_t)n < room && !c->peer_shut) c->can_read = false;
-        c->in_len += (size_t)n;
-        c->active_at = c->l->now;
-        parse_input(c);
+        if (!took_read(c, n < 0 ? -errno : n, room)) return;
     }
 }
 
@@ -1195,6 +1227,17 @@ static void accept_all(loop *l) {
     }
 }
 
+/* Sends the answers gathered in the loop's batch, then moves each connection on from there (the rest of a
+ * partly sent answer, the next request), with a system call each for what follows. */
+static void run_sends(loop *l) {
+    iob_done done[IOB_MAX];
+    unsigned n = iob_run(l->iob, done);
+    for (unsigned i = 0; i < n; i++) {
+        conn *c = done[i].tag;
+        if (sent(c, done[i].result)) conn_run(c);
+    }
+}
+
 /* What other threads handed this loop: new connections, and connections whose answer is ready. */
 static void take_posted(loop *l) {
     uint64_t v;
@@ -1236,7 +1279,10 @@ static void take_posted(loop *l) {
         c->next_ready = NULL;
         if (c->st.req.finish) c->st.req.finish(&c->st.req);
         req_answer(c);
+        l->batching = l->iob != NULL; /* the answer's send goes into the batch */
         conn_run(c);
+        l->batching = false;
+        if (l->iob && (iob_queued(l->iob) == IOB_MAX || !next)) run_sends(l);
         c = next;
     }
 }
@@ -1264,12 +1310,34 @@ static void *loop_main(void *arg) {
     http_daemon *d = l->d;
     pthread_setname_np(pthread_self(), "yt-http");
     l->now = l->swept_ms = now_ms();
-    struct epoll_event evs[128];
+    /* made here: only the thread that makes the batch submits it */
+    if (!d->plain_io && !(l->iob = iob_new()))
+        log_info("io_uring is not available: the event loop reads and writes with a system call each");
+    struct epoll_event evs[IOB_MAX];
+    iob_done done[IOB_MAX];
     for (;;) {
         /* a stop waits for answers still owed by other threads: their requests point into our connections */
         if (atomic_load(&d->stopping) && !loop_has_handlers(l)) break;
-        int n = epoll_wait(l->epfd, evs, 128, SWEEP_EVERY_MS);
+        int n = epoll_wait(l->epfd, evs, IOB_MAX, SWEEP_EVERY_MS);
         l->now = now_ms();
+        /* the round's reads, made together before the events are taken in turn (each connection is named
+         * once in a round; none of its state changes before its turn) */
+        for (int i = 0; i < n; i++) {
+            void *p = evs[i].data.ptr;
+            if (p == &d->listen_fd || p == l) continue;
+            conn *c = p;
+            if (c->closed) continue;
+            if (evs[i].events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) c->can_read = true;
+            if (evs[i].events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) c->peer_shut = true;
+            if (evs[i].events & (EPOLLOUT | EPOLLHUP | EPOLLERR)) c->can_write = true;
+            if (l->iob && wants_read(c)) iob_recv(l->iob, c->fd, c->in + c->in_len, READ_CHUNK - c->in_len, c);
+        }
+        unsigned nread = l->iob ? iob_run(l->iob, done) : 0;
+        for (unsigned i = 0; i < nread; i++) {
+            conn *c = done[i].tag;
+            if (took_read(c, done[i].result, READ_CHUNK - c->in_len)) conn_run(c);
+            if (atomic_load_explicit(&l->woken, memory_order_relaxed)) take_posted(l);
+        }
         for (int i = 0; i < n; i++) {
             void *p = evs[i].data.ptr;
             if (p == &d->listen_fd) {
@@ -1279,10 +1347,7 @@ static void *loop_main(void *arg) {
             } else {
                 conn *c = p;
                 if (c->closed) continue;
-                if (evs[i].events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) c->can_read = true;
-                if (evs[i].events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) c->peer_shut = true;
-                if (evs[i].events & (EPOLLOUT | EPOLLHUP | EPOLLERR)) c->can_write = true;
-                conn_run(c);
+                conn_run(c); /* (after a read of the round, it finds nothing more to do) */
                 /* answers posted meanwhile go out now, not after the rest of a long batch of reads */
                 if (atomic_load_explicit(&l->woken, memory_order_relaxed)) take_posted(l);
             }
@@ -1295,6 +1360,8 @@ static void *loop_main(void *arg) {
     }
     while (l->conns) conn_close(l->conns);
     free_closed(l);
+    iob_free(l->iob);
+    l->iob = NULL;
     return NULL;
 }
 
@@ -1396,6 +1463,7 @@ http_daemon *http_start(const http_config *cfg, yt_server *srv) {
     d->idle_timeout_ms = (cfg->timeout_s > 0 ? cfg->timeout_s : 30) * 1000;
     d->head_timeout_ms = (cfg->head_timeout_s > 0 ? cfg->head_timeout_s : 10) * 1000;
     d->header_limit = cfg->header_limit ? cfg->header_limit : 65536;
+    d->plain_io = cfg->plain_io;
     const yt_route *routes = api_route_table();
     int nroutes = api_route_count();
     metrics_init(nroutes + 2);
