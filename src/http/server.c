@@ -1311,8 +1311,9 @@ static void *loop_main(void *arg) {
     pthread_setname_np(pthread_self(), "yt-http");
     l->now = l->swept_ms = now_ms();
     /* made here: only the thread that makes the batch submits it */
-    if (!d->plain_io && !(l->iob = iob_new()))
-        log_info("io_uring is not available: the event loop reads and writes with a system call each");
+    static atomic_bool told;
+    if (!d->plain_io && !(l->iob = iob_new()) && !atomic_exchange(&told, true))
+        log_info("io_uring is not available: the event loops read and write with a system call each");
     struct epoll_event evs[IOB_MAX];
     iob_done done[IOB_MAX];
     for (;;) {
