@@ -80,7 +80,14 @@ static int64_t file_scope(yt_db *db, int64_t max, scope s, int64_t key) {
     return n;
 }
 
-int64_t flash_journal_file(yt_db *db, int64_t max) { return file_scope(db, max, SCOPE_ALL, 0); }
+int64_t flash_journal_file(yt_db *db, int64_t max) {
+    /* a transaction of its own only moves durable rows: no answer waits for its commit (yt_db.moves_durable) */
+    bool own = db->tx_depth == 0;
+    if (own) db->moves_durable = true;
+    int64_t n = file_scope(db, max, SCOPE_ALL, 0);
+    if (own) db->moves_durable = false;
+    return n;
+}
 
 /* Files the scope's rows before a read or a change, when the journal has any (one read): in x->db's
  * transaction when it is the writer's; else on the store's writer (taken when x->db is not it) in one of

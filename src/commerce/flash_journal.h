@@ -13,7 +13,8 @@
 
 /* Files the oldest journal rows, at most max of them (0: all), into mall_orders and removes them from the
  * journal, in db's transaction (the caller's when it has one, else one of its own on db, which must be able
- * to write). The rows' number, or -1 on a store error (nothing filed). */
+ * to write; no answer then waits for its commit's sync: it only moves durable rows). The rows' number, or -1
+ * on a store error (nothing filed). */
 int64_t flash_journal_file(yt_db *db, int64_t max);
 
 /* Before anything reads or changes mall orders: files whatever the journal holds. When it holds nothing (one

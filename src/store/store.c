@@ -38,6 +38,7 @@ struct yt_store {
     int log_fd;               /* the log, opened by the first sync; -1 before */
     /* group durability: commits on lazy connections counted, how far they are durable, who waits */
     _Atomic uint64_t committed;
+    _Atomic uint64_t shown; /* the last commit an answer may show (one that did not only move durable rows) */
     _Atomic uint64_t durable;
     uint64_t failed;          /* with sync_mu: points up to here that are not durable were lost to a failed sync */
     /* a sync of the log failed: the kernel may have dropped what it could not write and a later sync would still
@@ -108,7 +109,7 @@ static void stop_thread(pthread_mutex_t *mu, pthread_cond_t *cv, bool *stop, con
 
 void store_close(yt_store *s) {
     if (!s) return;
-    store_await(s, store_pending(s)); /* what was committed is durable before the store goes */
+    store_await(s, atomic_load(&s->committed)); /* what was committed is durable before the store goes */
     stop_thread(&s->sync_mu, &s->sync_cv, &s->syncer_stop, &s->syncer_started, &s->syncer);
     stop_thread(&s->mu, &s->upkeep_cv, &s->upkeep_stop, &s->upkeep_started, &s->upkeep);
     if (s->log_fd >= 0) close(s->log_fd);
@@ -183,7 +184,10 @@ static void *upkeep_main(void *arg) {
 
 void store_log_grew(yt_db *db, int pages) {
     yt_store *s = db->store;
-    if (db->lazy) atomic_fetch_add(&s->committed, 1); /* a commit (autocommit too) in the log's file: durable at the next sync */
+    if (db->lazy) { /* a commit (autocommit too) in the log's file: durable at the next sync */
+        uint64_t point = atomic_fetch_add(&s->committed, 1) + 1;
+        if (!db->moves_durable) atomic_store(&s->shown, point); /* lazy: the writer alone, one commit at a time */
+    }
     if (pages >= CHECKPOINT_INLINE_PAGES) { /* the thread has fallen behind (or cannot start): keep the log bounded */
         if (s->drv->checkpoint(db) != 0) log_error("store: checkpoint failed: %s", db_error(db));
         else metrics_count_checkpoint();
@@ -284,7 +288,7 @@ void store_group_durability(yt_store *s) {
 bool store_log_lost(yt_store *s) { return atomic_load(&s->log_lost); }
 
 store_point store_pending(yt_store *s) {
-    uint64_t c = atomic_load(&s->committed);
+    uint64_t c = atomic_load(&s->shown);
     return c > atomic_load(&s->durable) ? c : 0;
 }
 

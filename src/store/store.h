@@ -69,6 +69,11 @@ struct yt_db {
     int nhooks, caphooks;
     int hook_mark[DB_MAX_DEPTH]; /* nhooks when each level began: a level's rollback drops what came after */
     bool lazy; /* commits reach the log without waiting for the disk; the store's sync thread makes them durable */
+    /* the commit under way only moves rows that are durable already, from one table to another (the flash
+     * journal filed into mall_orders): the log's next sync covers it, but no answer waits for it, as nothing it
+     * shows could be lost (killed before the sync, the rows are where they were, and are moved again when
+     * read; store_pending) */
+    bool moves_durable;
 };
 
 /* True for a postgres:// or postgresql:// URL (otherwise a target is a SQLite path). */
@@ -112,7 +117,8 @@ typedef uint64_t store_point;
  * answer for its commits' sync). Other users of a store (the CLI's commands, which report when they are done)
  * keep commits that wait for the disk. */
 void store_group_durability(yt_store *s);
-/* The point every commit so far will be durable at, or 0 when it is already. */
+/* The point every commit so far that an answer may show will be durable at (all but those that only moved
+ * durable rows, see yt_db.moves_durable), or 0 when it is already. */
 store_point store_pending(yt_store *s);
 /* Waits until point is durable: 0, or -1 when the disk refused (logged). */
 int store_await(yt_store *s, store_point point);

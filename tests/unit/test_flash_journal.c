@@ -66,11 +66,16 @@ static void filing_takes_what_it_is_asked(void **state) {
     assert_int_equal(db_query_int(db, "SELECT count(*) FROM flash_journal WHERE customer_id = ?", 1, pb, -1), 0);
     assert_int_equal(db_query_int(db, "SELECT count(*) FROM flash_journal WHERE customer_id = ?", 1, pa, -1), 4);
     assert_int_equal(db_query_int(db, "SELECT count(*) FROM mall_orders WHERE customer_id = ?", 1, pb, -1), 5);
-    /* the oldest, no more than asked (a chunk), on the writer */
+    /* the oldest, no more than asked (a chunk), on the writer, with its commits durable in groups (as the
+     * server's): no answer waits for the filing's sync (it only moves durable rows) */
+    store_group_durability(st);
+    assert_int_equal(store_await(st, store_pending(st)), 0);
     yt_db *w = store_writer_acquire(st);
     assert_non_null(w);
     assert_int_equal(flash_journal_file(w, 2), 2);
+    assert_false(w->moves_durable);
     store_writer_release(st);
+    assert_true(store_pending(st) == 0);
     assert_int_equal(count(db, "SELECT count(*) FROM flash_journal WHERE id IN (1001, 1003)"), 0);
     assert_int_equal(count(db, "SELECT count(*) FROM flash_journal"), 2);
     /* the rest, inside a caller's transaction that is rolled back: nothing filed, nothing lost */

@@ -273,6 +273,37 @@ static void commits_are_durable_in_groups_and_checkpointed_off_the_writer(void *
     assert_int_equal(db_exec_script(db, "DROP TABLE ckpt"), 0);
 }
 
+/* A commit that only moves durable rows (yt_db.moves_durable: the flash journal filed) holds no answer; the
+ * next ordinary commit does, and its sync covers both. */
+static void a_commit_that_only_moves_durable_rows_holds_no_answer(void **state) {
+    (void)state;
+    store_group_durability(st);
+    yt_db *w = store_writer_acquire(st);
+    assert_int_equal(db_exec_script(w, "CREATE TABLE moved_from(x); CREATE TABLE moved_to(x); INSERT INTO moved_from VALUES(1)"), 0);
+    store_writer_release(st);
+    assert_int_equal(store_await(st, store_pending(st)), 0);
+    assert_true(store_pending(st) == 0);
+    w = store_writer_acquire(st);
+    w->moves_durable = true;
+    assert_int_equal(db_begin(w), 0);
+    assert_true(db_exec(w, "INSERT INTO moved_to SELECT x FROM moved_from", 0, NULL) == 1);
+    assert_true(db_exec(w, "DELETE FROM moved_from", 0, NULL) == 1);
+    assert_int_equal(db_commit(w), 0);
+    w->moves_durable = false;
+    store_writer_release(st);
+    assert_true(store_pending(st) == 0); /* nothing an answer shows waits for the disk */
+    w = store_writer_acquire(st);
+    assert_true(db_exec(w, "INSERT INTO moved_to VALUES(2)", 0, NULL) == 1);
+    store_writer_release(st);
+    store_point p = store_pending(st);
+    assert_true(p > 0);
+    assert_int_equal(store_await(st, p), 0);
+    assert_true(store_pending(st) == 0);
+    yt_db *db = store_db(st);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM moved_to", 0, NULL, -1), 2);
+    assert_int_equal(db_exec_script(db, "DROP TABLE moved_from; DROP TABLE moved_to"), 0);
+}
+
 /* A log too short to wake the upkeep thread by itself (the last pages of a long write) is copied into the
  * database when asked (store_checkpoint_soon), by that thread, so the next burst of commits neither copies nor
  * checkpoints it inline. */
@@ -318,6 +349,7 @@ int main(void) {
         cmocka_unit_test(merge_moves_everything_and_erase_removes_pii),
         cmocka_unit_test(commits_are_durable_in_groups_and_checkpointed_off_the_writer),
         cmocka_unit_test(a_checkpoint_asked_copies_a_short_log),
+        cmocka_unit_test(a_commit_that_only_moves_durable_rows_holds_no_answer),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
