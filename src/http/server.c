@@ -95,10 +95,11 @@ typedef struct loop {
     char date[40]; /* the Date header, rewritten each second */
     time_t date_at;
     yt_buf line; /* the access log line being written */
-    /* The loop's reads of a round of events, and its answers of a round of posted ones, each made in one
-     * system call (NULL: one call each, when the kernel has no io_uring or --plain-io says so). While one
-     * round is being gathered, `batching` says a send goes into it; a connection whose call is in the
-     * batch is left alone until the batch has run, within the same round. */
+    /* The loop's reads of a round of events, and the answers of a round (those its reads made at once, and
+     * those posted by other threads), each made in one system call (NULL: one call each, when the kernel has
+     * no io_uring or --plain-io says so). While one round is being gathered, `batching` says a send goes into
+     * it; a connection whose call is in the batch is left alone until the batch has run, within the same
+     * round. */
     io_batch *iob;
     bool batching;
 } loop;
@@ -1336,9 +1337,13 @@ static void *loop_main(void *arg) {
         unsigned nread = l->iob ? iob_run(l->iob, done) : 0;
         for (unsigned i = 0; i < nread; i++) {
             conn *c = done[i].tag;
+            l->batching = true; /* an answer made at once (a refusal, a read) goes into the next batch */
             if (took_read(c, done[i].result, READ_CHUNK - c->in_len)) conn_run(c);
-            if (atomic_load_explicit(&l->woken, memory_order_relaxed)) take_posted(l);
+            l->batching = false;
+            if (atomic_load_explicit(&l->woken, memory_order_relaxed)) take_posted(l); /* (runs the batch too) */
         }
+        /* before the events are taken in turn, whose conn_run would send a queued answer again */
+        if (l->iob && iob_queued(l->iob)) run_sends(l);
         for (int i = 0; i < n; i++) {
             void *p = evs[i].data.ptr;
             if (p == &d->listen_fd) {
