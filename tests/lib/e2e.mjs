@@ -110,7 +110,18 @@ export function consoleHelpers(page) {
     },
     choose: async (sel, text) => {
       await page.locator(sel).click()
-      await page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: text }).first().click()
+      // the option found may be one the dropdown then hides (it re-renders as its options load, or it is a
+      // closed dropdown's, still in the page): a click waits on the element it found, so look again
+      const option = page.locator('.el-select-dropdown:visible .el-select-dropdown__item:visible', { hasText: text }).first()
+      for (let tries = 1; ; tries++) {
+        try {
+          await option.click({ timeout: 3000 })
+          return
+        } catch (e) {
+          if (tries === 8) throw e
+        }
+        if (!(await option.count())) await page.locator(sel).click() // the dropdown closed: open it again
+      }
     },
     chartDrawn: async (sel) => {
       const canvas = page.locator(`${sel} canvas`).first()
